@@ -1,0 +1,251 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Boot each kernel of a list in QEMU (TCG, no KVM needed) with a busybox initramfs, run a payload's
+# /vmtest/test.sh inside, and print one table: kernel, active LSMs, backend, rules per effective
+# action, tests passed/failed/skipped, boot+test seconds. The table also goes to docs/KERNELS.md.
+# docs/VMTEST.md describes the payload contract.
+#
+# Environment:
+#   KERNELS / VMTEST_KERNELS  release names and/or image paths (default: bullseye bookworm trixie sid)
+#   VMTEST_PAYLOAD   directory copied to /vmtest in the guest; must hold test.sh
+#   VMTEST_LSM       lsm= of the first boot (default lockdown,capability,landlock,yama,apparmor,bpf);
+#                    a second boot drops bpf from it, to show the fallback path
+#   VMTEST_VARIANTS  "bpf nobpf" (default), "bpf" or "nobpf"
+#   VMTEST_TIMEOUT   seconds per boot (default 120); a boot without a status line is retried once
+#   VMTEST_DOC       file the table is written to (default docs/KERNELS.md; "" for none)
+#   VMTEST_CACHE     kernel cache (default /var/cache/dcea-vmtest), VMTEST_WORK build dir
+#   OUTPUT           dcea's build directory (default build)
+# Exit status: 0 when every boot reported and every test passed.
+#
+# Examples:
+#   make vmtest KERNELS="bookworm trixie"
+#   VMTEST_KERNELS=/srv/vmlinuz-6.8,sid vmtest/run.sh
+set -euo pipefail
+shopt -s inherit_errexit nullglob
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$HERE/.." && pwd)
+OUTPUT=${OUTPUT:-build}
+[[ $OUTPUT == /* ]] || OUTPUT=$ROOT/$OUTPUT
+WORK=${VMTEST_WORK:-$HERE/cache}
+TIMEOUT=${VMTEST_TIMEOUT:-120}
+LSM_BPF=${VMTEST_LSM:-lockdown,capability,landlock,yama,apparmor,bpf}
+VARIANTS=${VMTEST_VARIANTS:-bpf nobpf}
+DOC=${VMTEST_DOC-$ROOT/docs/KERNELS.md}
+MEM=${VMTEST_MEM:-512M}
+CMDLINE=("$0" "$@")
+
+log() { printf 'vmtest: %s\n' "$*" >&2; }
+die() { log "$*"; exit 1; }
+
+# QEMU, busybox and cpio are only needed here, so `make test` does not pay for them.
+ensure_tools() {
+	local need=() p
+	command -v qemu-system-x86_64 >/dev/null || need+=(qemu-system-x86)
+	command -v cpio >/dev/null || need+=(cpio)
+	command -v clang-19 >/dev/null || need+=(clang-19)
+	command -v bpftool >/dev/null || need+=(bpftool)
+	for p in busybox-static libbpf-dev libelf-dev zlib1g-dev libzstd-dev; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need+=("$p")
+	done
+	[ ${#need[@]} -eq 0 ] && return 0
+	[ "$(id -u)" -eq 0 ] || die "missing packages: ${need[*]}; install them as root"
+	log "installing ${need[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get -o DPkg::Lock::Timeout=600 update -qq
+	apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+}
+
+# The payload: VMTEST_PAYLOAD as given; else dcea's own VM tests when both the static binary and
+# tests/vm/test.sh can be had; else the LSM probe. The probe is always added as /vmtest/lsm_probe.
+build_payload() {
+	local out=$WORK/payload
+	rm -rf "$out"
+	mkdir -p "$out"
+	make -s -C "$HERE/probe" OUTPUT="$WORK/probe" >&2
+	if [ -n "${VMTEST_PAYLOAD:-}" ]; then
+		[ -f "$VMTEST_PAYLOAD/test.sh" ] || die "no test.sh in VMTEST_PAYLOAD '$VMTEST_PAYLOAD'"
+		cp -a "$VMTEST_PAYLOAD/." "$out/"
+		PAYLOAD_KIND="VMTEST_PAYLOAD=$VMTEST_PAYLOAD"
+	elif [ -x "$OUTPUT/dcea" ] && [ -f "$ROOT/tests/vm/test.sh" ] &&
+		OUTPUT=$OUTPUT VMTEST_WORK=$WORK "$HERE/static-dcea.sh" "$out/dcea" >&2; then
+		cp -a "$ROOT/tests/vm/." "$out/"
+		[ -e "$OUTPUT/dcea.bpf.o" ] && cp "$OUTPUT/dcea.bpf.o" "$out/"
+		PAYLOAD_KIND="dcea (static) + tests/vm"
+	else
+		[ -x "$OUTPUT/dcea" ] && log "no tests/vm/test.sh or no static dcea: running the LSM probe"
+		cp "$HERE/probe/test.sh" "$out/test.sh"
+		PAYLOAD_KIND="lsm_probe"
+	fi
+	[ -e "$out/lsm_probe" ] || cp "$WORK/probe/lsm_probe" "$out/lsm_probe"
+	chmod +x "$out/test.sh"
+	PAYLOAD=$out
+}
+
+build_initramfs() {
+	local root=$WORK/initramfs.d img=$WORK/initramfs.cpio.gz d a
+	rm -rf "$root"
+	mkdir -p "$root"
+	for d in bin sbin usr/bin usr/sbin dev proc sys tmp run root etc mnt; do
+		mkdir -p "$root/$d"
+	done
+	cp /bin/busybox "$root/bin/busybox"
+	for a in $(/bin/busybox --list-full); do
+		[ -e "$root/$a" ] || ln -s /bin/busybox "$root/$a"
+	done
+	cp "$HERE/init" "$root/init"
+	chmod +x "$root/init"
+	echo 'root:x:0:0:root:/root:/bin/sh' >"$root/etc/passwd"
+	echo 'root:x:0:' >"$root/etc/group"
+	cp -a "$PAYLOAD" "$root/vmtest"
+	(cd "$root" && find . -print0 | cpio --null -o -H newc --quiet --owner=0:0) | gzip -1 >"$img"
+	INITRAMFS=$img
+}
+
+# One boot. Sets BOOT_LOG (console) and BOOT_STATUS (ttyS1) files and BOOT_SECS.
+boot() {
+	local kernel=$1 lsm=$2 tag=$3 t0 t1
+	BOOT_LOG=$WORK/logs/$tag.console
+	BOOT_STATUS=$WORK/logs/$tag.status
+	rm -f "$BOOT_LOG" "$BOOT_STATUS"
+	t0=$(date +%s.%N)
+	timeout -k 5 "$TIMEOUT" qemu-system-x86_64 -accel tcg -machine q35 -cpu max -smp 2 -m "$MEM" \
+		-nographic -no-reboot -net none -serial mon:stdio -serial "file:$BOOT_STATUS" \
+		-kernel "$kernel" -initrd "$INITRAMFS" \
+		-append "console=ttyS0 panic=-1 quiet lsm=$lsm vmtest.lsm_bpf=$4" \
+		</dev/null >"$BOOT_LOG" 2>&1 || true
+	t1=$(date +%s.%N)
+	BOOT_SECS=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
+}
+
+# The last "PREFIX key=value ..." line of the status file, else of the console; prints
+# nothing when neither has one.
+status_line() {
+	local prefix=$1 f line
+	for f in "$BOOT_STATUS" "$BOOT_LOG"; do
+		[ -f "$f" ] || continue
+		line=$(tr -d '\r' <"$f" | grep -o "$prefix .*" | tail -n1) || true
+		[ -n "$line" ] && { printf '%s\n' "$line"; return; }
+	done
+}
+
+# Value of key $2 in a "PREFIX k=v k=v" line $1 (values have no spaces).
+kv() { tr ' ' '\n' <<<"$1" | sed -n "s/^$2=//p" | head -n1; }
+
+ROWS=()
+FAILED=0
+
+run_one() {
+	local label=$1 kernel=$2 variant=$3 lsm lsm_bpf tag try status info result rc note=""
+	if [ "$variant" = bpf ]; then
+		lsm=$LSM_BPF
+		lsm_bpf=1
+	else
+		lsm=$(tr ',' '\n' <<<"$LSM_BPF" | grep -vx bpf | paste -sd,)
+		lsm_bpf=0
+	fi
+	tag=$(tr -c 'A-Za-z0-9.+-' '_' <<<"$label")_$variant
+	for try in 1 2; do
+		boot "$kernel" "$lsm" "$tag" "$lsm_bpf"
+		status=$(status_line DCEA-VMTEST-STATUS)
+		[ -n "$status" ] && break
+		if [ $try = 1 ]; then
+			log "$label ($variant): no status line after ${BOOT_SECS}s, retrying; console tail:"
+			tail -n 5 "$BOOT_LOG" | tr -d '\r' | sed 's/^/    /' >&2
+			cp "$BOOT_LOG" "$BOOT_LOG.try1"
+			note="retried"
+		fi
+	done
+	info=$(status_line DCEA-VMINFO)
+	result=$(status_line DCEA-RESULT)
+	rc=$(kv "$status" rc)
+	local active backend deny kill detect unav pass fail skip
+	active=$(kv "$info" lsm)
+	backend=$(kv "$result" backend)
+	deny=$(kv "$result" deny) kill=$(kv "$result" kill) detect=$(kv "$result" detect)
+	unav=$(kv "$result" unavailable)
+	pass=$(kv "$result" passed) fail=$(kv "$result" failed) skip=$(kv "$result" skipped)
+	if [ -z "$status" ]; then
+		note="${note:+$note, }no status: boot failed"
+		FAILED=1
+	elif [ "$rc" != 0 ]; then
+		note="${note:+$note, }test.sh exit $rc"
+		FAILED=1
+	fi
+	[ -z "$result" ] && [ -n "$status" ] && note="${note:+$note, }no DCEA-RESULT line"
+	[ "$(kv "$info" btf)" = no ] && note="${note:+$note, }no BTF"
+	[ -n "$fail" ] && [ "$fail" != 0 ] && FAILED=1
+	ROWS+=("$label|$variant|${active:--}|${backend:--}|${deny:--}|${kill:--}|${detect:--}|${unav:--}|${pass:--}|${fail:--}|${skip:--}|$BOOT_SECS|$note")
+	log "$label ($variant): lsm=${active:-?} rc=${rc:-none} ${BOOT_SECS}s${note:+ ($note)}"
+	log "    ${result:-no DCEA-RESULT line}"
+}
+
+# For a terminal, under 100 columns: the full active LSM list is in the log lines and the doc.
+print_table() {
+	local r label variant active backend deny kill detect unav pass fail skip secs note bpf
+	printf '%-20s %-5s %-4s %-8s %-12s %-11s %6s\n' kernel boot bpf backend "d/k/t/u" "pass/f/s" secs
+	for r in "${ROWS[@]}"; do
+		IFS='|' read -r label variant active backend deny kill detect unav pass fail skip secs note <<<"$r"
+		bpf=off
+		[[ ,$active, == *,bpf,* ]] && bpf=on
+		[ "$active" = - ] && bpf=-
+		printf '%-20s %-5s %-4s %-8s %-12s %-11s %6s%s\n' "$label" "$variant" "$bpf" "$backend" \
+			"$deny/$kill/$detect/$unav" "$pass/$fail/$skip" "$secs" "${note:+  $note}"
+	done
+	echo "bpf: 'bpf' in the guest's active LSM list; d/k/t/u: rules that deny / kill / detect only /"
+	echo "are unavailable; pass/f/s: tests passed / failed / skipped"
+}
+
+write_doc() {
+	local r label variant active backend deny kill detect unav pass fail skip secs note
+	{
+		echo "<!-- SPDX-License-Identifier: GPL-2.0-only -->"
+		echo "# Kernel matrix"
+		echo
+		echo "Written by \`vmtest/run.sh\` (see [VMTEST.md](VMTEST.md)); do not edit by hand."
+		echo
+		echo "- command: \`${VMTEST_COMMAND:-${CMDLINE[*]}}\`${KERNELS:+ with KERNELS=\"$KERNELS\"}"
+		echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+		echo "- payload: $PAYLOAD_KIND"
+		echo "- host: $(uname -r), $(qemu-system-x86_64 --version | head -n1), TCG (no KVM), -smp 2 -m $MEM"
+		echo "- boot: \`lsm=$LSM_BPF\`, and the same without \`bpf\` (rows marked nobpf)"
+		echo
+		echo "| kernel | boot | active LSMs | backend | deny | kill | detect | unavailable | passed | failed | skipped | boot+test s | notes |"
+		echo "|---|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|---|"
+		for r in "${ROWS[@]}"; do
+			IFS='|' read -r label variant active backend deny kill detect unav pass fail skip secs note <<<"$r"
+			echo "| $label | $variant | $active | $backend | $deny | $kill | $detect | $unav | $pass | $fail | $skip | $secs | $note |"
+		done
+		echo
+		echo "deny / kill / detect / unavailable: rules by the action dcea can actually take on that"
+		echo "kernel, as reported by the payload's DCEA-RESULT line. \"backend\" is the enforcement"
+		echo "backend the payload chose: \`lsm\` (BPF LSM, denies with EPERM), \`fallback\`"
+		echo "(tracepoints and cgroup programs), \`none\` (the probe found nothing to enforce with)."
+	} >"$DOC"
+}
+
+main() {
+	local lines=() line label kernel v
+	ensure_tools
+	mkdir -p "$WORK/logs"
+	mapfile -t lines < <(VMTEST_CACHE=${VMTEST_CACHE:-/var/cache/dcea-vmtest} "$HERE/kernels.sh" "$@")
+	[ ${#lines[@]} -gt 0 ] || die "no kernels"
+	build_payload
+	build_initramfs
+	log "payload: $PAYLOAD_KIND; initramfs $(du -h "$INITRAMFS" | cut -f1)"
+	for line in "${lines[@]}"; do
+		IFS=$'\t' read -r label kernel <<<"$line"
+		for v in $VARIANTS; do
+			run_one "$label" "$kernel" "$v"
+		done
+	done
+	print_table
+	if [ -n "$DOC" ]; then
+		write_doc
+		log "table written to ${DOC#"$ROOT"/}"
+	fi
+	log "console logs in ${WORK#"$ROOT"/}/logs"
+	return $FAILED
+}
+
+main "$@"
