@@ -1,0 +1,122 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# dcea: container-escape detector and enforcer. Out-of-tree build under $(OUTPUT); V=1 shows commands.
+#   make            build build/dcea
+#   make deps       install the Debian packages needed (idempotent)
+#   make run        deps + build + dcea run (audit mode, built-in default policy)
+#   make test       unit tests (cmocka) + integration tests (root, docker); one summary line
+#   make bench      benchmarks, ratios against a baseline in the same run
+#   make check      formatter and static analysis, changing nothing
+
+OUTPUT ?= build
+CLANG ?= clang-19
+BPFTOOL ?= bpftool
+CC ?= gcc
+ARCH := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
+VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
+
+ifeq ($(V),1)
+Q =
+msg =
+else
+Q = @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+MAKEFLAGS += --no-print-directory
+endif
+
+PKGS := libbpf json-c yaml-0.1 zlib libzstd sqlite3
+CFLAGS ?= -O2 -g
+CFLAGS += -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Wshadow -Werror=implicit-function-declaration \
+	  -D_GNU_SOURCE -I$(OUTPUT) -I. $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS += $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lbpf -ljson-c -lyaml -lz -lzstd -lsqlite3) -lelf
+ifeq ($(SANITIZE),1)
+CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer
+LDFLAGS += -fsanitize=address,undefined
+endif
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -I$(OUTPUT) -I. -Wall -Wno-unused-function \
+	      -Wno-compare-distinct-pointer-types
+
+# maps.bpf.c owns the shared maps and must come first: bpftool's linker (7.1) resolves extern maps
+# only against a definition it has already seen.
+BPF_SRCS := bpf/maps.bpf.c $(filter-out bpf/maps.bpf.c,$(sort $(wildcard bpf/*.bpf.c)))
+BPF_OBJS := $(patsubst bpf/%.bpf.c,$(OUTPUT)/bpf/%.bpf.o,$(BPF_SRCS))
+BPF_HDRS := $(wildcard bpf/*.h)
+
+# Every .c under these directories is part of the dcea binary; main.c alone is left out of tests.
+SRC_DIRS := common loader policy scanners
+SRCS := $(sort $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c)))
+OBJS := $(patsubst %.c,$(OUTPUT)/obj/%.o,$(SRCS))
+LIB_OBJS := $(filter-out $(OUTPUT)/obj/loader/main.o,$(OBJS))
+HDRS := $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.h)) bpf/dcea.h
+
+UNIT_SRCS := $(sort $(wildcard tests/unit/*/*.c))
+UNIT_BINS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(UNIT_SRCS))
+
+.DELETE_ON_ERROR:
+.PHONY: all deps run test unit integration bench check clean vmtest install
+
+all: $(OUTPUT)/dcea
+
+deps:
+	$(Q)./scripts/deps.sh
+
+# vmlinux.h is regenerated from the running kernel's BTF but replaced only when it changes, so
+# a rebuild does not recompile every BPF object.
+$(OUTPUT)/vmlinux.h: $(VMLINUX_BTF) | $(OUTPUT)
+	$(call msg,GEN,$@)
+	$(Q)$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@.tmp
+	$(Q)if cmp -s $@.tmp $@; then rm -f $@.tmp; touch $@; else mv $@.tmp $@; fi
+
+$(OUTPUT)/bpf/%.bpf.o: bpf/%.bpf.c $(BPF_HDRS) $(OUTPUT)/vmlinux.h | $(OUTPUT)/bpf
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(OUTPUT)/dcea.bpf.o: $(BPF_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(BPFTOOL) gen object $@ $^
+
+$(OUTPUT)/dcea.skel.h: $(OUTPUT)/dcea.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name dcea_bpf > $@
+
+$(OUTPUT)/obj/%.o: %.c $(HDRS) $(OUTPUT)/dcea.skel.h
+	$(Q)mkdir -p $(@D)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(OUTPUT)/dcea: $(OBJS)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(OUTPUT)/tests/%: tests/unit/%.c $(LIB_OBJS)
+	$(Q)mkdir -p $(@D)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -DFIXTURES=\"$(CURDIR)/tests/fixtures\" $< $(LIB_OBJS) $(LDFLAGS) $(LDLIBS) -lcmocka -o $@
+
+$(OUTPUT) $(OUTPUT)/bpf:
+	$(Q)mkdir -p $@
+
+run: deps
+	$(Q)$(MAKE) all
+	$(OUTPUT)/dcea run --mode audit
+
+# The test runner prints PASS/FAIL/SKIP per check and one final "N passed, N failed, N skipped".
+test: all $(UNIT_BINS)
+	$(Q)OUTPUT=$(OUTPUT) tests/run.sh $(UNIT_BINS)
+
+unit: all $(UNIT_BINS)
+	$(Q)OUTPUT=$(OUTPUT) DCEA_UNIT_ONLY=1 tests/run.sh $(UNIT_BINS)
+
+bench: all
+	$(Q)OUTPUT=$(OUTPUT) tests/bench/run.sh
+
+check:
+	$(Q)clang-format --dry-run --Werror $(SRCS) $(UNIT_SRCS) $(HDRS) $(BPF_SRCS)
+	$(Q)cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr \
+		--suppress=missingIncludeSystem -I. -Icommon $(SRCS)
+
+vmtest: all
+	$(Q)OUTPUT=$(OUTPUT) vmtest/run.sh
+
+clean:
+	$(call msg,CLEAN,$(OUTPUT))
+	$(Q)rm -rf $(OUTPUT)

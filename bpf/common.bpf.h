@@ -1,0 +1,261 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * BPF-only helpers and the maps every dcea program shares. maps.bpf.c owns the definitions; every
+ * other object declares them extern and `bpftool gen object` links them into one.
+ */
+#ifndef DCEA_COMMON_BPF_H
+#define DCEA_COMMON_BPF_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_tracing.h>
+#include "bpf/dcea.h"
+
+#ifdef DCEA_MAPS_OWNER
+#define __dcea_map
+#else
+#define __dcea_map extern
+#endif
+
+#define EPERM	1
+#define SIGKILL 9
+
+/* Maps are pinned by the loader, not by libbpf, so one loader run owns the whole set. */
+__dcea_map struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, DCEA_RINGBUF_SIZE);
+} dcea_events SEC(".maps");
+
+/* [0]: ring-buffer reserve failures; [1]: tasks map full; [2]: containers map full */
+__dcea_map struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 4);
+	__type(key, __u32);
+	__type(value, __u64);
+} dcea_drops SEC(".maps");
+
+/* Per rule and action: how often it fired; read by `dcea status`. */
+__dcea_map struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, DCEA_R_MAX * 4);
+	__type(key, __u32);
+	__type(value, __u64);
+} dcea_hits SEC(".maps");
+
+__dcea_map struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct dcea_config);
+} dcea_config SEC(".maps");
+
+__dcea_map struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, DCEA_R_MAX);
+	__type(key, __u32);
+	__type(value, struct dcea_rule_cfg);
+} dcea_rules SEC(".maps");
+
+__dcea_map struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, DCEA_MAX_CT);
+	__type(key, __u64);
+	__type(value, struct dcea_container);
+} dcea_containers SEC(".maps");
+
+__dcea_map struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, DCEA_MAX_TASKS);
+	__type(key, __u32);
+	__type(value, struct dcea_task);
+} dcea_tasks SEC(".maps");
+
+/* tgid of a task that pivot_root'ed into a new root: its next exec is a container's entrypoint */
+__dcea_map struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u32);
+	__type(value, __u64);
+} dcea_setup SEC(".maps");
+
+/* Kernel knobs under /proc/sys: "kernel/core_pattern" -> rule id */
+struct knob_name {
+	char name[64];
+};
+__dcea_map struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 256);
+	__type(key, struct knob_name);
+	__type(value, __u32);
+} dcea_sysctls SEC(".maps");
+
+/* Knob files outside /proc/sys, by file system magic and file name: -> rule id */
+struct knob_file {
+	__u32 magic;
+	char name[28];
+};
+__dcea_map struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 256);
+	__type(key, struct knob_file);
+	__type(value, __u32);
+} dcea_knobfiles SEC(".maps");
+
+/* Basenames of container-runtime sockets: "docker.sock" -> rule id */
+struct sock_name {
+	char name[32];
+};
+__dcea_map struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 64);
+	__type(key, struct sock_name);
+	__type(value, __u32);
+} dcea_socks SEC(".maps");
+
+/* File system types whose mount from a container is an escape step: "proc" -> rule id */
+struct fs_name {
+	char name[32];
+};
+__dcea_map struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 64);
+	__type(key, struct fs_name);
+	__type(value, __u32);
+} dcea_fstypes SEC(".maps");
+
+/* Per-thread scratch between a syscall's entry and exit (the connect fd) */
+__dcea_map struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u32);
+	__type(value, __u64);
+} dcea_scratch SEC(".maps");
+
+static __always_inline void count(void *map, __u32 idx)
+{
+	__u64 *v = bpf_map_lookup_elem(map, &idx);
+
+	if (v)
+		*v += 1;
+}
+
+static __always_inline struct dcea_config *cfg(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&dcea_config, &zero);
+}
+
+/* The container task record of the current thread, NULL for every host task: the early filter. */
+static __always_inline struct dcea_task *current_ct_task(void)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+
+	return bpf_map_lookup_elem(&dcea_tasks, &tid);
+}
+
+static __always_inline __u64 task_pidns(struct task_struct *t)
+{
+	struct pid *p = BPF_CORE_READ(t, thread_pid);
+	unsigned int level = BPF_CORE_READ(p, level);
+	struct upid up = {};
+
+	bpf_core_read(&up, sizeof(up), &p->numbers[level & 31]);
+	return BPF_CORE_READ(up.ns, ns.inum);
+}
+
+static __always_inline void task_ns(struct task_struct *t, __u64 ns[DCEA_NS_MAX])
+{
+	struct nsproxy *nsp = BPF_CORE_READ(t, nsproxy);
+
+	ns[DCEA_NS_MNT] = BPF_CORE_READ(nsp, mnt_ns, ns.inum);
+	ns[DCEA_NS_PID] = task_pidns(t);
+	ns[DCEA_NS_NET] = BPF_CORE_READ(nsp, net_ns, ns.inum);
+	ns[DCEA_NS_UTS] = BPF_CORE_READ(nsp, uts_ns, ns.inum);
+	ns[DCEA_NS_IPC] = BPF_CORE_READ(nsp, ipc_ns, ns.inum);
+	ns[DCEA_NS_USER] = BPF_CORE_READ(t, cred, user_ns, ns.inum);
+	ns[DCEA_NS_CGROUP] = BPF_CORE_READ(nsp, cgroup_ns, ns.inum);
+	if (bpf_core_field_exists(nsp->time_ns))
+		ns[DCEA_NS_TIME] = BPF_CORE_READ(nsp, time_ns, ns.inum);
+}
+
+/*
+ * What to do about a match of `rule` by task `t`: DCEA_ACT_* or -1 when the rule is off. The
+ * loader's canary containers are always enforced so the self-test proves what block mode would do.
+ */
+static __always_inline int decide(__u32 rule, struct dcea_task *t, int enforce_action)
+{
+	struct dcea_rule_cfg *rc = bpf_map_lookup_elem(&dcea_rules, &rule);
+
+	if (!rc || !rc->enabled)
+		return -1;
+	if (rc->enforce || (t->flags & DCEA_CT_CANARY))
+		return enforce_action;
+	return DCEA_ACT_ALERT;
+}
+
+/*
+ * Reserve an event and fill what every alert carries. The caller fills the rule's details and
+ * calls bpf_ringbuf_submit. A failed reserve is counted, never silent.
+ */
+static __always_inline struct dcea_event *event_start(__u32 kind, __u32 rule, int action)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct dcea_event *e;
+	__u64 id = bpf_get_current_pid_tgid();
+	const unsigned char *name;
+
+	count(&dcea_hits, (rule * 4 + (action & 3)) % (DCEA_R_MAX * 4));
+	e = bpf_ringbuf_reserve(&dcea_events, sizeof(*e), 0);
+	if (!e) {
+		count(&dcea_drops, 0);
+		return NULL;
+	}
+	e->ts_boot_ns = bpf_ktime_get_boot_ns();
+	e->cgroup_id = bpf_get_current_cgroup_id();
+	task_ns(task, e->ns);
+	e->arg[0] = e->arg[1] = e->arg[2] = e->arg[3] = 0;
+	e->kind = kind;
+	e->rule = rule;
+	e->action = action;
+	e->pid = id >> 32;
+	e->tid = (__u32)id;
+	e->ppid = BPF_CORE_READ(task, real_parent, tgid);
+	e->uid = (__u32)bpf_get_current_uid_gid();
+	e->ret = 0;
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	name = BPF_CORE_READ(task, mm, exe_file, f_path.dentry, d_name.name);
+	if (bpf_probe_read_kernel_str(e->exe, sizeof(e->exe), name) < 0)
+		e->exe[0] = '\0';
+	name = (const unsigned char *)BPF_CORE_READ(task, cgroups, dfl_cgrp, kn, name);
+	if (bpf_probe_read_kernel_str(e->cgname, sizeof(e->cgname), name) < 0)
+		e->cgname[0] = '\0';
+	e->path[0] = '\0';
+	e->str2[0] = '\0';
+	return e;
+}
+
+/* Kill the whole thread group: a pending SIGKILL also makes a fork in progress fail. */
+static __always_inline void act(int action)
+{
+	if (action == DCEA_ACT_KILL)
+		bpf_send_signal(SIGKILL);
+}
+
+/* Report a match that carries no strings but the syscall's name (a literal): the common case. */
+#define report(rule, action, a0, a1, a2, what)                                                     \
+	({                                                                                         \
+		struct dcea_event *__e = event_start(DCEA_EV_RULE, rule, action);                  \
+		_Static_assert(sizeof(what) <= DCEA_STR2_LEN, "name too long");                    \
+		if (__e) {                                                                         \
+			__e->arg[0] = (a0);                                                        \
+			__e->arg[1] = (a1);                                                        \
+			__e->arg[2] = (a2);                                                        \
+			__builtin_memcpy(__e->str2, what, sizeof(what));                           \
+			bpf_ringbuf_submit(__e, 0);                                                \
+		}                                                                                  \
+		act(action);                                                                       \
+	})
+
+#endif

@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The ABI shared by the BPF programs and the loader: rule ids, map keys and values, the event
+ * record. Fixed-width types, largest fields first, explicit padding, sizes asserted. This header
+ * includes no type header: BPF gets __u64 and friends from vmlinux.h, userspace from <linux/types.h>.
+ */
+#ifndef DCEA_ABI_H
+#define DCEA_ABI_H
+
+#define DCEA_PIN_DIR	  "/sys/fs/bpf/dcea"
+#define DCEA_COMM_LEN	  16
+#define DCEA_CGNAME_LEN	  80 /* kernfs name of the task's cgroup: docker's is 64 hex digits */
+#define DCEA_PATH_LEN	  256
+#define DCEA_STR2_LEN	  64
+#define DCEA_MAX_TASKS	  65536
+#define DCEA_MAX_CT	  4096
+#define DCEA_RINGBUF_SIZE (4 << 20) /* 4 MiB: ~250k events/s without drops, measured here */
+
+/* Stable rule ids. Names and metadata live in loader/rules.c; never renumber, only append. */
+enum dcea_rule {
+	DCEA_R_MOUNT = 0,	  /* mount of proc/sysfs/cgroup/... or a host path, remount rw */
+	DCEA_R_MOUNT_API,	  /* fsopen/fsmount/move_mount/open_tree */
+	DCEA_R_DEVICE_CREATE,	  /* mknod of a char or block device */
+	DCEA_R_BLOCK_DEVICE,	  /* opening or mounting a block device */
+	DCEA_R_CAPSET,		  /* capset raising capabilities */
+	DCEA_R_SETUID_ROOT,	  /* setuid/setgid family to 0 from non-root */
+	DCEA_R_SYSCTL_WRITE,	  /* writes to kernel knobs under /proc/sys */
+	DCEA_R_KNOB_WRITE,	  /* release_agent, binfmt_misc, uevent_helper, sysrq-trigger... */
+	DCEA_R_SETNS,		  /* setns into a namespace not the container's own */
+	DCEA_R_UNSHARE,		  /* unshare/clone of new namespaces */
+	DCEA_R_PTRACE,		  /* ptrace/process_vm_writev of a process outside the container */
+	DCEA_R_PROC_HOST,	  /* open /proc/<pid>/{root,ns,mem} of a host process, foreign mount */
+	DCEA_R_BPF_LOAD,	  /* bpf(BPF_PROG_LOAD) */
+	DCEA_R_MODULE_LOAD,	  /* init_module, finit_module */
+	DCEA_R_OPEN_BY_HANDLE,	  /* open_by_handle_at (shocker) */
+	DCEA_R_KEXEC,		  /* kexec_load, kexec_file_load */
+	DCEA_R_RUNTIME_SOCKET,	  /* connect to docker.sock, containerd.sock, crio.sock */
+	DCEA_R_MAX,
+};
+
+enum dcea_mode {
+	DCEA_MODE_AUDIT = 0,
+	DCEA_MODE_BLOCK = 1,
+};
+
+/* What the kernel did about an event. */
+enum dcea_action {
+	DCEA_ACT_ALERT = 0, /* audit: let it happen, report it */
+	DCEA_ACT_DENY = 1,  /* the operation failed with EPERM */
+	DCEA_ACT_KILL = 2,  /* the task was sent SIGKILL */
+};
+
+/* Per-rule configuration, array map indexed by enum dcea_rule. Written by the loader only. */
+struct dcea_rule_cfg {
+	__u32 enabled;	 /* 0: the rule is off, nothing is reported */
+	__u32 enforce;	 /* 1: deny or kill; computed from mode and the rule's policy action */
+	__u32 block;	 /* the policy's action is block (enforced in block mode) */
+	__u32 effective; /* enum dcea_effect proven by the self-test on this kernel */
+};
+
+/* What a rule can do on the running kernel, proven by the loader's canary self-test. */
+enum dcea_effect {
+	DCEA_EFF_UNAVAILABLE = 0,
+	DCEA_EFF_DETECT = 1,
+	DCEA_EFF_KILL = 2,
+	DCEA_EFF_DENY = 3,
+};
+
+enum dcea_backend {
+	DCEA_BACKEND_FALLBACK = 0, /* tracepoints + cgroup/dev + cgroup/sysctl */
+	DCEA_BACKEND_LSM = 1,	   /* BPF LSM, with the fallback for what LSM has no hook for */
+};
+
+/* Global configuration, array map with one entry. */
+struct dcea_config {
+	__u64 host_mntns;    /* inode of the host's mount namespace (the loader's) */
+	__u64 host_pidns;    /* ... pid namespace */
+	__u64 host_netns;    /* ... network namespace */
+	__u64 host_userns;   /* ... user namespace */
+	__u64 root_cgroup;   /* cgroup v2 id of the root cgroup (1) */
+	__u64 loaded_at;     /* realtime ns of the load */
+	__u32 mode;	     /* enum dcea_mode, for status; enforcement reads dcea_rule_cfg */
+	__u32 loader_tgid;   /* pid of the streaming loader, 0 when none */
+	__u32 backend;	     /* enum dcea_backend */
+	__u32 pad;
+};
+
+enum dcea_ns {
+	DCEA_NS_MNT = 0,
+	DCEA_NS_PID,
+	DCEA_NS_NET,
+	DCEA_NS_UTS,
+	DCEA_NS_IPC,
+	DCEA_NS_USER,
+	DCEA_NS_CGROUP,
+	DCEA_NS_TIME,
+	DCEA_NS_MAX,
+};
+
+/* Container flags */
+#define DCEA_CT_CANARY (1U << 0) /* the loader's self-test: always enforced, never reported */
+#define DCEA_CT_ADOPTED (1U << 1) /* found running at loader start, not seen starting */
+
+/* containers: hash keyed by the cgroup v2 id of the container (a setns does not change it). */
+struct dcea_container {
+	__u64 ns[DCEA_NS_MAX]; /* namespace inodes of the entrypoint at exec: the baseline */
+	__u64 start_ns;	       /* boot-time ns of the entrypoint exec */
+	__u32 flags;	       /* DCEA_CT_* */
+	__u32 init_tgid;       /* host pid of the entrypoint */
+};
+
+/* tasks: hash keyed by host tid. A task is subject to the rules once it is in this map. */
+struct dcea_task {
+	__u64 cgroup_id; /* container the task belongs to */
+	__u32 flags;	 /* DCEA_CT_* copied from the container */
+	__u32 pad;
+};
+
+/* Event kinds carried in dcea_event.kind */
+enum dcea_event_kind {
+	DCEA_EV_RULE = 0,      /* a rule matched */
+	DCEA_EV_CONTAINER = 1, /* a container's entrypoint was exec'd (baseline recorded) */
+};
+
+/*
+ * The record sent through the ring buffer. arg[] carries rule-specific numbers:
+ *   MOUNT: flags; DEVICE_*: major, minor, mode/access; CAPSET: requested effective, permitted,
+ *   current effective; SETUID: requested id, current id, syscall nr; SETNS: nstype, fd;
+ *   UNSHARE: flags; PTRACE: request, target pid; BPF_LOAD: cmd; RUNTIME_SOCKET: inode.
+ * path: mount source / device path / sysctl name / file name; str2: fs type / target.
+ */
+struct dcea_event {
+	__u64 ts_boot_ns;
+	__u64 cgroup_id;
+	__u64 ns[DCEA_NS_MAX];
+	__u64 arg[4];
+	__u32 kind;
+	__u32 rule;
+	__u32 action;
+	__u32 pid;
+	__u32 tid;
+	__u32 ppid;
+	__u32 uid;
+	__s32 ret; /* the syscall's return where the hook sees it */
+	char comm[DCEA_COMM_LEN];
+	char exe[DCEA_COMM_LEN * 4]; /* basename of the executable (bpf_d_path is refused) */
+	char cgname[DCEA_CGNAME_LEN];
+	char path[DCEA_PATH_LEN];
+	char str2[DCEA_STR2_LEN];
+};
+
+_Static_assert(sizeof(struct dcea_event) == 8 * 14 + 8 * 4 + 16 + 64 + 80 + 256 + 64,
+	       "dcea_event layout changed");
+_Static_assert(sizeof(struct dcea_container) == 80, "dcea_container layout changed");
+_Static_assert(sizeof(struct dcea_rule_cfg) == 16, "dcea_rule_cfg layout changed");
+_Static_assert(sizeof(struct dcea_config) == 64, "dcea_config layout changed");
+
+#endif

@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Which tasks are container tasks. No process-name lists: a task that pivot_root'ed into a new
+ * root, in a mount namespace and a cgroup that are not the host's, and then exec'd, is a
+ * container's entrypoint (runc, crun, podman, containerd and a plain unshare+pivot_root container
+ * all do this). Its cgroup becomes a container and the entrypoint's namespaces its baseline. A task
+ * that execs inside a known container's cgroup (docker exec) joins it; children inherit. The
+ * runtime's own set-up work happens before the exec, so no rule fires on it.
+ */
+#include "bpf/common.bpf.h"
+
+static __always_inline void track(__u32 tid, __u64 cgid, __u32 flags)
+{
+	struct dcea_task t = { .cgroup_id = cgid, .flags = flags };
+
+	if (bpf_map_update_elem(&dcea_tasks, &tid, &t, BPF_ANY))
+		count(&dcea_drops, 1); /* fails open for this task: counted and reported by the loader */
+}
+
+SEC("tp/syscalls/sys_exit_pivot_root")
+int track_pivot_root(struct trace_event_raw_sys_exit *ctx)
+{
+	struct task_struct *task;
+	struct dcea_config *c;
+	__u32 tgid;
+	__u64 now;
+
+	if (ctx->ret != 0 || current_ct_task())
+		return 0;
+	c = cfg();
+	if (!c || bpf_get_current_cgroup_id() == c->root_cgroup)
+		return 0;
+	task = bpf_get_current_task_btf();
+	if (BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum) == c->host_mntns)
+		return 0;
+	tgid = bpf_get_current_pid_tgid() >> 32;
+	now = bpf_ktime_get_boot_ns();
+	bpf_map_update_elem(&dcea_setup, &tgid, &now, BPF_ANY);
+	return 0;
+}
+
+SEC("tp/sched/sched_process_exec")
+int track_exec(struct trace_event_raw_sched_process_exec *ctx)
+{
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	__u64 cgid = bpf_get_current_cgroup_id();
+	struct dcea_container *ct, nct = {};
+	struct dcea_event *e;
+
+	if (bpf_map_lookup_elem(&dcea_setup, &tgid)) {
+		bpf_map_delete_elem(&dcea_setup, &tgid);
+		ct = bpf_map_lookup_elem(&dcea_containers, &cgid);
+		if (!ct) {
+			task_ns(bpf_get_current_task_btf(), nct.ns);
+			nct.start_ns = bpf_ktime_get_boot_ns();
+			nct.init_tgid = tgid;
+			if (bpf_map_update_elem(&dcea_containers, &cgid, &nct, BPF_NOEXIST)) {
+				count(&dcea_drops, 2);
+				return 0;
+			}
+			e = event_start(DCEA_EV_CONTAINER, 0, DCEA_ACT_ALERT);
+			if (e)
+				bpf_ringbuf_submit(e, 0);
+			ct = &nct;
+		}
+		track(tgid, cgid, ct->flags);
+		return 0;
+	}
+	ct = bpf_map_lookup_elem(&dcea_containers, &cgid);
+	if (ct)
+		track(tgid, cgid, ct->flags);
+	return 0;
+}
+
+SEC("tp/sched/sched_process_fork")
+int track_fork(struct trace_event_raw_sched_process_fork *ctx)
+{
+	__u32 parent = ctx->parent_pid, child = ctx->child_pid;
+	struct dcea_task *t = bpf_map_lookup_elem(&dcea_tasks, &parent);
+
+	if (t)
+		track(child, t->cgroup_id, t->flags);
+	return 0;
+}
+
+SEC("tp/sched/sched_process_exit")
+int track_exit(void *ctx)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	__u32 tid = (__u32)id, tgid = id >> 32;
+
+	bpf_map_delete_elem(&dcea_tasks, &tid);
+	if (tid == tgid)
+		bpf_map_delete_elem(&dcea_setup, &tgid);
+	return 0;
+}
+
+/* A container's cgroup went away: drop its baseline so nothing leaks over container churn. */
+SEC("tp_btf/cgroup_rmdir")
+int BPF_PROG(track_cgroup_rmdir, struct cgroup *cgrp, const char *path)
+{
+	__u64 id;
+
+	if (BPF_CORE_READ(cgrp, root, hierarchy_id) != 0) /* cgroup v1 hierarchies: other ids */
+		return 0;
+	id = BPF_CORE_READ(cgrp, kn, id);
+	bpf_map_delete_elem(&dcea_containers, &id);
+	return 0;
+}

@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Mounts from inside a container (fallback backend). A tracepoint cannot fail the syscall, and a
+ * SIGKILL sent on entry does not stop a mount already requested: the kernel finishes it, then the
+ * task dies (measured on 6.18). So these rules are `kill`, and block-device mounts are also denied
+ * with EPERM by the cgroup/dev program. Propagation-only changes (MS_PRIVATE, MS_SLAVE, MS_SHARED,
+ * MS_UNBINDABLE) are ignored: every runtime and init system makes them.
+ */
+#include "bpf/common.bpf.h"
+
+#define MS_RDONLY      1
+#define MS_REMOUNT     32
+#define MS_BIND	       4096
+#define MS_MOVE	       8192
+#define MS_PROPAGATION ((1 << 15) | (1 << 17) | (1 << 18) | (1 << 19)) /* UNBINDABLE|PRIVATE|SLAVE|SHARED */
+#define OPEN_TREE_CLONE 1
+
+/* What a mount request means for the rule, or 0 when it is harmless. */
+enum mount_kind {
+	MK_NONE = 0,
+	MK_FSTYPE = 1,	/* a pseudo fs that exposes the host: proc, sysfs, cgroup, debugfs... */
+	MK_BIND = 2,	/* a bind mount or a move */
+	MK_REMOUNT_RW = 3,
+	MK_DISK = 4,	/* a file system on a device */
+};
+
+SEC("tp/syscalls/sys_enter_mount")
+int watch_mount(struct trace_event_raw_sys_enter *ctx)
+{
+	struct dcea_task *t = current_ct_task();
+	const char *src = (const char *)ctx->args[0], *type = (const char *)ctx->args[2];
+	__u64 flags = ctx->args[3];
+	struct fs_name fs = {};
+	struct dcea_event *e;
+	__u32 kind = MK_NONE;
+	int action;
+
+	if (!t)
+		return 0;
+	if (type)
+		bpf_probe_read_user_str(fs.name, sizeof(fs.name), type);
+	if (flags & MS_REMOUNT) {
+		if (!(flags & MS_RDONLY) && !(flags & MS_BIND))
+			kind = MK_REMOUNT_RW;
+	} else if (flags & (MS_BIND | MS_MOVE)) {
+		kind = MK_BIND;
+	} else if (flags & MS_PROPAGATION) {
+		return 0;
+	} else if (bpf_map_lookup_elem(&dcea_fstypes, &fs)) {
+		kind = MK_FSTYPE;
+	} else if (src && fs.name[0]) {
+		char dev[5] = {};
+
+		bpf_probe_read_user(dev, 5, src);
+		if (dev[0] == '/' && dev[1] == 'd' && dev[2] == 'e' && dev[3] == 'v' && dev[4] == '/')
+			kind = MK_DISK;
+	}
+	if (kind == MK_NONE)
+		return 0;
+	action = decide(DCEA_R_MOUNT, t, DCEA_ACT_KILL);
+	if (action < 0)
+		return 0;
+	e = event_start(DCEA_EV_RULE, DCEA_R_MOUNT, action);
+	if (e) {
+		e->arg[0] = flags;
+		e->arg[1] = kind;
+		if (src)
+			bpf_probe_read_user_str(e->path, sizeof(e->path), src);
+		__builtin_memcpy(e->str2, fs.name, sizeof(fs.name));
+		bpf_ringbuf_submit(e, 0);
+	}
+	act(action);
+	return 0;
+}
+
+/* The new mount API: a file system context for a watched type, a detached tree, a move. */
+SEC("tp/syscalls/sys_enter_fsopen")
+int watch_fsopen(struct trace_event_raw_sys_enter *ctx)
+{
+	struct dcea_task *t = current_ct_task();
+	struct fs_name fs = {};
+	struct dcea_event *e;
+	int action;
+
+	if (!t)
+		return 0;
+	bpf_probe_read_user_str(fs.name, sizeof(fs.name), (const char *)ctx->args[0]);
+	if (!bpf_map_lookup_elem(&dcea_fstypes, &fs))
+		return 0;
+	action = decide(DCEA_R_MOUNT_API, t, DCEA_ACT_KILL);
+	if (action < 0)
+		return 0;
+	e = event_start(DCEA_EV_RULE, DCEA_R_MOUNT_API, action);
+	if (e) {
+		__builtin_memcpy(e->path, "fsopen", 7);
+		__builtin_memcpy(e->str2, fs.name, sizeof(fs.name));
+		bpf_ringbuf_submit(e, 0);
+	}
+	act(action);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_enter_open_tree")
+int watch_open_tree(struct trace_event_raw_sys_enter *ctx)
+{
+	struct dcea_task *t = current_ct_task();
+	int action;
+
+	if (!t || !(ctx->args[2] & OPEN_TREE_CLONE))
+		return 0;
+	action = decide(DCEA_R_MOUNT_API, t, DCEA_ACT_KILL);
+	if (action >= 0)
+		report(DCEA_R_MOUNT_API, action, ctx->args[2], 0, 0, "open_tree");
+	return 0;
+}
+
+SEC("tp/syscalls/sys_enter_move_mount")
+int watch_move_mount(struct trace_event_raw_sys_enter *ctx)
+{
+	struct dcea_task *t = current_ct_task();
+	int action;
+
+	if (!t)
+		return 0;
+	action = decide(DCEA_R_MOUNT_API, t, DCEA_ACT_KILL);
+	if (action >= 0)
+		report(DCEA_R_MOUNT_API, action, ctx->args[4], 0, 0, "move_mount");
+	return 0;
+}

@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Privilege changes and dangerous syscalls from a container task (fallback backend: kill on
+ * entry). The task never returns to user space, so a raised capability, a uid 0 or a loaded
+ * program is never used by it; a module or kexec image requested is still loaded by the kernel,
+ * which the docs and `dcea status` say.
+ */
+#include "bpf/common.bpf.h"
+
+#define PTRACE_ATTACH 16
+#define PTRACE_SEIZE  0x4206
+#define BPF_PROG_LOAD 5
+
+static __always_inline int simple(__u32 rule, __u64 a0, __u64 a1, const char (*what)[24])
+{
+	struct dcea_task *t = current_ct_task();
+	int action;
+
+	if (!t)
+		return 0;
+	action = decide(rule, t, DCEA_ACT_KILL);
+	if (action >= 0)
+		report(rule, action, a0, a1, 0, *what);
+	return 0;
+}
+
+#define SIMPLE(fn, tp, rule, a0)                                                                   \
+	SEC("tp/syscalls/sys_enter_" #tp)                                                          \
+	int fn(struct trace_event_raw_sys_enter *ctx)                                              \
+	{                                                                                          \
+		static const char name[24] = #tp;                                                  \
+		return simple(rule, a0, 0, &name);                                                 \
+	}
+
+SIMPLE(watch_init_module, init_module, DCEA_R_MODULE_LOAD, ctx->args[1])
+SIMPLE(watch_finit_module, finit_module, DCEA_R_MODULE_LOAD, ctx->args[0])
+SIMPLE(watch_open_by_handle_at, open_by_handle_at, DCEA_R_OPEN_BY_HANDLE, ctx->args[0])
+SIMPLE(watch_kexec_load, kexec_load, DCEA_R_KEXEC, ctx->args[0])
+SIMPLE(watch_kexec_file_load, kexec_file_load, DCEA_R_KEXEC, ctx->args[0])
+
+SEC("tp/syscalls/sys_enter_bpf")
+int watch_bpf(struct trace_event_raw_sys_enter *ctx)
+{
+	static const char name[24] = "bpf";
+
+	if (ctx->args[0] != BPF_PROG_LOAD)
+		return 0;
+	return simple(DCEA_R_BPF_LOAD, ctx->args[0], 0, &name);
+}
+
+/* capset raising the effective or inheritable set beyond what the task has now. */
+SEC("tp/syscalls/sys_enter_capset")
+int watch_capset(struct trace_event_raw_sys_enter *ctx)
+{
+	static const char name[24] = "capset";
+	struct dcea_task *t = current_ct_task();
+	struct task_struct *task;
+	__u32 data[6] = {}; /* two struct __user_cap_data_struct: effective, permitted, inheritable */
+	__u64 eff, inh, cur_eff, cur_inh;
+	int action;
+
+	if (!t || !ctx->args[1])
+		return 0;
+	if (bpf_probe_read_user(data, sizeof(data), (void *)ctx->args[1]))
+		return 0;
+	eff = data[0] | ((__u64)data[3] << 32);
+	inh = data[2] | ((__u64)data[5] << 32);
+	task = bpf_get_current_task_btf();
+	/* kernel_cap_t is a u64 since 6.3 and two u32 before: the same 8 bytes on little endian */
+	bpf_core_read(&cur_eff, sizeof(cur_eff), &task->cred->cap_effective);
+	bpf_core_read(&cur_inh, sizeof(cur_inh), &task->cred->cap_inheritable);
+	if (!((eff & ~cur_eff) | (inh & ~cur_inh)))
+		return 0;
+	action = decide(DCEA_R_CAPSET, t, DCEA_ACT_KILL);
+	if (action >= 0)
+		report(DCEA_R_CAPSET, action, eff, inh, cur_eff, name);
+	return 0;
+}
+
+/* setuid/setgid family to 0 from a task whose effective id is not 0; (uid_t)-1 means unchanged. */
+static __always_inline int to_root(__u64 a, __u64 b, __u64 c, int n, bool gid,
+				   const char (*what)[24])
+{
+	struct dcea_task *t = current_ct_task();
+	__u32 cur;
+	int action;
+
+	if (!t)
+		return 0;
+	cur = gid ? (__u32)(bpf_get_current_uid_gid() >> 32) : (__u32)bpf_get_current_uid_gid();
+	if (cur == 0)
+		return 0;
+	if (!((__u32)a == 0 || (n > 1 && (__u32)b == 0) || (n > 2 && (__u32)c == 0)))
+		return 0;
+	action = decide(DCEA_R_SETUID_ROOT, t, DCEA_ACT_KILL);
+	if (action >= 0)
+		report(DCEA_R_SETUID_ROOT, action, cur, gid, 0, *what);
+	return 0;
+}
+
+#define TO_ROOT(tp, n, gid)                                                                        \
+	SEC("tp/syscalls/sys_enter_" #tp)                                                          \
+	int watch_##tp(struct trace_event_raw_sys_enter *ctx)                                      \
+	{                                                                                          \
+		static const char name[24] = #tp;                                                  \
+		return to_root(ctx->args[0], ctx->args[1], ctx->args[2], n, gid, &name);           \
+	}
+
+TO_ROOT(setuid, 1, false)
+TO_ROOT(setreuid, 2, false)
+TO_ROOT(setresuid, 3, false)
+TO_ROOT(setgid, 1, true)
+TO_ROOT(setregid, 2, true)
+TO_ROOT(setresgid, 3, true)
+
+/*
+ * ptrace or process_vm_writev of a process outside the container. A target pid is in the caller's
+ * pid namespace: only a container sharing the host's (--pid=host) can name a host process, and
+ * there the number is the host pid that keys the tasks map.
+ */
+static __always_inline int foreign_target(__u32 target, __u64 req, const char (*what)[24])
+{
+	struct dcea_task *t = current_ct_task(), *tt;
+	struct dcea_config *c = cfg();
+	int action;
+
+	if (!t || !c || task_pidns(bpf_get_current_task_btf()) != c->host_pidns)
+		return 0;
+	tt = bpf_map_lookup_elem(&dcea_tasks, &target);
+	if (tt && tt->cgroup_id == t->cgroup_id)
+		return 0;
+	action = decide(DCEA_R_PTRACE, t, DCEA_ACT_KILL);
+	if (action >= 0)
+		report(DCEA_R_PTRACE, action, req, target, 0, *what);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_enter_ptrace")
+int watch_ptrace(struct trace_event_raw_sys_enter *ctx)
+{
+	static const char name[24] = "ptrace";
+
+	if (ctx->args[0] != PTRACE_ATTACH && ctx->args[0] != PTRACE_SEIZE)
+		return 0;
+	return foreign_target(ctx->args[1], ctx->args[0], &name);
+}
+
+SEC("tp/syscalls/sys_enter_process_vm_writev")
+int watch_process_vm_writev(struct trace_event_raw_sys_enter *ctx)
+{
+	static const char name[24] = "process_vm_writev";
+
+	return foreign_target(ctx->args[0], 0, &name);
+}

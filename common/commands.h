@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Subcommand entry points: each parses its own options and returns the process exit code. */
+#ifndef DCEA_COMMANDS_H
+#define DCEA_COMMANDS_H
+
+int cmd_run(int argc, char **argv);    /* loader/run.c */
+int cmd_status(int argc, char **argv); /* loader/status.c */
+int cmd_stop(int argc, char **argv);   /* loader/status.c */
+
+#endif

@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <json-c/json.h>
+#include <bpf/bpf.h>
+
+#include "common/log.h"
+#include "common/util.h"
+#include "loader/cgroup.h"
+#include "loader/containers.h"
+#include "loader/nsinfo.h"
+#include "loader/state.h"
+
+#define DOCKER_ROOT "/var/lib/docker/containers"
+#define PODMAN_DB   "/var/lib/containers/storage/overlay-containers/containers.json"
+#define CACHE_SIZE  256
+
+static struct {
+	uint64_t cgroup_id;
+	struct ct_info ci;
+} cache[CACHE_SIZE];
+
+static bool strip(const char *s, const char *prefix, const char *suffix, char *out, size_t size)
+{
+	size_t pl = strlen(prefix), sl = strlen(suffix), n = strlen(s);
+
+	if (n < pl + sl || strncmp(s, prefix, pl) || strcmp(s + n - sl, suffix))
+		return false;
+	snprintf(out, size, "%.*s", (int)(n - pl - sl), s + pl);
+	return true;
+}
+
+void ct_parse_cgname(const char *cg, struct ct_info *ci)
+{
+	memset(ci, 0, sizeof(*ci));
+	if (strip(cg, "docker-", ".scope", ci->id, sizeof(ci->id)))
+		strcpy(ci->runtime, "docker");
+	else if (strip(cg, "libpod-", ".scope", ci->id, sizeof(ci->id)) ||
+		 strip(cg, "libpod-", "", ci->id, sizeof(ci->id)))
+		strcpy(ci->runtime, "podman");
+	else if (strip(cg, "cri-containerd-", ".scope", ci->id, sizeof(ci->id)))
+		strcpy(ci->runtime, "containerd");
+	else if (strip(cg, "crio-", ".scope", ci->id, sizeof(ci->id)))
+		strcpy(ci->runtime, "crio");
+	else {
+		size_t n = strlen(cg), i;
+
+		for (i = 0; i < n && isxdigit((unsigned char)cg[i]); i++)
+			;
+		snprintf(ci->id, sizeof(ci->id), "%s", cg);
+		/* docker with cgroupfs (/docker/<id>) and containerd (/k8s.io/<id>): a bare 64-hex id */
+		strcpy(ci->runtime, n == 64 && i == n ? "docker" : "unknown");
+	}
+}
+
+int ct_parse_docker_config(const char *json, struct ct_info *ci)
+{
+	json_object *root = json_tokener_parse(json), *v, *cfg;
+	const char *s;
+
+	if (!root)
+		return -EINVAL;
+	if (json_object_object_get_ex(root, "Name", &v) && (s = json_object_get_string(v)))
+		snprintf(ci->name, sizeof(ci->name), "%s", s[0] == '/' ? s + 1 : s);
+	if (json_object_object_get_ex(root, "Config", &cfg) &&
+	    json_object_object_get_ex(cfg, "Image", &v) && (s = json_object_get_string(v)))
+		snprintf(ci->image, sizeof(ci->image), "%s", s);
+	json_object_put(root);
+	return 0;
+}
+
+static void read_docker(struct ct_info *ci)
+{
+	char path[256], *buf = NULL;
+
+	snprintf(path, sizeof(path), "%s/%s/config.v2.json", DOCKER_ROOT, ci->id);
+	if (read_file(path, &buf, NULL))
+		return;
+	ct_parse_docker_config(buf, ci);
+	free(buf);
+}
+
+static void read_podman(struct ct_info *ci)
+{
+	json_object *root, *e, *v;
+	char *buf = NULL;
+
+	if (read_file(PODMAN_DB, &buf, NULL))
+		return;
+	root = json_tokener_parse(buf);
+	free(buf);
+	if (!root || !json_object_is_type(root, json_type_array)) {
+		json_object_put(root);
+		return;
+	}
+	for (size_t i = 0; i < json_object_array_length(root); i++) {
+		e = json_object_array_get_idx(root, i);
+		if (!json_object_object_get_ex(e, "id", &v) ||
+		    strcmp(json_object_get_string(v), ci->id))
+			continue;
+		if (json_object_object_get_ex(e, "names", &v) && json_object_array_length(v))
+			snprintf(ci->name, sizeof(ci->name), "%s",
+				 json_object_get_string(json_object_array_get_idx(v, 0)));
+		if (json_object_object_get_ex(e, "image", &v))
+			snprintf(ci->image, sizeof(ci->image), "%s", json_object_get_string(v));
+		break;
+	}
+	json_object_put(root);
+}
+
+void ct_lookup(uint64_t cgroup_id, const char *cgname, int refresh, struct ct_info *ci)
+{
+	unsigned int slot = cgroup_id % CACHE_SIZE;
+
+	if (!refresh && cache[slot].cgroup_id == cgroup_id && cgroup_id) {
+		*ci = cache[slot].ci;
+		return;
+	}
+	ct_parse_cgname(cgname, ci);
+	if (!strcmp(ci->runtime, "docker"))
+		read_docker(ci);
+	else if (!strcmp(ci->runtime, "podman"))
+		read_podman(ci);
+	/* a name read before the runtime wrote its state is not cached */
+	if (ci->name[0] || strcmp(ci->runtime, "docker")) {
+		cache[slot].cgroup_id = cgroup_id;
+		cache[slot].ci = *ci;
+	}
+}
+
+static int track_threads(struct state *st, pid_t pid, const struct dcea_task *t)
+{
+	char path[64];
+	struct dirent *de;
+	DIR *d;
+	int n = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", pid);
+	d = opendir(path);
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
+		uint64_t tid;
+
+		if (parse_u64(de->d_name, &tid))
+			continue;
+		__u32 key = tid;
+		if (!bpf_map_update_elem(st->fd[M_TASKS], &key, t, BPF_ANY))
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
+int ct_adopt_running(struct state *st, const __u64 host_ns[], int *n_tasks)
+{
+	struct stat host_root, root;
+	struct dirent *de;
+	DIR *d;
+	int n_ct = 0;
+
+	*n_tasks = 0;
+	if (stat("/", &host_root))
+		return -errno;
+	d = opendir("/proc");
+	if (!d)
+		return -errno;
+	/* /proc lists pids in ascending order: a container's init comes before its children */
+	while ((de = readdir(d))) {
+		char path[64], cg[512];
+		uint64_t pid;
+		__u64 cgid, ns[DCEA_NS_MAX];
+		struct dcea_container ct = {};
+		struct dcea_task t = {};
+
+		if (parse_u64(de->d_name, &pid) || pid == (uint64_t)getpid())
+			continue;
+		snprintf(path, sizeof(path), "/proc/%llu/root", (unsigned long long)pid);
+		if (stat(path, &root) || (root.st_dev == host_root.st_dev && root.st_ino == host_root.st_ino))
+			continue;
+		if (ns_of_pid(pid, ns) || ns[DCEA_NS_MNT] == host_ns[DCEA_NS_MNT])
+			continue;
+		if (cgroup_of_pid(pid, cg, sizeof(cg)) || !strcmp(cg, "/") || cgroup_id_of(cg, &cgid))
+			continue;
+		if (bpf_map_lookup_elem(st->fd[M_CONTAINERS], &cgid, &ct)) {
+			memcpy(ct.ns, ns, sizeof(ct.ns));
+			ct.flags = DCEA_CT_ADOPTED;
+			ct.init_tgid = pid;
+			if (bpf_map_update_elem(st->fd[M_CONTAINERS], &cgid, &ct, BPF_NOEXIST))
+				continue;
+			n_ct++;
+			log_debug("adopted running container in cgroup '%s' (init pid %llu)", cg,
+				  (unsigned long long)pid);
+		}
+		t.cgroup_id = cgid;
+		t.flags = ct.flags & DCEA_CT_CANARY;
+		*n_tasks += track_threads(st, pid, &t);
+	}
+	closedir(d);
+	return n_ct;
+}

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Names for containers, read from the runtimes' state on disk, and adoption of running ones. */
+#ifndef DCEA_CONTAINERS_H
+#define DCEA_CONTAINERS_H
+
+#include <stdint.h>
+#include <linux/types.h>
+#include <sys/types.h>
+
+struct state;
+
+struct ct_info {
+	char id[72];
+	char name[128];
+	char image[256];
+	char runtime[16]; /* docker, podman, containerd, crio, unknown */
+};
+
+/*
+ * Fill `ci` from the kernfs name of a container's cgroup ("<64 hex>" for docker, "libpod-<id>",
+ * "docker-<id>.scope", "cri-containerd-<id>.scope", "crio-<id>.scope"). Cached by cgroup id;
+ * `refresh` forces a re-read (a container just started).
+ */
+void ct_lookup(uint64_t cgroup_id, const char *cgname, int refresh, struct ct_info *ci);
+
+/* Parse a cgroup name into runtime and id; exposed for tests. */
+void ct_parse_cgname(const char *cgname, struct ct_info *ci);
+
+/* Docker's config.v2.json -> name and image; 0 or negative errno. Exposed for tests. */
+int ct_parse_docker_config(const char *json, struct ct_info *ci);
+
+/*
+ * Register containers that were running before dcea started: every process whose root and mount
+ * namespace differ from ours and whose cgroup is not the root is a container task. Returns the
+ * number of containers found, or negative errno.
+ */
+int ct_adopt_running(struct state *st, const __u64 host_ns[], int *n_tasks);
+
+#endif

@@ -1,0 +1,259 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/util.h"
+#include "loader/containers.h"
+#include "loader/events.h"
+#include "loader/rules.h"
+#include "policy/policy.h"
+
+int64_t events_clock_offset(void)
+{
+	struct timespec rt, bt;
+
+	clock_gettime(CLOCK_REALTIME, &rt);
+	clock_gettime(CLOCK_BOOTTIME, &bt);
+	return (int64_t)(rt.tv_sec - bt.tv_sec) * 1000000000LL + (rt.tv_nsec - bt.tv_nsec);
+}
+
+static void add_str(json_object *o, const char *k, const char *v)
+{
+	json_object_object_add(o, k, json_object_new_string(v));
+}
+
+static void add_int(json_object *o, const char *k, int64_t v)
+{
+	json_object_object_add(o, k, json_object_new_int64(v));
+}
+
+static const char *const mount_kinds[] = { "", "fstype", "bind", "remount_rw", "device" };
+static const char *const proc_kinds[] = { "", "ns_file", "foreign_mount", "proc_mem" };
+
+static void cap_list(uint64_t caps, char *buf, size_t size)
+{
+	static const char *const names[] = {
+		"chown", "dac_override", "dac_read_search", "fowner", "fsetid", "kill", "setgid",
+		"setuid", "setpcap", "linux_immutable", "net_bind_service", "net_broadcast",
+		"net_admin", "net_raw", "ipc_lock", "ipc_owner", "sys_module", "sys_rawio",
+		"sys_chroot", "sys_ptrace", "sys_pacct", "sys_admin", "sys_boot", "sys_nice",
+		"sys_resource", "sys_time", "sys_tty_config", "mknod", "lease", "audit_write",
+		"audit_control", "setfcap", "mac_override", "mac_admin", "syslog", "wake_alarm",
+		"block_suspend", "audit_read", "perfmon", "bpf", "checkpoint_restore",
+	};
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (unsigned int i = 0; i < 64 && n < size; i++)
+		if (caps & (1ULL << i))
+			n += snprintf(buf + n, size - n, "%s%s", n ? "," : "",
+				      i < ARRAY_SIZE(names) ? names[i] : "?");
+}
+
+/* Rule-specific fields, added to `d` (the alert's "details" object). */
+static void add_details(json_object *d, const struct dcea_event *e)
+{
+	char buf[512];
+
+	switch (e->rule) {
+	case DCEA_R_MOUNT:
+		add_str(d, "kind", e->arg[1] < ARRAY_SIZE(mount_kinds) ? mount_kinds[e->arg[1]] : "");
+		add_str(d, "source", e->path);
+		add_str(d, "fstype", e->str2);
+		add_int(d, "flags", e->arg[0]);
+		break;
+	case DCEA_R_MOUNT_API:
+		add_str(d, "syscall", e->str2[0] && strcmp(e->path, "fsopen") ? e->str2 : "fsopen");
+		if (!strcmp(e->path, "fsopen"))
+			add_str(d, "fstype", e->str2);
+		add_int(d, "flags", e->arg[0]);
+		break;
+	case DCEA_R_DEVICE_CREATE:
+	case DCEA_R_BLOCK_DEVICE:
+		snprintf(buf, sizeof(buf), "%s %llu:%llu",
+			 (e->arg[2] & 0xffff) == 1 ? "block" : "char", (unsigned long long)e->arg[0],
+			 (unsigned long long)e->arg[1]);
+		add_str(d, "device", buf);
+		add_str(d, "access", (e->arg[2] >> 16) & 1 ? "mknod" : (e->arg[2] >> 16) & 4 ? "write" : "read");
+		break;
+	case DCEA_R_CAPSET:
+		cap_list(e->arg[0] & ~e->arg[2], buf, sizeof(buf));
+		add_str(d, "capabilities_gained", buf);
+		cap_list(e->arg[0], buf, sizeof(buf));
+		add_str(d, "effective_requested", buf);
+		break;
+	case DCEA_R_SETUID_ROOT:
+		add_str(d, "syscall", e->str2);
+		add_int(d, e->arg[1] ? "from_gid" : "from_uid", e->arg[0]);
+		break;
+	case DCEA_R_SYSCTL_WRITE:
+		add_str(d, "path", e->path);
+		add_str(d, "value", e->str2);
+		break;
+	case DCEA_R_KNOB_WRITE:
+		snprintf(buf, sizeof(buf), "%s/%s", e->str2, e->path);
+		add_str(d, "path", buf);
+		snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)e->arg[0]);
+		add_str(d, "fs_magic", buf);
+		break;
+	case DCEA_R_SETNS: {
+		json_object *a = json_object_new_array();
+
+		for (int i = 0; i < DCEA_NS_MAX; i++)
+			if (e->arg[0] & (1ULL << i))
+				json_object_array_add(a, json_object_new_string(ns_name(i)));
+		json_object_object_add(d, "namespaces_changed", a);
+		break;
+	}
+	case DCEA_R_UNSHARE:
+		add_str(d, "syscall", e->str2);
+		snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)e->arg[0]);
+		add_str(d, "flags", buf);
+		break;
+	case DCEA_R_PTRACE:
+		add_str(d, "syscall", e->str2);
+		add_int(d, "target_pid", e->arg[1]);
+		break;
+	case DCEA_R_PROC_HOST:
+		add_str(d, "kind", e->arg[0] < ARRAY_SIZE(proc_kinds) ? proc_kinds[e->arg[0]] : "");
+		snprintf(buf, sizeof(buf), "%s/%s", e->str2, e->path);
+		add_str(d, "path", buf);
+		if (e->arg[0] == 3)
+			add_int(d, "target_pid", e->arg[1]);
+		else
+			add_int(d, "ns_inode", e->arg[1]);
+		break;
+	case DCEA_R_RUNTIME_SOCKET:
+		add_str(d, "path", e->path);
+		add_str(d, "socket", e->str2);
+		break;
+	default:
+		add_str(d, "syscall", e->str2);
+		break;
+	}
+}
+
+void event_details(const struct dcea_event *e, char *buf, size_t size)
+{
+	json_object *d = json_object_new_object();
+	size_t n = 0;
+
+	add_details(d, e);
+	buf[0] = '\0';
+	json_object_object_foreach(d, k, v)
+	{
+		const char *s = json_object_get_string(v);
+
+		if (n < size && s && *s)
+			n += snprintf(buf + n, size - n, "%s%s=%s", n ? " " : "", k, s);
+	}
+	json_object_put(d);
+}
+
+static void exe_of(const struct dcea_event *e, char *buf, size_t size)
+{
+	char path[64];
+	ssize_t n;
+
+	/* the full path while the process lives; the kernel's basename once it is gone (killed) */
+	snprintf(path, sizeof(path), "/proc/%u/exe", e->pid);
+	n = readlink(path, buf, size - 1);
+	if (n > 0) {
+		buf[n] = '\0';
+		return;
+	}
+	snprintf(buf, size, "%s", e->exe);
+}
+
+json_object *event_to_json(const struct dcea_event *e, const struct policy *pol, int64_t clock_off)
+{
+	json_object *o = json_object_new_object(), *c, *ns, *d;
+	const struct rule_info *ri = e->rule < DCEA_R_MAX ? &rule_table[e->rule] : NULL;
+	struct ct_info ci;
+	char buf[512];
+
+	format_rfc3339(e->ts_boot_ns + clock_off, buf, sizeof(buf));
+	add_str(o, "time", buf);
+	if (e->kind == DCEA_EV_CONTAINER) {
+		add_str(o, "type", "container_start");
+	} else {
+		add_str(o, "type", "alert");
+		add_str(o, "rule", ri ? ri->name : "unknown");
+		add_str(o, "severity", severity_name(pol && ri ? pol->rules[e->rule].severity :
+						      ri ? (int)ri->severity : SEV_HIGH));
+		add_str(o, "action", action_name(e->action));
+		add_str(o, "title", ri ? ri->title : "");
+	}
+	add_int(o, "pid", e->pid);
+	add_int(o, "tid", e->tid);
+	add_int(o, "ppid", e->ppid);
+	add_int(o, "uid", e->uid);
+	add_str(o, "comm", e->comm);
+	exe_of(e, buf, sizeof(buf));
+	add_str(o, "exe", buf);
+
+	ct_lookup(e->cgroup_id, e->cgname, e->kind == DCEA_EV_CONTAINER, &ci);
+	c = json_object_new_object();
+	add_str(c, "id", ci.id);
+	add_str(c, "name", ci.name);
+	add_str(c, "image", ci.image);
+	add_str(c, "runtime", ci.runtime);
+	add_int(c, "cgroup_id", e->cgroup_id);
+	json_object_object_add(o, "container", c);
+
+	ns = json_object_new_object();
+	for (int i = 0; i < DCEA_NS_MAX; i++)
+		add_int(ns, ns_name(i), e->ns[i]);
+	json_object_object_add(o, "ns", ns);
+
+	if (e->kind == DCEA_EV_RULE) {
+		d = json_object_new_object();
+		add_details(d, e);
+		json_object_object_add(o, "details", d);
+	}
+	return o;
+}
+
+static const char *jstr(json_object *o, const char *k)
+{
+	json_object *v;
+
+	return json_object_object_get_ex(o, k, &v) ? json_object_get_string(v) : "";
+}
+
+void alert_format_human(json_object *a, char *buf, size_t size, bool color)
+{
+	json_object *c = NULL, *d = NULL;
+	const char *sev = jstr(a, "severity"), *action = jstr(a, "action"), *col = "", *end = "";
+	char ctname[48], details[512] = "";
+	size_t n = 0;
+
+	json_object_object_get_ex(a, "container", &c);
+	json_object_object_get_ex(a, "details", &d);
+	snprintf(ctname, sizeof(ctname), "%s", *jstr(c, "name") ? jstr(c, "name") : jstr(c, "id"));
+	if (strlen(ctname) > 20)
+		ctname[20] = '\0';
+	if (d) {
+		json_object_object_foreach(d, k, v)
+		{
+			const char *s = json_object_get_string(v);
+
+			if (n < sizeof(details) && s && *s)
+				n += snprintf(details + n, sizeof(details) - n, "%s%s=%s", n ? " " : "", k, s);
+		}
+	}
+	if (color) {
+		col = !strcmp(action, "alert") ? "\033[33m" : "\033[31m";
+		end = "\033[0m";
+	}
+	if (!strcmp(jstr(a, "type"), "container_start")) {
+		snprintf(buf, size, "%.23s  %-8s %-20s %-6s %-20s %s[%s] image=%s", jstr(a, "time"),
+			 "info", "container_start", "-", ctname, jstr(a, "comm"), jstr(a, "pid"),
+			 jstr(c, "image"));
+		return;
+	}
+	snprintf(buf, size, "%.23s  %s%-8s %-20s %-6s%s %-20s %s[%s] %s", jstr(a, "time"), col, sev,
+		 jstr(a, "rule"), action, end, ctname, jstr(a, "comm"), jstr(a, "pid"), details);
+}

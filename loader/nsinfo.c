@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <errno.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <linux/types.h>
+
+#include "bpf/dcea.h"
+#include "loader/nsinfo.h"
+
+int ns_of_pid(pid_t pid, __u64 ns[])
+{
+	static const char *const files[DCEA_NS_MAX] = { "mnt", "pid", "net", "uts",
+							"ipc", "user", "cgroup", "time" };
+	char path[64];
+	struct stat st;
+
+	for (int i = 0; i < DCEA_NS_MAX; i++) {
+		if (pid)
+			snprintf(path, sizeof(path), "/proc/%d/ns/%s", pid, files[i]);
+		else
+			snprintf(path, sizeof(path), "/proc/self/ns/%s", files[i]);
+		if (stat(path, &st)) {
+			if (i == DCEA_NS_TIME && errno == ENOENT) { /* kernels before 5.6 */
+				ns[i] = 0;
+				continue;
+			}
+			return -errno;
+		}
+		ns[i] = st.st_ino;
+	}
+	return 0;
+}

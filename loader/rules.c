@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <errno.h>
+#include <string.h>
+
+#include "common/util.h"
+#include "loader/rules.h"
+
+#define R(i, n, sev, t, hook, best) [i] = { i, n, sev, t, hook, best }
+
+const struct rule_info rule_table[DCEA_R_MAX] = {
+	R(DCEA_R_MOUNT, "mount_sensitive", SEV_HIGH,
+	  "mount of proc/sysfs/cgroup/debugfs/a device, a bind mount or a remount read-write",
+	  "tp/sys_enter_mount", DCEA_EFF_KILL),
+	R(DCEA_R_MOUNT_API, "mount_api", SEV_HIGH,
+	  "new mount API: fsopen of a watched fs, open_tree(OPEN_TREE_CLONE), move_mount",
+	  "tp/sys_enter_fsopen,open_tree,move_mount", DCEA_EFF_KILL),
+	R(DCEA_R_DEVICE_CREATE, "device_create", SEV_HIGH,
+	  "mknod of a block device or a char device a runtime does not provide",
+	  "cgroup/dev", DCEA_EFF_DENY),
+	R(DCEA_R_BLOCK_DEVICE, "block_device_access", SEV_CRITICAL,
+	  "open or mount of a host block device, /dev/mem, /dev/kmem or /dev/port",
+	  "cgroup/dev", DCEA_EFF_DENY),
+	R(DCEA_R_CAPSET, "capset_raise", SEV_HIGH,
+	  "capset raising effective or inheritable capabilities",
+	  "tp/sys_enter_capset", DCEA_EFF_KILL),
+	R(DCEA_R_SETUID_ROOT, "setuid_root", SEV_HIGH,
+	  "setuid/setgid family to 0 from a non-root process",
+	  "tp/sys_enter_set{,re,res}{u,g}id", DCEA_EFF_KILL),
+	R(DCEA_R_SYSCTL_WRITE, "kernel_knob_sysctl", SEV_CRITICAL,
+	  "write to a kernel knob under /proc/sys (core_pattern, modprobe, hotplug...)",
+	  "cgroup/sysctl", DCEA_EFF_DENY),
+	R(DCEA_R_KNOB_WRITE, "kernel_knob_file", SEV_CRITICAL,
+	  "open for write of release_agent, notify_on_release, devices.allow, binfmt_misc, "
+	  "uevent_helper, sysrq-trigger",
+	  "tp/sys_exit_open{,at,at2}", DCEA_EFF_KILL),
+	R(DCEA_R_SETNS, "setns_foreign", SEV_CRITICAL,
+	  "setns into a namespace that is not the container's own",
+	  "tp/sys_exit_setns", DCEA_EFF_KILL),
+	R(DCEA_R_UNSHARE, "unshare_ns", SEV_MEDIUM,
+	  "unshare/clone/clone3 creating new namespaces inside a container",
+	  "tp/sys_enter_unshare,clone,clone3", DCEA_EFF_KILL),
+	R(DCEA_R_PTRACE, "ptrace_host", SEV_CRITICAL,
+	  "ptrace attach or process_vm_writev of a process outside the container",
+	  "tp/sys_enter_ptrace,process_vm_writev", DCEA_EFF_KILL),
+	R(DCEA_R_PROC_HOST, "proc_host_access", SEV_CRITICAL,
+	  "open of a host task's namespace file or memory, or of a file on a host mount",
+	  "tp/sys_exit_open{,at,at2,_by_handle_at}", DCEA_EFF_KILL),
+	R(DCEA_R_BPF_LOAD, "bpf_load", SEV_HIGH, "bpf(BPF_PROG_LOAD) from a container",
+	  "tp/sys_enter_bpf", DCEA_EFF_KILL),
+	R(DCEA_R_MODULE_LOAD, "module_load", SEV_CRITICAL,
+	  "init_module/finit_module from a container", "tp/sys_enter_{,f}init_module",
+	  DCEA_EFF_KILL),
+	R(DCEA_R_OPEN_BY_HANDLE, "open_by_handle", SEV_CRITICAL,
+	  "open_by_handle_at from a container (the 'shocker' escape)",
+	  "tp/sys_enter_open_by_handle_at", DCEA_EFF_KILL),
+	R(DCEA_R_KEXEC, "kexec_load", SEV_CRITICAL, "kexec_load/kexec_file_load from a container",
+	  "tp/sys_enter_kexec{,_file}_load", DCEA_EFF_KILL),
+	R(DCEA_R_RUNTIME_SOCKET, "runtime_socket", SEV_CRITICAL,
+	  "connect to a container-runtime socket (docker.sock, containerd.sock, crio.sock)",
+	  "tp/sys_exit_connect", DCEA_EFF_KILL),
+};
+
+const struct rule_info *rule_by_name(const char *name)
+{
+	for (int i = 0; i < DCEA_R_MAX; i++)
+		if (!strcmp(rule_table[i].name, name))
+			return &rule_table[i];
+	return NULL;
+}
+
+static const char *const severities[] = { "info", "low", "medium", "high", "critical" };
+
+const char *severity_name(enum dcea_severity s)
+{
+	return (unsigned)s < ARRAY_SIZE(severities) ? severities[s] : "unknown";
+}
+
+int severity_parse(const char *s)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(severities); i++)
+		if (!strcmp(s, severities[i]))
+			return i;
+	return -EINVAL;
+}
+
+const char *effect_name(enum dcea_effect e)
+{
+	static const char *const n[] = { "unavailable", "detect", "kill", "deny" };
+
+	return (unsigned)e < ARRAY_SIZE(n) ? n[e] : "unknown";
+}
+
+const char *action_name(enum dcea_action a)
+{
+	static const char *const n[] = { "alert", "deny", "kill" };
+
+	return (unsigned)a < ARRAY_SIZE(n) ? n[a] : "unknown";
+}
+
+const char *mode_name(enum dcea_mode m)
+{
+	return m == DCEA_MODE_BLOCK ? "block" : "audit";
+}
+
+const char *ns_name(enum dcea_ns n)
+{
+	static const char *const names[] = { "mnt", "pid", "net", "uts", "ipc", "user", "cgroup", "time" };
+
+	return (unsigned)n < ARRAY_SIZE(names) ? names[n] : "?";
+}

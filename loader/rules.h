@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The runtime rules: stable ids, what each watches, and how each backend can act on it. */
+#ifndef DCEA_RULES_H
+#define DCEA_RULES_H
+
+#include <linux/types.h>
+#include "bpf/dcea.h"
+
+enum dcea_severity {
+	SEV_INFO = 0,
+	SEV_LOW,
+	SEV_MEDIUM,
+	SEV_HIGH,
+	SEV_CRITICAL,
+};
+
+struct rule_info {
+	enum dcea_rule id;
+	const char *name;	      /* stable id used in policies, alerts and status */
+	enum dcea_severity severity;  /* default */
+	const char *title;
+	const char *fallback_hook;    /* what the fallback backend attaches */
+	enum dcea_effect fallback_best; /* the most the fallback backend can do */
+};
+
+extern const struct rule_info rule_table[DCEA_R_MAX];
+
+const struct rule_info *rule_by_name(const char *name);
+const char *severity_name(enum dcea_severity s);
+int severity_parse(const char *s); /* enum dcea_severity or -EINVAL */
+const char *effect_name(enum dcea_effect e);
+const char *action_name(enum dcea_action a);
+const char *mode_name(enum dcea_mode m);
+const char *ns_name(enum dcea_ns n);
+
+#endif

@@ -1,0 +1,508 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* dcea run: load (or adopt) the enforcer, prove what it enforces, stream alerts. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <bpf/libbpf.h>
+
+#include "common/commands.h"
+#include "common/log.h"
+#include "common/util.h"
+#include "loader/canary.h"
+#include "loader/cgroup.h"
+#include "loader/containers.h"
+#include "loader/enforcer.h"
+#include "loader/events.h"
+#include "loader/nsinfo.h"
+#include "loader/rules.h"
+#include "loader/run.h"
+#include "loader/state.h"
+#include "policy/policy.h"
+
+#define DEFAULT_DETACH_LOG "/var/log/dcea/alerts.log"
+
+struct run_opts {
+	int mode; /* -1: not given */
+	const char *policy;
+	const char *output;
+	bool json;
+	bool detach;
+};
+
+struct streamer {
+	struct state *st;
+	struct policy pol;
+	FILE *out;
+	bool json, color;
+	int64_t clock_off;
+	unsigned long long drops_seen, delivered;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: dcea run [--mode audit|block] [--policy FILE] [--json] [--output FILE] [--detach]\n"
+		"\n"
+		"Load the escape enforcer, prove with a self-test what each rule can do on this kernel,\n"
+		"and stream alerts. Programs and maps are pinned under " DCEA_PIN_DIR ", so\n"
+		"enforcement continues when this process exits; 'dcea stop' removes it.\n"
+		"If dcea is already loaded, 'dcea run' adopts it and resumes streaming; with --mode it\n"
+		"switches the mode of a running instance and returns.\n"
+		"\n"
+		"Options:\n"
+		"  -m, --mode MODE     audit (default): report only; block: deny or kill what each\n"
+		"                      rule can stop on this kernel (see 'dcea status')\n"
+		"  -p, --policy FILE   YAML policy (default: the built-in policy, 'dcea policy show')\n"
+		"  -j, --json          one JSON object per line\n"
+		"  -o, --output FILE   append alerts to FILE instead of stdout\n"
+		"  -d, --detach        run in the background (alerts to --output, default\n"
+		"                      " DEFAULT_DETACH_LOG ")\n"
+		"  -v, --verbose       more detail; twice for libbpf's own output\n"
+		"  -h, --help          this help\n"
+		"\n"
+		"Signals: SIGUSR1 switches a running instance to block mode, SIGUSR2 to audit mode.\n"
+		"\n"
+		"Examples:\n"
+		"  dcea run                                 # audit mode, alerts on stdout\n"
+		"  dcea run --mode block --json -o /var/log/dcea.json --detach\n"
+		"  dcea run --mode audit                    # switch a running instance to audit\n");
+}
+
+static int parse_opts(int argc, char **argv, struct run_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "mode", required_argument, NULL, 'm' },   { "policy", required_argument, NULL, 'p' },
+		{ "json", no_argument, NULL, 'j' },	    { "output", required_argument, NULL, 'o' },
+		{ "detach", no_argument, NULL, 'd' },	    { "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },	    {},
+	};
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->mode = -1;
+	while ((c = getopt_long(argc, argv, "m:p:jo:dvh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'm':
+			if (!strcmp(optarg, "audit"))
+				o->mode = DCEA_MODE_AUDIT;
+			else if (!strcmp(optarg, "block"))
+				o->mode = DCEA_MODE_BLOCK;
+			else {
+				log_err("invalid mode '%s': expected 'audit' or 'block'", optarg);
+				return -EINVAL;
+			}
+			break;
+		case 'p':
+			o->policy = optarg;
+			break;
+		case 'j':
+			o->json = log_json = true;
+			break;
+		case 'o':
+			o->output = optarg;
+			break;
+		case 'd':
+			o->detach = true;
+			break;
+		case 'v':
+			log_verbose++;
+			break;
+		case 'h':
+			usage(stdout);
+			return 1;
+		default:
+			fprintf(stderr, "Try 'dcea run --help'.\n");
+			return -EINVAL;
+		}
+	}
+	if (optind < argc) {
+		log_err("unexpected argument '%s'; see 'dcea run --help'", argv[optind]);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static void emit(struct streamer *s, json_object *o)
+{
+	char line[1024];
+
+	if (s->json) {
+		fprintf(s->out, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	} else {
+		alert_format_human(o, line, sizeof(line), s->color);
+		fprintf(s->out, "%s\n", line);
+	}
+	fflush(s->out);
+}
+
+static int handle_event(void *ctx, void *data, size_t size)
+{
+	struct streamer *s = ctx;
+	json_object *o;
+
+	if (size < sizeof(struct dcea_event))
+		return 0; /* never return <0: that would stop the poll loop */
+	o = event_to_json(data, &s->pol, s->clock_off);
+	emit(s, o);
+	json_object_put(o);
+	s->delivered++;
+	return 0;
+}
+
+/* Drops are alerts of their own: nothing is lost silently. */
+static void check_drops(struct streamer *s)
+{
+	unsigned long long d = state_percpu_sum(s->st, M_DROPS, 0);
+	unsigned long long tf = state_percpu_sum(s->st, M_DROPS, 1);
+	json_object *o;
+	char ts[64];
+
+	if (d == s->drops_seen)
+		return;
+	o = json_object_new_object();
+	format_rfc3339(events_clock_offset() + (int64_t)0, ts, sizeof(ts));
+	{
+		struct timespec now;
+
+		clock_gettime(CLOCK_REALTIME, &now);
+		format_rfc3339((uint64_t)now.tv_sec * 1000000000ULL + now.tv_nsec, ts, sizeof(ts));
+	}
+	json_object_object_add(o, "time", json_object_new_string(ts));
+	json_object_object_add(o, "type", json_object_new_string("alert"));
+	json_object_object_add(o, "rule", json_object_new_string("events_dropped"));
+	json_object_object_add(o, "severity", json_object_new_string("high"));
+	json_object_object_add(o, "action", json_object_new_string("alert"));
+	json_object_object_add(o, "dropped", json_object_new_int64(d - s->drops_seen));
+	json_object_object_add(o, "dropped_total", json_object_new_int64(d));
+	json_object_object_add(o, "tasks_untracked_total", json_object_new_int64(tf));
+	if (s->json) {
+		emit(s, o);
+	} else {
+		fprintf(s->out, "%.23s  %-8s %-20s %llu events lost (ring buffer full), %llu in total\n",
+			ts, "high", "events_dropped", d - s->drops_seen, d);
+		fflush(s->out);
+	}
+	json_object_put(o);
+	s->drops_seen = d;
+}
+
+static bool loader_alive(__u32 pid)
+{
+	char path[64], comm[32];
+
+	if (!pid || pid == (__u32)getpid())
+		return false;
+	snprintf(path, sizeof(path), "/proc/%u/comm", pid);
+	return read_line(path, comm, sizeof(comm)) == 0 && !strcmp(comm, "dcea");
+}
+
+void print_rule_table(FILE *f, const struct dcea_rule_cfg cfg[DCEA_R_MAX], enum dcea_mode mode)
+{
+	fprintf(f, "%-20s %-12s %-7s %s\n", "RULE", "ON KERNEL", "NOW", "HOOK");
+	for (int i = 0; i < DCEA_R_MAX; i++) {
+		const char *now = !cfg[i].enabled ? "off" : cfg[i].enforce ? effect_name(cfg[i].effective) : "alert";
+
+		fprintf(f, "%-20s %-12s %-7s %s\n", rule_table[i].name, effect_name(cfg[i].effective),
+			now, rule_table[i].fallback_hook);
+	}
+	(void)mode;
+}
+
+static int fresh_load(struct state *st, struct streamer *s, enum dcea_mode mode)
+{
+	enum dcea_effect eff[DCEA_R_MAX];
+	struct dcea_config c = {};
+	struct dcea_rule_cfg cfg[DCEA_R_MAX];
+	__u64 ns[DCEA_NS_MAX];
+	struct timespec now;
+	int err, n_tasks = 0, n_ct;
+
+	err = state_load(st);
+	if (err)
+		return err;
+	err = ns_of_pid(0, ns);
+	if (err) {
+		log_err("failed to read the host's namespaces: %s", strerror(-err));
+		goto fail;
+	}
+	c.host_mntns = ns[DCEA_NS_MNT];
+	c.host_pidns = ns[DCEA_NS_PID];
+	c.host_netns = ns[DCEA_NS_NET];
+	c.host_userns = ns[DCEA_NS_USER];
+	err = cgroup_id_of("/", &c.root_cgroup);
+	if (err) {
+		log_err("failed to read the cgroup v2 root's id: %s", strerror(-err));
+		goto fail;
+	}
+	clock_gettime(CLOCK_REALTIME, &now);
+	c.loaded_at = (__u64)now.tv_sec * 1000000000ULL + now.tv_nsec;
+	c.backend = DCEA_BACKEND_FALLBACK;
+	c.loader_tgid = getpid();
+	err = state_set_config(st, &c);
+	if (!err)
+		err = enforcer_write_lists(st, &s->pol);
+	if (err)
+		goto fail;
+	/* every rule on and nothing enforced while the self-test runs (canaries are always enforced) */
+	for (int i = 0; i < DCEA_R_MAX; i++)
+		eff[i] = DCEA_EFF_DETECT;
+	err = enforcer_write_rules(st, &s->pol, DCEA_MODE_AUDIT, eff);
+	if (err)
+		goto fail;
+	err = canary_run(st, handle_event, s, eff);
+	if (err && mode == DCEA_MODE_BLOCK) {
+		log_err("the self-test could not run, refusing to claim block mode");
+		goto fail;
+	}
+	err = enforcer_write_rules(st, &s->pol, mode, eff);
+	if (err)
+		goto fail;
+	n_ct = ct_adopt_running(st, ns, &n_tasks);
+	if (n_ct < 0)
+		log_warn("failed to scan running containers: %s, ignoring", strerror(-n_ct));
+	else
+		log_info("watching %d running container(s), %d task(s); new containers are picked up "
+			 "at their entrypoint's exec", n_ct, n_tasks);
+	enforcer_read_rules(st, cfg);
+	if (!s->json || log_verbose) {
+		fprintf(stderr, "dcea: backend fallback (tracepoints + cgroup/dev + cgroup/sysctl): BPF LSM "
+				"programs are not part of this build; mode %s; %d programs attached%s\n",
+			mode_name(mode), st->n_links, st->n_skipped ? ", some switched off" : "");
+		print_rule_table(stderr, cfg, mode);
+	}
+	return 0;
+fail:
+	state_close(st);
+	state_unpin();
+	return err;
+}
+
+static int stream(struct streamer *s)
+{
+	struct ring_buffer *rb = NULL;
+	struct epoll_event ev;
+	struct signalfd_siginfo si;
+	struct dcea_config c;
+	sigset_t mask;
+	int sfd = -1, epfd = -1, err = 0, ticks = 0;
+	enum dcea_mode last_mode;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGUSR1);
+	sigaddset(&mask, SIGUSR2);
+	sigaddset(&mask, SIGHUP);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+	rb = ring_buffer__new(s->st->fd[M_EVENTS], handle_event, s, NULL);
+	epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (sfd < 0 || !rb || epfd < 0) {
+		err = -errno;
+		log_err("failed to set up the event loop: %s", strerror(-err));
+		goto cleanup;
+	}
+	ev.events = EPOLLIN;
+	ev.data.fd = sfd;
+	epoll_ctl(epfd, EPOLL_CTL_ADD, sfd, &ev);
+	ev.data.fd = ring_buffer__epoll_fd(rb);
+	epoll_ctl(epfd, EPOLL_CTL_ADD, ring_buffer__epoll_fd(rb), &ev);
+	s->drops_seen = state_percpu_sum(s->st, M_DROPS, 0);
+	state_get_config(s->st, &c);
+	last_mode = c.mode;
+
+	for (;;) {
+		struct epoll_event evs[2];
+		int n = epoll_wait(epfd, evs, 2, 1000);
+
+		if (n < 0 && errno != EINTR) {
+			err = -errno;
+			break;
+		}
+		for (int i = 0; i < n; i++) {
+			if (evs[i].data.fd != sfd)
+				continue;
+			if (read(sfd, &si, sizeof(si)) != sizeof(si))
+				continue;
+			if (si.ssi_signo == SIGUSR1 || si.ssi_signo == SIGUSR2) {
+				enum dcea_mode m = si.ssi_signo == SIGUSR1 ? DCEA_MODE_BLOCK : DCEA_MODE_AUDIT;
+
+				err = enforcer_set_mode(s->st, m);
+				if (err)
+					log_err("failed to switch to %s mode: %s", mode_name(m), strerror(-err));
+				continue;
+			}
+			if (si.ssi_signo == SIGHUP)
+				continue;
+			goto done;
+		}
+		err = ring_buffer__consume(rb);
+		if (err < 0) {
+			log_err("failed to read events: %s", strerror(-err));
+			break;
+		}
+		err = 0;
+		if (++ticks % 4 == 0 || n == 0) {
+			check_drops(s);
+			s->clock_off = events_clock_offset();
+			if (!state_get_config(s->st, &c) && c.mode != last_mode) {
+				log_info("mode switched to %s", mode_name(c.mode));
+				last_mode = c.mode;
+			}
+		}
+	}
+done:
+	ring_buffer__consume(rb);
+	check_drops(s);
+cleanup:
+	ring_buffer__free(rb);
+	if (epfd >= 0)
+		close(epfd);
+	if (sfd >= 0)
+		close(sfd);
+	return err;
+}
+
+static int detach(const char *output)
+{
+	pid_t pid;
+	int fd;
+
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid > 0) {
+		printf("dcea: running in the background (pid %d), alerts to '%s'\n", pid, output);
+		fflush(stdout);
+		_exit(0);
+	}
+	setsid();
+	fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (fd >= 0) {
+		dup2(fd, STDIN_FILENO);
+		dup2(fd, STDOUT_FILENO);
+		close(fd);
+	}
+	fd = open(output, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	if (fd >= 0) {
+		dup2(fd, STDERR_FILENO); /* diagnostics beside the alerts */
+		close(fd);
+	}
+	return 0;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct state st = { .skel = NULL };
+	struct streamer s = { .st = &st };
+	struct run_opts o;
+	struct dcea_config c;
+	int err;
+
+	for (int i = 0; i < M_MAX; i++)
+		st.fd[i] = -1;
+	err = parse_opts(argc, argv, &o);
+	if (err)
+		return err > 0 ? 0 : 2;
+	if (geteuid() != 0) {
+		log_err("dcea run needs root (CAP_BPF, CAP_SYS_ADMIN and CAP_PERFMON)");
+		return 1;
+	}
+	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
+		log_err("kernel BTF '/sys/kernel/btf/vmlinux' is missing: dcea needs CONFIG_DEBUG_INFO_BTF=y");
+		return 1;
+	}
+	policy_default(&s.pol);
+	if (o.policy && policy_load(o.policy, &s.pol))
+		return 1;
+	if (o.mode < 0)
+		o.mode = o.policy ? (int)s.pol.mode : DCEA_MODE_AUDIT;
+	err = state_ensure_bpffs();
+	if (err) {
+		log_err("failed to mount bpffs at '/sys/fs/bpf': %s", strerror(-err));
+		return 1;
+	}
+
+	if (state_pinned()) {
+		err = state_adopt(&st);
+		if (err)
+			return 1;
+		state_get_config(&st, &c);
+		if (loader_alive(c.loader_tgid)) {
+			int given = 0;
+
+			for (int i = 1; i < argc; i++)
+				given |= !strncmp(argv[i], "-m", 2) || !strncmp(argv[i], "--mode", 6);
+			if (!given) {
+				log_err("dcea is already running (pid %u); use 'dcea run --mode audit|block' "
+					"to switch its mode or 'dcea stop'", c.loader_tgid);
+				state_close(&st);
+				return 1;
+			}
+			err = enforcer_set_mode(&st, o.mode);
+			state_close(&st);
+			if (err) {
+				log_err("failed to switch mode: %s", strerror(-err));
+				return 1;
+			}
+			printf("dcea: mode of the running instance (pid %u) set to %s\n", c.loader_tgid,
+			       mode_name(o.mode));
+			return 0;
+		}
+		log_info("adopting the pinned enforcer under %s", DCEA_PIN_DIR);
+		if (o.mode != (int)c.mode)
+			enforcer_set_mode(&st, o.mode);
+	} else {
+		if (fresh_load(&st, &s, o.mode))
+			return 1;
+	}
+
+	if (o.detach) {
+		if (!o.output)
+			o.output = DEFAULT_DETACH_LOG;
+		mkdir("/var/log/dcea", 0700);
+		err = detach(o.output);
+		if (err) {
+			log_err("failed to detach: %s", strerror(-err));
+			goto cleanup;
+		}
+	}
+	if (o.output) {
+		s.out = fopen(o.output, "ae");
+		if (!s.out) {
+			err = -errno;
+			log_err("failed to open output '%s': %s", o.output, strerror(errno));
+			goto cleanup;
+		}
+	} else {
+		s.out = stdout;
+	}
+	s.json = o.json;
+	s.color = !o.output && !o.json && log_color(STDOUT_FILENO);
+	s.clock_off = events_clock_offset();
+	if (!state_get_config(&st, &c)) {
+		c.loader_tgid = getpid();
+		state_set_config(&st, &c);
+	}
+	log_info("streaming alerts in %s mode; Ctrl-C stops streaming, enforcement stays until 'dcea stop'",
+		 mode_name(o.mode));
+	err = stream(&s);
+	if (!state_get_config(&st, &c) && c.loader_tgid == (__u32)getpid()) {
+		c.loader_tgid = 0;
+		state_set_config(&st, &c);
+	}
+cleanup:
+	if (s.out && s.out != stdout)
+		fclose(s.out);
+	state_close(&st);
+	return err ? 1 : 0;
+}

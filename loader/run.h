@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef DCEA_RUN_H
+#define DCEA_RUN_H
+
+#include <stdio.h>
+#include <linux/types.h>
+#include "bpf/dcea.h"
+
+/* The per-rule table printed by run and status. */
+void print_rule_table(FILE *f, const struct dcea_rule_cfg cfg[DCEA_R_MAX], enum dcea_mode mode);
+
+#endif

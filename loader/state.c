@@ -1,0 +1,312 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <dirent.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <linux/magic.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "dcea.skel.h"
+#include "common/log.h"
+#include "common/util.h"
+#include "loader/cgroup.h"
+#include "loader/state.h"
+
+#define PIN_LINKS DCEA_PIN_DIR "/links"
+
+const char *const state_map_names[M_MAX] = {
+	[M_EVENTS] = "dcea_events",	[M_DROPS] = "dcea_drops",	[M_HITS] = "dcea_hits",
+	[M_CONFIG] = "dcea_config",	[M_RULES] = "dcea_rules",	[M_CONTAINERS] = "dcea_containers",
+	[M_TASKS] = "dcea_tasks",	[M_SETUP] = "dcea_setup",	[M_SYSCTLS] = "dcea_sysctls",
+	[M_KNOBFILES] = "dcea_knobfiles", [M_SOCKS] = "dcea_socks",	[M_FSTYPES] = "dcea_fstypes",
+	[M_SCRATCH] = "dcea_scratch",
+};
+
+int state_ensure_bpffs(void)
+{
+	struct statfs sfs;
+
+	if (statfs("/sys/fs/bpf", &sfs) == 0 && sfs.f_type == BPF_FS_MAGIC)
+		return 0;
+	if (mkdir("/sys/fs/bpf", 0700) && errno != EEXIST)
+		return -errno;
+	if (mount("bpf", "/sys/fs/bpf", "bpf", 0, "mode=0700"))
+		return -errno;
+	return 0;
+}
+
+/* libbpf resolves tracepoint ids through tracefs, which is not always mounted. */
+static void ensure_tracefs(void)
+{
+	struct statfs sfs;
+
+	if (statfs("/sys/kernel/tracing", &sfs) == 0 && sfs.f_type == TRACEFS_MAGIC)
+		return;
+	if (mount("tracefs", "/sys/kernel/tracing", "tracefs", 0, NULL))
+		log_debug("failed to mount tracefs at '/sys/kernel/tracing': %s", strerror(errno));
+}
+
+bool state_pinned(void)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/%s", DCEA_PIN_DIR, state_map_names[M_CONFIG]);
+	return access(path, F_OK) == 0;
+}
+
+static bool tracepoint_exists(const char *sec)
+{
+	char path[256];
+	const char *cat, *slash;
+
+	/* "tp/syscalls/sys_enter_mount" -> /sys/kernel/tracing/events/syscalls/sys_enter_mount */
+	cat = strchr(sec, '/');
+	if (!cat)
+		return true;
+	cat++;
+	slash = strchr(cat, '/');
+	if (!slash)
+		return true;
+	snprintf(path, sizeof(path), "/sys/kernel/tracing/events/%.*s/%s", (int)(slash - cat), cat,
+		 slash + 1);
+	return access(path, F_OK) == 0;
+}
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (level == LIBBPF_DEBUG && log_verbose < 2)
+		return 0;
+	if (level == LIBBPF_INFO && log_verbose < 1)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+static int pin_path(char *buf, size_t size, const char *dir, const char *name)
+{
+	int n = snprintf(buf, size, "%s/%s", dir, name);
+
+	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
+}
+
+int state_load(struct state *st)
+{
+	struct bpf_program *prog;
+	struct bpf_link *link;
+	char path[256];
+	int err = 0, cg_fd = -1;
+
+	memset(st, 0, sizeof(*st));
+	for (int i = 0; i < M_MAX; i++)
+		st->fd[i] = -1;
+	libbpf_set_print(libbpf_print);
+	ensure_tracefs();
+
+	st->skel = dcea_bpf__open();
+	if (!st->skel) {
+		err = -errno;
+		log_err("failed to open the BPF object: %s", strerror(-err));
+		return err;
+	}
+	bpf_object__for_each_program(prog, st->skel->obj) {
+		const char *sec = bpf_program__section_name(prog);
+
+		if (!strncmp(sec, "tp/", 3) && !tracepoint_exists(sec)) {
+			bpf_program__set_autoload(prog, false);
+			st->n_skipped++;
+			log_warn("tracepoint '%s' is missing on this kernel, its program '%s' is off",
+				 sec + 3, bpf_program__name(prog));
+		}
+	}
+	err = dcea_bpf__load(st->skel);
+	if (err) {
+		log_err("failed to load the BPF programs: %s%s", strerror(-err),
+			log_verbose < 2 ? " (run with -vv for the verifier log)" : "");
+		goto cleanup;
+	}
+
+	cg_fd = cgroup_v2_root_fd();
+	if (cg_fd < 0) {
+		err = cg_fd;
+		log_err("failed to open the cgroup v2 root: %s", strerror(-err));
+		goto cleanup;
+	}
+	if (mkdir(DCEA_PIN_DIR, 0700) && errno != EEXIST) {
+		err = -errno;
+		log_err("failed to create '%s': %s", DCEA_PIN_DIR, strerror(errno));
+		goto cleanup;
+	}
+	if (mkdir(PIN_LINKS, 0700) && errno != EEXIST) {
+		err = -errno;
+		log_err("failed to create '%s': %s", PIN_LINKS, strerror(errno));
+		goto cleanup;
+	}
+
+	bpf_object__for_each_program(prog, st->skel->obj) {
+		enum bpf_prog_type type = bpf_program__type(prog);
+
+		if (!bpf_program__autoload(prog))
+			continue;
+		if (type == BPF_PROG_TYPE_CGROUP_DEVICE || type == BPF_PROG_TYPE_CGROUP_SYSCTL)
+			link = bpf_program__attach_cgroup(prog, cg_fd);
+		else
+			link = bpf_program__attach(prog);
+		if (!link) {
+			err = -errno;
+			log_err("failed to attach '%s': %s", bpf_program__name(prog), strerror(-err));
+			goto cleanup;
+		}
+		err = pin_path(path, sizeof(path), PIN_LINKS, bpf_program__name(prog));
+		if (!err)
+			err = bpf_link__pin(link, path);
+		/*
+		 * The pin holds the link now. Disconnect first: destroying a tracepoint link would
+		 * also disable its perf event (PERF_EVENT_IOC_DISABLE) under the pin.
+		 */
+		bpf_link__disconnect(link);
+		bpf_link__destroy(link);
+		if (err) {
+			log_err("failed to pin link '%s': %s", path, strerror(-err));
+			goto cleanup;
+		}
+		st->n_links++;
+	}
+
+	for (int i = 0; i < M_MAX; i++) {
+		struct bpf_map *map = bpf_object__find_map_by_name(st->skel->obj, state_map_names[i]);
+
+		if (!map) {
+			err = -ENOENT;
+			log_err("map '%s' is missing from the BPF object", state_map_names[i]);
+			goto cleanup;
+		}
+		err = pin_path(path, sizeof(path), DCEA_PIN_DIR, state_map_names[i]);
+		if (!err)
+			err = bpf_map__pin(map, path);
+		if (err) {
+			log_err("failed to pin map '%s': %s", path, strerror(-err));
+			goto cleanup;
+		}
+		st->fd[i] = bpf_map__fd(map);
+	}
+cleanup:
+	if (cg_fd >= 0)
+		close(cg_fd);
+	if (err) {
+		state_unpin();
+		state_close(st);
+	}
+	return err;
+}
+
+int state_adopt(struct state *st)
+{
+	char path[256];
+	int err = 0;
+
+	memset(st, 0, sizeof(*st));
+	for (int i = 0; i < M_MAX; i++)
+		st->fd[i] = -1;
+	for (int i = 0; i < M_MAX; i++) {
+		err = pin_path(path, sizeof(path), DCEA_PIN_DIR, state_map_names[i]);
+		if (err)
+			break;
+		st->fd[i] = bpf_obj_get(path);
+		if (st->fd[i] < 0) {
+			err = -errno;
+			log_err("failed to open pinned map '%s': %s", path, strerror(errno));
+			break;
+		}
+	}
+	if (err)
+		state_close(st);
+	else
+		st->adopted = true;
+	return err;
+}
+
+void state_close(struct state *st)
+{
+	if (!st)
+		return;
+	if (st->skel) {
+		dcea_bpf__destroy(st->skel); /* map fds belong to the skeleton */
+		st->skel = NULL;
+	} else {
+		for (int i = 0; i < M_MAX; i++)
+			if (st->fd[i] >= 0)
+				close(st->fd[i]);
+	}
+	for (int i = 0; i < M_MAX; i++)
+		st->fd[i] = -1;
+}
+
+static int unlink_dir(const char *dir)
+{
+	struct dirent *de;
+	char path[512];
+	DIR *d = opendir(dir);
+	int err = 0;
+
+	if (!d)
+		return errno == ENOENT ? 0 : -errno;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if (de->d_type == DT_DIR)
+			continue;
+		if (unlink(path) && !err)
+			err = -errno;
+	}
+	closedir(d);
+	if (rmdir(dir) && errno != ENOENT && !err)
+		err = -errno;
+	return err;
+}
+
+int state_unpin(void)
+{
+	int err = unlink_dir(PIN_LINKS); /* links first: programs stop before maps go */
+	int err2 = unlink_dir(DCEA_PIN_DIR);
+
+	return err ? err : err2;
+}
+
+int state_get_config(struct state *st, struct dcea_config *c)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(st->fd[M_CONFIG], &zero, c) ? -errno : 0;
+}
+
+int state_set_config(struct state *st, const struct dcea_config *c)
+{
+	__u32 zero = 0;
+
+	return bpf_map_update_elem(st->fd[M_CONFIG], &zero, c, BPF_ANY) ? -errno : 0;
+}
+
+unsigned long long state_percpu_sum(struct state *st, enum state_map m, unsigned int idx)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	unsigned long long sum = 0;
+	__u64 *vals;
+
+	if (ncpu <= 0)
+		return 0;
+	vals = calloc(ncpu, sizeof(*vals));
+	if (!vals)
+		return 0;
+	if (!bpf_map_lookup_elem(st->fd[m], &idx, vals))
+		for (int i = 0; i < ncpu; i++)
+			sum += vals[i];
+	free(vals);
+	return sum;
+}

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The enforcer's kernel state: the loaded (or adopted) programs, links and maps, pinned under
+ * /sys/fs/bpf/dcea so enforcement survives the loader.
+ */
+#ifndef DCEA_STATE_H
+#define DCEA_STATE_H
+
+#include <stdbool.h>
+#include <linux/types.h>
+#include "bpf/dcea.h"
+
+enum state_map {
+	M_EVENTS = 0,
+	M_DROPS,
+	M_HITS,
+	M_CONFIG,
+	M_RULES,
+	M_CONTAINERS,
+	M_TASKS,
+	M_SETUP,
+	M_SYSCTLS,
+	M_KNOBFILES,
+	M_SOCKS,
+	M_FSTYPES,
+	M_SCRATCH,
+	M_MAX,
+};
+
+struct dcea_bpf;
+
+struct state {
+	struct dcea_bpf *skel; /* NULL when the pinned programs were adopted */
+	int fd[M_MAX];
+	bool adopted;
+	int n_links;
+	int n_skipped; /* programs switched off because their hook is missing here */
+};
+
+extern const char *const state_map_names[M_MAX];
+
+/* Mount bpffs at /sys/fs/bpf if needed; 0 or negative errno. */
+int state_ensure_bpffs(void);
+/* Are dcea's objects pinned? */
+bool state_pinned(void);
+/* Open, load, attach and pin everything; 0 or negative errno, nothing left pinned on error. */
+int state_load(struct state *st);
+/* Open the pinned maps of a running enforcer; 0 or negative errno. */
+int state_adopt(struct state *st);
+/* Close fds (and the skeleton); pins stay. */
+void state_close(struct state *st);
+/* Remove every pin: detaches the programs once no process holds them. */
+int state_unpin(void);
+
+int state_get_config(struct state *st, struct dcea_config *c);
+int state_set_config(struct state *st, const struct dcea_config *c);
+/* Sum a per-CPU counter. */
+unsigned long long state_percpu_sum(struct state *st, enum state_map m, unsigned int idx);
+
+#endif

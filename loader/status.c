@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* dcea status and dcea stop: read and remove the pinned enforcer. */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <json-c/json.h>
+#include <bpf/bpf.h>
+
+#include "common/commands.h"
+#include "common/log.h"
+#include "common/util.h"
+#include "loader/enforcer.h"
+#include "loader/rules.h"
+#include "loader/run.h"
+#include "loader/state.h"
+
+static int count_entries(int fd, size_t key_size)
+{
+	char key[64], next[64];
+	void *prev = NULL;
+	int n = 0;
+
+	while (!bpf_map_get_next_key(fd, prev, next)) {
+		memcpy(key, next, key_size);
+		prev = key;
+		n++;
+	}
+	return n;
+}
+
+static bool alive(__u32 pid)
+{
+	char path[64], comm[32];
+
+	snprintf(path, sizeof(path), "/proc/%u/comm", pid);
+	return pid && read_line(path, comm, sizeof(comm)) == 0 && !strcmp(comm, "dcea");
+}
+
+static int parse_simple(int argc, char **argv, const char *cmd, const char *help, bool *json)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{},
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "jh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			*json = log_json = true;
+			break;
+		case 'h':
+			printf("%s", help);
+			return 1;
+		default:
+			fprintf(stderr, "Try 'dcea %s --help'.\n", cmd);
+			return -EINVAL;
+		}
+	}
+	if (optind < argc) {
+		log_err("unexpected argument '%s'; see 'dcea %s --help'", argv[optind], cmd);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int cmd_status(int argc, char **argv)
+{
+	static const char help[] =
+		"Usage: dcea status [--json]\n\n"
+		"Show the pinned enforcer: backend, mode, the streaming loader, drop counters,\n"
+		"containers and tasks tracked, and per rule its hook, what the self-test proved it can\n"
+		"do on this kernel (deny, kill, detect, unavailable), what it does now in the current\n"
+		"mode, and how often it fired.\n\nExit status: 0 loaded, 3 not loaded, 1 error.\n";
+	struct dcea_rule_cfg cfg[DCEA_R_MAX];
+	struct state st;
+	struct dcea_config c;
+	bool json = false;
+	unsigned long long drops, untracked, ct_full;
+	int err, n_ct, n_tasks;
+
+	err = parse_simple(argc, argv, "status", help, &json);
+	if (err)
+		return err > 0 ? 0 : 2;
+	if (geteuid() != 0) {
+		log_err("dcea status needs root to read the pinned maps");
+		return 1;
+	}
+	if (!state_pinned()) {
+		if (json)
+			printf("{\"loaded\":false}\n");
+		else
+			printf("dcea: not loaded (nothing pinned under %s)\n", DCEA_PIN_DIR);
+		return 3;
+	}
+	if (state_adopt(&st))
+		return 1;
+	if (state_get_config(&st, &c) || enforcer_read_rules(&st, cfg)) {
+		log_err("failed to read the pinned configuration: %s", strerror(errno));
+		state_close(&st);
+		return 1;
+	}
+	drops = state_percpu_sum(&st, M_DROPS, 0);
+	untracked = state_percpu_sum(&st, M_DROPS, 1);
+	ct_full = state_percpu_sum(&st, M_DROPS, 2);
+	n_ct = count_entries(st.fd[M_CONTAINERS], sizeof(__u64));
+	n_tasks = count_entries(st.fd[M_TASKS], sizeof(__u32));
+
+	if (json) {
+		json_object *o = json_object_new_object(), *rules = json_object_new_array();
+		char ts[64];
+
+		format_rfc3339(c.loaded_at, ts, sizeof(ts));
+		json_object_object_add(o, "loaded", json_object_new_boolean(1));
+		json_object_object_add(o, "backend", json_object_new_string(c.backend == DCEA_BACKEND_LSM ? "lsm" : "fallback"));
+		json_object_object_add(o, "mode", json_object_new_string(mode_name(c.mode)));
+		json_object_object_add(o, "pinned", json_object_new_string(DCEA_PIN_DIR));
+		json_object_object_add(o, "loaded_at", json_object_new_string(ts));
+		json_object_object_add(o, "loader_pid", json_object_new_int64(alive(c.loader_tgid) ? c.loader_tgid : 0));
+		json_object_object_add(o, "events_dropped", json_object_new_int64(drops));
+		json_object_object_add(o, "tasks_untracked", json_object_new_int64(untracked));
+		json_object_object_add(o, "containers_untracked", json_object_new_int64(ct_full));
+		json_object_object_add(o, "containers", json_object_new_int64(n_ct));
+		json_object_object_add(o, "tasks", json_object_new_int64(n_tasks));
+		for (int i = 0; i < DCEA_R_MAX; i++) {
+			json_object *r = json_object_new_object();
+			unsigned long long hits = 0;
+
+			for (int a = 0; a < 3; a++)
+				hits += state_percpu_sum(&st, M_HITS, i * 4 + a);
+			json_object_object_add(r, "id", json_object_new_string(rule_table[i].name));
+			json_object_object_add(r, "hook", json_object_new_string(rule_table[i].fallback_hook));
+			json_object_object_add(r, "effective", json_object_new_string(effect_name(cfg[i].effective)));
+			json_object_object_add(r, "enabled", json_object_new_boolean(cfg[i].enabled));
+			json_object_object_add(r, "policy_action", json_object_new_string(cfg[i].block ? "block" : "alert"));
+			json_object_object_add(r, "now", json_object_new_string(!cfg[i].enabled ? "off" : cfg[i].enforce ? effect_name(cfg[i].effective) : "alert"));
+			json_object_object_add(r, "hits", json_object_new_int64(hits));
+			json_object_array_add(rules, r);
+		}
+		json_object_object_add(o, "rules", rules);
+		printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+		json_object_put(o);
+	} else {
+		printf("backend     %s\n", c.backend == DCEA_BACKEND_LSM ? "lsm" : "fallback (tracepoints, cgroup/dev, cgroup/sysctl)");
+		printf("mode        %s\n", mode_name(c.mode));
+		printf("pinned      %s\n", DCEA_PIN_DIR);
+		if (alive(c.loader_tgid))
+			printf("loader      streaming (pid %u)\n", c.loader_tgid);
+		else
+			printf("loader      not running: enforcement continues from the pins, alerts are not read\n");
+		printf("containers  %d tracked, %d tasks\n", n_ct, n_tasks);
+		printf("drops       %llu events lost, %llu tasks and %llu containers not tracked (maps full)\n\n",
+		       drops, untracked, ct_full);
+		print_rule_table(stdout, cfg, c.mode);
+	}
+	state_close(&st);
+	return 0;
+}
+
+int cmd_stop(int argc, char **argv)
+{
+	static const char help[] = "Usage: dcea stop\n\n"
+				   "Stop the streaming loader, detach every program and remove the pins\n"
+				   "under " DCEA_PIN_DIR ". Nothing is enforced afterwards.\n";
+	struct state st;
+	struct dcea_config c = {};
+	bool json = false;
+	int err;
+
+	err = parse_simple(argc, argv, "stop", help, &json);
+	if (err)
+		return err > 0 ? 0 : 2;
+	if (geteuid() != 0) {
+		log_err("dcea stop needs root");
+		return 1;
+	}
+	if (!state_pinned()) {
+		printf("dcea: not loaded\n");
+		state_unpin(); /* leftovers of an interrupted load */
+		return 0;
+	}
+	if (!state_adopt(&st)) {
+		state_get_config(&st, &c);
+		state_close(&st);
+	}
+	if (alive(c.loader_tgid) && kill(c.loader_tgid, SIGTERM))
+		log_warn("failed to stop the loader (pid %u): %s, ignoring", c.loader_tgid, strerror(errno));
+	err = state_unpin();
+	if (err) {
+		log_err("failed to remove the pins under '%s': %s", DCEA_PIN_DIR, strerror(-err));
+		return 1;
+	}
+	printf("dcea: stopped, programs detached and pins removed\n");
+	return 0;
+}
