@@ -1,0 +1,173 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Self-test of the test harness: the runner's counting, then (root) our dockerd, the test image,
+# container isolation, the dcea-runc wrapper for --privileged, and scoped cleanup.
+. "$(dirname "$0")/../lib/common.sh"
+. "$(dirname "$0")/../lib/docker.sh"
+
+# --- tests/run.sh counts what it runs (no root needed) -------------------------------------------
+
+selftest_runner() {
+	local d=$DCEA_TMP/runner out last rc=0
+	mkdir -p "$d/unit" "$d/integ"
+	# Fake cmocka binaries: 2 passed + 1 skipped; 1 passed + 1 failed; one that dies mid-group.
+	printf '%s\n' '#!/bin/sh' \
+		"printf '[==========] Running 3 test(s).\\n[ RUN      ] a\\n[       OK ] a\\n[==========] 3 test(s) run.\\n'" \
+		"printf '[  PASSED  ] 2 test(s).\\n[  SKIPPED ] 1 test(s), listed below:\\n[  SKIPPED ] c\\n\\n 1 SKIPPED TEST(S)\\n' >&2" \
+		>"$d/unit/ok"
+	printf '%s\n' '#!/bin/sh' \
+		"printf '[==========] Running 2 test(s).\\n[==========] 2 test(s) run.\\n'" \
+		"printf '[  PASSED  ] 1 test(s).\\n[  FAILED  ] 1 test(s), listed below:\\n[  FAILED  ] b\\n\\n 1 FAILED TEST(S)\\n' >&2" \
+		'exit 1' >"$d/unit/fails"
+	printf '%s\n' '#!/bin/sh' \
+		"printf '[==========] Running 2 test(s).\\n[ RUN      ] x\\n[       OK ] x\\n[ RUN      ] y\\n'" \
+		'kill -SEGV $$' >"$d/unit/crash"
+	# Fake integration scripts: 1 PASS + 1 SKIP; 1 FAIL; exit 3 without FAIL.
+	printf '%s\n' 'echo "PASS p1"' 'echo noise' 'echo "SKIP s1: reason"' >"$d/integ/10-a.sh"
+	printf '%s\n' 'echo "FAIL f1: why"; exit 1' >"$d/integ/20-b.sh"
+	printf '%s\n' 'echo "PASS p2"' 'exit 3' >"$d/integ/30-c.sh"
+	chmod +x "$d/unit/"*
+	out=$(OUTPUT=$d/out DCEA_INTEGRATION_DIR=$d/integ DCEA_KEEP_DOCKERD=1 DCEA_TEST_FILTER='' \
+		"$DCEA_TESTS_DIR/run.sh" "$d/unit/ok" "$d/unit/fails" "$d/unit/crash" 2>&1) || rc=$?
+	last=$(printf '%s\n' "$out" | tail -n 1)
+	# unit: 2+1+1 passed, 1+1 failed (b, crash), 1 skipped; integ: 2 passed, 2 failed, 1 skipped
+	check_eq runner-summary "6 passed, 4 failed, 2 skipped" "$last"
+	check_eq runner-exit-code 1 "$rc"
+	if printf '%s\n' "$out" | grep -q "crash: crashed (SIGSEGV) in test 'y'" &&
+		printf '%s\n' "$out" | grep -q '30-c.sh: exited 3 without a FAIL line'; then
+		pass runner-names-crashes
+	else
+		fail runner-names-crashes "crash or bad exit not reported: $(printf '%s\n' "$out" | grep FAIL)"
+	fi
+	out=$(OUTPUT=$d/out DCEA_UNIT_ONLY=1 "$DCEA_TESTS_DIR/run.sh" "$d/unit/ok" 2>&1) || rc=$?
+	check_eq runner-all-passed "2 passed, 0 failed, 1 skipped" "$(printf '%s\n' "$out" | tail -n 1)"
+}
+selftest_runner
+
+# --- docker --------------------------------------------------------------------------------------
+
+DOCKER_CHECKS=(docker-up no-bridge image echo network-none cgroup-v2-path runc-plain
+	privileged-caps privileged-exec network-refused image-extra cleanup)
+need_docker "${DOCKER_CHECKS[@]}"
+pass docker-up
+
+# The daemon must be ours (no bridge): a docker0 link means a default dockerd ran here.
+if ip link show docker0 >/dev/null 2>&1; then
+	fail no-bridge "a docker0 interface exists"
+elif [ "$(docker network inspect -f '{{.Driver}}' bridge 2>/dev/null)" = bridge ] &&
+	[ -n "$(docker network inspect -f '{{range .IPAM.Config}}{{.Subnet}}{{end}}' bridge 2>/dev/null)" ]; then
+	fail no-bridge "the daemon has a default bridge network with a subnet"
+else
+	pass no-bridge
+fi
+
+if ! docker_image; then
+	fail image "$DCEA_DOCKER_ERR"
+	skip_all "no test image" echo network-none cgroup-v2-path runc-plain privileged-caps \
+		privileged-exec network-refused image-extra cleanup
+fi
+pass image
+
+out=$(docker_run_test echo --rm "$DCEA_IMAGE" echo hello 2>&1)
+check_eq echo hello "$out"
+
+# Only the loopback interface inside.
+out=$(docker_run_test netnone --rm "$DCEA_IMAGE" sh -c 'tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d " "' 2>&1)
+check_eq network-none lo "$out"
+
+# A long-running container: its cgroup v2 path is /docker/<id>, its cgroup differs from the host's.
+check_cgroup() {
+	local id pid cg dir
+	id=$(docker_run_test long -d "$DCEA_IMAGE" sleep 60) || { fail cgroup-v2-path "docker run failed: $id"; return; }
+	pid=$(docker inspect -f '{{.State.Pid}}' "$id")
+	cg=$(sed -n 's/^0:://p' "/proc/$pid/cgroup")
+	dir=/sys/fs/cgroup/unified/docker/$id
+	if [ "$cg" != "/docker/$id" ]; then
+		fail cgroup-v2-path "pid $pid is in '$cg', want /docker/$id"
+	elif ! [ -d "$dir" ] || [ "$(stat -c %i "$dir")" = 1 ]; then
+		fail cgroup-v2-path "'$dir' missing or has the root cgroup's id"
+	elif [ "$(readlink "/proc/$pid/ns/mnt")" = "$(readlink /proc/self/ns/mnt)" ]; then
+		fail cgroup-v2-path "container shares our mount namespace"
+	else
+		pass cgroup-v2-path
+	fi
+}
+check_cgroup
+
+out=$(docker_run_test plain --rm --runtime runc "$DCEA_IMAGE" true 2>&1)
+check_eq runc-plain "" "$out"
+
+# --privileged through dcea-runc: every capability docker grants that our bounding set has, and none
+# it lacks. docker 20.10 knows capabilities 0..37 only (not PERFMON, BPF, CHECKPOINT_RESTORE).
+host_bnd=$((0x$(sed -n 's/^CapBnd:\t//p' /proc/self/status)))
+want=$((host_bnd & ((1 << 38) - 1)))
+caps_ok() { # NAME STATUS-TEXT
+	local eff bnd
+	eff=$(printf '%s\n' "$2" | sed -n 's/^CapEff:\t//p')
+	bnd=$(printf '%s\n' "$2" | sed -n 's/^CapBnd:\t//p')
+	if [ -z "$eff" ]; then
+		fail "$1" "no CapEff: $2"
+	elif [ $((0x$eff)) -eq 0 ] || [ $((0x$eff & want)) -ne "$want" ]; then
+		fail "$1" "CapEff $eff lacks some of $(printf '%016x' "$want")"
+	elif [ $((0x$eff & ~host_bnd)) -ne 0 ] || [ $((0x$bnd & ~host_bnd)) -ne 0 ]; then
+		fail "$1" "CapEff $eff or CapBnd $bnd exceeds the host bounding set"
+	else
+		pass "$1"
+	fi
+}
+out=$(docker_run_test priv --rm --privileged "$DCEA_IMAGE" cat /proc/self/status 2>&1)
+caps_ok privileged-caps "$out"
+
+if id=$(docker_run_test privlong -d --privileged "$DCEA_IMAGE" sleep 60 2>&1); then
+	caps_ok privileged-exec "$(docker exec "$id" cat /proc/self/status 2>&1)"
+else
+	fail privileged-exec "docker run failed: $id"
+fi
+
+# docker_run_test never gives a container a network.
+if out=$(docker_run_test nethost --rm --network host "$DCEA_IMAGE" true 2>&1); then
+	fail network-refused "a --network host container ran"
+elif docker ps -a --format '{{.Names}}' | grep -qx "$(docker_name nethost)"; then
+	fail network-refused "a container was created"
+else
+	pass network-refused
+fi
+
+# Files of DCEA_IMAGE_EXTRA_DIR land in /usr/local/bin, in an image of their own.
+check_extra() {
+	local main=$DCEA_IMAGE extra=$DCEA_TMP/extra
+	mkdir -p "$extra"
+	printf '#!/bin/sh\necho extra-%s\n' "$$" >"$extra/dcea-harness-helper"
+	chmod 755 "$extra/dcea-harness-helper"
+	if ! DCEA_IMAGE_EXTRA_DIR=$extra docker_image; then
+		fail image-extra "$DCEA_DOCKER_ERR"
+		return
+	fi
+	cleanup_add docker rmi "$DCEA_IMAGE"
+	if [ "$DCEA_IMAGE" = "$main" ]; then
+		fail image-extra "same image tag '$main' with and without extra files"
+	else
+		check_eq image-extra "extra-$$" \
+			"$(docker_run_test extra --rm "$DCEA_IMAGE" dcea-harness-helper 2>&1)"
+	fi
+	DCEA_IMAGE=$main
+}
+check_extra
+
+# docker_cleanup removes this script's containers and nothing else.
+check_cleanup() {
+	local other=dcea-harness-bystander-$$ left
+	docker create --network none --name "$other" "$DCEA_IMAGE" true >/dev/null ||
+		{ fail cleanup "cannot create a bystander container"; return; }
+	cleanup_add docker rm -f "$other"
+	docker_cleanup
+	left=$(docker ps -aq --filter "label=dcea.test.id=$DCEA_TEST_ID")
+	if [ -n "$left" ]; then
+		fail cleanup "containers left: $left"
+	elif ! docker inspect "$other" >/dev/null 2>&1; then
+		fail cleanup "a container without our label was removed"
+	else
+		pass cleanup
+	fi
+}
+check_cleanup

@@ -1,0 +1,195 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# shellcheck disable=SC2016 # single quotes inside messages are literal
+# Test runner behind `make test` / `make unit`:
+#   OUTPUT=build tests/run.sh UNIT_BIN...
+# Runs each cmocka unit binary and counts its tests, then (unless DCEA_UNIT_ONLY=1) every
+# tests/integration/*.sh in order, counting their PASS/FAIL/SKIP lines. Prints one progress line per
+# file and ends with exactly one line "N passed, N failed, N skipped"; exits 1 if anything failed.
+# A unit binary that crashes, times out or exits non-zero without a reported failure, and an
+# integration script that exits non-zero without printing FAIL, count as one failure each.
+#
+# Environment:
+#   DCEA_UNIT_ONLY=1          skip the integration scripts
+#   DCEA_TEST_FILTER=REGEX    run only integration scripts whose file name matches (grep -E)
+#   DCEA_INTEGRATION_DIR=DIR  take the integration scripts from DIR (the harness self-test uses it)
+#   DCEA_UNIT_TIMEOUT=SECS    per unit binary (default 120)
+#   DCEA_TEST_TIMEOUT=SECS    per integration script (default 600)
+#   DCEA_TEST_VERBOSE=1       show every line the tests print, not only results
+#   DCEA_KEEP_DOCKERD=1       leave the dockerd the harness started running at the end
+# Full output of each file is kept under $OUTPUT/test-logs/.
+set -uo pipefail
+
+tests_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$tests_dir/.." && pwd)
+OUTPUT=${OUTPUT:-build}
+case $OUTPUT in /*) ;; *) OUTPUT=$root/$OUTPUT ;; esac
+DCEA=${DCEA:-$OUTPUT/dcea}
+case $DCEA in /*) ;; *) DCEA=$PWD/$DCEA ;; esac
+export OUTPUT DCEA
+
+logs=$OUTPUT/test-logs
+mkdir -p "$logs" || exit 1
+npass=0 nfail=0 nskip=0
+failures=()
+
+note_fail() {
+	nfail=$((nfail + 1))
+	failures+=("$1")
+	printf '  FAIL %s\n' "$1"
+}
+
+# --- unit binaries -------------------------------------------------------------------------------
+
+# Counts one cmocka binary from its separate stdout (per-test lines, group headers) and stderr
+# (group summaries, errors). cmocka 1.1 prints per group:
+#   stdout: [==========] Running N test(s).  [ RUN      ] t  [       OK ] t  [  FAILED  ] t
+#           [  SKIPPED ] t  [==========] N test(s) run.
+#   stderr: [  PASSED  ] N test(s).  [  SKIPPED ] N test(s), listed below:  [  FAILED  ] N
+#           test(s), listed below:  then the names; "[  ERROR   ] t" for a failed setup/teardown
+#           (not included in the FAILED count).
+# A group that started but printed no summary was cut short (crash): its per-test lines count.
+run_unit() {
+	local bin=$1 name out err rc=0 p=0 f=0 s=0 started done_ last_run='' sig t gp=0 gf=0 gs=0
+	local -a names=() gnames=()
+	name=$bin
+	case $name in */tests/*) name=${name##*/tests/} ;; esac
+	out=$logs/unit-${name//\//_}.out
+	err=$logs/unit-${name//\//_}.err
+	if [ ! -x "$bin" ]; then
+		printf 'unit  %-40s missing\n' "$name"
+		note_fail "$name: '$bin' is not an executable file"
+		return
+	fi
+	# Line-buffered, so that a crash does not lose the lines already printed.
+	# (The braces keep bash's own "Aborted" or "Segmentation fault" notice off the terminal.)
+	{ CMOCKA_MESSAGE_OUTPUT=stdout timeout -k 5 "${DCEA_UNIT_TIMEOUT:-120}" \
+		stdbuf -oL -eL "$bin" </dev/null >"$out" 2>"$err"; } 2>/dev/null || rc=$?
+
+	eval "$(awk '
+		/^\[  PASSED  \] [0-9]+ test\(s\)\.$/ { p += $4; done_++ }
+		/^\[  FAILED  \] [0-9]+ test\(s\), listed below:$/ { f += $4; inf = 1; next }
+		/^\[  SKIPPED \] [0-9]+ test\(s\), listed below:$/ { s += $4; inf = 0; next }
+		/^$/ || /^ [0-9]+ (FAILED|SKIPPED) TEST/ { inf = 0; next }
+		inf && /^\[  FAILED  \] / { sub(/^\[  FAILED  \] /, ""); names = names " " q($0); next }
+		/^\[  ERROR   \] / && !/^\[  ERROR   \] ---/ {
+			sub(/^\[  ERROR   \] /, ""); f++; names = names " " q($0 " (setup/teardown error)") }
+		function q(x) { gsub(/\047/, "\047\\\047\047", x); return "\047" x "\047" }
+		END { printf "p=%d f=%d s=%d done_=%d; names=(%s)\n", p, f, s, done_, names }
+	' "$err")"
+	# Per-test lines of a group cut short, and the test that was running when it died.
+	eval "$(awk '
+		/^\[==========\] Running [0-9]+ test\(s\)\.$/ {
+			started++; gp = gf = gs = 0; last = ""; gnames = ""; next }
+		/^\[==========\] [0-9]+ test\(s\) run\.$/ { last = ""; next }
+		/^\[ RUN      \] / { sub(/^\[ RUN      \] /, ""); last = $0; next }
+		/^\[       OK \] / { gp++; last = ""; next }
+		/^\[  FAILED  \] / { gf++; last = ""; sub(/^\[  FAILED  \] /, ""); gnames = gnames " " q($0); next }
+		/^\[  SKIPPED \] / { gs++; last = ""; next }
+		function q(x) { gsub(/\047/, "\047\\\047\047", x); return "\047" x "\047" }
+		END { printf "started=%d gp=%d gf=%d gs=%d last_run=%s; gnames=(%s)\n", started, gp, gf, gs, q(last), gnames }
+	' "$out")"
+	if [ "$started" -gt "$done_" ]; then
+		p=$((p + gp)) f=$((f + gf)) s=$((s + gs))
+		names+=("${gnames[@]}")
+	fi
+
+	npass=$((npass + p)) nskip=$((nskip + s)) nfail=$((nfail + f))
+	printf 'unit  %-40s %d passed, %d failed, %d skipped\n' "$name" "$p" "$f" "$s"
+	for t in "${names[@]}"; do
+		failures+=("$name: $t")
+		printf '  FAIL %s: %s\n' "$name" "$t"
+	done
+	if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+		note_fail "$name: timed out after ${DCEA_UNIT_TIMEOUT:-120}s${last_run:+ in test '$last_run'}"
+	elif [ "$rc" -gt 128 ]; then
+		sig=$(kill -l $((rc - 128)) 2>/dev/null || echo $((rc - 128)))
+		note_fail "$name: crashed (SIG$sig)${last_run:+ in test '$last_run'}"
+	elif [ "$started" -gt "$done_" ]; then
+		note_fail "$name: exited $rc in the middle of a test group${last_run:+ (test '$last_run')}"
+	elif [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		note_fail "$name: exited $rc without a failed test (sanitizer or leak report?)"
+	elif [ "$started" -eq 0 ]; then
+		note_fail "$name: printed no cmocka results"
+	fi
+	if [ "$rc" -ne 0 ] || [ "$f" -ne 0 ]; then
+		printf '  (output: %s %s)\n' "$out" "$err"
+	fi
+}
+
+# --- integration scripts -------------------------------------------------------------------------
+
+run_integration() {
+	local script=$1 name log rc=0 p f s line
+	name=$(basename "$script")
+	log=$logs/integration-${name%.sh}.log
+	printf 'integ %s\n' "$name"
+	# Results are shown live; everything else goes to the log (and to the screen when verbose).
+	(cd "$root" && exec timeout -k 10 "${DCEA_TEST_TIMEOUT:-600}" bash "$script" </dev/null 2>&1) |
+		tee "$log" | while IFS= read -r line; do
+			case $line in
+			"PASS "* | "FAIL "* | "SKIP "*) printf '  %s\n' "$line" ;;
+			*) [ "${DCEA_TEST_VERBOSE:-0}" = 1 ] && printf '  | %s\n' "$line" ;;
+			esac
+		done
+	rc=${PIPESTATUS[0]}
+	p=$(grep -c '^PASS ' "$log")
+	f=$(grep -c '^FAIL ' "$log")
+	s=$(grep -c '^SKIP ' "$log")
+	npass=$((npass + p)) nskip=$((nskip + s)) nfail=$((nfail + f))
+	while IFS= read -r line; do failures+=("$name: ${line#FAIL }"); done < <(grep '^FAIL ' "$log")
+	if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+		note_fail "$name: timed out after ${DCEA_TEST_TIMEOUT:-600}s"
+	elif [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		line=$(grep -v '^\(PASS\|SKIP\) ' "$log" | grep -v '^[[:space:]]*$' | tail -n 1)
+		note_fail "$name: exited $rc without a FAIL line${line:+: $line}"
+	elif [ "$((p + f + s))" -eq 0 ]; then
+		note_fail "$name: printed no PASS, FAIL or SKIP line"
+	fi
+	if [ "$rc" -ne 0 ] || [ "$f" -ne 0 ]; then
+		printf '  (log: %s)\n' "$log"
+	fi
+}
+
+for bin in "$@"; do
+	run_unit "$bin"
+done
+
+if [ "${DCEA_UNIT_ONLY:-0}" != 1 ]; then
+	# A shared lock for the whole integration run: docker_down leaves the harness's dockerd running
+	# while another run holds one.
+	state=${DCEA_TEST_STATE:-/run/dcea-test}
+	lockfd=
+	if [ "$(id -u)" -eq 0 ] && mkdir -p "$state" && exec {lockfd}>>"$state/users.lock"; then
+		flock -s "$lockfd"
+	fi
+	idir=${DCEA_INTEGRATION_DIR:-$tests_dir/integration}
+	for script in "$idir"/*.sh; do
+		[ -e "$script" ] || continue
+		if [ -n "${DCEA_TEST_FILTER:-}" ] && ! basename "$script" | grep -qE -- "$DCEA_TEST_FILTER"; then
+			continue
+		fi
+		# The scripts must not inherit the lock (a dockerd they start would keep it forever).
+		if [ -n "$lockfd" ]; then
+			run_integration "$script" {lockfd}>&-
+		else
+			run_integration "$script"
+		fi
+	done
+	if [ -n "$lockfd" ]; then
+		exec {lockfd}>&-
+		# Leftover test containers go, then the dockerd the harness started, unless another run
+		# still uses it; in a shell of its own, as the docker library brings a cleanup registry.
+		if [ "${DCEA_KEEP_DOCKERD:-0}" != 1 ]; then
+			DCEA_TEST_NAME=run bash "$tests_dir/lib/docker.sh" down </dev/null \
+				>"$logs/docker-down.log" 2>&1
+		fi
+	fi
+fi
+
+if [ "$nfail" -gt 0 ]; then
+	echo "failed:"
+	for f in "${failures[@]}"; do printf '  %s\n' "$f"; done
+fi
+echo "$npass passed, $nfail failed, $nskip skipped"
+[ "$nfail" -eq 0 ]
