@@ -87,7 +87,11 @@ static __always_inline int to_root(__u64 a, __u64 b, __u64 c, int n, bool gid,
 
 	if (!t)
 		return 0;
-	cur = gid ? (__u32)(bpf_get_current_uid_gid() >> 32) : (__u32)bpf_get_current_uid_gid();
+	/* the effective id decides what the task may do; bpf_get_current_uid_gid() is the real one */
+	if (gid)
+		cur = BPF_CORE_READ(bpf_get_current_task_btf(), cred, egid.val);
+	else
+		cur = BPF_CORE_READ(bpf_get_current_task_btf(), cred, euid.val);
 	if (cur == 0)
 		return 0;
 	if (!((__u32)a == 0 || (n > 1 && (__u32)b == 0) || (n > 2 && (__u32)c == 0)))

@@ -11,6 +11,7 @@
 #include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/un.h>
@@ -27,6 +28,8 @@
 #include "loader/rules.h"
 #include "loader/state.h"
 
+#define CANARY_KNOB "dcea-canary-knob"
+
 struct canary {
 	struct state *st;
 	char dir[64];	     /* private temp dir: mount point, device nodes, socket */
@@ -38,6 +41,7 @@ struct canary {
 	void *fn_ctx;
 	int seen[DCEA_R_MAX]; /* 1 + action of the canary's event per rule */
 	char core_pattern[256];
+	struct { __u32 magic; char name[28]; } knob_key;
 };
 
 static int on_event(void *ctx, void *data, size_t size)
@@ -134,7 +138,9 @@ static int child_attempt(struct canary *c, enum dcea_rule r, int fd)
 		ret = write(s, c->core_pattern, strlen(c->core_pattern)) < 0 ? -1 : 0;
 		break;
 	case DCEA_R_KNOB_WRITE:
-		ret = open("/proc/sysrq-trigger", O_WRONLY | O_CLOEXEC); /* opened, never written */
+		/* a knob file of our own, listed for the test: the real ones may not exist here */
+		snprintf(path, sizeof(path), "%s/" CANARY_KNOB, c->dir);
+		ret = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
 		break;
 	case DCEA_R_SETNS:
 		ret = setns(fd, CLONE_NEWUTS);
@@ -241,8 +247,8 @@ reap:
 
 	killed = WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
 	denied = WIFEXITED(status) && WEXITSTATUS(status) == EPERM;
-	log_debug("canary '%s': %s, event %s", rule_table[r].name,
-		  killed ? "killed" : denied ? "EPERM" : WIFEXITED(status) ? "exited" : "signalled",
+	log_debug("canary '%s': %s (status 0x%x), event %s", rule_table[r].name,
+		  killed ? "killed" : denied ? "EPERM" : WIFEXITED(status) ? "exited" : "signalled", status,
 		  c->seen[r] ? action_name(c->seen[r] - 1) : "none");
 	if (killed && c->seen[r] == 1 + DCEA_ACT_KILL)
 		return DCEA_EFF_KILL;
@@ -277,6 +283,7 @@ static int setup(struct canary *c)
 {
 	char root[256], path[160];
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct statfs sfs;
 	int s, err;
 
 	snprintf(c->dir, sizeof(c->dir), "/run/dcea-canary.XXXXXX");
@@ -303,6 +310,13 @@ static int setup(struct canary *c)
 		return err;
 	if (read_line("/proc/sys/kernel/core_pattern", c->core_pattern, sizeof(c->core_pattern)))
 		c->core_pattern[0] = '\0';
+	if (statfs(c->dir, &sfs) == 0) {
+		__u32 rule = DCEA_R_KNOB_WRITE;
+
+		c->knob_key.magic = sfs.f_type;
+		strcpy(c->knob_key.name, CANARY_KNOB);
+		bpf_map_update_elem(c->st->fd[M_KNOBFILES], &c->knob_key, &rule, BPF_ANY);
+	}
 	c->helper = start_helper(&c->helper_pipe);
 	return c->helper < 0 ? -errno : 0;
 }
@@ -318,6 +332,8 @@ static void teardown(struct canary *c)
 	}
 	if (c->cgid)
 		bpf_map_delete_elem(c->st->fd[M_CONTAINERS], &c->cgid);
+	if (c->knob_key.magic)
+		bpf_map_delete_elem(c->st->fd[M_KNOBFILES], &c->knob_key);
 	if (c->cgpath[0])
 		rmdir(c->cgpath);
 	if (c->dir[0]) {
@@ -328,6 +344,8 @@ static void teardown(struct canary *c)
 		snprintf(path, sizeof(path), "%s/mem", c->dir);
 		unlink(path);
 		snprintf(path, sizeof(path), "%s/docker.sock", c->dir);
+		unlink(path);
+		snprintf(path, sizeof(path), "%s/" CANARY_KNOB, c->dir);
 		unlink(path);
 		rmdir(c->dir);
 	}
