@@ -1,0 +1,429 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "common/log.h"
+#include "common/util.h"
+#include "scanners/image.h"
+
+#define REF_DEBIAN "https://security-tracker.debian.org/tracker/"
+
+/* The paper's key components, by source package name in any of the three package managers. */
+static const struct component {
+	const char *name;
+	const char *sources[8];
+} components[] = {
+	{ "apache2/httpd", { "apache2", "httpd", "apache2-bin" } },
+	{ "nginx", { "nginx" } },
+	{ "redis", { "redis" } },
+	{ "mysql/mariadb", { "mariadb", "mariadb-10.5", "mariadb-10.6", "mariadb-10.11", "mysql",
+			     "mysql-8.0", "mysql-server", "mariadb-server" } },
+	{ "openssl", { "openssl", "openssl3", "openssl-libs" } },
+	{ "runc", { "runc" } },
+	{ "containerd", { "containerd", "containerd.io" } },
+};
+
+bool image_wanted(const char *p)
+{
+	static const char *const suffixes[] = {
+		"etc/os-release",	 "lib/os-release",	"etc/debian_version",
+		"etc/alpine-release",	 "etc/redhat-release",	"etc/apt/sources.list",
+		"var/lib/dpkg/status",	 "apk/db/installed",	"rpm/rpmdb.sqlite",
+	};
+	size_t l = strlen(p);
+
+	for (size_t i = 0; i < ARRAY_SIZE(suffixes); i++) {
+		size_t k = strlen(suffixes[i]);
+
+		if (l >= k && !strcmp(p + l - k, suffixes[i]) && (l == k || p[l - k - 1] == '/'))
+			return true;
+	}
+	if (strstr(p, "var/lib/dpkg/status.d/"))
+		return true;
+	if (strstr(p, "etc/apt/sources.list.d/") && l > 8 && !strcmp(p + l - 8, ".sources"))
+		return true;
+	return false;
+}
+
+static enum scan_severity severity_of(const char *s)
+{
+	if (!s)
+		return SEV_MEDIUM;
+	if (!strcasecmp(s, "CRITICAL"))
+		return SEV_CRITICAL;
+	if (!strcasecmp(s, "HIGH") || !strcasecmp(s, "IMPORTANT"))
+		return SEV_HIGH;
+	if (!strcasecmp(s, "LOW") || !strcasecmp(s, "NEGLIGIBLE") || !strcasecmp(s, "UNIMPORTANT"))
+		return SEV_LOW;
+	return SEV_MEDIUM;
+}
+
+struct hit {
+	const struct pkg *pkg;
+	const struct osv_vuln *vuln;
+	char *fixed, *ecosystem;
+	enum scan_severity sev;
+	bool sev_known;
+};
+
+struct hits {
+	struct hit *v;
+	size_t n, cap;
+	const struct pkg *pkg;
+};
+
+static int on_hit(const struct osv_hit *h, void *arg)
+{
+	struct hits *hs = arg;
+	struct hit *x;
+
+	if (hs->n == hs->cap) {
+		size_t cap = hs->cap ? hs->cap * 2 : 64;
+
+		x = realloc(hs->v, cap * sizeof(*x));
+		if (!x)
+			return -ENOMEM;
+		hs->v = x;
+		hs->cap = cap;
+	}
+	x = &hs->v[hs->n];
+	x->pkg = hs->pkg;
+	x->vuln = h->vuln;
+	x->fixed = h->fixed ? strdup(h->fixed) : NULL;
+	x->ecosystem = strdup(h->ecosystem);
+	x->sev = severity_of(h->severity);
+	x->sev_known = h->severity != NULL;
+	hs->n++;
+	return 0;
+}
+
+static int hit_cmp(const void *a, const void *b)
+{
+	const struct hit *x = a, *y = b;
+	int rc;
+
+	if (x->sev != y->sev)
+		return x->sev > y->sev ? -1 : 1;
+	rc = strcmp(x->pkg->source, y->pkg->source);
+	return rc ? rc : strcmp(x->vuln->id, y->vuln->id);
+}
+
+static const char *cve_of(const struct osv_vuln *v)
+{
+	if (!strncmp(v->id, "CVE-", 4))
+		return v->id;
+	for (size_t i = 0; i < v->naliases; i++)
+		if (!strncmp(v->aliases[i], "CVE-", 4))
+			return v->aliases[i];
+	return v->id;
+}
+
+/* One package per source package and version: the binaries of one source share its CVEs. */
+static bool first_of_source(const struct pkglist *l, size_t i)
+{
+	for (size_t j = 0; j < i; j++)
+		if (!strcmp(l->v[j].source, l->v[i].source) &&
+		    !strcmp(l->v[j].source_version, l->v[i].source_version) &&
+		    !strcmp(l->v[j].db, l->v[i].db))
+			return false;
+	return true;
+}
+
+static void binaries_of(const struct pkglist *l, const struct pkg *p, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (size_t j = 0; j < l->n && n + 1 < size; j++)
+		if (!strcmp(l->v[j].source, p->source) &&
+		    !strcmp(l->v[j].source_version, p->source_version))
+			n += snprintf(buf + n, size - n, "%s%s", n ? " " : "", l->v[j].name);
+	if (n >= size && size > 4)
+		strcpy(buf + size - 4, "...");
+}
+
+static void report_components(const struct pkglist *l, const char *target, struct scan_report *r)
+{
+	struct scan_finding *f;
+	int found = 0;
+
+	f = scan_add_raw(r, "image.components", SEV_NONE, "key components and their versions",
+			 NULL, SCAN_INFO, target);
+	for (size_t c = 0; c < ARRAY_SIZE(components); c++) {
+		for (size_t i = 0; i < l->n; i++) {
+			const struct pkg *p = &l->v[i];
+			bool match = false;
+
+			for (size_t k = 0; k < ARRAY_SIZE(components[c].sources) &&
+					   components[c].sources[k];
+			     k++)
+				match |= !strcmp(p->source, components[c].sources[k]);
+			if (!match || !first_of_source(l, i))
+				continue;
+			char bins[256];
+
+			binaries_of(l, p, bins, sizeof(bins));
+			scan_detail(f, "%-14s %s %s (%s: %s)", components[c].name, p->source,
+				    p->source_version, p->db, bins);
+			found++;
+		}
+	}
+	if (!found)
+		scan_detail(f, "none of apache2/httpd nginx redis mysql/mariadb openssl runc "
+			       "containerd is installed");
+}
+
+int scan_image(const struct image_scan_opts *o, struct scan_report *r,
+	       struct image_scan_result *res)
+{
+	struct image_scan_result local = { 0 };
+	struct image_scan_result *R = res ? res : &local;
+	struct stream_limits lim = o->lim;
+	struct hits hs = { 0 };
+	struct imgfs *fs = NULL;
+	struct scan_finding *f;
+	struct imgfs_stats st = { 0 };
+	char target[320];
+	int ndb, err;
+
+	memset(R, 0, sizeof(*R));
+	if (!lim.max_out)
+		lim.max_out = IMAGE_DEFAULT_MAX_LAYER;
+	if (!lim.max_ratio)
+		lim.max_ratio = IMAGE_DEFAULT_MAX_RATIO;
+	err = image_load(o->target, &lim, image_wanted, &fs, &R->info);
+	if (err)
+		goto cleanup;
+	imgfs_get_stats(fs, &st);
+	snprintf(target, sizeof(target), "image %s", R->info.ref[0] ? R->info.ref : o->target);
+	distro_detect(fs, &R->distro);
+	ndb = pkgdb_read(fs, &R->pkgs);
+	if (ndb < 0) {
+		err = ndb;
+		goto cleanup;
+	}
+
+	f = scan_add_raw(r, "image.contents", SEV_NONE, "image read", NULL, SCAN_INFO, target);
+	scan_detail(f, "format %s, %u layers (%s), %llu bytes stored, %llu unpacked, %llu entries",
+		    R->info.format, R->info.layers, R->info.codecs[0] ? R->info.codecs : "-",
+		    (unsigned long long)R->info.bytes_in, (unsigned long long)R->info.bytes_out,
+		    (unsigned long long)st.entries);
+	if (R->distro.id[0])
+		scan_detail(f, "distribution %s%s%s (%s; ecosystem %s)", R->distro.id,
+			    R->distro.version_id[0] ? " " : "", R->distro.version_id,
+			    R->distro.source ? R->distro.source : "?",
+			    R->distro.ecosystem[0] ? R->distro.ecosystem : "unknown");
+	scan_detail(f, "%zu packages installed", R->pkgs.n);
+
+	if (!R->distro.ecosystem[0]) {
+		f = scan_add_raw(r, "image.distro", SEV_MEDIUM, "distribution not recognised", NULL,
+				 SCAN_WARN, target);
+		scan_detail(f, "no os-release, debian_version, alpine-release or redhat-release: "
+			       "packages are not matched against the database");
+	}
+	if (ndb == 0) {
+		f = scan_add_raw(r, "image.packages", SEV_LOW, "no package database", NULL,
+				 SCAN_WARN, target);
+		scan_detail(f, "neither dpkg, apk nor an sqlite rpmdb: components installed "
+			       "without a package manager are not seen");
+	}
+	pkglist_sort(&R->pkgs);
+	report_components(&R->pkgs, target, r);
+
+	for (size_t i = 0; R->distro.ecosystem[0] && o->db && i < R->pkgs.n; i++) {
+		const struct pkg *p = &R->pkgs.v[i];
+
+		if (!first_of_source(&R->pkgs, i))
+			continue;
+		hs.pkg = p;
+		err = osv_db_match(o->db, R->distro.ecosystem, p->source, p->source_version,
+				   p->scheme, on_hit, &hs);
+		/* rpm data is keyed by binary package names */
+		if (!err && p->scheme == VER_RPM && strcmp(p->name, p->source))
+			err = osv_db_match(o->db, R->distro.ecosystem, p->name, p->version,
+					   p->scheme, on_hit, &hs);
+		if (err)
+			goto cleanup;
+	}
+	if (hs.n)
+		qsort(hs.v, hs.n, sizeof(*hs.v), hit_cmp);
+	for (size_t i = 0; i < hs.n; i++) {
+		const struct hit *h = &hs.v[i];
+		const struct osv_vuln *v = h->vuln;
+		char check[96], title[160], bins[256];
+
+		snprintf(check, sizeof(check), "image.%s", cve_of(v));
+		snprintf(title, sizeof(title), "%s %s: %s", h->pkg->source, h->pkg->source_version,
+			 cve_of(v));
+		f = scan_add_raw(r, check, h->sev, title, v->reference, SCAN_FAIL, target);
+		binaries_of(&R->pkgs, h->pkg, bins, sizeof(bins));
+		scan_detail(f, "package %s (%s: %s), installed %s", h->pkg->source, h->pkg->db,
+			    bins, h->pkg->source_version);
+		scan_detail(f, "fixed in %s (%s)", h->fixed ? h->fixed : "no fixed version yet",
+			    h->ecosystem);
+		if (h->sev_known && v->score > 0)
+			scan_detail(f, "severity %s, CVSS %.1f", scan_severity_name(h->sev), v->score);
+		else if (!h->sev_known)
+			scan_detail(f, "severity not in the data: medium assumed");
+		if (v->summary)
+			scan_detail(f, "%s", v->summary);
+		scan_detail(f, "source %s (%s)", v->source, v->id);
+	}
+	R->vulns = hs.n;
+	if (!hs.n && R->distro.ecosystem[0]) {
+		f = scan_add_raw(r, "image.vulnerabilities", SEV_NONE,
+				 "no known vulnerability in the database", NULL, SCAN_PASS, target);
+		scan_detail(f, "%zu packages matched against %s", R->pkgs.n, R->distro.ecosystem);
+	}
+cleanup:
+	for (size_t i = 0; i < hs.n; i++) {
+		free(hs.v[i].fixed);
+		free(hs.v[i].ecosystem);
+	}
+	free(hs.v);
+	imgfs_free(fs);
+	if (!res || err)
+		pkglist_free(&R->pkgs);
+	return err;
+}
+
+void image_scan_result_free(struct image_scan_result *res)
+{
+	if (res)
+		pkglist_free(&res->pkgs);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: dcea scan image [OPTIONS] TARGET\n\n"
+		"Read an image without extracting it, find its distribution and packages, show the\n"
+		"key components and match the packages against a local OSV vulnerability database.\n\n"
+		"TARGET: a `docker save` archive, an OCI layout (directory or tar), a root filesystem\n"
+		"directory, or the name of a local docker image (exported with `docker save`).\n\n"
+		"Options:\n" SCAN_OUTPUT_HELP
+		"      --db PATH          OSV records: a .json file, a directory of them or a .zip\n"
+		"                         (osv.dev exports); repeatable; added to the built-in set\n"
+		"      --no-builtin-db    do not load the built-in curated records\n"
+		"      --packages         print the installed packages (name, version, source) and stop\n"
+		"      --max-layer-size N refuse a layer larger than N bytes decompressed (64 GiB)\n"
+		"      --max-ratio N      refuse a layer that decompresses more than N times (1000)\n\n"
+		"Exit status: 0 nothing reached --fail-on, 1 something did, 2 error.\n\n"
+		"Examples:\n"
+		"  docker save nginx:1.25 -o nginx.tar && dcea scan image nginx.tar\n"
+		"  skopeo copy docker-archive:nginx.tar oci:nginx-oci && dcea scan image nginx-oci\n"
+		"  dcea scan image --db debian-all.zip --json /srv/rootfs\n");
+}
+
+enum { OPT_DB = 256, OPT_NO_BUILTIN, OPT_PACKAGES, OPT_MAX_LAYER, OPT_MAX_RATIO };
+
+int cmd_scan_image(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		SCAN_OUTPUT_LONGOPTS,
+		{ "db", required_argument, NULL, OPT_DB },
+		{ "no-builtin-db", no_argument, NULL, OPT_NO_BUILTIN },
+		{ "packages", no_argument, NULL, OPT_PACKAGES },
+		{ "max-layer-size", required_argument, NULL, OPT_MAX_LAYER },
+		{ "max-ratio", required_argument, NULL, OPT_MAX_RATIO },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *dbs[16];
+	size_t ndbs = 0, nrec, nskip;
+	bool builtin = true, packages = false;
+	struct image_scan_opts o = { 0 };
+	struct image_scan_result res = { 0 };
+	struct scan_output out;
+	struct scan_report r;
+	struct osv_db *db = NULL;
+	uint64_t v;
+	int opt, err, ret = 2;
+
+	scan_output_init(&out);
+	scan_report_init(&r);
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, SCAN_OUTPUT_SHORTOPTS "h", longopts, NULL)) != -1) {
+		int k = scan_output_opt(&out, opt, optarg);
+
+		if (k < 0)
+			goto cleanup;
+		if (k)
+			continue;
+		switch (opt) {
+		case OPT_DB:
+			if (ndbs == ARRAY_SIZE(dbs)) {
+				log_err("too many --db options (at most %zu)", ARRAY_SIZE(dbs));
+				goto cleanup;
+			}
+			dbs[ndbs++] = optarg;
+			break;
+		case OPT_NO_BUILTIN:
+			builtin = false;
+			break;
+		case OPT_PACKAGES:
+			packages = true;
+			break;
+		case OPT_MAX_LAYER:
+		case OPT_MAX_RATIO:
+			if (parse_u64(optarg, &v) || !v) {
+				log_err("invalid %s '%s': expected a positive number",
+					opt == OPT_MAX_LAYER ? "--max-layer-size" : "--max-ratio",
+					optarg);
+				goto cleanup;
+			}
+			*(opt == OPT_MAX_LAYER ? &o.lim.max_out : &o.lim.max_ratio) = v;
+			break;
+		case 'h':
+			usage(stdout);
+			ret = 0;
+			goto cleanup;
+		default:
+			usage(stderr);
+			goto cleanup;
+		}
+	}
+	if (optind + 1 != argc) {
+		log_err("'scan image' needs exactly one TARGET; see 'dcea scan image --help'");
+		goto cleanup;
+	}
+	o.target = argv[optind];
+	if (!packages) {
+		db = osv_db_new();
+		if (!db) {
+			log_err("failed to load the vulnerability database: %s", strerror(ENOMEM));
+			goto cleanup;
+		}
+		if (builtin && osv_db_load_builtin(db))
+			goto cleanup;
+		for (size_t i = 0; i < ndbs; i++)
+			if (osv_db_load_path(db, dbs[i]))
+				goto cleanup;
+		osv_db_counts(db, &nrec, &nskip);
+		log_debug("vulnerability database: %zu records, %zu skipped", nrec, nskip);
+		o.db = db;
+	}
+	err = scan_image(&o, &r, &res);
+	if (err)
+		goto cleanup;
+	if (packages) {
+		for (size_t i = 0; i < res.pkgs.n; i++)
+			printf("%s\t%s\t%s\t%s\t%s\n", res.pkgs.v[i].name, res.pkgs.v[i].version,
+			       res.pkgs.v[i].source, res.pkgs.v[i].source_version, res.pkgs.v[i].db);
+		ret = ferror(stdout) ? 2 : 0;
+		goto cleanup;
+	}
+	if (scan_print(&r, &out))
+		goto cleanup;
+	ret = scan_exit_code(&r, out.fail_on);
+cleanup:
+	image_scan_result_free(&res);
+	osv_db_free(db);
+	scan_report_free(&r);
+	return ret;
+}
