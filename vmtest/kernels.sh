@@ -54,7 +54,7 @@ apt_update() {
 	apt_opts "$suite"
 	stamp=$(stat -c %Y "$d/stamp" 2>/dev/null || echo 0)
 	if [ -z "${VMTEST_OFFLINE:-}" ] && [ $(($(date +%s) - stamp)) -ge "$LIST_TTL" ]; then
-		if apt-get "${APT[@]}" -qq update >"$d/update.log" 2>&1; then
+		if apt-get "${APT[@]}" -qq --error-on=any update >"$d/update.log" 2>&1; then
 			touch "$d/stamp"
 		else
 			log "failed to update the package lists of '$suite', ignoring: $(tail -n1 "$d/update.log")"
@@ -76,61 +76,85 @@ cached_image() {
 	[ -n "$d" ] && [ -s "$d/vmlinuz" ] && printf '%s\n' "${d%/}"
 }
 
-# Download, unpack and cache the current kernel of a release; print its cache directory.
-fetch_release() {
-	local suite=$1 img bin base ver dir tmp f
-	if ! apt_update "$suite"; then
-		dir=$(cached_image "$suite") || true
-		[ -n "$dir" ] || die "no package lists and no cached kernel for '$suite'"
-		log "using cached kernel $dir"
-		printf '%s\n' "$dir"
-		return
+# Set IMG, BASE and VER to the current kernel package of a release in the private lists.
+resolve() {
+	local deps memo=$CACHE/apt/$1/resolved
+	# apt-cache reparses the lists on every call (seconds each): remember the answer until
+	# the lists change.
+	if [ "$memo" -nt "$CACHE/apt/$1/stamp" ] && read -r IMG BASE VER <"$memo" && [ -n "$VER" ]; then
+		[ "$BASE" = - ] && BASE=
+		return 0
 	fi
-	# linux-image-amd64 depends on the versioned image package; from 7.x (sid) that one is a
-	img=$(apt-cache "${APT[@]}" depends "linux-image-$FLAVOUR" 2>/dev/null |
-		awk '$1 == "Depends:" && $2 ~ /^linux-image-[0-9]/ { print $2; exit }')
-	[ -n "$img" ] || die "no 'linux-image-$FLAVOUR' in '$suite'"
+	# linux-image-amd64 depends on the versioned image package. From 7.x (sid) that one is a
 	# metapackage too: the image is in linux-binary-<abi> and its config in linux-base-<abi>.
-	bin=$(pkg_field "$img" Depends | tr ',' '\n' | awk '$1 ~ /^linux-binary-[0-9]/ { print $1; exit }')
-	base=$(pkg_field "$img" Depends | tr ',' '\n' | awk '$1 ~ /^linux-base-[0-9]/ { print $1; exit }')
-	[ -n "$bin" ] && img=$bin
-	ver=$(pkg_field "$img" Version)
-	[ -n "$ver" ] || die "no version for '$img' in '$suite'"
-	dir=$CACHE/kernels/${suite}_${ver}
-	if [ -s "$dir/vmlinuz" ]; then
-		printf '%s\n' "$dir"
-		return
-	fi
-	if [ -n "${VMTEST_OFFLINE:-}" ]; then
-		dir=$(cached_image "$suite") || true
-		[ -n "$dir" ] || die "'$suite' is not cached and VMTEST_OFFLINE is set"
-		printf '%s\n' "$dir"
-		return
-	fi
-	log "downloading $img $ver ($suite)"
+	IMG=$(apt-cache "${APT[@]}" depends "linux-image-$FLAVOUR" 2>/dev/null |
+		awk '$1 == "Depends:" && $2 ~ /^linux-image-[0-9]/ { print $2; exit }')
+	[ -n "$IMG" ] || { log "no 'linux-image-$FLAVOUR' in '$1'"; return 1; }
+	deps=$(pkg_field "$IMG" Depends | tr ',' '\n')
+	BASE=$(awk '$1 ~ /^linux-base-[0-9]/ { print $1; exit }' <<<"$deps")
+	IMG=$(awk -v img="$IMG" '$1 ~ /^linux-binary-[0-9]/ { img = $1; exit } END { print img }' \
+		<<<"$deps")
+	VER=$(pkg_field "$IMG" Version)
+	[ -n "$VER" ] || { log "no version for '$IMG' in '$1'"; return 1; }
+	echo "$IMG ${BASE:--} $VER" >"$memo"
+}
+
+# Download and unpack IMG (and BASE) at VER into cache directory $2.
+download() {
+	local suite=$1 dir=$2 tmp f rc=1
+	log "downloading $IMG $VER ($suite)"
 	tmp=$(mktemp -d "$CACHE/tmp.XXXXXX")
-	# shellcheck disable=SC2064
-	trap "rm -rf '$tmp'" RETURN
-	(cd "$tmp" && apt-get "${APT[@]}" -qq download "$img=$ver" ${base:+"$base=$ver"} \
-		>"$tmp/download.log" 2>&1) ||
-		die "failed to download '$img' $ver: $(tail -n1 "$tmp/download.log")"
-	for f in "$tmp"/*.deb; do
-		dpkg-deb -x "$f" "$tmp/root"
+	if ! (cd "$tmp" && apt-get "${APT[@]}" -qq download "$IMG=$VER" ${BASE:+"$BASE=$VER"} \
+		>"$tmp/download.log" 2>&1); then
+		log "failed to download '$IMG' $VER: $(tail -n1 "$tmp/download.log")"
+	else
+		for f in "$tmp"/*.deb; do
+			dpkg-deb -x "$f" "$tmp/root"
+		done
+		mkdir -p "$tmp/out"
+		# Only the image and its config are kept: the guest boots from an initramfs and needs
+		# no modules (serial console, bpffs, cgroup2, securityfs, tracefs are built in). Up to
+		# 6.12 the image is boot/vmlinuz-<abi>; from 7.x it is usr/lib/modules/<abi>/vmlinuz.
+		f=$(ls "$tmp"/root/boot/vmlinuz-* "$tmp"/root/usr/lib/modules/*/vmlinuz 2>/dev/null |
+			head -n1)
+		if [ -z "$f" ]; then
+			log "no kernel image in '$IMG' $VER"
+		else
+			cp "$f" "$tmp/out/vmlinuz"
+			f=$(ls "$tmp"/root/boot/config-* "$tmp"/root/usr/lib/modules/*/config 2>/dev/null |
+				head -n1)
+			[ -n "$f" ] && cp "$f" "$tmp/out/config"
+			printf 'suite=%s\npackage=%s\nversion=%s\nfetched=%s\n' "$suite" "$IMG" "$VER" \
+				"$(date -u +%FT%TZ)" >"$tmp/out/SOURCE"
+			mkdir -p "$CACHE/kernels"
+			rm -rf "$dir"
+			mv "$tmp/out" "$dir"
+			rc=0
+		fi
+	fi
+	rm -rf "$tmp"
+	return $rc
+}
+
+# Print the cache directory of the current kernel of a release, downloading it when needed. A
+# failed download refreshes the lists once (the mirror may have moved on to a newer kernel),
+# then falls back to the newest cached kernel of the release.
+fetch_release() {
+	local suite=$1 try dir
+	for try in 1 2; do
+		[ $try = 2 ] && [ -z "${VMTEST_OFFLINE:-}" ] && rm -f "$CACHE/apt/$suite/stamp"
+		apt_update "$suite" && resolve "$suite" || break
+		dir=$CACHE/kernels/${suite}_${VER}
+		if [ -s "$dir/vmlinuz" ]; then
+			printf '%s\n' "$dir"
+			return
+		fi
+		[ -n "${VMTEST_OFFLINE:-}" ] && break
+		download "$suite" "$dir" && { printf '%s\n' "$dir"; return; }
 	done
-	mkdir -p "$tmp/out"
-	# Only the image and its config are kept: the guest boots from an initramfs and needs no
-	# modules (serial console, bpffs, cgroup2, securityfs, tracefs are built in). Up to 6.12 the
-	# image is boot/vmlinuz-<abi>; from 7.x it is usr/lib/modules/<abi>/vmlinuz.
-	f=$(ls "$tmp"/root/boot/vmlinuz-* "$tmp"/root/usr/lib/modules/*/vmlinuz 2>/dev/null | head -n1)
-	[ -n "$f" ] || die "no kernel image in '$img' $ver"
-	cp "$f" "$tmp/out/vmlinuz"
-	f=$(ls "$tmp"/root/boot/config-* "$tmp"/root/usr/lib/modules/*/config 2>/dev/null | head -n1)
-	[ -n "$f" ] && cp "$f" "$tmp/out/config"
-	printf 'suite=%s\npackage=%s\nversion=%s\nfetched=%s\n' "$suite" "$img" "$ver" \
-		"$(date -u +%FT%TZ)" >"$tmp/out/SOURCE"
-	mkdir -p "$CACHE/kernels"
-	rm -rf "$dir"
-	mv "$tmp/out" "$dir"
+	dir=$(cached_image "$suite") || true
+	[ -n "$dir" ] || die "no kernel for '$suite': not downloadable and not cached"
+	log "using the cached kernel in $dir"
 	printf '%s\n' "$dir"
 }
 

@@ -7,7 +7,8 @@
 #
 # Environment:
 #   KERNELS / VMTEST_KERNELS  release names and/or image paths (default: bullseye bookworm trixie sid)
-#   VMTEST_PAYLOAD   directory copied to /vmtest in the guest; must hold test.sh
+#   VMTEST_PAYLOAD   directory copied to /vmtest in the guest; must hold test.sh (default: dcea's
+#                    tests/vm with a static dcea when both exist, else the LSM probe)
 #   VMTEST_LSM       lsm= of the first boot (default lockdown,capability,landlock,yama,apparmor,bpf);
 #                    a second boot drops bpf from it, to show the fallback path
 #   VMTEST_VARIANTS  "bpf nobpf" (default), "bpf" or "nobpf"
@@ -56,8 +57,13 @@ ensure_tools() {
 	apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 }
 
-# The payload: VMTEST_PAYLOAD as given; else dcea's own VM tests when both the static binary and
-# tests/vm/test.sh can be had; else the LSM probe. The probe is always added as /vmtest/lsm_probe.
+# The payload, copied to /vmtest in the guest:
+#   1. VMTEST_PAYLOAD, as given;
+#   2. else dcea's VM tests, when $OUTPUT/dcea exists and tests/vm/test.sh too: a static dcea
+#      (vmtest/static-dcea.sh) plus the files of tests/vm/, then tests/vm/prepare.sh PAYLOAD_DIR
+#      runs on the host if it exists, to add anything else (rootfs images, fixtures);
+#   3. else the LSM probe (vmtest/probe).
+# lsm_probe and lib.sh (vmtest/guest/lib.sh) are always added.
 build_payload() {
 	local out=$WORK/payload
 	rm -rf "$out"
@@ -67,17 +73,23 @@ build_payload() {
 		[ -f "$VMTEST_PAYLOAD/test.sh" ] || die "no test.sh in VMTEST_PAYLOAD '$VMTEST_PAYLOAD'"
 		cp -a "$VMTEST_PAYLOAD/." "$out/"
 		PAYLOAD_KIND="VMTEST_PAYLOAD=$VMTEST_PAYLOAD"
-	elif [ -x "$OUTPUT/dcea" ] && [ -f "$ROOT/tests/vm/test.sh" ] &&
-		OUTPUT=$OUTPUT VMTEST_WORK=$WORK "$HERE/static-dcea.sh" "$out/dcea" >&2; then
+	elif [ -x "$OUTPUT/dcea" ] && [ -f "$ROOT/tests/vm/test.sh" ]; then
+		OUTPUT=$OUTPUT VMTEST_WORK=$WORK "$HERE/static-dcea.sh" "$out/dcea" ||
+			die "cannot link a static dcea for the guest"
 		cp -a "$ROOT/tests/vm/." "$out/"
-		[ -e "$OUTPUT/dcea.bpf.o" ] && cp "$OUTPUT/dcea.bpf.o" "$out/"
-		PAYLOAD_KIND="dcea (static) + tests/vm"
+		rm -f "$out/prepare.sh"
+		if [ -x "$ROOT/tests/vm/prepare.sh" ]; then
+			OUTPUT=$OUTPUT "$ROOT/tests/vm/prepare.sh" "$out" ||
+				die "tests/vm/prepare.sh failed"
+		fi
+		PAYLOAD_KIND="static dcea + tests/vm"
 	else
-		[ -x "$OUTPUT/dcea" ] && log "no tests/vm/test.sh or no static dcea: running the LSM probe"
+		[ -x "$OUTPUT/dcea" ] && log "no tests/vm/test.sh: running the LSM probe"
 		cp "$HERE/probe/test.sh" "$out/test.sh"
-		PAYLOAD_KIND="lsm_probe"
+		PAYLOAD_KIND="lsm_probe (vmtest/probe)"
 	fi
 	[ -e "$out/lsm_probe" ] || cp "$WORK/probe/lsm_probe" "$out/lsm_probe"
+	[ -e "$out/lib.sh" ] || cp "$HERE/guest/lib.sh" "$out/lib.sh"
 	chmod +x "$out/test.sh"
 	PAYLOAD=$out
 }
@@ -113,7 +125,7 @@ boot() {
 		-nographic -no-reboot -net none -serial mon:stdio -serial "file:$BOOT_STATUS" \
 		-kernel "$kernel" -initrd "$INITRAMFS" \
 		-append "console=ttyS0 panic=-1 quiet lsm=$lsm vmtest.lsm_bpf=$4" \
-		</dev/null >"$BOOT_LOG" 2>&1 || true
+		</dev/null >"$BOOT_LOG" 2>&1 && BOOT_RC=0 || BOOT_RC=$?
 	t1=$(date +%s.%N)
 	BOOT_SECS=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
 }
@@ -124,9 +136,13 @@ status_line() {
 	local prefix=$1 f line
 	for f in "$BOOT_STATUS" "$BOOT_LOG"; do
 		[ -f "$f" ] || continue
-		line=$(tr -d '\r' <"$f" | grep -o "$prefix .*" | tail -n1) || true
-		[ -n "$line" ] && { printf '%s\n' "$line"; return; }
+		line=$(tr -d '\r' <"$f" | grep -a -o "$prefix .*" | tail -n1) || true
+		if [ -n "$line" ]; then
+			printf '%s\n' "$line"
+			break
+		fi
 	done
+	return 0
 }
 
 # Value of key $2 in a "PREFIX k=v k=v" line $1 (values have no spaces).
@@ -136,7 +152,7 @@ ROWS=()
 FAILED=0
 
 run_one() {
-	local label=$1 kernel=$2 variant=$3 lsm lsm_bpf tag try status info result rc note=""
+	local label=$1 kernel=$2 variant=$3 lsm lsm_bpf tag try status info result rc why note=""
 	if [ "$variant" = bpf ]; then
 		lsm=$LSM_BPF
 		lsm_bpf=1
@@ -150,7 +166,8 @@ run_one() {
 		status=$(status_line DCEA-VMTEST-STATUS)
 		[ -n "$status" ] && break
 		if [ $try = 1 ]; then
-			log "$label ($variant): no status line after ${BOOT_SECS}s, retrying; console tail:"
+			[ "$BOOT_RC" = 124 ] && why="timed out after ${TIMEOUT}s" || why="no status line"
+			log "$label ($variant): $why, retrying; console tail:"
 			tail -n 5 "$BOOT_LOG" | tr -d '\r' | sed 's/^/    /' >&2
 			cp "$BOOT_LOG" "$BOOT_LOG.try1"
 			note="retried"
@@ -166,7 +183,8 @@ run_one() {
 	unav=$(kv "$result" unavailable)
 	pass=$(kv "$result" passed) fail=$(kv "$result" failed) skip=$(kv "$result" skipped)
 	if [ -z "$status" ]; then
-		note="${note:+$note, }no status: boot failed"
+		[ "$BOOT_RC" = 124 ] && why="timed out" || why="no status"
+		note="${note:+$note, }$why: boot failed"
 		FAILED=1
 	elif [ "$rc" != 0 ]; then
 		note="${note:+$note, }test.sh exit $rc"
@@ -196,6 +214,19 @@ print_table() {
 	echo "are unavailable; pass/f/s: tests passed / failed / skipped"
 }
 
+# How this run was started, as a user would type it.
+command_line() {
+	local env="" v
+	for v in KERNELS VMTEST_KERNELS VMTEST_PAYLOAD VMTEST_VARIANTS VMTEST_LSM; do
+		[ -n "${!v:-}" ] && env+="$v=\"${!v}\" "
+	done
+	if [ -n "${MAKELEVEL:-}" ]; then
+		echo "${env}make vmtest"
+	else
+		echo "${env}${CMDLINE[*]#"$ROOT"/}"
+	fi
+}
+
 write_doc() {
 	local r label variant active backend deny kill detect unav pass fail skip secs note
 	{
@@ -204,7 +235,7 @@ write_doc() {
 		echo
 		echo "Written by \`vmtest/run.sh\` (see [VMTEST.md](VMTEST.md)); do not edit by hand."
 		echo
-		echo "- command: \`${VMTEST_COMMAND:-${CMDLINE[*]}}\`${KERNELS:+ with KERNELS=\"$KERNELS\"}"
+		echo "- command: \`$(command_line)\`"
 		echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
 		echo "- payload: $PAYLOAD_KIND"
 		echo "- host: $(uname -r), $(qemu-system-x86_64 --version | head -n1), TCG (no KVM), -smp 2 -m $MEM"
@@ -222,6 +253,25 @@ write_doc() {
 		echo "backend the payload chose: \`lsm\` (BPF LSM, denies with EPERM), \`fallback\`"
 		echo "(tracepoints and cgroup programs), \`none\` (the probe found nothing to enforce with)."
 	} >"$DOC"
+}
+
+# The closing line CI reads: checks summed over all boots; a boot that reported nothing counts as
+# one failed check.
+summary() {
+	local r label variant active backend deny kill detect unav pass fail skip secs note
+	local np=0 nf=0 ns=0
+	for r in "${ROWS[@]}"; do
+		IFS='|' read -r label variant active backend deny kill detect unav pass fail skip secs note <<<"$r"
+		[[ $pass =~ ^[0-9]+$ ]] && np=$((np + pass))
+		[[ $skip =~ ^[0-9]+$ ]] && ns=$((ns + skip))
+		if [[ $fail =~ ^[0-9]+$ ]]; then
+			nf=$((nf + fail))
+		else
+			nf=$((nf + 1))
+		fi
+		[[ $note == *"test.sh exit"* ]] && [ "$fail" = 0 ] && nf=$((nf + 1))
+	done
+	echo "vmtest: $np passed, $nf failed, $ns skipped"
 }
 
 main() {
@@ -245,6 +295,7 @@ main() {
 		log "table written to ${DOC#"$ROOT"/}"
 	fi
 	log "console logs in ${WORK#"$ROOT"/}/logs"
+	summary
 	return $FAILED
 }
 

@@ -1,0 +1,95 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Helpers for test scripts that run inside a vmtest guest (busybox sh). Source it from a
+# payload's test.sh:  . /vmtest/lib.sh
+# Every check prints one "PASS|FAIL|SKIP name: detail" line; vm_result prints the DCEA-RESULT
+# line that vmtest/run.sh reads and returns 1 when a check failed.
+
+VM_PASS=0
+VM_FAIL=0
+VM_SKIP=0
+
+# vm_check PASS|FAIL|SKIP NAME DETAIL...
+vm_check() {
+	local res=$1 name=$2
+	shift 2
+	case $res in
+	PASS) VM_PASS=$((VM_PASS + 1)) ;;
+	FAIL) VM_FAIL=$((VM_FAIL + 1)) ;;
+	*) res=SKIP; VM_SKIP=$((VM_SKIP + 1)) ;;
+	esac
+	echo "$res $name: $*"
+}
+
+# vm_count FILE: add the PASS/FAIL/SKIP lines a program printed to FILE to the counters.
+vm_count() {
+	local n
+	n=$(grep -c '^PASS ' "$1"); VM_PASS=$((VM_PASS + n))
+	n=$(grep -c '^FAIL ' "$1"); VM_FAIL=$((VM_FAIL + n))
+	n=$(grep -c '^SKIP ' "$1"); VM_SKIP=$((VM_SKIP + n))
+}
+
+# vm_expect_ok NAME CMD...: CMD must succeed.
+vm_expect_ok() {
+	local name=$1 out
+	shift
+	if out=$("$@" 2>&1); then
+		vm_check PASS "$name" "'$*' succeeded"
+	else
+		vm_check FAIL "$name" "'$*' failed: $(echo "$out" | tail -n1)"
+	fi
+}
+
+# vm_expect_eperm NAME CMD...: CMD must fail with "Operation not permitted" (EPERM). Check the
+# absence of the side effect separately: a denial message alone does not prove nothing happened.
+vm_expect_eperm() {
+	local name=$1 out
+	shift
+	if out=$("$@" 2>&1); then
+		vm_check FAIL "$name" "'$*' succeeded, expected EPERM"
+	elif echo "$out" | grep -q 'Operation not permitted'; then
+		vm_check PASS "$name" "'$*' failed with EPERM"
+	else
+		vm_check FAIL "$name" "'$*' failed, but not with EPERM: $(echo "$out" | tail -n1)"
+	fi
+}
+
+# vm_rootfs DIR: a minimal busybox root filesystem for containers.
+vm_rootfs() {
+	local d=$1
+	mkdir -p "$d/bin" "$d/sbin" "$d/proc" "$d/sys" "$d/dev" "$d/tmp" "$d/etc" "$d/root" "$d/.old"
+	cp /bin/busybox "$d/bin/busybox"
+	# Links to /bin/busybox, which is the container's own once it is root.
+	/bin/busybox --install -s "$d/bin"
+	echo 'root:x:0:0:root:/root:/bin/sh' >"$d/etc/passwd"
+}
+
+# vm_container NAME ROOTFS CMD...: run CMD as PID 1 of a container the way runtimes make one:
+# its own cgroup (/sys/fs/cgroup/vmtest/NAME), new mount, PID, UTS, IPC and network namespaces,
+# pivot_root into ROOTFS, fresh /proc, /sys read-only. Returns CMD's exit code.
+vm_container() {
+	local name=$1 root=$2 cg=/sys/fs/cgroup/vmtest/$1
+	shift 2
+	mkdir -p "$cg"
+	VM_CG=$cg VM_ROOT=$root VM_NAME=$name sh -c '
+		echo $$ >"$VM_CG/cgroup.procs" || exit 125
+		exec unshare -m -u -i -n -p -f sh -c "
+			mount --make-rprivate / &&
+			mount --bind \"\$VM_ROOT\" \"\$VM_ROOT\" &&
+			cd \"\$VM_ROOT\" && pivot_root . .old &&
+			mount -t proc proc /proc &&
+			mount -t sysfs -o ro sysfs /sys &&
+			mount -t tmpfs tmpfs /dev &&
+			mknod -m 666 /dev/null c 1 3 &&
+			umount -l /.old &&
+			hostname \"\$VM_NAME\" || exit 125
+			exec \"\$@\"
+		" sh "$@"
+	' sh "$@"
+}
+
+# vm_result KEY=VALUE...: print the DCEA-RESULT line (backend= and deny= kill= detect=
+# unavailable= first, then the test counts) and return 1 when a check failed.
+vm_result() {
+	echo "DCEA-RESULT $* passed=$VM_PASS failed=$VM_FAIL skipped=$VM_SKIP"
+	[ "$VM_FAIL" -eq 0 ]
+}

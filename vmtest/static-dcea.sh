@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Link dcea's already compiled objects ($OUTPUT/obj/**/*.o, made by `make`) into a static binary
+# that runs in the vmtest initramfs, which has no libc. $OUTPUT is only read; the binary goes to
+# $1 (default $VMTEST_WORK/dcea-static/dcea). Objects whose source file is gone are left out, so
+# a stale object of a deleted file cannot break the link.
+#
+# Examples:
+#   vmtest/static-dcea.sh                   # -> vmtest/cache/dcea-static/dcea
+#   OUTPUT=build vmtest/static-dcea.sh /tmp/dcea
+set -euo pipefail
+shopt -s globstar nullglob
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$HERE/.." && pwd)
+OUTPUT=${OUTPUT:-build}
+[[ $OUTPUT == /* ]] || OUTPUT=$ROOT/$OUTPUT
+WORK=${VMTEST_WORK:-$HERE/cache}
+OUT=${1:-$WORK/dcea-static/dcea}
+CC=${CC:-gcc}
+# libelf needs zlib and zstd; json-c and libyaml are dcea's own.
+LIBS=(-lbpf -ljson-c -lyaml -lelf -lz -lzstd -lpthread -lm)
+
+log() { printf 'static-dcea: %s\n' "$*" >&2; }
+
+objs=()
+for o in "$OUTPUT"/obj/**/*.o; do
+	src=${o#"$OUTPUT"/obj/}
+	src=$ROOT/${src%.o}.c
+	[ -f "$src" ] && objs+=("$o")
+done
+if [ ${#objs[@]} -eq 0 ]; then
+	log "no objects under '$OUTPUT/obj': run make first"
+	exit 1
+fi
+mkdir -p "$(dirname "$OUT")"
+if ! "$CC" -static -o "$OUT.tmp" "${objs[@]}" "${LIBS[@]}" 2>"$OUT.log"; then
+	log "failed to link '$OUT' from ${#objs[@]} objects:"
+	grep -v '^/usr/bin/ld: warning' "$OUT.log" | head -n 20 >&2
+	rm -f "$OUT.tmp"
+	exit 1
+fi
+# glibc warns about NSS functions (getpwnam and friends) in static binaries: they work for the
+# files backend the initramfs has, so the warnings are only shown, not fatal.
+grep -h 'warning: Using' "$OUT.log" | sed 's/^.*warning: /static-dcea: warning: /' >&2 || true
+mv "$OUT.tmp" "$OUT"
+log "linked $OUT from ${#objs[@]} objects"
