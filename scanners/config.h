@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* A container configuration in one shape, whatever it was read from (scanners/config.c). */
+#ifndef DCEA_SCANNERS_CONFIG_H
+#define DCEA_SCANNERS_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <json-c/json.h>
+
+struct scan_report;
+
+enum { NS_PID, NS_NET, NS_IPC, NS_UTS, NS_USER, NS_CGROUP, NS_COUNT };
+
+enum apparmor_state { APPARMOR_NONE, APPARMOR_CONFINED, APPARMOR_UNCONFINED };
+
+struct cfg_mount {
+	char source[512];
+	char dest[512];
+	bool rw;
+};
+
+struct container_cfg {
+	char name[256];
+	char id[16];
+	char kind[16]; /* docker, podman, oci */
+	bool privileged;
+	uint64_t caps; /* effective capabilities, bit n = capability n */
+	bool host_ns[NS_COUNT];
+	bool host_cgroup_v1; /* input: cgroup v1 in use on this host */
+	bool seccomp_unconfined;
+	enum apparmor_state apparmor;
+	bool selinux_disabled;
+	bool no_new_privs;
+	char user[64]; /* "" or "0" or "root": root */
+	struct cfg_mount mounts[64];
+	unsigned nmounts;
+	char devices[32][128];
+	unsigned ndevices;
+};
+
+/* c->host_cgroup_v1 is kept (set it first); -EINVAL when o is none of the known shapes */
+int container_cfg_parse(json_object *o, const char *name, struct container_cfg *c);
+bool host_cgroup_v1(void);
+int cap_from_name(const char *name); /* "SYS_ADMIN" or "CAP_SYS_ADMIN"; -1 if unknown */
+const char *cap_name(int cap);
+
+/* The findings for one parsed configuration. */
+int scan_container_cfg(const struct container_cfg *c, struct scan_report *r);
+
+#endif

@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * `dcea scan kernel`: the kernel CVE rule file (scanners/kernel_rules.yaml, documented in
+ * docs/SCANNERS.md), what is known about the kernel being scanned, and the pure matching step
+ * between the two, kept apart so tests drive it with any release string.
+ */
+#ifndef DCEA_SCANNERS_KERNEL_H
+#define DCEA_SCANNERS_KERNEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "scanners/report.h"
+
+/* A kernel version X.Y.Z; Z is 0 for a mainline release. */
+struct kver {
+	int major, minor, patch;
+};
+
+/* One vendor's first fixed package for one kernel branch ("debian", "5.10", "5.10.92-2"). */
+struct kernel_vendor_fix {
+	char *distro;
+	char *branch;
+	char *fixed;	   /* package version, NULL when not_affected */
+	bool not_affected; /* the vendor says this branch never had the bug */
+};
+
+struct kernel_rule {
+	char *id;	 /* CVE-2022-0847 */
+	char *name;	 /* Dirty Pipe */
+	char *escape;	 /* how it is used to leave a container */
+	char *reference;
+	enum scan_severity severity;
+	struct kver introduced; /* mainline release that brought the bug; 0.0.0: always there */
+	struct kver fixed;	/* first mainline release with the fix; 0.0.0: none */
+	struct kver *stable;	/* first fixed release of each stable branch */
+	size_t nstable;
+	struct kernel_vendor_fix *vendor;
+	size_t nvendor;
+	char *vendor_only;	/* "ubuntu": the bug is in that vendor's patches only */
+	/* preconditions */
+	bool userns;		/* needs capabilities in a user namespace (or granted ones) */
+	bool unpriv_bpf;	/* needs unprivileged bpf() */
+	bool cgroup_v1;		/* needs a cgroup v1 hierarchy */
+	char **caps;		/* capabilities the exploit needs, "CAP_NET_ADMIN" */
+	size_t ncaps;
+	char **config;		/* the code is there when any of these is y or m */
+	size_t nconfig;
+	char *date;		/* YYYY-MM of the mainline fix */
+	int line, col;		/* where the rule starts in the file */
+};
+
+/* A stable branch that is no longer maintained, and the month of its last release. */
+struct kernel_eol {
+	struct kver branch;
+	char last[8]; /* YYYY-MM */
+};
+
+struct kernel_rules {
+	struct kernel_rule *v;
+	size_t n;
+	struct kernel_eol *eol;
+	size_t neol;
+};
+
+/*
+ * Parse a rule file held in buf (name used in messages). On error returns -EINVAL and writes
+ * "FILE:LINE:COL: message" into err (lines and columns from 1).
+ */
+int kernel_rules_parse(const char *name, const char *buf, size_t len, struct kernel_rules *rules,
+		       char *err, size_t errlen);
+/* The rule file built into dcea (scanners/kernel_rules.yaml at build time). */
+int kernel_rules_builtin(struct kernel_rules *rules, char *err, size_t errlen);
+void kernel_rules_free(struct kernel_rules *rules);
+
+enum kernel_flavor {
+	KF_UPSTREAM, /* a mainline or stable build: its X.Y.Z is the truth */
+	KF_DEBIAN,
+	KF_UBUNTU,
+	KF_RHEL,   /* and its rebuilds: everything backported, X.Y.Z says nothing */
+	KF_DISTRO, /* another distribution's build of a real X.Y.Z (Fedora, Arch, SUSE...) */
+};
+
+/* What is known of the kernel under scan; kernel_target_init() derives the rest. */
+struct kernel_target {
+	char release[128];	/* uname -r */
+	char proc_version[512]; /* /proc/version, may be empty */
+	char signature[128];	/* /proc/version_signature (Ubuntu), may be empty */
+	/* derived */
+	enum kernel_flavor flavor;
+	struct kver branch;    /* X.Y from the release */
+	struct kver upstream;  /* the upstream release the build is based on */
+	bool upstream_known;
+	char pkgver[128];      /* vendor package version, "" when unknown */
+	bool pkgver_partial;   /* Ubuntu ABI known but not the upload number */
+};
+
+void kernel_target_init(struct kernel_target *t, const char *release, const char *proc_version,
+			const char *signature);
+const char *kernel_flavor_name(enum kernel_flavor f);
+
+enum kernel_match {
+	KM_NOT_AFFECTED,
+	KM_FIXED,
+	KM_VULNERABLE,
+	KM_UNKNOWN,
+};
+
+/*
+ * Match one rule against a kernel; why gets a one-line reason. Pure: no file is read. A stable
+ * branch without a listed fix is vulnerable only when rules->eol shows it ended before the fix
+ * (rule->date); a branch still maintained then, but without data, is unknown.
+ */
+enum kernel_match kernel_match(const struct kernel_rules *rules, const struct kernel_rule *r,
+			       const struct kernel_target *t, char *why, size_t len);
+const char *kernel_match_name(enum kernel_match m);
+
+int kver_parse(const char *s, struct kver *v);
+int kver_cmp(const struct kver *a, const struct kver *b);
+/* dpkg's ordering of version strings (epoch, upstream, revision, '~' before anything). */
+int scan_dpkg_vercmp(const char *a, const char *b);
+
+#endif

@@ -1,0 +1,417 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Matching a kernel against one rule, on its stable branch and, for distribution kernels, on the
+ * vendor's package version. A distribution kernel's X.Y.Z is not an upstream patch level (Debian
+ * 6.1.0-18, Ubuntu 5.15.0-91, RHEL 4.18.0-513): where the rule file has no vendor data, a kernel
+ * that upstream numbers would call vulnerable is reported as unknown, never as vulnerable (the
+ * false positives of linux-exploit-suggester).
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/util.h"
+#include "scanners/kernel.h"
+
+/* "X.Y" or "X.Y.Z" and nothing else; a leading 'v' is accepted. */
+int kver_parse(const char *s, struct kver *v)
+{
+	int n = 0, len = 0;
+
+	if (*s == 'v')
+		s++;
+	memset(v, 0, sizeof(*v));
+	if (!isdigit((unsigned char)*s))
+		return -EINVAL;
+	n = sscanf(s, "%d.%d%n.%d%n", &v->major, &v->minor, &len, &v->patch, &len);
+	if (n < 2 || s[len] || v->major < 0 || v->minor < 0 || v->patch < 0)
+		return -EINVAL;
+	if (n == 2)
+		v->patch = 0;
+	return 0;
+}
+
+/* The X.Y[.Z] at the start of a release string; returns the rest, or NULL when there is none. */
+static const char *kver_prefix(const char *s, struct kver *v)
+{
+	char *end;
+	long x[3] = { 0, 0, 0 };
+	int i;
+
+	memset(v, 0, sizeof(*v));
+	for (i = 0; i < 3; i++) {
+		if (!isdigit((unsigned char)*s))
+			break;
+		x[i] = strtol(s, &end, 10);
+		s = end;
+		if (*s != '.' || i == 2 || !isdigit((unsigned char)s[1]))
+			break;
+		s++;
+	}
+	if (i < 1)
+		return NULL;
+	v->major = x[0];
+	v->minor = x[1];
+	v->patch = x[2];
+	return s;
+}
+
+int kver_cmp(const struct kver *a, const struct kver *b)
+{
+	if (a->major != b->major)
+		return a->major < b->major ? -1 : 1;
+	if (a->minor != b->minor)
+		return a->minor < b->minor ? -1 : 1;
+	if (a->patch != b->patch)
+		return a->patch < b->patch ? -1 : 1;
+	return 0;
+}
+
+/* dpkg's lib/dpkg/version.c: letters before non-letters, '~' before everything, even the end. */
+static int dpkg_order(int c)
+{
+	if (isdigit(c))
+		return 0;
+	if (isalpha(c))
+		return c;
+	if (c == '~')
+		return -1;
+	if (c)
+		return c + 256;
+	return 0;
+}
+
+static int verrevcmp(const char *a, const char *b)
+{
+	while (*a || *b) {
+		int first_diff = 0;
+
+		while ((*a && !isdigit((unsigned char)*a)) || (*b && !isdigit((unsigned char)*b))) {
+			int ac = dpkg_order((unsigned char)*a), bc = dpkg_order((unsigned char)*b);
+
+			if (ac != bc)
+				return ac - bc;
+			a++;
+			b++;
+		}
+		while (*a == '0')
+			a++;
+		while (*b == '0')
+			b++;
+		while (isdigit((unsigned char)*a) && isdigit((unsigned char)*b)) {
+			if (!first_diff)
+				first_diff = *a - *b;
+			a++;
+			b++;
+		}
+		if (isdigit((unsigned char)*a))
+			return 1;
+		if (isdigit((unsigned char)*b))
+			return -1;
+		if (first_diff)
+			return first_diff;
+	}
+	return 0;
+}
+
+static void split_version(const char *v, char *buf, size_t size, long *epoch, const char **up,
+			  const char **rev)
+{
+	const char *colon = strchr(v, ':');
+	char *dash;
+
+	*epoch = 0;
+	if (colon) {
+		*epoch = strtol(v, NULL, 10);
+		v = colon + 1;
+	}
+	snprintf(buf, size, "%s", v);
+	dash = strrchr(buf, '-');
+	*rev = "";
+	if (dash) {
+		*dash = '\0';
+		*rev = dash + 1;
+	}
+	*up = buf;
+}
+
+int scan_dpkg_vercmp(const char *a, const char *b)
+{
+	char ab[256], bb[256];
+	const char *au, *ar, *bu, *br;
+	long ae, be;
+	int c;
+
+	split_version(a, ab, sizeof(ab), &ae, &au, &ar);
+	split_version(b, bb, sizeof(bb), &be, &bu, &br);
+	if (ae != be)
+		return ae < be ? -1 : 1;
+	c = verrevcmp(au, bu);
+	if (!c)
+		c = verrevcmp(ar, br);
+	return c < 0 ? -1 : c > 0;
+}
+
+const char *kernel_flavor_name(enum kernel_flavor f)
+{
+	static const char *const names[] = { "upstream", "debian", "ubuntu", "rhel", "distribution" };
+
+	return names[f];
+}
+
+static bool word_in(const char *s, const char *const *words)
+{
+	for (; *words; words++)
+		if (strstr(s, *words))
+			return true;
+	return false;
+}
+
+void kernel_target_init(struct kernel_target *t, const char *release, const char *proc_version,
+			const char *signature)
+{
+	static const char *const ubuntu_flavors[] = { "-generic", "-lowlatency", "-aws", "-azure",
+						      "-gcp",	  "-gke",	 "-kvm", "-oracle",
+						      "-oem",	  "-raspi",	 "-ibm", "-nvidia",
+						      NULL };
+	static const char *const debian_arches[] = { "amd64", "arm64", "686",	"armmp",   "ppc64",
+						     "s390x", "mips",  "loong64", "riscv64", NULL };
+	static const char *const distro_marks[] = { ".fc", ".amzn", "-arch", "-default", ".mga",
+						    "-gentoo", ".azl", ".cm2", NULL };
+	const char *rest, *p;
+	struct kver rel;
+
+	memset(t, 0, sizeof(*t));
+	snprintf(t->release, sizeof(t->release), "%s", release ? release : "");
+	snprintf(t->proc_version, sizeof(t->proc_version), "%s", proc_version ? proc_version : "");
+	snprintf(t->signature, sizeof(t->signature), "%s", signature ? signature : "");
+	rest = kver_prefix(t->release, &rel);
+	if (!rest)
+		return;
+	t->branch = (struct kver){ rel.major, rel.minor, 0 };
+
+	/* Ubuntu: "Ubuntu 5.15.0-91.101-generic 5.15.131" names the package and its upstream base */
+	if (!strncmp(t->signature, "Ubuntu ", 7)) {
+		char pkg[128], up[64];
+
+		t->flavor = KF_UBUNTU;
+		if (sscanf(t->signature + 7, "%127s %63s", pkg, up) == 2) {
+			char *dash = strrchr(pkg, '-');
+
+			if (dash && isalpha((unsigned char)dash[1]))
+				*dash = '\0';
+			/* an HWE build (5.13.0-35.40~20.04.1) is the same source as 5.13.0-35.40 */
+			pkg[strcspn(pkg, "~")] = '\0';
+			snprintf(t->pkgver, sizeof(t->pkgver), "%s", pkg);
+			t->upstream_known = kver_parse(up, &t->upstream) == 0;
+		}
+		return;
+	}
+	if (strstr(t->proc_version, "-Ubuntu") || word_in(rest, ubuntu_flavors)) {
+		const char *hash = strchr(t->proc_version, '#');
+		int abi = 0, upload = 0;
+
+		t->flavor = KF_UBUNTU;
+		if (sscanf(rest, "-%d", &abi) == 1) {
+			/* "#101-Ubuntu SMP" or "#101~20.04.1-Ubuntu": the upload number */
+			if (hash && sscanf(hash + 1, "%d", &upload) == 1 && strstr(hash, "Ubuntu"))
+				snprintf(t->pkgver, sizeof(t->pkgver), "%d.%d.%d-%d.%d", rel.major,
+					 rel.minor, rel.patch, abi, upload);
+			else {
+				snprintf(t->pkgver, sizeof(t->pkgver), "%d.%d.%d-%d", rel.major,
+					 rel.minor, rel.patch, abi);
+				t->pkgver_partial = true;
+			}
+		}
+		return;
+	}
+	/* Debian: "... #1 SMP PREEMPT_DYNAMIC Debian 6.1.76-1 (2024-02-01)" */
+	p = strstr(t->proc_version, " Debian ");
+	if (p && isdigit((unsigned char)p[8])) {
+		char pkg[128];
+
+		t->flavor = KF_DEBIAN;
+		if (sscanf(p + 8, "%127[^ ]", pkg) == 1) {
+			snprintf(t->pkgver, sizeof(t->pkgver), "%s", pkg);
+			t->upstream_known = kver_prefix(pkg, &t->upstream) != NULL;
+		}
+		return;
+	}
+	if (rel.patch == 0 && rest[0] == '-' && isdigit((unsigned char)rest[1]) &&
+	    word_in(rest, debian_arches)) {
+		t->flavor = KF_DEBIAN; /* 6.1.0-18-amd64: the package version is not in the name */
+		return;
+	}
+	p = strstr(rest, ".el");
+	if (p && isdigit((unsigned char)p[3])) {
+		t->flavor = KF_RHEL;
+		snprintf(t->pkgver, sizeof(t->pkgver), "%s", t->release);
+		return;
+	}
+	t->flavor = word_in(rest, distro_marks) ? KF_DISTRO : KF_UPSTREAM;
+	/* "6.8.0-rc3": a release candidate of 6.8 comes before 6.8.0 and after every 6.7.y */
+	if (!strncmp(rest, "-rc", 3))
+		return;
+	t->upstream = rel;
+	t->upstream_known = true;
+}
+
+const char *kernel_match_name(enum kernel_match m)
+{
+	static const char *const names[] = { "not affected", "fixed", "vulnerable", "unknown" };
+
+	return names[m];
+}
+
+static const char *flavor_distro(enum kernel_flavor f)
+{
+	return f == KF_DEBIAN ? "debian" : f == KF_UBUNTU ? "ubuntu" : NULL;
+}
+
+static const struct kernel_vendor_fix *vendor_fix(const struct kernel_rule *r, const char *distro,
+						   const struct kver *branch)
+{
+	for (size_t i = 0; distro && i < r->nvendor; i++) {
+		struct kver b;
+
+		if (strcmp(r->vendor[i].distro, distro) || kver_parse(r->vendor[i].branch, &b))
+			continue;
+		if (b.major == branch->major && b.minor == branch->minor)
+			return &r->vendor[i];
+	}
+	return NULL;
+}
+
+static enum kernel_match match_vendor(const struct kernel_vendor_fix *v,
+				      const struct kernel_target *t, char *why, size_t len)
+{
+	char abi[128];
+	char *dot;
+	int c;
+
+	if (v->not_affected) {
+		snprintf(why, len, "%s says its %s kernels are not affected", v->distro, v->branch);
+		return KM_NOT_AFFECTED;
+	}
+	if (!t->pkgver[0]) {
+		snprintf(why, len, "%s fixed it in %s; the package version of %s is not known "
+			 "(pass --proc-version)", v->distro, v->fixed, t->release);
+		return KM_UNKNOWN;
+	}
+	if (t->pkgver_partial) {
+		/* only the ABI is known ("5.15.0-91"): compare it with the fixed package's ABI */
+		snprintf(abi, sizeof(abi), "%s", v->fixed);
+		dot = strrchr(abi, '.');
+		if (dot && strchr(abi, '-') && dot > strchr(abi, '-'))
+			*dot = '\0';
+		c = scan_dpkg_vercmp(t->pkgver, abi);
+		if (!c) {
+			snprintf(why, len, "%s fixed it in %s; the upload of ABI %s is not known "
+				 "(pass --proc-version)", v->distro, v->fixed, t->pkgver);
+			return KM_UNKNOWN;
+		}
+	} else {
+		c = scan_dpkg_vercmp(t->pkgver, v->fixed);
+	}
+	snprintf(why, len, "%s package %s, fixed in %s", v->distro, t->pkgver, v->fixed);
+	return c >= 0 ? KM_FIXED : KM_VULNERABLE;
+}
+
+static const struct kernel_eol *branch_eol(const struct kernel_rules *rules,
+					   const struct kver *b)
+{
+	for (size_t i = 0; rules && i < rules->neol; i++)
+		if (rules->eol[i].branch.major == b->major && rules->eol[i].branch.minor == b->minor)
+			return &rules->eol[i];
+	return NULL;
+}
+
+enum kernel_match kernel_match(const struct kernel_rules *rules, const struct kernel_rule *r,
+			       const struct kernel_target *t, char *why, size_t len)
+{
+	const char *distro = flavor_distro(t->flavor);
+	const struct kernel_vendor_fix *v;
+	struct kver vb = t->branch, base;
+	const struct kver *s = NULL;
+	const struct kernel_eol *e;
+
+	if (!t->branch.major) {
+		snprintf(why, len, "cannot read a version in release '%s'", t->release);
+		return KM_UNKNOWN;
+	}
+	if (r->vendor_only && (!distro || strcmp(distro, r->vendor_only))) {
+		snprintf(why, len, "only %s kernels carry the bug", r->vendor_only);
+		return KM_NOT_AFFECTED;
+	}
+	/* the vendor's branch is the one of its package (a 5.10 backport on an older release) */
+	if (t->upstream_known)
+		vb = (struct kver){ t->upstream.major, t->upstream.minor, 0 };
+	v = vendor_fix(r, distro, &vb);
+	if (v)
+		return match_vendor(v, t, why, len);
+	if (r->vendor_only) {
+		snprintf(why, len, "unknown (needs vendor data): no %s data for the %d.%d branch",
+			 r->vendor_only, vb.major, vb.minor);
+		return KM_UNKNOWN;
+	}
+	/*
+	 * Branch-level answers hold without the patch level. RHEL backports features into old
+	 * branches, so only "fixed in an older mainline" is trusted there.
+	 */
+	if (t->flavor != KF_RHEL && r->introduced.major && kver_cmp(&vb, &r->introduced) < 0) {
+		snprintf(why, len, "introduced in %d.%d, kernel branch is %d.%d", r->introduced.major,
+			 r->introduced.minor, vb.major, vb.minor);
+		return KM_NOT_AFFECTED;
+	}
+	if (r->fixed.major && kver_cmp(&vb, &r->fixed) >= 0 &&
+	    (t->upstream_known || kver_cmp(&vb, &r->fixed) > 0 || t->flavor != KF_UPSTREAM)) {
+		snprintf(why, len, "fixed in mainline %d.%d, kernel branch is %d.%d", r->fixed.major,
+			 r->fixed.minor, vb.major, vb.minor);
+		return KM_FIXED;
+	}
+	if (!t->upstream_known) {
+		if (t->flavor == KF_UPSTREAM)
+			snprintf(why, len, "release candidate of %d.%d: unknown", vb.major, vb.minor);
+		else
+			snprintf(why, len, "unknown (needs vendor data): %s kernel %s does not "
+				 "carry an upstream patch level", kernel_flavor_name(t->flavor),
+				 t->release);
+		return KM_UNKNOWN;
+	}
+	base = t->upstream;
+	for (size_t i = 0; i < r->nstable; i++)
+		if (r->stable[i].major == base.major && r->stable[i].minor == base.minor)
+			s = &r->stable[i];
+	if (s && kver_cmp(&base, s) >= 0) {
+		snprintf(why, len, "fixed in %d.%d.%d, kernel is %d.%d.%d", s->major, s->minor,
+			 s->patch, base.major, base.minor, base.patch);
+		return KM_FIXED;
+	}
+	if (t->flavor != KF_UPSTREAM) {
+		snprintf(why, len, "unknown (needs vendor data): %s kernel based on %d.%d.%d, "
+			 "upstream fixed it in %s; the vendor may have backported the fix",
+			 kernel_flavor_name(t->flavor), base.major, base.minor, base.patch,
+			 s ? "a later stable release" : "no release of this branch");
+		return KM_UNKNOWN;
+	}
+	if (s) {
+		snprintf(why, len, "fixed in %d.%d.%d, kernel is %d.%d.%d", s->major, s->minor,
+			 s->patch, base.major, base.minor, base.patch);
+		return KM_VULNERABLE;
+	}
+	e = branch_eol(rules, &base);
+	if (!r->fixed.major) {
+		snprintf(why, len, "no upstream fix for the %d.%d branch", base.major, base.minor);
+		return KM_VULNERABLE;
+	}
+	if (e && r->date && strcmp(e->last, r->date) < 0) {
+		snprintf(why, len, "the %d.%d branch ended (%s) before the fix (%s, mainline %d.%d)",
+			 base.major, base.minor, e->last, r->date, r->fixed.major, r->fixed.minor);
+		return KM_VULNERABLE;
+	}
+	snprintf(why, len, "unknown: no stable data for the %d.%d branch (mainline fixed it in %d.%d)",
+		 base.major, base.minor, r->fixed.major, r->fixed.minor);
+	return KM_UNKNOWN;
+}
