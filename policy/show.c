@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <string.h>
+
+#include "loader/rules.h"
+#include "policy/parse.h"
+#include "policy/show.h"
+
+static const char *const list_comments[POLICY_L_MAX] = {
+	[POLICY_L_FSTYPES] = "file system types not to mount (mount_sensitive, mount_api)",
+	[POLICY_L_SYSCTLS] = "knobs under /proc/sys not to write (kernel_knob_sysctl)",
+	[POLICY_L_KNOB_FILES] =
+		"files not to open for write, by file system and name (kernel_knob_file)",
+	[POLICY_L_SOCKETS] = "runtime socket file names not to connect to (runtime_socket)",
+};
+
+/* Plain when the name reads back as itself, single-quoted otherwise (names hold no spaces). */
+static void put_name(FILE *f, const char *s)
+{
+	bool plain = s[0] != '-' && strcmp(s, "null") && strcmp(s, "Null") && strcmp(s, "NULL");
+
+	for (const char *c = s; *c && plain; c++)
+		plain = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+			(*c >= '0' && *c <= '9') || strchr("._/+-", *c);
+	if (plain) {
+		fputs(s, f);
+		return;
+	}
+	fputc('\'', f);
+	for (const char *c = s; *c; c++)
+		fputs(*c == '\'' ? "''" : (char[]){*c, 0}, f);
+	fputc('\'', f);
+}
+
+static void put_fs(FILE *f, unsigned int magic)
+{
+	const char *fs = policy_fs_name(magic);
+
+	if (fs)
+		fputs(fs, f);
+	else
+		fprintf(f, "%#x", magic);
+}
+
+static const char *list_entry(const struct policy *p, enum policy_list l, size_t i)
+{
+	switch (l) {
+	case POLICY_L_FSTYPES:
+		return p->fstypes[i];
+	case POLICY_L_SYSCTLS:
+		return p->sysctls[i];
+	case POLICY_L_SOCKETS:
+		return p->sockets[i];
+	default:
+		return p->knob_files[i].name;
+	}
+}
+
+void policy_print_yaml(FILE *f, const struct policy *p)
+{
+	int w = 0;
+
+	fputs("# dcea policy; the schema is in docs/POLICY.md. Print the built-in default with\n",
+	      f);
+	fputs("# 'dcea policy show', validate an edited copy with 'dcea policy check FILE'.\n", f);
+	fputs("version: 1\n\n", f);
+	fputs("# audit: report only; block: deny or kill what rules with action block match\n", f);
+	fprintf(f, "mode: %s\n\n", mode_name(p->mode));
+	fputs("# enabled: true|false, action: alert|block, severity: "
+	      "info|low|medium|high|critical\n",
+	      f);
+	fputs("rules:\n", f);
+	for (int i = 0; i < DCEA_R_MAX; i++)
+		if ((int)strlen(rule_table[i].name) > w)
+			w = strlen(rule_table[i].name);
+	for (int i = 0; i < DCEA_R_MAX; i++) {
+		const struct policy_rule *r = &p->rules[i];
+
+		fprintf(f, "  # %s\n  %s:%*s {enabled: %s, action: %s, severity: %s}\n",
+			rule_table[i].title, rule_table[i].name,
+			w - (int)strlen(rule_table[i].name), "", r->enabled ? "true" : "false",
+			r->action == POLICY_BLOCK ? "block" : "alert", severity_name(r->severity));
+	}
+	fprintf(f, "\n# a sequence replaces a list; {add: [...], remove: [...]} edits the default\n"
+		   "lists:\n");
+	for (int l = 0; l < POLICY_L_MAX; l++) {
+		size_t n = policy_list_len(p, l);
+
+		fprintf(f, "  # %s\n  %s:%s\n", list_comments[l], policy_list_names[l],
+			n ? "" : " []");
+		for (size_t i = 0; i < n; i++) {
+			fputs("    - ", f);
+			if (l == POLICY_L_KNOB_FILES) {
+				fputs("{fs: ", f);
+				put_fs(f, p->knob_files[i].magic);
+				fputs(", name: ", f);
+				put_name(f, p->knob_files[i].name);
+				fputs("}\n", f);
+			} else {
+				put_name(f, list_entry(p, l, i));
+				fputc('\n', f);
+			}
+		}
+	}
+}
+
+json_object *policy_to_json(const struct policy *p)
+{
+	json_object *o = json_object_new_object(), *rules = json_object_new_object();
+	json_object *lists = json_object_new_object();
+
+	json_object_object_add(o, "version", json_object_new_int(POLICY_VERSION));
+	json_object_object_add(o, "mode", json_object_new_string(mode_name(p->mode)));
+	for (int i = 0; i < DCEA_R_MAX; i++) {
+		json_object *r = json_object_new_object();
+
+		json_object_object_add(r, "enabled", json_object_new_boolean(p->rules[i].enabled));
+		json_object_object_add(r, "action",
+				       json_object_new_string(p->rules[i].action == POLICY_BLOCK
+								      ? "block"
+								      : "alert"));
+		json_object_object_add(r, "severity",
+				       json_object_new_string(severity_name(p->rules[i].severity)));
+		json_object_object_add(rules, rule_table[i].name, r);
+	}
+	for (int l = 0; l < POLICY_L_MAX; l++) {
+		json_object *a = json_object_new_array();
+
+		for (size_t i = 0; i < policy_list_len(p, l); i++) {
+			json_object *e;
+
+			if (l == POLICY_L_KNOB_FILES) {
+				const char *fs = policy_fs_name(p->knob_files[i].magic);
+				char hex[16];
+
+				snprintf(hex, sizeof(hex), "%#x", p->knob_files[i].magic);
+				e = json_object_new_object();
+				json_object_object_add(e, "fs", json_object_new_string(fs ?: hex));
+				json_object_object_add(
+					e, "magic", json_object_new_int64(p->knob_files[i].magic));
+				json_object_object_add(
+					e, "name", json_object_new_string(p->knob_files[i].name));
+			} else {
+				e = json_object_new_string(list_entry(p, l, i));
+			}
+			json_object_array_add(a, e);
+		}
+		json_object_object_add(lists, policy_list_names[l], a);
+	}
+	json_object_object_add(o, "rules", rules);
+	json_object_object_add(o, "lists", lists);
+	return o;
+}
+
+void policy_print_summary(FILE *f, const char *file, const struct policy *p)
+{
+	int on = 0;
+
+	for (int i = 0; i < DCEA_R_MAX; i++)
+		on += p->rules[i].enabled;
+	fprintf(f, "policy '%s' is valid\n\nmode   %s\nrules  %d of %d enabled\n\n", file,
+		mode_name(p->mode), on, DCEA_R_MAX);
+	fprintf(f, "%-22s %-8s %-7s %s\n", "RULE", "ENABLED", "ACTION", "SEVERITY");
+	for (int i = 0; i < DCEA_R_MAX; i++)
+		fprintf(f, "%-22s %-8s %-7s %s\n", rule_table[i].name,
+			p->rules[i].enabled ? "yes" : "no",
+			p->rules[i].action == POLICY_BLOCK ? "block" : "alert",
+			severity_name(p->rules[i].severity));
+	fprintf(f, "\n%-16s %s\n", "LIST", "ENTRIES");
+	for (int l = 0; l < POLICY_L_MAX; l++)
+		fprintf(f, "%-16s %zu of %d\n", policy_list_names[l], policy_list_len(p, l),
+			POLICY_MAX_LIST);
+}
