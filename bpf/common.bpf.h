@@ -181,19 +181,23 @@ static __always_inline void task_ns(struct task_struct *t, __u64 ns[DCEA_NS_MAX]
 }
 
 /*
- * What to do about a match of `rule` by task `t`: DCEA_ACT_* or -1 when the rule is off. The
- * loader's canary containers are always enforced so the self-test proves what block mode would do.
+ * What to do about a match of `rule` by task `t` seen by a program of the LSM backend (lsm=1) or of
+ * the fallback backend (lsm=0): DCEA_ACT_* or -1 when the rule is off or the other backend owns
+ * it. The loader's canary containers are always enforced so the self-test proves what block mode
+ * would do.
  */
-static __always_inline int decide(__u32 rule, struct dcea_task *t, int enforce_action)
+static __always_inline int decide_in(__u32 rule, struct dcea_task *t, int enforce_action, __u32 lsm)
 {
 	struct dcea_rule_cfg *rc = bpf_map_lookup_elem(&dcea_rules, &rule);
 
-	if (!rc || !rc->enabled)
+	if (!rc || !rc->enabled || rc->lsm != lsm)
 		return -1;
 	if (rc->enforce || (t->flags & DCEA_CT_CANARY))
 		return enforce_action;
 	return DCEA_ACT_ALERT;
 }
+
+#define decide(rule, t, action) decide_in(rule, t, action, 0)
 
 /*
  * Reserve an event and fill what every alert carries. The caller fills the rule's details and
@@ -243,8 +247,8 @@ static __always_inline void act(int action)
 		bpf_send_signal(SIGKILL);
 }
 
-/* Report a match that carries no strings but the syscall's name (a literal): the common case. */
-#define report(rule, action, a0, a1, a2, what)                                                     \
+/* Report a match that carries no strings but the syscall's name (a literal); no action taken. */
+#define report_noact(rule, action, a0, a1, a2, what)                                               \
 	({                                                                                         \
 		struct dcea_event *__e = event_start(DCEA_EV_RULE, rule, action);                  \
 		_Static_assert(sizeof(what) <= DCEA_STR2_LEN, "name too long");                    \
@@ -255,6 +259,12 @@ static __always_inline void act(int action)
 			__builtin_memcpy(__e->str2, what, sizeof(what));                           \
 			bpf_ringbuf_submit(__e, 0);                                                \
 		}                                                                                  \
+	})
+
+/* The same, then kill when that is the action (the fallback backend's syscall rules). */
+#define report(rule, action, a0, a1, a2, what)                                                     \
+	({                                                                                         \
+		report_noact(rule, action, a0, a1, a2, what);                                      \
 		act(action);                                                                       \
 	})
 

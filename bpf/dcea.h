@@ -56,6 +56,8 @@ struct dcea_rule_cfg {
 	__u32 enforce;	 /* 1: deny or kill; computed from mode and the rule's policy action */
 	__u32 block;	 /* the policy's action is block (enforced in block mode) */
 	__u32 effective; /* enum dcea_effect proven by the self-test on this kernel */
+	__u32 lsm;	 /* 1: the LSM program acts on this rule, 0: the fallback programs do */
+	__u32 pad;
 };
 
 /* What a rule can do on the running kernel, proven by the loader's canary self-test. */
@@ -152,7 +154,7 @@ struct dcea_event {
 _Static_assert(sizeof(struct dcea_event) == 8 * 14 + 8 * 4 + 16 + 64 + 80 + 256 + 64,
 	       "dcea_event layout changed");
 _Static_assert(sizeof(struct dcea_container) == 80, "dcea_container layout changed");
-_Static_assert(sizeof(struct dcea_rule_cfg) == 16, "dcea_rule_cfg layout changed");
+_Static_assert(sizeof(struct dcea_rule_cfg) == 24, "dcea_rule_cfg layout changed");
 _Static_assert(sizeof(struct dcea_config) == 64, "dcea_config layout changed");
 
 #endif

@@ -6,23 +6,9 @@
  * with EPERM by the cgroup/dev program. Propagation-only changes (MS_PRIVATE, MS_SLAVE, MS_SHARED,
  * MS_UNBINDABLE) are ignored: every runtime and init system makes them.
  */
-#include "bpf/common.bpf.h"
+#include "bpf/judge.bpf.h"
 
-#define MS_RDONLY      1
-#define MS_REMOUNT     32
-#define MS_BIND	       4096
-#define MS_MOVE	       8192
-#define MS_PROPAGATION ((1 << 15) | (1 << 17) | (1 << 18) | (1 << 19)) /* UNBINDABLE|PRIVATE|SLAVE|SHARED */
 #define OPEN_TREE_CLONE 1
-
-/* What a mount request means for the rule, or 0 when it is harmless. */
-enum mount_kind {
-	MK_NONE = 0,
-	MK_FSTYPE = 1,	/* a pseudo fs that exposes the host: proc, sysfs, cgroup, debugfs... */
-	MK_BIND = 2,	/* a bind mount or a move */
-	MK_REMOUNT_RW = 3,
-	MK_DISK = 4,	/* a file system on a device */
-};
 
 SEC("tp/syscalls/sys_enter_mount")
 int watch_mount(struct trace_event_raw_sys_enter *ctx)
@@ -32,29 +18,17 @@ int watch_mount(struct trace_event_raw_sys_enter *ctx)
 	__u64 flags = ctx->args[3];
 	struct fs_name fs = {};
 	struct dcea_event *e;
-	__u32 kind = MK_NONE;
+	char dev[5] = {};
+	__u32 kind;
 	int action;
 
 	if (!t)
 		return 0;
 	if (type)
 		bpf_probe_read_user_str(fs.name, sizeof(fs.name), type);
-	if (flags & MS_REMOUNT) {
-		if (!(flags & MS_RDONLY) && !(flags & MS_BIND))
-			kind = MK_REMOUNT_RW;
-	} else if (flags & (MS_BIND | MS_MOVE)) {
-		kind = MK_BIND;
-	} else if (flags & MS_PROPAGATION) {
-		return 0;
-	} else if (bpf_map_lookup_elem(&dcea_fstypes, &fs)) {
-		kind = MK_FSTYPE;
-	} else if (src && fs.name[0]) {
-		char dev[5] = {};
-
-		bpf_probe_read_user(dev, 5, src);
-		if (dev[0] == '/' && dev[1] == 'd' && dev[2] == 'e' && dev[3] == 'v' && dev[4] == '/')
-			kind = MK_DISK;
-	}
+	if (src)
+		bpf_probe_read_user(dev, sizeof(dev), src);
+	kind = classify_mount(flags, &fs, is_dev_path(dev));
 	if (kind == MK_NONE)
 		return 0;
 	action = decide(DCEA_R_MOUNT, t, DCEA_ACT_KILL);

@@ -15,7 +15,11 @@ struct state;
 /* Called for every event the canary drains that is not its own. */
 typedef int (*canary_passthrough_fn)(void *ctx, void *data, size_t size);
 
-/* Fill eff[] per rule; 0 or negative errno when the test could not run at all. */
-int canary_run(struct state *st, canary_passthrough_fn fn, void *ctx, enum dcea_effect eff[DCEA_R_MAX]);
+/*
+ * Fill eff[] for the rules in `only` (bit per rule, 0: all); 0 or negative errno when the test
+ * could not run at all.
+ */
+int canary_run(struct state *st, canary_passthrough_fn fn, void *ctx, __u32 only,
+	       enum dcea_effect eff[DCEA_R_MAX]);
 
 #endif

@@ -56,13 +56,15 @@ static int write_cfg(struct state *st, const struct dcea_rule_cfg cfg[DCEA_R_MAX
 }
 
 int enforcer_write_rules(struct state *st, const struct policy *pol, enum dcea_mode mode,
-			 const enum dcea_effect eff[DCEA_R_MAX])
+			 const enum dcea_effect eff[DCEA_R_MAX], __u32 lsm_rules)
 {
 	struct dcea_rule_cfg cfg[DCEA_R_MAX];
 	struct dcea_config c;
 	int err;
 
 	policy_rule_cfg(pol, mode, eff, cfg);
+	for (int i = 0; i < DCEA_R_MAX; i++)
+		cfg[i].lsm = !!(lsm_rules & (1U << i));
 	err = write_cfg(st, cfg);
 	if (!err)
 		err = state_get_config(st, &c);

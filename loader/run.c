@@ -22,6 +22,7 @@
 #include "loader/containers.h"
 #include "loader/enforcer.h"
 #include "loader/events.h"
+#include "loader/lsm.h"
 #include "loader/nsinfo.h"
 #include "loader/rules.h"
 #include "loader/run.h"
@@ -205,14 +206,23 @@ static bool loader_alive(__u32 pid)
 	return read_line(path, comm, sizeof(comm)) == 0 && !strcmp(comm, "dcea");
 }
 
+const char *rule_hook(int r, const struct dcea_rule_cfg *cfg, char *buf, size_t size)
+{
+	if (cfg->lsm)
+		return lsm_hook_of(r, buf, size);
+	snprintf(buf, size, "%s", rule_table[r].fallback_hook);
+	return buf;
+}
+
 void print_rule_table(FILE *f, const struct dcea_rule_cfg cfg[DCEA_R_MAX], enum dcea_mode mode)
 {
 	fprintf(f, "%-20s %-12s %-7s %s\n", "RULE", "ON KERNEL", "NOW", "HOOK");
 	for (int i = 0; i < DCEA_R_MAX; i++) {
 		const char *now = !cfg[i].enabled ? "off" : cfg[i].enforce ? effect_name(cfg[i].effective) : "alert";
+		char hook[160];
 
 		fprintf(f, "%-20s %-12s %-7s %s\n", rule_table[i].name, effect_name(cfg[i].effective),
-			now, rule_table[i].fallback_hook);
+			now, rule_hook(i, &cfg[i], hook, sizeof(hook)));
 	}
 	(void)mode;
 }
@@ -224,9 +234,10 @@ static int fresh_load(struct state *st, struct streamer *s, enum dcea_mode mode)
 	struct dcea_rule_cfg cfg[DCEA_R_MAX];
 	__u64 ns[DCEA_NS_MAX];
 	struct timespec now;
+	__u32 lsm;
 	int err, n_tasks = 0, n_ct;
 
-	err = state_load(st);
+	err = state_load(st, true);
 	if (err)
 		return err;
 	err = ns_of_pid(0, ns);
@@ -245,27 +256,47 @@ static int fresh_load(struct state *st, struct streamer *s, enum dcea_mode mode)
 	}
 	clock_gettime(CLOCK_REALTIME, &now);
 	c.loaded_at = (__u64)now.tv_sec * 1000000000ULL + now.tv_nsec;
-	c.backend = DCEA_BACKEND_FALLBACK;
+	c.backend = st->lsm_rules ? DCEA_BACKEND_LSM : DCEA_BACKEND_FALLBACK;
 	c.loader_tgid = getpid();
 	err = state_set_config(st, &c);
 	if (!err)
 		err = enforcer_write_lists(st, &s->pol);
 	if (err)
 		goto fail;
-	/* every rule on and nothing enforced while the self-test runs (canaries are always enforced) */
+	/*
+	 * Every rule on and nothing enforced while the self-test runs (canaries are always
+	 * enforced). Rules with an LSM program try it first; those it does not prove to deny go
+	 * back to the fallback programs and are tested again.
+	 */
 	for (int i = 0; i < DCEA_R_MAX; i++)
 		eff[i] = DCEA_EFF_DETECT;
-	err = enforcer_write_rules(st, &s->pol, DCEA_MODE_AUDIT, eff);
-	if (err)
-		goto fail;
-	err = canary_run(st, handle_event, s, eff);
+	lsm = st->lsm_rules;
+	err = enforcer_write_rules(st, &s->pol, DCEA_MODE_AUDIT, eff, lsm);
+	if (!err)
+		err = canary_run(st, handle_event, s, 0, eff);
+	if (!err && lsm) {
+		__u32 retry = 0;
+
+		for (int i = 0; i < DCEA_R_MAX; i++)
+			if ((lsm & (1U << i)) && eff[i] != DCEA_EFF_DENY)
+				retry |= 1U << i;
+		if (retry == lsm)
+			snprintf(st->lsm_reason, sizeof(st->lsm_reason),
+				 "LSM programs loaded but denied nothing in the self-test (is 'bpf' in lsm=?)");
+		lsm &= ~retry;
+		err = enforcer_write_rules(st, &s->pol, DCEA_MODE_AUDIT, eff, lsm);
+		if (!err && retry)
+			err = canary_run(st, handle_event, s, retry, eff);
+	}
 	if (err && mode == DCEA_MODE_BLOCK) {
 		log_err("the self-test could not run, refusing to claim block mode");
 		goto fail;
 	}
-	err = enforcer_write_rules(st, &s->pol, mode, eff);
+	err = enforcer_write_rules(st, &s->pol, mode, eff, lsm);
 	if (err)
 		goto fail;
+	c.backend = lsm ? DCEA_BACKEND_LSM : DCEA_BACKEND_FALLBACK;
+	state_set_config(st, &c);
 	n_ct = ct_adopt_running(st, ns, &n_tasks);
 	if (n_ct < 0)
 		log_warn("failed to scan running containers: %s, ignoring", strerror(-n_ct));
@@ -274,9 +305,14 @@ static int fresh_load(struct state *st, struct streamer *s, enum dcea_mode mode)
 			 "at their entrypoint's exec", n_ct, n_tasks);
 	enforcer_read_rules(st, cfg);
 	if (!s->json || log_verbose) {
-		fprintf(stderr, "dcea: backend fallback (tracepoints + cgroup/dev + cgroup/sysctl): BPF LSM "
-				"programs are not part of this build; mode %s; %d programs attached%s\n",
-			mode_name(mode), st->n_links, st->n_skipped ? ", some switched off" : "");
+		if (lsm)
+			fprintf(stderr, "dcea: backend lsm (%d LSM programs) with the fallback for rules "
+					"without an LSM hook; mode %s; %d programs attached\n",
+				st->n_lsm, mode_name(mode), st->n_links);
+		else
+			fprintf(stderr, "dcea: backend fallback (tracepoints, cgroup/dev, cgroup/sysctl): "
+					"BPF LSM unusable: %s; mode %s; %d programs attached\n",
+				st->lsm_reason, mode_name(mode), st->n_links);
 		print_rule_table(stderr, cfg, mode);
 	}
 	return 0;

@@ -6,6 +6,8 @@
 #include <linux/types.h>
 #include "bpf/dcea.h"
 
+/* The hook a rule uses now: its LSM hook(s) or its fallback program's. */
+const char *rule_hook(int r, const struct dcea_rule_cfg *cfg, char *buf, size_t size);
 /* The per-rule table printed by run and status. */
 void print_rule_table(FILE *f, const struct dcea_rule_cfg cfg[DCEA_R_MAX], enum dcea_mode mode);
 

@@ -17,6 +17,7 @@
 #include "common/log.h"
 #include "common/util.h"
 #include "loader/cgroup.h"
+#include "loader/lsm.h"
 #include "loader/state.h"
 
 #define PIN_LINKS DCEA_PIN_DIR "/links"
@@ -51,6 +52,15 @@ static void ensure_tracefs(void)
 		return;
 	if (mount("tracefs", "/sys/kernel/tracing", "tracefs", 0, NULL))
 		log_debug("failed to mount tracefs at '/sys/kernel/tracing': %s", strerror(errno));
+}
+
+/* The active LSM list is read from securityfs, which is not always mounted either. */
+static void ensure_securityfs(void)
+{
+	if (access("/sys/kernel/security/lsm", F_OK) == 0)
+		return;
+	if (mount("securityfs", "/sys/kernel/security", "securityfs", 0, NULL))
+		log_debug("failed to mount securityfs at '/sys/kernel/security': %s", strerror(errno));
 }
 
 bool state_pinned(void)
@@ -95,19 +105,45 @@ static int pin_path(char *buf, size_t size, const char *dir, const char *name)
 	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
 }
 
-int state_load(struct state *st)
+/* Switch off LSM programs that cannot run here; returns how many stay on. */
+static int configure_lsm(struct state *st, bool try_lsm)
 {
 	struct bpf_program *prog;
-	struct bpf_link *link;
-	char path[256];
-	int err = 0, cg_fd = -1;
+	int on = 0;
 
-	memset(st, 0, sizeof(*st));
-	for (int i = 0; i < M_MAX; i++)
-		st->fd[i] = -1;
-	libbpf_set_print(libbpf_print);
-	ensure_tracefs();
+	bpf_object__for_each_program(prog, st->skel->obj) {
+		const char *name = bpf_program__name(prog);
+		const struct lsm_prog *lp = NULL;
+		int nargs;
 
+		if (bpf_program__type(prog) != BPF_PROG_TYPE_LSM)
+			continue;
+		for (int i = 0; i < n_lsm_progs; i++)
+			if (!strcmp(lsm_progs[i].prog, name))
+				lp = &lsm_progs[i];
+		nargs = lp ? lsm_hook_nargs(lp->hook) : -ENOENT;
+		if (!try_lsm || !lp || nargs != lp->nargs) {
+			bpf_program__set_autoload(prog, false);
+			if (try_lsm && lp && strcmp(lp->hook, "bpf"))
+				log_debug("LSM program '%s' is off: hook '%s' has %d arguments here", name,
+					  lp->hook, nargs);
+			continue;
+		}
+		on++;
+		for (int r = 0; r < DCEA_R_MAX; r++)
+			if (lp->rule == (enum dcea_rule)r || lp->rule2 == (enum dcea_rule)r)
+				st->lsm_rules |= 1U << r;
+	}
+	return on;
+}
+
+static int open_and_load(struct state *st, bool try_lsm)
+{
+	struct bpf_program *prog;
+	int err;
+
+	st->lsm_rules = 0;
+	st->n_skipped = 0;
 	st->skel = dcea_bpf__open();
 	if (!st->skel) {
 		err = -errno;
@@ -120,11 +156,49 @@ int state_load(struct state *st)
 		if (!strncmp(sec, "tp/", 3) && !tracepoint_exists(sec)) {
 			bpf_program__set_autoload(prog, false);
 			st->n_skipped++;
-			log_warn("tracepoint '%s' is missing on this kernel, its program '%s' is off",
+			log_info("tracepoint '%s' is missing on this kernel, its program '%s' is off",
 				 sec + 3, bpf_program__name(prog));
 		}
 	}
+	st->n_lsm = configure_lsm(st, try_lsm);
 	err = dcea_bpf__load(st->skel);
+	if (err) {
+		dcea_bpf__destroy(st->skel);
+		st->skel = NULL;
+	}
+	return err;
+}
+
+int state_load(struct state *st, bool try_lsm)
+{
+	struct bpf_program *prog;
+	struct bpf_link *link;
+	char path[256];
+	int err = 0, cg_fd = -1;
+
+	memset(st, 0, sizeof(*st));
+	for (int i = 0; i < M_MAX; i++)
+		st->fd[i] = -1;
+	libbpf_set_print(libbpf_print);
+	ensure_tracefs();
+	ensure_securityfs();
+
+	if (try_lsm) {
+		const char *why = lsm_unusable_reason();
+
+		if (why) {
+			snprintf(st->lsm_reason, sizeof(st->lsm_reason), "%s", why);
+			try_lsm = false;
+		}
+	} else {
+		snprintf(st->lsm_reason, sizeof(st->lsm_reason), "not requested");
+	}
+	err = open_and_load(st, try_lsm);
+	if (err && try_lsm) {
+		snprintf(st->lsm_reason, sizeof(st->lsm_reason),
+			 "the kernel refused the LSM programs (%s)", strerror(-err));
+		err = open_and_load(st, false);
+	}
 	if (err) {
 		log_err("failed to load the BPF programs: %s%s", strerror(-err),
 			log_verbose < 2 ? " (run with -vv for the verifier log)" : "");

@@ -34,7 +34,10 @@ struct state {
 	int fd[M_MAX];
 	bool adopted;
 	int n_links;
-	int n_skipped; /* programs switched off because their hook is missing here */
+	int n_skipped;	   /* programs switched off because their hook is missing here */
+	int n_lsm;	   /* LSM programs loaded */
+	__u32 lsm_rules;   /* rules that have a loaded LSM program (bit per enum dcea_rule) */
+	char lsm_reason[160]; /* why the LSM backend is not used, "" when it is tried */
 };
 
 extern const char *const state_map_names[M_MAX];
@@ -44,7 +47,7 @@ int state_ensure_bpffs(void);
 /* Are dcea's objects pinned? */
 bool state_pinned(void);
 /* Open, load, attach and pin everything; 0 or negative errno, nothing left pinned on error. */
-int state_load(struct state *st);
+int state_load(struct state *st, bool try_lsm);
 /* Open the pinned maps of a running enforcer; 0 or negative errno. */
 int state_adopt(struct state *st);
 /* Close fds (and the skeleton); pins stay. */

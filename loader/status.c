@@ -133,7 +133,10 @@ int cmd_status(int argc, char **argv)
 			for (int a = 0; a < 3; a++)
 				hits += state_percpu_sum(&st, M_HITS, i * 4 + a);
 			json_object_object_add(r, "id", json_object_new_string(rule_table[i].name));
-			json_object_object_add(r, "hook", json_object_new_string(rule_table[i].fallback_hook));
+			char hook[160];
+
+			json_object_object_add(r, "hook", json_object_new_string(rule_hook(i, &cfg[i], hook, sizeof(hook))));
+			json_object_object_add(r, "backend", json_object_new_string(cfg[i].lsm ? "lsm" : "fallback"));
 			json_object_object_add(r, "effective", json_object_new_string(effect_name(cfg[i].effective)));
 			json_object_object_add(r, "enabled", json_object_new_boolean(cfg[i].enabled));
 			json_object_object_add(r, "policy_action", json_object_new_string(cfg[i].block ? "block" : "alert"));

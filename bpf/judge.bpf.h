@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * What makes a mount, an opened file or a unix-socket peer an escape step. Shared by the fallback
+ * programs (tracepoints) and the LSM programs, which differ only in how they act.
+ */
+#ifndef DCEA_JUDGE_BPF_H
+#define DCEA_JUDGE_BPF_H
+
+#include "bpf/common.bpf.h"
+
+#define MS_RDONLY	1
+#define MS_REMOUNT	32
+#define MS_BIND		4096
+#define MS_MOVE		8192
+#define MS_PROPAGATION	((1 << 17) | (1 << 18) | (1 << 19) | (1 << 20)) /* UNBINDABLE|PRIVATE|SLAVE|SHARED */
+#define FMODE_WRITE	0x2
+#define NSFS_MAGIC	0x6e736673
+#define PROC_SUPER_MAGIC 0x9fa0
+
+enum mount_kind {
+	MK_NONE = 0,
+	MK_FSTYPE = 1,	/* a pseudo fs that exposes the host: proc, sysfs, cgroup, debugfs... */
+	MK_BIND = 2,	/* a bind mount or a move */
+	MK_REMOUNT_RW = 3,
+	MK_DISK = 4,	/* a file system on a device */
+};
+
+/* PROC_HOST sub-kinds, in arg[0] */
+enum { PH_NSFILE = 1, PH_FOREIGN_MOUNT = 2, PH_PROC_MEM = 3 };
+
+/*
+ * Propagation-only changes (MS_PRIVATE, MS_SLAVE, MS_SHARED, MS_UNBINDABLE) are ignored: every
+ * runtime and init system makes them. `dev_is_path`: the source starts with "/dev/".
+ */
+static __always_inline __u32 classify_mount(__u64 flags, struct fs_name *fs, bool dev_is_path)
+{
+	if (flags & MS_REMOUNT)
+		return !(flags & MS_RDONLY) && !(flags & MS_BIND) ? MK_REMOUNT_RW : MK_NONE;
+	if (flags & (MS_BIND | MS_MOVE))
+		return MK_BIND;
+	if (flags & MS_PROPAGATION)
+		return MK_NONE;
+	if (bpf_map_lookup_elem(&dcea_fstypes, fs))
+		return MK_FSTYPE;
+	return dev_is_path && fs->name[0] ? MK_DISK : MK_NONE;
+}
+
+static __always_inline bool is_dev_path(const char *s)
+{
+	return s[0] == '/' && s[1] == 'd' && s[2] == 'e' && s[3] == 'v' && s[4] == '/';
+}
+
+static __always_inline bool in_baseline(struct dcea_task *t, __u64 ino)
+{
+	struct dcea_container *ct = bpf_map_lookup_elem(&dcea_containers, &t->cgroup_id);
+
+	if (!ct)
+		return true; /* no baseline (adopted without one): fail open, the setns rule still runs */
+	for (int i = 0; i < DCEA_NS_MAX; i++)
+		if (ct->ns[i] == ino)
+			return true;
+	return false;
+}
+
+struct file_verdict {
+	__u32 rule;
+	__u64 a0, a1;
+};
+
+/*
+ * Judge a file a container task opened: a knob file opened for writing, a namespace file or the
+ * memory of a task outside its container, or any file on a mount outside its mount namespace
+ * (/proc/<pid>/root of a host task, a leaked host fd). Returns true with `v` filled on a match.
+ */
+static __always_inline bool classify_file(struct dcea_task *t, struct task_struct *task,
+					  struct file *f, struct file_verdict *v)
+{
+	struct dentry *d = BPF_CORE_READ(f, f_path.dentry);
+	__u64 magic = BPF_CORE_READ(d, d_sb, s_magic);
+	struct knob_file key = {};
+	void *mnt_ns, *own_ns;
+	struct mount *m;
+	__u32 *rule;
+
+	if (BPF_CORE_READ(f, f_mode) & FMODE_WRITE) {
+		key.magic = magic;
+		bpf_probe_read_kernel_str(key.name, sizeof(key.name), BPF_CORE_READ(d, d_name.name));
+		rule = bpf_map_lookup_elem(&dcea_knobfiles, &key);
+		if (rule) {
+			v->rule = *rule;
+			v->a0 = magic;
+			v->a1 = 0;
+			return true;
+		}
+	}
+	if (magic == NSFS_MAGIC) {
+		__u64 ino = BPF_CORE_READ(d, d_inode, i_ino);
+
+		v->rule = DCEA_R_PROC_HOST;
+		v->a0 = PH_NSFILE;
+		v->a1 = ino;
+		return !in_baseline(t, ino);
+	}
+	if (magic == PROC_SUPER_MAGIC) {
+		char n[4] = {};
+
+		bpf_probe_read_kernel(n, sizeof(n), BPF_CORE_READ(d, d_name.name));
+		if (n[0] == 'm' && n[1] == 'e' && n[2] == 'm' && n[3] == 0) {
+			struct inode *ino = BPF_CORE_READ(d, d_inode);
+			struct proc_inode *pi = (void *)ino - bpf_core_field_offset(struct proc_inode, vfs_inode);
+			__u32 host_pid = BPF_CORE_READ(pi, pid, numbers[0].nr);
+			struct dcea_task *tt = bpf_map_lookup_elem(&dcea_tasks, &host_pid);
+
+			v->rule = DCEA_R_PROC_HOST;
+			v->a0 = PH_PROC_MEM;
+			v->a1 = host_pid;
+			return !(tt && tt->cgroup_id == t->cgroup_id);
+		}
+	}
+	/* struct mount embeds the vfsmount; internal mounts (pipes, sockets) carry an error pointer */
+	m = (void *)BPF_CORE_READ(f, f_path.mnt) - bpf_core_field_offset(struct mount, mnt);
+	mnt_ns = BPF_CORE_READ(m, mnt_ns);
+	own_ns = BPF_CORE_READ(task, nsproxy, mnt_ns);
+	if (!mnt_ns || (unsigned long)mnt_ns >= (unsigned long)-4095 || mnt_ns == own_ns)
+		return false;
+	v->rule = DCEA_R_PROC_HOST;
+	v->a0 = PH_FOREIGN_MOUNT;
+	v->a1 = BPF_CORE_READ((struct mnt_namespace *)mnt_ns, ns.inum);
+	return true;
+}
+
+static __always_inline void file_report(__u32 rule, int action, struct file *f, __u64 a0, __u64 a1)
+{
+	struct dcea_event *e = event_start(DCEA_EV_RULE, rule, action);
+	struct dentry *d = BPF_CORE_READ(f, f_path.dentry);
+
+	if (e) {
+		e->arg[0] = a0;
+		e->arg[1] = a1;
+		bpf_probe_read_kernel_str(e->str2, sizeof(e->str2), BPF_CORE_READ(d, d_parent, d_name.name));
+		bpf_probe_read_kernel_str(e->path, sizeof(e->path), BPF_CORE_READ(d, d_name.name));
+		bpf_ringbuf_submit(e, 0);
+	}
+}
+
+/*
+ * The bound path of a listening unix socket (a connected stream socket's peer carries it too) and
+ * whether its basename is a watched runtime socket.
+ */
+static __always_inline bool runtime_socket(struct unix_sock *us, char path[108], struct sock_name *key)
+{
+	struct unix_address *addr = BPF_CORE_READ(us, addr);
+	int i, slash = -1;
+
+	if (!addr)
+		return false;
+	if (bpf_probe_read_kernel_str(path, 108, &addr->name[0].sun_path) <= 0)
+		return false;
+	for (i = 0; i < 108 && path[i]; i++)
+		if (path[i] == '/')
+			slash = i;
+	bpf_probe_read_kernel_str(key->name, sizeof(key->name),
+				  (void *)&addr->name[0].sun_path + ((slash + 1) & 0x7f));
+	return bpf_map_lookup_elem(&dcea_socks, key) != NULL;
+}
+
+static __always_inline void socket_report(int action, const char path[108], struct sock_name *key, __u64 fd)
+{
+	struct dcea_event *e = event_start(DCEA_EV_RULE, DCEA_R_RUNTIME_SOCKET, action);
+
+	if (e) {
+		e->arg[0] = fd;
+		__builtin_memcpy(e->path, path, 108);
+		__builtin_memcpy(e->str2, key->name, sizeof(key->name));
+		bpf_ringbuf_submit(e, 0);
+	}
+}
+
+#endif

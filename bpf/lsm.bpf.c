@@ -1,0 +1,263 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The LSM backend: the same judgements as the fallback programs, but the operation fails with
+ * -EPERM before it happens. Each program acts only on rules the loader gave to the LSM backend
+ * (dcea_rule_cfg.lsm), after the self-test proved that BPF LSM really runs on this kernel: with
+ * `bpf` missing from lsm= a program loads and attaches and is never called.
+ * Hooks change across kernels; the loader checks each hook's argument count in the kernel's BTF
+ * and switches off a program whose hook is missing or different, so BPF_PROG never reads `ret`
+ * from the wrong slot. setns and unshare have no LSM hook: the fallback keeps them.
+ */
+#include "bpf/judge.bpf.h"
+
+#define EPERM_RET (-EPERM)
+
+static __always_inline int lsm_decide(__u32 rule, struct dcea_task **tp)
+{
+	struct dcea_task *t = current_ct_task();
+
+	*tp = t;
+	return t ? decide_in(rule, t, DCEA_ACT_DENY, 1) : -1;
+}
+
+static __always_inline int verdict(int action)
+{
+	return action == DCEA_ACT_DENY ? EPERM_RET : 0;
+}
+
+SEC("lsm/sb_mount")
+int BPF_PROG(deny_mount, const char *dev_name, const struct path *path, const char *type,
+	     unsigned long flags, void *data, int ret)
+{
+	struct fs_name fs = {};
+	struct dcea_event *e;
+	struct dcea_task *t;
+	char dev[5] = {};
+	__u32 kind;
+	int action;
+
+	if (ret)
+		return ret;
+	action = lsm_decide(DCEA_R_MOUNT, &t);
+	if (action < 0)
+		return 0;
+	if (type)
+		bpf_probe_read_kernel_str(fs.name, sizeof(fs.name), type);
+	if (dev_name)
+		bpf_probe_read_kernel(dev, sizeof(dev), dev_name);
+	kind = classify_mount(flags, &fs, is_dev_path(dev));
+	if (kind == MK_NONE)
+		return 0;
+	e = event_start(DCEA_EV_RULE, DCEA_R_MOUNT, action);
+	if (e) {
+		e->arg[0] = flags;
+		e->arg[1] = kind;
+		if (dev_name)
+			bpf_probe_read_kernel_str(e->path, sizeof(e->path), dev_name);
+		__builtin_memcpy(e->str2, fs.name, sizeof(fs.name));
+		bpf_ringbuf_submit(e, 0);
+	}
+	return verdict(action);
+}
+
+/* Attaching a mount made with the new API (fsmount, open_tree clone) or moving one. */
+SEC("lsm/move_mount")
+int BPF_PROG(deny_move_mount, const struct path *from_path, const struct path *to_path, int ret)
+{
+	struct dcea_task *t;
+	int action;
+
+	if (ret)
+		return ret;
+	action = lsm_decide(DCEA_R_MOUNT_API, &t);
+	if (action < 0)
+		return 0;
+	report_noact(DCEA_R_MOUNT_API, action, 0, 0, 0, "move_mount");
+	return verdict(action);
+}
+
+SEC("lsm/file_open")
+int BPF_PROG(deny_file_open, struct file *file, int ret)
+{
+	struct dcea_task *t = current_ct_task();
+	struct file_verdict v;
+	int action;
+
+	if (ret || !t)
+		return ret;
+	if (!classify_file(t, bpf_get_current_task_btf(), file, &v))
+		return 0;
+	action = decide_in(v.rule, t, DCEA_ACT_DENY, 1);
+	if (action < 0)
+		return 0;
+	file_report(v.rule, action, file, v.a0, v.a1);
+	return verdict(action);
+}
+
+SEC("lsm/capset")
+int BPF_PROG(deny_capset, struct cred *new, const struct cred *old, const kernel_cap_t *effective,
+	     const kernel_cap_t *inheritable, const kernel_cap_t *permitted, int ret)
+{
+	__u64 eff = 0, inh = 0, cur_eff = 0, cur_inh = 0;
+	struct dcea_task *t;
+	int action;
+
+	if (ret)
+		return ret;
+	action = lsm_decide(DCEA_R_CAPSET, &t);
+	if (action < 0)
+		return 0;
+	/* kernel_cap_t is a u64 since 6.3 and two u32 before: the same 8 bytes on little endian */
+	bpf_probe_read_kernel(&eff, sizeof(eff), effective);
+	bpf_probe_read_kernel(&inh, sizeof(inh), inheritable);
+	bpf_core_read(&cur_eff, sizeof(cur_eff), &old->cap_effective);
+	bpf_core_read(&cur_inh, sizeof(cur_inh), &old->cap_inheritable);
+	if (!((eff & ~cur_eff) | (inh & ~cur_inh)))
+		return 0;
+	report_noact(DCEA_R_CAPSET, action, eff, inh, cur_eff, "capset");
+	return verdict(action);
+}
+
+SEC("lsm/task_fix_setuid")
+int BPF_PROG(deny_setuid_root, struct cred *new, const struct cred *old, int flags, int ret)
+{
+	struct dcea_task *t;
+	__u32 from;
+	int action;
+
+	if (ret)
+		return ret;
+	from = BPF_CORE_READ(old, euid.val);
+	if (from == 0 || (BPF_CORE_READ(new, euid.val) != 0 && BPF_CORE_READ(new, uid.val) != 0 &&
+			  BPF_CORE_READ(new, suid.val) != 0))
+		return 0;
+	action = lsm_decide(DCEA_R_SETUID_ROOT, &t);
+	if (action < 0)
+		return 0;
+	report_noact(DCEA_R_SETUID_ROOT, action, from, 0, 0, "setuid");
+	return verdict(action);
+}
+
+SEC("lsm/task_fix_setgid")
+int BPF_PROG(deny_setgid_root, struct cred *new, const struct cred *old, int flags, int ret)
+{
+	struct dcea_task *t;
+	__u32 from;
+	int action;
+
+	if (ret)
+		return ret;
+	from = BPF_CORE_READ(old, egid.val);
+	if (from == 0 || (BPF_CORE_READ(new, egid.val) != 0 && BPF_CORE_READ(new, gid.val) != 0 &&
+			  BPF_CORE_READ(new, sgid.val) != 0))
+		return 0;
+	action = lsm_decide(DCEA_R_SETUID_ROOT, &t);
+	if (action < 0)
+		return 0;
+	report_noact(DCEA_R_SETUID_ROOT, action, from, 1, 0, "setgid");
+	return verdict(action);
+}
+
+/* ptrace (and process_vm_writev, which checks PTRACE_MODE_ATTACH) of a task outside the container */
+SEC("lsm/ptrace_access_check")
+int BPF_PROG(deny_ptrace_host, struct task_struct *child, unsigned int mode, int ret)
+{
+	struct dcea_task *t, *tt;
+	__u32 target;
+	int action;
+
+	if (ret)
+		return ret;
+	action = lsm_decide(DCEA_R_PTRACE, &t);
+	if (action < 0)
+		return 0;
+	target = BPF_CORE_READ(child, pid);
+	tt = bpf_map_lookup_elem(&dcea_tasks, &target);
+	if (tt && tt->cgroup_id == t->cgroup_id)
+		return 0;
+	report_noact(DCEA_R_PTRACE, action, mode, BPF_CORE_READ(child, tgid), 0, "ptrace");
+	return verdict(action);
+}
+
+/* The bpf hook has 3 arguments before 6.9 and 4 after (a `kernel` flag): one program each. */
+static __always_inline int bpf_cmd(int cmd, int ret)
+{
+	struct dcea_task *t;
+	int action;
+
+	if (ret || cmd != 5 /* BPF_PROG_LOAD */)
+		return ret;
+	action = lsm_decide(DCEA_R_BPF_LOAD, &t);
+	if (action < 0)
+		return 0;
+	report_noact(DCEA_R_BPF_LOAD, action, cmd, 0, 0, "bpf");
+	return verdict(action);
+}
+
+SEC("lsm/bpf")
+int BPF_PROG(deny_bpf_load3, int cmd, union bpf_attr *attr, unsigned int size, int ret)
+{
+	return bpf_cmd(cmd, ret);
+}
+
+SEC("lsm/bpf")
+int BPF_PROG(deny_bpf_load4, int cmd, union bpf_attr *attr, unsigned int size, bool kernel, int ret)
+{
+	return bpf_cmd(cmd, ret);
+}
+
+/* Kernel modules and kexec images, by buffer (init_module, kexec_load) or by file. */
+static __always_inline int load_id(int id, int ret)
+{
+	struct dcea_task *t;
+	__u32 rule;
+	int action;
+
+	if (ret)
+		return ret;
+	/* enum kernel_read_file_id / kernel_load_data_id: 1 FIRMWARE, 2 MODULE, 3 KEXEC_IMAGE,
+	 * 4 KEXEC_INITRAMFS, 5 POLICY, 6 X509_CERTIFICATE */
+	if (id == 2)
+		rule = DCEA_R_MODULE_LOAD;
+	else if (id == 3 || id == 4)
+		rule = DCEA_R_KEXEC;
+	else
+		return 0;
+	action = lsm_decide(rule, &t);
+	if (action < 0)
+		return 0;
+	report_noact(rule, action, id, 0, 0, "kernel_load");
+	return verdict(action);
+}
+
+SEC("lsm/kernel_load_data")
+int BPF_PROG(deny_kernel_load_data, int id, bool contents, int ret)
+{
+	return load_id(id, ret);
+}
+
+SEC("lsm/kernel_read_file")
+int BPF_PROG(deny_kernel_read_file, struct file *file, int id, bool contents, int ret)
+{
+	return load_id(id, ret);
+}
+
+/* Judged on the listening socket, so a symlink or a relative path changes nothing. */
+SEC("lsm/unix_stream_connect")
+int BPF_PROG(deny_runtime_socket, struct sock *sock, struct sock *other, struct sock *newsk, int ret)
+{
+	struct sock_name key = {};
+	struct dcea_task *t;
+	char path[108];
+	int action;
+
+	if (ret)
+		return ret;
+	action = lsm_decide(DCEA_R_RUNTIME_SOCKET, &t);
+	if (action < 0)
+		return 0;
+	if (!runtime_socket((struct unix_sock *)other, path, &key))
+		return 0;
+	socket_report(action, path, &key, 0);
+	return verdict(action);
+}
