@@ -278,6 +278,12 @@ static void layers_free(struct layer_list *l)
 
 static int layers_add(struct layer_list *l, const char *target, const char *path)
 {
+	char norm[1024];
+
+	if (strlen(path) >= sizeof(norm) || tar_normalize(path, norm) || path[0] == '/') {
+		log_err("refusing '%s': layer path '%s' climbs out of the image", target, path);
+		return -EINVAL;
+	}
 	if (l->n >= IMAGE_MAX_LAYERS) {
 		log_err("refusing '%s': more than %d layers", target, IMAGE_MAX_LAYERS);
 		return -E2BIG;

@@ -491,8 +491,12 @@ int osv_db_load_json(struct osv_db *db, const char *buf, size_t len, const char 
 					     buf[end] == '\t' || buf[end] == '\0'))
 			end++;
 		if (!root || end < len) {
+			enum json_tokener_error je = json_tokener_get_error(tok);
+
 			log_err("failed to parse '%s': %s", label,
-				root ? "trailing data" : json_tokener_error_desc(json_tokener_get_error(tok)));
+				root			       ? "trailing data"
+				: je == json_tokener_continue ? "truncated JSON"
+							       : json_tokener_error_desc(je));
 			json_object_put(root);
 			json_tokener_free(tok);
 			return -EBADMSG;

@@ -380,6 +380,10 @@ int tar_next(struct tar *t, const struct tar_entry **e)
 				return err;
 		}
 		t->entries++;
+		if (t->name[0] == '/') {
+			log_err("refusing %s: entry '%s' has an absolute name", t->label, t->name);
+			return -EINVAL;
+		}
 		if (tar_normalize(t->name, t->name)) {
 			log_err("refusing %s: entry '%s' climbs out of the root", t->label, t->name);
 			return -EINVAL;

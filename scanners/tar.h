@@ -2,9 +2,9 @@
 /*
  * A streaming tar reader for image layers and archives: ustar, GNU long names (L/K) and base-256
  * sizes, pax extended headers (path, linkpath, size). Entries come one at a time; the caller reads
- * the data of the current entry or lets tar_next() skip it. Names are normalised (no leading "./"
- * or "/", no "." or empty components, ".." resolved) and a name that climbs above the root is an
- * error: nothing in an image may name a file outside it. Errors are logged, naming the entry.
+ * the data of the current entry or lets tar_next() skip it. Names are normalised (no leading "./",
+ * no "." or empty components, ".." resolved); an absolute name, or one that climbs above the root,
+ * is an error: nothing in an image may name a file outside it. Errors are logged, naming the entry.
  */
 #ifndef DCEA_SCANNERS_TAR_H
 #define DCEA_SCANNERS_TAR_H
