@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# make bench: the enforcer's cost on syscalls made inside a container, as ratios against no dcea
+# in the same run. Configurations are interleaved round by round (none, audit, block) so drift on
+# a shared machine hits all three alike; the median of the rounds is reported.
+#   BENCH_ROUNDS (5)  BENCH_N_OPEN (200000)  BENCH_N_STAT (200000)  BENCH_N_FORK (2000)  BENCH_N_MOUNT (20000)
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+export OUTPUT=${OUTPUT:-build}
+case $OUTPUT in /*) ;; *) OUTPUT=$root/$OUTPUT ;; esac
+DCEA=$OUTPUT/dcea
+. "$root/tests/lib/common.sh"
+. "$root/tests/lib/docker.sh"
+
+ROUNDS=${BENCH_ROUNDS:-5}
+declare -A N=([open]=${BENCH_N_OPEN:-200000} [stat]=${BENCH_N_STAT:-200000} [forkexec]=${BENCH_N_FORK:-2000} [mount]=${BENCH_N_MOUNT:-20000})
+OPS="open stat forkexec mount"
+
+[ "$(id -u)" = 0 ] || { echo "bench: needs root"; exit 1; }
+[ -x "$DCEA" ] || { echo "bench: $DCEA is not built"; exit 1; }
+if "$DCEA" status >/dev/null 2>&1; then
+	echo "bench: dcea is already loaded; stop it first ('dcea stop')" >&2
+	exit 1
+fi
+mkdir -p "$OUTPUT/image-bin"
+gcc -O2 -static -o "$OUTPUT/image-bin/dcea-bench" "$here/loop.c" || exit 1
+docker_up || { echo "bench: $DCEA_DOCKER_ERR"; exit 1; }
+docker_image || exit 1
+cleanup_add "$DCEA" stop
+ct=$(docker_run_test bench -d --cap-add SYS_ADMIN "$DCEA_IMAGE" sleep 3600) || exit 1
+
+set_config() {
+	case $1 in
+	none) "$DCEA" stop >/dev/null ;;
+	audit)
+		"$DCEA" run --mode audit --detach --json -o "$DCEA_TMP/alerts.json" >/dev/null 2>&1 || return 1
+		wait_until 10 grep -q dcea_config <(ls /sys/fs/bpf/dcea 2>/dev/null)
+		;;
+	block) "$DCEA" run --mode block >/dev/null ;;
+	esac
+}
+
+declare -A R
+for ((r = 1; r <= ROUNDS; r++)); do
+	for cfg in none audit block; do
+		set_config "$cfg" || { echo "bench: failed to set up $cfg"; exit 1; }
+		sleep 0.5
+		for op in $OPS; do
+			v=$(docker exec "$ct" /usr/local/bin/dcea-bench "$op" "${N[$op]}") || { echo "bench: $op failed under $cfg"; exit 1; }
+			R[$cfg.$op]="${R[$cfg.$op]:-} $v"
+		done
+	done
+	printf 'round %d/%d done\n' "$r" "$ROUNDS" >&2
+done
+"$DCEA" stop >/dev/null
+
+median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+printf '\n%-10s %12s %12s %12s %8s %8s\n' op "none ns/op" "audit ns/op" "block ns/op" audit/x block/x
+for op in $OPS; do
+	n=$(echo "${R[none.$op]}" | median)
+	a=$(echo "${R[audit.$op]}" | median)
+	b=$(echo "${R[block.$op]}" | median)
+	printf '%-10s %12.1f %12.1f %12.1f %8.3f %8.3f\n' "$op" "$n" "$a" "$b" "$(echo "$a / $n" | bc -l)" "$(echo "$b / $n" | bc -l)"
+done
+printf '\n%s rounds, median; kernel %s; %s\n' "$ROUNDS" "$(uname -r)" "$(date -u +%Y-%m-%d)"
