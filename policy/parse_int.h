@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Shared by policy/parse.c and policy/lists.c only: the parse context and the mapping walker. */
+#ifndef DCEA_POLICY_PARSE_INT_H
+#define DCEA_POLICY_PARSE_INT_H
+
+#include <yaml.h>
+#include "policy/parse.h"
+
+struct pctx {
+	const char *name;
+	yaml_document_t *doc;
+	struct policy *p;
+	policy_diag_fn fn;
+	void *arg;
+	int nerr;
+};
+
+/* One row per key of a mapping; arg is free for the handler (a list index, say). */
+struct handler {
+	const char *key;
+	int (*fn)(struct pctx *c, yaml_node_t *key, yaml_node_t *val, void *obj, int arg);
+	int arg;
+	bool required;
+};
+
+/* Report a problem at a node (NULL: no position); always -EINVAL so handlers can return it. */
+__attribute__((format(printf, 3, 4))) int pol_err(struct pctx *c, const yaml_node_t *n,
+						  const char *fmt, ...);
+/* Errors other than -EINVAL (out of memory) stop everything; -EINVAL ones are counted in c->nerr.
+ */
+int pol_walk(struct pctx *c, yaml_node_t *n, const char *what, const struct handler *tab,
+	     void *obj);
+bool pol_is_null(const yaml_node_t *n);
+/* A scalar for a keyword or a name; NULL (reported) for a mapping, a sequence or null. */
+const char *pol_word(struct pctx *c, yaml_node_t *k, yaml_node_t *v);
+
+static inline const char *scalar(const yaml_node_t *n)
+{
+	return (const char *)n->data.scalar.value;
+}
+
+static inline yaml_node_t *node(struct pctx *c, int id)
+{
+	return yaml_document_get_node(c->doc, id);
+}
+
+/* lists: { <list>: [...] | {add: [...], remove: [...]} } (policy/lists.c) */
+int pol_lists(struct pctx *c, yaml_node_t *k, yaml_node_t *v, void *obj, int arg);
+
+#endif
