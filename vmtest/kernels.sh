@@ -143,7 +143,9 @@ fetch_release() {
 	local suite=$1 try dir
 	for try in 1 2; do
 		[ $try = 2 ] && [ -z "${VMTEST_OFFLINE:-}" ] && rm -f "$CACHE/apt/$suite/stamp"
-		apt_update "$suite" && resolve "$suite" || break
+		if ! apt_update "$suite" || ! resolve "$suite"; then
+			break
+		fi
 		dir=$CACHE/kernels/${suite}_${VER}
 		if [ -s "$dir/vmlinuz" ]; then
 			printf '%s\n' "$dir"
@@ -164,6 +166,9 @@ main() {
 		read -r -a list <<<"$(echo "${VMTEST_KERNELS:-${KERNELS:-$DEFAULT_KERNELS}}" | tr ',' ' ')"
 	fi
 	mkdir -p "$CACHE"
+	# Parallel runs wait for each other instead of downloading into the same directories.
+	exec 8>"$CACHE/.lock"
+	flock 8
 	for k in "${list[@]}"; do
 		if [[ $k == */* ]] || [ -f "$k" ]; then
 			[ -r "$k" ] || die "cannot read kernel image '$k'"

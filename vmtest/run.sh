@@ -21,6 +21,8 @@
 # Examples:
 #   make vmtest KERNELS="bookworm trixie"
 #   VMTEST_KERNELS=/srv/vmlinuz-6.8,sid vmtest/run.sh
+# The R_<field> variables are set by load_row through read with computed names.
+# shellcheck disable=SC2154
 set -euo pipefail
 shopt -s inherit_errexit nullglob
 
@@ -148,8 +150,14 @@ status_line() {
 # Value of key $2 in a "PREFIX k=v k=v" line $1 (values have no spaces).
 kv() { tr ' ' '\n' <<<"$1" | sed -n "s/^$2=//p" | head -n1; }
 
+# One row per boot, fields joined by '|'; load_row sets R_<field> from one.
 ROWS=()
+FIELDS=(label uname variant active backend deny kill detect unav pass fail skip secs note)
 FAILED=0
+
+load_row() {
+	IFS='|' read -r "${FIELDS[@]/#/R_}" <<<"$1"
+}
 
 run_one() {
 	local label=$1 kernel=$2 variant=$3 lsm lsm_bpf tag try status info result rc why note=""
@@ -176,7 +184,7 @@ run_one() {
 	info=$(status_line DCEA-VMINFO)
 	result=$(status_line DCEA-RESULT)
 	rc=$(kv "$status" rc)
-	local active backend deny kill detect unav pass fail skip
+	local active backend deny kill detect unav pass fail skip uname row
 	active=$(kv "$info" lsm)
 	backend=$(kv "$result" backend)
 	deny=$(kv "$result" deny) kill=$(kv "$result" kill) detect=$(kv "$result" detect)
@@ -193,22 +201,25 @@ run_one() {
 	[ -z "$result" ] && [ -n "$status" ] && note="${note:+$note, }no DCEA-RESULT line"
 	[ "$(kv "$info" btf)" = no ] && note="${note:+$note, }no BTF"
 	[ -n "$fail" ] && [ "$fail" != 0 ] && FAILED=1
-	ROWS+=("$label|$variant|${active:--}|${backend:--}|${deny:--}|${kill:--}|${detect:--}|${unav:--}|${pass:--}|${fail:--}|${skip:--}|$BOOT_SECS|$note")
+	uname=$(kv "$info" kernel)
+	row="$label|${uname:--}|$variant|${active:--}|${backend:--}|${deny:--}|${kill:--}|${detect:--}"
+	row+="|${unav:--}|${pass:--}|${fail:--}|${skip:--}|$BOOT_SECS|$note"
+	ROWS+=("$row")
 	log "$label ($variant): lsm=${active:-?} rc=${rc:-none} ${BOOT_SECS}s${note:+ ($note)}"
 	log "    ${result:-no DCEA-RESULT line}"
 }
 
 # For a terminal, under 100 columns: the full active LSM list is in the log lines and the doc.
 print_table() {
-	local r label variant active backend deny kill detect unav pass fail skip secs note bpf
+	local r bpf
 	printf '%-20s %-5s %-4s %-8s %-12s %-11s %6s\n' kernel boot bpf backend "d/k/t/u" "pass/f/s" secs
 	for r in "${ROWS[@]}"; do
-		IFS='|' read -r label variant active backend deny kill detect unav pass fail skip secs note <<<"$r"
+		load_row "$r"
 		bpf=off
-		[[ ,$active, == *,bpf,* ]] && bpf=on
-		[ "$active" = - ] && bpf=-
-		printf '%-20s %-5s %-4s %-8s %-12s %-11s %6s%s\n' "$label" "$variant" "$bpf" "$backend" \
-			"$deny/$kill/$detect/$unav" "$pass/$fail/$skip" "$secs" "${note:+  $note}"
+		[[ ,$R_active, == *,bpf,* ]] && bpf=on
+		[ "$R_active" = - ] && bpf=-
+		printf '%-20s %-5s %-4s %-8s %-12s %-11s %6s%s\n' "$R_label" "$R_variant" "$bpf" "$R_backend" \
+			"$R_deny/$R_kill/$R_detect/$R_unav" "$R_pass/$R_fail/$R_skip" "$R_secs" "${R_note:+  $R_note}"
 	done
 	echo "bpf: 'bpf' in the guest's active LSM list; d/k/t/u: rules that deny / kill / detect only /"
 	echo "are unavailable; pass/f/s: tests passed / failed / skipped"
@@ -228,7 +239,7 @@ command_line() {
 }
 
 write_doc() {
-	local r label variant active backend deny kill detect unav pass fail skip secs note
+	local r
 	{
 		echo "<!-- SPDX-License-Identifier: GPL-2.0-only -->"
 		echo "# Kernel matrix"
@@ -241,11 +252,11 @@ write_doc() {
 		echo "- host: $(uname -r), $(qemu-system-x86_64 --version | head -n1), TCG (no KVM), -smp 2 -m $MEM"
 		echo "- boot: \`lsm=$LSM_BPF\`, and the same without \`bpf\` (rows marked nobpf)"
 		echo
-		echo "| kernel | boot | active LSMs | backend | deny | kill | detect | unavailable | passed | failed | skipped | boot+test s | notes |"
-		echo "|---|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|---|"
+		echo "| kernel | uname -r | boot | active LSMs | backend | deny | kill | detect | unavailable | passed | failed | skipped | boot+test s | notes |"
+		echo "|---|---|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|---|"
 		for r in "${ROWS[@]}"; do
-			IFS='|' read -r label variant active backend deny kill detect unav pass fail skip secs note <<<"$r"
-			echo "| $label | $variant | $active | $backend | $deny | $kill | $detect | $unav | $pass | $fail | $skip | $secs | $note |"
+			load_row "$r"
+			echo "| $R_label | $R_uname | $R_variant | $R_active | $R_backend | $R_deny | $R_kill | $R_detect | $R_unav | $R_pass | $R_fail | $R_skip | $R_secs | $R_note |"
 		done
 		echo
 		echo "deny / kill / detect / unavailable: rules by the action dcea can actually take on that"
@@ -258,28 +269,32 @@ write_doc() {
 # The closing line CI reads: checks summed over all boots; a boot that reported nothing counts as
 # one failed check.
 summary() {
-	local r label variant active backend deny kill detect unav pass fail skip secs note
-	local np=0 nf=0 ns=0
+	local r np=0 nf=0 ns=0
 	for r in "${ROWS[@]}"; do
-		IFS='|' read -r label variant active backend deny kill detect unav pass fail skip secs note <<<"$r"
-		[[ $pass =~ ^[0-9]+$ ]] && np=$((np + pass))
-		[[ $skip =~ ^[0-9]+$ ]] && ns=$((ns + skip))
-		if [[ $fail =~ ^[0-9]+$ ]]; then
-			nf=$((nf + fail))
+		load_row "$r"
+		[[ $R_pass =~ ^[0-9]+$ ]] && np=$((np + R_pass))
+		[[ $R_skip =~ ^[0-9]+$ ]] && ns=$((ns + R_skip))
+		if [[ $R_fail =~ ^[0-9]+$ ]]; then
+			nf=$((nf + R_fail))
 		else
 			nf=$((nf + 1))
 		fi
-		[[ $note == *"test.sh exit"* ]] && [ "$fail" = 0 ] && nf=$((nf + 1))
+		[[ $R_note == *"test.sh exit"* ]] && [ "$R_fail" = 0 ] && nf=$((nf + 1))
 	done
 	echo "vmtest: $np passed, $nf failed, $ns skipped"
 }
 
 main() {
-	local lines=() line label kernel v
+	local lines=() line label kernel v out
 	ensure_tools
 	mkdir -p "$WORK/logs"
-	mapfile -t lines < <(VMTEST_CACHE=${VMTEST_CACHE:-/var/cache/dcea-vmtest} "$HERE/kernels.sh" "$@")
-	[ ${#lines[@]} -gt 0 ] || die "no kernels"
+	# Payload, initramfs and logs live in one directory: one run at a time.
+	exec 9>"$WORK/.lock"
+	flock -n 9 || die "another vmtest run is using ${WORK#"$ROOT"/}"
+	out=$(VMTEST_CACHE=${VMTEST_CACHE:-/var/cache/dcea-vmtest} "$HERE/kernels.sh" "$@") ||
+		die "cannot get every kernel asked for"
+	mapfile -t lines <<<"$out"
+	[ -n "$out" ] || die "no kernels"
 	build_payload
 	build_initramfs
 	log "payload: $PAYLOAD_KIND; initramfs $(du -h "$INITRAMFS" | cut -f1)"

@@ -18,8 +18,21 @@ OUTPUT=${OUTPUT:-build}
 WORK=${VMTEST_WORK:-$HERE/cache}
 OUT=${1:-$WORK/dcea-static/dcea}
 CC=${CC:-gcc}
-# libelf needs zlib and zstd; json-c and libyaml are dcea's own.
-LIBS=(-lbpf -ljson-c -lyaml -lelf -lz -lzstd -lpthread -lm)
+
+# The libraries are the Makefile's: its PKGS through `pkg-config --static` (which orders private
+# dependencies such as libbpf -> libelf -> zlib, zstd for a static link), then its LDLIBS, then
+# the usual tail again for anything pkg-config leaves out.
+make_var() {
+	make -s --no-print-directory -C "$ROOT" --eval "vmtest-print-var: ; @echo \$($1)" \
+		vmtest-print-var 2>/dev/null
+}
+read -r -a pkgs <<<"$(make_var PKGS)"
+read -r -a ldlibs <<<"$(make_var LDLIBS)"
+LIBS=()
+if [ ${#pkgs[@]} -gt 0 ]; then
+	read -r -a LIBS <<<"$(pkg-config --static --libs "${pkgs[@]}")"
+fi
+LIBS+=("${ldlibs[@]}" -lbpf -ljson-c -lyaml -lelf -lz -lzstd -lpthread -lm)
 
 log() { printf 'static-dcea: %s\n' "$*" >&2; }
 

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=dash
 # Helpers for test scripts that run inside a vmtest guest (busybox sh). Source it from a
 # payload's test.sh:  . /vmtest/lib.sh
 # Every check prints one "PASS|FAIL|SKIP name: detail" line; vm_result prints the DCEA-RESULT
@@ -10,7 +11,7 @@ VM_SKIP=0
 
 # vm_check PASS|FAIL|SKIP NAME DETAIL...
 vm_check() {
-	local res=$1 name=$2
+	local res="$1" name="$2"
 	shift 2
 	case $res in
 	PASS) VM_PASS=$((VM_PASS + 1)) ;;
@@ -30,7 +31,7 @@ vm_count() {
 
 # vm_expect_ok NAME CMD...: CMD must succeed.
 vm_expect_ok() {
-	local name=$1 out
+	local name="$1" out
 	shift
 	if out=$("$@" 2>&1); then
 		vm_check PASS "$name" "'$*' succeeded"
@@ -42,7 +43,7 @@ vm_expect_ok() {
 # vm_expect_eperm NAME CMD...: CMD must fail with "Operation not permitted" (EPERM). Check the
 # absence of the side effect separately: a denial message alone does not prove nothing happened.
 vm_expect_eperm() {
-	local name=$1 out
+	local name="$1" out
 	shift
 	if out=$("$@" 2>&1); then
 		vm_check FAIL "$name" "'$*' succeeded, expected EPERM"
@@ -55,7 +56,7 @@ vm_expect_eperm() {
 
 # vm_rootfs DIR: a minimal busybox root filesystem for containers.
 vm_rootfs() {
-	local d=$1
+	local d="$1"
 	mkdir -p "$d/bin" "$d/sbin" "$d/proc" "$d/sys" "$d/dev" "$d/tmp" "$d/etc" "$d/root" "$d/.old"
 	cp /bin/busybox "$d/bin/busybox"
 	# Links to /bin/busybox, which is the container's own once it is root.
@@ -67,7 +68,7 @@ vm_rootfs() {
 # its own cgroup (/sys/fs/cgroup/vmtest/NAME), new mount, PID, UTS, IPC and network namespaces,
 # pivot_root into ROOTFS, fresh /proc, /sys read-only. Returns CMD's exit code.
 vm_container() {
-	local name=$1 root=$2 cg=/sys/fs/cgroup/vmtest/$1
+	local name="$1" root="$2" cg="/sys/fs/cgroup/vmtest/$1"
 	shift 2
 	mkdir -p "$cg"
 	VM_CG=$cg VM_ROOT=$root VM_NAME=$name sh -c '

@@ -31,7 +31,8 @@ int BPF_PROG(deny_canary_open, struct file *file, int ret)
 		return 0;
 	__sync_fetch_and_add(&calls, 1);
 	inode = BPF_CORE_READ(file, f_inode);
-	if (BPF_CORE_READ(inode, i_ino) != canary_ino || BPF_CORE_READ(inode, i_sb, s_dev) != canary_dev)
+	if (BPF_CORE_READ(inode, i_ino) != canary_ino ||
+	    BPF_CORE_READ(inode, i_sb, s_dev) != canary_dev)
 		return 0;
 	__sync_fetch_and_add(&denials, 1);
 	return -EPERM;

@@ -114,11 +114,11 @@ static void usage(FILE *out, const char *prog)
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "expect", required_argument, NULL, 'e' },
-		{ "dir", required_argument, NULL, 'd' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
+		{"expect", required_argument, NULL, 'e'},
+		{"dir", required_argument, NULL, 'd'},
+		{"verbose", no_argument, NULL, 'v'},
+		{"help", no_argument, NULL, 'h'},
+		{0},
 	};
 	struct lsm_probe_bpf *skel = NULL;
 	enum expect expect = EXPECT_NONE;
@@ -126,7 +126,7 @@ int main(int argc, char **argv)
 	char dir[512], canary[600], control[600], lsm[256], whybuf[256];
 	bool listed, loaded = false, attached = false, usable = false;
 	int opt, err = 0, canary_err = 1, control_err = 1;
-	struct rlimit unlimited = { RLIM_INFINITY, RLIM_INFINITY };
+	struct rlimit unlimited = {RLIM_INFINITY, RLIM_INFINITY};
 	struct utsname uts;
 	struct stat st;
 
@@ -168,7 +168,8 @@ int main(int argc, char **argv)
 	if (!access("/sys/kernel/btf/vmlinux", R_OK))
 		check("PASS", "btf_present", "/sys/kernel/btf/vmlinux is readable");
 	else
-		check("FAIL", "btf_present", "cannot read '/sys/kernel/btf/vmlinux': %s", strerror(errno));
+		check("FAIL", "btf_present", "cannot read '/sys/kernel/btf/vmlinux': %s",
+		      strerror(errno));
 
 	snprintf(dir, sizeof(dir), "%s/dcea-lsm-probe.XXXXXX", base);
 	if (!mkdtemp(dir)) {
@@ -190,7 +191,8 @@ int main(int argc, char **argv)
 	skel = lsm_probe_bpf__open();
 	if (!skel) {
 		err = -errno;
-		snprintf(whybuf, sizeof(whybuf), "failed to open the BPF object: %s", strerror(-err));
+		snprintf(whybuf, sizeof(whybuf), "failed to open the BPF object: %s",
+			 strerror(-err));
 		why = whybuf;
 		goto decide;
 	}
@@ -200,14 +202,16 @@ int main(int argc, char **argv)
 	skel->rodata->probe_tgid = getpid();
 	err = lsm_probe_bpf__load(skel);
 	if (err) {
-		snprintf(whybuf, sizeof(whybuf), "failed to load 'deny_canary_open': %s", strerror(-err));
+		snprintf(whybuf, sizeof(whybuf), "failed to load 'deny_canary_open': %s",
+			 strerror(-err));
 		why = whybuf;
 		goto decide;
 	}
 	loaded = true;
 	err = lsm_probe_bpf__attach(skel);
 	if (err) {
-		snprintf(whybuf, sizeof(whybuf), "failed to attach 'deny_canary_open': %s", strerror(-err));
+		snprintf(whybuf, sizeof(whybuf), "failed to attach 'deny_canary_open': %s",
+			 strerror(-err));
 		why = whybuf;
 		goto decide;
 	}
@@ -218,15 +222,17 @@ int main(int argc, char **argv)
 	if (!usable && !skel->bss->calls)
 		why = "program attached but never called: 'bpf' is not an active LSM";
 	else if (!usable) {
-		snprintf(whybuf, sizeof(whybuf), "program called %llu times but the canary opened (%s)",
+		snprintf(whybuf, sizeof(whybuf),
+			 "program called %llu times but the canary opened (%s)",
 			 (unsigned long long)skel->bss->calls, strerror(-canary_err));
 		why = whybuf;
 	}
 
 decide:
 	err = 0;
-	printf("INFO program loaded=%s attached=%s calls=%llu denials=%llu\n", loaded ? "yes" : "no",
-	       attached ? "yes" : "no", skel && loaded ? (unsigned long long)skel->bss->calls : 0ULL,
+	printf("INFO program loaded=%s attached=%s calls=%llu denials=%llu\n",
+	       loaded ? "yes" : "no", attached ? "yes" : "no",
+	       skel && loaded ? (unsigned long long)skel->bss->calls : 0ULL,
 	       skel && loaded ? (unsigned long long)skel->bss->denials : 0ULL);
 	if (usable)
 		check("PASS", "canary_open_denied", "open '%s' failed with EPERM", canary);
@@ -256,9 +262,11 @@ decide:
 	if (expect == EXPECT_NONE)
 		check("SKIP", "lsm_as_expected", "no --expect given");
 	else if (usable == (expect == EXPECT_DENY))
-		check("PASS", "lsm_as_expected", "lsm is %s as expected", usable ? "enforcing" : "unusable");
+		check("PASS", "lsm_as_expected", "lsm is %s as expected",
+		      usable ? "enforcing" : "unusable");
 	else
-		check("FAIL", "lsm_as_expected", "lsm is %s, expected %s", usable ? "enforcing" : "unusable",
+		check("FAIL", "lsm_as_expected", "lsm is %s, expected %s",
+		      usable ? "enforcing" : "unusable",
 		      expect == EXPECT_DENY ? "enforcing" : "unusable");
 
 	lsm_probe_bpf__destroy(skel);
@@ -274,8 +282,8 @@ decide:
 
 	if (!usable)
 		printf("INFO lsm unavailable: %s\n", why);
-	printf("DCEA-RESULT backend=%s deny=%d kill=0 detect=0 unavailable=%d ", usable ? "lsm" : "none",
-	       usable, !usable);
+	printf("DCEA-RESULT backend=%s deny=%d kill=0 detect=0 unavailable=%d ",
+	       usable ? "lsm" : "none", usable, !usable);
 	printf("passed=%d failed=%d skipped=%d\n", n_pass, n_fail, n_skip);
 	err = n_fail ? 1 : 0;
 
