@@ -18,22 +18,23 @@ static const struct component {
 	const char *name;
 	const char *sources[8];
 } components[] = {
-	{ "apache2/httpd", { "apache2", "httpd", "apache2-bin" } },
-	{ "nginx", { "nginx" } },
-	{ "redis", { "redis" } },
-	{ "mysql/mariadb", { "mariadb", "mariadb-10.5", "mariadb-10.6", "mariadb-10.11", "mysql",
-			     "mysql-8.0", "mysql-server", "mariadb-server" } },
-	{ "openssl", { "openssl", "openssl3", "openssl-libs" } },
-	{ "runc", { "runc" } },
-	{ "containerd", { "containerd", "containerd.io" } },
+	{"apache2/httpd", {"apache2", "httpd", "apache2-bin"}},
+	{"nginx", {"nginx"}},
+	{"redis", {"redis"}},
+	{"mysql/mariadb",
+	 {"mariadb", "mariadb-10.5", "mariadb-10.6", "mariadb-10.11", "mysql", "mysql-8.0",
+	  "mysql-server", "mariadb-server"}},
+	{"openssl", {"openssl", "openssl3", "openssl-libs"}},
+	{"runc", {"runc"}},
+	{"containerd", {"containerd", "containerd.io"}},
 };
 
 bool image_wanted(const char *p)
 {
 	static const char *const suffixes[] = {
-		"etc/os-release",	 "lib/os-release",	"etc/debian_version",
-		"etc/alpine-release",	 "etc/redhat-release",	"etc/apt/sources.list",
-		"var/lib/dpkg/status",	 "apk/db/installed",	"rpm/rpmdb.sqlite",
+		"etc/os-release",      "lib/os-release",     "etc/debian_version",
+		"etc/alpine-release",  "etc/redhat-release", "etc/apt/sources.list",
+		"var/lib/dpkg/status", "apk/db/installed",   "rpm/rpmdb.sqlite",
 	};
 	size_t l = strlen(p);
 
@@ -152,16 +153,15 @@ static void report_components(const struct pkglist *l, const char *target, struc
 	struct scan_finding *f;
 	int found = 0;
 
-	f = scan_add_raw(r, "image.components", SEV_NONE, "key components and their versions",
-			 NULL, SCAN_INFO, target);
+	f = scan_add_raw(r, "image.components", SEV_NONE, "key components and their versions", NULL,
+			 SCAN_INFO, target);
 	for (size_t c = 0; c < ARRAY_SIZE(components); c++) {
 		for (size_t i = 0; i < l->n; i++) {
 			const struct pkg *p = &l->v[i];
 			bool match = false;
 
-			for (size_t k = 0; k < ARRAY_SIZE(components[c].sources) &&
-					   components[c].sources[k];
-			     k++)
+			for (size_t k = 0;
+			     k < ARRAY_SIZE(components[c].sources) && components[c].sources[k]; k++)
 				match |= !strcmp(p->source, components[c].sources[k]);
 			if (!match || !first_of_source(l, i))
 				continue;
@@ -181,13 +181,13 @@ static void report_components(const struct pkglist *l, const char *target, struc
 int scan_image(const struct image_scan_opts *o, struct scan_report *r,
 	       struct image_scan_result *res)
 {
-	struct image_scan_result local = { 0 };
+	struct image_scan_result local = {0};
 	struct image_scan_result *R = res ? res : &local;
 	struct stream_limits lim = o->lim;
-	struct hits hs = { 0 };
+	struct hits hs = {0};
 	struct imgfs *fs = NULL;
 	struct scan_finding *f;
-	struct imgfs_stats st = { 0 };
+	struct imgfs_stats st = {0};
 	char target[320];
 	int ndb, err;
 
@@ -267,7 +267,8 @@ int scan_image(const struct image_scan_opts *o, struct scan_report *r,
 		scan_detail(f, "fixed in %s (%s)", h->fixed ? h->fixed : "no fixed version yet",
 			    h->ecosystem);
 		if (h->sev_known && v->score > 0)
-			scan_detail(f, "severity %s, CVSS %.1f", scan_severity_name(h->sev), v->score);
+			scan_detail(f, "severity %s, CVSS %.1f", scan_severity_name(h->sev),
+				    v->score);
 		else if (!h->sev_known)
 			scan_detail(f, "severity not in the data: medium assumed");
 		if (v->summary)
@@ -302,21 +303,29 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: dcea scan image [OPTIONS] TARGET\n\n"
-		"Read an image without extracting it, find its distribution and packages, show the\n"
-		"key components and match the packages against a local OSV vulnerability database.\n\n"
-		"TARGET: a `docker save` archive, an OCI layout (directory or tar), a root filesystem\n"
+		"Read an image without extracting it, find its distribution and packages, show "
+		"the\n"
+		"key components and match the packages against a local OSV vulnerability "
+		"database.\n\n"
+		"TARGET: a `docker save` archive, an OCI layout (directory or tar), a root "
+		"filesystem\n"
 		"directory, or the name of a local docker image (exported with `docker save`).\n\n"
-		"Options:\n" SCAN_OUTPUT_HELP
-		"      --db PATH          OSV records: a .json file, a directory of them or a .zip\n"
-		"                         (osv.dev exports); repeatable; added to the built-in set\n"
+		"Options:\n" SCAN_OUTPUT_HELP "      --db PATH          OSV records: a .json file, "
+					      "a directory of them or a .zip\n"
+		"                         (osv.dev exports); repeatable; added to the built-in "
+		"set\n"
 		"      --no-builtin-db    do not load the built-in curated records\n"
-		"      --packages         print the installed packages (name, version, source) and stop\n"
-		"      --max-layer-size N refuse a layer larger than N bytes decompressed (64 GiB)\n"
-		"      --max-ratio N      refuse a layer that decompresses more than N times (1000)\n\n"
+		"      --packages         print the installed packages (name, version, source) and "
+		"stop\n"
+		"      --max-layer-size N refuse a layer larger than N bytes decompressed (64 "
+		"GiB)\n"
+		"      --max-ratio N      refuse a layer that decompresses more than N times "
+		"(1000)\n\n"
 		"Exit status: 0 nothing reached --fail-on, 1 something did, 2 error.\n\n"
 		"Examples:\n"
 		"  docker save nginx:1.25 -o nginx.tar && dcea scan image nginx.tar\n"
-		"  skopeo copy docker-archive:nginx.tar oci:nginx-oci && dcea scan image nginx-oci\n"
+		"  skopeo copy docker-archive:nginx.tar oci:nginx-oci && dcea scan image "
+		"nginx-oci\n"
 		"  dcea scan image --db debian-all.zip --json /srv/rootfs\n");
 }
 
@@ -326,19 +335,19 @@ int cmd_scan_image(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		SCAN_OUTPUT_LONGOPTS,
-		{ "db", required_argument, NULL, OPT_DB },
-		{ "no-builtin-db", no_argument, NULL, OPT_NO_BUILTIN },
-		{ "packages", no_argument, NULL, OPT_PACKAGES },
-		{ "max-layer-size", required_argument, NULL, OPT_MAX_LAYER },
-		{ "max-ratio", required_argument, NULL, OPT_MAX_RATIO },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		{"db", required_argument, NULL, OPT_DB},
+		{"no-builtin-db", no_argument, NULL, OPT_NO_BUILTIN},
+		{"packages", no_argument, NULL, OPT_PACKAGES},
+		{"max-layer-size", required_argument, NULL, OPT_MAX_LAYER},
+		{"max-ratio", required_argument, NULL, OPT_MAX_RATIO},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
 	};
 	const char *dbs[16];
 	size_t ndbs = 0, nrec, nskip;
 	bool builtin = true, packages = false;
-	struct image_scan_opts o = { 0 };
-	struct image_scan_result res = { 0 };
+	struct image_scan_opts o = {0};
+	struct image_scan_result res = {0};
 	struct scan_output out;
 	struct scan_report r;
 	struct osv_db *db = NULL;
@@ -414,7 +423,8 @@ int cmd_scan_image(int argc, char **argv)
 	if (packages) {
 		for (size_t i = 0; i < res.pkgs.n; i++)
 			printf("%s\t%s\t%s\t%s\t%s\n", res.pkgs.v[i].name, res.pkgs.v[i].version,
-			       res.pkgs.v[i].source, res.pkgs.v[i].source_version, res.pkgs.v[i].db);
+			       res.pkgs.v[i].source, res.pkgs.v[i].source_version,
+			       res.pkgs.v[i].db);
 		ret = ferror(stdout) ? 2 : 0;
 		goto cleanup;
 	}

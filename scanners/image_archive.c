@@ -18,7 +18,7 @@
 #include "scanners/image_archive.h"
 #include "scanners/tar.h"
 
-#define MAX_INDEX_DEPTH 4
+#define MAX_INDEX_DEPTH	 4
 #define MAX_MEMBER_LINKS 8
 
 struct member {
@@ -56,11 +56,11 @@ static int index_archive(struct blobs *b)
 	char head[4];
 	int r;
 
-	if (pread(b->fd, head, 4, 0) == 4 &&
-	    ((head[0] == 0x1f && (unsigned char)head[1] == 0x8b) ||
-	     !memcmp(head, "\x28\xb5\x2f\xfd", 4))) {
+	if (pread(b->fd, head, 4, 0) == 4 && ((head[0] == 0x1f && (unsigned char)head[1] == 0x8b) ||
+					      !memcmp(head, "\x28\xb5\x2f\xfd", 4))) {
 		log_err("failed to open '%s': compressed image archives are not supported, "
-			"decompress it first", b->target);
+			"decompress it first",
+			b->target);
 		return -EOPNOTSUPP;
 	}
 	s = istream_fd_range(b->fd, 0, UINT64_MAX / 2);
@@ -389,16 +389,16 @@ static int oci_walk(struct blobs *b, const char *path, int depth, struct layer_l
 			    jstr(ann, "org.opencontainers.image.ref.name"))
 				snprintf(info->ref, sizeof(info->ref), "%s",
 					 jstr(ann, "org.opencontainers.image.ref.name"));
-			err = digest_path(b->target, jstr(d, "digest"), p, sizeof(p)) ?:
-				      oci_walk(b, p, depth + 1, l, info);
+			err = digest_path(b->target, jstr(d, "digest"), p, sizeof(p))
+				      ?: oci_walk(b, p, depth + 1, l, info);
 		}
 	} else if (json_object_object_get_ex(doc, "layers", &arr) &&
 		   json_object_is_type(arr, json_type_array)) {
 		for (size_t i = 0; !err && i < json_object_array_length(arr); i++) {
 			json_object *d = json_object_array_get_idx(arr, i);
 
-			err = digest_path(b->target, jstr(d, "digest"), p, sizeof(p)) ?:
-				      layers_add(l, b->target, p);
+			err = digest_path(b->target, jstr(d, "digest"), p, sizeof(p))
+				      ?: layers_add(l, b->target, p);
 		}
 	} else {
 		log_err("failed to parse '%s' in '%s': neither an index nor a manifest", path,
@@ -485,7 +485,8 @@ static int docker_export(const char *name)
 	}
 	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status)) {
 		log_err("failed to export image '%s': 'docker save' failed (not a file, a "
-			"directory or a local image?)", name);
+			"directory or a local image?)",
+			name);
 		close(fd);
 		return -ENOENT;
 	}
@@ -495,8 +496,8 @@ static int docker_export(const char *name)
 int image_load(const char *target, const struct stream_limits *lim, imgfs_want_fn want,
 	       struct imgfs **out, struct image_info *info)
 {
-	struct blobs b = { .dirfd = -1, .fd = -1, .target = target };
-	struct layer_list l = { .n = 0 };
+	struct blobs b = {.dirfd = -1, .fd = -1, .target = target};
+	struct layer_list l = {.n = 0};
 	struct imgfs *fs = NULL;
 	struct stat st;
 	int err;
@@ -537,7 +538,8 @@ int image_load(const char *target, const struct stream_limits *lim, imgfs_want_f
 		snprintf(info->format, sizeof(info->format), "docker-archive");
 		err = docker_manifest(&b, &l, info);
 	} else if (blob_exists(&b, "index.json")) {
-		snprintf(info->format, sizeof(info->format), b.dirfd >= 0 ? "oci-layout" : "oci-archive");
+		snprintf(info->format, sizeof(info->format),
+			 b.dirfd >= 0 ? "oci-layout" : "oci-archive");
 		err = oci_walk(&b, "index.json", 0, &l, info);
 	} else {
 		log_err("failed to open '%s': neither manifest.json nor index.json in the archive",

@@ -18,11 +18,11 @@
 #include "scanners/image_stream.h"
 
 #define IMAGE_MAX_LAYERS 512
-#define IMAGE_MAX_JSON (4U << 20)
+#define IMAGE_MAX_JSON	 (4U << 20)
 
 struct image_info {
-	char format[32];    /* "docker-archive", "oci-layout", "oci-archive", "rootfs" */
-	char ref[256];	    /* first RepoTag or org.opencontainers.image.ref.name, may be "" */
+	char format[32]; /* "docker-archive", "oci-layout", "oci-archive", "rootfs" */
+	char ref[256];	 /* first RepoTag or org.opencontainers.image.ref.name, may be "" */
 	unsigned int layers;
 	uint64_t bytes_in;  /* layer bytes as stored */
 	uint64_t bytes_out; /* after decompression */

@@ -11,12 +11,12 @@
 #include "scanners/version.h"
 
 struct distro {
-	char id[32];	     /* os-release ID: "debian", "ubuntu", "alpine", "rocky" ...; "" unknown */
+	char id[32]; /* os-release ID: "debian", "ubuntu", "alpine", "rocky" ...; "" unknown */
 	char version_id[32]; /* "12", "22.04", "3.19.1" */
 	char codename[32];   /* "bookworm", "jammy" */
 	char pretty[128];
-	char ecosystem[64];  /* OSV ecosystem with release, "" when unknown */
-	const char *source;  /* file that decided, e.g. "etc/os-release" */
+	char ecosystem[64]; /* OSV ecosystem with release, "" when unknown */
+	const char *source; /* file that decided, e.g. "etc/os-release" */
 	enum ver_scheme scheme;
 };
 

@@ -181,8 +181,7 @@ static void remove_tree(struct imgfs *fs, const char *path, uint32_t below, bool
 	}
 }
 
-static int insert(struct imgfs *fs, const char *path, enum node_type type, char *data,
-		  size_t len)
+static int insert(struct imgfs *fs, const char *path, enum node_type type, char *data, size_t len)
 {
 	struct node *n;
 
@@ -274,8 +273,8 @@ int imgfs_apply_layer(struct imgfs *fs, struct tar *t, const char *label)
 				continue;
 			}
 			if (!target || target->type != NODE_FILE) {
-				log_debug("%s: hard link '%s' to '%s' not kept, ignoring", label, e->name,
-					  e->linkname);
+				log_debug("%s: hard link '%s' to '%s' not kept, ignoring", label,
+					  e->name, e->linkname);
 				continue;
 			}
 			data = malloc(target->len + 1);
@@ -448,8 +447,7 @@ int imgfs_read(struct imgfs *fs, const char *path, char **buf, size_t *len)
 	return 0;
 }
 
-int imgfs_list(struct imgfs *fs, const char *dir, int (*fn)(const char *name, void *arg),
-	       void *arg)
+int imgfs_list(struct imgfs *fs, const char *dir, int (*fn)(const char *name, void *arg), void *arg)
 {
 	char *real;
 	size_t dl;

@@ -9,7 +9,7 @@
 #include "common/log.h"
 #include "scanners/image_stream.h"
 
-#define INBUF_SIZE (128 * 1024)
+#define INBUF_SIZE  (128 * 1024)
 #define RATIO_GRACE (16ULL << 20)
 
 struct fd_stream {
@@ -32,7 +32,8 @@ static ssize_t fd_read(struct istream *s, void *buf, size_t len)
 	while (r < 0 && errno == EINTR);
 	if (r < 0) {
 		r = -errno;
-		log_err("failed to read at offset %llu: %s", (unsigned long long)f->off, strerror(errno));
+		log_err("failed to read at offset %llu: %s", (unsigned long long)f->off,
+			strerror(errno));
 		return r;
 	}
 	f->off += r;
@@ -198,7 +199,8 @@ static ssize_t gz_read(struct dec_stream *d, void *buf, size_t len)
 		zr = inflate(&d->z, Z_NO_FLUSH);
 		d->in_pos = d->in_len - d->z.avail_in;
 		if (zr == Z_STREAM_END) {
-			/* concatenated members are one stream, trailing padding is ignored (gzip -dc) */
+			/* concatenated members are one stream, trailing padding is ignored (gzip
+			 * -dc) */
 			err = fill(d);
 			if (err)
 				return err;
@@ -219,7 +221,7 @@ static ssize_t gz_read(struct dec_stream *d, void *buf, size_t len)
 
 static ssize_t zstd_read(struct dec_stream *d, void *buf, size_t len)
 {
-	ZSTD_outBuffer out = { buf, len, 0 };
+	ZSTD_outBuffer out = {buf, len, 0};
 	int err;
 
 	while (out.pos == 0) {

@@ -15,7 +15,7 @@
 #include "common/util.h"
 #include "scanners/osv.h"
 
-#define OSV_MAX_FILE (64U << 20)
+#define OSV_MAX_FILE  (64U << 20)
 #define OSV_MAX_DEPTH 16
 
 enum ev_kind {
@@ -180,7 +180,11 @@ double osv_cvss3_score(const char *vector)
 		v = colon[1];
 #define M(s) (colon - m == (long)strlen(s) && !strncmp(m, s, colon - m))
 		if (M("AV"))
-			av = v == 'N' ? 0.85 : v == 'A' ? 0.62 : v == 'L' ? 0.55 : v == 'P' ? 0.2 : -1;
+			av = v == 'N'	? 0.85
+			     : v == 'A' ? 0.62
+			     : v == 'L' ? 0.55
+			     : v == 'P' ? 0.2
+					: -1;
 		else if (M("AC"))
 			ac = v == 'L' ? 0.77 : v == 'H' ? 0.44 : -1;
 		else if (M("PR"))
@@ -355,7 +359,8 @@ static int parse_ranges(json_object *aff, struct osv_affected *a)
 			else if ((val = jstr(e, "last_affected")))
 				k = EV_LAST_AFFECTED;
 			else
-				continue; /* "limit" and unknown events do not change what is affected */
+				continue; /* "limit" and unknown events do not change what is
+					     affected */
 			rg->ev[rg->nev].kind = k;
 			rg->ev[rg->nev].value = strdup(val);
 			if (!rg->ev[rg->nev++].value)
@@ -425,7 +430,8 @@ static int parse_record(struct osv_db *db, json_object *o, const char *label)
 
 	n = json_object_array_length(affected);
 	for (size_t i = 0; i < n; i++) {
-		json_object *aff = json_object_array_get_idx(affected, i), *pkg = jobj(aff, "package");
+		json_object *aff = json_object_array_get_idx(affected, i),
+			    *pkg = jobj(aff, "package");
 		const char *eco = pkg ? jstr(pkg, "ecosystem") : NULL;
 		const char *name = pkg ? jstr(pkg, "name") : NULL;
 		struct osv_affected *a;
@@ -487,16 +493,17 @@ int osv_db_load_json(struct osv_db *db, const char *buf, size_t len, const char 
 		/* trailing whitespace is fine, anything else is not */
 		size_t end = json_tokener_get_parse_end(tok);
 
-		while (root && end < len && (buf[end] == ' ' || buf[end] == '\n' || buf[end] == '\r' ||
-					     buf[end] == '\t' || buf[end] == '\0'))
+		while (root && end < len &&
+		       (buf[end] == ' ' || buf[end] == '\n' || buf[end] == '\r' ||
+			buf[end] == '\t' || buf[end] == '\0'))
 			end++;
 		if (!root || end < len) {
 			enum json_tokener_error je = json_tokener_get_error(tok);
 
 			log_err("failed to parse '%s': %s", label,
-				root			       ? "trailing data"
+				root			      ? "trailing data"
 				: je == json_tokener_continue ? "truncated JSON"
-							       : json_tokener_error_desc(je));
+							      : json_tokener_error_desc(je));
 			json_object_put(root);
 			json_tokener_free(tok);
 			return -EBADMSG;
@@ -578,7 +585,8 @@ static int load_dir(struct osv_db *db, const char *path, int depth)
 				err = load_file(db, p);
 			else if (has_suffix(p, ".zip"))
 				err = osv_db_load_path(db, p);
-			/* a malformed record is reported and skipped: one bad file does not hide the rest */
+			/* a malformed record is reported and skipped: one bad file does not hide
+			 * the rest */
 			if (err == -EBADMSG) {
 				db->skipped++;
 				err = 0;
@@ -624,7 +632,7 @@ int osv_db_load_path(struct osv_db *db, const char *path)
 	if (S_ISDIR(st.st_mode))
 		return load_dir(db, path, 0);
 	if (has_suffix(path, ".zip")) {
-		struct zip_ctx z = { db, path };
+		struct zip_ctx z = {db, path};
 
 		return osv_zip_foreach(path, OSV_MAX_FILE, zip_one, &z);
 	}
@@ -706,7 +714,7 @@ int osv_db_match(const struct osv_db *db, const char *ecosystem, const char *nam
 	size_t b = key_hash(ecosystem, name) & (db->nbuckets - 1);
 
 	for (const struct osv_affected *a = db->tab[b]; a; a = a->next) {
-		struct osv_hit h = { 0 };
+		struct osv_hit h = {0};
 		bool hit = false, dup = false;
 		int rc;
 

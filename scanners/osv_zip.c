@@ -18,8 +18,8 @@
 #include "common/log.h"
 #include "scanners/osv.h"
 
-#define EOCD_SIG 0x06054b50
-#define CDIR_SIG 0x02014b50
+#define EOCD_SIG  0x06054b50
+#define CDIR_SIG  0x02014b50
 #define LOCAL_SIG 0x04034b50
 
 static uint32_t le32(const unsigned char *p)
@@ -34,7 +34,7 @@ static uint16_t le16(const unsigned char *p)
 
 static int inflate_raw(const unsigned char *in, size_t inlen, unsigned char *out, size_t outlen)
 {
-	z_stream z = { 0 };
+	z_stream z = {0};
 	int rc;
 
 	if (inflateInit2(&z, -15) != Z_OK)
@@ -172,13 +172,13 @@ int osv_zip_foreach(const char *path, size_t max,
 				goto next;
 			}
 		} else {
-			log_warn("'%s': member '%s' uses compression method %u, ignoring", path, name,
-				 method);
+			log_warn("'%s': member '%s' uses compression method %u, ignoring", path,
+				 name, method);
 			goto next;
 		}
 		buf[usize] = '\0';
 		err = fn(name, buf, usize, arg);
-next:
+	next:
 		free(buf);
 		free(name);
 	}

@@ -109,8 +109,8 @@ static char *dup_field(const struct field *f)
 /* dpkg states in which the package's files are on disk (dpkg-query's ${db:Status-Status}). */
 static bool dpkg_state_installed(const struct field *status)
 {
-	static const char *const ok[] = { "installed", "half-configured", "triggers-awaited",
-					   "triggers-pending", "unpacked", "half-installed" };
+	static const char *const ok[] = {"installed",	     "half-configured", "triggers-awaited",
+					 "triggers-pending", "unpacked",	"half-installed"};
 	const char *sp;
 
 	if (!status->v)
@@ -155,7 +155,8 @@ static int add_dpkg(struct pkglist *out, const char *label, struct field *pkg, s
 	if (paren) {
 		char *close = strchr(paren, ')');
 
-		srcver = strndup(paren + 1, close ? (size_t)(close - paren - 1) : strlen(paren + 1));
+		srcver =
+			strndup(paren + 1, close ? (size_t)(close - paren - 1) : strlen(paren + 1));
 		while (paren > source && paren[-1] == ' ')
 			paren--;
 		*paren = '\0';
@@ -173,7 +174,7 @@ out:
 static int parse_dpkg(const char *buf, size_t len, const char *label, struct pkglist *out,
 		      bool need_status)
 {
-	struct field pkg = { 0 }, ver = { 0 }, status = { 0 }, src = { 0 }, arch = { 0 };
+	struct field pkg = {0}, ver = {0}, status = {0}, src = {0}, arch = {0};
 	const char *p = buf, *end = buf + len;
 	int err;
 
@@ -217,7 +218,7 @@ int pkgdb_parse_dpkg(const char *buf, size_t len, const char *label, struct pkgl
 
 int pkgdb_parse_apk(const char *buf, size_t len, const char *label, struct pkglist *out)
 {
-	struct field name = { 0 }, ver = { 0 }, origin = { 0 }, arch = { 0 };
+	struct field name = {0}, ver = {0}, origin = {0}, arch = {0};
 	const char *p = buf, *end = buf + len;
 	int err = 0;
 
@@ -228,11 +229,12 @@ int pkgdb_parse_apk(const char *buf, size_t len, const char *label, struct pkgli
 			eol = end;
 		if (p >= end || eol == p) {
 			if (name.v && ver.v) {
-				char *n = dup_field(&name), *v = dup_field(&ver), *o = dup_field(&origin),
-				     *a = arch.v ? dup_field(&arch) : NULL;
+				char *n = dup_field(&name), *v = dup_field(&ver),
+				     *o = dup_field(&origin), *a = arch.v ? dup_field(&arch) : NULL;
 
-				err = n && v && o ? pkglist_add(out, "apk", VER_APK, n, v, o, NULL, a)
-						  : -ENOMEM;
+				err = n && v && o
+					      ? pkglist_add(out, "apk", VER_APK, n, v, o, NULL, a)
+					      : -ENOMEM;
 				free(n);
 				free(v);
 				free(o);
@@ -307,7 +309,7 @@ int pkgdb_read(struct imgfs *fs, struct pkglist *out)
 			return err;
 	}
 	{
-		struct statusd_ctx c = { fs, out, 0 };
+		struct statusd_ctx c = {fs, out, 0};
 		size_t before = out->n;
 
 		err = imgfs_list(fs, "var/lib/dpkg/status.d", statusd_one, &c);

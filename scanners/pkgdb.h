@@ -13,7 +13,7 @@
 #include "scanners/version.h"
 
 struct pkg {
-	char *name;	      /* binary package */
+	char *name; /* binary package */
 	char *version;
 	char *source;	      /* source package (dpkg Source, apk origin, rpm name); never NULL */
 	char *source_version; /* never NULL */

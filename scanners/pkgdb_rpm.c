@@ -27,7 +27,7 @@ enum {
 	RPM_INT32_TYPE = 4,
 	RPM_STRING_TYPE = 6,
 	RPM_I18NSTRING_TYPE = 9,
-	HEADER_MAX_INDEX = 0x0000ffff,	/* rpm's own limits (hdrblobVerifyInfo) */
+	HEADER_MAX_INDEX = 0x0000ffff, /* rpm's own limits (hdrblobVerifyInfo) */
 	HEADER_MAX_DATA = 0x0fffffff,
 };
 
@@ -118,8 +118,7 @@ static void split_srpm(const char *srpm, char **name, char **vr)
 	free(s);
 }
 
-static int add_header(const unsigned char *blob, size_t len, const char *label,
-		      struct pkglist *out)
+static int add_header(const unsigned char *blob, size_t len, const char *label, struct pkglist *out)
 {
 	const char *name, *ver, *rel, *arch, *srpm;
 	char evr[512], *sname = NULL, *svr = NULL, sevr[512];

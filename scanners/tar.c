@@ -8,14 +8,14 @@
 #include "common/log.h"
 #include "scanners/tar.h"
 
-#define BLOCK 512
+#define BLOCK	 512
 #define MAX_META (1U << 20) /* pax header or GNU long name */
 
 struct tar {
 	struct istream *s;
 	char *label;
-	uint64_t left;	  /* data bytes of the current entry not yet read */
-	uint64_t pad;	  /* padding after them */
+	uint64_t left; /* data bytes of the current entry not yet read */
+	uint64_t pad;  /* padding after them */
 	uint64_t entries;
 	uint64_t pos; /* bytes consumed from the stream */
 	int ended;
@@ -333,7 +333,8 @@ int tar_next(struct tar *t, const struct tar_entry **e)
 			t->has_pax_size = false;
 		}
 		if (type == 'L' || type == 'K') {
-			err = read_meta(t, size, type == 'L' ? "GNU long name" : "GNU long link", &meta);
+			err = read_meta(t, size, type == 'L' ? "GNU long name" : "GNU long link",
+					&meta);
 			if (err)
 				return err;
 			free(type == 'L' ? t->long_name : t->long_link);
@@ -385,12 +386,13 @@ int tar_next(struct tar *t, const struct tar_entry **e)
 			return -EINVAL;
 		}
 		if (tar_normalize(t->name, t->name)) {
-			log_err("refusing %s: entry '%s' climbs out of the root", t->label, t->name);
+			log_err("refusing %s: entry '%s' climbs out of the root", t->label,
+				t->name);
 			return -EINVAL;
 		}
 		if (type == TAR_HARDLINK && tar_normalize(t->linkname, t->linkname)) {
-			log_err("refusing %s: hard link '%s' points out of the root at '%s'", t->label,
-				t->name, t->linkname);
+			log_err("refusing %s: hard link '%s' points out of the root at '%s'",
+				t->label, t->name, t->linkname);
 			return -EINVAL;
 		}
 		if (type == '7')

@@ -31,7 +31,7 @@ struct tar_entry {
 	const char *linkname; /* raw link target for symlinks, normalised for hard links */
 	char type;	      /* enum tar_type; contiguous files ('7') are reported as files */
 	uint32_t mode;
-	uint64_t size;	      /* bytes of data (0 for links and directories) */
+	uint64_t size; /* bytes of data (0 for links and directories) */
 	uint32_t devmajor, devminor;
 };
 

@@ -242,7 +242,8 @@ static void apk_next_token(int *type, struct blob *b)
 
 	if (b->len <= 0 || !b->p[0]) {
 		n = TOK_END;
-	} else if ((*type == TOK_DIGIT || *type == TOK_DIGIT_OR_ZERO) && islower((unsigned char)b->p[0])) {
+	} else if ((*type == TOK_DIGIT || *type == TOK_DIGIT_OR_ZERO) &&
+		   islower((unsigned char)b->p[0])) {
 		n = TOK_LETTER;
 	} else if (*type == TOK_LETTER && isdigit((unsigned char)b->p[0])) {
 		n = TOK_DIGIT;
@@ -278,8 +279,8 @@ static void apk_next_token(int *type, struct blob *b)
 
 static long apk_get_token(int *type, struct blob *b)
 {
-	static const char *const pre[] = { "alpha", "beta", "pre", "rc" };
-	static const char *const post[] = { "cvs", "svn", "git", "hg", "p" };
+	static const char *const pre[] = {"alpha", "beta", "pre", "rc"};
+	static const char *const post[] = {"cvs", "svn", "git", "hg", "p"};
 	long v = 0, i = 0, k;
 	int nt = TOK_INVALID;
 
@@ -346,7 +347,7 @@ static long apk_get_token(int *type, struct blob *b)
 
 int apk_version_cmp(const char *a, const char *b)
 {
-	struct blob ba = { a, (long)strlen(a) }, bb = { b, (long)strlen(b) };
+	struct blob ba = {a, (long)strlen(a)}, bb = {b, (long)strlen(b)};
 	int at = TOK_DIGIT, bt = TOK_DIGIT, tt;
 	long av = 0, bv = 0;
 

@@ -43,7 +43,7 @@ fi
 
 TAG=dcea-test/bookworm
 # Bump when the recipe below changes so that cached archives are rebuilt.
-RECIPE=1
+RECIPE=3
 if [ ! -e "$CACHE/bookworm.docker.tar" ] || [ "$(cat "$CACHE/recipe" 2>/dev/null)" != "$RECIPE" ]; then
 	# shellcheck source=../lib/docker.sh
 	. "$(dirname "$0")/../lib/docker.sh"
@@ -60,7 +60,8 @@ if [ ! -e "$CACHE/bookworm.docker.tar" ] || [ "$(cat "$CACHE/recipe" 2>/dev/null
 		/^Package: nginx(-common)?\n/ { sub(/\nVersion: [^\n]*/, "\nVersion: 1.22.1-9") }
 		{ print }
 		END { print "Package: runc\nStatus: install ok installed\nPriority: optional\n" \
-			"Section: devel\nArchitecture: amd64\nVersion: 1.1.5+ds1-1\n" \
+			"Section: devel\nMaintainer: Debian Go Packaging Team <team+pkg-go@tracker.debian.org>\n" \
+			"Architecture: amd64\nVersion: 1.1.5+ds1-1\n" \
 			"Description: Open Container Project - runtime\n" }' \
 		"$ROOT/var/lib/dpkg/status" >"$ctx/status"
 	cp "$ctx/status" "$CACHE/planted-status"

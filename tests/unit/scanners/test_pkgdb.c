@@ -19,12 +19,13 @@
 
 static void test_dpkg(void **state)
 {
-	static const char status[] = "Package: a\nStatus: install ok installed\nVersion: 1:2.0-1\n"
-				     "Source: asrc (1:2.0-0.1)\nDescription: x\n Version: 9\n\n"
-				     "Package: b\nStatus: deinstall ok config-files\nVersion: 1\n\n"
-				     "Package: c\nStatus: hold ok half-configured\nVersion: 3~rc1\r\n"
-				     "\n\n\nPackage: d\nStatus: install ok installed\n";
-	struct pkglist l = { 0 };
+	static const char status[] =
+		"Package: a\nStatus: install ok installed\nVersion: 1:2.0-1\n"
+		"Source: asrc (1:2.0-0.1)\nDescription: x\n Version: 9\n\n"
+		"Package: b\nStatus: deinstall ok config-files\nVersion: 1\n\n"
+		"Package: c\nStatus: hold ok half-configured\nVersion: 3~rc1\r\n"
+		"\n\n\nPackage: d\nStatus: install ok installed\n";
+	struct pkglist l = {0};
 
 	assert_int_equal(pkgdb_parse_dpkg(status, sizeof(status) - 1, "t", &l), 0);
 	assert_int_equal(l.n, 2); /* b not installed, d has no version */
@@ -42,7 +43,7 @@ static void test_apk(void **state)
 {
 	static const char db[] = "C:Q1abc=\nP:musl\nV:1.2.4-r2\nA:x86_64\no:musl\n\n"
 				 "P:libssl3\nV:3.1.4-r1\no:openssl\nA:x86_64\n\nP:broken\n";
-	struct pkglist l = { 0 };
+	struct pkglist l = {0};
 
 	assert_int_equal(pkgdb_parse_apk(db, sizeof(db) - 1, "t", &l), 0);
 	assert_int_equal(l.n, 2);
@@ -62,14 +63,14 @@ static size_t header_blob(unsigned char *out, const char *name, const char *ver,
 		const char *s;
 		int i;
 	} e[] = {
-		{ 1000, 6, name, 0 }, { 1001, 6, ver, 0 },  { 1002, 6, rel, 0 },
-		{ 1022, 6, "x86_64", 0 }, { 1044, 6, srpm, 0 }, { 1003, 4, NULL, epoch },
+		{1000, 6, name, 0},	{1001, 6, ver, 0},  {1002, 6, rel, 0},
+		{1022, 6, "x86_64", 0}, {1044, 6, srpm, 0}, {1003, 4, NULL, epoch},
 	};
 	uint32_t il = epoch >= 0 ? 6 : 5, dl = 0, v;
 	unsigned char data[1024];
 
 	for (uint32_t i = 0; i < il; i++) {
-		uint32_t ent[4] = { htonl(e[i].tag), htonl(e[i].type), htonl(dl), htonl(1) };
+		uint32_t ent[4] = {htonl(e[i].tag), htonl(e[i].type), htonl(dl), htonl(1)};
 
 		memcpy(out + 8 + i * 16, ent, 16);
 		if (e[i].s) {
@@ -97,17 +98,18 @@ static void test_rpm(void **state)
 	unsigned char blob[2048];
 	unsigned char *img;
 	sqlite3_int64 size;
-	struct pkglist l = { 0 };
+	struct pkglist l = {0};
 	size_t n;
 
 	assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "CREATE TABLE Packages (hnum INTEGER PRIMARY KEY, blob "
-					  "BLOB NOT NULL)",
+	assert_int_equal(sqlite3_exec(db,
+				      "CREATE TABLE Packages (hnum INTEGER PRIMARY KEY, blob "
+				      "BLOB NOT NULL)",
 				      NULL, NULL, NULL),
 			 SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, "INSERT INTO Packages (blob) VALUES (?)", -1, &st,
-					    NULL),
-			 SQLITE_OK);
+	assert_int_equal(
+		sqlite3_prepare_v2(db, "INSERT INTO Packages (blob) VALUES (?)", -1, &st, NULL),
+		SQLITE_OK);
 	n = header_blob(blob, "openssl-libs", "3.0.7", "24.el9", 1, "openssl-3.0.7-24.el9.src.rpm");
 	sqlite3_bind_blob(st, 1, blob, n, SQLITE_TRANSIENT);
 	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
