@@ -203,11 +203,10 @@ static __always_inline int decide_in(__u32 rule, struct dcea_task *t, int enforc
  * Reserve an event and fill what every alert carries. The caller fills the rule's details and
  * calls bpf_ringbuf_submit. A failed reserve is counted, never silent.
  */
-static __always_inline struct dcea_event *event_start(__u32 kind, __u32 rule, int action)
+static __always_inline struct dcea_event *event_start_task(struct task_struct *task, __u32 kind,
+							   __u32 rule, int action)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
 	struct dcea_event *e;
-	__u64 id = bpf_get_current_pid_tgid();
 	const unsigned char *name;
 
 	count(&dcea_hits, (rule * 4 + (action & 3)) % (DCEA_R_MAX * 4));
@@ -217,18 +216,18 @@ static __always_inline struct dcea_event *event_start(__u32 kind, __u32 rule, in
 		return NULL;
 	}
 	e->ts_boot_ns = bpf_ktime_get_boot_ns();
-	e->cgroup_id = bpf_get_current_cgroup_id();
+	e->cgroup_id = BPF_CORE_READ(task, cgroups, dfl_cgrp, kn, id);
 	task_ns(task, e->ns);
 	e->arg[0] = e->arg[1] = e->arg[2] = e->arg[3] = 0;
 	e->kind = kind;
 	e->rule = rule;
 	e->action = action;
-	e->pid = id >> 32;
-	e->tid = (__u32)id;
+	e->pid = BPF_CORE_READ(task, tgid);
+	e->tid = BPF_CORE_READ(task, pid);
 	e->ppid = BPF_CORE_READ(task, real_parent, tgid);
-	e->uid = (__u32)bpf_get_current_uid_gid();
+	e->uid = BPF_CORE_READ(task, cred, uid.val);
 	e->ret = 0;
-	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	bpf_probe_read_kernel_str(e->comm, sizeof(e->comm), &task->comm);
 	name = BPF_CORE_READ(task, mm, exe_file, f_path.dentry, d_name.name);
 	if (bpf_probe_read_kernel_str(e->exe, sizeof(e->exe), name) < 0)
 		e->exe[0] = '\0';
@@ -238,6 +237,11 @@ static __always_inline struct dcea_event *event_start(__u32 kind, __u32 rule, in
 	e->path[0] = '\0';
 	e->str2[0] = '\0';
 	return e;
+}
+
+static __always_inline struct dcea_event *event_start(__u32 kind, __u32 rule, int action)
+{
+	return event_start_task(bpf_get_current_task_btf(), kind, rule, action);
 }
 
 /* Kill the whole thread group: a pending SIGKILL also makes a fork in progress fail. */

@@ -35,6 +35,7 @@ enum dcea_rule {
 	DCEA_R_OPEN_BY_HANDLE,	  /* open_by_handle_at (shocker) */
 	DCEA_R_KEXEC,		  /* kexec_load, kexec_file_load */
 	DCEA_R_RUNTIME_SOCKET,	  /* connect to docker.sock, containerd.sock, crio.sock */
+	DCEA_R_NS_ESCAPE,	  /* a container task in the host's namespaces or above its caps */
 	DCEA_R_MAX,
 };
 
@@ -73,20 +74,6 @@ enum dcea_backend {
 	DCEA_BACKEND_LSM = 1,	   /* BPF LSM, with the fallback for what LSM has no hook for */
 };
 
-/* Global configuration, array map with one entry. */
-struct dcea_config {
-	__u64 host_mntns;    /* inode of the host's mount namespace (the loader's) */
-	__u64 host_pidns;    /* ... pid namespace */
-	__u64 host_netns;    /* ... network namespace */
-	__u64 host_userns;   /* ... user namespace */
-	__u64 root_cgroup;   /* cgroup v2 id of the root cgroup (1) */
-	__u64 loaded_at;     /* realtime ns of the load */
-	__u32 mode;	     /* enum dcea_mode, for status; enforcement reads dcea_rule_cfg */
-	__u32 loader_tgid;   /* pid of the streaming loader, 0 when none */
-	__u32 backend;	     /* enum dcea_backend */
-	__u32 pad;
-};
-
 enum dcea_ns {
 	DCEA_NS_MNT = 0,
 	DCEA_NS_PID,
@@ -99,6 +86,17 @@ enum dcea_ns {
 	DCEA_NS_MAX,
 };
 
+/* Global configuration, array map with one entry. */
+struct dcea_config {
+	__u64 host_ns[DCEA_NS_MAX]; /* the host's namespaces (the loader's), enum dcea_ns order */
+	__u64 root_cgroup;   /* cgroup v2 id of the root cgroup (1) */
+	__u64 loaded_at;     /* realtime ns of the load */
+	__u32 mode;	     /* enum dcea_mode, for status; enforcement reads dcea_rule_cfg */
+	__u32 loader_tgid;   /* pid of the streaming loader, 0 when none */
+	__u32 backend;	     /* enum dcea_backend */
+	__u32 pad;
+};
+
 /* Container flags */
 #define DCEA_CT_CANARY (1U << 0) /* the loader's self-test: always enforced, never reported */
 #define DCEA_CT_ADOPTED (1U << 1) /* found running at loader start, not seen starting */
@@ -106,6 +104,7 @@ enum dcea_ns {
 /* containers: hash keyed by the cgroup v2 id of the container (a setns does not change it). */
 struct dcea_container {
 	__u64 ns[DCEA_NS_MAX]; /* namespace inodes of the entrypoint at exec: the baseline */
+	__u64 cap_bset;	       /* the entrypoint's capability bounding set: no task may exceed it */
 	__u64 start_ns;	       /* boot-time ns of the entrypoint exec */
 	__u32 flags;	       /* DCEA_CT_* */
 	__u32 init_tgid;       /* host pid of the entrypoint */
@@ -115,8 +114,13 @@ struct dcea_container {
 struct dcea_task {
 	__u64 cgroup_id; /* container the task belongs to */
 	__u32 flags;	 /* DCEA_CT_* copied from the container */
-	__u32 pad;
+	__u32 reported;	 /* DCEA_ESC_* already reported for this task (the sweep reports once) */
 };
+
+/* ns_escape findings, a bit mask in arg[0]; the low DCEA_NS_MAX bits name host namespaces joined */
+#define DCEA_ESC_CAPS (1U << 16) /* effective capabilities beyond the container's bounding set */
+#define DCEA_ESC_ROOT (1U << 17) /* fs root on a mount outside the task's mount namespace */
+#define DCEA_ESC_CWD  (1U << 18) /* working directory on a mount outside it (CVE-2024-21626) */
 
 /* Event kinds carried in dcea_event.kind */
 enum dcea_event_kind {
@@ -153,8 +157,8 @@ struct dcea_event {
 
 _Static_assert(sizeof(struct dcea_event) == 8 * 14 + 8 * 4 + 16 + 64 + 80 + 256 + 64,
 	       "dcea_event layout changed");
-_Static_assert(sizeof(struct dcea_container) == 80, "dcea_container layout changed");
+_Static_assert(sizeof(struct dcea_container) == 88, "dcea_container layout changed");
 _Static_assert(sizeof(struct dcea_rule_cfg) == 24, "dcea_rule_cfg layout changed");
-_Static_assert(sizeof(struct dcea_config) == 64, "dcea_config layout changed");
+_Static_assert(sizeof(struct dcea_config) == 96, "dcea_config layout changed");
 
 #endif

@@ -7,7 +7,7 @@
  * that execs inside a known container's cgroup (docker exec) joins it; children inherit. The
  * runtime's own set-up work happens before the exec, so no rule fires on it.
  */
-#include "bpf/common.bpf.h"
+#include "bpf/trust.bpf.h"
 
 static __always_inline void track(__u32 tid, __u64 cgid, __u32 flags)
 {
@@ -31,7 +31,7 @@ int track_pivot_root(struct trace_event_raw_sys_exit *ctx)
 	if (!c || bpf_get_current_cgroup_id() == c->root_cgroup)
 		return 0;
 	task = bpf_get_current_task_btf();
-	if (BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum) == c->host_mntns)
+	if (BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum) == c->host_ns[DCEA_NS_MNT])
 		return 0;
 	tgid = bpf_get_current_pid_tgid() >> 32;
 	now = bpf_ktime_get_boot_ns();
@@ -45,13 +45,17 @@ int track_exec(struct trace_event_raw_sched_process_exec *ctx)
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	__u64 cgid = bpf_get_current_cgroup_id();
 	struct dcea_container *ct, nct = {};
+	struct dcea_task *t;
 	struct dcea_event *e;
 
 	if (bpf_map_lookup_elem(&dcea_setup, &tgid)) {
 		bpf_map_delete_elem(&dcea_setup, &tgid);
 		ct = bpf_map_lookup_elem(&dcea_containers, &cgid);
 		if (!ct) {
-			task_ns(bpf_get_current_task_btf(), nct.ns);
+			struct task_struct *task = bpf_get_current_task_btf();
+
+			task_ns(task, nct.ns);
+			bpf_core_read(&nct.cap_bset, sizeof(nct.cap_bset), &task->cred->cap_bset);
 			nct.start_ns = bpf_ktime_get_boot_ns();
 			nct.init_tgid = tgid;
 			if (bpf_map_update_elem(&dcea_containers, &cgid, &nct, BPF_NOEXIST)) {
@@ -66,9 +70,19 @@ int track_exec(struct trace_event_raw_sched_process_exec *ctx)
 		track(tgid, cgid, ct->flags);
 		return 0;
 	}
-	ct = bpf_map_lookup_elem(&dcea_containers, &cgid);
-	if (ct)
+	t = bpf_map_lookup_elem(&dcea_tasks, &tgid);
+	if (!t) {
+		ct = bpf_map_lookup_elem(&dcea_containers, &cgid);
+		if (!ct)
+			return 0;
 		track(tgid, cgid, ct->flags);
+		t = bpf_map_lookup_elem(&dcea_tasks, &tgid);
+		if (!t)
+			return 0;
+	}
+	/* every exec of a container task: still in its namespaces, root and cwd inside? */
+	escape_report(bpf_get_current_task_btf(), t, escape_bits(bpf_get_current_task_btf(), t, true),
+		      true);
 	return 0;
 }
 

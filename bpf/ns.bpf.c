@@ -5,7 +5,7 @@
  * before it runs an instruction in the joined namespace (measured on 6.18). A SIGKILL sent on
  * entry to clone/clone3 makes copy_process() fail, so no child is created in a new namespace.
  */
-#include "bpf/common.bpf.h"
+#include "bpf/trust.bpf.h"
 
 #define CLONE_NEW_ANY                                                                              \
 	(0x00000080 /* TIME */ | 0x00020000 /* NS */ | 0x02000000 /* CGROUP */ |                   \
@@ -35,6 +35,7 @@ int watch_setns(struct trace_event_raw_sys_exit *ctx)
 			changed |= 1ULL << i;
 	if (!changed)
 		return 0; /* back into its own namespaces: allowed */
+	escape_report(bpf_get_current_task_btf(), t, escape_bits(bpf_get_current_task_btf(), t, false), true);
 	action = decide(DCEA_R_SETNS, t, DCEA_ACT_KILL);
 	if (action >= 0)
 		report(DCEA_R_SETNS, action, changed, 0, 0, "setns");

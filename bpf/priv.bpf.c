@@ -128,7 +128,7 @@ static __always_inline int foreign_target(__u32 target, __u64 req, const char (*
 	struct dcea_config *c = cfg();
 	int action;
 
-	if (!t || !c || task_pidns(bpf_get_current_task_btf()) != c->host_pidns)
+	if (!t || !c || task_pidns(bpf_get_current_task_btf()) != c->host_ns[DCEA_NS_PID])
 		return 0;
 	tt = bpf_map_lookup_elem(&dcea_tasks, &target);
 	if (tt && tt->cgroup_id == t->cgroup_id)

@@ -175,6 +175,14 @@ static int child_attempt(struct canary *c, enum dcea_rule r, int fd)
 	case DCEA_R_KEXEC:
 		ret = syscall(SYS_kexec_file_load, -1, -1, 0UL, "", 0UL);
 		break;
+	case DCEA_R_NS_ESCAPE:
+		/* a working directory on a mount of the namespace it left, then an exec: the leaked
+		 * fd of CVE-2024-21626 */
+		if (fchdir(fd))
+			break;
+		dup2(open("/dev/null", O_WRONLY | O_CLOEXEC), STDOUT_FILENO);
+		execl("/proc/self/exe", "dcea", "--version", (char *)NULL);
+		break;
 	case DCEA_R_RUNTIME_SOCKET:
 		snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/docker.sock", c->dir);
 		s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -194,6 +202,8 @@ static void child_main(struct canary *c, enum dcea_rule r, int ready, int go)
 	char b;
 
 	alarm(5);
+	if (r == DCEA_R_NS_ESCAPE)
+		fd = open(c->dir, O_PATH | O_DIRECTORY | O_CLOEXEC); /* still the host's mount */
 	if (unshare(CLONE_NEWNS | CLONE_NEWUTS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
 		_exit(120);
 	snprintf(path, sizeof(path), "%s/cgroup.procs", c->cgpath);

@@ -125,6 +125,19 @@ static void add_details(json_object *d, const struct dcea_event *e)
 		else
 			add_int(d, "ns_inode", e->arg[1]);
 		break;
+	case DCEA_R_NS_ESCAPE: {
+		json_object *a = json_object_new_array();
+
+		for (int i = 0; i < DCEA_NS_MAX; i++)
+			if (e->arg[0] & (1ULL << i))
+				json_object_array_add(a, json_object_new_string(ns_name(i)));
+		json_object_object_add(d, "host_namespaces", a);
+		json_object_object_add(d, "capabilities_beyond_bounding_set",
+				       json_object_new_boolean(!!(e->arg[0] & DCEA_ESC_CAPS)));
+		json_object_object_add(d, "root_outside", json_object_new_boolean(!!(e->arg[0] & DCEA_ESC_ROOT)));
+		json_object_object_add(d, "cwd_outside", json_object_new_boolean(!!(e->arg[0] & DCEA_ESC_CWD)));
+		break;
+	}
 	case DCEA_R_RUNTIME_SOCKET:
 		add_str(d, "path", e->path);
 		add_str(d, "socket", e->str2);

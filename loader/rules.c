@@ -58,6 +58,10 @@ const struct rule_info rule_table[DCEA_R_MAX] = {
 	R(DCEA_R_RUNTIME_SOCKET, "runtime_socket", SEV_CRITICAL,
 	  "connect to a container-runtime socket (docker.sock, containerd.sock, crio.sock)",
 	  "tp/sys_exit_connect", DCEA_EFF_KILL),
+	R(DCEA_R_NS_ESCAPE, "ns_escape", SEV_CRITICAL,
+	  "container task in a host namespace it did not start in, above its container's capability "
+	  "bounding set, or with its root or cwd outside its mount namespace",
+	  "tp/sched_process_exec, tp/sys_exit_setns, iter/task sweep (500 ms)", DCEA_EFF_KILL),
 };
 
 const struct rule_info *rule_by_name(const char *name)

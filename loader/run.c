@@ -196,6 +196,27 @@ static void check_drops(struct streamer *s)
 	s->drops_seen = d;
 }
 
+/*
+ * Namespace trust's periodic sweep: reading the pinned task iterator checks every container task
+ * in the kernel; it prints the pids block mode must kill (the iterator cannot signal them itself).
+ */
+static void sweep(void)
+{
+	char buf[4096];
+	FILE *f = fopen(DCEA_PIN_DIR "/links/sweep_tasks", "re");
+
+	if (!f)
+		return;
+	while (fgets(buf, sizeof(buf), f)) {
+		uint64_t pid;
+
+		buf[strcspn(buf, "\n")] = '\0';
+		if (!parse_u64(buf, &pid) && pid > 1 && kill((pid_t)pid, SIGKILL) == 0)
+			log_debug("namespace trust: killed escaped task %llu", (unsigned long long)pid);
+	}
+	fclose(f);
+}
+
 static bool loader_alive(__u32 pid)
 {
 	char path[64], comm[32];
@@ -245,10 +266,7 @@ static int fresh_load(struct state *st, struct streamer *s, enum dcea_mode mode)
 		log_err("failed to read the host's namespaces: %s", strerror(-err));
 		goto fail;
 	}
-	c.host_mntns = ns[DCEA_NS_MNT];
-	c.host_pidns = ns[DCEA_NS_PID];
-	c.host_netns = ns[DCEA_NS_NET];
-	c.host_userns = ns[DCEA_NS_USER];
+	memcpy(c.host_ns, ns, sizeof(c.host_ns));
 	err = cgroup_id_of("/", &c.root_cgroup);
 	if (err) {
 		log_err("failed to read the cgroup v2 root's id: %s", strerror(-err));
@@ -358,7 +376,7 @@ static int stream(struct streamer *s)
 
 	for (;;) {
 		struct epoll_event evs[2];
-		int n = epoll_wait(epfd, evs, 2, 1000);
+		int n = epoll_wait(epfd, evs, 2, 500);
 
 		if (n < 0 && errno != EINTR) {
 			err = -errno;
@@ -387,6 +405,7 @@ static int stream(struct streamer *s)
 			break;
 		}
 		err = 0;
+		sweep();
 		if (++ticks % 4 == 0 || n == 0) {
 			check_drops(s);
 			s->clock_off = events_clock_offset();

@@ -220,7 +220,7 @@ static void test_rule_names_stable(void **state)
 		"mount_sensitive", "mount_api", "device_create", "block_device_access",
 		"capset_raise", "setuid_root", "kernel_knob_sysctl", "kernel_knob_file",
 		"setns_foreign", "unshare_ns", "ptrace_host", "proc_host_access", "bpf_load",
-		"module_load", "open_by_handle", "kexec_load", "runtime_socket",
+		"module_load", "open_by_handle", "kexec_load", "runtime_socket", "ns_escape",
 	};
 
 	for (int i = 0; i < DCEA_R_MAX; i++) {
