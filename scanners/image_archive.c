@@ -53,6 +53,7 @@ static int index_archive(struct blobs *b)
 	struct istream *s;
 	struct tar *t;
 	const struct tar_entry *e;
+	struct stat st;
 	char head[4];
 	int r;
 
@@ -63,7 +64,9 @@ static int index_archive(struct blobs *b)
 			b->target);
 		return -EOPNOTSUPP;
 	}
-	s = istream_fd_range(b->fd, 0, UINT64_MAX / 2);
+	if (fstat(b->fd, &st))
+		return -errno;
+	s = istream_fd_range(b->fd, 0, st.st_size);
 	t = s ? tar_open(s, b->target) : NULL;
 	if (!t) {
 		istream_close(s);
@@ -91,6 +94,12 @@ static int index_archive(struct blobs *b)
 		m->type = e->type;
 		m->off = tar_data_offset(t);
 		m->size = e->size;
+		if (m->off > (uint64_t)st.st_size || m->size > (uint64_t)st.st_size - m->off) {
+			log_err("failed to read '%s': member '%s' runs past the end", b->target,
+				e->name);
+			r = -EBADMSG;
+			break;
+		}
 		if (!m->name || (e->type != TAR_FILE && !m->link)) {
 			free(m->name);
 			free(m->link);

@@ -465,9 +465,16 @@ int imgfs_list(struct imgfs *fs, const char *dir, int (*fn)(const char *name, vo
 			close(fd);
 			return -errno;
 		}
-		while (!err && (de = readdir(d)))
-			if (de->d_type == DT_REG)
+		while (!err && (de = readdir(d))) {
+			struct stat st;
+
+			/* d_type is DT_UNKNOWN on some filesystems: ask then */
+			if (de->d_type == DT_REG ||
+			    (de->d_type == DT_UNKNOWN &&
+			     !fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) &&
+			     S_ISREG(st.st_mode)))
 				err = fn(de->d_name, arg);
+		}
 		closedir(d);
 		return err;
 	}

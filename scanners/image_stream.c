@@ -40,6 +40,17 @@ static ssize_t fd_read(struct istream *s, void *buf, size_t len)
 	return r;
 }
 
+/* the index of an outer archive seeks over the layers instead of reading them */
+static int fd_skip(struct istream *s, uint64_t n)
+{
+	struct fd_stream *f = (struct fd_stream *)s;
+
+	if (n > f->end - f->off)
+		return -EBADMSG;
+	f->off += n;
+	return 0;
+}
+
 static void plain_close(struct istream *s)
 {
 	free(s);
@@ -53,6 +64,7 @@ struct istream *istream_fd_range(int fd, uint64_t off, uint64_t len)
 		return NULL;
 	f->s.read = fd_read;
 	f->s.close = plain_close;
+	f->s.skip = fd_skip;
 	f->fd = fd;
 	f->off = off;
 	f->end = off + len;

@@ -15,6 +15,8 @@ struct istream {
 	/* bytes read into buf (0 at the end), or negative errno, already logged */
 	ssize_t (*read)(struct istream *s, void *buf, size_t len);
 	void (*close)(struct istream *s);
+	/* optional: skip n bytes without reading them; 0, or -EBADMSG past the end */
+	int (*skip)(struct istream *s, uint64_t n);
 };
 
 struct stream_limits {

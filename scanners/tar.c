@@ -153,6 +153,15 @@ static int parse_num(const unsigned char *f, size_t len, uint64_t *out)
 
 static int skip_bytes(struct tar *t, uint64_t n)
 {
+	if (n && t->s->skip) {
+		if (t->s->skip(t->s, n)) {
+			log_err("failed to read %s: truncated in entry '%s'", t->label,
+				t->name ? t->name : "?");
+			return -EBADMSG;
+		}
+		t->pos += n;
+		return 0;
+	}
 	while (n) {
 		size_t chunk = n < sizeof(t->skipbuf) ? n : sizeof(t->skipbuf);
 		ssize_t r = tread(t, t->skipbuf, chunk);
