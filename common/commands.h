@@ -6,6 +6,7 @@
 int cmd_run(int argc, char **argv);    /* loader/run.c */
 int cmd_status(int argc, char **argv); /* loader/status.c */
 int cmd_stop(int argc, char **argv);   /* loader/status.c */
+int cmd_verify(int argc, char **argv); /* loader/verify.c */
 int cmd_policy(int argc, char **argv); /* policy/cmd.c */
 int cmd_scan(int argc, char **argv);   /* scanners/scan.c */
 
