@@ -12,7 +12,9 @@
 #   VMTEST_LSM       lsm= of the first boot (default lockdown,capability,landlock,yama,apparmor,bpf);
 #                    a second boot drops bpf from it, to show the fallback path
 #   VMTEST_VARIANTS  "bpf nobpf" (default), "bpf" or "nobpf"
-#   VMTEST_TIMEOUT   seconds per boot (default 120); a boot without a status line is retried once
+#   VMTEST_TIMEOUT   seconds per boot (default 120); a boot without a status line is retried once;
+#                    test.sh itself is stopped 20 s earlier in the guest (exit 143)
+#   VMTEST_SHELL=1   interactive: after test.sh, a shell on this terminal (one kernel, one boot)
 #   VMTEST_DOC       file the table is written to (default docs/KERNELS.md; "" for none)
 #   VMTEST_CACHE     kernel cache (default /var/cache/dcea-vmtest), VMTEST_WORK build dir
 #   OUTPUT           dcea's build directory (default build)
@@ -123,11 +125,20 @@ boot() {
 	BOOT_STATUS=$WORK/logs/$tag.status
 	rm -f "$BOOT_LOG" "$BOOT_STATUS"
 	t0=$(date +%s.%N)
-	timeout -k 5 "$TIMEOUT" qemu-system-x86_64 -accel tcg -machine q35 -cpu max -smp 2 -m "$MEM" \
-		-nographic -no-reboot -net none -serial mon:stdio -serial "file:$BOOT_STATUS" \
-		-kernel "$kernel" -initrd "$INITRAMFS" \
-		-append "console=ttyS0 panic=-1 quiet lsm=$lsm vmtest.lsm_bpf=$4" \
-		</dev/null >"$BOOT_LOG" 2>&1 && BOOT_RC=0 || BOOT_RC=$?
+	local append="console=ttyS0 panic=-1 quiet lsm=$lsm vmtest.lsm_bpf=$4"
+	# test.sh is stopped in the guest before QEMU is, so a hung test still reports.
+	append+=" vmtest.test_timeout=$((TIMEOUT > 40 ? TIMEOUT - 20 : TIMEOUT / 2))"
+	append+=" vmtest.shell=${VMTEST_SHELL:-0}"
+	local qemu=(qemu-system-x86_64 -accel tcg -machine q35 -cpu max -smp 2 -m "$MEM"
+		-nographic -no-reboot -net none -serial mon:stdio -serial "file:$BOOT_STATUS"
+		-kernel "$kernel" -initrd "$INITRAMFS" -append "$append")
+	if [ "${VMTEST_SHELL:-0}" = 1 ]; then
+		# Interactive: the console is this terminal (Ctrl-A X quits QEMU).
+		"${qemu[@]}" && BOOT_RC=0 || BOOT_RC=$?
+		BOOT_SECS=0
+		return
+	fi
+	timeout -k 5 "$TIMEOUT" "${qemu[@]}" </dev/null >"$BOOT_LOG" 2>&1 && BOOT_RC=0 || BOOT_RC=$?
 	t1=$(date +%s.%N)
 	BOOT_SECS=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
 }
@@ -198,7 +209,13 @@ run_one() {
 		note="${note:+$note, }test.sh exit $rc"
 		FAILED=1
 	fi
-	[ -z "$result" ] && [ -n "$status" ] && note="${note:+$note, }no DCEA-RESULT line"
+	if [ -z "$result" ] && [ -n "$status" ]; then
+		# Counted from the check lines, so a test that died early still shows what it did.
+		pass=$(tr -d '\r' <"$BOOT_LOG" | grep -a -c '^PASS ') || true
+		fail=$(tr -d '\r' <"$BOOT_LOG" | grep -a -c '^FAIL ') || true
+		skip=$(tr -d '\r' <"$BOOT_LOG" | grep -a -c '^SKIP ') || true
+		note="${note:+$note, }no DCEA-RESULT line"
+	fi
 	[ "$(kv "$info" btf)" = no ] && note="${note:+$note, }no BTF"
 	[ -n "$fail" ] && [ "$fail" != 0 ] && FAILED=1
 	uname=$(kv "$info" kernel)
@@ -298,6 +315,11 @@ main() {
 	build_payload
 	build_initramfs
 	log "payload: $PAYLOAD_KIND; initramfs $(du -h "$INITRAMFS" | cut -f1)"
+	if [ "${VMTEST_SHELL:-0}" = 1 ]; then
+		IFS=$'\t' read -r label kernel <<<"${lines[0]}"
+		boot "$kernel" "$LSM_BPF" shell 1
+		return 0
+	fi
 	for line in "${lines[@]}"; do
 		IFS=$'\t' read -r label kernel <<<"$line"
 		for v in $VARIANTS; do
