@@ -113,7 +113,7 @@ int tar_normalize(const char *in, char *out)
 		}
 		if (n)
 			out[n++] = '/';
-		memcpy(out + n, c, l);
+		memmove(out + n, c, l); /* in place: out may alias in */
 		n += l;
 	}
 	out[n] = '\0';

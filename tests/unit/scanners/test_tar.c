@@ -36,6 +36,10 @@ static void test_normalize(void **state)
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
 		assert_int_equal(tar_normalize(bad[i], out), -EINVAL);
+	/* in place, as the reader does it (overlapping copies) */
+	snprintf(out, sizeof(out), "././usr//lib/./x");
+	assert_int_equal(tar_normalize(out, out), 0);
+	assert_string_equal(out, "usr/lib/x");
 }
 
 static int read_fixture(const char *name, char **buf, size_t *len)
