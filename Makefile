@@ -83,6 +83,10 @@ $(OUTPUT)/obj/%.o: %.c $(HDRS) $(OUTPUT)/dcea.skel.h
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
+# Data files the scanners embed with .incbin
+$(OUTPUT)/obj/scanners/kernel_rules.o: scanners/kernel_rules.yaml
+$(OUTPUT)/obj/scanners/osv_builtin.o: $(wildcard scanners/vulndb/*.json)
+
 $(OUTPUT)/dcea: $(OBJS)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
