@@ -110,6 +110,36 @@ static void test_scan(void **state)
 	osv_db_free(db);
 }
 
+/* apk on Alpine and the sqlite rpmdb (WAL mode, var/lib/rpm a symlink) on Rocky, end to end */
+static void test_apk_rpm(void **state)
+{
+	static const struct {
+		const char *file, *eco, *check, *pkg;
+		size_t npkgs;
+	} c[] = {
+		{FX("alpine.tar"), "Alpine:v3.19", "image.TEST-ALPINE", "baz-libs", 2},
+		{FX("rocky.tar"), "Rocky Linux:9", "image.CVE-2099-0002", "openssl-libs", 2},
+	};
+	struct osv_db *db = osv_db_new();
+
+	assert_int_equal(osv_db_load_path(db, FX("osv.zip")), 0);
+	for (size_t i = 0; i < ARRAY_SIZE(c); i++) {
+		struct image_scan_opts o = {.target = c[i].file, .db = db};
+		struct image_scan_result res;
+		struct scan_report r;
+
+		scan_report_init(&r);
+		assert_int_equal(scan_image(&o, &r, &res), 0);
+		assert_string_equal(res.distro.ecosystem, c[i].eco);
+		assert_int_equal(res.pkgs.n, c[i].npkgs); /* rpm: gpg-pubkey left out */
+		assert_non_null(pkglist_find(&res.pkgs, c[i].pkg));
+		assert_non_null(scan_find(&r, c[i].check));
+		image_scan_result_free(&res);
+		scan_report_free(&r);
+	}
+	osv_db_free(db);
+}
+
 static void test_bad(void **state)
 {
 	static const struct {
@@ -205,9 +235,10 @@ static void test_distro(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_formats),	   cmocka_unit_test(test_scan),
-		cmocka_unit_test(test_bad),	   cmocka_unit_test(test_symlink_tricks),
-		cmocka_unit_test(test_rootfs_dir), cmocka_unit_test(test_distro),
+		cmocka_unit_test(test_formats),	       cmocka_unit_test(test_scan),
+		cmocka_unit_test(test_apk_rpm),	       cmocka_unit_test(test_bad),
+		cmocka_unit_test(test_symlink_tricks), cmocka_unit_test(test_rootfs_dir),
+		cmocka_unit_test(test_distro),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -109,7 +109,7 @@ static void test_dir(void **state)
 
 	assert_int_equal(osv_db_load_path(db, FIXTURES "/image/osv"), 0);
 	osv_db_counts(db, &n, &skipped);
-	assert_int_equal(n, 5);	      /* withdrawn one not kept */
+	assert_int_equal(n, 6);	      /* withdrawn one not kept */
 	assert_int_equal(skipped, 1); /* broken.json */
 	check_db(db);
 	osv_db_free(db);
@@ -122,7 +122,7 @@ static void test_zip(void **state)
 
 	assert_int_equal(osv_db_load_path(db, FIXTURES "/image/osv.zip"), 0);
 	osv_db_counts(db, &n, &skipped);
-	assert_int_equal(n, 5);
+	assert_int_equal(n, 6);
 	check_db(db);
 	osv_db_free(db);
 	/* not a zip */
