@@ -7,11 +7,11 @@
  */
 #include "bpf/common.bpf.h"
 
-#define DEVCG_DEV_BLOCK	 1
-#define DEVCG_DEV_CHAR	 2
-#define DEVCG_ACC_MKNOD	 1
-#define DEVCG_ACC_READ	 2
-#define DEVCG_ACC_WRITE	 4
+#define DEVCG_DEV_BLOCK 1
+#define DEVCG_DEV_CHAR	2
+#define DEVCG_ACC_MKNOD 1
+#define DEVCG_ACC_READ	2
+#define DEVCG_ACC_WRITE 4
 
 /* Char devices every container gets from its runtime: null, zero, full, random, urandom, tty... */
 static __always_inline bool benign_char(__u32 major, __u32 minor)
@@ -19,7 +19,7 @@ static __always_inline bool benign_char(__u32 major, __u32 minor)
 	if (major == 1)
 		return minor == 3 || minor == 5 || minor == 7 || minor == 8 || minor == 9;
 	if (major == 5)
-		return minor <= 2; /* tty, console, ptmx */
+		return minor <= 2;					    /* tty, console, ptmx */
 	return major == 136 || major == 4 || (major == 10 && minor == 200); /* pts, vt, net/tun */
 }
 

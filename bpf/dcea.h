@@ -2,7 +2,8 @@
 /*
  * The ABI shared by the BPF programs and the loader: rule ids, map keys and values, the event
  * record. Fixed-width types, largest fields first, explicit padding, sizes asserted. This header
- * includes no type header: BPF gets __u64 and friends from vmlinux.h, userspace from <linux/types.h>.
+ * includes no type header: BPF gets __u64 and friends from vmlinux.h, userspace from
+ * <linux/types.h>.
  */
 #ifndef DCEA_ABI_H
 #define DCEA_ABI_H
@@ -18,24 +19,24 @@
 
 /* Stable rule ids. Names and metadata live in loader/rules.c; never renumber, only append. */
 enum dcea_rule {
-	DCEA_R_MOUNT = 0,	  /* mount of proc/sysfs/cgroup/... or a host path, remount rw */
-	DCEA_R_MOUNT_API,	  /* fsopen/fsmount/move_mount/open_tree */
-	DCEA_R_DEVICE_CREATE,	  /* mknod of a char or block device */
-	DCEA_R_BLOCK_DEVICE,	  /* opening or mounting a block device */
-	DCEA_R_CAPSET,		  /* capset raising capabilities */
-	DCEA_R_SETUID_ROOT,	  /* setuid/setgid family to 0 from non-root */
-	DCEA_R_SYSCTL_WRITE,	  /* writes to kernel knobs under /proc/sys */
-	DCEA_R_KNOB_WRITE,	  /* release_agent, binfmt_misc, uevent_helper, sysrq-trigger... */
-	DCEA_R_SETNS,		  /* setns into a namespace not the container's own */
-	DCEA_R_UNSHARE,		  /* unshare/clone of new namespaces */
-	DCEA_R_PTRACE,		  /* ptrace/process_vm_writev of a process outside the container */
-	DCEA_R_PROC_HOST,	  /* open /proc/<pid>/{root,ns,mem} of a host process, foreign mount */
-	DCEA_R_BPF_LOAD,	  /* bpf(BPF_PROG_LOAD) */
-	DCEA_R_MODULE_LOAD,	  /* init_module, finit_module */
-	DCEA_R_OPEN_BY_HANDLE,	  /* open_by_handle_at (shocker) */
-	DCEA_R_KEXEC,		  /* kexec_load, kexec_file_load */
-	DCEA_R_RUNTIME_SOCKET,	  /* connect to docker.sock, containerd.sock, crio.sock */
-	DCEA_R_NS_ESCAPE,	  /* a container task in the host's namespaces or above its caps */
+	DCEA_R_MOUNT = 0,      /* mount of proc/sysfs/cgroup/... or a host path, remount rw */
+	DCEA_R_MOUNT_API,      /* fsopen/fsmount/move_mount/open_tree */
+	DCEA_R_DEVICE_CREATE,  /* mknod of a char or block device */
+	DCEA_R_BLOCK_DEVICE,   /* opening or mounting a block device */
+	DCEA_R_CAPSET,	       /* capset raising capabilities */
+	DCEA_R_SETUID_ROOT,    /* setuid/setgid family to 0 from non-root */
+	DCEA_R_SYSCTL_WRITE,   /* writes to kernel knobs under /proc/sys */
+	DCEA_R_KNOB_WRITE,     /* release_agent, binfmt_misc, uevent_helper, sysrq-trigger... */
+	DCEA_R_SETNS,	       /* setns into a namespace not the container's own */
+	DCEA_R_UNSHARE,	       /* unshare/clone of new namespaces */
+	DCEA_R_PTRACE,	       /* ptrace/process_vm_writev of a process outside the container */
+	DCEA_R_PROC_HOST,      /* open /proc/<pid>/{root,ns,mem} of a host process, foreign mount */
+	DCEA_R_BPF_LOAD,       /* bpf(BPF_PROG_LOAD) */
+	DCEA_R_MODULE_LOAD,    /* init_module, finit_module */
+	DCEA_R_OPEN_BY_HANDLE, /* open_by_handle_at (shocker) */
+	DCEA_R_KEXEC,	       /* kexec_load, kexec_file_load */
+	DCEA_R_RUNTIME_SOCKET, /* connect to docker.sock, containerd.sock, crio.sock */
+	DCEA_R_NS_ESCAPE,      /* a container task in the host's namespaces or above its caps */
 	DCEA_R_MAX,
 };
 
@@ -89,16 +90,16 @@ enum dcea_ns {
 /* Global configuration, array map with one entry. */
 struct dcea_config {
 	__u64 host_ns[DCEA_NS_MAX]; /* the host's namespaces (the loader's), enum dcea_ns order */
-	__u64 root_cgroup;   /* cgroup v2 id of the root cgroup (1) */
-	__u64 loaded_at;     /* realtime ns of the load */
-	__u32 mode;	     /* enum dcea_mode, for status; enforcement reads dcea_rule_cfg */
-	__u32 loader_tgid;   /* pid of the streaming loader, 0 when none */
-	__u32 backend;	     /* enum dcea_backend */
+	__u64 root_cgroup;	    /* cgroup v2 id of the root cgroup (1) */
+	__u64 loaded_at;	    /* realtime ns of the load */
+	__u32 mode;	   /* enum dcea_mode, for status; enforcement reads dcea_rule_cfg */
+	__u32 loader_tgid; /* pid of the streaming loader, 0 when none */
+	__u32 backend;	   /* enum dcea_backend */
 	__u32 pad;
 };
 
 /* Container flags */
-#define DCEA_CT_CANARY (1U << 0) /* the loader's self-test: always enforced, never reported */
+#define DCEA_CT_CANARY	(1U << 0) /* the loader's self-test: always enforced, never reported */
 #define DCEA_CT_ADOPTED (1U << 1) /* found running at loader start, not seen starting */
 
 /* containers: hash keyed by the cgroup v2 id of the container (a setns does not change it). */

@@ -8,21 +8,22 @@
 
 #include "bpf/common.bpf.h"
 
-#define MS_RDONLY	1
-#define MS_REMOUNT	32
-#define MS_BIND		4096
-#define MS_MOVE		8192
-#define MS_PROPAGATION	((1 << 17) | (1 << 18) | (1 << 19) | (1 << 20)) /* UNBINDABLE|PRIVATE|SLAVE|SHARED */
-#define FMODE_WRITE	0x2
-#define NSFS_MAGIC	0x6e736673
+#define MS_RDONLY  1
+#define MS_REMOUNT 32
+#define MS_BIND	   4096
+#define MS_MOVE	   8192
+#define MS_PROPAGATION                                                                             \
+	((1 << 17) | (1 << 18) | (1 << 19) | (1 << 20)) /* UNBINDABLE|PRIVATE|SLAVE|SHARED */
+#define FMODE_WRITE	 0x2
+#define NSFS_MAGIC	 0x6e736673
 #define PROC_SUPER_MAGIC 0x9fa0
 
 enum mount_kind {
 	MK_NONE = 0,
-	MK_FSTYPE = 1,	/* a pseudo fs that exposes the host: proc, sysfs, cgroup, debugfs... */
-	MK_BIND = 2,	/* a bind mount or a move */
+	MK_FSTYPE = 1, /* a pseudo fs that exposes the host: proc, sysfs, cgroup, debugfs... */
+	MK_BIND = 2,   /* a bind mount or a move */
 	MK_REMOUNT_RW = 3,
-	MK_DISK = 4,	/* a file system on a device */
+	MK_DISK = 4, /* a file system on a device */
 };
 
 /* PROC_HOST sub-kinds, in arg[0] */
@@ -55,7 +56,8 @@ static __always_inline bool in_baseline(struct dcea_task *t, __u64 ino)
 	struct dcea_container *ct = bpf_map_lookup_elem(&dcea_containers, &t->cgroup_id);
 
 	if (!ct)
-		return true; /* no baseline (adopted without one): fail open, the setns rule still runs */
+		return true; /* no baseline (adopted without one): fail open, the setns rule still
+				runs */
 	for (int i = 0; i < DCEA_NS_MAX; i++)
 		if (ct->ns[i] == ino)
 			return true;
@@ -84,7 +86,8 @@ static __always_inline bool classify_file(struct dcea_task *t, struct task_struc
 
 	if (BPF_CORE_READ(f, f_mode) & FMODE_WRITE) {
 		key.magic = magic;
-		bpf_probe_read_kernel_str(key.name, sizeof(key.name), BPF_CORE_READ(d, d_name.name));
+		bpf_probe_read_kernel_str(key.name, sizeof(key.name),
+					  BPF_CORE_READ(d, d_name.name));
 		rule = bpf_map_lookup_elem(&dcea_knobfiles, &key);
 		if (rule) {
 			v->rule = *rule;
@@ -107,7 +110,8 @@ static __always_inline bool classify_file(struct dcea_task *t, struct task_struc
 		bpf_probe_read_kernel(n, sizeof(n), BPF_CORE_READ(d, d_name.name));
 		if (n[0] == 'm' && n[1] == 'e' && n[2] == 'm' && n[3] == 0) {
 			struct inode *ino = BPF_CORE_READ(d, d_inode);
-			struct proc_inode *pi = (void *)ino - bpf_core_field_offset(struct proc_inode, vfs_inode);
+			struct proc_inode *pi =
+				(void *)ino - bpf_core_field_offset(struct proc_inode, vfs_inode);
 			__u32 host_pid = BPF_CORE_READ(pi, pid, numbers[0].nr);
 			struct dcea_task *tt = bpf_map_lookup_elem(&dcea_tasks, &host_pid);
 
@@ -117,7 +121,8 @@ static __always_inline bool classify_file(struct dcea_task *t, struct task_struc
 			return !(tt && tt->cgroup_id == t->cgroup_id);
 		}
 	}
-	/* struct mount embeds the vfsmount; internal mounts (pipes, sockets) carry an error pointer */
+	/* struct mount embeds the vfsmount; internal mounts (pipes, sockets) carry an error pointer
+	 */
 	m = (void *)BPF_CORE_READ(f, f_path.mnt) - bpf_core_field_offset(struct mount, mnt);
 	mnt_ns = BPF_CORE_READ(m, mnt_ns);
 	own_ns = BPF_CORE_READ(task, nsproxy, mnt_ns);
@@ -137,7 +142,8 @@ static __always_inline void file_report(__u32 rule, int action, struct file *f, 
 	if (e) {
 		e->arg[0] = a0;
 		e->arg[1] = a1;
-		bpf_probe_read_kernel_str(e->str2, sizeof(e->str2), BPF_CORE_READ(d, d_parent, d_name.name));
+		bpf_probe_read_kernel_str(e->str2, sizeof(e->str2),
+					  BPF_CORE_READ(d, d_parent, d_name.name));
 		bpf_probe_read_kernel_str(e->path, sizeof(e->path), BPF_CORE_READ(d, d_name.name));
 		bpf_ringbuf_submit(e, 0);
 	}
@@ -147,7 +153,8 @@ static __always_inline void file_report(__u32 rule, int action, struct file *f, 
  * The bound path of a listening unix socket (a connected stream socket's peer carries it too) and
  * whether its basename is a watched runtime socket.
  */
-static __always_inline bool runtime_socket(struct unix_sock *us, char path[108], struct sock_name *key)
+static __always_inline bool runtime_socket(struct unix_sock *us, char path[108],
+					   struct sock_name *key)
 {
 	struct unix_address *addr = BPF_CORE_READ(us, addr);
 	int i, slash = -1;
@@ -164,7 +171,8 @@ static __always_inline bool runtime_socket(struct unix_sock *us, char path[108],
 	return bpf_map_lookup_elem(&dcea_socks, key) != NULL;
 }
 
-static __always_inline void socket_report(int action, const char path[108], struct sock_name *key, __u64 fd)
+static __always_inline void socket_report(int action, const char path[108], struct sock_name *key,
+					  __u64 fd)
 {
 	struct dcea_event *e = event_start(DCEA_EV_RULE, DCEA_R_RUNTIME_SOCKET, action);
 

@@ -11,10 +11,11 @@
 
 static __always_inline void track(__u32 tid, __u64 cgid, __u32 flags)
 {
-	struct dcea_task t = { .cgroup_id = cgid, .flags = flags };
+	struct dcea_task t = {.cgroup_id = cgid, .flags = flags};
 
 	if (bpf_map_update_elem(&dcea_tasks, &tid, &t, BPF_ANY))
-		count(&dcea_drops, 1); /* fails open for this task: counted and reported by the loader */
+		count(&dcea_drops,
+		      1); /* fails open for this task: counted and reported by the loader */
 }
 
 SEC("tp/syscalls/sys_exit_pivot_root")
@@ -81,8 +82,8 @@ int track_exec(struct trace_event_raw_sched_process_exec *ctx)
 			return 0;
 	}
 	/* every exec of a container task: still in its namespaces, root and cwd inside? */
-	escape_report(bpf_get_current_task_btf(), t, escape_bits(bpf_get_current_task_btf(), t, true),
-		      true);
+	escape_report(bpf_get_current_task_btf(), t,
+		      escape_bits(bpf_get_current_task_btf(), t, true), true);
 	return 0;
 }
 

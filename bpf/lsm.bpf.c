@@ -158,7 +158,8 @@ int BPF_PROG(deny_setgid_root, struct cred *new, const struct cred *old, int fla
 	return verdict(action);
 }
 
-/* ptrace (and process_vm_writev, which checks PTRACE_MODE_ATTACH) of a task outside the container */
+/* ptrace (and process_vm_writev, which checks PTRACE_MODE_ATTACH) of a task outside the container
+ */
 SEC("lsm/ptrace_access_check")
 int BPF_PROG(deny_ptrace_host, struct task_struct *child, unsigned int mode, int ret)
 {
@@ -244,7 +245,8 @@ int BPF_PROG(deny_kernel_read_file, struct file *file, int id, bool contents, in
 
 /* Judged on the listening socket, so a symlink or a relative path changes nothing. */
 SEC("lsm/unix_stream_connect")
-int BPF_PROG(deny_runtime_socket, struct sock *sock, struct sock *other, struct sock *newsk, int ret)
+int BPF_PROG(deny_runtime_socket, struct sock *sock, struct sock *other, struct sock *newsk,
+	     int ret)
 {
 	struct sock_name key = {};
 	struct dcea_task *t;

@@ -35,7 +35,8 @@ int watch_setns(struct trace_event_raw_sys_exit *ctx)
 			changed |= 1ULL << i;
 	if (!changed)
 		return 0; /* back into its own namespaces: allowed */
-	escape_report(bpf_get_current_task_btf(), t, escape_bits(bpf_get_current_task_btf(), t, false), true);
+	escape_report(bpf_get_current_task_btf(), t,
+		      escape_bits(bpf_get_current_task_btf(), t, false), true);
 	action = decide(DCEA_R_SETNS, t, DCEA_ACT_KILL);
 	if (action >= 0)
 		report(DCEA_R_SETNS, action, changed, 0, 0, "setns");

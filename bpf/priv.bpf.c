@@ -55,7 +55,8 @@ int watch_capset(struct trace_event_raw_sys_enter *ctx)
 	static const char name[24] = "capset";
 	struct dcea_task *t = current_ct_task();
 	struct task_struct *task;
-	__u32 data[6] = {}; /* two struct __user_cap_data_struct: effective, permitted, inheritable */
+	__u32 data[6] =
+		{}; /* two struct __user_cap_data_struct: effective, permitted, inheritable */
 	__u64 eff, inh, cur_eff, cur_inh;
 	int action;
 
@@ -87,7 +88,8 @@ static __always_inline int to_root(__u64 a, __u64 b, __u64 c, int n, bool gid,
 
 	if (!t)
 		return 0;
-	/* the effective id decides what the task may do; bpf_get_current_uid_gid() is the real one */
+	/* the effective id decides what the task may do; bpf_get_current_uid_gid() is the real one
+	 */
 	if (gid)
 		cur = BPF_CORE_READ(bpf_get_current_task_btf(), cred, egid.val);
 	else

@@ -9,8 +9,8 @@
 
 #include <stdbool.h>
 
-extern bool log_json;	 /* diagnostics as JSON objects */
-extern int log_verbose;	 /* 0 quiet, 1 info, 2 debug (libbpf's own output too) */
+extern bool log_json;	     /* diagnostics as JSON objects */
+extern int log_verbose;	     /* 0 quiet, 1 info, 2 debug (libbpf's own output too) */
 extern const char *log_prog; /* "dcea" */
 
 __attribute__((format(printf, 1, 2))) void log_err(const char *fmt, ...);

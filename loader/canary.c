@@ -33,16 +33,19 @@
 
 struct canary {
 	struct state *st;
-	char dir[64];	     /* private temp dir: mount point, device nodes, socket */
-	char cgpath[300];    /* the canary cgroup */
+	char dir[64];	  /* private temp dir: mount point, device nodes, socket */
+	char cgpath[300]; /* the canary cgroup */
 	__u64 cgid;
-	pid_t helper;	     /* a process in its own UTS namespace: a "host" task to reach */
+	pid_t helper; /* a process in its own UTS namespace: a "host" task to reach */
 	int helper_pipe;
 	canary_passthrough_fn fn;
 	void *fn_ctx;
 	int seen[DCEA_R_MAX]; /* 1 + action of the canary's event per rule */
 	char core_pattern[256];
-	struct { __u32 magic; char name[28]; } knob_key;
+	struct {
+		__u32 magic;
+		char name[28];
+	} knob_key;
 };
 
 static int on_event(void *ctx, void *data, size_t size)
@@ -60,7 +63,7 @@ static int on_event(void *ctx, void *data, size_t size)
 
 static int capset_eff(__u64 eff_mask_clear)
 {
-	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
 	struct __user_cap_data_struct d[2];
 
 	if (syscall(SYS_capget, &h, d))
@@ -72,7 +75,7 @@ static int capset_eff(__u64 eff_mask_clear)
 
 static int capset_raise_all(void)
 {
-	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
 	struct __user_cap_data_struct d[2];
 
 	if (syscall(SYS_capget, &h, d))
@@ -105,7 +108,7 @@ static int child_prepare(struct canary *c, enum dcea_rule r, int *fd)
 static int child_attempt(struct canary *c, enum dcea_rule r, int fd)
 {
 	char path[160];
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	union bpf_attr attr;
 	int ret = -1, s;
 
@@ -115,11 +118,13 @@ static int child_attempt(struct canary *c, enum dcea_rule r, int fd)
 		ret = mount("proc", path, "proc", 0, NULL);
 		break;
 	case DCEA_R_MOUNT_API:
-		/* a detached copy of a tree, attached elsewhere: the fallback kills at open_tree, the
-		 * LSM backend denies the move_mount */
+		/* a detached copy of a tree, attached elsewhere: the fallback kills at open_tree,
+		 * the LSM backend denies the move_mount */
 		snprintf(path, sizeof(path), "%s/mnt", c->dir);
 		s = syscall(SYS_open_tree, AT_FDCWD, c->dir, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
-		ret = s < 0 ? -1 : syscall(SYS_move_mount, s, "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH);
+		ret = s < 0 ? -1
+			    : syscall(SYS_move_mount, s, "", AT_FDCWD, path,
+				      MOVE_MOUNT_F_EMPTY_PATH);
 		break;
 	case DCEA_R_DEVICE_CREATE:
 		snprintf(path, sizeof(path), "%s/mem", c->dir);
@@ -204,7 +209,8 @@ static void child_main(struct canary *c, enum dcea_rule r, int ready, int go)
 	alarm(5);
 	if (r == DCEA_R_NS_ESCAPE)
 		fd = open(c->dir, O_PATH | O_DIRECTORY | O_CLOEXEC); /* still the host's mount */
-	if (unshare(CLONE_NEWNS | CLONE_NEWUTS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+	if (unshare(CLONE_NEWNS | CLONE_NEWUTS) ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
 		_exit(120);
 	snprintf(path, sizeof(path), "%s/cgroup.procs", c->cgpath);
 	cg = open(path, O_WRONLY | O_CLOEXEC);
@@ -222,8 +228,8 @@ static void child_main(struct canary *c, enum dcea_rule r, int ready, int go)
 
 static enum dcea_effect run_one(struct canary *c, enum dcea_rule r, struct ring_buffer *rb)
 {
-	struct dcea_container ct = { .flags = DCEA_CT_CANARY };
-	struct dcea_task t = { .cgroup_id = c->cgid, .flags = DCEA_CT_CANARY };
+	struct dcea_container ct = {.flags = DCEA_CT_CANARY};
+	struct dcea_task t = {.cgroup_id = c->cgid, .flags = DCEA_CT_CANARY};
 	int ready[2], go[2], status = 0;
 	bool killed, denied;
 	pid_t pid;
@@ -263,8 +269,11 @@ reap:
 	killed = WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
 	denied = WIFEXITED(status) && WEXITSTATUS(status) == EPERM;
 	log_debug("canary '%s': %s (status 0x%x), event %s", rule_table[r].name,
-		  killed ? "killed" : denied ? "EPERM" : WIFEXITED(status) ? "exited" : "signalled", status,
-		  c->seen[r] ? action_name(c->seen[r] - 1) : "none");
+		  killed	      ? "killed"
+		  : denied	      ? "EPERM"
+		  : WIFEXITED(status) ? "exited"
+				      : "signalled",
+		  status, c->seen[r] ? action_name(c->seen[r] - 1) : "none");
 	if (killed && c->seen[r] == 1 + DCEA_ACT_KILL)
 		return DCEA_EFF_KILL;
 	if (denied && c->seen[r] == 1 + DCEA_ACT_DENY)
@@ -297,7 +306,7 @@ static pid_t start_helper(int *pipe_w)
 static int setup(struct canary *c)
 {
 	char root[256], path[160];
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	struct statfs sfs;
 	int s, err;
 
@@ -369,7 +378,7 @@ static void teardown(struct canary *c)
 int canary_run(struct state *st, canary_passthrough_fn fn, void *ctx, __u32 only,
 	       enum dcea_effect eff[DCEA_R_MAX])
 {
-	struct canary c = { .st = st, .fn = fn, .fn_ctx = ctx, .helper = -1 };
+	struct canary c = {.st = st, .fn = fn, .fn_ctx = ctx, .helper = -1};
 	struct ring_buffer *rb = NULL;
 	int err;
 

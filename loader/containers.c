@@ -54,7 +54,8 @@ void ct_parse_cgname(const char *cg, struct ct_info *ci)
 		for (i = 0; i < n && isxdigit((unsigned char)cg[i]); i++)
 			;
 		snprintf(ci->id, sizeof(ci->id), "%s", cg);
-		/* docker with cgroupfs (/docker/<id>) and containerd (/k8s.io/<id>): a bare 64-hex id */
+		/* docker with cgroupfs (/docker/<id>) and containerd (/k8s.io/<id>): a bare 64-hex
+		 * id */
 		strcpy(ci->runtime, n == 64 && i == n ? "docker" : "unknown");
 	}
 }
@@ -200,11 +201,13 @@ int ct_adopt_running(struct state *st, const __u64 host_ns[], int *n_tasks)
 		if (parse_u64(de->d_name, &pid) || pid == (uint64_t)getpid())
 			continue;
 		snprintf(path, sizeof(path), "/proc/%llu/root", (unsigned long long)pid);
-		if (stat(path, &root) || (root.st_dev == host_root.st_dev && root.st_ino == host_root.st_ino))
+		if (stat(path, &root) ||
+		    (root.st_dev == host_root.st_dev && root.st_ino == host_root.st_ino))
 			continue;
 		if (ns_of_pid(pid, ns) || ns[DCEA_NS_MNT] == host_ns[DCEA_NS_MNT])
 			continue;
-		if (cgroup_of_pid(pid, cg, sizeof(cg)) || !strcmp(cg, "/") || cgroup_id_of(cg, &cgid))
+		if (cgroup_of_pid(pid, cg, sizeof(cg)) || !strcmp(cg, "/") ||
+		    cgroup_id_of(cg, &cgid))
 			continue;
 		if (bpf_map_lookup_elem(st->fd[M_CONTAINERS], &cgid, &ct)) {
 			memcpy(ct.ns, ns, sizeof(ct.ns));

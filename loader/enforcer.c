@@ -20,7 +20,8 @@ static int put_name(int fd, const char *name, size_t key_size, const void *prefi
 	memcpy(key, prefix, plen);
 	err = policy_key(name, key + plen, key_size);
 	if (err) {
-		log_err("policy entry '%s' is longer than the kernel key (%zu bytes)", name, key_size - 1);
+		log_err("policy entry '%s' is longer than the kernel key (%zu bytes)", name,
+			key_size - 1);
 		return err;
 	}
 	return bpf_map_update_elem(fd, key, &rule, BPF_ANY) ? -errno : 0;
@@ -33,15 +34,17 @@ int enforcer_write_lists(struct state *st, const struct policy *pol)
 	for (size_t i = 0; i < pol->n_fstypes && !err; i++)
 		err = put_name(st->fd[M_FSTYPES], pol->fstypes[i], 32, NULL, 0, DCEA_R_MOUNT);
 	for (size_t i = 0; i < pol->n_sysctls && !err; i++)
-		err = put_name(st->fd[M_SYSCTLS], pol->sysctls[i], 64, NULL, 0, DCEA_R_SYSCTL_WRITE);
+		err = put_name(st->fd[M_SYSCTLS], pol->sysctls[i], 64, NULL, 0,
+			       DCEA_R_SYSCTL_WRITE);
 	for (size_t i = 0; i < pol->n_knob_files && !err; i++) {
 		__u32 magic = pol->knob_files[i].magic;
 
-		err = put_name(st->fd[M_KNOBFILES], pol->knob_files[i].name, 28, &magic, sizeof(magic),
-			       DCEA_R_KNOB_WRITE);
+		err = put_name(st->fd[M_KNOBFILES], pol->knob_files[i].name, 28, &magic,
+			       sizeof(magic), DCEA_R_KNOB_WRITE);
 	}
 	for (size_t i = 0; i < pol->n_sockets && !err; i++)
-		err = put_name(st->fd[M_SOCKS], pol->sockets[i], 32, NULL, 0, DCEA_R_RUNTIME_SOCKET);
+		err = put_name(st->fd[M_SOCKS], pol->sockets[i], 32, NULL, 0,
+			       DCEA_R_RUNTIME_SOCKET);
 	if (err)
 		log_err("failed to write the policy's lists: %s", strerror(-err));
 	return err;
@@ -92,8 +95,9 @@ int enforcer_set_mode(struct state *st, enum dcea_mode mode)
 	if (err)
 		return err;
 	for (int i = 0; i < DCEA_R_MAX; i++)
-		cfg[i].enforce = cfg[i].enabled && mode == DCEA_MODE_BLOCK && cfg[i].block &&
-				 (cfg[i].effective == DCEA_EFF_DENY || cfg[i].effective == DCEA_EFF_KILL);
+		cfg[i].enforce =
+			cfg[i].enabled && mode == DCEA_MODE_BLOCK && cfg[i].block &&
+			(cfg[i].effective == DCEA_EFF_DENY || cfg[i].effective == DCEA_EFF_KILL);
 	err = write_cfg(st, cfg);
 	if (!err)
 		err = state_get_config(st, &c);

@@ -12,7 +12,8 @@ struct state;
 /* Write the lists of a policy into their maps; 0 or negative errno (names the bad entry). */
 int enforcer_write_lists(struct state *st, const struct policy *pol);
 /* Write per-rule values for `mode`; 0 or negative errno. */
-/* Write per-rule values for `mode`; `lsm_rules` (bit per rule) go to the LSM programs; 0 or -errno. */
+/* Write per-rule values for `mode`; `lsm_rules` (bit per rule) go to the LSM programs; 0 or -errno.
+ */
 int enforcer_write_rules(struct state *st, const struct policy *pol, enum dcea_mode mode,
 			 const enum dcea_effect eff[DCEA_R_MAX], __u32 lsm_rules);
 /* Read back the effect each rule proved and the policy actions from the rules map. */

@@ -29,19 +29,53 @@ static void add_int(json_object *o, const char *k, int64_t v)
 	json_object_object_add(o, k, json_object_new_int64(v));
 }
 
-static const char *const mount_kinds[] = { "", "fstype", "bind", "remount_rw", "device" };
-static const char *const proc_kinds[] = { "", "ns_file", "foreign_mount", "proc_mem" };
+static const char *const mount_kinds[] = {"", "fstype", "bind", "remount_rw", "device"};
+static const char *const proc_kinds[] = {"", "ns_file", "foreign_mount", "proc_mem"};
 
 static void cap_list(uint64_t caps, char *buf, size_t size)
 {
 	static const char *const names[] = {
-		"chown", "dac_override", "dac_read_search", "fowner", "fsetid", "kill", "setgid",
-		"setuid", "setpcap", "linux_immutable", "net_bind_service", "net_broadcast",
-		"net_admin", "net_raw", "ipc_lock", "ipc_owner", "sys_module", "sys_rawio",
-		"sys_chroot", "sys_ptrace", "sys_pacct", "sys_admin", "sys_boot", "sys_nice",
-		"sys_resource", "sys_time", "sys_tty_config", "mknod", "lease", "audit_write",
-		"audit_control", "setfcap", "mac_override", "mac_admin", "syslog", "wake_alarm",
-		"block_suspend", "audit_read", "perfmon", "bpf", "checkpoint_restore",
+		"chown",
+		"dac_override",
+		"dac_read_search",
+		"fowner",
+		"fsetid",
+		"kill",
+		"setgid",
+		"setuid",
+		"setpcap",
+		"linux_immutable",
+		"net_bind_service",
+		"net_broadcast",
+		"net_admin",
+		"net_raw",
+		"ipc_lock",
+		"ipc_owner",
+		"sys_module",
+		"sys_rawio",
+		"sys_chroot",
+		"sys_ptrace",
+		"sys_pacct",
+		"sys_admin",
+		"sys_boot",
+		"sys_nice",
+		"sys_resource",
+		"sys_time",
+		"sys_tty_config",
+		"mknod",
+		"lease",
+		"audit_write",
+		"audit_control",
+		"setfcap",
+		"mac_override",
+		"mac_admin",
+		"syslog",
+		"wake_alarm",
+		"block_suspend",
+		"audit_read",
+		"perfmon",
+		"bpf",
+		"checkpoint_restore",
 	};
 	size_t n = 0;
 
@@ -59,7 +93,8 @@ static void add_details(json_object *d, const struct dcea_event *e)
 
 	switch (e->rule) {
 	case DCEA_R_MOUNT:
-		add_str(d, "kind", e->arg[1] < ARRAY_SIZE(mount_kinds) ? mount_kinds[e->arg[1]] : "");
+		add_str(d, "kind",
+			e->arg[1] < ARRAY_SIZE(mount_kinds) ? mount_kinds[e->arg[1]] : "");
 		add_str(d, "source", e->path);
 		add_str(d, "fstype", e->str2);
 		add_int(d, "flags", e->arg[0]);
@@ -73,10 +108,13 @@ static void add_details(json_object *d, const struct dcea_event *e)
 	case DCEA_R_DEVICE_CREATE:
 	case DCEA_R_BLOCK_DEVICE:
 		snprintf(buf, sizeof(buf), "%s %llu:%llu",
-			 (e->arg[2] & 0xffff) == 1 ? "block" : "char", (unsigned long long)e->arg[0],
-			 (unsigned long long)e->arg[1]);
+			 (e->arg[2] & 0xffff) == 1 ? "block" : "char",
+			 (unsigned long long)e->arg[0], (unsigned long long)e->arg[1]);
 		add_str(d, "device", buf);
-		add_str(d, "access", (e->arg[2] >> 16) & 1 ? "mknod" : (e->arg[2] >> 16) & 4 ? "write" : "read");
+		add_str(d, "access",
+			(e->arg[2] >> 16) & 1	? "mknod"
+			: (e->arg[2] >> 16) & 4 ? "write"
+						: "read");
 		break;
 	case DCEA_R_CAPSET:
 		cap_list(e->arg[0] & ~e->arg[2], buf, sizeof(buf));
@@ -134,8 +172,10 @@ static void add_details(json_object *d, const struct dcea_event *e)
 		json_object_object_add(d, "host_namespaces", a);
 		json_object_object_add(d, "capabilities_beyond_bounding_set",
 				       json_object_new_boolean(!!(e->arg[0] & DCEA_ESC_CAPS)));
-		json_object_object_add(d, "root_outside", json_object_new_boolean(!!(e->arg[0] & DCEA_ESC_ROOT)));
-		json_object_object_add(d, "cwd_outside", json_object_new_boolean(!!(e->arg[0] & DCEA_ESC_CWD)));
+		json_object_object_add(d, "root_outside",
+				       json_object_new_boolean(!!(e->arg[0] & DCEA_ESC_ROOT)));
+		json_object_object_add(d, "cwd_outside",
+				       json_object_new_boolean(!!(e->arg[0] & DCEA_ESC_CWD)));
 		break;
 	}
 	case DCEA_R_RUNTIME_SOCKET:
@@ -194,8 +234,10 @@ json_object *event_to_json(const struct dcea_event *e, const struct policy *pol,
 	} else {
 		add_str(o, "type", "alert");
 		add_str(o, "rule", ri ? ri->name : "unknown");
-		add_str(o, "severity", severity_name(pol && ri ? pol->rules[e->rule].severity :
-						      ri ? (int)ri->severity : SEV_HIGH));
+		add_str(o, "severity",
+			severity_name(pol && ri ? pol->rules[e->rule].severity
+				      : ri	? (int)ri->severity
+						: SEV_HIGH));
 		add_str(o, "action", action_name(e->action));
 		add_str(o, "title", ri ? ri->title : "");
 	}
@@ -254,7 +296,8 @@ void alert_format_human(json_object *a, char *buf, size_t size, bool color)
 			const char *s = json_object_get_string(v);
 
 			if (n < sizeof(details) && s && *s)
-				n += snprintf(details + n, sizeof(details) - n, "%s%s=%s", n ? " " : "", k, s);
+				n += snprintf(details + n, sizeof(details) - n, "%s%s=%s",
+					      n ? " " : "", k, s);
 		}
 	}
 	if (color) {

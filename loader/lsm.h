@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Deciding whether the LSM programs can run here, by probing, never by kernel version: `bpf` is in
- * the active LSM list, the LSM program type loads, and each hook exists in the kernel's BTF with the
- * argument count its program was written for. The canary then proves a real denial.
+ * the active LSM list, the LSM program type loads, and each hook exists in the kernel's BTF with
+ * the argument count its program was written for. The canary then proves a real denial.
  */
 #ifndef DCEA_LSM_H
 #define DCEA_LSM_H
@@ -14,9 +14,9 @@
 struct bpf_object;
 
 struct lsm_prog {
-	const char *prog;  /* program name in the BPF object */
-	const char *hook;  /* LSM hook */
-	int nargs;	   /* the hook's argument count this program expects */
+	const char *prog; /* program name in the BPF object */
+	const char *hook; /* LSM hook */
+	int nargs;	  /* the hook's argument count this program expects */
 	enum dcea_rule rule;
 	enum dcea_rule rule2; /* a second rule the program serves, or DCEA_R_MAX */
 };

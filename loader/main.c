@@ -16,19 +16,21 @@ static const struct command {
 	int (*fn)(int argc, char **argv);
 	const char *help;
 } commands[] = {
-	{ "run", cmd_run, "load the enforcer and stream alerts (audit or block mode)" },
-	{ "status", cmd_status, "show backend, mode, drops and what each rule enforces here" },
-	{ "stop", cmd_stop, "detach every program and remove the pins" },
-	{ "verify", cmd_verify, "check every container task against its namespace baseline" },
-	{ "policy", cmd_policy, "validate a YAML policy file or print the effective policy" },
-	{ "scan", cmd_scan, "pre-launch scanners: kernel, runtimes, container configs, images" },
+	{"run", cmd_run, "load the enforcer and stream alerts (audit or block mode)"},
+	{"status", cmd_status, "show backend, mode, drops and what each rule enforces here"},
+	{"stop", cmd_stop, "detach every program and remove the pins"},
+	{"verify", cmd_verify, "check every container task against its namespace baseline"},
+	{"policy", cmd_policy, "validate a YAML policy file or print the effective policy"},
+	{"scan", cmd_scan, "pre-launch scanners: kernel, runtimes, container configs, images"},
 };
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: dcea COMMAND [OPTIONS]\n\n"
-		   "dcea detects and stops container escapes: a kernel-resident eBPF enforcer plus\n"
-		   "pre-launch scanners of the host, images and container configurations.\n\nCommands:\n");
+	fprintf(f,
+		"Usage: dcea COMMAND [OPTIONS]\n\n"
+		"dcea detects and stops container escapes: a kernel-resident eBPF enforcer plus\n"
+		"pre-launch scanners of the host, images and container "
+		"configurations.\n\nCommands:\n");
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].help);
 	fprintf(f, "\nRun 'dcea COMMAND --help' for the options of one command.\n"

@@ -5,7 +5,7 @@
 #include "common/util.h"
 #include "loader/rules.h"
 
-#define R(i, n, sev, t, hook, best) [i] = { i, n, sev, t, hook, best }
+#define R(i, n, sev, t, hook, best) [i] = {i, n, sev, t, hook, best}
 
 const struct rule_info rule_table[DCEA_R_MAX] = {
 	R(DCEA_R_MOUNT, "mount_sensitive", SEV_HIGH,
@@ -15,17 +15,17 @@ const struct rule_info rule_table[DCEA_R_MAX] = {
 	  "new mount API: fsopen of a watched fs, open_tree(OPEN_TREE_CLONE), move_mount",
 	  "tp/sys_enter_fsopen,open_tree,move_mount", DCEA_EFF_KILL),
 	R(DCEA_R_DEVICE_CREATE, "device_create", SEV_HIGH,
-	  "mknod of a block device or a char device a runtime does not provide",
-	  "cgroup/dev", DCEA_EFF_DENY),
+	  "mknod of a block device or a char device a runtime does not provide", "cgroup/dev",
+	  DCEA_EFF_DENY),
 	R(DCEA_R_BLOCK_DEVICE, "block_device_access", SEV_CRITICAL,
-	  "open or mount of a host block device, /dev/mem, /dev/kmem or /dev/port",
-	  "cgroup/dev", DCEA_EFF_DENY),
+	  "open or mount of a host block device, /dev/mem, /dev/kmem or /dev/port", "cgroup/dev",
+	  DCEA_EFF_DENY),
 	R(DCEA_R_CAPSET, "capset_raise", SEV_HIGH,
-	  "capset raising effective or inheritable capabilities",
-	  "tp/sys_enter_capset", DCEA_EFF_KILL),
+	  "capset raising effective or inheritable capabilities", "tp/sys_enter_capset",
+	  DCEA_EFF_KILL),
 	R(DCEA_R_SETUID_ROOT, "setuid_root", SEV_HIGH,
-	  "setuid/setgid family to 0 from a non-root process",
-	  "tp/sys_enter_set{,re,res}{u,g}id", DCEA_EFF_KILL),
+	  "setuid/setgid family to 0 from a non-root process", "tp/sys_enter_set{,re,res}{u,g}id",
+	  DCEA_EFF_KILL),
 	R(DCEA_R_SYSCTL_WRITE, "kernel_knob_sysctl", SEV_CRITICAL,
 	  "write to a kernel knob under /proc/sys (core_pattern, modprobe, hotplug...)",
 	  "cgroup/sysctl", DCEA_EFF_DENY),
@@ -34,8 +34,8 @@ const struct rule_info rule_table[DCEA_R_MAX] = {
 	  "uevent_helper, sysrq-trigger",
 	  "tp/sys_exit_open{,at,at2}", DCEA_EFF_KILL),
 	R(DCEA_R_SETNS, "setns_foreign", SEV_CRITICAL,
-	  "setns into a namespace that is not the container's own",
-	  "tp/sys_exit_setns", DCEA_EFF_KILL),
+	  "setns into a namespace that is not the container's own", "tp/sys_exit_setns",
+	  DCEA_EFF_KILL),
 	R(DCEA_R_UNSHARE, "unshare_ns", SEV_MEDIUM,
 	  "unshare/clone/clone3 creating new namespaces inside a container",
 	  "tp/sys_enter_unshare,clone,clone3", DCEA_EFF_KILL),
@@ -59,7 +59,8 @@ const struct rule_info rule_table[DCEA_R_MAX] = {
 	  "connect to a container-runtime socket (docker.sock, containerd.sock, crio.sock)",
 	  "tp/sys_exit_connect", DCEA_EFF_KILL),
 	R(DCEA_R_NS_ESCAPE, "ns_escape", SEV_CRITICAL,
-	  "container task in a host namespace it did not start in, above its container's capability "
+	  "container task in a host namespace it did not start in, above its container's "
+	  "capability "
 	  "bounding set, or with its root or cwd outside its mount namespace",
 	  "tp/sched_process_exec, tp/sys_exit_setns, iter/task sweep (500 ms)", DCEA_EFF_KILL),
 };
@@ -72,7 +73,7 @@ const struct rule_info *rule_by_name(const char *name)
 	return NULL;
 }
 
-static const char *const severities[] = { "info", "low", "medium", "high", "critical" };
+static const char *const severities[] = {"info", "low", "medium", "high", "critical"};
 
 const char *severity_name(enum dcea_severity s)
 {
@@ -89,14 +90,14 @@ int severity_parse(const char *s)
 
 const char *effect_name(enum dcea_effect e)
 {
-	static const char *const n[] = { "unavailable", "detect", "kill", "deny" };
+	static const char *const n[] = {"unavailable", "detect", "kill", "deny"};
 
 	return (unsigned)e < ARRAY_SIZE(n) ? n[e] : "unknown";
 }
 
 const char *action_name(enum dcea_action a)
 {
-	static const char *const n[] = { "alert", "deny", "kill" };
+	static const char *const n[] = {"alert", "deny", "kill"};
 
 	return (unsigned)a < ARRAY_SIZE(n) ? n[a] : "unknown";
 }
@@ -108,7 +109,8 @@ const char *mode_name(enum dcea_mode m)
 
 const char *ns_name(enum dcea_ns n)
 {
-	static const char *const names[] = { "mnt", "pid", "net", "uts", "ipc", "user", "cgroup", "time" };
+	static const char *const names[] = {"mnt", "pid",  "net",    "uts",
+					    "ipc", "user", "cgroup", "time"};
 
 	return (unsigned)n < ARRAY_SIZE(names) ? names[n] : "?";
 }

@@ -16,10 +16,10 @@ enum dcea_severity {
 
 struct rule_info {
 	enum dcea_rule id;
-	const char *name;	      /* stable id used in policies, alerts and status */
-	enum dcea_severity severity;  /* default */
+	const char *name;	     /* stable id used in policies, alerts and status */
+	enum dcea_severity severity; /* default */
 	const char *title;
-	const char *fallback_hook;    /* what the fallback backend attaches */
+	const char *fallback_hook;	/* what the fallback backend attaches */
 	enum dcea_effect fallback_best; /* the most the fallback backend can do */
 };
 

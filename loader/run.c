@@ -50,41 +50,47 @@ struct streamer {
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"Usage: dcea run [--mode audit|block] [--policy FILE] [--json] [--output FILE] [--detach]\n"
-		"\n"
-		"Load the escape enforcer, prove with a self-test what each rule can do on this kernel,\n"
-		"and stream alerts. Programs and maps are pinned under " DCEA_PIN_DIR ", so\n"
-		"enforcement continues when this process exits; 'dcea stop' removes it.\n"
-		"If dcea is already loaded, 'dcea run' adopts it and resumes streaming; with --mode it\n"
-		"switches the mode of a running instance and returns.\n"
-		"\n"
-		"Options:\n"
-		"  -m, --mode MODE     audit (default): report only; block: deny or kill what each\n"
-		"                      rule can stop on this kernel (see 'dcea status')\n"
-		"  -p, --policy FILE   YAML policy (default: the built-in policy, 'dcea policy show')\n"
-		"  -j, --json          one JSON object per line\n"
-		"  -o, --output FILE   append alerts to FILE instead of stdout\n"
-		"  -d, --detach        run in the background (alerts to --output, default\n"
-		"                      " DEFAULT_DETACH_LOG ")\n"
-		"  -v, --verbose       more detail; twice for libbpf's own output\n"
-		"  -h, --help          this help\n"
-		"\n"
-		"Signals: SIGUSR1 switches a running instance to block mode, SIGUSR2 to audit mode.\n"
-		"\n"
-		"Examples:\n"
-		"  dcea run                                 # audit mode, alerts on stdout\n"
-		"  dcea run --mode block --json -o /var/log/dcea.json --detach\n"
-		"  dcea run --mode audit                    # switch a running instance to audit\n");
+	fprintf(f, "Usage: dcea run [--mode audit|block] [--policy FILE] [--json] [--output FILE] "
+		   "[--detach]\n"
+		   "\n"
+		   "Load the escape enforcer, prove with a self-test what each rule can do on this "
+		   "kernel,\n"
+		   "and stream alerts. Programs and maps are pinned under " DCEA_PIN_DIR ", so\n"
+		   "enforcement continues when this process exits; 'dcea stop' removes it.\n"
+		   "If dcea is already loaded, 'dcea run' adopts it and resumes streaming; with "
+		   "--mode it\n"
+		   "switches the mode of a running instance and returns.\n"
+		   "\n"
+		   "Options:\n"
+		   "  -m, --mode MODE     audit (default): report only; block: deny or kill what "
+		   "each\n"
+		   "                      rule can stop on this kernel (see 'dcea status')\n"
+		   "  -p, --policy FILE   YAML policy (default: the built-in policy, 'dcea policy "
+		   "show')\n"
+		   "  -j, --json          one JSON object per line\n"
+		   "  -o, --output FILE   append alerts to FILE instead of stdout\n"
+		   "  -d, --detach        run in the background (alerts to --output, default\n"
+		   "                      " DEFAULT_DETACH_LOG ")\n"
+		   "  -v, --verbose       more detail; twice for libbpf's own output\n"
+		   "  -h, --help          this help\n"
+		   "\n"
+		   "Signals: SIGUSR1 switches a running instance to block mode, SIGUSR2 to audit "
+		   "mode.\n"
+		   "\n"
+		   "Examples:\n"
+		   "  dcea run                                 # audit mode, alerts on stdout\n"
+		   "  dcea run --mode block --json -o /var/log/dcea.json --detach\n"
+		   "  dcea run --mode audit                    # switch a running instance to "
+		   "audit\n");
 }
 
 static int parse_opts(int argc, char **argv, struct run_opts *o)
 {
 	static const struct option longopts[] = {
-		{ "mode", required_argument, NULL, 'm' },   { "policy", required_argument, NULL, 'p' },
-		{ "json", no_argument, NULL, 'j' },	    { "output", required_argument, NULL, 'o' },
-		{ "detach", no_argument, NULL, 'd' },	    { "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },	    {},
+		{"mode", required_argument, NULL, 'm'}, {"policy", required_argument, NULL, 'p'},
+		{"json", no_argument, NULL, 'j'},	{"output", required_argument, NULL, 'o'},
+		{"detach", no_argument, NULL, 'd'},	{"verbose", no_argument, NULL, 'v'},
+		{"help", no_argument, NULL, 'h'},	{},
 	};
 	int c;
 
@@ -188,7 +194,8 @@ static void check_drops(struct streamer *s)
 	if (s->json) {
 		emit(s, o);
 	} else {
-		fprintf(s->out, "%.23s  %-8s %-20s %llu events lost (ring buffer full), %llu in total\n",
+		fprintf(s->out,
+			"%.23s  %-8s %-20s %llu events lost (ring buffer full), %llu in total\n",
 			ts, "high", "events_dropped", d - s->drops_seen, d);
 		fflush(s->out);
 	}
@@ -212,7 +219,8 @@ static void sweep(void)
 
 		buf[strcspn(buf, "\n")] = '\0';
 		if (!parse_u64(buf, &pid) && pid > 1 && kill((pid_t)pid, SIGKILL) == 0)
-			log_debug("namespace trust: killed escaped task %llu", (unsigned long long)pid);
+			log_debug("namespace trust: killed escaped task %llu",
+				  (unsigned long long)pid);
 	}
 	fclose(f);
 }
@@ -239,11 +247,14 @@ void print_rule_table(FILE *f, const struct dcea_rule_cfg cfg[DCEA_R_MAX], enum 
 {
 	fprintf(f, "%-20s %-12s %-7s %s\n", "RULE", "ON KERNEL", "NOW", "HOOK");
 	for (int i = 0; i < DCEA_R_MAX; i++) {
-		const char *now = !cfg[i].enabled ? "off" : cfg[i].enforce ? effect_name(cfg[i].effective) : "alert";
+		const char *now = !cfg[i].enabled  ? "off"
+				  : cfg[i].enforce ? effect_name(cfg[i].effective)
+						   : "alert";
 		char hook[160];
 
-		fprintf(f, "%-20s %-12s %-7s %s\n", rule_table[i].name, effect_name(cfg[i].effective),
-			now, rule_hook(i, &cfg[i], hook, sizeof(hook)));
+		fprintf(f, "%-20s %-12s %-7s %s\n", rule_table[i].name,
+			effect_name(cfg[i].effective), now,
+			rule_hook(i, &cfg[i], hook, sizeof(hook)));
 	}
 	(void)mode;
 }
@@ -300,7 +311,8 @@ static int fresh_load(struct state *st, struct streamer *s, enum dcea_mode mode)
 				retry |= 1U << i;
 		if (retry == lsm)
 			snprintf(st->lsm_reason, sizeof(st->lsm_reason),
-				 "LSM programs loaded but denied nothing in the self-test (is 'bpf' in lsm=?)");
+				 "LSM programs loaded but denied nothing in the self-test (is "
+				 "'bpf' in lsm=?)");
 		lsm &= ~retry;
 		err = enforcer_write_rules(st, &s->pol, DCEA_MODE_AUDIT, eff, lsm);
 		if (!err && retry)
@@ -319,17 +331,21 @@ static int fresh_load(struct state *st, struct streamer *s, enum dcea_mode mode)
 	if (n_ct < 0)
 		log_warn("failed to scan running containers: %s, ignoring", strerror(-n_ct));
 	else
-		log_info("watching %d running container(s), %d task(s); new containers are picked up "
-			 "at their entrypoint's exec", n_ct, n_tasks);
+		log_info("watching %d running container(s), %d task(s); new containers are picked "
+			 "up "
+			 "at their entrypoint's exec",
+			 n_ct, n_tasks);
 	enforcer_read_rules(st, cfg);
 	if (!s->json || log_verbose) {
 		if (lsm)
-			fprintf(stderr, "dcea: backend lsm (%d LSM programs) with the fallback for rules "
-					"without an LSM hook; mode %s; %d programs attached\n",
+			fprintf(stderr,
+				"dcea: backend lsm (%d LSM programs) with the fallback for rules "
+				"without an LSM hook; mode %s; %d programs attached\n",
 				st->n_lsm, mode_name(mode), st->n_links);
 		else
-			fprintf(stderr, "dcea: backend fallback (tracepoints, cgroup/dev, cgroup/sysctl): "
-					"BPF LSM unusable: %s; mode %s; %d programs attached\n",
+			fprintf(stderr,
+				"dcea: backend fallback (tracepoints, cgroup/dev, cgroup/sysctl): "
+				"BPF LSM unusable: %s; mode %s; %d programs attached\n",
 				st->lsm_reason, mode_name(mode), st->n_links);
 		print_rule_table(stderr, cfg, mode);
 	}
@@ -388,11 +404,13 @@ static int stream(struct streamer *s)
 			if (read(sfd, &si, sizeof(si)) != sizeof(si))
 				continue;
 			if (si.ssi_signo == SIGUSR1 || si.ssi_signo == SIGUSR2) {
-				enum dcea_mode m = si.ssi_signo == SIGUSR1 ? DCEA_MODE_BLOCK : DCEA_MODE_AUDIT;
+				enum dcea_mode m =
+					si.ssi_signo == SIGUSR1 ? DCEA_MODE_BLOCK : DCEA_MODE_AUDIT;
 
 				err = enforcer_set_mode(s->st, m);
 				if (err)
-					log_err("failed to switch to %s mode: %s", mode_name(m), strerror(-err));
+					log_err("failed to switch to %s mode: %s", mode_name(m),
+						strerror(-err));
 				continue;
 			}
 			if (si.ssi_signo == SIGHUP)
@@ -457,8 +475,8 @@ static int detach(const char *output)
 
 int cmd_run(int argc, char **argv)
 {
-	struct state st = { .skel = NULL };
-	struct streamer s = { .st = &st };
+	struct state st = {.skel = NULL};
+	struct streamer s = {.st = &st};
 	struct run_opts o;
 	struct dcea_config c;
 	int err;
@@ -473,7 +491,8 @@ int cmd_run(int argc, char **argv)
 		return 1;
 	}
 	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
-		log_err("kernel BTF '/sys/kernel/btf/vmlinux' is missing: dcea needs CONFIG_DEBUG_INFO_BTF=y");
+		log_err("kernel BTF '/sys/kernel/btf/vmlinux' is missing: dcea needs "
+			"CONFIG_DEBUG_INFO_BTF=y");
 		return 1;
 	}
 	policy_default(&s.pol);
@@ -496,10 +515,13 @@ int cmd_run(int argc, char **argv)
 			int given = 0;
 
 			for (int i = 1; i < argc; i++)
-				given |= !strncmp(argv[i], "-m", 2) || !strncmp(argv[i], "--mode", 6);
+				given |= !strncmp(argv[i], "-m", 2) ||
+					 !strncmp(argv[i], "--mode", 6);
 			if (!given) {
-				log_err("dcea is already running (pid %u); use 'dcea run --mode audit|block' "
-					"to switch its mode or 'dcea stop'", c.loader_tgid);
+				log_err("dcea is already running (pid %u); use 'dcea run --mode "
+					"audit|block' "
+					"to switch its mode or 'dcea stop'",
+					c.loader_tgid);
 				state_close(&st);
 				return 1;
 			}
@@ -509,8 +531,8 @@ int cmd_run(int argc, char **argv)
 				log_err("failed to switch mode: %s", strerror(-err));
 				return 1;
 			}
-			printf("dcea: mode of the running instance (pid %u) set to %s\n", c.loader_tgid,
-			       mode_name(o.mode));
+			printf("dcea: mode of the running instance (pid %u) set to %s\n",
+			       c.loader_tgid, mode_name(o.mode));
 			return 0;
 		}
 		log_info("adopting the pinned enforcer under %s", DCEA_PIN_DIR);
@@ -548,7 +570,8 @@ int cmd_run(int argc, char **argv)
 		c.loader_tgid = getpid();
 		state_set_config(&st, &c);
 	}
-	log_info("streaming alerts in %s mode; Ctrl-C stops streaming, enforcement stays until 'dcea stop'",
+	log_info("streaming alerts in %s mode; Ctrl-C stops streaming, enforcement stays until "
+		 "'dcea stop'",
 		 mode_name(o.mode));
 	err = stream(&s);
 	if (!state_get_config(&st, &c) && c.loader_tgid == (__u32)getpid()) {

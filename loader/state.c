@@ -23,10 +23,12 @@
 #define PIN_LINKS DCEA_PIN_DIR "/links"
 
 const char *const state_map_names[M_MAX] = {
-	[M_EVENTS] = "dcea_events",	[M_DROPS] = "dcea_drops",	[M_HITS] = "dcea_hits",
-	[M_CONFIG] = "dcea_config",	[M_RULES] = "dcea_rules",	[M_CONTAINERS] = "dcea_containers",
-	[M_TASKS] = "dcea_tasks",	[M_SETUP] = "dcea_setup",	[M_SYSCTLS] = "dcea_sysctls",
-	[M_KNOBFILES] = "dcea_knobfiles", [M_SOCKS] = "dcea_socks",	[M_FSTYPES] = "dcea_fstypes",
+	[M_EVENTS] = "dcea_events",   [M_DROPS] = "dcea_drops",
+	[M_HITS] = "dcea_hits",	      [M_CONFIG] = "dcea_config",
+	[M_RULES] = "dcea_rules",     [M_CONTAINERS] = "dcea_containers",
+	[M_TASKS] = "dcea_tasks",     [M_SETUP] = "dcea_setup",
+	[M_SYSCTLS] = "dcea_sysctls", [M_KNOBFILES] = "dcea_knobfiles",
+	[M_SOCKS] = "dcea_socks",     [M_FSTYPES] = "dcea_fstypes",
 	[M_SCRATCH] = "dcea_scratch",
 };
 
@@ -60,7 +62,8 @@ static void ensure_securityfs(void)
 	if (access("/sys/kernel/security/lsm", F_OK) == 0)
 		return;
 	if (mount("securityfs", "/sys/kernel/security", "securityfs", 0, NULL))
-		log_debug("failed to mount securityfs at '/sys/kernel/security': %s", strerror(errno));
+		log_debug("failed to mount securityfs at '/sys/kernel/security': %s",
+			  strerror(errno));
 }
 
 bool state_pinned(void)
@@ -111,7 +114,8 @@ static int configure_lsm(struct state *st, bool try_lsm)
 	struct bpf_program *prog;
 	int on = 0;
 
-	bpf_object__for_each_program(prog, st->skel->obj) {
+	bpf_object__for_each_program(prog, st->skel->obj)
+	{
 		const char *name = bpf_program__name(prog);
 		const struct lsm_prog *lp = NULL;
 		int nargs;
@@ -125,8 +129,9 @@ static int configure_lsm(struct state *st, bool try_lsm)
 		if (!try_lsm || !lp || nargs != lp->nargs) {
 			bpf_program__set_autoload(prog, false);
 			if (try_lsm && lp && strcmp(lp->hook, "bpf"))
-				log_debug("LSM program '%s' is off: hook '%s' has %d arguments here", name,
-					  lp->hook, nargs);
+				log_debug(
+					"LSM program '%s' is off: hook '%s' has %d arguments here",
+					name, lp->hook, nargs);
 			continue;
 		}
 		on++;
@@ -150,13 +155,15 @@ static int open_and_load(struct state *st, bool try_lsm)
 		log_err("failed to open the BPF object: %s", strerror(-err));
 		return err;
 	}
-	bpf_object__for_each_program(prog, st->skel->obj) {
+	bpf_object__for_each_program(prog, st->skel->obj)
+	{
 		const char *sec = bpf_program__section_name(prog);
 
 		if (!strncmp(sec, "tp/", 3) && !tracepoint_exists(sec)) {
 			bpf_program__set_autoload(prog, false);
 			st->n_skipped++;
-			log_info("tracepoint '%s' is missing on this kernel, its program '%s' is off",
+			log_info("tracepoint '%s' is missing on this kernel, its program '%s' is "
+				 "off",
 				 sec + 3, bpf_program__name(prog));
 		}
 	}
@@ -222,7 +229,8 @@ int state_load(struct state *st, bool try_lsm)
 		goto cleanup;
 	}
 
-	bpf_object__for_each_program(prog, st->skel->obj) {
+	bpf_object__for_each_program(prog, st->skel->obj)
+	{
 		enum bpf_prog_type type = bpf_program__type(prog);
 
 		if (!bpf_program__autoload(prog))
@@ -233,7 +241,8 @@ int state_load(struct state *st, bool try_lsm)
 			link = bpf_program__attach(prog);
 		if (!link) {
 			err = -errno;
-			log_err("failed to attach '%s': %s", bpf_program__name(prog), strerror(-err));
+			log_err("failed to attach '%s': %s", bpf_program__name(prog),
+				strerror(-err));
 			goto cleanup;
 		}
 		err = pin_path(path, sizeof(path), PIN_LINKS, bpf_program__name(prog));
@@ -253,7 +262,8 @@ int state_load(struct state *st, bool try_lsm)
 	}
 
 	for (int i = 0; i < M_MAX; i++) {
-		struct bpf_map *map = bpf_object__find_map_by_name(st->skel->obj, state_map_names[i]);
+		struct bpf_map *map =
+			bpf_object__find_map_by_name(st->skel->obj, state_map_names[i]);
 
 		if (!map) {
 			err = -ENOENT;

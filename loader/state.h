@@ -34,9 +34,9 @@ struct state {
 	int fd[M_MAX];
 	bool adopted;
 	int n_links;
-	int n_skipped;	   /* programs switched off because their hook is missing here */
-	int n_lsm;	   /* LSM programs loaded */
-	__u32 lsm_rules;   /* rules that have a loaded LSM program (bit per enum dcea_rule) */
+	int n_skipped;	      /* programs switched off because their hook is missing here */
+	int n_lsm;	      /* LSM programs loaded */
+	__u32 lsm_rules;      /* rules that have a loaded LSM program (bit per enum dcea_rule) */
 	char lsm_reason[160]; /* why the LSM backend is not used, "" when it is tried */
 };
 

@@ -42,8 +42,8 @@ static bool alive(__u32 pid)
 static int parse_simple(int argc, char **argv, const char *cmd, const char *help, bool *json)
 {
 	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
+		{"json", no_argument, NULL, 'j'},
+		{"help", no_argument, NULL, 'h'},
 		{},
 	};
 	int c;
@@ -73,8 +73,10 @@ int cmd_status(int argc, char **argv)
 	static const char help[] =
 		"Usage: dcea status [--json]\n\n"
 		"Show the pinned enforcer: backend, mode, the streaming loader, drop counters,\n"
-		"containers and tasks tracked, and per rule its hook, what the self-test proved it can\n"
-		"do on this kernel (deny, kill, detect, unavailable), what it does now in the current\n"
+		"containers and tasks tracked, and per rule its hook, what the self-test proved it "
+		"can\n"
+		"do on this kernel (deny, kill, detect, unavailable), what it does now in the "
+		"current\n"
 		"mode, and how often it fired.\n\nExit status: 0 loaded, 3 not loaded, 1 error.\n";
 	struct dcea_rule_cfg cfg[DCEA_R_MAX];
 	struct state st;
@@ -116,11 +118,15 @@ int cmd_status(int argc, char **argv)
 
 		format_rfc3339(c.loaded_at, ts, sizeof(ts));
 		json_object_object_add(o, "loaded", json_object_new_boolean(1));
-		json_object_object_add(o, "backend", json_object_new_string(c.backend == DCEA_BACKEND_LSM ? "lsm" : "fallback"));
+		json_object_object_add(
+			o, "backend",
+			json_object_new_string(c.backend == DCEA_BACKEND_LSM ? "lsm" : "fallback"));
 		json_object_object_add(o, "mode", json_object_new_string(mode_name(c.mode)));
 		json_object_object_add(o, "pinned", json_object_new_string(DCEA_PIN_DIR));
 		json_object_object_add(o, "loaded_at", json_object_new_string(ts));
-		json_object_object_add(o, "loader_pid", json_object_new_int64(alive(c.loader_tgid) ? c.loader_tgid : 0));
+		json_object_object_add(
+			o, "loader_pid",
+			json_object_new_int64(alive(c.loader_tgid) ? c.loader_tgid : 0));
 		json_object_object_add(o, "events_dropped", json_object_new_int64(drops));
 		json_object_object_add(o, "tasks_untracked", json_object_new_int64(untracked));
 		json_object_object_add(o, "containers_untracked", json_object_new_int64(ct_full));
@@ -135,12 +141,26 @@ int cmd_status(int argc, char **argv)
 			json_object_object_add(r, "id", json_object_new_string(rule_table[i].name));
 			char hook[160];
 
-			json_object_object_add(r, "hook", json_object_new_string(rule_hook(i, &cfg[i], hook, sizeof(hook))));
-			json_object_object_add(r, "backend", json_object_new_string(cfg[i].lsm ? "lsm" : "fallback"));
-			json_object_object_add(r, "effective", json_object_new_string(effect_name(cfg[i].effective)));
-			json_object_object_add(r, "enabled", json_object_new_boolean(cfg[i].enabled));
-			json_object_object_add(r, "policy_action", json_object_new_string(cfg[i].block ? "block" : "alert"));
-			json_object_object_add(r, "now", json_object_new_string(!cfg[i].enabled ? "off" : cfg[i].enforce ? effect_name(cfg[i].effective) : "alert"));
+			json_object_object_add(
+				r, "hook",
+				json_object_new_string(rule_hook(i, &cfg[i], hook, sizeof(hook))));
+			json_object_object_add(
+				r, "backend",
+				json_object_new_string(cfg[i].lsm ? "lsm" : "fallback"));
+			json_object_object_add(
+				r, "effective",
+				json_object_new_string(effect_name(cfg[i].effective)));
+			json_object_object_add(r, "enabled",
+					       json_object_new_boolean(cfg[i].enabled));
+			json_object_object_add(
+				r, "policy_action",
+				json_object_new_string(cfg[i].block ? "block" : "alert"));
+			json_object_object_add(
+				r, "now",
+				json_object_new_string(!cfg[i].enabled ? "off"
+						       : cfg[i].enforce
+							       ? effect_name(cfg[i].effective)
+							       : "alert"));
 			json_object_object_add(r, "hits", json_object_new_int64(hits));
 			json_object_array_add(rules, r);
 		}
@@ -148,15 +168,20 @@ int cmd_status(int argc, char **argv)
 		printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
 		json_object_put(o);
 	} else {
-		printf("backend     %s\n", c.backend == DCEA_BACKEND_LSM ? "lsm" : "fallback (tracepoints, cgroup/dev, cgroup/sysctl)");
+		printf("backend     %s\n",
+		       c.backend == DCEA_BACKEND_LSM
+			       ? "lsm"
+			       : "fallback (tracepoints, cgroup/dev, cgroup/sysctl)");
 		printf("mode        %s\n", mode_name(c.mode));
 		printf("pinned      %s\n", DCEA_PIN_DIR);
 		if (alive(c.loader_tgid))
 			printf("loader      streaming (pid %u)\n", c.loader_tgid);
 		else
-			printf("loader      not running: enforcement continues from the pins, alerts are not read\n");
+			printf("loader      not running: enforcement continues from the pins, "
+			       "alerts are not read\n");
 		printf("containers  %d tracked, %d tasks\n", n_ct, n_tasks);
-		printf("drops       %llu events lost, %llu tasks and %llu containers not tracked (maps full)\n\n",
+		printf("drops       %llu events lost, %llu tasks and %llu containers not tracked "
+		       "(maps full)\n\n",
 		       drops, untracked, ct_full);
 		print_rule_table(stdout, cfg, c.mode);
 	}
@@ -166,9 +191,10 @@ int cmd_status(int argc, char **argv)
 
 int cmd_stop(int argc, char **argv)
 {
-	static const char help[] = "Usage: dcea stop\n\n"
-				   "Stop the streaming loader, detach every program and remove the pins\n"
-				   "under " DCEA_PIN_DIR ". Nothing is enforced afterwards.\n";
+	static const char help[] =
+		"Usage: dcea stop\n\n"
+		"Stop the streaming loader, detach every program and remove the pins\n"
+		"under " DCEA_PIN_DIR ". Nothing is enforced afterwards.\n";
 	struct state st;
 	struct dcea_config c = {};
 	bool json = false;
@@ -191,7 +217,8 @@ int cmd_stop(int argc, char **argv)
 		state_close(&st);
 	}
 	if (alive(c.loader_tgid) && kill(c.loader_tgid, SIGTERM))
-		log_warn("failed to stop the loader (pid %u): %s, ignoring", c.loader_tgid, strerror(errno));
+		log_warn("failed to stop the loader (pid %u): %s, ignoring", c.loader_tgid,
+			 strerror(errno));
 	err = state_unpin();
 	if (err) {
 		log_err("failed to remove the pins under '%s': %s", DCEA_PIN_DIR, strerror(-err));

@@ -94,7 +94,8 @@ static struct vct *find_ct(struct verify *v, __u64 cgid)
 	return NULL;
 }
 
-static void finding(struct verify *v, struct vct *ct, pid_t pid, const char *what, const char *detail)
+static void finding(struct verify *v, struct vct *ct, pid_t pid, const char *what,
+		    const char *detail)
 {
 	struct ct_info ci;
 	char comm[64] = "", path[64];
@@ -122,8 +123,8 @@ static void finding(struct verify *v, struct vct *ct, pid_t pid, const char *wha
 		printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
 		json_object_put(o);
 	} else {
-		printf("%-20.20s %-8d %-16.16s %-14s %s\n", ci.name[0] ? ci.name : ci.id, pid, comm, what,
-		       detail);
+		printf("%-20.20s %-8d %-16.16s %-14s %s\n", ci.name[0] ? ci.name : ci.id, pid, comm,
+		       what, detail);
 	}
 }
 
@@ -140,7 +141,8 @@ static void check_task(struct verify *v, struct vct *ct, pid_t pid)
 	detail[0] = '\0';
 	for (int i = 0; i < DCEA_NS_MAX; i++)
 		if (ns[i] != ct->ns[i] && ns[i] == v->host[i] && ct->ns[i])
-			n += snprintf(detail + n, sizeof(detail) - n, "%s%s", n ? "," : "", ns_name(i));
+			n += snprintf(detail + n, sizeof(detail) - n, "%s%s", n ? "," : "",
+				      ns_name(i));
 	if (n)
 		finding(v, ct, pid, "host_ns", detail);
 	eff = status_hex(pid, "CapEff:");
@@ -150,11 +152,13 @@ static void check_task(struct verify *v, struct vct *ct, pid_t pid)
 		finding(v, ct, pid, "capabilities", detail);
 	}
 	snprintf(path, sizeof(path), "/proc/%d/root", pid);
-	if (!stat(path, &st) && ct->root_ino && (st.st_dev != ct->root_dev || st.st_ino != ct->root_ino))
+	if (!stat(path, &st) && ct->root_ino &&
+	    (st.st_dev != ct->root_dev || st.st_ino != ct->root_ino))
 		finding(v, ct, pid, "root", "root directory is not its container's");
 	snprintf(path, sizeof(path), "/proc/%d/cwd", pid);
 	if (!stat(path, &st) && !dev_mounted_in(ct->init, st.st_dev))
-		finding(v, ct, pid, "cwd", "working directory on a file system its container does not mount");
+		finding(v, ct, pid, "cwd",
+			"working directory on a file system its container does not mount");
 }
 
 static int collect(struct verify *v, struct state *st, bool have_pins)
@@ -174,20 +178,22 @@ static int collect(struct verify *v, struct state *st, bool have_pins)
 		struct vct *ct;
 		struct stat root;
 
-		if (parse_u64(de->d_name, &pid) || cgroup_of_pid(pid, cg, sizeof(cg)) || !strcmp(cg, "/") ||
-		    cgroup_id_of(cg, &cgid))
+		if (parse_u64(de->d_name, &pid) || cgroup_of_pid(pid, cg, sizeof(cg)) ||
+		    !strcmp(cg, "/") || cgroup_id_of(cg, &cgid))
 			continue;
 		ct = find_ct(v, cgid);
 		if (!ct) {
-			bool known = have_pins && !bpf_map_lookup_elem(st->fd[M_CONTAINERS], &cgid, &kc);
+			bool known =
+				have_pins && !bpf_map_lookup_elem(st->fd[M_CONTAINERS], &cgid, &kc);
 
 			snprintf(path, sizeof(path), "/proc/%llu/root", (unsigned long long)pid);
 			if (stat(path, &root) || ns_of_pid(pid, ns))
 				continue;
-			/* without a kernel record: a container is a cgroup whose first task has its own
-			 * root and mount namespace */
-			if (!known && ((root.st_dev == host_root.st_dev && root.st_ino == host_root.st_ino) ||
-				       ns[DCEA_NS_MNT] == v->host[DCEA_NS_MNT]))
+			/* without a kernel record: a container is a cgroup whose first task has its
+			 * own root and mount namespace */
+			if (!known &&
+			    ((root.st_dev == host_root.st_dev && root.st_ino == host_root.st_ino) ||
+			     ns[DCEA_NS_MNT] == v->host[DCEA_NS_MNT]))
 				continue;
 			if (v->n == MAX_CT)
 				break;
@@ -214,8 +220,8 @@ static int collect(struct verify *v, struct state *st, bool have_pins)
 int cmd_verify(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
+		{"json", no_argument, NULL, 'j'},
+		{"help", no_argument, NULL, 'h'},
 		{},
 	};
 	struct verify *v;
@@ -233,11 +239,16 @@ int cmd_verify(int argc, char **argv)
 			break;
 		case 'h':
 			printf("Usage: dcea verify [--json]\n\n"
-			       "Check every process of every container against its container's baseline:\n"
-			       "host namespaces it did not start in, capabilities beyond the container's\n"
-			       "bounding set, a root or working directory outside the container. Uses the\n"
-			       "kernel's baselines when dcea is loaded, else each container's first process.\n"
-			       "\nExit status: 0 nothing found, 1 an escaped task found, 2 error.\n");
+			       "Check every process of every container against its container's "
+			       "baseline:\n"
+			       "host namespaces it did not start in, capabilities beyond the "
+			       "container's\n"
+			       "bounding set, a root or working directory outside the container. "
+			       "Uses the\n"
+			       "kernel's baselines when dcea is loaded, else each container's "
+			       "first process.\n"
+			       "\nExit status: 0 nothing found, 1 an escaped task found, 2 "
+			       "error.\n");
 			free(v);
 			return 0;
 		default:
@@ -259,7 +270,8 @@ int cmd_verify(int argc, char **argv)
 	if (state_pinned() && !state_adopt(&st))
 		have_pins = true;
 	if (!v->json)
-		printf("%-20s %-8s %-16s %-14s %s\n", "CONTAINER", "PID", "COMM", "FINDING", "DETAIL");
+		printf("%-20s %-8s %-16s %-14s %s\n", "CONTAINER", "PID", "COMM", "FINDING",
+		       "DETAIL");
 	err = collect(v, &st, have_pins);
 	if (have_pins)
 		state_close(&st);
@@ -269,8 +281,8 @@ int cmd_verify(int argc, char **argv)
 		return 2;
 	}
 	if (!v->json)
-		printf("\n%d container(s), %d task(s) checked (%s baselines): %d finding(s)\n", v->n,
-		       v->tasks, have_pins ? "kernel" : "first-process", v->findings);
+		printf("\n%d container(s), %d task(s) checked (%s baselines): %d finding(s)\n",
+		       v->n, v->tasks, have_pins ? "kernel" : "first-process", v->findings);
 	err = v->findings ? 1 : 0;
 	free(v);
 	return err;

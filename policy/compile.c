@@ -5,7 +5,8 @@
 #include "policy/compile.h"
 
 void policy_rule_cfg(const struct policy *p, enum dcea_mode mode,
-		     const enum dcea_effect effective[DCEA_R_MAX], struct dcea_rule_cfg out[DCEA_R_MAX])
+		     const enum dcea_effect effective[DCEA_R_MAX],
+		     struct dcea_rule_cfg out[DCEA_R_MAX])
 {
 	for (int i = 0; i < DCEA_R_MAX; i++) {
 		const struct policy_rule *r = &p->rules[i];
@@ -13,7 +14,8 @@ void policy_rule_cfg(const struct policy *p, enum dcea_mode mode,
 
 		out[i].enabled = r->enabled && effective[i] != DCEA_EFF_UNAVAILABLE;
 		out[i].block = r->action == POLICY_BLOCK;
-		out[i].enforce = out[i].enabled && mode == DCEA_MODE_BLOCK && out[i].block && enforceable;
+		out[i].enforce =
+			out[i].enabled && mode == DCEA_MODE_BLOCK && out[i].block && enforceable;
 		out[i].effective = effective[i];
 	}
 }

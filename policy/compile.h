@@ -12,9 +12,11 @@
  * action is block and which the self-test proved enforceable (deny or kill) on this kernel.
  */
 void policy_rule_cfg(const struct policy *p, enum dcea_mode mode,
-		     const enum dcea_effect effective[DCEA_R_MAX], struct dcea_rule_cfg out[DCEA_R_MAX]);
+		     const enum dcea_effect effective[DCEA_R_MAX],
+		     struct dcea_rule_cfg out[DCEA_R_MAX]);
 
-/* Keys for the string-keyed maps: the name zero-padded to the key size; -ENAMETOOLONG if it does not fit */
+/* Keys for the string-keyed maps: the name zero-padded to the key size; -ENAMETOOLONG if it does
+ * not fit */
 int policy_key(const char *name, char *key, size_t key_size);
 
 #endif

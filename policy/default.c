@@ -12,31 +12,45 @@
 #define BINFMTFS_MAGIC	   0x42494e4d
 
 static const char *const fstypes[] = {
-	"proc", "sysfs", "cgroup", "cgroup2", "securityfs", "debugfs", "tracefs", "bpf",
-	"devtmpfs", "configfs", "efivarfs", "binfmt_misc", "fusectl", "pstore", "hugetlbfs",
+	"proc",	    "sysfs",	   "cgroup",  "cgroup2",  "securityfs",
+	"debugfs",  "tracefs",	   "bpf",     "devtmpfs", "configfs",
+	"efivarfs", "binfmt_misc", "fusectl", "pstore",	  "hugetlbfs",
 };
 
 static const char *const sysctls[] = {
-	"kernel/core_pattern", "kernel/modprobe", "kernel/hotplug", "kernel/poweroff_cmd",
-	"kernel/sysrq", "kernel/kptr_restrict", "kernel/dmesg_restrict", "kernel/kexec_load_disabled",
-	"kernel/modules_disabled", "kernel/unprivileged_bpf_disabled", "kernel/yama/ptrace_scope",
-	"kernel/randomize_va_space", "kernel/panic", "kernel/core_uses_pid", "fs/suid_dumpable",
-	"fs/protected_symlinks", "fs/protected_hardlinks", "vm/mmap_min_addr",
+	"kernel/core_pattern",
+	"kernel/modprobe",
+	"kernel/hotplug",
+	"kernel/poweroff_cmd",
+	"kernel/sysrq",
+	"kernel/kptr_restrict",
+	"kernel/dmesg_restrict",
+	"kernel/kexec_load_disabled",
+	"kernel/modules_disabled",
+	"kernel/unprivileged_bpf_disabled",
+	"kernel/yama/ptrace_scope",
+	"kernel/randomize_va_space",
+	"kernel/panic",
+	"kernel/core_uses_pid",
+	"fs/suid_dumpable",
+	"fs/protected_symlinks",
+	"fs/protected_hardlinks",
+	"vm/mmap_min_addr",
 };
 
 static const struct policy_knob_file knob_files[] = {
-	{ CGROUP_SUPER_MAGIC, "release_agent" },
-	{ CGROUP_SUPER_MAGIC, "notify_on_release" },
-	{ CGROUP_SUPER_MAGIC, "devices.allow" },
-	{ SYSFS_MAGIC, "uevent_helper" },
-	{ PROC_SUPER_MAGIC, "sysrq-trigger" },
-	{ BINFMTFS_MAGIC, "register" },
-	{ BINFMTFS_MAGIC, "status" },
+	{CGROUP_SUPER_MAGIC, "release_agent"},
+	{CGROUP_SUPER_MAGIC, "notify_on_release"},
+	{CGROUP_SUPER_MAGIC, "devices.allow"},
+	{SYSFS_MAGIC, "uevent_helper"},
+	{PROC_SUPER_MAGIC, "sysrq-trigger"},
+	{BINFMTFS_MAGIC, "register"},
+	{BINFMTFS_MAGIC, "status"},
 };
 
 static const char *const sockets[] = {
-	"docker.sock", "containerd.sock", "containerd.sock.ttrpc", "crio.sock", "podman.sock",
-	"dockershim.sock", "cri-dockerd.sock", "kubelet.sock",
+	"docker.sock", "containerd.sock", "containerd.sock.ttrpc", "crio.sock",
+	"podman.sock", "dockershim.sock", "cri-dockerd.sock",	   "kubelet.sock",
 };
 
 void policy_default(struct policy *p)

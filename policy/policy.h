@@ -34,13 +34,13 @@ struct policy {
 	enum dcea_mode mode;
 	struct policy_rule rules[DCEA_R_MAX];
 	/* lists the rules use */
-	char fstypes[POLICY_MAX_LIST][32];	/* mount_sensitive, mount_api */
+	char fstypes[POLICY_MAX_LIST][32]; /* mount_sensitive, mount_api */
 	size_t n_fstypes;
-	char sysctls[POLICY_MAX_LIST][64];	/* kernel_knob_sysctl: "kernel/core_pattern" */
+	char sysctls[POLICY_MAX_LIST][64]; /* kernel_knob_sysctl: "kernel/core_pattern" */
 	size_t n_sysctls;
 	struct policy_knob_file knob_files[POLICY_MAX_LIST]; /* kernel_knob_file */
 	size_t n_knob_files;
-	char sockets[POLICY_MAX_LIST][32];	/* runtime_socket: basenames */
+	char sockets[POLICY_MAX_LIST][32]; /* runtime_socket: basenames */
 	size_t n_sockets;
 };
 

@@ -16,23 +16,56 @@
 #include "scanners/scan.h"
 
 static const char *const cap_names[] = {
-	"CHOWN",	  "DAC_OVERRIDE", "DAC_READ_SEARCH",    "FOWNER",	  "FSETID",
-	"KILL",		  "SETGID",	  "SETUID",		"SETPCAP",	  "LINUX_IMMUTABLE",
-	"NET_BIND_SERVICE", "NET_BROADCAST", "NET_ADMIN",	"NET_RAW",	  "IPC_LOCK",
-	"IPC_OWNER",	  "SYS_MODULE",	  "SYS_RAWIO",		"SYS_CHROOT",	  "SYS_PTRACE",
-	"SYS_PACCT",	  "SYS_ADMIN",	  "SYS_BOOT",		"SYS_NICE",	  "SYS_RESOURCE",
-	"SYS_TIME",	  "SYS_TTY_CONFIG", "MKNOD",		"LEASE",	  "AUDIT_WRITE",
-	"AUDIT_CONTROL",  "SETFCAP",	  "MAC_OVERRIDE",	"MAC_ADMIN",	  "SYSLOG",
-	"WAKE_ALARM",	  "BLOCK_SUSPEND", "AUDIT_READ",	"PERFMON",	  "BPF",
+	"CHOWN",
+	"DAC_OVERRIDE",
+	"DAC_READ_SEARCH",
+	"FOWNER",
+	"FSETID",
+	"KILL",
+	"SETGID",
+	"SETUID",
+	"SETPCAP",
+	"LINUX_IMMUTABLE",
+	"NET_BIND_SERVICE",
+	"NET_BROADCAST",
+	"NET_ADMIN",
+	"NET_RAW",
+	"IPC_LOCK",
+	"IPC_OWNER",
+	"SYS_MODULE",
+	"SYS_RAWIO",
+	"SYS_CHROOT",
+	"SYS_PTRACE",
+	"SYS_PACCT",
+	"SYS_ADMIN",
+	"SYS_BOOT",
+	"SYS_NICE",
+	"SYS_RESOURCE",
+	"SYS_TIME",
+	"SYS_TTY_CONFIG",
+	"MKNOD",
+	"LEASE",
+	"AUDIT_WRITE",
+	"AUDIT_CONTROL",
+	"SETFCAP",
+	"MAC_OVERRIDE",
+	"MAC_ADMIN",
+	"SYSLOG",
+	"WAKE_ALARM",
+	"BLOCK_SUSPEND",
+	"AUDIT_READ",
+	"PERFMON",
+	"BPF",
 	"CHECKPOINT_RESTORE",
 };
 #define CAP_ALL ((1ULL << ARRAY_SIZE(cap_names)) - 1)
 
 /* Docker's default set (moby oci/caps/defaults.go); podman 4 drops NET_RAW, MKNOD, AUDIT_WRITE */
 static const char *const docker_default_caps[] = {
-	"CHOWN",  "DAC_OVERRIDE", "FSETID",	      "FOWNER",	    "MKNOD",
-	"NET_RAW", "SETGID",	   "SETUID",	      "SETFCAP",    "SETPCAP",
-	"NET_BIND_SERVICE", "SYS_CHROOT", "KILL",     "AUDIT_WRITE",
+	"CHOWN",   "DAC_OVERRIDE", "FSETID",	       "FOWNER",
+	"MKNOD",   "NET_RAW",	   "SETGID",	       "SETUID",
+	"SETFCAP", "SETPCAP",	   "NET_BIND_SERVICE", "SYS_CHROOT",
+	"KILL",	   "AUDIT_WRITE",
 };
 
 int cap_from_name(const char *name)
@@ -54,7 +87,8 @@ static const char *jstr(json_object *o, const char *key)
 {
 	json_object *v;
 
-	if (!o || !json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
+	if (!o || !json_object_object_get_ex(o, key, &v) ||
+	    !json_object_is_type(v, json_type_string))
 		return NULL;
 	return json_object_get_string(v);
 }
@@ -211,7 +245,8 @@ static void parse_docker(struct container_cfg *c, json_object *o, bool podman)
 		for (size_t i = 0; i < json_object_array_length(a); i++) {
 			char b[1024], *dst, *mode;
 
-			snprintf(b, sizeof(b), "%s", json_object_get_string(json_object_array_get_idx(a, i)));
+			snprintf(b, sizeof(b), "%s",
+				 json_object_get_string(json_object_array_get_idx(a, i)));
 			dst = strchr(b, ':');
 			if (!dst)
 				continue;
@@ -228,9 +263,10 @@ static void parse_docker(struct container_cfg *c, json_object *o, bool podman)
 
 static void parse_oci(struct container_cfg *c, json_object *o, const char *name)
 {
-	json_object *proc = jget(o, "process", json_type_object), *linux_ = jget(o, "linux", json_type_object);
+	json_object *proc = jget(o, "process", json_type_object),
+		    *linux_ = jget(o, "linux", json_type_object);
 	json_object *caps = jget(proc, "capabilities", json_type_object), *a;
-	bool seen[NS_COUNT] = { false };
+	bool seen[NS_COUNT] = {false};
 	bool all = false;
 	const char *s;
 
@@ -240,24 +276,27 @@ static void parse_oci(struct container_cfg *c, json_object *o, const char *name)
 	if (all)
 		c->caps = CAP_ALL;
 	/* what runtimes do for --privileged: every capability, no seccomp */
-	c->privileged = (c->caps & CAP_ALL) == CAP_ALL ||
-			(__builtin_popcountll(c->caps) >= 38 && !jget(linux_, "seccomp", json_type_object));
+	c->privileged =
+		(c->caps & CAP_ALL) == CAP_ALL ||
+		(__builtin_popcountll(c->caps) >= 38 && !jget(linux_, "seccomp", json_type_object));
 	c->no_new_privs = jbool(proc, "noNewPrivileges");
 	a = jget(jget(proc, "user", json_type_object), "uid", json_type_int);
 	snprintf(c->user, sizeof(c->user), "%d", a ? json_object_get_int(a) : 0);
 	s = jstr(proc, "apparmorProfile");
-	c->apparmor = !s || !*s ? APPARMOR_NONE : !strcmp(s, "unconfined") ? APPARMOR_UNCONFINED
-									     : APPARMOR_CONFINED;
+	c->apparmor = !s || !*s			 ? APPARMOR_NONE
+		      : !strcmp(s, "unconfined") ? APPARMOR_UNCONFINED
+						 : APPARMOR_CONFINED;
 	c->seccomp_unconfined = !jget(linux_, "seccomp", json_type_object);
 	a = jget(linux_, "namespaces", json_type_array);
 	for (size_t i = 0; a && i < json_object_array_length(a); i++) {
-		static const char *const types[NS_COUNT] = { "pid", "network", "ipc", "uts", "user",
-							     "cgroup" };
+		static const char *const types[NS_COUNT] = {"pid", "network", "ipc",
+							    "uts", "user",    "cgroup"};
 		json_object *ns = json_object_array_get_idx(a, i);
 
 		for (int t = 0; t < NS_COUNT; t++)
 			if ((s = jstr(ns, "type")) && !strcmp(s, types[t]))
-				seen[t] = true; /* a "path" joins another namespace: not known here */
+				seen[t] =
+					true; /* a "path" joins another namespace: not known here */
 	}
 	for (int t = 0; t < NS_COUNT; t++)
 		c->host_ns[t] = !seen[t];
@@ -272,10 +311,12 @@ static void parse_oci(struct container_cfg *c, json_object *o, const char *name)
 
 		/* only bind mounts bring host paths in; proc, sysfs, tmpfs... are the runtime's */
 		opts = jget(m, "options", json_type_array);
-		if (!(type && !strcmp(type, "bind")) && !(opts && strstr(json_object_to_json_string(opts), "bind")))
+		if (!(type && !strcmp(type, "bind")) &&
+		    !(opts && strstr(json_object_to_json_string(opts), "bind")))
 			continue;
 		for (size_t k = 0; opts && k < json_object_array_length(opts); k++)
-			if (!strcmp(json_object_get_string(json_object_array_get_idx(opts, k)), "ro"))
+			if (!strcmp(json_object_get_string(json_object_array_get_idx(opts, k)),
+				    "ro"))
 				rw = false;
 		add_mount(c, jstr(m, "source"), jstr(m, "destination"), rw);
 	}
@@ -305,8 +346,9 @@ int container_cfg_parse(json_object *o, const char *name, struct container_cfg *
 	if (!json_object_is_type(o, json_type_object))
 		return -EINVAL;
 	if (jget(o, "HostConfig", json_type_object))
-		parse_docker(c, o, jget(o, "EffectiveCaps", json_type_array) != NULL ||
-					   jget(o, "OCIRuntime", json_type_string) != NULL);
+		parse_docker(c, o,
+			     jget(o, "EffectiveCaps", json_type_array) != NULL ||
+				     jget(o, "OCIRuntime", json_type_string) != NULL);
 	else if (jget(o, "ociVersion", json_type_string))
 		parse_oci(c, o, name);
 	else

@@ -145,9 +145,7 @@ static void live_posture(struct posture *p)
 	if (!read_int("/proc/sys/kernel/modules_disabled", &v))
 		p->modules = !v;
 	else
-		p->modules = config_value(p, "CONFIG_MODULES") == 'y' ? 1
-			     : p->config			     ? 0
-								     : -1;
+		p->modules = config_value(p, "CONFIG_MODULES") == 'y' ? 1 : p->config ? 0 : -1;
 	p->bpf_lsm = -1;
 	if (!read_line("/sys/kernel/security/lsm", buf, sizeof(buf)))
 		p->bpf_lsm = strstr(buf, "bpf") != NULL;
@@ -167,8 +165,8 @@ static const char *yes_no(int v, const char *yes, const char *no)
 }
 
 static void rule_finding(struct scan_report *r, const struct kernel_rules *rules,
-			 const struct kernel_rule *k,
-			 const struct kernel_target *t, const struct posture *p, const char *target)
+			 const struct kernel_rule *k, const struct kernel_target *t,
+			 const struct posture *p, const char *target)
 {
 	char why[512], title[160], caps[256] = "";
 	enum kernel_match m = kernel_match(rules, k, t, why, sizeof(why));
@@ -193,7 +191,8 @@ static void rule_finding(struct scan_report *r, const struct kernel_rules *rules
 			lowered = "not reachable: none of its kernel options is set";
 		} else if (k->userns && p->userns == 0) {
 			res = SCAN_WARN;
-			lowered = "unprivileged user namespaces are off: reachable only from containers "
+			lowered = "unprivileged user namespaces are off: reachable only from "
+				  "containers "
 				  "granted the capabilities";
 		} else if (k->unpriv_bpf && p->unpriv_bpf == 0) {
 			res = SCAN_WARN;
@@ -201,13 +200,14 @@ static void rule_finding(struct scan_report *r, const struct kernel_rules *rules
 				  "CAP_BPF or CAP_SYS_ADMIN";
 		} else if (k->cgroup_v1 && p->cgroup_v1 == 0) {
 			res = SCAN_WARN;
-			lowered = "no cgroup v1 hierarchy is mounted (a container granted CAP_SYS_ADMIN "
+			lowered = "no cgroup v1 hierarchy is mounted (a container granted "
+				  "CAP_SYS_ADMIN "
 				  "can still mount one)";
 		}
 	}
 	snprintf(id, sizeof(id), "kernel.%s", k->id);
-	snprintf(title, sizeof(title), "%s%s%s%s", k->id, k->name ? " (" : "", k->name ? k->name : "",
-		 k->name ? ")" : "");
+	snprintf(title, sizeof(title), "%s%s%s%s", k->id, k->name ? " (" : "",
+		 k->name ? k->name : "", k->name ? ")" : "");
 	f = scan_add_raw(r, id, k->severity, title, k->reference, res, target);
 	scan_detail(f, "%s: %s", kernel_match_name(m), why);
 	if (m == KM_VULNERABLE || m == KM_UNKNOWN) {
@@ -222,48 +222,65 @@ static void rule_finding(struct scan_report *r, const struct kernel_rules *rules
 
 static void posture_findings(struct scan_report *r, const struct posture *p, const char *target)
 {
-	static const struct scan_check c_userns = {
-		"kernel.userns", SEV_MEDIUM, "unprivileged user namespaces",
-		"https://lwn.net/Articles/673597/", NULL
-	};
-	static const struct scan_check c_bpf = { "kernel.unprivileged-bpf", SEV_MEDIUM,
-						 "unprivileged bpf()", NULL, NULL };
-	static const struct scan_check c_cg = { "kernel.cgroup-v1", SEV_LOW,
-						"cgroup v1 hierarchies mounted",
-						"https://nvd.nist.gov/vuln/detail/CVE-2022-0492", NULL };
-	static const struct scan_check c_mod = { "kernel.modules", SEV_LOW, "loadable kernel modules",
-						 NULL, NULL };
-	static const struct scan_check c_lock = { "kernel.lockdown", SEV_LOW, "kernel lockdown",
-						  NULL, NULL };
-	static const struct scan_check c_lsm = { "kernel.bpf-lsm", SEV_LOW, "BPF LSM active", NULL,
-						 NULL };
+	static const struct scan_check c_userns = {"kernel.userns", SEV_MEDIUM,
+						   "unprivileged user namespaces",
+						   "https://lwn.net/Articles/673597/", NULL};
+	static const struct scan_check c_bpf = {"kernel.unprivileged-bpf", SEV_MEDIUM,
+						"unprivileged bpf()", NULL, NULL};
+	static const struct scan_check c_cg = {
+		"kernel.cgroup-v1", SEV_LOW, "cgroup v1 hierarchies mounted",
+		"https://nvd.nist.gov/vuln/detail/CVE-2022-0492", NULL};
+	static const struct scan_check c_mod = {"kernel.modules", SEV_LOW,
+						"loadable kernel modules", NULL, NULL};
+	static const struct scan_check c_lock = {"kernel.lockdown", SEV_LOW, "kernel lockdown",
+						 NULL, NULL};
+	static const struct scan_check c_lsm = {"kernel.bpf-lsm", SEV_LOW, "BPF LSM active", NULL,
+						NULL};
 	struct scan_finding *f;
 
 	f = scan_add(r, &c_userns, p->userns ? SCAN_WARN : SCAN_PASS, target);
-	scan_detail(f, "unprivileged user namespaces: %s", yes_no(p->userns, "allowed", "disabled"));
+	scan_detail(f, "unprivileged user namespaces: %s",
+		    yes_no(p->userns, "allowed", "disabled"));
 	if (p->userns)
-		scan_detail(f, "a container without seccomp (or with CAP_SYS_ADMIN) gains namespace "
-			       "capabilities and reaches nf_tables, overlayfs and mount bugs");
-	f = scan_add(r, &c_bpf, p->unpriv_bpf < 0 ? SCAN_SKIP : p->unpriv_bpf ? SCAN_WARN : SCAN_PASS,
+		scan_detail(f,
+			    "a container without seccomp (or with CAP_SYS_ADMIN) gains namespace "
+			    "capabilities and reaches nf_tables, overlayfs and mount bugs");
+	f = scan_add(r, &c_bpf,
+		     p->unpriv_bpf < 0 ? SCAN_SKIP
+		     : p->unpriv_bpf   ? SCAN_WARN
+				       : SCAN_PASS,
 		     target);
 	scan_detail(f, "unprivileged bpf(): %s", yes_no(p->unpriv_bpf, "allowed", "disabled"));
-	f = scan_add(r, &c_cg, p->cgroup_v1 < 0 ? SCAN_SKIP : p->cgroup_v1 ? SCAN_WARN : SCAN_PASS,
+	f = scan_add(r, &c_cg,
+		     p->cgroup_v1 < 0 ? SCAN_SKIP
+		     : p->cgroup_v1   ? SCAN_WARN
+				      : SCAN_PASS,
 		     target);
-	scan_detail(f, "cgroup v1: %s", yes_no(p->cgroup_v1, "mounted (release_agent escapes)",
-					       "not mounted"));
-	f = scan_add(r, &c_mod, p->modules < 0 ? SCAN_SKIP : p->modules ? SCAN_INFO : SCAN_PASS,
+	scan_detail(f, "cgroup v1: %s",
+		    yes_no(p->cgroup_v1, "mounted (release_agent escapes)", "not mounted"));
+	f = scan_add(r, &c_mod,
+		     p->modules < 0 ? SCAN_SKIP
+		     : p->modules   ? SCAN_INFO
+				    : SCAN_PASS,
 		     target);
-	scan_detail(f, "module loading: %s", yes_no(p->modules, "possible (CAP_SYS_MODULE in a "
-							       "container is an escape)",
-						    "disabled"));
+	scan_detail(f, "module loading: %s",
+		    yes_no(p->modules,
+			   "possible (CAP_SYS_MODULE in a "
+			   "container is an escape)",
+			   "disabled"));
 	f = scan_add(r, &c_lock,
-		     !p->lockdown[0]			  ? SCAN_SKIP
+		     !p->lockdown[0]		    ? SCAN_SKIP
 		     : !strcmp(p->lockdown, "none") ? SCAN_INFO
 						    : SCAN_PASS,
 		     target);
-	scan_detail(f, "lockdown: %s", p->lockdown[0] ? p->lockdown : "unknown (securityfs not "
-								       "mounted)");
-	f = scan_add(r, &c_lsm, p->bpf_lsm < 0 ? SCAN_SKIP : p->bpf_lsm ? SCAN_PASS : SCAN_INFO,
+	scan_detail(f, "lockdown: %s",
+		    p->lockdown[0] ? p->lockdown
+				   : "unknown (securityfs not "
+				     "mounted)");
+	f = scan_add(r, &c_lsm,
+		     p->bpf_lsm < 0 ? SCAN_SKIP
+		     : p->bpf_lsm   ? SCAN_PASS
+				    : SCAN_INFO,
 		     target);
 	scan_detail(f, "bpf in the LSM list: %s",
 		    yes_no(p->bpf_lsm, "yes", "no (dcea enforces from tracepoints only)"));
@@ -276,9 +293,9 @@ static void trim(char *s)
 
 int scan_kernel(const struct kernel_scan_opts *o, struct scan_report *r)
 {
-	struct kernel_rules rules = { 0 };
-	struct posture p = { .userns = -1, .unpriv_bpf = -1, .cgroup_v1 = -1, .modules = -1,
-			     .bpf_lsm = -1 };
+	struct kernel_rules rules = {0};
+	struct posture p = {
+		.userns = -1, .unpriv_bpf = -1, .cgroup_v1 = -1, .modules = -1, .bpf_lsm = -1};
 	struct kernel_target t;
 	char errmsg[512], target[200], pv[512] = "", sig[128] = "";
 	const char *release = o->release;
@@ -324,8 +341,8 @@ int scan_kernel(const struct kernel_scan_opts *o, struct scan_report *r)
 		live_posture(&p);
 	snprintf(target, sizeof(target), "%s kernel %s", o->release ? "scanned" : "host", release);
 	{
-		struct scan_finding *f = scan_add_raw(r, "kernel.version", SEV_NONE, "kernel identified",
-						      NULL, SCAN_INFO, target);
+		struct scan_finding *f = scan_add_raw(r, "kernel.version", SEV_NONE,
+						      "kernel identified", NULL, SCAN_INFO, target);
 		scan_detail(f, "flavor %s%s%s", kernel_flavor_name(t.flavor),
 			    t.pkgver[0] ? ", package " : "", t.pkgver);
 		if (t.upstream_known)

@@ -26,9 +26,9 @@ struct kernel_vendor_fix {
 };
 
 struct kernel_rule {
-	char *id;	 /* CVE-2022-0847 */
-	char *name;	 /* Dirty Pipe */
-	char *escape;	 /* how it is used to leave a container */
+	char *id;     /* CVE-2022-0847 */
+	char *name;   /* Dirty Pipe */
+	char *escape; /* how it is used to leave a container */
 	char *reference;
 	enum scan_severity severity;
 	struct kver introduced; /* mainline release that brought the bug; 0.0.0: always there */
@@ -37,17 +37,17 @@ struct kernel_rule {
 	size_t nstable;
 	struct kernel_vendor_fix *vendor;
 	size_t nvendor;
-	char *vendor_only;	/* "ubuntu": the bug is in that vendor's patches only */
+	char *vendor_only; /* "ubuntu": the bug is in that vendor's patches only */
 	/* preconditions */
-	bool userns;		/* needs capabilities in a user namespace (or granted ones) */
-	bool unpriv_bpf;	/* needs unprivileged bpf() */
-	bool cgroup_v1;		/* needs a cgroup v1 hierarchy */
-	char **caps;		/* capabilities the exploit needs, "CAP_NET_ADMIN" */
+	bool userns;	 /* needs capabilities in a user namespace (or granted ones) */
+	bool unpriv_bpf; /* needs unprivileged bpf() */
+	bool cgroup_v1;	 /* needs a cgroup v1 hierarchy */
+	char **caps;	 /* capabilities the exploit needs, "CAP_NET_ADMIN" */
 	size_t ncaps;
-	char **config;		/* the code is there when any of these is y or m */
+	char **config; /* the code is there when any of these is y or m */
 	size_t nconfig;
-	char *date;		/* YYYY-MM of the mainline fix */
-	int line, col;		/* where the rule starts in the file */
+	char *date;    /* YYYY-MM of the mainline fix */
+	int line, col; /* where the rule starts in the file */
 };
 
 /* A stable branch that is no longer maintained, and the month of its last release. */
@@ -88,11 +88,11 @@ struct kernel_target {
 	char signature[128];	/* /proc/version_signature (Ubuntu), may be empty */
 	/* derived */
 	enum kernel_flavor flavor;
-	struct kver branch;    /* X.Y from the release */
-	struct kver upstream;  /* the upstream release the build is based on */
+	struct kver branch;   /* X.Y from the release */
+	struct kver upstream; /* the upstream release the build is based on */
 	bool upstream_known;
-	char pkgver[128];      /* vendor package version, "" when unknown */
-	bool pkgver_partial;   /* Ubuntu ABI known but not the upload number */
+	char pkgver[128];    /* vendor package version, "" when unknown */
+	bool pkgver_partial; /* Ubuntu ABI known but not the upload number */
 };
 
 void kernel_target_init(struct kernel_target *t, const char *release, const char *proc_version,

@@ -37,7 +37,7 @@ int kver_parse(const char *s, struct kver *v)
 static const char *kver_prefix(const char *s, struct kver *v)
 {
 	char *end;
-	long x[3] = { 0, 0, 0 };
+	long x[3] = {0, 0, 0};
 	int i;
 
 	memset(v, 0, sizeof(*v));
@@ -156,7 +156,7 @@ int scan_dpkg_vercmp(const char *a, const char *b)
 
 const char *kernel_flavor_name(enum kernel_flavor f)
 {
-	static const char *const names[] = { "upstream", "debian", "ubuntu", "rhel", "distribution" };
+	static const char *const names[] = {"upstream", "debian", "ubuntu", "rhel", "distribution"};
 
 	return names[f];
 }
@@ -172,14 +172,13 @@ static bool word_in(const char *s, const char *const *words)
 void kernel_target_init(struct kernel_target *t, const char *release, const char *proc_version,
 			const char *signature)
 {
-	static const char *const ubuntu_flavors[] = { "-generic", "-lowlatency", "-aws", "-azure",
-						      "-gcp",	  "-gke",	 "-kvm", "-oracle",
-						      "-oem",	  "-raspi",	 "-ibm", "-nvidia",
-						      NULL };
-	static const char *const debian_arches[] = { "amd64", "arm64", "686",	"armmp",   "ppc64",
-						     "s390x", "mips",  "loong64", "riscv64", NULL };
-	static const char *const distro_marks[] = { ".fc", ".amzn", "-arch", "-default", ".mga",
-						    "-gentoo", ".azl", ".cm2", NULL };
+	static const char *const ubuntu_flavors[] = {
+		"-generic", "-lowlatency", "-aws",   "-azure", "-gcp",	  "-gke", "-kvm",
+		"-oracle",  "-oem",	   "-raspi", "-ibm",   "-nvidia", NULL};
+	static const char *const debian_arches[] = {"amd64", "arm64", "686",	 "armmp",   "ppc64",
+						    "s390x", "mips",  "loong64", "riscv64", NULL};
+	static const char *const distro_marks[] = {".fc",     ".amzn", "-arch", "-default", ".mga",
+						   "-gentoo", ".azl",  ".cm2",	NULL};
 	const char *rest, *p;
 	struct kver rel;
 
@@ -190,9 +189,10 @@ void kernel_target_init(struct kernel_target *t, const char *release, const char
 	rest = kver_prefix(t->release, &rel);
 	if (!rest)
 		return;
-	t->branch = (struct kver){ rel.major, rel.minor, 0 };
+	t->branch = (struct kver){rel.major, rel.minor, 0};
 
-	/* Ubuntu: "Ubuntu 5.15.0-91.101-generic 5.15.131" names the package and its upstream base */
+	/* Ubuntu: "Ubuntu 5.15.0-91.101-generic 5.15.131" names the package and its upstream base
+	 */
 	if (!strncmp(t->signature, "Ubuntu ", 7)) {
 		char pkg[128], up[64];
 
@@ -260,7 +260,7 @@ void kernel_target_init(struct kernel_target *t, const char *release, const char
 
 const char *kernel_match_name(enum kernel_match m)
 {
-	static const char *const names[] = { "not affected", "fixed", "vulnerable", "unknown" };
+	static const char *const names[] = {"not affected", "fixed", "vulnerable", "unknown"};
 
 	return names[m];
 }
@@ -271,7 +271,7 @@ static const char *flavor_distro(enum kernel_flavor f)
 }
 
 static const struct kernel_vendor_fix *vendor_fix(const struct kernel_rule *r, const char *distro,
-						   const struct kver *branch)
+						  const struct kver *branch)
 {
 	for (size_t i = 0; distro && i < r->nvendor; i++) {
 		struct kver b;
@@ -296,8 +296,10 @@ static enum kernel_match match_vendor(const struct kernel_vendor_fix *v,
 		return KM_NOT_AFFECTED;
 	}
 	if (!t->pkgver[0]) {
-		snprintf(why, len, "%s fixed it in %s; the package version of %s is not known "
-			 "(pass --proc-version)", v->distro, v->fixed, t->release);
+		snprintf(why, len,
+			 "%s fixed it in %s; the package version of %s is not known "
+			 "(pass --proc-version)",
+			 v->distro, v->fixed, t->release);
 		return KM_UNKNOWN;
 	}
 	if (t->pkgver_partial) {
@@ -308,8 +310,10 @@ static enum kernel_match match_vendor(const struct kernel_vendor_fix *v,
 			*dot = '\0';
 		c = scan_dpkg_vercmp(t->pkgver, abi);
 		if (!c) {
-			snprintf(why, len, "%s fixed it in %s; the upload of ABI %s is not known "
-				 "(pass --proc-version)", v->distro, v->fixed, t->pkgver);
+			snprintf(why, len,
+				 "%s fixed it in %s; the upload of ABI %s is not known "
+				 "(pass --proc-version)",
+				 v->distro, v->fixed, t->pkgver);
 			return KM_UNKNOWN;
 		}
 	} else {
@@ -319,11 +323,11 @@ static enum kernel_match match_vendor(const struct kernel_vendor_fix *v,
 	return c >= 0 ? KM_FIXED : KM_VULNERABLE;
 }
 
-static const struct kernel_eol *branch_eol(const struct kernel_rules *rules,
-					   const struct kver *b)
+static const struct kernel_eol *branch_eol(const struct kernel_rules *rules, const struct kver *b)
 {
 	for (size_t i = 0; rules && i < rules->neol; i++)
-		if (rules->eol[i].branch.major == b->major && rules->eol[i].branch.minor == b->minor)
+		if (rules->eol[i].branch.major == b->major &&
+		    rules->eol[i].branch.minor == b->minor)
 			return &rules->eol[i];
 	return NULL;
 }
@@ -347,7 +351,7 @@ enum kernel_match kernel_match(const struct kernel_rules *rules, const struct ke
 	}
 	/* the vendor's branch is the one of its package (a 5.10 backport on an older release) */
 	if (t->upstream_known)
-		vb = (struct kver){ t->upstream.major, t->upstream.minor, 0 };
+		vb = (struct kver){t->upstream.major, t->upstream.minor, 0};
 	v = vendor_fix(r, distro, &vb);
 	if (v)
 		return match_vendor(v, t, why, len);
@@ -361,23 +365,25 @@ enum kernel_match kernel_match(const struct kernel_rules *rules, const struct ke
 	 * branches, so only "fixed in an older mainline" is trusted there.
 	 */
 	if (t->flavor != KF_RHEL && r->introduced.major && kver_cmp(&vb, &r->introduced) < 0) {
-		snprintf(why, len, "introduced in %d.%d, kernel branch is %d.%d", r->introduced.major,
-			 r->introduced.minor, vb.major, vb.minor);
+		snprintf(why, len, "introduced in %d.%d, kernel branch is %d.%d",
+			 r->introduced.major, r->introduced.minor, vb.major, vb.minor);
 		return KM_NOT_AFFECTED;
 	}
 	if (r->fixed.major && kver_cmp(&vb, &r->fixed) >= 0 &&
 	    (t->upstream_known || kver_cmp(&vb, &r->fixed) > 0 || t->flavor != KF_UPSTREAM)) {
-		snprintf(why, len, "fixed in mainline %d.%d, kernel branch is %d.%d", r->fixed.major,
-			 r->fixed.minor, vb.major, vb.minor);
+		snprintf(why, len, "fixed in mainline %d.%d, kernel branch is %d.%d",
+			 r->fixed.major, r->fixed.minor, vb.major, vb.minor);
 		return KM_FIXED;
 	}
 	if (!t->upstream_known) {
 		if (t->flavor == KF_UPSTREAM)
-			snprintf(why, len, "release candidate of %d.%d: unknown", vb.major, vb.minor);
+			snprintf(why, len, "release candidate of %d.%d: unknown", vb.major,
+				 vb.minor);
 		else
-			snprintf(why, len, "unknown (needs vendor data): %s kernel %s does not "
-				 "carry an upstream patch level", kernel_flavor_name(t->flavor),
-				 t->release);
+			snprintf(why, len,
+				 "unknown (needs vendor data): %s kernel %s does not "
+				 "carry an upstream patch level",
+				 kernel_flavor_name(t->flavor), t->release);
 		return KM_UNKNOWN;
 	}
 	base = t->upstream;
@@ -390,7 +396,8 @@ enum kernel_match kernel_match(const struct kernel_rules *rules, const struct ke
 		return KM_FIXED;
 	}
 	if (t->flavor != KF_UPSTREAM) {
-		snprintf(why, len, "unknown (needs vendor data): %s kernel based on %d.%d.%d, "
+		snprintf(why, len,
+			 "unknown (needs vendor data): %s kernel based on %d.%d.%d, "
 			 "upstream fixed it in %s; the vendor may have backported the fix",
 			 kernel_flavor_name(t->flavor), base.major, base.minor, base.patch,
 			 s ? "a later stable release" : "no release of this branch");
@@ -407,11 +414,13 @@ enum kernel_match kernel_match(const struct kernel_rules *rules, const struct ke
 		return KM_VULNERABLE;
 	}
 	if (e && r->date && strcmp(e->last, r->date) < 0) {
-		snprintf(why, len, "the %d.%d branch ended (%s) before the fix (%s, mainline %d.%d)",
+		snprintf(why, len,
+			 "the %d.%d branch ended (%s) before the fix (%s, mainline %d.%d)",
 			 base.major, base.minor, e->last, r->date, r->fixed.major, r->fixed.minor);
 		return KM_VULNERABLE;
 	}
-	snprintf(why, len, "unknown: no stable data for the %d.%d branch (mainline fixed it in %d.%d)",
+	snprintf(why, len,
+		 "unknown: no stable data for the %d.%d branch (mainline fixed it in %d.%d)",
 		 base.major, base.minor, r->fixed.major, r->fixed.minor);
 	return KM_UNKNOWN;
 }

@@ -36,7 +36,7 @@ struct yctx {
 };
 
 __attribute__((format(printf, 3, 4))) static int yerr(struct yctx *y, const yaml_node_t *n,
-						       const char *fmt, ...)
+						      const char *fmt, ...)
 {
 	char msg[256];
 	va_list ap;
@@ -113,8 +113,9 @@ static int f_cve(struct yctx *y, yaml_node_t *n, void *dst)
 	unsigned year, num;
 	int len = 0;
 
-	if (n->type != YAML_SCALAR_NODE || sscanf(scalar(n), "CVE-%4u-%u%n", &year, &num, &len) != 2 ||
-	    scalar(n)[len] || strspn(scalar(n) + 4, "0123456789") != 4 || strlen(scalar(n)) < 13)
+	if (n->type != YAML_SCALAR_NODE ||
+	    sscanf(scalar(n), "CVE-%4u-%u%n", &year, &num, &len) != 2 || scalar(n)[len] ||
+	    strspn(scalar(n) + 4, "0123456789") != 4 || strlen(scalar(n)) < 13)
 		return yerr(y, n, "expected a CVE id like CVE-2022-0847");
 	return f_string(y, n, dst);
 }
@@ -230,19 +231,20 @@ static int f_stable(struct yctx *y, yaml_node_t *n, void *dst)
 	for (size_t i = 0; i < s->n; i++)
 		for (size_t j = 0; j < i; j++)
 			if (v[i].major == v[j].major && v[i].minor == v[j].minor)
-				return yerr(y, yaml_document_get_node(
-						       y->doc, n->data.sequence.items.start[i]),
+				return yerr(y,
+					    yaml_document_get_node(y->doc,
+								   n->data.sequence.items.start[i]),
 					    "second fix for the %d.%d branch", v[i].major,
 					    v[i].minor);
 	return 0;
 }
 
 static const struct field requires_fields[] = {
-	{ "userns", f_bool, offsetof(struct kernel_rule, userns), false },
-	{ "unprivileged_bpf", f_bool, offsetof(struct kernel_rule, unpriv_bpf), false },
-	{ "cgroup_v1", f_bool, offsetof(struct kernel_rule, cgroup_v1), false },
-	{ "capabilities", f_caps, offsetof(struct kernel_rule, caps), false },
-	{ "config", f_configs, offsetof(struct kernel_rule, config), false },
+	{"userns", f_bool, offsetof(struct kernel_rule, userns), false},
+	{"unprivileged_bpf", f_bool, offsetof(struct kernel_rule, unpriv_bpf), false},
+	{"cgroup_v1", f_bool, offsetof(struct kernel_rule, cgroup_v1), false},
+	{"capabilities", f_caps, offsetof(struct kernel_rule, caps), false},
+	{"config", f_configs, offsetof(struct kernel_rule, config), false},
 };
 
 static int f_requires(struct yctx *y, yaml_node_t *n, void *dst)
@@ -263,8 +265,8 @@ static int f_vendor(struct yctx *y, yaml_node_t *n, void *dst)
 		yaml_node_t *d = yaml_document_get_node(y->doc, p->key);
 		yaml_node_t *m = yaml_document_get_node(y->doc, p->value);
 
-		if (d->type != YAML_SCALAR_NODE || (strcmp(scalar(d), "debian") &&
-						    strcmp(scalar(d), "ubuntu")))
+		if (d->type != YAML_SCALAR_NODE ||
+		    (strcmp(scalar(d), "debian") && strcmp(scalar(d), "ubuntu")))
 			return yerr(y, d, "unknown distribution '%s': expected debian or ubuntu",
 				    d->type == YAML_SCALAR_NODE ? scalar(d) : "?");
 		if (m->type != YAML_MAPPING_NODE)
@@ -280,7 +282,8 @@ static int f_vendor(struct yctx *y, yaml_node_t *n, void *dst)
 			if (v->type != YAML_SCALAR_NODE || !*scalar(v) ||
 			    (!strchr(scalar(v), '-') && strcmp(scalar(v), "not-affected")))
 				return yerr(y, v,
-					    "expected a package version like 5.10.92-2 or not-affected");
+					    "expected a package version like 5.10.92-2 or "
+					    "not-affected");
 			nv = realloc(r->vendor, (r->nvendor + 1) * sizeof(*nv));
 			if (!nv)
 				return -ENOMEM;
@@ -317,18 +320,18 @@ static int f_month(struct yctx *y, yaml_node_t *n, void *dst)
 }
 
 static const struct field rule_fields[] = {
-	{ "id", f_cve, offsetof(struct kernel_rule, id), true },
-	{ "name", f_string, offsetof(struct kernel_rule, name), false },
-	{ "severity", f_severity, offsetof(struct kernel_rule, severity), true },
-	{ "escape", f_string, offsetof(struct kernel_rule, escape), true },
-	{ "reference", f_string, offsetof(struct kernel_rule, reference), false },
-	{ "introduced", f_version, offsetof(struct kernel_rule, introduced), false },
-	{ "fixed", f_version, offsetof(struct kernel_rule, fixed), false },
-	{ "date", f_month, offsetof(struct kernel_rule, date), true },
-	{ "stable", f_stable, offsetof(struct kernel_rule, stable), false },
-	{ "vendor", f_vendor, 0, false },
-	{ "vendor_only", f_vendor_only, offsetof(struct kernel_rule, vendor_only), false },
-	{ "requires", f_requires, 0, false },
+	{"id", f_cve, offsetof(struct kernel_rule, id), true},
+	{"name", f_string, offsetof(struct kernel_rule, name), false},
+	{"severity", f_severity, offsetof(struct kernel_rule, severity), true},
+	{"escape", f_string, offsetof(struct kernel_rule, escape), true},
+	{"reference", f_string, offsetof(struct kernel_rule, reference), false},
+	{"introduced", f_version, offsetof(struct kernel_rule, introduced), false},
+	{"fixed", f_version, offsetof(struct kernel_rule, fixed), false},
+	{"date", f_month, offsetof(struct kernel_rule, date), true},
+	{"stable", f_stable, offsetof(struct kernel_rule, stable), false},
+	{"vendor", f_vendor, 0, false},
+	{"vendor_only", f_vendor_only, offsetof(struct kernel_rule, vendor_only), false},
+	{"requires", f_requires, 0, false},
 };
 
 static int f_rule(struct yctx *y, yaml_node_t *n, void *dst)
@@ -394,9 +397,9 @@ static int f_eol(struct yctx *y, yaml_node_t *n, void *dst)
 }
 
 static const struct field root_fields[] = {
-	{ "version", f_file_version, 0, true },
-	{ "eol", f_eol, 0, true },
-	{ "rules", f_rules, offsetof(struct kernel_rules, v), true },
+	{"version", f_file_version, 0, true},
+	{"eol", f_eol, 0, true},
+	{"rules", f_rules, offsetof(struct kernel_rules, v), true},
 };
 
 static void rule_free(struct kernel_rule *r)
@@ -436,7 +439,7 @@ void kernel_rules_free(struct kernel_rules *rules)
 int kernel_rules_parse(const char *name, const char *buf, size_t len, struct kernel_rules *rules,
 		       char *err, size_t errlen)
 {
-	struct yctx y = { .name = name, .err = err, .errlen = errlen };
+	struct yctx y = {.name = name, .err = err, .errlen = errlen};
 	yaml_parser_t parser;
 	yaml_document_t doc;
 	yaml_node_t *root;
@@ -449,7 +452,8 @@ int kernel_rules_parse(const char *name, const char *buf, size_t len, struct ker
 	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
 	if (!yaml_parser_load(&parser, &doc)) {
 		snprintf(err, errlen, "%s:%zu:%zu: %s%s%s", name, parser.problem_mark.line + 1,
-			 parser.problem_mark.column + 1, parser.problem ? parser.problem : "invalid YAML",
+			 parser.problem_mark.column + 1,
+			 parser.problem ? parser.problem : "invalid YAML",
 			 parser.context ? " " : "", parser.context ? parser.context : "");
 		yaml_parser_delete(&parser);
 		return -EINVAL;

@@ -14,8 +14,8 @@
 #define DCEA_VERSION "0.1.0"
 #endif
 
-static const char *const result_names[] = { "PASS", "SKIP", "INFO", "WARN", "FAIL" };
-static const char *const severity_names[] = { "none", "low", "medium", "high", "critical" };
+static const char *const result_names[] = {"PASS", "SKIP", "INFO", "WARN", "FAIL"};
+static const char *const severity_names[] = {"none", "low", "medium", "high", "critical"};
 
 void scan_report_init(struct scan_report *r)
 {
@@ -55,9 +55,9 @@ static char *dup_or_null(const char *s, bool *oom)
 	return d;
 }
 
-struct scan_finding *scan_add_raw(struct scan_report *r, const char *check,
-				  enum scan_severity sev, const char *title, const char *reference,
-				  enum scan_result result, const char *target)
+struct scan_finding *scan_add_raw(struct scan_report *r, const char *check, enum scan_severity sev,
+				  const char *title, const char *reference, enum scan_result result,
+				  const char *target)
 {
 	struct scan_finding *f, *nv;
 	bool oom = false;
@@ -225,7 +225,7 @@ static const char *result_color(enum scan_result res)
 
 int scan_print_table(const struct scan_report *r, FILE *out, const struct scan_output *o)
 {
-	size_t count[SCAN_FAIL + 1] = { 0 };
+	size_t count[SCAN_FAIL + 1] = {0};
 	const char *target = NULL;
 
 	for (size_t i = 0; i < r->n; i++) {
@@ -240,10 +240,10 @@ int scan_print_table(const struct scan_report *r, FILE *out, const struct scan_o
 			fprintf(out, "%s%s%s\n", o->color ? "\033[1m" : "", f->target,
 				o->color ? "\033[0m" : "");
 		}
-		fprintf(out, "%s%-4s%s  %-8s  %-30s  %.*s%s\n", o->color ? result_color(f->result) : "",
-			scan_result_name(f->result), o->color ? "\033[0m" : "",
-			scan_severity_name(f->severity), f->check, tw, f->title,
-			(int)strlen(f->title) > tw ? "…" : "");
+		fprintf(out, "%s%-4s%s  %-8s  %-30s  %.*s%s\n",
+			o->color ? result_color(f->result) : "", scan_result_name(f->result),
+			o->color ? "\033[0m" : "", scan_severity_name(f->severity), f->check, tw,
+			f->title, (int)strlen(f->title) > tw ? "…" : "");
 		for (size_t k = 0; k < f->ndetail; k++)
 			fprintf(out, "        %s\n", f->detail[k]);
 	}
@@ -256,7 +256,7 @@ int scan_print_table(const struct scan_report *r, FILE *out, const struct scan_o
 /* GitHub reads "security-severity" (0.0-10.0) to rank security results. */
 static const char *sarif_security_severity(enum scan_severity sev)
 {
-	static const char *const s[] = { "0.0", "3.0", "5.5", "8.0", "9.5" };
+	static const char *const s[] = {"0.0", "3.0", "5.5", "8.0", "9.5"};
 
 	return s[sev];
 }
@@ -328,8 +328,9 @@ int scan_write_sarif(const struct scan_report *r, const char *path)
 
 	if (!root)
 		return -ENOMEM;
-	json_object_object_add(root, "$schema",
-			       json_object_new_string("https://json.schemastore.org/sarif-2.1.0.json"));
+	json_object_object_add(
+		root, "$schema",
+		json_object_new_string("https://json.schemastore.org/sarif-2.1.0.json"));
 	json_object_object_add(root, "version", json_object_new_string("2.1.0"));
 	runs = json_object_new_array();
 	run = json_object_new_object();
@@ -346,8 +347,8 @@ int scan_write_sarif(const struct scan_report *r, const char *path)
 		if (f->result == SCAN_PASS || f->result == SCAN_SKIP)
 			continue;
 		for (idx = 0; idx < nrules; idx++) {
-			json_object *id = json_object_object_get(json_object_array_get_idx(rules, idx),
-								 "id");
+			json_object *id =
+				json_object_object_get(json_object_array_get_idx(rules, idx), "id");
 			if (!strcmp(json_object_get_string(id), f->check))
 				break;
 		}
@@ -361,7 +362,8 @@ int scan_write_sarif(const struct scan_report *r, const char *path)
 	json_object_object_add(run, "results", results);
 	json_object_array_add(runs, run);
 	json_object_object_add(root, "runs", runs);
-	if (json_object_to_file_ext(path, root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE))
+	if (json_object_to_file_ext(path, root,
+				    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE))
 		err = errno ? -errno : -EIO;
 	json_object_put(root);
 	return err;
@@ -414,7 +416,8 @@ int scan_output_opt(struct scan_output *o, int opt, const char *arg)
 		return 1;
 	case 'F':
 		if (scan_severity_parse(arg, &o->fail_on) || o->fail_on == SEV_NONE) {
-			log_err("invalid --fail-on '%s': expected low, medium, high or critical", arg);
+			log_err("invalid --fail-on '%s': expected low, medium, high or critical",
+				arg);
 			return -EINVAL;
 		}
 		return 1;

@@ -19,47 +19,55 @@ __attribute__((weak)) int cmd_scan_image(int argc, char **argv)
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"Usage: dcea scan [SCANNER] [OPTIONS] [ARGS]\n\n"
-		"Scanners (none: kernel, runtime and every running container):\n"
-		"  kernel     the kernel against container-escape CVEs, and its posture\n"
-		"  runtime    runc, containerd, docker, podman, crun, cri-o against their escape CVEs\n"
-		"  config     container configurations: FILE|DIR|- ..., or --running\n"
-		"  self       from inside a container: what this process can reach\n"
-		"  image      container images (see 'dcea scan image --help')\n\n"
-		"Options:\n" SCAN_OUTPUT_HELP
-		"  kernel:  --release R  --proc-version TEXT  --signature TEXT  --config FILE\n"
-		"           --rules FILE\n"
-		"  runtime: --version NAME=VERSION (repeatable; only those are scanned)\n"
-		"  config:  --running\n\n"
-		"Exit status: 0 nothing reached --fail-on, 1 something did, 2 error.\n\n"
-		"Examples:\n"
-		"  dcea scan\n"
-		"  dcea scan kernel --release 5.10.101\n"
-		"  dcea scan kernel --release 6.1.0-18-amd64 --proc-version \"... Debian 6.1.76-1 ...\"\n"
-		"  docker inspect web | dcea scan config - --json\n"
-		"  dcea scan config /var/lib/docker/containers/<id> --sarif out.sarif\n");
+	fprintf(f, "Usage: dcea scan [SCANNER] [OPTIONS] [ARGS]\n\n"
+		   "Scanners (none: kernel, runtime and every running container):\n"
+		   "  kernel     the kernel against container-escape CVEs, and its posture\n"
+		   "  runtime    runc, containerd, docker, podman, crun, cri-o against their "
+		   "escape CVEs\n"
+		   "  config     container configurations: FILE|DIR|- ..., or --running\n"
+		   "  self       from inside a container: what this process can reach\n"
+		   "  image      container images (see 'dcea scan image --help')\n\n"
+		   "Options:\n" SCAN_OUTPUT_HELP
+		   "  kernel:  --release R  --proc-version TEXT  --signature TEXT  --config FILE\n"
+		   "           --rules FILE\n"
+		   "  runtime: --version NAME=VERSION (repeatable; only those are scanned)\n"
+		   "  config:  --running\n\n"
+		   "Exit status: 0 nothing reached --fail-on, 1 something did, 2 error.\n\n"
+		   "Examples:\n"
+		   "  dcea scan\n"
+		   "  dcea scan kernel --release 5.10.101\n"
+		   "  dcea scan kernel --release 6.1.0-18-amd64 --proc-version \"... Debian "
+		   "6.1.76-1 ...\"\n"
+		   "  docker inspect web | dcea scan config - --json\n"
+		   "  dcea scan config /var/lib/docker/containers/<id> --sarif out.sarif\n");
 }
 
-enum { OPT_RELEASE = 256, OPT_PROC_VERSION, OPT_SIGNATURE, OPT_CONFIG, OPT_RULES, OPT_RUNNING,
-       OPT_VERSION };
+enum {
+	OPT_RELEASE = 256,
+	OPT_PROC_VERSION,
+	OPT_SIGNATURE,
+	OPT_CONFIG,
+	OPT_RULES,
+	OPT_RUNNING,
+	OPT_VERSION
+};
 
 int cmd_scan(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		SCAN_OUTPUT_LONGOPTS,
-		{ "release", required_argument, NULL, OPT_RELEASE },
-		{ "proc-version", required_argument, NULL, OPT_PROC_VERSION },
-		{ "signature", required_argument, NULL, OPT_SIGNATURE },
-		{ "config", required_argument, NULL, OPT_CONFIG },
-		{ "rules", required_argument, NULL, OPT_RULES },
-		{ "running", no_argument, NULL, OPT_RUNNING },
-		{ "version", required_argument, NULL, OPT_VERSION },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		{"release", required_argument, NULL, OPT_RELEASE},
+		{"proc-version", required_argument, NULL, OPT_PROC_VERSION},
+		{"signature", required_argument, NULL, OPT_SIGNATURE},
+		{"config", required_argument, NULL, OPT_CONFIG},
+		{"rules", required_argument, NULL, OPT_RULES},
+		{"running", no_argument, NULL, OPT_RUNNING},
+		{"version", required_argument, NULL, OPT_VERSION},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
 	};
-	struct kernel_scan_opts ko = { 0 };
-	struct runtime_scan_opts ro = { 0 };
+	struct kernel_scan_opts ko = {0};
+	struct runtime_scan_opts ro = {0};
 	const char *what = "all";
 	struct scan_output out;
 	struct scan_report r;
@@ -105,7 +113,8 @@ int cmd_scan(int argc, char **argv)
 			break;
 		case OPT_VERSION:
 			if (nver + 1 >= ARRAY_SIZE(ro.versions) || !strchr(optarg, '=')) {
-				log_err("invalid --version '%s': expected NAME=VERSION, at most %zu",
+				log_err("invalid --version '%s': expected NAME=VERSION, at most "
+					"%zu",
 					optarg, ARRAY_SIZE(ro.versions) - 1);
 				goto cleanup;
 			}

@@ -77,7 +77,7 @@ static struct dcea_event sample(enum dcea_rule rule, enum dcea_action action)
 	struct dcea_event e = {
 		.ts_boot_ns = 1000000000ULL,
 		.cgroup_id = 1222,
-		.ns = { 11, 12, 13, 14, 15, 16, 17, 18 },
+		.ns = {11, 12, 13, 14, 15, 16, 17, 18},
 		.kind = DCEA_EV_RULE,
 		.rule = rule,
 		.action = action,
@@ -171,7 +171,7 @@ static void test_details_per_rule(void **state)
 
 	e = sample(DCEA_R_CAPSET, DCEA_ACT_KILL);
 	e.arg[0] = (1ULL << 21) | (1ULL << 0); /* requested: sys_admin, chown */
-	e.arg[2] = 1ULL << 0;		      /* had: chown */
+	e.arg[2] = 1ULL << 0;		       /* had: chown */
 	o = event_to_json(&e, NULL, 0);
 	assert_string_equal(get(o, "details.capabilities_gained"), "sys_admin");
 	json_object_put(o);
@@ -217,10 +217,11 @@ static void test_rule_names_stable(void **state)
 {
 	/* ids are part of the contract: policies and alert consumers depend on them */
 	static const char *const names[DCEA_R_MAX] = {
-		"mount_sensitive", "mount_api", "device_create", "block_device_access",
-		"capset_raise", "setuid_root", "kernel_knob_sysctl", "kernel_knob_file",
-		"setns_foreign", "unshare_ns", "ptrace_host", "proc_host_access", "bpf_load",
-		"module_load", "open_by_handle", "kexec_load", "runtime_socket", "ns_escape",
+		"mount_sensitive", "mount_api",	  "device_create",	"block_device_access",
+		"capset_raise",	   "setuid_root", "kernel_knob_sysctl", "kernel_knob_file",
+		"setns_foreign",   "unshare_ns",  "ptrace_host",	"proc_host_access",
+		"bpf_load",	   "module_load", "open_by_handle",	"kexec_load",
+		"runtime_socket",  "ns_escape",
 	};
 
 	for (int i = 0; i < DCEA_R_MAX; i++) {
@@ -234,10 +235,14 @@ static void test_rule_names_stable(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_cgname_runtimes),	  cmocka_unit_test(test_docker_config),
-		cmocka_unit_test(test_alert_fields),	  cmocka_unit_test(test_policy_severity_wins),
-		cmocka_unit_test(test_details_per_rule),  cmocka_unit_test(test_container_start_event),
-		cmocka_unit_test(test_human_line),	  cmocka_unit_test(test_rule_names_stable),
+		cmocka_unit_test(test_cgname_runtimes),
+		cmocka_unit_test(test_docker_config),
+		cmocka_unit_test(test_alert_fields),
+		cmocka_unit_test(test_policy_severity_wins),
+		cmocka_unit_test(test_details_per_rule),
+		cmocka_unit_test(test_container_start_event),
+		cmocka_unit_test(test_human_line),
+		cmocka_unit_test(test_rule_names_stable),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -23,42 +23,42 @@ static const struct {
 	const char *findings; /* "check=RESULT ..." of the non-PASS findings, in table order */
 	int exit_code;
 } cases[] = {
-	{ "default",
-	  "config.cap-DAC_OVERRIDE=INFO config.host-userns=INFO config.host-cgroupns=WARN "
-	  "config.no-new-privileges=WARN config.root-user=WARN",
-	  0 },
-	{ "hardened", "config.host-userns=INFO", 0 },
-	{ "privileged",
-	  "config.privileged=FAIL config.cap-SYS_ADMIN=INFO config.cap-SYS_MODULE=INFO "
-	  "config.cap-SYS_PTRACE=INFO config.cap-DAC_READ_SEARCH=INFO config.cap-SYS_RAWIO=INFO "
-	  "config.cap-SYS_BOOT=INFO config.cap-NET_ADMIN=INFO config.cap-BPF=INFO "
-	  "config.cap-PERFMON=INFO config.cap-SYSLOG=INFO config.cap-DAC_OVERRIDE=INFO "
-	  "config.host-userns=INFO config.host-cgroupns=FAIL config.seccomp-unconfined=FAIL "
-	  "config.apparmor-unconfined=FAIL config.selinux-disabled=FAIL "
-	  "config.no-new-privileges=WARN config.root-user=WARN",
-	  1 },
-	{ "cap-sys-admin",
-	  "config.cap-SYS_ADMIN=FAIL config.cap-DAC_OVERRIDE=INFO config.host-userns=INFO "
-	  "config.host-cgroupns=FAIL config.no-new-privileges=WARN config.root-user=WARN",
-	  1 },
-	{ "pid-host",
-	  "config.cap-DAC_OVERRIDE=INFO config.host-pid=FAIL config.host-userns=INFO "
-	  "config.host-cgroupns=WARN config.selinux-disabled=FAIL config.no-new-privileges=WARN "
-	  "config.root-user=WARN",
-	  1 },
-	{ "host-root",
-	  "config.cap-DAC_OVERRIDE=INFO config.host-userns=INFO config.host-cgroupns=WARN "
-	  "config.mount-host-root=FAIL config.no-new-privileges=WARN config.root-user=WARN",
-	  1 },
-	{ "docker-sock",
-	  "config.cap-DAC_OVERRIDE=INFO config.host-userns=INFO config.host-cgroupns=WARN "
-	  "config.mount-runtime-socket=FAIL config.no-new-privileges=WARN config.root-user=WARN",
-	  1 },
-	{ "seccomp-unconfined",
-	  "config.cap-DAC_OVERRIDE=INFO config.host-userns=INFO config.host-cgroupns=WARN "
-	  "config.seccomp-unconfined=FAIL config.apparmor-unconfined=FAIL "
-	  "config.no-new-privileges=WARN config.root-user=WARN",
-	  1 },
+	{"default",
+	 "config.cap-DAC_OVERRIDE=INFO config.host-userns=INFO config.host-cgroupns=WARN "
+	 "config.no-new-privileges=WARN config.root-user=WARN",
+	 0},
+	{"hardened", "config.host-userns=INFO", 0},
+	{"privileged",
+	 "config.privileged=FAIL config.cap-SYS_ADMIN=INFO config.cap-SYS_MODULE=INFO "
+	 "config.cap-SYS_PTRACE=INFO config.cap-DAC_READ_SEARCH=INFO config.cap-SYS_RAWIO=INFO "
+	 "config.cap-SYS_BOOT=INFO config.cap-NET_ADMIN=INFO config.cap-BPF=INFO "
+	 "config.cap-PERFMON=INFO config.cap-SYSLOG=INFO config.cap-DAC_OVERRIDE=INFO "
+	 "config.host-userns=INFO config.host-cgroupns=FAIL config.seccomp-unconfined=FAIL "
+	 "config.apparmor-unconfined=FAIL config.selinux-disabled=FAIL "
+	 "config.no-new-privileges=WARN config.root-user=WARN",
+	 1},
+	{"cap-sys-admin",
+	 "config.cap-SYS_ADMIN=FAIL config.cap-DAC_OVERRIDE=INFO config.host-userns=INFO "
+	 "config.host-cgroupns=FAIL config.no-new-privileges=WARN config.root-user=WARN",
+	 1},
+	{"pid-host",
+	 "config.cap-DAC_OVERRIDE=INFO config.host-pid=FAIL config.host-userns=INFO "
+	 "config.host-cgroupns=WARN config.selinux-disabled=FAIL config.no-new-privileges=WARN "
+	 "config.root-user=WARN",
+	 1},
+	{"host-root",
+	 "config.cap-DAC_OVERRIDE=INFO config.host-userns=INFO config.host-cgroupns=WARN "
+	 "config.mount-host-root=FAIL config.no-new-privileges=WARN config.root-user=WARN",
+	 1},
+	{"docker-sock",
+	 "config.cap-DAC_OVERRIDE=INFO config.host-userns=INFO config.host-cgroupns=WARN "
+	 "config.mount-runtime-socket=FAIL config.no-new-privileges=WARN config.root-user=WARN",
+	 1},
+	{"seccomp-unconfined",
+	 "config.cap-DAC_OVERRIDE=INFO config.host-userns=INFO config.host-cgroupns=WARN "
+	 "config.seccomp-unconfined=FAIL config.apparmor-unconfined=FAIL "
+	 "config.no-new-privileges=WARN config.root-user=WARN",
+	 1},
 };
 
 static json_object *load(const char *name)
@@ -100,8 +100,8 @@ static void test_fixtures(void **state)
 		summary(&r, got, sizeof(got));
 		if (strcmp(got, cases[i].findings) ||
 		    scan_exit_code(&r, SEV_HIGH) != cases[i].exit_code) {
-			print_error("%s:\n  want %s (exit %d)\n  got  %s (exit %d)\n", cases[i].fixture,
-				    cases[i].findings, cases[i].exit_code, got,
+			print_error("%s:\n  want %s (exit %d)\n  got  %s (exit %d)\n",
+				    cases[i].fixture, cases[i].findings, cases[i].exit_code, got,
 				    scan_exit_code(&r, SEV_HIGH));
 			bad++;
 		}
@@ -135,8 +135,10 @@ static void test_oci_config(void **state)
 	static const char *oci =
 		"{\"ociVersion\":\"1.0.2\",\"process\":{\"user\":{\"uid\":0},"
 		"\"capabilities\":{\"effective\":[\"CAP_CHOWN\",\"CAP_SYS_PTRACE\"]},"
-		"\"noNewPrivileges\":true},\"mounts\":[{\"destination\":\"/proc\",\"type\":\"proc\","
-		"\"source\":\"proc\"},{\"destination\":\"/h/etc\",\"type\":\"bind\",\"source\":\"/etc\","
+		"\"noNewPrivileges\":true},\"mounts\":[{\"destination\":\"/"
+		"proc\",\"type\":\"proc\","
+		"\"source\":\"proc\"},{\"destination\":\"/h/etc\",\"type\":\"bind\",\"source\":\"/"
+		"etc\","
 		"\"options\":[\"rbind\",\"ro\"]}],\"linux\":{\"namespaces\":[{\"type\":\"pid\"},"
 		"{\"type\":\"mount\"},{\"type\":\"ipc\"},{\"type\":\"uts\"},{\"type\":\"cgroup\"}],"
 		"\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ERRNO\"},"
@@ -162,10 +164,12 @@ static void test_bad_input(void **state)
 	static const struct {
 		const char *text, *err;
 	} bad[] = {
-		{ "[{\"HostConfig\": {\"Privileged\": tru}}]", ":1:35: invalid JSON: boolean expected" },
-		{ "{\n  \"ociVersion\": \"1.0\",\n  \"process\": {\n", ":4:1: invalid JSON: " },
-		{ "{\"a\": 1}", ": not a docker/podman inspect output, OCI config.json or config.v2.json" },
-		{ "{} {}", ":1:4: invalid JSON: " },
+		{"[{\"HostConfig\": {\"Privileged\": tru}}]",
+		 ":1:35: invalid JSON: boolean expected"},
+		{"{\n  \"ociVersion\": \"1.0\",\n  \"process\": {\n", ":4:1: invalid JSON: "},
+		{"{\"a\": 1}",
+		 ": not a docker/podman inspect output, OCI config.json or config.v2.json"},
+		{"{} {}", ":1:4: invalid JSON: "},
 	};
 	char path[] = "/tmp/dcea-test-config-XXXXXX", err[512];
 
