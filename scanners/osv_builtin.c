@@ -2,7 +2,7 @@
 /*
  * The curated OSV records of scanners/vulndb/, compiled into dcea so a scan is useful with no
  * database installed. The JSON is embedded as is with .incbin (paths relative to the top of the
- * tree, where make runs); the Makefile makes this object depend on scanners/vulndb/*.json.
+ * tree, where make runs); the Makefile makes this object depend on those JSON files.
  */
 #include <stddef.h>
 
