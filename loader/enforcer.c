@@ -17,7 +17,8 @@ static int put_name(int fd, const char *name, size_t key_size, const void *prefi
 
 	if (plen + key_size > sizeof(key))
 		return -EINVAL;
-	memcpy(key, prefix, plen);
+	if (plen)
+		memcpy(key, prefix, plen);
 	err = policy_key(name, key + plen, key_size);
 	if (err) {
 		log_err("policy entry '%s' is longer than the kernel key (%zu bytes)", name,

@@ -58,6 +58,8 @@ static char *read_gz(const char *path)
 				goto fail;
 			buf = nb;
 		}
+		/* buf is never NULL here: the branch above allocates it */
+		// cppcheck-suppress nullPointerArithmeticRedundantCheck
 		r = gzread(gz, buf + n, cap - n - 1);
 		if (r < 0)
 			goto fail;

@@ -488,7 +488,10 @@ int kernel_rules_parse(const char *name, const char *buf, size_t len, struct ker
 
 int kernel_rules_builtin(struct kernel_rules *rules, char *err, size_t errlen)
 {
-	return kernel_rules_parse("kernel_rules.yaml (built in)", dcea_kernel_rules_yaml,
-				  dcea_kernel_rules_yaml_end - dcea_kernel_rules_yaml, rules, err,
-				  errlen);
+	/* the two symbols delimit one .incbin blob */
+	// cppcheck-suppress comparePointers
+	size_t len = dcea_kernel_rules_yaml_end - dcea_kernel_rules_yaml;
+
+	return kernel_rules_parse("kernel_rules.yaml (built in)", dcea_kernel_rules_yaml, len, rules,
+				  err, errlen);
 }
