@@ -7,8 +7,9 @@
 #
 # Environment:
 #   KERNELS / VMTEST_KERNELS  release names and/or image paths (default: bullseye bookworm trixie sid)
-#   VMTEST_PAYLOAD   directory copied to /vmtest in the guest; must hold test.sh (default: dcea's
-#                    tests/vm with a static dcea when both exist, else the LSM probe)
+#   VMTEST_PAYLOAD   directory copied to /vmtest in the guest; must hold test.sh; "probe" for the
+#                    LSM probe (default: a static $OUTPUT/dcea with tests/vm, or vmtest/dcea when
+#                    tests/vm/test.sh is missing; the probe when there is no $OUTPUT/dcea)
 #   VMTEST_LSM       lsm= of the first boot (default lockdown,capability,landlock,yama,apparmor,bpf);
 #                    a second boot drops bpf from it, to show the fallback path
 #   VMTEST_VARIANTS  "bpf nobpf" (default), "bpf" or "nobpf"
@@ -62,37 +63,37 @@ ensure_tools() {
 }
 
 # The payload, copied to /vmtest in the guest:
-#   1. VMTEST_PAYLOAD, as given;
-#   2. else dcea's VM tests, when $OUTPUT/dcea exists and tests/vm/test.sh too: a static dcea
-#      (vmtest/static-dcea.sh) plus the files of tests/vm/, then tests/vm/prepare.sh PAYLOAD_DIR
-#      runs on the host if it exists, to add anything else (rootfs images, fixtures);
+#   1. VMTEST_PAYLOAD=DIR as given (VMTEST_PAYLOAD=probe: the LSM probe);
+#   2. else, when $OUTPUT/dcea exists: a static dcea (vmtest/static-dcea.sh) plus the files of
+#      tests/vm/ if it has a test.sh, else of vmtest/dcea/ (a smoke test); then
+#      tests/vm/prepare.sh PAYLOAD_DIR runs on the host if it exists, to add anything else;
 #   3. else the LSM probe (vmtest/probe).
-# lsm_probe and lib.sh (vmtest/guest/lib.sh) are always added.
+# lsm_probe, ctr and lib.sh (vmtest/guest/) are always added.
 build_payload() {
-	local out=$WORK/payload
+	local out=$WORK/payload tests=$ROOT/tests/vm
 	rm -rf "$out"
 	mkdir -p "$out"
 	make -s -C "$HERE/probe" OUTPUT="$WORK/probe" >&2
-	if [ -n "${VMTEST_PAYLOAD:-}" ]; then
+	if [ -n "${VMTEST_PAYLOAD:-}" ] && [ "$VMTEST_PAYLOAD" != probe ]; then
 		[ -f "$VMTEST_PAYLOAD/test.sh" ] || die "no test.sh in VMTEST_PAYLOAD '$VMTEST_PAYLOAD'"
 		cp -a "$VMTEST_PAYLOAD/." "$out/"
 		PAYLOAD_KIND="VMTEST_PAYLOAD=$VMTEST_PAYLOAD"
-	elif [ -x "$OUTPUT/dcea" ] && [ -f "$ROOT/tests/vm/test.sh" ]; then
+	elif [ -z "${VMTEST_PAYLOAD:-}" ] && [ -x "$OUTPUT/dcea" ]; then
 		OUTPUT=$OUTPUT VMTEST_WORK=$WORK "$HERE/static-dcea.sh" "$out/dcea" ||
-			die "cannot link a static dcea for the guest"
-		cp -a "$ROOT/tests/vm/." "$out/"
+			die "cannot link a static dcea for the guest (VMTEST_PAYLOAD=probe runs the probe)"
+		[ -f "$tests/test.sh" ] || tests=$HERE/dcea
+		cp -a "$tests/." "$out/"
 		rm -f "$out/prepare.sh"
-		if [ -x "$ROOT/tests/vm/prepare.sh" ]; then
-			OUTPUT=$OUTPUT "$ROOT/tests/vm/prepare.sh" "$out" ||
-				die "tests/vm/prepare.sh failed"
+		if [ -x "$tests/prepare.sh" ]; then
+			OUTPUT=$OUTPUT "$tests/prepare.sh" "$out" || die "${tests#"$ROOT"/}/prepare.sh failed"
 		fi
-		PAYLOAD_KIND="static dcea + tests/vm"
+		PAYLOAD_KIND="static dcea + ${tests#"$ROOT"/}"
 	else
-		[ -x "$OUTPUT/dcea" ] && log "no tests/vm/test.sh: running the LSM probe"
 		cp "$HERE/probe/test.sh" "$out/test.sh"
 		PAYLOAD_KIND="lsm_probe (vmtest/probe)"
 	fi
 	[ -e "$out/lsm_probe" ] || cp "$WORK/probe/lsm_probe" "$out/lsm_probe"
+	[ -e "$out/ctr" ] || cp "$WORK/probe/ctr" "$out/ctr"
 	[ -e "$out/lib.sh" ] || cp "$HERE/guest/lib.sh" "$out/lib.sh"
 	chmod +x "$out/test.sh"
 	PAYLOAD=$out

@@ -64,28 +64,29 @@ vm_rootfs() {
 	echo 'root:x:0:0:root:/root:/bin/sh' >"$d/etc/passwd"
 }
 
-# vm_container NAME ROOTFS CMD...: run CMD as PID 1 of a container the way runtimes make one:
-# its own cgroup (/sys/fs/cgroup/vmtest/NAME), new mount, PID, UTS, IPC and network namespaces,
-# pivot_root into ROOTFS, fresh /proc, /sys read-only. Returns CMD's exit code.
+# vm_container NAME ROOTFS CMD...: run CMD as PID 1 of a container the way runtimes make one
+# (/vmtest/ctr, see vmtest/guest/ctr.c): its own cgroup /sys/fs/cgroup/vmtest/NAME, new mount,
+# PID, UTS, IPC and network namespaces, pivot_root into ROOTFS and exec in the same process, fresh
+# /proc, read-only /sys, a /dev tmpfs with null. Returns CMD's exit code (125: set-up failed).
 vm_container() {
-	local name="$1" root="$2" cg="/sys/fs/cgroup/vmtest/$1"
+	local name="$1" root="$2"
 	shift 2
-	mkdir -p "$cg"
-	VM_CG=$cg VM_ROOT=$root VM_NAME=$name sh -c '
-		echo $$ >"$VM_CG/cgroup.procs" || exit 125
-		exec unshare -m -u -i -n -p -f sh -c "
-			mount --make-rprivate / &&
-			mount --bind \"\$VM_ROOT\" \"\$VM_ROOT\" &&
-			cd \"\$VM_ROOT\" && pivot_root . .old &&
-			mount -t proc proc /proc &&
-			mount -t sysfs -o ro sysfs /sys &&
-			mount -t tmpfs tmpfs /dev &&
-			mknod -m 666 /dev/null c 1 3 &&
-			umount -l /.old &&
-			hostname \"\$VM_NAME\" || exit 125
-			exec \"\$@\"
-		" sh "$@"
-	' sh "$@"
+	mkdir -p /sys/fs/cgroup/vmtest
+	/vmtest/ctr -n "$name" -c "/sys/fs/cgroup/vmtest/$name" "$root" "$@"
+}
+
+# vm_dcea_summary [DCEA]: "backend=B deny=N kill=N detect=N unavailable=N" from `dcea status
+# --json` (busybox has no JSON parser: this reads the first "backend" key, which is the top-level
+# one, and counts the rules' "effective" values). Returns 1 when dcea is not loaded.
+vm_dcea_summary() {
+	local json backend a n out=""
+	json=$("${1:-/vmtest/dcea}" status --json 2>/dev/null) || return 1
+	backend=$(echo "$json" | grep -o '"backend":"[a-z]*"' | head -n1 | cut -d'"' -f4)
+	for a in deny kill detect unavailable; do
+		n=$(echo "$json" | grep -o "\"effective\":\"$a\"" | wc -l)
+		out="$out $a=$n"
+	done
+	echo "backend=${backend:-none}$out"
 }
 
 # vm_result KEY=VALUE...: print the DCEA-RESULT line (backend= and deny= kill= detect=
