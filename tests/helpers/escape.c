@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * dcea-escape: the escape steps busybox cannot make, one per subcommand, for the integration
+ * tests (tests/integration/1*-*.sh). Built statically by tests/lib/dcea.sh and bind-mounted into
+ * test containers. Each step prints what it achieved on stdout and exits 0 when the step
+ * succeeded, 1 with the errno name on stderr when the kernel refused it; a step stopped by dcea's
+ * kill rules never returns (exit status 137).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/bpf.h>
+#include <linux/capability.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static int die(const char *what)
+{
+	fprintf(stderr, "dcea-escape: %s: %s\n", what, strerror(errno));
+	return 1;
+}
+
+/* Drop CAP_CHOWN from the effective set, then raise it again: the second capset raises. */
+static int cmd_capset(void)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+
+	if (syscall(SYS_capget, &h, d))
+		return die("capget");
+	if (!(d[0].permitted & (1u << CAP_CHOWN))) {
+		errno = EPERM;
+		return die("no CAP_CHOWN in the permitted set");
+	}
+	d[0].effective &= ~(1u << CAP_CHOWN);
+	if (syscall(SYS_capset, &h, d))
+		return die("capset (lower)");
+	d[0].effective |= 1u << CAP_CHOWN;
+	if (syscall(SYS_capset, &h, d))
+		return die("capset (raise)");
+	if (syscall(SYS_capget, &h, d))
+		return die("capget");
+	printf("chown %s\n", d[0].effective & (1u << CAP_CHOWN) ? "raised" : "missing");
+	return 0;
+}
+
+/* From effective uid 1000 (saved uid 0) back to 0: a non-root process becoming root. */
+static int cmd_setuid(void)
+{
+	if (setresuid(1000, 1000, 0))
+		return die("setresuid(1000, 1000, 0)");
+	if (setuid(0))
+		return die("setuid(0)");
+	printf("euid %d\n", (int)geteuid());
+	return geteuid() == 0 ? 0 : 1;
+}
+
+/* Join the namespaces of process PID through a pidfd (no /proc/PID/ns file is opened), then read
+ * FILE there. */
+static int cmd_setns(const char *pid, const char *file)
+{
+	char buf[256];
+	ssize_t n;
+	int pfd, fd;
+
+	pfd = syscall(SYS_pidfd_open, atoi(pid), 0);
+	if (pfd < 0)
+		return die("pidfd_open");
+	if (setns(pfd, CLONE_NEWNS))
+		return die("setns");
+	fd = open(file, O_RDONLY);
+	if (fd < 0)
+		return die(file);
+	n = read(fd, buf, sizeof(buf) - 1);
+	if (n < 0)
+		return die("read");
+	buf[n] = '\0';
+	fputs(buf, stdout);
+	return 0;
+}
+
+/* Attach to PID with ptrace, then let it go. */
+static int cmd_ptrace(const char *pid)
+{
+	pid_t p = atoi(pid);
+
+	if (ptrace(PTRACE_ATTACH, p, 0, 0))
+		return die("ptrace(PTRACE_ATTACH)");
+	waitpid(p, NULL, __WALL);
+	ptrace(PTRACE_DETACH, p, 0, 0);
+	printf("attached %d\n", p);
+	return 0;
+}
+
+/* Load a two-instruction socket filter: r0 = 0; exit. */
+static int cmd_bpf(void)
+{
+	struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	union bpf_attr a;
+	int fd;
+
+	memset(&a, 0, sizeof(a));
+	a.prog_type = BPF_PROG_TYPE_SOCKET_FILTER;
+	a.insns = (unsigned long)insns;
+	a.insn_cnt = 2;
+	a.license = (unsigned long)"GPL";
+	fd = syscall(SYS_bpf, BPF_PROG_LOAD, &a, sizeof(a));
+	if (fd < 0)
+		return die("bpf(BPF_PROG_LOAD)");
+	printf("prog fd %d\n", fd);
+	return 0;
+}
+
+/* The "shocker" step: a handle for FILE, opened again by handle. */
+static int cmd_handle(const char *file)
+{
+	struct {
+		struct file_handle fh;
+		unsigned char f_handle[MAX_HANDLE_SZ];
+	} h;
+	int mnt_id, mfd, fd;
+	char buf[256];
+	ssize_t n;
+
+	h.fh.handle_bytes = MAX_HANDLE_SZ;
+	if (name_to_handle_at(AT_FDCWD, file, &h.fh, &mnt_id, 0))
+		return die("name_to_handle_at");
+	mfd = open(file, O_RDONLY);
+	if (mfd < 0)
+		return die(file);
+	fd = open_by_handle_at(mfd, &h.fh, O_RDONLY);
+	if (fd < 0)
+		return die("open_by_handle_at");
+	n = read(fd, buf, sizeof(buf) - 1);
+	buf[n > 0 ? n : 0] = '\0';
+	fputs(buf, stdout);
+	return 0;
+}
+
+/* A file system context of type FSTYPE through the new mount API. */
+static int cmd_fsopen(const char *fstype)
+{
+	int fd = syscall(SYS_fsopen, fstype, 0);
+
+	if (fd < 0)
+		return die("fsopen");
+	printf("fsopen fd %d\n", fd);
+	return 0;
+}
+
+/* Connect to the unix socket PATH and ask the docker API for /_ping. */
+static int cmd_connect(const char *path)
+{
+	static const char req[] = "GET /_ping HTTP/1.0\r\nHost: docker\r\n\r\n";
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char buf[512];
+	ssize_t n;
+	int s;
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	s = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (s < 0)
+		return die("socket");
+	if (connect(s, (struct sockaddr *)&sa, sizeof(sa)))
+		return die("connect");
+	if (write(s, req, sizeof(req) - 1) < 0)
+		return die("write");
+	n = read(s, buf, sizeof(buf) - 1);
+	buf[n > 0 ? n : 0] = '\0';
+	/* the last line of the answer: "OK" from dockerd */
+	fputs(strrchr(buf, '\n') ? strrchr(buf, '\n') + 1 : buf, stdout);
+	putchar('\n');
+	return 0;
+}
+
+static int cmd_module(void)
+{
+	if (syscall(SYS_finit_module, -1, "", 0))
+		return die("finit_module");
+	return 0;
+}
+
+static int cmd_kexec(void)
+{
+	if (syscall(SYS_kexec_load, 0, 0, NULL, 0))
+		return die("kexec_load");
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *c = argc > 1 ? argv[1] : "";
+
+	setvbuf(stdout, NULL, _IONBF, 0);
+	if (!strcmp(c, "capset"))
+		return cmd_capset();
+	if (!strcmp(c, "setuid"))
+		return cmd_setuid();
+	if (!strcmp(c, "setns") && argc == 4)
+		return cmd_setns(argv[2], argv[3]);
+	if (!strcmp(c, "ptrace") && argc == 3)
+		return cmd_ptrace(argv[2]);
+	if (!strcmp(c, "bpf"))
+		return cmd_bpf();
+	if (!strcmp(c, "handle") && argc == 3)
+		return cmd_handle(argv[2]);
+	if (!strcmp(c, "fsopen") && argc == 3)
+		return cmd_fsopen(argv[2]);
+	if (!strcmp(c, "connect") && argc == 3)
+		return cmd_connect(argv[2]);
+	if (!strcmp(c, "module"))
+		return cmd_module();
+	if (!strcmp(c, "kexec"))
+		return cmd_kexec();
+	fprintf(stderr, "usage: dcea-escape capset|setuid|setns PID FILE|ptrace PID|bpf|handle FILE|"
+			"fsopen FSTYPE|connect PATH|module|kexec\n");
+	return 2;
+}
