@@ -24,6 +24,7 @@
 # Examples:
 #   make vmtest KERNELS="bookworm trixie"
 #   VMTEST_KERNELS=/srv/vmlinuz-6.8,sid vmtest/run.sh
+#
 # The R_<field> variables are set by load_row through read with computed names.
 # shellcheck disable=SC2154
 set -euo pipefail
@@ -246,6 +247,7 @@ print_table() {
 # How this run was started, as a user would type it.
 command_line() {
 	local env="" v
+	[ "$OUTPUT" != "$ROOT/build" ] && env+="OUTPUT=${OUTPUT#"$ROOT"/} "
 	for v in KERNELS VMTEST_KERNELS VMTEST_PAYLOAD VMTEST_VARIANTS VMTEST_LSM; do
 		[ -n "${!v:-}" ] && env+="$v=\"${!v}\" "
 	done

@@ -21,8 +21,9 @@ if $DCEA run --mode block --detach -o /tmp/alerts.log >/tmp/run.out 2>&1; then
 	vm_check PASS dcea_run "dcea run --mode block --detach"
 else
 	vm_check FAIL dcea_run "dcea run exited $?: $(grep -v '^libbpf: ' /tmp/run.out | tail -n1)"
-	grep -E '^libbpf: prog|^libbpf: failed|^func|^invalid|^Unreleased|^reg type' /tmp/run.out |
-		sort -u | head -n 12
+	# the end of the first verifier log says why
+	sed -n '/BEGIN PROG LOAD LOG/,/END PROG LOAD LOG/p' /tmp/run.out | sed '/END PROG LOAD LOG/q' |
+		tail -n 8
 	vm_result backend=none deny=0 kill=0 detect=0 unavailable=0
 	exit
 fi
