@@ -124,3 +124,4 @@ vmtest: all
 clean:
 	$(call msg,CLEAN,$(OUTPUT))
 	$(Q)rm -rf $(OUTPUT)
+include tests/fuzz/fuzz.mk
