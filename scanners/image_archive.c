@@ -97,6 +97,8 @@ static int index_archive(struct blobs *b)
 		if (m->off > (uint64_t)st.st_size || m->size > (uint64_t)st.st_size - m->off) {
 			log_err("failed to read '%s': member '%s' runs past the end", b->target,
 				e->name);
+			free(m->name);
+			free(m->link);
 			r = -EBADMSG;
 			break;
 		}

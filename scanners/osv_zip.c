@@ -133,7 +133,8 @@ int osv_zip_foreach(const char *path, size_t max,
 			err = -ENOMEM;
 			break;
 		}
-		if (nl < 5 || strcasecmp(name + strlen(name) - 5, ".json") || name[nl - 1] == '/')
+		/* strlen, not nl: a NUL inside the stored name ends the copy early */
+		if (strlen(name) < 5 || strcasecmp(name + strlen(name) - 5, ".json"))
 			goto next;
 		if (flags & 1) {
 			log_warn("'%s': member '%s' is encrypted, ignoring", path, name);
