@@ -32,8 +32,8 @@ static inline char *fuzz_str(const uint8_t *data, size_t size)
 }
 
 /*
- * Split the input at NUL bytes into at most n strings (the last takes the rest); missing ones are "".
- * Returns one malloc'd block holding them all; free it when done.
+ * Split the input at NUL bytes into at most n strings (the last takes the rest); missing ones are
+ * "". Returns one malloc'd block holding them all; free it when done.
  */
 static inline char *fuzz_split(const uint8_t *data, size_t size, const char **out, int n)
 {

@@ -16,7 +16,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		char why[256];
 
 		/* a parsed rule set must be matchable */
-		kernel_target_init(&t, "5.15.0-91-generic", "", "Ubuntu 5.15.0-91.101-generic 5.15.131");
+		kernel_target_init(&t, "5.15.0-91-generic", "",
+				   "Ubuntu 5.15.0-91.101-generic 5.15.131");
 		for (size_t i = 0; i < rules.n; i++)
 			kernel_match(&rules, &rules.v[i], &t, why, sizeof(why));
 	}

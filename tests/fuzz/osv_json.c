@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* OSV records (scanners/osv.c): load one JSON document, then match against every record's packages */
+/* OSV records (scanners/osv.c): load one JSON document, then match against every record's packages
+ */
 #include "scanners/osv.h"
 #include "tests/fuzz/fuzz.h"
 

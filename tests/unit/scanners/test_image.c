@@ -169,6 +169,15 @@ static void test_bad(void **state)
 			fail_msg("%s: got %d, want %d", bad[i].file, err, bad[i].err);
 		assert_null(fs);
 	}
+	/* found by fuzzing: a member past the end leaked its name (LeakSanitizer) */
+	{
+		const char *path = FIXTURES "/fuzz-regressions/image_archive/member-past-end-leak";
+		struct image_info info;
+		struct imgfs *fs = NULL;
+
+		assert_int_equal(image_load(path, &lim, image_wanted, &fs, &info), -EBADMSG);
+		assert_null(fs);
+	}
 }
 
 /* A symlink loop and an absolute symlink climbing with "..": resolved inside the image only. */

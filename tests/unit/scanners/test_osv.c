@@ -129,6 +129,10 @@ static void test_zip(void **state)
 	db = osv_db_new();
 	assert_int_equal(osv_zip_foreach(FIXTURES "/image/layer1.tar", 1 << 20, NULL, NULL),
 			 -EBADMSG);
+	/* found by fuzzing: a NUL inside a member name made the suffix test read before the name */
+	assert_int_equal(osv_zip_foreach(FIXTURES "/fuzz-regressions/osv_zip/nul-in-member-name",
+					 1 << 20, NULL, NULL),
+			 -EBADMSG);
 	osv_db_free(db);
 }
 
