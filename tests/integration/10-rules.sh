@@ -419,9 +419,35 @@ nsenter_escape() { # MODE
 
 # --- run -----------------------------------------------------------------------------------------
 
+# Every audit alert carries the namespaces of its container (the processes above stayed in them
+# when they made the watched call) and its parent.
+check_namespaces() {
+	local bad=() e ct a nx x
+	for e in "${AUDIT_ALERTS[@]}"; do
+		ct=${e%% *} a=${e#* }
+		mapfile -t nx < <(dcea_ns_exprs "$ct")
+		for x in "${nx[@]}"; do
+			if ! printf '%s\n' "$a" | jq -e "$x" >/dev/null 2>&1; then
+				bad+=("$(printf '%s' "$a" | jq -r .rule): $x is false ($(printf '%s' "$a" | jq -c '[.ns, .ppid, .exe]'))")
+				break
+			fi
+		done
+	done
+	if [ "${#AUDIT_ALERTS[@]}" -eq 0 ]; then
+		fail alerts-namespaces "no audit alert to check"
+	elif [ "${#bad[@]}" -gt 0 ]; then
+		fail alerts-namespaces "${#bad[@]} of ${#AUDIT_ALERTS[@]} alerts: ${bad[*]}"
+	else
+		pass alerts-namespaces
+	fi
+}
+
 for mode in audit block; do
 	if [ "$mode" = block ]; then
-		dcea_mode block || fail_all "cannot switch to block mode: $DCEA_ERR" "${CHECKS[@]}"
+		if ! dcea_mode block; then
+			mapfile -t left < <(printf '%s\n' "${CHECKS[@]}" | grep -e '-block')
+			fail_all "cannot switch to block mode: $DCEA_ERR" "${left[@]}"
+		fi
 	fi
 	for r in "${RULES[@]}"; do
 		if [ "$mode" = audit ]; then
@@ -436,6 +462,7 @@ for mode in audit block; do
 	release_agent "$mode"
 	dcea_mark
 	nsenter_escape "$mode"
+	[ "$mode" = audit ] && check_namespaces
 done
 
 # A real docker client through the mounted socket is killed too (block mode still on).
@@ -449,23 +476,3 @@ else
 	pass docker-client-block
 fi
 
-# Every audit alert carries the namespaces of its container (the processes above stayed in them
-# when they made the watched call) and its parent.
-bad=()
-for e in "${AUDIT_ALERTS[@]}"; do
-	ct=${e%% *} a=${e#* }
-	mapfile -t nx < <(dcea_ns_exprs "$ct")
-	for x in "${nx[@]}"; do
-		if ! printf '%s\n' "$a" | jq -e "$x" >/dev/null 2>&1; then
-			bad+=("$(printf '%s' "$a" | jq -r .rule): $x is false ($(printf '%s' "$a" | jq -c '[.ns, .ppid, .exe]'))")
-			break
-		fi
-	done
-done
-if [ "${#AUDIT_ALERTS[@]}" -eq 0 ]; then
-	fail alerts-namespaces "no audit alert to check"
-elif [ "${#bad[@]}" -gt 0 ]; then
-	fail alerts-namespaces "${#bad[@]} of ${#AUDIT_ALERTS[@]} alerts: ${bad[*]}"
-else
-	pass alerts-namespaces
-fi

@@ -10,6 +10,7 @@
 #
 #   dcea_start [ARGS...]          `dcea run --json -o $DCEA_ALERTS ARGS` in the background
 #   dcea_stop                     stop streaming and unload (also run at exit)
+#   dcea_kill_loader              kill -9 the streaming process, leaving the pins
 #   dcea_mode audit|block         switch the running instance, wait until status shows it
 #   dcea_mark                     later waits only see alerts written after this point
 #   dcea_wait_alert RULE [JQ] [SECS]   print the first alert of RULE (after the mark) matching JQ
@@ -67,8 +68,9 @@ dcea_start() {
 		_DCEA_STOP_REGISTERED=1
 		cleanup_add dcea_stop
 	fi
-	# Someone else's enforcer (not a test's: those hold the lock and stop at exit) is left alone.
-	if [ -z "$DCEA_RUN_PID" ] && [ -e "$DCEA_PIN_DIR" ]; then
+	# Someone else's enforcer (not a test's: those hold the lock and stop at exit) is left alone;
+	# DCEA_ADOPT=1 means the pins are this script's own (after dcea_kill_loader).
+	if [ -z "$DCEA_RUN_PID" ] && [ "${DCEA_ADOPT:-0}" != 1 ] && [ -e "$DCEA_PIN_DIR" ]; then
 		for ((i = 0; i < 100; i++)); do
 			[ -e "$DCEA_PIN_DIR" ] || break
 			sleep 0.2
@@ -77,6 +79,7 @@ dcea_start() {
 	fi
 	touch "$DCEA_ALERTS"
 	: >"$DCEA_RUN_LOG"
+	_DCEA_STARTED=1
 	start_bg DCEA_RUN_PID "$DCEA" run --json -o "$DCEA_ALERTS" "$@" 2>>"$DCEA_RUN_LOG" >>"$DCEA_RUN_LOG"
 	wait_until 30 _dcea_started
 	if ! _dcea_streaming; then
@@ -94,12 +97,21 @@ dcea_start() {
 
 # dcea_stop: stop the streaming `dcea run` (if any) and unload dcea. Safe to call twice.
 dcea_stop() {
-	[ -n "$_DCEA_LOCKFD" ] || return 0
+	[ -n "$_DCEA_LOCKFD" ] && [ -n "${_DCEA_STARTED:-}" ] || return 0
 	if [ -n "$DCEA_RUN_PID" ]; then
 		_dcea_kill_pid "$DCEA_RUN_PID"
 		DCEA_RUN_PID=
 	fi
 	[ -e "$DCEA_PIN_DIR" ] && "$DCEA" stop >&2
+	return 0
+}
+
+# dcea_kill_loader: SIGKILL the streaming `dcea run` (enforcement stays pinned) and reap it.
+dcea_kill_loader() {
+	[ -n "$DCEA_RUN_PID" ] || return 1
+	kill -KILL "$DCEA_RUN_PID" 2>/dev/null
+	wait "$DCEA_RUN_PID" 2>/dev/null
+	DCEA_RUN_PID=
 	return 0
 }
 
