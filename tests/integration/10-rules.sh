@@ -20,7 +20,7 @@ for r in "${RULES[@]}"; do
 done
 CHECKS+=(device_create-block-no-node block_device_access-block-no-data
 	kernel_knob_sysctl-block-host-unchanged kernel_knob_file-block-unchanged
-	setns_foreign-block-no-data proc_host_access-block-no-data alerts-namespaces release-agent-escape-audit release-agent-escape-block
+	setns_foreign-block-no-data proc_host_access-block-no-data alerts-namespaces alerts-one-per-attempt release-agent-escape-audit release-agent-escape-block
 	nsenter-escape-audit nsenter-escape-block docker-client-block)
 
 need_docker "${CHECKS[@]}"
@@ -106,6 +106,7 @@ expect_stopped() {
 # and check its action (alert in audit mode, the effective action in block mode), container
 # fields and the rule-specific EXPRs. Alerts of audit mode are kept for the namespace check.
 AUDIT_ALERTS=()
+DUPLICATES=()
 alert_checks() {
 	local mode=$1 rule=$2 ct=$3 comm=$4 action a cx
 	shift 4
@@ -115,6 +116,12 @@ alert_checks() {
 	if [ -z "$a" ]; then
 		fail "$rule-$mode-alert" "no $rule alert for comm '$comm' in container ${ct:0:12}; since the mark: $(dcea_alerts_since_mark | jq -c '[.type, .rule, .action, .comm, .container.name]' | tr '\n' ' ')"
 		return
+	fi
+	if [ "$mode" = audit ]; then
+		sleep 0.2
+		local k
+		k=$(dcea_count_alerts ".rule == \"$rule\" and .container.id == \"$ct\" and .comm == \"$comm\"")
+		[ "$k" = 1 ] || DUPLICATES+=("$rule: $k alerts")
 	fi
 	# (setns_foreign reports the namespaces the task has joined)
 	[ "$mode" = audit ] && [ "$rule" != setns_foreign ] && AUDIT_ALERTS+=("$ct $a")
@@ -462,7 +469,14 @@ for mode in audit block; do
 	release_agent "$mode"
 	dcea_mark
 	nsenter_escape "$mode"
-	[ "$mode" = audit ] && check_namespaces
+	if [ "$mode" = audit ]; then
+		check_namespaces
+		if [ "${#DUPLICATES[@]}" = 0 ]; then
+			pass alerts-one-per-attempt
+		else
+			fail alerts-one-per-attempt "${DUPLICATES[*]}"
+		fi
+	fi
 done
 
 # A real docker client through the mounted socket is killed too (block mode still on).

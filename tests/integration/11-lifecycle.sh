@@ -43,7 +43,8 @@ CHECKS=(adopt-running-container adopt-running-container-block container-start-ev
 	benign-workload-runs benign-no-alerts benign-container-starts mode-switch-run
 	mode-switch-run-stream mode-switch-run-enforces sigusr2-audit sigusr1-block status-json-fields
 	status-effective restart-enforcement-continues restart-deny-continues restart-adopts-pins
-	restart-keeps-mode restart-streams restart-no-loss stop-removes-pins stop-ends-stream
+	restart-keeps-mode restart-streams restart-no-loss restart-kill-alert-container
+	restart-deny-alert-container stop-removes-pins stop-ends-stream
 	stop-detaches)
 need_docker "${CHECKS[@]}"
 need_cmd jq "${CHECKS[@]}"
@@ -227,12 +228,18 @@ if DCEA_ADOPT=1 dcea_start; then
 	dcea_expect_alert restart-adopts-pins "$s" '.loaded == true' ".loader_pid == $DCEA_RUN_PID"
 	check_eq restart-keeps-mode block "$(printf '%s\n' "$s" | jq -r .mode)"
 	# the two attacks made while no loader ran were queued in the pinned ring buffer
-	if dcea_wait_alert unshare_ns ".container.id == \"$pre\" and .action == \"kill\"" 3 >/dev/null &&
-		dcea_wait_alert device_create ".container.id == \"$named\"" 1 >/dev/null; then
+	a=$(dcea_wait_alert unshare_ns '.comm == "unshare" and .action == "kill"' 3)
+	b=$(dcea_wait_alert device_create '.comm == "mknod" and .action == "deny"' 1)
+	if [ -n "$a" ] && [ -n "$b" ]; then
 		pass restart-no-loss
 	else
 		fail restart-no-loss "the alerts of the attacks made without a loader were not delivered; streamed: $(dcea_alerts_since_mark | jq -c '[.type, .rule, .action, .comm, .container.name]' | head -n 5 | tr '\n' ' ')"
 	fi
+	# and name their containers, although this loader never saw them start
+	mapfile -t cx < <(dcea_ct_exprs "$pre")
+	dcea_expect_alert restart-kill-alert-container "$a" "${cx[@]}"
+	mapfile -t cx < <(dcea_ct_exprs "$named")
+	dcea_expect_alert restart-deny-alert-container "$b" "${cx[@]}"
 	dcea_mark
 	pre_attack >/dev/null
 	if dcea_wait_alert unshare_ns ".container.id == \"$pre\"" 5 >/dev/null; then
@@ -241,7 +248,8 @@ if DCEA_ADOPT=1 dcea_start; then
 		fail restart-streams "no alert streamed after adoption"
 	fi
 else
-	for c in restart-adopts-pins restart-keeps-mode restart-no-loss restart-streams; do
+	for c in restart-adopts-pins restart-keeps-mode restart-no-loss restart-kill-alert-container \
+		restart-deny-alert-container restart-streams; do
 		fail "$c" "a new dcea run did not stream: $DCEA_ERR"
 	done
 fi
