@@ -92,7 +92,7 @@ ids=$(printf '%s\n' "${RULES[@]}" | sort | jq -R . | jq -sc .)
 dcea_expect_alert status-json-fields "$s" '.loaded == true' '(.backend | length) > 0' \
 	'.mode == "audit"' '.pinned == "/sys/fs/bpf/dcea"' ".loader_pid == $DCEA_RUN_PID" \
 	'.events_dropped == 0' '(.containers | type) == "number" and .containers >= 2' \
-	"([.rules[].id] | sort) == $ids" \
+	"($ids - [.rules[].id]) == []" '([.rules[].id] | length) == ([.rules[].id] | unique | length)' \
 	'all(.rules[]; (.effective | IN("deny", "kill", "detect", "unavailable")) and has("now") and (.hook | length) > 0)' \
 	'all(.rules[]; .effective != "unavailable" or .now == "off")' \
 	'all(.rules[]; .effective == "unavailable" or .now == "alert")'
