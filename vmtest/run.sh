@@ -197,7 +197,7 @@ run_one() {
 	info=$(status_line DCEA-VMINFO)
 	result=$(status_line DCEA-RESULT)
 	rc=$(kv "$status" rc)
-	local active backend deny kill detect unav pass fail skip uname row
+	local active backend deny kill detect unav pass fail skip uname row failed
 	active=$(kv "$info" lsm)
 	backend=$(kv "$result" backend)
 	deny=$(kv "$result" deny) kill=$(kv "$result" kill) detect=$(kv "$result" detect)
@@ -219,6 +219,8 @@ run_one() {
 		note="${note:+$note, }no DCEA-RESULT line"
 	fi
 	[ "$(kv "$info" btf)" = no ] && note="${note:+$note, }no BTF"
+	failed=$(tr -d '\r' <"$BOOT_LOG" | sed -n 's/^FAIL \([^:]*\):.*/\1/p' | head -n 3 | paste -sd' ') || true
+	[ -n "$failed" ] && note="${note:+$note, }FAIL $failed"
 	[ -n "$fail" ] && [ "$fail" != 0 ] && FAILED=1
 	uname=$(kv "$info" kernel)
 	row="$label|${uname:--}|$variant|${active:--}|${backend:--}|${deny:--}|${kill:--}|${detect:--}"
@@ -258,32 +260,45 @@ command_line() {
 	fi
 }
 
+# One section per payload kind, so the probe's baseline and dcea's own results stand side by
+# side: this run replaces its own section and keeps the others.
 write_doc() {
-	local r
+	local r heading="## Payload: $PAYLOAD_KIND" others=""
+	if [ -f "$DOC" ]; then
+		others=$(awk -v h="$heading" '/^## Payload: / { keep = ($0 != h) } keep' "$DOC" |
+			sed -e :a -e '/^\n*$/{$d;N;ba' -e '}')
+	fi
 	{
 		echo "<!-- SPDX-License-Identifier: GPL-2.0-only -->"
 		echo "# Kernel matrix"
 		echo
-		echo "Written by \`vmtest/run.sh\` (see [VMTEST.md](VMTEST.md)); do not edit by hand."
+		echo "Written by \`vmtest/run.sh\` (see [VMTEST.md](VMTEST.md)), one section per payload; do not"
+		echo "edit by hand. deny / kill / detect / unavailable: rules by the action the payload can"
+		echo "actually take on that kernel, from its DCEA-RESULT line. backend: \`lsm\` (BPF LSM, denies"
+		echo "with EPERM), \`fallback\` (tracepoints and cgroup programs), \`none\` (nothing loaded)."
+		echo "Boots marked nobpf drop \`bpf\` from \`lsm=\`, to show the fallback path."
+		echo
+		echo "$heading"
 		echo
 		echo "- command: \`$(command_line)\`"
 		echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
-		echo "- payload: $PAYLOAD_KIND"
-		echo "- host: $(uname -r), $(qemu-system-x86_64 --version | head -n1), TCG (no KVM), -smp 2 -m $MEM"
-		echo "- boot: \`lsm=$LSM_BPF\`, and the same without \`bpf\` (rows marked nobpf)"
+		echo "- host: $(uname -r), $(qemu-system-x86_64 --version | head -n1), TCG, -smp 2 -m $MEM"
+		echo "- boot: \`lsm=$LSM_BPF\` (bpf) and the same without \`bpf\` (nobpf)"
 		echo
-		echo "| kernel | uname -r | boot | active LSMs | backend | deny | kill | detect | unavailable | passed | failed | skipped | boot+test s | notes |"
+		echo "| kernel | uname -r | boot | active LSMs | backend | deny | kill | detect | unavailable" \
+			"| passed | failed | skipped | boot+test s | notes |"
 		echo "|---|---|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|---|"
 		for r in "${ROWS[@]}"; do
 			load_row "$r"
-			echo "| $R_label | $R_uname | $R_variant | $R_active | $R_backend | $R_deny | $R_kill | $R_detect | $R_unav | $R_pass | $R_fail | $R_skip | $R_secs | $R_note |"
+			echo "| $R_label | $R_uname | $R_variant | $R_active | $R_backend | $R_deny | $R_kill" \
+				"| $R_detect | $R_unav | $R_pass | $R_fail | $R_skip | $R_secs | $R_note |"
 		done
-		echo
-		echo "deny / kill / detect / unavailable: rules by the action dcea can actually take on that"
-		echo "kernel, as reported by the payload's DCEA-RESULT line. \"backend\" is the enforcement"
-		echo "backend the payload chose: \`lsm\` (BPF LSM, denies with EPERM), \`fallback\`"
-		echo "(tracepoints and cgroup programs), \`none\` (the probe found nothing to enforce with)."
-	} >"$DOC"
+		if [ -n "$others" ]; then
+			echo
+			printf '%s\n' "$others"
+		fi
+	} >"$DOC.tmp"
+	mv "$DOC.tmp" "$DOC"
 }
 
 # The closing line CI reads: checks summed over all boots; a boot that reported nothing counts as
