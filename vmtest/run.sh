@@ -326,6 +326,7 @@ main() {
 	# Payload, initramfs and logs live in one directory: one run at a time.
 	exec 9>"$WORK/.lock"
 	flock -n 9 || die "another vmtest run is using ${WORK#"$ROOT"/}"
+	rm -f "$WORK"/logs/*
 	out=$(VMTEST_CACHE=${VMTEST_CACHE:-/var/cache/dcea-vmtest} "$HERE/kernels.sh" "$@") ||
 		die "cannot get every kernel asked for"
 	mapfile -t lines <<<"$out"
