@@ -2,17 +2,20 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Smoke test of the libFuzzer harnesses (tests/fuzz): each replays its crash regressions
 # (tests/fixtures/fuzz-regressions/<name>/) and its seed corpus once, then fuzzes for
-# FUZZ_SMOKE_SECONDS (default 2) into a scratch corpus. Builds them first (make fuzz-build) when
+# FUZZ_SMOKE_SECONDS (default 1) into a scratch corpus. Builds them first (make fuzz-build) when
 # they are missing; skips when clang-19's libFuzzer runtime is not installed. No root needed.
 . "$(dirname "$0")/../lib/common.sh"
 
 fuzz=$OUTPUT/fuzz
-secs=${FUZZ_SMOKE_SECONDS:-2}
+secs=${FUZZ_SMOKE_SECONDS:-1}
 names=()
 for f in "$DCEA_ROOT"/tests/fuzz/*.c; do names+=("fuzz-$(basename "$f" .c)"); done
 
-rt=$(clang-19 -print-resource-dir 2>/dev/null)/lib/x86_64-pc-linux-gnu/libclang_rt.fuzzer.a
-[ -f "$rt" ] || skip_all "clang-19 libFuzzer runtime missing (apt install libclang-rt-19-dev)" "${names[@]}"
+probe=$(mktemp -d)
+printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return 0; }\n' >"$probe/p.c"
+clang-19 -fsanitize=fuzzer,address "$probe/p.c" -o "$probe/p" >/dev/null 2>&1 ||
+	{ rm -rf "$probe"; skip_all "clang-19 libFuzzer runtime missing (apt install libclang-rt-19-dev)" "${names[@]}"; }
+rm -rf "$probe"
 if ! make -C "$DCEA_ROOT" OUTPUT="$OUTPUT" fuzz-build >"$OUTPUT/fuzz-build.log" 2>&1; then
 	fail_all "make fuzz-build failed, see $OUTPUT/fuzz-build.log" "${names[@]}"
 fi
