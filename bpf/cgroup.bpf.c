@@ -3,7 +3,14 @@
  * Deny with EPERM where the fallback backend can: cgroup/dev (device mknod, open, block-device
  * mount) and cgroup/sysctl (writes under /proc/sys). Both are attached with links at the cgroup v2
  * root, so they run for every task and let runtimes add their own device programs below. Host
- * tasks are not in the tasks map and are always allowed (return 1).
+ * tasks are always allowed (return 1).
+ *
+ * Two variants of each. Recent kernels give cgroup programs the task helpers
+ * (bpf_get_current_task_btf, probed by the loader), and alerts carry everything a tracepoint's do.
+ * Older ones do not (5.10: not even bpf_get_current_pid_tgid, "unknown func"), so the legacy
+ * variant knows a container task by its cgroup alone (a cgroup becomes a container at its
+ * entrypoint's exec, so runc's own device nodes made before it are not seen either); its alerts
+ * carry no pid, and the loader adds what /proc still shows.
  */
 #include "bpf/common.bpf.h"
 
@@ -23,11 +30,76 @@ static __always_inline bool benign_char(__u32 major, __u32 minor)
 	return major == 136 || major == 4 || (major == 10 && minor == 200); /* pts, vt, net/tun */
 }
 
-SEC("cgroup/dev")
-int deny_device(struct bpf_cgroup_dev_ctx *ctx)
+/* The container task record for a cgroup program: by tid where the helper exists, else by cgroup.
+ */
+static __always_inline struct dcea_task *cgroup_prog_task(bool legacy, struct dcea_task *scratch)
+{
+	struct dcea_container *ct;
+	__u64 cgid;
+
+	if (!legacy)
+		return current_ct_task();
+	cgid = bpf_get_current_cgroup_id();
+	ct = bpf_map_lookup_elem(&dcea_containers, &cgid);
+	if (!ct)
+		return NULL;
+	scratch->cgroup_id = cgid;
+	scratch->flags = ct->flags;
+	scratch->reported = 0;
+	return scratch;
+}
+
+static __always_inline struct dcea_event *cgroup_event(bool legacy, struct dcea_task *t, __u32 rule,
+						       int action)
+{
+	struct dcea_event *e;
+
+	if (!legacy)
+		return event_start(DCEA_EV_RULE, rule, action);
+	count(&dcea_hits, (rule * 4 + action) % (DCEA_R_MAX * 4));
+	e = bpf_ringbuf_reserve(&dcea_events, sizeof(*e), 0);
+	if (!e) {
+		count(&dcea_drops, 0);
+		return NULL;
+	}
+	__builtin_memset(e, 0, sizeof(*e));
+	e->ts_boot_ns = bpf_ktime_get_boot_ns();
+	e->cgroup_id = t->cgroup_id;
+	e->kind = DCEA_EV_RULE;
+	e->rule = rule;
+	e->action = action;
+	e->uid = (__u32)bpf_get_current_uid_gid();
+	return e;
+}
+
+static __always_inline __u64 bpf_get_current_pid_tgid_or(bool legacy)
+{
+	return legacy ? 0 : bpf_get_current_pid_tgid();
+}
+
+static __always_inline bool repeated(__u64 who, struct bpf_cgroup_dev_ctx *ctx)
+{
+	__u32 zero = 0;
+	struct dev_last *l = bpf_map_lookup_elem(&dcea_devlast, &zero);
+	__u64 now = bpf_ktime_get_boot_ns();
+	bool same;
+
+	if (!l)
+		return false;
+	same = l->who == who && l->major == ctx->major && l->minor == ctx->minor &&
+	       l->access == ctx->access_type && now - l->ts < 1000000;
+	l->who = who;
+	l->major = ctx->major;
+	l->minor = ctx->minor;
+	l->access = ctx->access_type;
+	l->ts = now;
+	return same;
+}
+
+static __always_inline int device(struct bpf_cgroup_dev_ctx *ctx, bool legacy)
 {
 	__u32 type = ctx->access_type & 0xffff, access = ctx->access_type >> 16;
-	struct dcea_task *t = current_ct_task();
+	struct dcea_task scratch, *t = cgroup_prog_task(legacy, &scratch);
 	struct dcea_event *e;
 	__u32 rule;
 	int action;
@@ -47,35 +119,33 @@ int deny_device(struct bpf_cgroup_dev_ctx *ctx)
 	action = decide(rule, t, DCEA_ACT_DENY);
 	if (action < 0)
 		return 1;
-	count(&dcea_hits, (rule * 4 + action) % (DCEA_R_MAX * 4));
-	e = bpf_ringbuf_reserve(&dcea_events, sizeof(*e), 0);
+	if (repeated(legacy ? t->cgroup_id : bpf_get_current_pid_tgid_or(legacy), ctx))
+		return action == DCEA_ACT_DENY ? 0 : 1;
+	e = cgroup_event(legacy, t, rule, action);
 	if (e) {
-		__u64 id = bpf_get_current_pid_tgid();
-
-		__builtin_memset(e, 0, sizeof(*e));
-		e->ts_boot_ns = bpf_ktime_get_boot_ns();
-		e->cgroup_id = t->cgroup_id;
-		e->kind = DCEA_EV_RULE;
-		e->rule = rule;
-		e->action = action;
-		e->pid = id >> 32;
-		e->tid = (__u32)id;
-		e->uid = (__u32)bpf_get_current_uid_gid();
 		e->arg[0] = ctx->major;
 		e->arg[1] = ctx->minor;
 		e->arg[2] = ctx->access_type;
-		bpf_get_current_comm(e->comm, sizeof(e->comm));
 		bpf_ringbuf_submit(e, 0);
-	} else {
-		count(&dcea_drops, 0);
 	}
 	return action == DCEA_ACT_DENY ? 0 : 1;
 }
 
-SEC("cgroup/sysctl")
-int deny_sysctl_write(struct bpf_sysctl *ctx)
+SEC("cgroup/dev")
+int deny_device(struct bpf_cgroup_dev_ctx *ctx)
 {
-	struct dcea_task *t;
+	return device(ctx, false);
+}
+
+SEC("cgroup/dev")
+int deny_device_legacy(struct bpf_cgroup_dev_ctx *ctx)
+{
+	return device(ctx, true);
+}
+
+static __always_inline int sysctl(struct bpf_sysctl *ctx, bool legacy)
+{
+	struct dcea_task scratch, *t;
 	struct knob_name key = {};
 	struct dcea_event *e;
 	__u32 *rule;
@@ -83,7 +153,7 @@ int deny_sysctl_write(struct bpf_sysctl *ctx)
 
 	if (!ctx->write)
 		return 1;
-	t = current_ct_task();
+	t = cgroup_prog_task(legacy, &scratch);
 	if (!t)
 		return 1;
 	if (bpf_sysctl_get_name(ctx, key.name, sizeof(key.name), 0) < 0)
@@ -94,28 +164,25 @@ int deny_sysctl_write(struct bpf_sysctl *ctx)
 	action = decide(*rule, t, DCEA_ACT_DENY);
 	if (action < 0)
 		return 1;
-	count(&dcea_hits, (*rule * 4 + action) % (DCEA_R_MAX * 4));
-	e = bpf_ringbuf_reserve(&dcea_events, sizeof(*e), 0);
+	e = cgroup_event(legacy, t, *rule, action);
 	if (e) {
-		__u64 id = bpf_get_current_pid_tgid();
-
-		__builtin_memset(e, 0, sizeof(*e));
-		e->ts_boot_ns = bpf_ktime_get_boot_ns();
-		e->cgroup_id = t->cgroup_id;
-		e->kind = DCEA_EV_RULE;
-		e->rule = *rule;
-		e->action = action;
-		e->pid = id >> 32;
-		e->tid = (__u32)id;
-		e->uid = (__u32)bpf_get_current_uid_gid();
-		bpf_get_current_comm(e->comm, sizeof(e->comm));
 		__builtin_memcpy(e->path, "/proc/sys/", 10);
 		__builtin_memcpy(e->path + 10, key.name, sizeof(key.name));
 		/* the new value, for the alert; a failure leaves it empty */
 		bpf_sysctl_get_new_value(ctx, e->str2, sizeof(e->str2));
 		bpf_ringbuf_submit(e, 0);
-	} else {
-		count(&dcea_drops, 0);
 	}
 	return action == DCEA_ACT_DENY ? 0 : 1;
+}
+
+SEC("cgroup/sysctl")
+int deny_sysctl_write(struct bpf_sysctl *ctx)
+{
+	return sysctl(ctx, false);
+}
+
+SEC("cgroup/sysctl")
+int deny_sysctl_write_legacy(struct bpf_sysctl *ctx)
+{
+	return sysctl(ctx, true);
 }

@@ -132,6 +132,24 @@ __dcea_map struct {
 	__type(value, __u64);
 } dcea_scratch SEC(".maps");
 
+/*
+ * The last device event per CPU: the kernel checks one device access twice (mknod, and opening a
+ * block device pass the device cgroup twice on 6.18), so the second identical check within a
+ * millisecond is decided but not reported again.
+ */
+struct dev_last {
+	__u64 who;
+	__u64 ts;
+	__u32 major, minor, access;
+	__u32 pad;
+};
+__dcea_map struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct dev_last);
+} dcea_devlast SEC(".maps");
+
 static __always_inline void count(void *map, __u32 idx)
 {
 	__u64 *v = bpf_map_lookup_elem(map, &idx);
@@ -174,7 +192,7 @@ static __always_inline void task_ns(struct task_struct *t, __u64 ns[DCEA_NS_MAX]
 	ns[DCEA_NS_NET] = BPF_CORE_READ(nsp, net_ns, ns.inum);
 	ns[DCEA_NS_UTS] = BPF_CORE_READ(nsp, uts_ns, ns.inum);
 	ns[DCEA_NS_IPC] = BPF_CORE_READ(nsp, ipc_ns, ns.inum);
-	ns[DCEA_NS_USER] = BPF_CORE_READ(t, cred, user_ns, ns.inum);
+	ns[DCEA_NS_USER] = BPF_CORE_READ(t, real_cred, user_ns, ns.inum);
 	ns[DCEA_NS_CGROUP] = BPF_CORE_READ(nsp, cgroup_ns, ns.inum);
 	if (bpf_core_field_exists(nsp->time_ns))
 		ns[DCEA_NS_TIME] = BPF_CORE_READ(nsp, time_ns, ns.inum);
@@ -225,7 +243,7 @@ static __always_inline struct dcea_event *event_start_task(struct task_struct *t
 	e->pid = BPF_CORE_READ(task, tgid);
 	e->tid = BPF_CORE_READ(task, pid);
 	e->ppid = BPF_CORE_READ(task, real_parent, tgid);
-	e->uid = BPF_CORE_READ(task, cred, uid.val);
+	e->uid = BPF_CORE_READ(task, real_cred, uid.val);
 	e->ret = 0;
 	bpf_probe_read_kernel_str(e->comm, sizeof(e->comm), &task->comm);
 	name = BPF_CORE_READ(task, mm, exe_file, f_path.dentry, d_name.name);

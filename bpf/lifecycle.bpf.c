@@ -56,7 +56,8 @@ int track_exec(struct trace_event_raw_sched_process_exec *ctx)
 			struct task_struct *task = bpf_get_current_task_btf();
 
 			task_ns(task, nct.ns);
-			bpf_core_read(&nct.cap_bset, sizeof(nct.cap_bset), &task->cred->cap_bset);
+			bpf_core_read(&nct.cap_bset, sizeof(nct.cap_bset),
+				      &task->real_cred->cap_bset);
 			nct.start_ns = bpf_ktime_get_boot_ns();
 			nct.init_tgid = tgid;
 			if (bpf_map_update_elem(&dcea_containers, &cgid, &nct, BPF_NOEXIST)) {

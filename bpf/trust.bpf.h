@@ -35,7 +35,12 @@ static __always_inline __u64 escape_bits(struct task_struct *task, struct dcea_t
 	for (int i = 0; i < DCEA_NS_MAX; i++)
 		if (ns[i] != ct->ns[i] && ns[i] == c->host_ns[i] && ns[i])
 			bits |= 1ULL << i;
-	bpf_core_read(&eff, sizeof(eff), &task->cred->cap_effective);
+	/*
+	 * The objective credentials: task->cred is overridden while the kernel works on the task's
+	 * behalf (overlayfs copy-up runs with the mounter's, i.e. dockerd's, full capabilities),
+	 * and a sweep that samples it then would see every busy container task "escalated".
+	 */
+	bpf_core_read(&eff, sizeof(eff), &task->real_cred->cap_effective);
 	if (ct->cap_bset && (eff & ~ct->cap_bset))
 		bits |= DCEA_ESC_CAPS;
 	if (check_fs) {
@@ -65,7 +70,13 @@ static __always_inline int escape_report(struct task_struct *task, struct dcea_t
 		t->reported |= (__u32)fresh;
 		e = event_start_task(task, DCEA_EV_RULE, DCEA_R_NS_ESCAPE, action);
 		if (e) {
+			struct dcea_container *ct =
+				bpf_map_lookup_elem(&dcea_containers, &t->cgroup_id);
+
 			e->arg[0] = bits;
+			bpf_core_read(&e->arg[1], sizeof(e->arg[1]),
+				      &task->real_cred->cap_effective);
+			e->arg[2] = ct ? ct->cap_bset : 0;
 			bpf_ringbuf_submit(e, 0);
 		}
 	}

@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <getopt.h>
 #include <unistd.h>
 #include <json-c/json.h>
 
@@ -46,6 +47,18 @@ DEFINE_LOG(log_err, "error", 0)
 DEFINE_LOG(log_warn, "warning", 0)
 DEFINE_LOG(log_info, "info", 0)
 DEFINE_LOG(log_debug, "debug", 2)
+
+void usage_error(const char *cmd, int c, char **argv)
+{
+	const char *opt = argv[optind - 1];
+
+	if (c == ':')
+		log_err("option '%s' needs a value; see 'dcea %s --help'", opt, cmd);
+	else if (optopt)
+		log_err("unknown option '-%c'; see 'dcea %s --help'", optopt, cmd);
+	else
+		log_err("unknown option '%s'; see 'dcea %s --help'", opt, cmd);
+}
 
 bool log_color(int fd)
 {

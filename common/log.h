@@ -18,6 +18,12 @@ __attribute__((format(printf, 1, 2))) void log_warn(const char *fmt, ...);
 __attribute__((format(printf, 1, 2))) void log_info(const char *fmt, ...);
 __attribute__((format(printf, 1, 2))) void log_debug(const char *fmt, ...);
 
+/*
+ * One line for a getopt_long error (call with opterr = 0 and a leading ':' in optstring):
+ * "dcea: error: unknown option '--bogus'; see 'dcea run --help'".
+ */
+void usage_error(const char *cmd, int c, char **argv);
+
 /* Colour only when the stream is a terminal and NO_COLOR is unset. */
 bool log_color(int fd);
 

@@ -42,6 +42,7 @@ struct canary {
 	void *fn_ctx;
 	int seen[DCEA_R_MAX]; /* 1 + action of the canary's event per rule */
 	char core_pattern[256];
+	char self_exe[256];
 	struct {
 		__u32 magic;
 		char name[28];
@@ -186,7 +187,9 @@ static int child_attempt(struct canary *c, enum dcea_rule r, int fd)
 		if (fchdir(fd))
 			break;
 		dup2(open("/dev/null", O_WRONLY | O_CLOEXEC), STDOUT_FILENO);
-		execl("/proc/self/exe", "dcea", "--version", (char *)NULL);
+		/* by path, through its own mount namespace: /proc/self/exe would be a file on a
+		 * mount of the namespace it left, which proc_host_access denies first */
+		execl(c->self_exe, "dcea", "--version", (char *)NULL);
 		break;
 	case DCEA_R_RUNTIME_SOCKET:
 		snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/docker.sock", c->dir);
@@ -308,6 +311,7 @@ static int setup(struct canary *c)
 	char root[256], path[160];
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	struct statfs sfs;
+	ssize_t n;
 	int s, err;
 
 	snprintf(c->dir, sizeof(c->dir), "/run/dcea-canary.XXXXXX");
@@ -341,6 +345,8 @@ static int setup(struct canary *c)
 		strcpy(c->knob_key.name, CANARY_KNOB);
 		bpf_map_update_elem(c->st->fd[M_KNOBFILES], &c->knob_key, &rule, BPF_ANY);
 	}
+	n = readlink("/proc/self/exe", c->self_exe, sizeof(c->self_exe) - 1);
+	c->self_exe[n > 0 ? n : 0] = '\0';
 	c->helper = start_helper(&c->helper_pipe);
 	return c->helper < 0 ? -errno : 0;
 }

@@ -128,8 +128,9 @@ void ct_lookup(uint64_t cgroup_id, const char *cgname, int refresh, struct ct_in
 		read_docker(ci);
 	else if (!strcmp(ci->runtime, "podman"))
 		read_podman(ci);
-	/* a name read before the runtime wrote its state is not cached */
-	if (ci->name[0] || strcmp(ci->runtime, "docker")) {
+	/* a name read before the runtime wrote its state, or no name at all, is not cached */
+	if (ci->id[0] &&
+	    (ci->name[0] || (strcmp(ci->runtime, "docker") && strcmp(ci->runtime, "podman")))) {
 		cache[slot].cgroup_id = cgroup_id;
 		cache[slot].ci = *ci;
 	}
@@ -177,6 +178,29 @@ static int track_threads(struct state *st, pid_t pid, const struct dcea_task *t)
 	return n;
 }
 
+static int track_cgroup(struct state *st, const char *cg, const struct dcea_task *t)
+{
+	char root[256], path[800], line[32];
+	int n = 0;
+	FILE *f;
+
+	if (cgroup_v2_mount(root, sizeof(root)))
+		return 0;
+	snprintf(path, sizeof(path), "%s%s/cgroup.procs", root, cg);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		uint64_t pid;
+
+		line[strcspn(line, "\n")] = '\0';
+		if (!parse_u64(line, &pid))
+			n += track_threads(st, pid, t);
+	}
+	fclose(f);
+	return n;
+}
+
 int ct_adopt_running(struct state *st, const __u64 host_ns[], int *n_tasks)
 {
 	struct stat host_root, root;
@@ -219,6 +243,15 @@ int ct_adopt_running(struct state *st, const __u64 host_ns[], int *n_tasks)
 			n_ct++;
 			log_debug("adopted running container in cgroup '%s' (init pid %llu)", cg,
 				  (unsigned long long)pid);
+			/*
+			 * Every process of the container's cgroup, also one that already left its
+			 * namespaces or root (the escape namespace trust must find), which the
+			 * criteria above would pass over.
+			 */
+			t.cgroup_id = cgid;
+			t.flags = ct.flags & DCEA_CT_CANARY;
+			*n_tasks += track_cgroup(st, cg, &t);
+			continue;
 		}
 		t.cgroup_id = cgid;
 		t.flags = ct.flags & DCEA_CT_CANARY;

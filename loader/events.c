@@ -5,7 +5,9 @@
 #include <unistd.h>
 
 #include "common/util.h"
+#include "loader/cgroup.h"
 #include "loader/containers.h"
+#include "loader/nsinfo.h"
 #include "loader/events.h"
 #include "loader/rules.h"
 #include "policy/policy.h"
@@ -172,6 +174,12 @@ static void add_details(json_object *d, const struct dcea_event *e)
 		json_object_object_add(d, "host_namespaces", a);
 		json_object_object_add(d, "capabilities_beyond_bounding_set",
 				       json_object_new_boolean(!!(e->arg[0] & DCEA_ESC_CAPS)));
+		if (e->arg[0] & DCEA_ESC_CAPS) {
+			cap_list(e->arg[1] & ~e->arg[2], buf, sizeof(buf));
+			add_str(d, "capabilities_gained", buf);
+			snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)e->arg[2]);
+			add_str(d, "container_bounding_set", buf);
+		}
 		json_object_object_add(d, "root_outside",
 				       json_object_new_boolean(!!(e->arg[0] & DCEA_ESC_ROOT)));
 		json_object_object_add(d, "cwd_outside",
@@ -195,8 +203,7 @@ void event_details(const struct dcea_event *e, char *buf, size_t size)
 
 	add_details(d, e);
 	buf[0] = '\0';
-	json_object_object_foreach(d, k, v)
-	{
+	json_object_object_foreach(d, k, v) {
 		const char *s = json_object_get_string(v);
 
 		if (n < size && s && *s)
@@ -220,13 +227,79 @@ static void exe_of(const struct dcea_event *e, char *buf, size_t size)
 	snprintf(buf, size, "%s", e->exe);
 }
 
-json_object *event_to_json(const struct dcea_event *e, const struct policy *pol, int64_t clock_off)
+/* The kernfs name of cgroup v2 `id` (its inode), found by walking the hierarchy; "" if gone. */
+static void cgname_of_id(__u64 id, char *buf, size_t size)
 {
+	static __u64 last_id;
+	static char last[DCEA_CGNAME_LEN];
+	char root[256], cmd[512];
+	FILE *f;
+
+	buf[0] = '\0';
+	if (id == last_id && last[0]) {
+		snprintf(buf, size, "%s", last);
+		return;
+	}
+	if (cgroup_v2_mount(root, sizeof(root)))
+		return;
+	/* containers sit at most a few levels down (/docker/<id>, /system.slice/docker-<id>.scope)
+	 */
+	snprintf(cmd, sizeof(cmd),
+		 "find '%s' -maxdepth 4 -type d -inum %llu -printf '%%f' -quit 2>/dev/null", root,
+		 (unsigned long long)id);
+	f = popen(cmd, "re");
+	if (!f)
+		return;
+	if (!fgets(buf, size, f))
+		buf[0] = '\0';
+	pclose(f);
+	last_id = id;
+	snprintf(last, sizeof(last), "%s", buf);
+}
+
+/*
+ * cgroup programs cannot read the task (no task helpers there): fill namespaces, parent, comm and
+ * the cgroup's name from /proc while the process lives (it does: deny rules do not kill).
+ */
+static void enrich(struct dcea_event *e)
+{
+	char path[64], line[512], cg[256];
+	unsigned int ppid;
+
+	if (e->pid && !e->ns[DCEA_NS_MNT])
+		ns_of_pid(e->pid, e->ns);
+	if (e->pid && !e->ppid) {
+		snprintf(path, sizeof(path), "/proc/%u/stat", e->pid);
+		if (!read_line(path, line, sizeof(line))) {
+			char *p = strrchr(line, ')');
+
+			if (p && sscanf(p + 1, " %*c %u", &ppid) == 1)
+				e->ppid = ppid;
+		}
+	}
+	if (e->pid && !e->comm[0]) {
+		snprintf(path, sizeof(path), "/proc/%u/comm", e->pid);
+		read_line(path, e->comm, sizeof(e->comm));
+	}
+	if (!e->cgname[0]) {
+		const char *slash;
+
+		if (e->pid && !cgroup_of_pid(e->pid, cg, sizeof(cg)) && (slash = strrchr(cg, '/')))
+			snprintf(e->cgname, sizeof(e->cgname), "%s", slash + 1);
+		else
+			cgname_of_id(e->cgroup_id, e->cgname, sizeof(e->cgname));
+	}
+}
+
+json_object *event_to_json(const struct dcea_event *ev, const struct policy *pol, int64_t clock_off)
+{
+	struct dcea_event copy = *ev, *e = &copy;
 	json_object *o = json_object_new_object(), *c, *ns, *d;
 	const struct rule_info *ri = e->rule < DCEA_R_MAX ? &rule_table[e->rule] : NULL;
 	struct ct_info ci;
 	char buf[512];
 
+	enrich(e);
 	format_rfc3339(e->ts_boot_ns + clock_off, buf, sizeof(buf));
 	add_str(o, "time", buf);
 	if (e->kind == DCEA_EV_CONTAINER) {
@@ -291,8 +364,7 @@ void alert_format_human(json_object *a, char *buf, size_t size, bool color)
 	if (strlen(ctname) > 20)
 		ctname[20] = '\0';
 	if (d) {
-		json_object_object_foreach(d, k, v)
-		{
+		json_object_object_foreach(d, k, v) {
 			const char *s = json_object_get_string(v);
 
 			if (n < sizeof(details) && s && *s)

@@ -96,7 +96,8 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 
 	memset(o, 0, sizeof(*o));
 	o->mode = -1;
-	while ((c = getopt_long(argc, argv, "m:p:jo:dvh", longopts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":m:p:jo:dvh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'm':
 			if (!strcmp(optarg, "audit"))
@@ -127,7 +128,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 			usage(stdout);
 			return 1;
 		default:
-			fprintf(stderr, "Try 'dcea run --help'.\n");
+			usage_error("run", c, argv);
 			return -EINVAL;
 		}
 	}
@@ -314,6 +315,9 @@ static int fresh_load(struct state *st, struct streamer *s, enum dcea_mode mode)
 				 "LSM programs loaded but denied nothing in the self-test (is "
 				 "'bpf' in lsm=?)");
 		lsm &= ~retry;
+		for (int i = 0; i < DCEA_R_MAX; i++)
+			if (retry & (1U << i))
+				eff[i] = DCEA_EFF_DETECT; /* on again for the fallback's test */
 		err = enforcer_write_rules(st, &s->pol, DCEA_MODE_AUDIT, eff, lsm);
 		if (!err && retry)
 			err = canary_run(st, handle_event, s, retry, eff);
@@ -325,8 +329,10 @@ static int fresh_load(struct state *st, struct streamer *s, enum dcea_mode mode)
 	err = enforcer_write_rules(st, &s->pol, mode, eff, lsm);
 	if (err)
 		goto fail;
-	c.backend = lsm ? DCEA_BACKEND_LSM : DCEA_BACKEND_FALLBACK;
-	state_set_config(st, &c);
+	if (!state_get_config(st, &c)) { /* re-read: enforcer_write_rules set the mode */
+		c.backend = lsm ? DCEA_BACKEND_LSM : DCEA_BACKEND_FALLBACK;
+		state_set_config(st, &c);
+	}
 	n_ct = ct_adopt_running(st, ns, &n_tasks);
 	if (n_ct < 0)
 		log_warn("failed to scan running containers: %s, ignoring", strerror(-n_ct));
@@ -479,6 +485,7 @@ int cmd_run(int argc, char **argv)
 	struct streamer s = {.st = &st};
 	struct run_opts o;
 	struct dcea_config c;
+	bool mode_given;
 	int err;
 
 	for (int i = 0; i < M_MAX; i++)
@@ -498,6 +505,7 @@ int cmd_run(int argc, char **argv)
 	policy_default(&s.pol);
 	if (o.policy && policy_load(o.policy, &s.pol))
 		return 1;
+	mode_given = o.mode >= 0 || o.policy;
 	if (o.mode < 0)
 		o.mode = o.policy ? (int)s.pol.mode : DCEA_MODE_AUDIT;
 	err = state_ensure_bpffs();
@@ -512,12 +520,7 @@ int cmd_run(int argc, char **argv)
 			return 1;
 		state_get_config(&st, &c);
 		if (loader_alive(c.loader_tgid)) {
-			int given = 0;
-
-			for (int i = 1; i < argc; i++)
-				given |= !strncmp(argv[i], "-m", 2) ||
-					 !strncmp(argv[i], "--mode", 6);
-			if (!given) {
+			if (!mode_given) {
 				log_err("dcea is already running (pid %u); use 'dcea run --mode "
 					"audit|block' "
 					"to switch its mode or 'dcea stop'",
@@ -535,9 +538,13 @@ int cmd_run(int argc, char **argv)
 			       c.loader_tgid, mode_name(o.mode));
 			return 0;
 		}
-		log_info("adopting the pinned enforcer under %s", DCEA_PIN_DIR);
-		if (o.mode != (int)c.mode)
+		/* a restarted loader keeps the mode it finds unless told otherwise */
+		if (mode_given && o.mode != (int)c.mode)
 			enforcer_set_mode(&st, o.mode);
+		else
+			o.mode = c.mode;
+		log_info("adopting the pinned enforcer under %s (%s mode)", DCEA_PIN_DIR,
+			 mode_name(o.mode));
 	} else {
 		if (fresh_load(&st, &s, o.mode))
 			return 1;

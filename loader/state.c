@@ -114,8 +114,7 @@ static int configure_lsm(struct state *st, bool try_lsm)
 	struct bpf_program *prog;
 	int on = 0;
 
-	bpf_object__for_each_program(prog, st->skel->obj)
-	{
+	bpf_object__for_each_program(prog, st->skel->obj) {
 		const char *name = bpf_program__name(prog);
 		const struct lsm_prog *lp = NULL;
 		int nargs;
@@ -155,10 +154,24 @@ static int open_and_load(struct state *st, bool try_lsm)
 		log_err("failed to open the BPF object: %s", strerror(-err));
 		return err;
 	}
-	bpf_object__for_each_program(prog, st->skel->obj)
-	{
+	bpf_object__for_each_program(prog, st->skel->obj) {
 		const char *sec = bpf_program__section_name(prog);
+		enum bpf_prog_type type = bpf_program__type(prog);
 
+		/* cgroup programs: the variant that the kernel's helper set allows */
+		if (type == BPF_PROG_TYPE_CGROUP_DEVICE || type == BPF_PROG_TYPE_CGROUP_SYSCTL) {
+			bool legacy = strstr(bpf_program__name(prog), "_legacy") != NULL;
+			bool has_task = libbpf_probe_bpf_helper(type, BPF_FUNC_get_current_task_btf,
+								NULL) == 1;
+
+			if (legacy == has_task)
+				bpf_program__set_autoload(prog, false);
+			else if (legacy)
+				log_info("cgroup programs here lack the task helpers: '%s' knows "
+					 "containers by cgroup and its alerts carry no pid",
+					 bpf_program__name(prog));
+			continue;
+		}
 		if (!strncmp(sec, "tp/", 3) && !tracepoint_exists(sec)) {
 			bpf_program__set_autoload(prog, false);
 			st->n_skipped++;
@@ -229,8 +242,7 @@ int state_load(struct state *st, bool try_lsm)
 		goto cleanup;
 	}
 
-	bpf_object__for_each_program(prog, st->skel->obj)
-	{
+	bpf_object__for_each_program(prog, st->skel->obj) {
 		enum bpf_prog_type type = bpf_program__type(prog);
 
 		if (!bpf_program__autoload(prog))

@@ -48,7 +48,8 @@ static int parse_simple(int argc, char **argv, const char *cmd, const char *help
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "jh", longopts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":jh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			*json = log_json = true;
@@ -57,7 +58,7 @@ static int parse_simple(int argc, char **argv, const char *cmd, const char *help
 			printf("%s", help);
 			return 1;
 		default:
-			fprintf(stderr, "Try 'dcea %s --help'.\n", cmd);
+			usage_error(cmd, c, argv);
 			return -EINVAL;
 		}
 	}

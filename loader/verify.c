@@ -232,7 +232,8 @@ int cmd_verify(int argc, char **argv)
 	v = calloc(1, sizeof(*v));
 	if (!v)
 		return 1;
-	while ((c = getopt_long(argc, argv, "jh", longopts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":jh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			v->json = log_json = true;
@@ -252,7 +253,7 @@ int cmd_verify(int argc, char **argv)
 			free(v);
 			return 0;
 		default:
-			fprintf(stderr, "Try 'dcea verify --help'.\n");
+			usage_error("verify", c, argv);
 			free(v);
 			return 2;
 		}
