@@ -57,11 +57,9 @@ static __always_inline struct dcea_event *cgroup_event(bool legacy, struct dcea_
 	if (!legacy)
 		return event_start(DCEA_EV_RULE, rule, action);
 	count(&dcea_hits, (rule * 4 + action) % (DCEA_R_MAX * 4));
-	e = bpf_ringbuf_reserve(&dcea_events, sizeof(*e), 0);
-	if (!e) {
-		count(&dcea_drops, 0);
+	e = event_new();
+	if (!e)
 		return NULL;
-	}
 	__builtin_memset(e, 0, sizeof(*e));
 	e->ts_boot_ns = bpf_ktime_get_boot_ns();
 	e->cgroup_id = t->cgroup_id;
@@ -126,7 +124,7 @@ static __always_inline int device(struct bpf_cgroup_dev_ctx *ctx, bool legacy)
 		e->arg[0] = ctx->major;
 		e->arg[1] = ctx->minor;
 		e->arg[2] = ctx->access_type;
-		bpf_ringbuf_submit(e, 0);
+		event_submit(e);
 	}
 	return action == DCEA_ACT_DENY ? 0 : 1;
 }
@@ -170,7 +168,7 @@ static __always_inline int sysctl(struct bpf_sysctl *ctx, bool legacy)
 		__builtin_memcpy(e->path + 10, key.name, sizeof(key.name));
 		/* the new value, for the alert; a failure leaves it empty */
 		bpf_sysctl_get_new_value(ctx, e->str2, sizeof(e->str2));
-		bpf_ringbuf_submit(e, 0);
+		event_submit(e);
 	}
 	return action == DCEA_ACT_DENY ? 0 : 1;
 }

@@ -218,8 +218,36 @@ static __always_inline int decide_in(__u32 rule, struct dcea_task *t, int enforc
 #define decide(rule, t, action) decide_in(rule, t, action, 0)
 
 /*
- * Reserve an event and fill what every alert carries. The caller fills the rule's details and
- * calls bpf_ringbuf_submit. A failed reserve is counted, never silent.
+ * Events are built in a per-CPU buffer and copied into the ring buffer by event_submit(), not
+ * reserved in it: a reserved record is a reference the verifier must see released on every path,
+ * and verifiers before 6.2 lose track of it through the inlined helpers here ("Unreleased
+ * reference" on 6.1). Events are rare; the copy is cheap.
+ */
+__dcea_map struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct dcea_event);
+} dcea_evbuf SEC(".maps");
+
+/* An empty event from the per-CPU buffer, NULL only if the map lookup fails. */
+static __always_inline struct dcea_event *event_new(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&dcea_evbuf, &zero);
+}
+
+/* Copy an event into the ring buffer; a full ring is counted, never silent. */
+static __always_inline void event_submit(struct dcea_event *e)
+{
+	if (bpf_ringbuf_output(&dcea_events, e, sizeof(*e), 0))
+		count(&dcea_drops, 0);
+}
+
+/*
+ * Start an event with what every alert carries. The caller fills the rule's details and calls
+ * event_submit.
  */
 static __always_inline struct dcea_event *event_start_task(struct task_struct *task, __u32 kind,
 							   __u32 rule, int action)
@@ -228,11 +256,9 @@ static __always_inline struct dcea_event *event_start_task(struct task_struct *t
 	const unsigned char *name;
 
 	count(&dcea_hits, (rule * 4 + (action & 3)) % (DCEA_R_MAX * 4));
-	e = bpf_ringbuf_reserve(&dcea_events, sizeof(*e), 0);
-	if (!e) {
-		count(&dcea_drops, 0);
+	e = event_new();
+	if (!e)
 		return NULL;
-	}
 	e->ts_boot_ns = bpf_ktime_get_boot_ns();
 	e->cgroup_id = BPF_CORE_READ(task, cgroups, dfl_cgrp, kn, id);
 	task_ns(task, e->ns);
@@ -279,7 +305,7 @@ static __always_inline void act(int action)
 			__e->arg[1] = (a1);                                                        \
 			__e->arg[2] = (a2);                                                        \
 			__builtin_memcpy(__e->str2, what, sizeof(what));                           \
-			bpf_ringbuf_submit(__e, 0);                                                \
+			event_submit(__e);                                                         \
 		}                                                                                  \
 	})
 

@@ -145,7 +145,7 @@ static __always_inline void file_report(__u32 rule, int action, struct file *f, 
 		bpf_probe_read_kernel_str(e->str2, sizeof(e->str2),
 					  BPF_CORE_READ(d, d_parent, d_name.name));
 		bpf_probe_read_kernel_str(e->path, sizeof(e->path), BPF_CORE_READ(d, d_name.name));
-		bpf_ringbuf_submit(e, 0);
+		event_submit(e);
 	}
 }
 
@@ -180,7 +180,7 @@ static __always_inline void socket_report(int action, const char path[108], stru
 		e->arg[0] = fd;
 		__builtin_memcpy(e->path, path, 108);
 		__builtin_memcpy(e->str2, key->name, sizeof(key->name));
-		bpf_ringbuf_submit(e, 0);
+		event_submit(e);
 	}
 }
 

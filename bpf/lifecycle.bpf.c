@@ -66,7 +66,7 @@ int track_exec(struct trace_event_raw_sched_process_exec *ctx)
 			}
 			e = event_start(DCEA_EV_CONTAINER, 0, DCEA_ACT_ALERT);
 			if (e)
-				bpf_ringbuf_submit(e, 0);
+				event_submit(e);
 			ct = &nct;
 		}
 		track(tgid, cgid, ct->flags);

@@ -55,7 +55,7 @@ int BPF_PROG(deny_mount, const char *dev_name, const struct path *path, const ch
 		if (dev_name)
 			bpf_probe_read_kernel_str(e->path, sizeof(e->path), dev_name);
 		__builtin_memcpy(e->str2, fs.name, sizeof(fs.name));
-		bpf_ringbuf_submit(e, 0);
+		event_submit(e);
 	}
 	return verdict(action);
 }

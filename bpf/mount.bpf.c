@@ -41,7 +41,7 @@ int watch_mount(struct trace_event_raw_sys_enter *ctx)
 		if (src)
 			bpf_probe_read_user_str(e->path, sizeof(e->path), src);
 		__builtin_memcpy(e->str2, fs.name, sizeof(fs.name));
-		bpf_ringbuf_submit(e, 0);
+		event_submit(e);
 	}
 	act(action);
 	return 0;
@@ -68,7 +68,7 @@ int watch_fsopen(struct trace_event_raw_sys_enter *ctx)
 	if (e) {
 		__builtin_memcpy(e->path, "fsopen", 7);
 		__builtin_memcpy(e->str2, fs.name, sizeof(fs.name));
-		bpf_ringbuf_submit(e, 0);
+		event_submit(e);
 	}
 	act(action);
 	return 0;

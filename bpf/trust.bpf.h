@@ -77,7 +77,7 @@ static __always_inline int escape_report(struct task_struct *task, struct dcea_t
 			bpf_core_read(&e->arg[1], sizeof(e->arg[1]),
 				      &task->real_cred->cap_effective);
 			e->arg[2] = ct ? ct->cap_bset : 0;
-			bpf_ringbuf_submit(e, 0);
+			event_submit(e);
 		}
 	}
 	if (can_kill_current)
