@@ -6,7 +6,7 @@
  * tasks are always allowed (return 1).
  *
  * Two variants of each. Recent kernels give cgroup programs the task helpers
- * (bpf_get_current_task_btf, probed by the loader), and alerts carry everything a tracepoint's do.
+ * (bpf_get_current_task, probed by the loader), and alerts carry everything a tracepoint's do.
  * Older ones do not (5.10: not even bpf_get_current_pid_tgid, "unknown func"), so the legacy
  * variant knows a container task by its cgroup alone (a cgroup becomes a container at its
  * entrypoint's exec, so runc's own device nodes made before it are not seen either); its alerts

@@ -173,6 +173,27 @@ static __always_inline struct dcea_task *current_ct_task(void)
 	return bpf_map_lookup_elem(&dcea_tasks, &tid);
 }
 
+/*
+ * The current task as a plain pointer, read only with CO-RE probe reads: bpf_get_current_task_btf()
+ * (5.11+) would allow direct loads, but these programs also run on 5.10.
+ */
+static __always_inline struct task_struct *current_task(void)
+{
+	return (struct task_struct *)bpf_get_current_task();
+}
+
+/*
+ * A capability set of a task's objective credentials (kernel_cap_t: a u64 since 6.3, two u32
+ * before: the same 8 bytes on little endian).
+ */
+#define task_caps(task, field)                                                                     \
+	({                                                                                         \
+		const struct cred *__cr = BPF_CORE_READ(task, real_cred);                          \
+		__u64 __v = 0;                                                                     \
+		bpf_core_read(&__v, sizeof(__v), &__cr->field);                                    \
+		__v;                                                                               \
+	})
+
 static __always_inline __u64 task_pidns(struct task_struct *t)
 {
 	struct pid *p = BPF_CORE_READ(t, thread_pid);
@@ -285,7 +306,7 @@ static __always_inline struct dcea_event *event_start_task(struct task_struct *t
 
 static __always_inline struct dcea_event *event_start(__u32 kind, __u32 rule, int action)
 {
-	return event_start_task(bpf_get_current_task_btf(), kind, rule, action);
+	return event_start_task(current_task(), kind, rule, action);
 }
 
 /* Kill the whole thread group: a pending SIGKILL also makes a fork in progress fail. */

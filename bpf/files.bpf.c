@@ -36,7 +36,7 @@ static __always_inline int check_open(long ret)
 	t = current_ct_task();
 	if (!t)
 		return 0;
-	task = bpf_get_current_task_btf();
+	task = current_task();
 	f = fd_file(task, ret);
 	if (!f || !classify_file(t, task, f, &v))
 		return 0;
@@ -105,7 +105,7 @@ int watch_connect(struct trace_event_raw_sys_exit *ctx)
 	t = current_ct_task();
 	if (ctx->ret != 0 || !t)
 		return 0;
-	f = fd_file(bpf_get_current_task_btf(), fd);
+	f = fd_file(current_task(), fd);
 	sock = f ? BPF_CORE_READ(f, private_data) : NULL;
 	if (!sock || BPF_CORE_READ(sock, sk, __sk_common.skc_family) != AF_UNIX)
 		return 0;

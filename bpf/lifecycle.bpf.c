@@ -31,7 +31,7 @@ int track_pivot_root(struct trace_event_raw_sys_exit *ctx)
 	c = cfg();
 	if (!c || bpf_get_current_cgroup_id() == c->root_cgroup)
 		return 0;
-	task = bpf_get_current_task_btf();
+	task = current_task();
 	if (BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum) == c->host_ns[DCEA_NS_MNT])
 		return 0;
 	tgid = bpf_get_current_pid_tgid() >> 32;
@@ -53,11 +53,10 @@ int track_exec(struct trace_event_raw_sched_process_exec *ctx)
 		bpf_map_delete_elem(&dcea_setup, &tgid);
 		ct = bpf_map_lookup_elem(&dcea_containers, &cgid);
 		if (!ct) {
-			struct task_struct *task = bpf_get_current_task_btf();
+			struct task_struct *task = current_task();
 
 			task_ns(task, nct.ns);
-			bpf_core_read(&nct.cap_bset, sizeof(nct.cap_bset),
-				      &task->real_cred->cap_bset);
+			nct.cap_bset = task_caps(task, cap_bset);
 			nct.start_ns = bpf_ktime_get_boot_ns();
 			nct.init_tgid = tgid;
 			if (bpf_map_update_elem(&dcea_containers, &cgid, &nct, BPF_NOEXIST)) {
@@ -83,8 +82,7 @@ int track_exec(struct trace_event_raw_sched_process_exec *ctx)
 			return 0;
 	}
 	/* every exec of a container task: still in its namespaces, root and cwd inside? */
-	escape_report(bpf_get_current_task_btf(), t,
-		      escape_bits(bpf_get_current_task_btf(), t, true), true);
+	escape_report(current_task(), t, escape_bits(current_task(), t, true), true);
 	return 0;
 }
 

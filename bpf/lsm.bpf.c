@@ -85,7 +85,7 @@ int BPF_PROG(deny_file_open, struct file *file, int ret)
 
 	if (ret || !t)
 		return ret;
-	if (!classify_file(t, bpf_get_current_task_btf(), file, &v))
+	if (!classify_file(t, current_task(), file, &v))
 		return 0;
 	action = decide_in(v.rule, t, DCEA_ACT_DENY, 1);
 	if (action < 0)

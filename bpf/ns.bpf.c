@@ -29,14 +29,13 @@ int watch_setns(struct trace_event_raw_sys_exit *ctx)
 	ct = bpf_map_lookup_elem(&dcea_containers, &t->cgroup_id);
 	if (!ct)
 		return 0;
-	task_ns(bpf_get_current_task_btf(), ns);
+	task_ns(current_task(), ns);
 	for (int i = 0; i < DCEA_NS_MAX; i++)
 		if (ns[i] != ct->ns[i] && ct->ns[i])
 			changed |= 1ULL << i;
 	if (!changed)
 		return 0; /* back into its own namespaces: allowed */
-	escape_report(bpf_get_current_task_btf(), t,
-		      escape_bits(bpf_get_current_task_btf(), t, false), true);
+	escape_report(current_task(), t, escape_bits(current_task(), t, false), true);
 	action = decide(DCEA_R_SETNS, t, DCEA_ACT_KILL);
 	if (action >= 0)
 		report(DCEA_R_SETNS, action, changed, 0, 0, "setns");

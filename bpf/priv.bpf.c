@@ -66,10 +66,10 @@ int watch_capset(struct trace_event_raw_sys_enter *ctx)
 		return 0;
 	eff = data[0] | ((__u64)data[3] << 32);
 	inh = data[2] | ((__u64)data[5] << 32);
-	task = bpf_get_current_task_btf();
+	task = current_task();
 	/* kernel_cap_t is a u64 since 6.3 and two u32 before: the same 8 bytes on little endian */
-	bpf_core_read(&cur_eff, sizeof(cur_eff), &task->cred->cap_effective);
-	bpf_core_read(&cur_inh, sizeof(cur_inh), &task->cred->cap_inheritable);
+	cur_eff = task_caps(task, cap_effective);
+	cur_inh = task_caps(task, cap_inheritable);
 	if (!((eff & ~cur_eff) | (inh & ~cur_inh)))
 		return 0;
 	action = decide(DCEA_R_CAPSET, t, DCEA_ACT_KILL);
@@ -91,9 +91,9 @@ static __always_inline int to_root(__u64 a, __u64 b, __u64 c, int n, bool gid,
 	/* the effective id decides what the task may do; bpf_get_current_uid_gid() is the real one
 	 */
 	if (gid)
-		cur = BPF_CORE_READ(bpf_get_current_task_btf(), cred, egid.val);
+		cur = BPF_CORE_READ(current_task(), cred, egid.val);
 	else
-		cur = BPF_CORE_READ(bpf_get_current_task_btf(), cred, euid.val);
+		cur = BPF_CORE_READ(current_task(), cred, euid.val);
 	if (cur == 0)
 		return 0;
 	if (!((__u32)a == 0 || (n > 1 && (__u32)b == 0) || (n > 2 && (__u32)c == 0)))
@@ -130,7 +130,7 @@ static __always_inline int foreign_target(__u32 target, __u64 req, const char (*
 	struct dcea_config *c = cfg();
 	int action;
 
-	if (!t || !c || task_pidns(bpf_get_current_task_btf()) != c->host_ns[DCEA_NS_PID])
+	if (!t || !c || task_pidns(current_task()) != c->host_ns[DCEA_NS_PID])
 		return 0;
 	tt = bpf_map_lookup_elem(&dcea_tasks, &target);
 	if (tt && tt->cgroup_id == t->cgroup_id)

@@ -40,7 +40,7 @@ static __always_inline __u64 escape_bits(struct task_struct *task, struct dcea_t
 	 * behalf (overlayfs copy-up runs with the mounter's, i.e. dockerd's, full capabilities),
 	 * and a sweep that samples it then would see every busy container task "escalated".
 	 */
-	bpf_core_read(&eff, sizeof(eff), &task->real_cred->cap_effective);
+	eff = task_caps(task, cap_effective);
 	if (ct->cap_bset && (eff & ~ct->cap_bset))
 		bits |= DCEA_ESC_CAPS;
 	if (check_fs) {
@@ -74,8 +74,7 @@ static __always_inline int escape_report(struct task_struct *task, struct dcea_t
 				bpf_map_lookup_elem(&dcea_containers, &t->cgroup_id);
 
 			e->arg[0] = bits;
-			bpf_core_read(&e->arg[1], sizeof(e->arg[1]),
-				      &task->real_cred->cap_effective);
+			e->arg[1] = task_caps(task, cap_effective);
 			e->arg[2] = ct ? ct->cap_bset : 0;
 			event_submit(e);
 		}

@@ -165,21 +165,28 @@ static int child_attempt(struct canary *c, enum dcea_rule r, int fd)
 			ptrace(PTRACE_DETACH, c->helper, NULL, NULL);
 		break;
 	case DCEA_R_PROC_HOST:
-		snprintf(path, sizeof(path), "/proc/%d/ns/uts", c->helper);
-		ret = open(path, O_RDONLY | O_CLOEXEC);
+		/* a file on a mount of the namespace it left, reached through a directory fd it
+		 * kept (the way /proc/<pid>/root and leaked fds reach host files); the ns files under /proc/<pid>
+		 * of a host task would be stopped first by ptrace_host's ptrace_access_check */
+		ret = openat(fd, "mnt", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		break;
 	case DCEA_R_BPF_LOAD:
 		memset(&attr, 0, sizeof(attr));
 		ret = syscall(SYS_bpf, BPF_PROG_LOAD, &attr, sizeof(attr));
 		break;
 	case DCEA_R_MODULE_LOAD:
-		ret = syscall(SYS_finit_module, -1, "", 0);
+		/* a real file, so the LSM hook (kernel_read_file) is reached; not a module, so a
+		 * kernel that let it through refuses it as ENOEXEC */
+		s = open(c->self_exe, O_RDONLY | O_CLOEXEC);
+		ret = syscall(SYS_finit_module, s, "", 0);
 		break;
 	case DCEA_R_OPEN_BY_HANDLE:
 		ret = syscall(SYS_open_by_handle_at, -1, NULL, 0);
 		break;
 	case DCEA_R_KEXEC:
-		ret = syscall(SYS_kexec_file_load, -1, -1, 0UL, "", 0UL);
+		/* likewise: our own binary is no kernel image (KEXEC_FILE_NO_INITRAMFS = 4) */
+		s = open(c->self_exe, O_RDONLY | O_CLOEXEC);
+		ret = syscall(SYS_kexec_file_load, s, -1, 0UL, "", 4UL);
 		break;
 	case DCEA_R_NS_ESCAPE:
 		/* a working directory on a mount of the namespace it left, then an exec: the leaked
@@ -210,7 +217,7 @@ static void child_main(struct canary *c, enum dcea_rule r, int ready, int go)
 	char b;
 
 	alarm(5);
-	if (r == DCEA_R_NS_ESCAPE)
+	if (r == DCEA_R_NS_ESCAPE || r == DCEA_R_PROC_HOST)
 		fd = open(c->dir, O_PATH | O_DIRECTORY | O_CLOEXEC); /* still the host's mount */
 	if (unshare(CLONE_NEWNS | CLONE_NEWUTS) ||
 	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))

@@ -161,7 +161,7 @@ static int open_and_load(struct state *st, bool try_lsm)
 		/* cgroup programs: the variant that the kernel's helper set allows */
 		if (type == BPF_PROG_TYPE_CGROUP_DEVICE || type == BPF_PROG_TYPE_CGROUP_SYSCTL) {
 			bool legacy = strstr(bpf_program__name(prog), "_legacy") != NULL;
-			bool has_task = libbpf_probe_bpf_helper(type, BPF_FUNC_get_current_task_btf,
+			bool has_task = libbpf_probe_bpf_helper(type, BPF_FUNC_get_current_task,
 								NULL) == 1;
 
 			if (legacy == has_task)
