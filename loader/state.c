@@ -92,6 +92,30 @@ static bool tracepoint_exists(const char *sec)
 	return access(path, F_OK) == 0;
 }
 
+/*
+ * Can a cgroup program of `type` call bpf_get_current_task and bpf_get_current_pid_tgid? Tried
+ * with a real three-instruction program: libbpf_probe_bpf_helper() answers yes on 5.10, where
+ * its probe fails for another reason.
+ */
+static bool cgroup_prog_has_task_helpers(enum bpf_prog_type type)
+{
+	struct bpf_insn insns[] = {
+		{ .code = BPF_JMP | BPF_CALL, .imm = BPF_FUNC_get_current_task },
+		{ .code = BPF_JMP | BPF_CALL, .imm = BPF_FUNC_get_current_pid_tgid },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 1 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, opts,
+		    .expected_attach_type = type == BPF_PROG_TYPE_CGROUP_DEVICE ? BPF_CGROUP_DEVICE :
+										  BPF_CGROUP_SYSCTL);
+	int fd = bpf_prog_load(type, NULL, "GPL", insns, ARRAY_SIZE(insns), &opts);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	if (level == LIBBPF_DEBUG && log_verbose < 2)
@@ -161,8 +185,7 @@ static int open_and_load(struct state *st, bool try_lsm)
 		/* cgroup programs: the variant that the kernel's helper set allows */
 		if (type == BPF_PROG_TYPE_CGROUP_DEVICE || type == BPF_PROG_TYPE_CGROUP_SYSCTL) {
 			bool legacy = strstr(bpf_program__name(prog), "_legacy") != NULL;
-			bool has_task = libbpf_probe_bpf_helper(type, BPF_FUNC_get_current_task,
-								NULL) == 1;
+			bool has_task = cgroup_prog_has_task_helpers(type);
 
 			if (legacy == has_task)
 				bpf_program__set_autoload(prog, false);
