@@ -333,6 +333,10 @@ static int fresh_load(struct state *st, struct streamer *s, enum dcea_mode mode)
 		c.backend = lsm ? DCEA_BACKEND_LSM : DCEA_BACKEND_FALLBACK;
 		state_set_config(st, &c);
 	}
+	if (st->n_unpinned)
+		log_warn("%d tracepoint programs cannot be pinned on this kernel (perf links need "
+			 "5.15): they stop with this process; keep 'dcea run' running",
+			 st->n_unpinned);
 	n_ct = ct_adopt_running(st, ns, &n_tasks);
 	if (n_ct < 0)
 		log_warn("failed to scan running containers: %s, ignoring", strerror(-n_ct));

@@ -283,6 +283,17 @@ int state_load(struct state *st, bool try_lsm)
 		err = pin_path(path, sizeof(path), PIN_LINKS, bpf_program__name(prog));
 		if (!err)
 			err = bpf_link__pin(link, path);
+		if (err == -EINVAL && type == BPF_PROG_TYPE_TRACEPOINT &&
+		    st->n_unpinned < (int)ARRAY_SIZE(st->unpinned)) {
+			/*
+			 * Before 5.15 a tracepoint is attached with a perf-event ioctl, not a BPF
+			 * link, and cannot be pinned: this process holds it, so it lives only while
+			 * the loader runs. Reported by run and status.
+			 */
+			st->unpinned[st->n_unpinned++] = link;
+			st->n_links++;
+			continue;
+		}
 		/*
 		 * The pin holds the link now. Disconnect first: destroying a tracepoint link would
 		 * also disable its perf event (PERF_EVENT_IOC_DISABLE) under the pin.
@@ -354,6 +365,9 @@ void state_close(struct state *st)
 {
 	if (!st)
 		return;
+	for (int i = 0; i < st->n_unpinned; i++)
+		bpf_link__destroy(st->unpinned[i]);
+	st->n_unpinned = 0;
 	if (st->skel) {
 		dcea_bpf__destroy(st->skel); /* map fds belong to the skeleton */
 		st->skel = NULL;

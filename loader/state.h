@@ -28,6 +28,7 @@ enum state_map {
 };
 
 struct dcea_bpf;
+struct bpf_link;
 
 struct state {
 	struct dcea_bpf *skel; /* NULL when the pinned programs were adopted */
@@ -38,6 +39,8 @@ struct state {
 	int n_lsm;	      /* LSM programs loaded */
 	__u32 lsm_rules;      /* rules that have a loaded LSM program (bit per enum dcea_rule) */
 	char lsm_reason[160]; /* why the LSM backend is not used, "" when it is tried */
+	struct bpf_link *unpinned[64]; /* tracepoint attachments this kernel cannot pin (< 5.15) */
+	int n_unpinned;
 };
 
 extern const char *const state_map_names[M_MAX];
