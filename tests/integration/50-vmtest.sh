@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# The BPF LSM kernel matrix (issue 3): boot each Debian kernel (5.10, 6.1, 6.12, 7.x) in QEMU,
+# twice (with and without `bpf` in lsm=), run dcea's smoke payload inside, and check per boot that
+# dcea loaded, chose the backend the boot allows (lsm with bpf, fallback without) and passed its
+# guest checks. Kernels are downloaded from Debian's mirrors on first use (cached outside the repo).
+#   DCEA_VMTEST=0 skips it; KERNELS="bookworm" narrows it.
+. "$(dirname "$0")/../lib/common.sh"
+
+[ "${DCEA_VMTEST:-1}" = 0 ] && skip_all "DCEA_VMTEST=0" vmtest
+need_root vmtest
+need_dcea vmtest
+log=$DCEA_TMP/vmtest.log
+VMTEST_DOC= OUTPUT=$OUTPUT run_timeout 560 "$DCEA_ROOT/vmtest/run.sh" ${KERNELS:-} >"$log" 2>&1
+rc=$?
+rows=$(grep -E '^vmtest: [^ ]+ [^ ]+ \((bpf|nobpf)\): ' "$log")
+if [ -z "$rows" ]; then
+	if grep -qiE 'cannot|unable|failed to (download|fetch|install)' "$log"; then
+		skip vmtest "no kernel could be booted: $(grep -iE 'cannot|unable|failed' "$log" | head -n 1)"
+	else
+		fail vmtest "vmtest/run.sh exited $rc without a result row: $(tail -n 3 "$log" | tr '\n' ' ')"
+	fi
+	exit 0
+fi
+while IFS= read -r row; do
+	name=$(sed -E 's/^vmtest: ([^ ]+) [^ ]+ \(([a-z]+)\):.*/vmtest-\1-\2/' <<<"$row")
+	variant=$(sed -E 's/.*\(([a-z]+)\):.*/\1/' <<<"$row")
+	result=$(grep -A1 -F "$row" "$log" | grep -o 'DCEA-RESULT.*' | head -n 1)
+	backend=$(sed -nE 's/.*backend=([a-z]+).*/\1/p' <<<"$result")
+	want=lsm
+	[ "$variant" = nobpf ] && want=fallback
+	if ! grep -q ' rc=0 ' <<<"$row"; then
+		fail "$name" "${row#vmtest: }"
+	elif [ "$backend" != "$want" ]; then
+		fail "$name" "backend '$backend', want '$want': $result"
+	else
+		pass "$name"
+	fi
+done <<<"$rows"
