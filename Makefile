@@ -23,11 +23,11 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 MAKEFLAGS += --no-print-directory
 endif
 
-PKGS := libbpf json-c yaml-0.1 zlib libzstd sqlite3
+PKGS := libbpf json-c yaml-0.1 zlib libzstd sqlite3 libcrypto
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Wshadow -Werror=implicit-function-declaration \
 	  -D_GNU_SOURCE -I$(OUTPUT) -I. $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS += $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lbpf -ljson-c -lyaml -lz -lzstd -lsqlite3) -lelf
+LDLIBS += $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lbpf -ljson-c -lyaml -lz -lzstd -lsqlite3 -lcrypto) -lelf
 ifeq ($(SANITIZE),1)
 CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer
 LDFLAGS += -fsanitize=address,undefined

@@ -27,6 +27,7 @@
 #include "loader/rules.h"
 #include "loader/run.h"
 #include "loader/state.h"
+#include "loader/verify.h"
 #include "policy/policy.h"
 
 #define DEFAULT_DETACH_LOG "/var/log/dcea/alerts.log"
@@ -71,6 +72,7 @@ static void usage(FILE *f)
 		   "  -o, --output FILE   append alerts to FILE instead of stdout\n"
 		   "  -d, --detach        run in the background (alerts to --output, default\n"
 		   "                      " DEFAULT_DETACH_LOG ")\n"
+		   "      --verify-interval SECONDS  also run the 'dcea verify' sweep this often\n"
 		   "  -v, --verbose       more detail; twice for libbpf's own output\n"
 		   "  -h, --help          this help\n"
 		   "\n"
@@ -87,17 +89,22 @@ static void usage(FILE *f)
 static int parse_opts(int argc, char **argv, struct run_opts *o)
 {
 	static const struct option longopts[] = {
-		{"mode", required_argument, NULL, 'm'}, {"policy", required_argument, NULL, 'p'},
-		{"json", no_argument, NULL, 'j'},	{"output", required_argument, NULL, 'o'},
-		{"detach", no_argument, NULL, 'd'},	{"verbose", no_argument, NULL, 'v'},
-		{"help", no_argument, NULL, 'h'},	{},
+		{"mode", required_argument, NULL, 'm'},
+		{"policy", required_argument, NULL, 'p'},
+		{"json", no_argument, NULL, 'j'},
+		{"output", required_argument, NULL, 'o'},
+		{"detach", no_argument, NULL, 'd'},
+		{"verbose", no_argument, NULL, 'v'},
+		{"help", no_argument, NULL, 'h'},
+		{"verify-interval", required_argument, NULL, 'I'},
+		{},
 	};
 	int c;
 
 	memset(o, 0, sizeof(*o));
 	o->mode = -1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":m:p:jo:dvh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":m:p:jo:dvhI:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'm':
 			if (!strcmp(optarg, "audit"))
@@ -123,6 +130,10 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 			break;
 		case 'v':
 			log_verbose++;
+			break;
+		case 'I':
+			if (verify_set_interval(optarg))
+				return -EINVAL;
 			break;
 		case 'h':
 			usage(stdout);
@@ -160,6 +171,8 @@ static int handle_event(void *ctx, void *data, size_t size)
 	if (size < sizeof(struct dcea_event))
 		return 0; /* never return <0: that would stop the poll loop */
 	o = event_to_json(data, &s->pol, s->clock_off);
+	if (((const struct dcea_event *)data)->kind == DCEA_EV_RULE)
+		verify_recheck(o, ((const struct dcea_event *)data)->pid);
 	emit(s, o);
 	json_object_put(o);
 	s->delivered++;
@@ -434,6 +447,7 @@ static int stream(struct streamer *s)
 		}
 		err = 0;
 		sweep();
+		verify_periodic(s->out, s->json, s->color);
 		if (++ticks % 4 == 0 || n == 0) {
 			check_drops(s);
 			s->clock_off = events_clock_offset();

@@ -2,8 +2,9 @@
 /*
  * dcea verify: the userspace line of namespace trust (the paper's second line). Walk every process
  * of every container, compare its namespaces, capabilities, root and working directory with its
- * container's baseline (the pinned one when dcea is loaded, else the container's first process),
- * and report every task that has left.
+ * container's baseline (the pinned one when dcea is loaded, else the container's first process)
+ * and with the trust store's last measurement, and report every task that has left or changed.
+ * `dcea run --verify-interval` runs the same sweep periodically and re-checks every alert's task.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -11,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -22,9 +24,12 @@
 #include "common/util.h"
 #include "loader/cgroup.h"
 #include "loader/containers.h"
+#include "loader/events.h"
 #include "loader/nsinfo.h"
 #include "loader/rules.h"
 #include "loader/state.h"
+#include "loader/truststore.h"
+#include "loader/verify.h"
 
 #define MAX_CT 1024
 
@@ -36,15 +41,22 @@ struct vct {
 	pid_t init;
 	dev_t root_dev;
 	ino_t root_ino;
-	bool pinned; /* baseline from the kernel's record */
+	bool pinned;	     /* baseline from the kernel's record */
+	struct ts_meas base; /* the baseline task's measurement, for the trust store */
+	json_object *sct;    /* its entry in the store being written */
 };
 
 struct verify {
 	struct vct ct[MAX_CT];
 	int n;
 	__u64 host[DCEA_NS_MAX];
-	bool json;
 	int findings, tasks;
+	verify_cb cb;
+	void *ctx;
+	int ct_fd;	       /* the pinned containers map, -1 without dcea loaded */
+	json_object *store;    /* the last measurement (authenticated), or NULL */
+	json_object *newstore; /* the measurement being taken (--update), or NULL */
+	json_object *recheck;  /* verify_recheck: findings of the one task go here */
 };
 
 static __u64 status_hex(pid_t pid, const char *key)
@@ -65,7 +77,7 @@ static __u64 status_hex(pid_t pid, const char *key)
 	return v;
 }
 
-/* Is the device of `path` the device of some mount in process `pid`'s mount table? */
+/* Is `dev` the device of some mount in process `pid`'s mount table? */
 static bool dev_mounted_in(pid_t pid, dev_t dev)
 {
 	char path[64], line[1024];
@@ -97,54 +109,88 @@ static struct vct *find_ct(struct verify *v, __u64 cgid)
 static void finding(struct verify *v, struct vct *ct, pid_t pid, const char *what,
 		    const char *detail)
 {
-	struct ct_info ci;
+	json_object *o = json_object_new_object(), *c, *ns;
+	const char *slash = ct ? strrchr(ct->cg, '/') : NULL;
 	char comm[64] = "", path[64];
-	const char *slash = strrchr(ct->cg, '/');
+	__u64 nsv[DCEA_NS_MAX] = {};
+	struct ct_info ci;
 
-	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
-	read_line(path, comm, sizeof(comm));
-	ct_lookup(ct->cgid, slash ? slash + 1 : ct->cg, 0, &ci);
 	v->findings++;
-	if (v->json) {
-		json_object *o = json_object_new_object(), *c = json_object_new_object();
+	if (v->recheck) { /* verify_recheck: only the names */
+		json_object *a;
 
-		json_object_object_add(o, "type", json_object_new_string("verify"));
-		json_object_object_add(o, "rule", json_object_new_string("ns_escape"));
-		json_object_object_add(o, "finding", json_object_new_string(what));
-		json_object_object_add(o, "detail", json_object_new_string(detail));
-		json_object_object_add(o, "pid", json_object_new_int64(pid));
-		json_object_object_add(o, "comm", json_object_new_string(comm));
+		if (json_object_object_get_ex(v->recheck, "findings", &a))
+			json_object_array_add(a, json_object_new_string(what));
+		json_object_put(o);
+		return;
+	}
+	json_object_object_add(o, "type", json_object_new_string("verify"));
+	json_object_object_add(o, "rule", json_object_new_string("ns_escape"));
+	json_object_object_add(o, "finding", json_object_new_string(what));
+	json_object_object_add(o, "detail", json_object_new_string(detail));
+	json_object_object_add(o, "pid", json_object_new_int64(pid));
+	if (pid) {
+		snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+		read_line(path, comm, sizeof(comm));
+		ns_of_pid(pid, nsv);
+	}
+	json_object_object_add(o, "comm", json_object_new_string(comm));
+	if (ct) {
+		ct_lookup(ct->cgid, slash ? slash + 1 : ct->cg, 0, &ci);
+		c = json_object_new_object();
 		json_object_object_add(c, "id", json_object_new_string(ci.id));
 		json_object_object_add(c, "name", json_object_new_string(ci.name));
 		json_object_object_add(c, "image", json_object_new_string(ci.image));
 		json_object_object_add(c, "runtime", json_object_new_string(ci.runtime));
 		json_object_object_add(c, "cgroup", json_object_new_string(ct->cg));
+		json_object_object_add(c, "cgroup_id", json_object_new_int64((int64_t)ct->cgid));
 		json_object_object_add(o, "container", c);
-		printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
-		json_object_put(o);
-	} else {
-		printf("%-20.20s %-8d %-16.16s %-14s %s\n", ci.name[0] ? ci.name : ci.id, pid, comm,
-		       what, detail);
+		ns = json_object_new_object();
+		for (int i = 0; i < DCEA_NS_MAX; i++)
+			json_object_object_add(ns, ns_name(i),
+					       json_object_new_int64((int64_t)nsv[i]));
+		json_object_object_add(o, "ns", ns);
 	}
+	v->cb(v->ctx, o);
+	json_object_put(o);
 }
 
 static void check_task(struct verify *v, struct vct *ct, pid_t pid)
 {
-	__u64 ns[DCEA_NS_MAX], eff;
+	__u64 eff;
 	char detail[256], path[64];
+	struct ts_meas m;
 	struct stat st;
+	json_object *hn = NULL;
 	size_t n = 0;
 
 	v->tasks++;
-	if (ns_of_pid(pid, ns))
+	if (ts_measure(pid, &m))
 		return; /* gone */
+	if (v->recheck)
+		json_object_object_get_ex(v->recheck, "host_ns", &hn);
 	detail[0] = '\0';
 	for (int i = 0; i < DCEA_NS_MAX; i++)
-		if (ns[i] != ct->ns[i] && ns[i] == v->host[i] && ct->ns[i])
+		if (m.ns[i] != ct->ns[i] && m.ns[i] == v->host[i] && ct->ns[i]) {
 			n += snprintf(detail + n, sizeof(detail) - n, "%s%s", n ? "," : "",
 				      ns_name(i));
+			if (hn)
+				json_object_array_add(hn, json_object_new_string(ns_name(i)));
+		}
 	if (n)
 		finding(v, ct, pid, "host_ns", detail);
+	if (v->store && ts_compare(v->store, ct->cgid, ct->base.start ? &ct->base : NULL, &m,
+				   detail, sizeof(detail)))
+		finding(v, ct, pid, "ns_changed", detail);
+	if (v->newstore) {
+		const char *slash = strrchr(ct->cg, '/');
+
+		if (!ct->sct)
+			ct->sct =
+				ts_add_container(v->newstore, ct->cgid, slash ? slash + 1 : ct->cg,
+						 ct->base.start ? &ct->base : &m);
+		ts_add_task(ct->sct, ct->cgid, &m);
+	}
 	eff = status_hex(pid, "CapEff:");
 	if (ct->cap_bset && (eff & ~ct->cap_bset)) {
 		snprintf(detail, sizeof(detail), "CapEff %llx beyond bounding set %llx",
@@ -161,85 +207,361 @@ static void check_task(struct verify *v, struct vct *ct, pid_t pid)
 			"working directory on a file system its container does not mount");
 }
 
-static int collect(struct verify *v, struct state *st, bool have_pins)
+/* The first process of a cgroup, the baseline when dcea has no record (verify_recheck). */
+static pid_t first_pid(const char *cg)
 {
-	struct stat host_root;
+	char path[512], line[32];
+	uint64_t pid;
+
+	snprintf(path, sizeof(path), "/sys/fs/cgroup/unified%s/cgroup.procs", cg);
+	if (read_line(path, line, sizeof(line)) || parse_u64(line, &pid))
+		return 0;
+	return (pid_t)pid;
+}
+
+/*
+ * The container of task `pid` (cgroup `cg`, id `cgid`), set up on first sight: its kernel
+ * baseline when dcea is loaded, else its first process's (`first`: the task itself in a full
+ * walk). NULL when the cgroup is not a container's.
+ */
+static struct vct *container_of(struct verify *v, __u64 cgid, const char *cg, pid_t pid,
+				pid_t first)
+{
+	struct dcea_container kc;
+	struct stat root, host_root;
+	__u64 ns[DCEA_NS_MAX];
+	struct vct *ct = find_ct(v, cgid);
+	char path[64];
+	bool known;
+
+	if (ct)
+		return ct;
+	known = v->ct_fd >= 0 && !bpf_map_lookup_elem(v->ct_fd, &cgid, &kc);
+	snprintf(path, sizeof(path), "/proc/%d/root", first);
+	if (stat("/", &host_root) || stat(path, &root) || ns_of_pid(first, ns))
+		return NULL;
+	/* without a kernel record: a container is a cgroup whose first task has its own root and
+	 * mount namespace */
+	if (!known && ((root.st_dev == host_root.st_dev && root.st_ino == host_root.st_ino) ||
+		       ns[DCEA_NS_MNT] == v->host[DCEA_NS_MNT]))
+		return NULL;
+	if (v->n == MAX_CT)
+		return NULL;
+	ct = &v->ct[v->n++];
+	memset(ct, 0, sizeof(*ct));
+	ct->cgid = cgid;
+	snprintf(ct->cg, sizeof(ct->cg), "%s", cg);
+	ct->init = known && kc.init_tgid ? (pid_t)kc.init_tgid : first;
+	ct->pinned = known;
+	memcpy(ct->ns, known ? kc.ns : ns, sizeof(ct->ns));
+	ct->cap_bset = known ? kc.cap_bset : status_hex(first, "CapBnd:");
+	snprintf(path, sizeof(path), "/proc/%d/root", ct->init);
+	if (!stat(path, &root)) {
+		ct->root_dev = root.st_dev;
+		ct->root_ino = root.st_ino;
+	}
+	if (ts_measure(ct->init, &ct->base))
+		memset(&ct->base, 0, sizeof(ct->base));
+	(void)pid;
+	return ct;
+}
+
+static int collect(struct verify *v)
+{
 	struct dirent *de;
 	DIR *d = opendir("/proc");
 
 	if (!d)
 		return -errno;
-	stat("/", &host_root);
 	while ((de = readdir(d))) {
-		char path[64], cg[256];
+		char cg[256];
 		uint64_t pid;
-		__u64 cgid, ns[DCEA_NS_MAX];
-		struct dcea_container kc;
+		__u64 cgid;
 		struct vct *ct;
-		struct stat root;
 
 		if (parse_u64(de->d_name, &pid) || cgroup_of_pid(pid, cg, sizeof(cg)) ||
 		    !strcmp(cg, "/") || cgroup_id_of(cg, &cgid))
 			continue;
-		ct = find_ct(v, cgid);
-		if (!ct) {
-			bool known =
-				have_pins && !bpf_map_lookup_elem(st->fd[M_CONTAINERS], &cgid, &kc);
-
-			snprintf(path, sizeof(path), "/proc/%llu/root", (unsigned long long)pid);
-			if (stat(path, &root) || ns_of_pid(pid, ns))
-				continue;
-			/* without a kernel record: a container is a cgroup whose first task has its
-			 * own root and mount namespace */
-			if (!known &&
-			    ((root.st_dev == host_root.st_dev && root.st_ino == host_root.st_ino) ||
-			     ns[DCEA_NS_MNT] == v->host[DCEA_NS_MNT]))
-				continue;
-			if (v->n == MAX_CT)
-				break;
-			ct = &v->ct[v->n++];
-			memset(ct, 0, sizeof(*ct));
-			ct->cgid = cgid;
-			snprintf(ct->cg, sizeof(ct->cg), "%s", cg);
-			ct->init = known && kc.init_tgid ? (pid_t)kc.init_tgid : (pid_t)pid;
-			ct->pinned = known;
-			memcpy(ct->ns, known ? kc.ns : ns, sizeof(ct->ns));
-			ct->cap_bset = known ? kc.cap_bset : status_hex(pid, "CapBnd:");
-			snprintf(path, sizeof(path), "/proc/%d/root", ct->init);
-			if (!stat(path, &root)) {
-				ct->root_dev = root.st_dev;
-				ct->root_ino = root.st_ino;
-			}
-		}
-		check_task(v, ct, pid);
+		ct = container_of(v, cgid, cg, (pid_t)pid, (pid_t)pid);
+		if (ct)
+			check_task(v, ct, (pid_t)pid);
 	}
 	closedir(d);
 	return 0;
 }
 
+/* The pinned containers map, opened once per process: dcea run re-checks on every alert. */
+static int pinned_containers(void)
+{
+	static int fd = -1;
+	struct state st;
+
+	if (fd >= 0 || !state_pinned()) /* not loaded: first-process baselines */
+		return fd;
+	if (!state_adopt(&st)) {
+		fd = st.fd[M_CONTAINERS];
+		st.fd[M_CONTAINERS] = -1;
+		state_close(&st);
+	}
+	return fd;
+}
+
+static struct verify *verify_new(verify_cb cb, void *ctx)
+{
+	struct verify *v = calloc(1, sizeof(*v));
+
+	if (!v)
+		return NULL;
+	v->cb = cb;
+	v->ctx = ctx;
+	v->ct_fd = pinned_containers();
+	if (ns_of_pid(0, v->host)) {
+		free(v);
+		return NULL;
+	}
+	return v;
+}
+
+static void store_finding(struct verify *v, const char *why)
+{
+	finding(v, NULL, 0, "store", why);
+}
+
+int verify_sweep(const char *store, bool update, verify_cb cb, void *ctx,
+		 struct verify_summary *sum)
+{
+	struct verify *v = verify_new(cb, ctx);
+	char why[512] = "";
+	int err;
+
+	memset(sum, 0, sizeof(*sum));
+	if (!v)
+		return -errno ? -errno : -ENOMEM;
+	sum->store = TS_MISSING;
+	if (store) {
+		sum->store = ts_load(store, &v->store, why, sizeof(why));
+		if (sum->store != TS_OK && sum->store != TS_MISSING)
+			store_finding(v, why);
+		if (update)
+			v->newstore = ts_new();
+	}
+	err = collect(v);
+	if (!err && v->newstore) {
+		err = ts_save(store, v->newstore);
+		if (err)
+			log_err("failed to write trust store '%s': %s", store, strerror(-err));
+	} else if (err) {
+		log_err("failed to walk /proc: %s", strerror(-err));
+	}
+	sum->containers = v->n;
+	sum->tasks = v->tasks;
+	sum->findings = v->findings;
+	sum->kernel_baselines = v->ct_fd >= 0;
+	json_object_put(v->store);
+	json_object_put(v->newstore);
+	free(v);
+	return err;
+}
+
+/* --- dcea run: the periodic sweep and the re-check of every alert's task --------------------- */
+
+static unsigned int verify_interval; /* seconds, 0: off */
+
+int verify_set_interval(const char *arg)
+{
+	uint64_t v;
+
+	if (parse_u64(arg, &v) || v == 0 || v > 86400) {
+		log_err("invalid verify interval '%s': expected seconds from 1 to 86400", arg);
+		return -EINVAL;
+	}
+	verify_interval = (unsigned int)v;
+	return 0;
+}
+
+struct periodic {
+	FILE *out;
+	bool json, color;
+};
+
+/* Findings already printed: a task that stays escaped is reported once, not every interval. */
+#define SEEN_MAX 512
+static char seen[SEEN_MAX][96];
+static unsigned int n_seen;
+
+static bool seen_before(json_object *f)
+{
+	json_object *v;
+	char key[96], path[64], line[64] = "";
+	int pid = json_object_object_get_ex(f, "pid", &v) ? json_object_get_int(v) : 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	if (pid)
+		read_line(path, line, sizeof(line)); /* the comm part tells reused pids apart */
+	snprintf(key, sizeof(key), "%d %s %s %.40s", pid,
+		 json_object_object_get_ex(f, "finding", &v) ? json_object_get_string(v) : "",
+		 json_object_object_get_ex(f, "detail", &v) ? json_object_get_string(v) : "", line);
+	for (unsigned int i = 0; i < n_seen && i < SEEN_MAX; i++)
+		if (!strcmp(seen[i], key))
+			return true;
+	snprintf(seen[n_seen++ % SEEN_MAX], sizeof(seen[0]), "%s", key);
+	return false;
+}
+
+static void periodic_alert(void *ctx, json_object *f)
+{
+	struct periodic *p = ctx;
+	json_object *a, *d, *v;
+	struct timespec now;
+	char ts[64], line[1024];
+
+	if (seen_before(f))
+		return;
+	clock_gettime(CLOCK_REALTIME, &now);
+	format_rfc3339((uint64_t)now.tv_sec * 1000000000ULL + now.tv_nsec, ts, sizeof(ts));
+	a = json_object_new_object();
+	json_object_object_add(a, "time", json_object_new_string(ts));
+	json_object_object_add(a, "type", json_object_new_string("alert"));
+	json_object_object_add(a, "rule", json_object_new_string("ns_escape"));
+	json_object_object_add(a, "source", json_object_new_string("verify"));
+	json_object_object_add(a, "severity", json_object_new_string("critical"));
+	json_object_object_add(a, "action", json_object_new_string("alert"));
+	json_object_object_add(a, "title",
+			       json_object_new_string(rule_table[DCEA_R_NS_ESCAPE].title));
+	d = json_object_new_object();
+	json_object_object_foreach(f, k, val) {
+		if (!strcmp(k, "type") || !strcmp(k, "rule"))
+			continue;
+		if (!strcmp(k, "finding") || !strcmp(k, "detail"))
+			json_object_object_add(d, k, json_object_get(val));
+		json_object_object_add(a, k, json_object_get(val));
+	}
+	json_object_object_add(a, "details", d);
+	if (p->json) {
+		fprintf(p->out, "%s\n", json_object_to_json_string_ext(a, JSON_C_TO_STRING_PLAIN));
+	} else {
+		alert_format_human(a, line, sizeof(line), p->color);
+		fprintf(p->out, "%s\n", line);
+	}
+	fflush(p->out);
+	(void)v;
+	json_object_put(a);
+}
+
+void verify_periodic(FILE *out, bool json, bool color)
+{
+	static struct timespec last;
+	struct periodic p = {.out = out, .json = json, .color = color};
+	struct verify_summary sum;
+	struct timespec now;
+
+	if (!verify_interval)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (last.tv_sec && now.tv_sec - last.tv_sec < (time_t)verify_interval)
+		return;
+	last = now;
+	/* the store is read, never written here: `dcea verify --update` measures */
+	if (verify_sweep(access(TS_DEFAULT_PATH, F_OK) ? NULL : TS_DEFAULT_PATH, false,
+			 periodic_alert, &p, &sum))
+		log_warn("the verify sweep failed, ignoring");
+}
+
+static void no_cb(void *ctx, json_object *f)
+{
+}
+
+void verify_recheck(json_object *alert, pid_t pid)
+{
+	json_object *r = json_object_new_object(), *hn = json_object_new_array();
+	json_object *fs = json_object_new_array();
+	struct verify *v = pid > 0 ? verify_new(no_cb, NULL) : NULL;
+	struct vct *ct = NULL;
+	char cg[256], path[64];
+	__u64 cgid;
+	bool alive;
+
+	json_object_object_add(r, "host_ns", hn);
+	json_object_object_add(r, "findings", fs);
+	snprintf(path, sizeof(path), "/proc/%d", pid);
+	alive = pid > 0 && !access(path, F_OK);
+	if (v && alive && !cgroup_of_pid(pid, cg, sizeof(cg)) && strcmp(cg, "/") &&
+	    !cgroup_id_of(cg, &cgid)) {
+		pid_t first = first_pid(cg);
+
+		ct = container_of(v, cgid, cg, pid, first ? first : pid);
+		if (ct) {
+			v->recheck = r;
+			check_task(v, ct, pid);
+		}
+	}
+	json_object_object_add(r, "alive", json_object_new_boolean(alive));
+	json_object_object_add(r, "container", json_object_new_boolean(ct != NULL));
+	json_object_object_add(r, "ok", json_object_new_boolean(!v || !v->findings));
+	json_object_object_add(alert, "recheck", r);
+	free(v);
+}
+
+/* --- dcea verify --------------------------------------------------------------------------- */
+
+struct printer {
+	bool json;
+};
+
+static void print_finding(void *ctx, json_object *f)
+{
+	struct printer *p = ctx;
+	json_object *c = NULL, *v;
+	const char *name = "";
+
+	if (p->json) {
+		printf("%s\n", json_object_to_json_string_ext(f, JSON_C_TO_STRING_PLAIN));
+		return;
+	}
+	if (json_object_object_get_ex(f, "container", &c)) {
+		if (json_object_object_get_ex(c, "name", &v))
+			name = json_object_get_string(v);
+		if (!*name && json_object_object_get_ex(c, "id", &v))
+			name = json_object_get_string(v);
+	}
+	printf("%-20.20s %-8d %-16.16s %-14s %s\n", *name ? name : "-",
+	       json_object_object_get_ex(f, "pid", &v) ? json_object_get_int(v) : 0,
+	       json_object_object_get_ex(f, "comm", &v) ? json_object_get_string(v) : "",
+	       json_object_object_get_ex(f, "finding", &v) ? json_object_get_string(v) : "",
+	       json_object_object_get_ex(f, "detail", &v) ? json_object_get_string(v) : "");
+}
+
 int cmd_verify(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"json", no_argument, NULL, 'j'},
-		{"help", no_argument, NULL, 'h'},
-		{},
+		{"json", no_argument, NULL, 'j'},   {"store", required_argument, NULL, 's'},
+		{"update", no_argument, NULL, 'u'}, {"no-store", no_argument, NULL, 'n'},
+		{"help", no_argument, NULL, 'h'},   {},
 	};
-	struct verify *v;
-	struct state st;
-	bool have_pins = false;
+	struct printer p = {};
+	struct verify_summary sum;
+	const char *store = TS_DEFAULT_PATH;
+	bool update = false, created;
 	int c, err;
 
-	v = calloc(1, sizeof(*v));
-	if (!v)
-		return 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":jh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":js:unh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
-			v->json = log_json = true;
+			p.json = log_json = true;
+			break;
+		case 's':
+			store = optarg;
+			break;
+		case 'u':
+			update = true;
+			break;
+		case 'n':
+			store = NULL;
 			break;
 		case 'h':
-			printf("Usage: dcea verify [--json]\n\n"
+			printf("Usage: dcea verify [--json] [--store FILE] [--update] "
+			       "[--no-store]\n\n"
 			       "Check every process of every container against its container's "
 			       "baseline:\n"
 			       "host namespaces it did not start in, capabilities beyond the "
@@ -248,43 +570,48 @@ int cmd_verify(int argc, char **argv)
 			       "Uses the\n"
 			       "kernel's baselines when dcea is loaded, else each container's "
 			       "first process.\n"
-			       "\nExit status: 0 nothing found, 1 an escaped task found, 2 "
-			       "error.\n");
-			free(v);
+			       "Also compares every task with its last measurement in the trust "
+			       "store\n"
+			       "(SHA-256 of pid, start time, namespace inodes and ids; default "
+			       "" TS_DEFAULT_PATH ",\n"
+			       "created 0600 on first use) and reports tasks whose namespaces "
+			       "changed, and a\n"
+			       "store that is tampered with or readable by others.\n"
+			       "\n"
+			       "  -j, --json        one JSON object per finding\n"
+			       "  -s, --store FILE  the trust store\n"
+			       "  -u, --update      measure again and rewrite the store\n"
+			       "  -n, --no-store    baseline checks only\n"
+			       "\nExit status: 0 nothing found, 1 an escaped or changed task or a "
+			       "bad "
+			       "store, 2 error.\n");
 			return 0;
 		default:
 			usage_error("verify", c, argv);
-			free(v);
 			return 2;
 		}
 	}
+	if (optind < argc) {
+		log_err("unexpected argument '%s'; see 'dcea verify --help'", argv[optind]);
+		return 2;
+	}
 	if (geteuid() != 0) {
 		log_err("dcea verify needs root to read other processes' namespaces");
-		free(v);
 		return 2;
 	}
-	if (ns_of_pid(0, v->host)) {
-		log_err("failed to read the host's namespaces: %s", strerror(errno));
-		free(v);
-		return 2;
-	}
-	if (state_pinned() && !state_adopt(&st))
-		have_pins = true;
-	if (!v->json)
+	created = store && access(store, F_OK) && errno == ENOENT;
+	if (!p.json)
 		printf("%-20s %-8s %-16s %-14s %s\n", "CONTAINER", "PID", "COMM", "FINDING",
 		       "DETAIL");
-	err = collect(v, &st, have_pins);
-	if (have_pins)
-		state_close(&st);
-	if (err) {
-		log_err("failed to walk /proc: %s", strerror(-err));
-		free(v);
+	err = verify_sweep(store, update || created, print_finding, &p, &sum);
+	if (err)
 		return 2;
-	}
-	if (!v->json)
+	if (!p.json)
 		printf("\n%d container(s), %d task(s) checked (%s baselines): %d finding(s)\n",
-		       v->n, v->tasks, have_pins ? "kernel" : "first-process", v->findings);
-	err = v->findings ? 1 : 0;
-	free(v);
-	return err;
+		       sum.containers, sum.tasks, sum.kernel_baselines ? "kernel" : "first-process",
+		       sum.findings);
+	if (store && (update || created))
+		log_info("trust store '%s' %s: %d task(s) measured", store,
+			 created ? "created" : "rewritten", sum.tasks);
+	return sum.findings ? 1 : 0;
 }
