@@ -19,6 +19,8 @@
 #   VMTEST_DOC       file the table is written to (default docs/KERNELS.md; "" for none)
 #   VMTEST_CACHE     kernel cache (default /var/cache/dcea-vmtest), VMTEST_WORK build dir
 #   OUTPUT           dcea's build directory (default build)
+#   VMTEST_RUNNER    qemu (default: plain QEMU with a busybox initramfs) or vng (virtme-ng, the
+#                    host's root over 9p; see vmtest/vng.sh). Same payload, same table.
 # Exit status: 0 when every boot reported and every test passed.
 #
 # Examples:
@@ -40,6 +42,7 @@ LSM_BPF=${VMTEST_LSM:-lockdown,capability,landlock,yama,apparmor,bpf}
 VARIANTS=${VMTEST_VARIANTS:-bpf nobpf}
 DOC=${VMTEST_DOC-$ROOT/docs/KERNELS.md}
 MEM=${VMTEST_MEM:-512M}
+RUNNER=${VMTEST_RUNNER:-qemu}
 CMDLINE=("$0" "$@")
 
 log() { printf 'vmtest: %s\n' "$*" >&2; }
@@ -131,6 +134,19 @@ boot() {
 	# test.sh is stopped in the guest before QEMU is, so a hung test still reports.
 	append+=" vmtest.test_timeout=$((TIMEOUT > 40 ? TIMEOUT - 20 : TIMEOUT / 2))"
 	append+=" vmtest.shell=${VMTEST_SHELL:-0}"
+	if [ "$RUNNER" = vng ]; then
+		# vng: the guest sees this host's root read-only over 9p, so the payload runs from
+		# $WORK/payload; vng-guest.sh gives it /vmtest and the same status lines on the console.
+		# A crashed or hung boot (vng exits 255) has no status line and is retried by run_one.
+		BOOT_STATUS=$WORK/logs/$tag.none
+		vng_cmd "$kernel" "$lsm" ""
+		timeout -k 5 "$TIMEOUT" "${VNG_CMD[@]}" --exec "VMTEST_LSM_BPF=$4 bash $HERE/vng-guest.sh \
+$PAYLOAD $((TIMEOUT > 40 ? TIMEOUT - 20 : TIMEOUT / 2))" </dev/null >"$BOOT_LOG" 2>&1 &&
+			BOOT_RC=0 || BOOT_RC=$?
+		t1=$(date +%s.%N)
+		BOOT_SECS=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
+		return
+	fi
 	local qemu=(qemu-system-x86_64 -accel tcg -machine q35 -cpu max -smp 2 -m "$MEM"
 		-nographic -no-reboot -net none -serial mon:stdio -serial "file:$BOOT_STATUS"
 		-kernel "$kernel" -initrd "$INITRAMFS" -append "$append")
@@ -264,6 +280,7 @@ command_line() {
 # side: this run replaces its own section and keeps the others.
 write_doc() {
 	local r heading="## Payload: $PAYLOAD_KIND" others=""
+	[ "$RUNNER" = vng ] && heading+=" (virtme-ng)"
 	if [ -f "$DOC" ]; then
 		others=$(awk -v h="$heading" '/^## Payload: / { keep = ($0 != h) } keep' "$DOC" |
 			sed -e :a -e '/^\n*$/{$d;N;ba' -e '}')
@@ -282,7 +299,7 @@ write_doc() {
 		echo
 		echo "- command: \`$(command_line)\`"
 		echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
-		echo "- host: $(uname -r), $(qemu-system-x86_64 --version | head -n1), TCG, -smp 2 -m $MEM"
+		echo "- host: $(uname -r), $(qemu-system-x86_64 --version | head -n1), TCG, -smp 2 -m $MEM${VNG_VERSION:+, $VNG_VERSION --disable-kvm --force-9p}"
 		echo "- boot: \`lsm=$LSM_BPF\` (bpf) and the same without \`bpf\` (nobpf)"
 		echo
 		echo "| kernel | uname -r | boot | active LSMs | backend | deny | kill | detect | unavailable" \
@@ -320,7 +337,7 @@ summary() {
 }
 
 main() {
-	local lines=() line label kernel v out
+	local lines=() line label kernel v out i
 	ensure_tools
 	mkdir -p "$WORK/logs"
 	# Payload, initramfs and logs live in one directory: one run at a time.
@@ -332,8 +349,25 @@ main() {
 	mapfile -t lines <<<"$out"
 	[ -n "$out" ] || die "no kernels"
 	build_payload
-	build_initramfs
-	log "payload: $PAYLOAD_KIND; initramfs $(du -h "$INITRAMFS" | cut -f1)"
+	if [ "$RUNNER" = vng ]; then
+		# shellcheck source=vmtest/vng.sh
+		. "$HERE/vng.sh"
+		vng_install || die "cannot install virtme-ng"
+		VNG_VERSION=$(basename "$VNG_CACHE"/vng/virtme-ng_*.deb .deb 2>/dev/null | tr _ ' ' |
+			cut -d' ' -f1-2) || true
+		for i in "${!lines[@]}"; do
+			IFS=$'\t' read -r label kernel <<<"${lines[$i]}"
+			kernel=$(vng_kernel "$kernel") || die "cannot prepare '$label' for vng"
+			lines[i]="$label"$'\t'"$kernel"
+		done
+		[ "${VMTEST_SHELL:-0}" = 1 ] && die "VMTEST_SHELL with vng: use vmtest/vng.sh KERNEL"
+		INITRAMFS=vng
+	else
+		[ "$RUNNER" = qemu ] || die "VMTEST_RUNNER must be qemu or vng"
+		build_initramfs
+	fi
+	[ "$RUNNER" = vng ] || log "payload: $PAYLOAD_KIND; initramfs $(du -h "$INITRAMFS" | cut -f1)"
+	[ "$RUNNER" = vng ] && log "payload: $PAYLOAD_KIND; runner: virtme-ng"
 	if [ "${VMTEST_SHELL:-0}" = 1 ]; then
 		IFS=$'\t' read -r label kernel <<<"${lines[0]}"
 		boot "$kernel" "$LSM_BPF" shell 1

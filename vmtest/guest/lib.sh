@@ -61,6 +61,10 @@ vm_rootfs() {
 	cp /bin/busybox "$d/bin/busybox"
 	# Links to /bin/busybox, which is the container's own once it is root.
 	/bin/busybox --install -s "$d/bin"
+	# --install links to the path /proc/self/exe names: /usr/bin/busybox when / is a merged-/usr
+	# host root (vmtest/vng.sh), not the initramfs.
+	mkdir -p "$d/usr/bin"
+	[ -e "$d/usr/bin/busybox" ] || ln -s /bin/busybox "$d/usr/bin/busybox"
 	echo 'root:x:0:0:root:/root:/bin/sh' >"$d/etc/passwd"
 }
 
