@@ -77,20 +77,17 @@ static __always_inline __u64 bpf_get_current_pid_tgid_or(bool legacy)
 
 static __always_inline bool repeated(__u64 who, struct bpf_cgroup_dev_ctx *ctx)
 {
-	__u32 zero = 0;
-	struct dev_last *l = bpf_map_lookup_elem(&dcea_devlast, &zero);
-	__u64 now = bpf_ktime_get_boot_ns();
-	bool same;
+	struct dev_last now = {
+		.ts = bpf_ktime_get_boot_ns(),
+		.major = ctx->major,
+		.minor = ctx->minor,
+		.access = ctx->access_type,
+	};
+	struct dev_last *l = bpf_map_lookup_elem(&dcea_devlast, &who);
+	bool same = l && l->major == now.major && l->minor == now.minor &&
+		    l->access == now.access && now.ts - l->ts < 50000000;
 
-	if (!l)
-		return false;
-	same = l->who == who && l->major == ctx->major && l->minor == ctx->minor &&
-	       l->access == ctx->access_type && now - l->ts < 1000000;
-	l->who = who;
-	l->major = ctx->major;
-	l->minor = ctx->minor;
-	l->access = ctx->access_type;
-	l->ts = now;
+	bpf_map_update_elem(&dcea_devlast, &who, &now, BPF_ANY);
 	return same;
 }
 

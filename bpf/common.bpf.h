@@ -133,20 +133,20 @@ __dcea_map struct {
 } dcea_scratch SEC(".maps");
 
 /*
- * The last device event per CPU: the kernel checks one device access twice (mknod, and opening a
- * block device pass the device cgroup twice on 6.18), so the second identical check within a
- * millisecond is decided but not reported again.
+ * The last device event per thread (per cgroup for the legacy cgroup programs): the kernel checks
+ * one device access twice (mknod, and opening a block device pass the device cgroup twice on
+ * 6.18), so the second identical check within 50 ms is decided but not reported again. Keyed by
+ * thread, not CPU: the task may migrate between the two checks.
  */
 struct dev_last {
-	__u64 who;
 	__u64 ts;
 	__u32 major, minor, access;
 	__u32 pad;
 };
 __dcea_map struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u64);
 	__type(value, struct dev_last);
 } dcea_devlast SEC(".maps");
 

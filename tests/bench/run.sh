@@ -20,6 +20,10 @@ OPS="open stat forkexec mount"
 
 [ "$(id -u)" = 0 ] || { echo "bench: needs root"; exit 1; }
 [ -x "$DCEA" ] || { echo "bench: $DCEA is not built"; exit 1; }
+# the machine-wide lock the tests take before loading dcea: never unload someone else's enforcer
+mkdir -p /run/dcea-test
+exec {lockfd}>>/run/dcea-test/dcea.lock
+flock -w 600 "$lockfd" || { echo "bench: another run holds /run/dcea-test/dcea.lock"; exit 1; }
 if "$DCEA" status >/dev/null 2>&1; then
 	echo "bench: dcea is already loaded; stop it first ('dcea stop')" >&2
 	exit 1
