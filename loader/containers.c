@@ -136,24 +136,6 @@ void ct_lookup(uint64_t cgroup_id, const char *cgname, int refresh, struct ct_in
 	}
 }
 
-/* CapBnd of a process, 0 (no check) when unreadable */
-static __u64 cap_bset_of(pid_t pid)
-{
-	char path[64], line[256];
-	unsigned long long v = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", pid);
-	f = fopen(path, "re");
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "CapBnd: %llx", &v) == 1)
-			break;
-	fclose(f);
-	return v;
-}
-
 static int track_threads(struct state *st, pid_t pid, const struct dcea_task *t)
 {
 	char path[64];
@@ -235,7 +217,7 @@ int ct_adopt_running(struct state *st, const __u64 host_ns[], int *n_tasks)
 			continue;
 		if (bpf_map_lookup_elem(st->fd[M_CONTAINERS], &cgid, &ct)) {
 			memcpy(ct.ns, ns, sizeof(ct.ns));
-			ct.cap_bset = cap_bset_of(pid);
+			ct.cap_bset = proc_status_hex(pid, "CapBnd:");
 			ct.flags = DCEA_CT_ADOPTED;
 			ct.init_tgid = pid;
 			if (bpf_map_update_elem(st->fd[M_CONTAINERS], &cgid, &ct, BPF_NOEXIST))

@@ -51,32 +51,32 @@ int enforcer_write_lists(struct state *st, const struct policy *pol)
 	return err;
 }
 
-static int write_cfg(struct state *st, const struct dcea_rule_cfg cfg[DCEA_R_MAX])
+/* Write the rules map, then the mode that goes with it. */
+static int commit_rules(struct state *st, const struct dcea_rule_cfg cfg[DCEA_R_MAX],
+			enum dcea_mode mode)
 {
+	struct dcea_config c;
+	int err;
+
 	for (__u32 i = 0; i < DCEA_R_MAX; i++)
 		if (bpf_map_update_elem(st->fd[M_RULES], &i, &cfg[i], BPF_ANY))
 			return -errno;
-	return 0;
+	err = state_get_config(st, &c);
+	if (err)
+		return err;
+	c.mode = mode;
+	return state_set_config(st, &c);
 }
 
 int enforcer_write_rules(struct state *st, const struct policy *pol, enum dcea_mode mode,
 			 const enum dcea_effect eff[DCEA_R_MAX], __u32 lsm_rules)
 {
 	struct dcea_rule_cfg cfg[DCEA_R_MAX];
-	struct dcea_config c;
-	int err;
 
 	policy_rule_cfg(pol, mode, eff, cfg);
 	for (int i = 0; i < DCEA_R_MAX; i++)
 		cfg[i].lsm = !!(lsm_rules & (1U << i));
-	err = write_cfg(st, cfg);
-	if (!err)
-		err = state_get_config(st, &c);
-	if (!err) {
-		c.mode = mode;
-		err = state_set_config(st, &c);
-	}
-	return err;
+	return commit_rules(st, cfg, mode);
 }
 
 int enforcer_read_rules(struct state *st, struct dcea_rule_cfg out[DCEA_R_MAX])
@@ -90,21 +90,11 @@ int enforcer_read_rules(struct state *st, struct dcea_rule_cfg out[DCEA_R_MAX])
 int enforcer_set_mode(struct state *st, enum dcea_mode mode)
 {
 	struct dcea_rule_cfg cfg[DCEA_R_MAX];
-	struct dcea_config c;
 	int err = enforcer_read_rules(st, cfg);
 
 	if (err)
 		return err;
 	for (int i = 0; i < DCEA_R_MAX; i++)
-		cfg[i].enforce =
-			cfg[i].enabled && mode == DCEA_MODE_BLOCK && cfg[i].block &&
-			(cfg[i].effective == DCEA_EFF_DENY || cfg[i].effective == DCEA_EFF_KILL);
-	err = write_cfg(st, cfg);
-	if (!err)
-		err = state_get_config(st, &c);
-	if (!err) {
-		c.mode = mode;
-		err = state_set_config(st, &c);
-	}
-	return err;
+		cfg[i].enforce = rule_enforced(&cfg[i], mode);
+	return commit_rules(st, cfg, mode);
 }

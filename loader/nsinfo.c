@@ -1,11 +1,30 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <linux/types.h>
 
 #include "bpf/dcea.h"
 #include "loader/nsinfo.h"
+
+__u64 proc_status_hex(pid_t pid, const char *key)
+{
+	char path[64], line[256];
+	unsigned long long v = 0;
+	size_t kl = strlen(key);
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, kl) && sscanf(line + kl, " %llx", &v) == 1)
+			break;
+	fclose(f);
+	return v;
+}
 
 int ns_of_pid(pid_t pid, __u64 ns[])
 {

@@ -8,4 +8,7 @@
 /* Namespace inodes of a process (0 for self) in enum dcea_ns order; 0 or negative errno. */
 int ns_of_pid(pid_t pid, __u64 ns[]);
 
+/* A hex field of /proc/PID/status ("CapBnd:", "CapEff:"), 0 when unreadable. */
+__u64 proc_status_hex(pid_t pid, const char *key);
+
 #endif

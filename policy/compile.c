@@ -4,19 +4,23 @@
 
 #include "policy/compile.h"
 
-void policy_rule_cfg(const struct policy *p, enum dcea_mode mode,
-		     const enum dcea_effect effective[DCEA_R_MAX],
-		     struct dcea_rule_cfg out[DCEA_R_MAX])
+bool rule_enforced(const struct dcea_rule_cfg *c, enum dcea_mode mode)
 {
+	return c->enabled && mode == DCEA_MODE_BLOCK && c->block &&
+	       (c->effective == DCEA_EFF_DENY || c->effective == DCEA_EFF_KILL);
+}
+
+void policy_rule_cfg(const struct policy *p, enum dcea_mode mode,
+		     const enum dcea_effect effective[DCEA_R_MAX], struct dcea_rule_cfg out[DCEA_R_MAX])
+{
+	memset(out, 0, sizeof(*out) * DCEA_R_MAX);
 	for (int i = 0; i < DCEA_R_MAX; i++) {
 		const struct policy_rule *r = &p->rules[i];
-		bool enforceable = effective[i] == DCEA_EFF_DENY || effective[i] == DCEA_EFF_KILL;
 
 		out[i].enabled = r->enabled && effective[i] != DCEA_EFF_UNAVAILABLE;
 		out[i].block = r->action == POLICY_BLOCK;
-		out[i].enforce =
-			out[i].enabled && mode == DCEA_MODE_BLOCK && out[i].block && enforceable;
 		out[i].effective = effective[i];
+		out[i].enforce = rule_enforced(&out[i], mode);
 	}
 }
 
