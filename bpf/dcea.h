@@ -37,6 +37,7 @@ enum dcea_rule {
 	DCEA_R_KEXEC,	       /* kexec_load, kexec_file_load */
 	DCEA_R_RUNTIME_SOCKET, /* connect to docker.sock, containerd.sock, crio.sock */
 	DCEA_R_NS_ESCAPE,      /* a container task in the host's namespaces or above its caps */
+	DCEA_R_TAMPER,	       /* a signal from a container to the dcea loader */
 	DCEA_R_MAX,
 };
 
@@ -95,7 +96,7 @@ struct dcea_config {
 	__u32 mode;	   /* enum dcea_mode, for status; enforcement reads dcea_rule_cfg */
 	__u32 loader_tgid; /* pid of the streaming loader, 0 when none */
 	__u32 backend;	   /* enum dcea_backend */
-	__u32 pad;
+	__u32 tamper_tgid; /* the last container task that signalled the loader: ignore it */
 };
 
 /* Container flags */

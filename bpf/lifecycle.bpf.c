@@ -11,7 +11,7 @@
 
 static __always_inline void track(__u32 tid, __u64 cgid, __u32 flags)
 {
-	struct dcea_task t = {.cgroup_id = cgid, .flags = flags};
+	struct dcea_task t = { .cgroup_id = cgid, .flags = flags };
 
 	if (bpf_map_update_elem(&dcea_tasks, &tid, &t, BPF_ANY))
 		count(&dcea_drops,

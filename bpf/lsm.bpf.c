@@ -186,7 +186,7 @@ static __always_inline int bpf_cmd(int cmd, int ret)
 	struct dcea_task *t;
 	int action;
 
-	if (ret || cmd != 5 /* BPF_PROG_LOAD */)
+	if (ret)
 		return ret;
 	action = lsm_decide(DCEA_R_BPF_LOAD, &t);
 	if (action < 0)
@@ -261,5 +261,28 @@ int BPF_PROG(deny_runtime_socket, struct sock *sock, struct sock *other, struct 
 	if (!runtime_socket((struct unix_sock *)other, path, &key))
 		return 0;
 	socket_report(action, path, &key, 0);
+	return verdict(action);
+}
+
+/* A signal from a container to the dcea loader, by any syscall (kill, tgkill, pidfd_send_signal).
+ */
+SEC("lsm/task_kill")
+int BPF_PROG(deny_signal_loader, struct task_struct *p, struct kernel_siginfo *info, int sig,
+	     const struct cred *cred, int ret)
+{
+	struct dcea_config *c = cfg();
+	struct dcea_task *t;
+	__u32 target;
+	int action;
+
+	if (ret)
+		return ret;
+	target = BPF_CORE_READ(p, tgid);
+	if (!c || !c->loader_tgid || target != c->loader_tgid)
+		return 0;
+	action = lsm_decide(DCEA_R_TAMPER, &t);
+	if (action < 0)
+		return 0;
+	report_noact(DCEA_R_TAMPER, action, sig, target, 0, "signal");
 	return verdict(action);
 }

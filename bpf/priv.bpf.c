@@ -43,8 +43,7 @@ int watch_bpf(struct trace_event_raw_sys_enter *ctx)
 {
 	static const char name[24] = "bpf";
 
-	if (ctx->args[0] != BPF_PROG_LOAD)
-		return 0;
+	/* every command: a container has no business with BPF objects, dcea's pins included */
 	return simple(DCEA_R_BPF_LOAD, ctx->args[0], 0, &name);
 }
 
@@ -55,8 +54,8 @@ int watch_capset(struct trace_event_raw_sys_enter *ctx)
 	static const char name[24] = "capset";
 	struct dcea_task *t = current_ct_task();
 	struct task_struct *task;
-	__u32 data[6] =
-		{}; /* two struct __user_cap_data_struct: effective, permitted, inheritable */
+	__u32 data[6] = {}; /* two struct __user_cap_data_struct: effective, permitted, inheritable
+			     */
 	__u64 eff, inh, cur_eff, cur_inh;
 	int action;
 
@@ -157,4 +156,45 @@ int watch_process_vm_writev(struct trace_event_raw_sys_enter *ctx)
 	static const char name[24] = "process_vm_writev";
 
 	return foreign_target(ctx->args[0], 0, &name);
+}
+
+/*
+ * Tamper resistance: a signal from a container to the dcea loader (a container sharing the host's
+ * pid namespace can name it). Killed on entry, so the signal is never sent.
+ */
+static __always_inline int to_loader(__u32 target, __u64 sig, const char (*what)[24])
+{
+	struct dcea_task *t = current_ct_task();
+	struct dcea_config *c = cfg();
+	int action;
+
+	if (!t || !c || !c->loader_tgid || target != c->loader_tgid)
+		return 0;
+	action = decide(DCEA_R_TAMPER, t, DCEA_ACT_KILL);
+	if (action < 0)
+		return 0;
+	/*
+	 * The kill on entry does not stop the signal (the kernel finishes the syscall): name the
+	 * sender so that the loader ignores what it receives from it.
+	 */
+	if (action == DCEA_ACT_KILL)
+		c->tamper_tgid = bpf_get_current_pid_tgid() >> 32;
+	report(DCEA_R_TAMPER, action, sig, target, 0, *what);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_enter_kill")
+int watch_kill(struct trace_event_raw_sys_enter *ctx)
+{
+	static const char name[24] = "kill";
+
+	return to_loader(ctx->args[0], ctx->args[1], &name);
+}
+
+SEC("tp/syscalls/sys_enter_tgkill")
+int watch_tgkill(struct trace_event_raw_sys_enter *ctx)
+{
+	static const char name[24] = "tgkill";
+
+	return to_loader(ctx->args[0], ctx->args[2], &name);
 }

@@ -64,7 +64,7 @@ static int on_event(void *ctx, void *data, size_t size)
 
 static int capset_eff(__u64 eff_mask_clear)
 {
-	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
 	struct __user_cap_data_struct d[2];
 
 	if (syscall(SYS_capget, &h, d))
@@ -76,7 +76,7 @@ static int capset_eff(__u64 eff_mask_clear)
 
 static int capset_raise_all(void)
 {
-	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
 	struct __user_cap_data_struct d[2];
 
 	if (syscall(SYS_capget, &h, d))
@@ -109,7 +109,7 @@ static int child_prepare(struct canary *c, enum dcea_rule r, int *fd)
 static int child_attempt(struct canary *c, enum dcea_rule r, int fd)
 {
 	char path[160];
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	union bpf_attr attr;
 	int ret = -1, s;
 
@@ -166,8 +166,9 @@ static int child_attempt(struct canary *c, enum dcea_rule r, int fd)
 		break;
 	case DCEA_R_PROC_HOST:
 		/* a file on a mount of the namespace it left, reached through a directory fd it
-		 * kept (the way /proc/<pid>/root and leaked fds reach host files); the ns files under /proc/<pid>
-		 * of a host task would be stopped first by ptrace_host's ptrace_access_check */
+		 * kept (the way /proc/<pid>/root and leaked fds reach host files); the ns files
+		 * under /proc/<pid> of a host task would be stopped first by ptrace_host's
+		 * ptrace_access_check */
 		ret = openat(fd, "mnt", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		break;
 	case DCEA_R_BPF_LOAD:
@@ -197,6 +198,9 @@ static int child_attempt(struct canary *c, enum dcea_rule r, int fd)
 		/* by path, through its own mount namespace: /proc/self/exe would be a file on a
 		 * mount of the namespace it left, which proc_host_access denies first */
 		execl(c->self_exe, "dcea", "--version", (char *)NULL);
+		break;
+	case DCEA_R_TAMPER:
+		ret = kill(getppid(), 0); /* the loader; signal 0 only asks whether it exists */
 		break;
 	case DCEA_R_RUNTIME_SOCKET:
 		snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/docker.sock", c->dir);
@@ -238,8 +242,8 @@ static void child_main(struct canary *c, enum dcea_rule r, int ready, int go)
 
 static enum dcea_effect run_one(struct canary *c, enum dcea_rule r, struct ring_buffer *rb)
 {
-	struct dcea_container ct = {.flags = DCEA_CT_CANARY};
-	struct dcea_task t = {.cgroup_id = c->cgid, .flags = DCEA_CT_CANARY};
+	struct dcea_container ct = { .flags = DCEA_CT_CANARY };
+	struct dcea_task t = { .cgroup_id = c->cgid, .flags = DCEA_CT_CANARY };
 	int ready[2], go[2], status = 0;
 	bool killed, denied;
 	pid_t pid;
@@ -316,7 +320,7 @@ static pid_t start_helper(int *pipe_w)
 static int setup(struct canary *c)
 {
 	char root[256], path[160];
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct statfs sfs;
 	ssize_t n;
 	int s, err;
@@ -391,7 +395,7 @@ static void teardown(struct canary *c)
 int canary_run(struct state *st, canary_passthrough_fn fn, void *ctx, __u32 only,
 	       enum dcea_effect eff[DCEA_R_MAX])
 {
-	struct canary c = {.st = st, .fn = fn, .fn_ctx = ctx, .helper = -1};
+	struct canary c = { .st = st, .fn = fn, .fn_ctx = ctx, .helper = -1 };
 	struct ring_buffer *rb = NULL;
 	int err;
 

@@ -31,8 +31,8 @@ static void add_int(json_object *o, const char *k, int64_t v)
 	json_object_object_add(o, k, json_object_new_int64(v));
 }
 
-static const char *const mount_kinds[] = {"", "fstype", "bind", "remount_rw", "device"};
-static const char *const proc_kinds[] = {"", "ns_file", "foreign_mount", "proc_mem"};
+static const char *const mount_kinds[] = { "", "fstype", "bind", "remount_rw", "device" };
+static const char *const proc_kinds[] = { "", "ns_file", "foreign_mount", "proc_mem" };
 
 static void cap_list(uint64_t caps, char *buf, size_t size)
 {
@@ -186,6 +186,11 @@ static void add_details(json_object *d, const struct dcea_event *e)
 				       json_object_new_boolean(!!(e->arg[0] & DCEA_ESC_CWD)));
 		break;
 	}
+	case DCEA_R_TAMPER:
+		add_str(d, "syscall", e->str2);
+		add_int(d, "signal", e->arg[0]);
+		add_int(d, "target_pid", e->arg[1]);
+		break;
 	case DCEA_R_RUNTIME_SOCKET:
 		add_str(d, "path", e->path);
 		add_str(d, "socket", e->str2);

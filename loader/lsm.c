@@ -9,18 +9,19 @@
 #include "loader/lsm.h"
 
 const struct lsm_prog lsm_progs[] = {
-	{"deny_mount", "sb_mount", 5, DCEA_R_MOUNT, DCEA_R_MAX},
-	{"deny_move_mount", "move_mount", 2, DCEA_R_MOUNT_API, DCEA_R_MAX},
-	{"deny_file_open", "file_open", 1, DCEA_R_KNOB_WRITE, DCEA_R_PROC_HOST},
-	{"deny_capset", "capset", 5, DCEA_R_CAPSET, DCEA_R_MAX},
-	{"deny_setuid_root", "task_fix_setuid", 3, DCEA_R_SETUID_ROOT, DCEA_R_MAX},
-	{"deny_setgid_root", "task_fix_setgid", 3, DCEA_R_SETUID_ROOT, DCEA_R_MAX},
-	{"deny_ptrace_host", "ptrace_access_check", 2, DCEA_R_PTRACE, DCEA_R_MAX},
-	{"deny_bpf_load3", "bpf", 3, DCEA_R_BPF_LOAD, DCEA_R_MAX},
-	{"deny_bpf_load4", "bpf", 4, DCEA_R_BPF_LOAD, DCEA_R_MAX},
-	{"deny_kernel_load_data", "kernel_load_data", 2, DCEA_R_MODULE_LOAD, DCEA_R_KEXEC},
-	{"deny_kernel_read_file", "kernel_read_file", 3, DCEA_R_MODULE_LOAD, DCEA_R_KEXEC},
-	{"deny_runtime_socket", "unix_stream_connect", 3, DCEA_R_RUNTIME_SOCKET, DCEA_R_MAX},
+	{ "deny_mount", "sb_mount", 5, DCEA_R_MOUNT, DCEA_R_MAX },
+	{ "deny_move_mount", "move_mount", 2, DCEA_R_MOUNT_API, DCEA_R_MAX },
+	{ "deny_file_open", "file_open", 1, DCEA_R_KNOB_WRITE, DCEA_R_PROC_HOST },
+	{ "deny_capset", "capset", 5, DCEA_R_CAPSET, DCEA_R_MAX },
+	{ "deny_setuid_root", "task_fix_setuid", 3, DCEA_R_SETUID_ROOT, DCEA_R_MAX },
+	{ "deny_setgid_root", "task_fix_setgid", 3, DCEA_R_SETUID_ROOT, DCEA_R_MAX },
+	{ "deny_ptrace_host", "ptrace_access_check", 2, DCEA_R_PTRACE, DCEA_R_MAX },
+	{ "deny_bpf_load3", "bpf", 3, DCEA_R_BPF_LOAD, DCEA_R_MAX },
+	{ "deny_bpf_load4", "bpf", 4, DCEA_R_BPF_LOAD, DCEA_R_MAX },
+	{ "deny_kernel_load_data", "kernel_load_data", 2, DCEA_R_MODULE_LOAD, DCEA_R_KEXEC },
+	{ "deny_kernel_read_file", "kernel_read_file", 3, DCEA_R_MODULE_LOAD, DCEA_R_KEXEC },
+	{ "deny_runtime_socket", "unix_stream_connect", 3, DCEA_R_RUNTIME_SOCKET, DCEA_R_MAX },
+	{ "deny_signal_loader", "task_kill", 4, DCEA_R_TAMPER, DCEA_R_MAX },
 };
 const int n_lsm_progs = ARRAY_SIZE(lsm_progs);
 

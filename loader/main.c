@@ -16,12 +16,12 @@ static const struct command {
 	int (*fn)(int argc, char **argv);
 	const char *help;
 } commands[] = {
-	{"run", cmd_run, "load the enforcer and stream alerts (audit or block mode)"},
-	{"status", cmd_status, "show backend, mode, drops and what each rule enforces here"},
-	{"stop", cmd_stop, "detach every program and remove the pins"},
-	{"verify", cmd_verify, "check every container task against its namespace baseline"},
-	{"policy", cmd_policy, "validate a YAML policy file or print the effective policy"},
-	{"scan", cmd_scan, "pre-launch scanners: kernel, runtimes, container configs, images"},
+	{ "run", cmd_run, "load the enforcer and stream alerts (audit or block mode)" },
+	{ "status", cmd_status, "show backend, mode, drops and what each rule enforces here" },
+	{ "stop", cmd_stop, "detach every program and remove the pins" },
+	{ "verify", cmd_verify, "check every container task against its namespace baseline" },
+	{ "policy", cmd_policy, "validate a YAML policy file or print the effective policy" },
+	{ "scan", cmd_scan, "pre-launch scanners: kernel, runtimes, container configs, images" },
 };
 
 static void usage(FILE *f)

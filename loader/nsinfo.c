@@ -28,8 +28,8 @@ __u64 proc_status_hex(pid_t pid, const char *key)
 
 int ns_of_pid(pid_t pid, __u64 ns[])
 {
-	static const char *const files[DCEA_NS_MAX] = {"mnt", "pid",  "net",	"uts",
-						       "ipc", "user", "cgroup", "time"};
+	static const char *const files[DCEA_NS_MAX] = { "mnt", "pid",  "net",	 "uts",
+							"ipc", "user", "cgroup", "time" };
 	char path[64];
 	struct stat st;
 

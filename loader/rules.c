@@ -5,7 +5,7 @@
 #include "common/util.h"
 #include "loader/rules.h"
 
-#define R(i, n, sev, t, hook, best) [i] = {i, n, sev, t, hook, best}
+#define R(i, n, sev, t, hook, best) [i] = { i, n, sev, t, hook, best }
 
 const struct rule_info rule_table[DCEA_R_MAX] = {
 	R(DCEA_R_MOUNT, "mount_sensitive", SEV_HIGH,
@@ -45,7 +45,8 @@ const struct rule_info rule_table[DCEA_R_MAX] = {
 	R(DCEA_R_PROC_HOST, "proc_host_access", SEV_CRITICAL,
 	  "open of a host task's namespace file or memory, or of a file on a host mount",
 	  "tp/sys_exit_open{,at,at2,_by_handle_at}", DCEA_EFF_KILL),
-	R(DCEA_R_BPF_LOAD, "bpf_load", SEV_HIGH, "bpf(BPF_PROG_LOAD) from a container",
+	R(DCEA_R_BPF_LOAD, "bpf_load", SEV_HIGH,
+	  "bpf() from a container: program loads and any access to BPF objects (dcea's pins)",
 	  "tp/sys_enter_bpf", DCEA_EFF_KILL),
 	R(DCEA_R_MODULE_LOAD, "module_load", SEV_CRITICAL,
 	  "init_module/finit_module from a container", "tp/sys_enter_{,f}init_module",
@@ -63,6 +64,9 @@ const struct rule_info rule_table[DCEA_R_MAX] = {
 	  "capability "
 	  "bounding set, or with its root or cwd outside its mount namespace",
 	  "tp/sched_process_exec, tp/sys_exit_setns, iter/task sweep (500 ms)", DCEA_EFF_KILL),
+	R(DCEA_R_TAMPER, "dcea_tamper", SEV_CRITICAL,
+	  "a signal from a container to the dcea loader", "tp/sys_enter_kill,tgkill",
+	  DCEA_EFF_KILL),
 };
 
 const struct rule_info *rule_by_name(const char *name)
@@ -73,7 +77,7 @@ const struct rule_info *rule_by_name(const char *name)
 	return NULL;
 }
 
-static const char *const severities[] = {"info", "low", "medium", "high", "critical"};
+static const char *const severities[] = { "info", "low", "medium", "high", "critical" };
 
 const char *severity_name(enum dcea_severity s)
 {
@@ -90,14 +94,14 @@ int severity_parse(const char *s)
 
 const char *effect_name(enum dcea_effect e)
 {
-	static const char *const n[] = {"unavailable", "detect", "kill", "deny"};
+	static const char *const n[] = { "unavailable", "detect", "kill", "deny" };
 
 	return (unsigned)e < ARRAY_SIZE(n) ? n[e] : "unknown";
 }
 
 const char *action_name(enum dcea_action a)
 {
-	static const char *const n[] = {"alert", "deny", "kill"};
+	static const char *const n[] = { "alert", "deny", "kill" };
 
 	return (unsigned)a < ARRAY_SIZE(n) ? n[a] : "unknown";
 }
@@ -109,8 +113,8 @@ const char *mode_name(enum dcea_mode m)
 
 const char *ns_name(enum dcea_ns n)
 {
-	static const char *const names[] = {"mnt", "pid",  "net",    "uts",
-					    "ipc", "user", "cgroup", "time"};
+	static const char *const names[] = { "mnt", "pid",  "net",    "uts",
+					     "ipc", "user", "cgroup", "time" };
 
 	return (unsigned)n < ARRAY_SIZE(names) ? names[n] : "?";
 }

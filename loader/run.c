@@ -89,14 +89,14 @@ static void usage(FILE *f)
 static int parse_opts(int argc, char **argv, struct run_opts *o)
 {
 	static const struct option longopts[] = {
-		{"mode", required_argument, NULL, 'm'},
-		{"policy", required_argument, NULL, 'p'},
-		{"json", no_argument, NULL, 'j'},
-		{"output", required_argument, NULL, 'o'},
-		{"detach", no_argument, NULL, 'd'},
-		{"verbose", no_argument, NULL, 'v'},
-		{"help", no_argument, NULL, 'h'},
-		{"verify-interval", required_argument, NULL, 'I'},
+		{ "mode", required_argument, NULL, 'm' },
+		{ "policy", required_argument, NULL, 'p' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "detach", no_argument, NULL, 'd' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "verify-interval", required_argument, NULL, 'I' },
 		{},
 	};
 	int c;
@@ -438,6 +438,13 @@ static int stream(struct streamer *s)
 			}
 			if (si.ssi_signo == SIGHUP)
 				continue;
+			/* a container task that block mode killed for signalling us: ignore it */
+			if (!state_get_config(s->st, &c) && c.tamper_tgid &&
+			    si.ssi_pid == c.tamper_tgid) {
+				log_warn("ignoring signal %u from container task %u (dcea_tamper)",
+					 si.ssi_signo, si.ssi_pid);
+				continue;
+			}
 			goto done;
 		}
 		err = ring_buffer__consume(rb);
@@ -499,8 +506,8 @@ static int detach(const char *output)
 
 int cmd_run(int argc, char **argv)
 {
-	struct state st = {.skel = NULL};
-	struct streamer s = {.st = &st};
+	struct state st = { .skel = NULL };
+	struct streamer s = { .st = &st };
 	struct run_opts o;
 	struct dcea_config c;
 	bool mode_given;

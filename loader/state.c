@@ -106,8 +106,9 @@ static bool cgroup_prog_has_task_helpers(enum bpf_prog_type type)
 		{ .code = BPF_JMP | BPF_EXIT },
 	};
 	LIBBPF_OPTS(bpf_prog_load_opts, opts,
-		    .expected_attach_type = type == BPF_PROG_TYPE_CGROUP_DEVICE ? BPF_CGROUP_DEVICE :
-										  BPF_CGROUP_SYSCTL);
+		    .expected_attach_type = type == BPF_PROG_TYPE_CGROUP_DEVICE
+						    ? BPF_CGROUP_DEVICE
+						    : BPF_CGROUP_SYSCTL);
 	int fd = bpf_prog_load(type, NULL, "GPL", insns, ARRAY_SIZE(insns), &opts);
 
 	if (fd < 0)

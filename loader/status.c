@@ -42,8 +42,8 @@ static bool alive(__u32 pid)
 static int parse_simple(int argc, char **argv, const char *cmd, const char *help, bool *json)
 {
 	static const struct option longopts[] = {
-		{"json", no_argument, NULL, 'j'},
-		{"help", no_argument, NULL, 'h'},
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
 	int c;

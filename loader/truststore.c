@@ -30,8 +30,8 @@
 #define NS_GET_ID _IOR(NSIO, 13, __u64)
 #endif
 
-static const char *const ns_files[DCEA_NS_MAX] = {"mnt", "pid",	 "net",	   "uts",
-						  "ipc", "user", "cgroup", "time"};
+static const char *const ns_files[DCEA_NS_MAX] = { "mnt", "pid",  "net",    "uts",
+						   "ipc", "user", "cgroup", "time" };
 
 static int sha256_hex(const void *buf, size_t len, char hex[65])
 {

@@ -451,7 +451,7 @@ static void periodic_alert(void *ctx, json_object *f)
 void verify_periodic(FILE *out, bool json, bool color)
 {
 	static struct timespec last;
-	struct periodic p = {.out = out, .json = json, .color = color};
+	struct periodic p = { .out = out, .json = json, .color = color };
 	struct verify_summary sum;
 	struct timespec now;
 
@@ -534,9 +534,9 @@ static void print_finding(void *ctx, json_object *f)
 int cmd_verify(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"json", no_argument, NULL, 'j'},   {"store", required_argument, NULL, 's'},
-		{"update", no_argument, NULL, 'u'}, {"no-store", no_argument, NULL, 'n'},
-		{"help", no_argument, NULL, 'h'},   {},
+		{ "json", no_argument, NULL, 'j' },   { "store", required_argument, NULL, 's' },
+		{ "update", no_argument, NULL, 'u' }, { "no-store", no_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },   {},
 	};
 	struct printer p = {};
 	struct verify_summary sum;

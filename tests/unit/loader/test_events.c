@@ -77,7 +77,7 @@ static struct dcea_event sample(enum dcea_rule rule, enum dcea_action action)
 	struct dcea_event e = {
 		.ts_boot_ns = 1000000000ULL,
 		.cgroup_id = 1222,
-		.ns = {11, 12, 13, 14, 15, 16, 17, 18},
+		.ns = { 11, 12, 13, 14, 15, 16, 17, 18 },
 		.kind = DCEA_EV_RULE,
 		.rule = rule,
 		.action = action,
@@ -221,7 +221,7 @@ static void test_rule_names_stable(void **state)
 		"capset_raise",	   "setuid_root", "kernel_knob_sysctl", "kernel_knob_file",
 		"setns_foreign",   "unshare_ns",  "ptrace_host",	"proc_host_access",
 		"bpf_load",	   "module_load", "open_by_handle",	"kexec_load",
-		"runtime_socket",  "ns_escape",
+		"runtime_socket",  "ns_escape",	  "dcea_tamper",
 	};
 
 	for (int i = 0; i < DCEA_R_MAX; i++) {
