@@ -9,6 +9,7 @@
  *
  * EXAMPLES
  *   ctr -n web -c /sys/fs/cgroup/vmtest/web /tmp/rootfs /bin/sh -c 'mount -t tmpfs x /mnt'
+ *   ctr -p -n top /tmp/rootfs ps         # -p: keep the host's PID namespace (docker run --pid=host)
  * Exit status: CMD's, 125 when the container could not be set up.
  */
 #include <errno.h>
@@ -87,22 +88,25 @@ static int init_container(const char *name, const char *rootfs, char **argv)
 
 static void usage(FILE *out)
 {
-	fprintf(out, "usage: ctr [-n NAME] [-c CGROUP_DIR] ROOTFS CMD [ARG...]\n");
+	fprintf(out, "usage: ctr [-p] [-n NAME] [-c CGROUP_DIR] ROOTFS CMD [ARG...]\n");
 }
 
 int main(int argc, char **argv)
 {
 	const char *name = "ctr", *cgroup = NULL;
-	int opt, status;
+	int opt, status, flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWPID;
 	pid_t pid;
 
-	while ((opt = getopt(argc, argv, "+n:c:h")) != -1) {
+	while ((opt = getopt(argc, argv, "+pn:c:h")) != -1) {
 		switch (opt) {
 		case 'n':
 			name = optarg;
 			break;
 		case 'c':
 			cgroup = optarg;
+			break;
+		case 'p':
+			flags &= ~CLONE_NEWPID;
 			break;
 		case 'h':
 			usage(stdout);
@@ -118,7 +122,7 @@ int main(int argc, char **argv)
 	}
 	if (cgroup && join_cgroup(cgroup))
 		return SETUP_FAILED;
-	if (unshare(CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWPID))
+	if (unshare(flags))
 		return fail("unshare", "mnt,uts,ipc,net,pid");
 	pid = fork();
 	if (pid < 0)
