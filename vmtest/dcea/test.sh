@@ -46,7 +46,9 @@ json=$($DCEA status --json 2>/dev/null)
 
 # eff RULE: the rule's effective action on this kernel, from `dcea status --json`.
 eff() {
-	echo "$json" | grep -o "\"id\":\"$1\",[^}]*" | grep -o '"effective":"[a-z]*"' | cut -d'"' -f4
+	# hooks hold braces (tp/sys_enter_set{,re,res}{u,g}id): match field by field, not up to '}'
+	echo "$json" | grep -o "\"id\":\"$1\",\"hook\":\"[^\"]*\",\"backend\":\"[a-z]*\",\"effective\":\"[a-z]*\"" |
+		grep -o '"effective":"[a-z]*"' | cut -d'"' -f4
 }
 
 # alert RULE ACTION CTR: an alert line for RULE with ACTION from container CTR (waits up to 3 s).
