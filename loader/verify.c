@@ -54,6 +54,7 @@ struct verify {
 	verify_cb cb;
 	void *ctx;
 	int ct_fd;	       /* the pinned containers map, -1 without dcea loaded */
+	int tasks_fd;	       /* the pinned tasks map, -1 without dcea loaded */
 	json_object *store;    /* the last measurement (authenticated), or NULL */
 	json_object *newstore; /* the measurement being taken (--update), or NULL */
 	json_object *recheck;  /* verify_recheck: findings of the one task go here */
@@ -266,6 +267,19 @@ static struct vct *container_of(struct verify *v, __u64 cgid, const char *cg, pi
 	return ct;
 }
 
+/*
+ * With dcea loaded, a container task is one the kernel tracks: the runtime's own process in the
+ * container's cgroup before the entrypoint's exec (runc init, still holding the runtime's full
+ * capabilities while it drops them) is not one yet, and must not count as an escape.
+ */
+static bool tracked(struct verify *v, pid_t pid)
+{
+	struct dcea_task t;
+	__u32 key = pid;
+
+	return v->tasks_fd < 0 || !bpf_map_lookup_elem(v->tasks_fd, &key, &t);
+}
+
 static int collect(struct verify *v)
 {
 	struct dirent *de;
@@ -282,6 +296,8 @@ static int collect(struct verify *v)
 		if (parse_u64(de->d_name, &pid) || cgroup_of_pid(pid, cg, sizeof(cg)) ||
 		    !strcmp(cg, "/") || cgroup_id_of(cg, &cgid))
 			continue;
+		if (!tracked(v, (pid_t)pid))
+			continue;
 		ct = container_of(v, cgid, cg, (pid_t)pid, (pid_t)pid);
 		if (ct)
 			check_task(v, ct, (pid_t)pid);
@@ -290,21 +306,25 @@ static int collect(struct verify *v)
 	return 0;
 }
 
-/* The pinned containers map, opened once per process: dcea run re-checks on every alert. */
-static int pinned_containers(void)
+/*
+ * The pinned containers and tasks maps, opened once per process: dcea run re-checks on every
+ * alert. -1 when dcea is not loaded (first-process baselines, every task of a container cgroup).
+ */
+static int pinned_maps(int *tasks_fd)
 {
-	static int fd = -1;
+	static int fd = -1, tfd = -1;
 	struct state st;
 
-	if (fd >= 0 || !state_pinned()) /* not loaded: first-process baselines */
-		return fd;
-	if (!state_adopt(&st)) {
+	if (fd < 0 && state_pinned() && !state_adopt(&st)) {
 		fd = st.fd[M_CONTAINERS];
-		st.fd[M_CONTAINERS] = -1;
+		tfd = st.fd[M_TASKS];
+		st.fd[M_CONTAINERS] = st.fd[M_TASKS] = -1;
 		state_close(&st);
 	}
+	*tasks_fd = tfd;
 	return fd;
 }
+
 
 static struct verify *verify_new(verify_cb cb, void *ctx)
 {
@@ -314,7 +334,7 @@ static struct verify *verify_new(verify_cb cb, void *ctx)
 		return NULL;
 	v->cb = cb;
 	v->ctx = ctx;
-	v->ct_fd = pinned_containers();
+	v->ct_fd = pinned_maps(&v->tasks_fd);
 	if (ns_of_pid(0, v->host)) {
 		free(v);
 		return NULL;
