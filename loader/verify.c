@@ -60,24 +60,6 @@ struct verify {
 	json_object *recheck;  /* verify_recheck: findings of the one task go here */
 };
 
-static __u64 status_hex(pid_t pid, const char *key)
-{
-	char path[64], line[256];
-	unsigned long long v = 0;
-	size_t kl = strlen(key);
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", pid);
-	f = fopen(path, "re");
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, kl) && sscanf(line + kl, " %llx", &v) == 1)
-			break;
-	fclose(f);
-	return v;
-}
-
 /* Is `dev` the device of some mount in process `pid`'s mount table? */
 static bool dev_mounted_in(pid_t pid, dev_t dev)
 {
@@ -192,7 +174,7 @@ static void check_task(struct verify *v, struct vct *ct, pid_t pid)
 						 ct->base.start ? &ct->base : &m);
 		ts_add_task(ct->sct, ct->cgid, &m);
 	}
-	eff = status_hex(pid, "CapEff:");
+	eff = proc_status_hex(pid, "CapEff:");
 	if (ct->cap_bset && (eff & ~ct->cap_bset)) {
 		snprintf(detail, sizeof(detail), "CapEff %llx beyond bounding set %llx",
 			 (unsigned long long)eff, (unsigned long long)ct->cap_bset);
@@ -255,7 +237,7 @@ static struct vct *container_of(struct verify *v, __u64 cgid, const char *cg, pi
 	ct->init = known && kc.init_tgid ? (pid_t)kc.init_tgid : first;
 	ct->pinned = known;
 	memcpy(ct->ns, known ? kc.ns : ns, sizeof(ct->ns));
-	ct->cap_bset = known ? kc.cap_bset : status_hex(first, "CapBnd:");
+	ct->cap_bset = known ? kc.cap_bset : proc_status_hex(first, "CapBnd:");
 	snprintf(path, sizeof(path), "/proc/%d/root", ct->init);
 	if (!stat(path, &root)) {
 		ct->root_dev = root.st_dev;
