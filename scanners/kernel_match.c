@@ -14,6 +14,7 @@
 
 #include "common/util.h"
 #include "scanners/kernel.h"
+#include "scanners/version.h"
 
 /* "X.Y" or "X.Y.Z" and nothing else; a leading 'v' is accepted. */
 int kver_parse(const char *s, struct kver *v)
@@ -69,88 +70,11 @@ int kver_cmp(const struct kver *a, const struct kver *b)
 	return 0;
 }
 
-/* dpkg's lib/dpkg/version.c: letters before non-letters, '~' before everything, even the end. */
-static int dpkg_order(int c)
-{
-	if (isdigit(c))
-		return 0;
-	if (isalpha(c))
-		return c;
-	if (c == '~')
-		return -1;
-	if (c)
-		return c + 256;
-	return 0;
-}
-
-static int verrevcmp(const char *a, const char *b)
-{
-	while (*a || *b) {
-		int first_diff = 0;
-
-		while ((*a && !isdigit((unsigned char)*a)) || (*b && !isdigit((unsigned char)*b))) {
-			int ac = dpkg_order((unsigned char)*a), bc = dpkg_order((unsigned char)*b);
-
-			if (ac != bc)
-				return ac - bc;
-			a++;
-			b++;
-		}
-		while (*a == '0')
-			a++;
-		while (*b == '0')
-			b++;
-		while (isdigit((unsigned char)*a) && isdigit((unsigned char)*b)) {
-			if (!first_diff)
-				first_diff = *a - *b;
-			a++;
-			b++;
-		}
-		if (isdigit((unsigned char)*a))
-			return 1;
-		if (isdigit((unsigned char)*b))
-			return -1;
-		if (first_diff)
-			return first_diff;
-	}
-	return 0;
-}
-
-static void split_version(const char *v, char *buf, size_t size, long *epoch, const char **up,
-			  const char **rev)
-{
-	const char *colon = strchr(v, ':');
-	char *dash;
-
-	*epoch = 0;
-	if (colon) {
-		*epoch = strtol(v, NULL, 10);
-		v = colon + 1;
-	}
-	snprintf(buf, size, "%s", v);
-	dash = strrchr(buf, '-');
-	*rev = "";
-	if (dash) {
-		*dash = '\0';
-		*rev = dash + 1;
-	}
-	*up = buf;
-}
-
+/* Debian package versions: the one dpkg ordering of scanners/version.c, as -1, 0 or 1. */
 int scan_dpkg_vercmp(const char *a, const char *b)
 {
-	char ab[256], bb[256];
-	const char *au, *ar, *bu, *br;
-	long ae, be;
-	int c;
+	int c = dpkg_version_cmp(a, b);
 
-	split_version(a, ab, sizeof(ab), &ae, &au, &ar);
-	split_version(b, bb, sizeof(bb), &be, &bu, &br);
-	if (ae != be)
-		return ae < be ? -1 : 1;
-	c = verrevcmp(au, bu);
-	if (!c)
-		c = verrevcmp(ar, br);
 	return c < 0 ? -1 : c > 0;
 }
 
