@@ -116,7 +116,7 @@ bench: all
 check:
 	$(Q)clang-format --dry-run --Werror $(SRCS) $(UNIT_SRCS) $(HDRS) $(BPF_SRCS)
 	$(Q)cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr \
-		--suppress=missingIncludeSystem -I. -Icommon $(SRCS)
+		--suppress=missingIncludeSystem -DLIBBPF_OPTS\(t,n,...\)="struct t n = {0}" -I. -Icommon $(SRCS)
 
 vmtest: all
 	$(Q)OUTPUT=$(OUTPUT) vmtest/run.sh

@@ -16,7 +16,8 @@ struct policy;
 int64_t events_clock_offset(void);
 
 /* The alert for one event, enriched with container names and /proc data; caller puts it. */
-json_object *event_to_json(const struct dcea_event *ev, const struct policy *pol, int64_t clock_off);
+json_object *event_to_json(const struct dcea_event *ev, const struct policy *pol,
+			   int64_t clock_off);
 
 /* One human line (no trailing newline) for an alert built by event_to_json. */
 void alert_format_human(json_object *alert, char *buf, size_t size, bool color);

@@ -307,7 +307,6 @@ static int pinned_maps(int *tasks_fd)
 	return fd;
 }
 
-
 static struct verify *verify_new(verify_cb cb, void *ctx)
 {
 	struct verify *v = calloc(1, sizeof(*v));

@@ -117,8 +117,8 @@ static int show(const char *file, bool json)
 int cmd_policy(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"json", no_argument, NULL, 'j'},
-		{"help", no_argument, NULL, 'h'},
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
 	const char *verb;

@@ -11,7 +11,8 @@ bool rule_enforced(const struct dcea_rule_cfg *c, enum dcea_mode mode)
 }
 
 void policy_rule_cfg(const struct policy *p, enum dcea_mode mode,
-		     const enum dcea_effect effective[DCEA_R_MAX], struct dcea_rule_cfg out[DCEA_R_MAX])
+		     const enum dcea_effect effective[DCEA_R_MAX],
+		     struct dcea_rule_cfg out[DCEA_R_MAX])
 {
 	memset(out, 0, sizeof(*out) * DCEA_R_MAX);
 	for (int i = 0; i < DCEA_R_MAX; i++) {

@@ -39,13 +39,13 @@ static const char *const sysctls[] = {
 };
 
 static const struct policy_knob_file knob_files[] = {
-	{CGROUP_SUPER_MAGIC, "release_agent"},
-	{CGROUP_SUPER_MAGIC, "notify_on_release"},
-	{CGROUP_SUPER_MAGIC, "devices.allow"},
-	{SYSFS_MAGIC, "uevent_helper"},
-	{PROC_SUPER_MAGIC, "sysrq-trigger"},
-	{BINFMTFS_MAGIC, "register"},
-	{BINFMTFS_MAGIC, "status"},
+	{ CGROUP_SUPER_MAGIC, "release_agent" },
+	{ CGROUP_SUPER_MAGIC, "notify_on_release" },
+	{ CGROUP_SUPER_MAGIC, "devices.allow" },
+	{ SYSFS_MAGIC, "uevent_helper" },
+	{ PROC_SUPER_MAGIC, "sysrq-trigger" },
+	{ BINFMTFS_MAGIC, "register" },
+	{ BINFMTFS_MAGIC, "status" },
 };
 
 static const char *const sockets[] = {

@@ -19,14 +19,14 @@ static const struct {
 	const char *name;
 	unsigned int magic;
 } fs_magics[] = {
-	{"cgroup", CGROUP_SUPER_MAGIC},	 {"cgroup2", CGROUP2_SUPER_MAGIC},
-	{"sysfs", SYSFS_MAGIC},		 {"proc", PROC_SUPER_MAGIC},
-	{"binfmt_misc", BINFMTFS_MAGIC}, {"securityfs", SECURITYFS_MAGIC},
-	{"debugfs", DEBUGFS_MAGIC},	 {"tracefs", TRACEFS_MAGIC},
-	{"bpf", BPF_FS_MAGIC},		 {"configfs", CONFIGFS_MAGIC},
-	{"efivarfs", EFIVARFS_MAGIC},	 {"pstore", PSTOREFS_MAGIC},
-	{"devpts", DEVPTS_SUPER_MAGIC},	 {"tmpfs", TMPFS_MAGIC},
-	{"hugetlbfs", HUGETLBFS_MAGIC},
+	{ "cgroup", CGROUP_SUPER_MAGIC },  { "cgroup2", CGROUP2_SUPER_MAGIC },
+	{ "sysfs", SYSFS_MAGIC },	   { "proc", PROC_SUPER_MAGIC },
+	{ "binfmt_misc", BINFMTFS_MAGIC }, { "securityfs", SECURITYFS_MAGIC },
+	{ "debugfs", DEBUGFS_MAGIC },	   { "tracefs", TRACEFS_MAGIC },
+	{ "bpf", BPF_FS_MAGIC },	   { "configfs", CONFIGFS_MAGIC },
+	{ "efivarfs", EFIVARFS_MAGIC },	   { "pstore", PSTOREFS_MAGIC },
+	{ "devpts", DEVPTS_SUPER_MAGIC },  { "tmpfs", TMPFS_MAGIC },
+	{ "hugetlbfs", HUGETLBFS_MAGIC },
 };
 
 const char *policy_fs_name(unsigned int magic)
@@ -81,19 +81,19 @@ struct list_desc {
 };
 
 static const struct list_desc lists[POLICY_L_MAX] = {
-	[POLICY_L_FSTYPES] = {offsetof(struct policy, fstypes), offsetof(struct policy, n_fstypes),
-			      sizeof(((struct policy *)0)->fstypes[0]),
-			      "a file system type like 'proc'"},
-	[POLICY_L_SYSCTLS] = {offsetof(struct policy, sysctls), offsetof(struct policy, n_sysctls),
-			      sizeof(((struct policy *)0)->sysctls[0]),
-			      "a path under /proc/sys like 'kernel/core_pattern'"},
-	[POLICY_L_KNOB_FILES] = {offsetof(struct policy, knob_files),
-				 offsetof(struct policy, n_knob_files),
-				 sizeof(struct policy_knob_file),
-				 "a file name like 'release_agent'"},
-	[POLICY_L_SOCKETS] = {offsetof(struct policy, sockets), offsetof(struct policy, n_sockets),
-			      sizeof(((struct policy *)0)->sockets[0]),
-			      "a socket file name like 'docker.sock'"},
+	[POLICY_L_FSTYPES] = { offsetof(struct policy, fstypes), offsetof(struct policy, n_fstypes),
+			       sizeof(((struct policy *)0)->fstypes[0]),
+			       "a file system type like 'proc'" },
+	[POLICY_L_SYSCTLS] = { offsetof(struct policy, sysctls), offsetof(struct policy, n_sysctls),
+			       sizeof(((struct policy *)0)->sysctls[0]),
+			       "a path under /proc/sys like 'kernel/core_pattern'" },
+	[POLICY_L_KNOB_FILES] = { offsetof(struct policy, knob_files),
+				  offsetof(struct policy, n_knob_files),
+				  sizeof(struct policy_knob_file),
+				  "a file name like 'release_agent'" },
+	[POLICY_L_SOCKETS] = { offsetof(struct policy, sockets), offsetof(struct policy, n_sockets),
+			       sizeof(((struct policy *)0)->sockets[0]),
+			       "a socket file name like 'docker.sock'" },
 };
 
 size_t policy_list_len(const struct policy *p, enum policy_list l)
@@ -156,8 +156,8 @@ static int h_knob_name(struct pctx *c, yaml_node_t *k, yaml_node_t *v, void *obj
 }
 
 static const struct handler knob_handlers[] = {
-	{"fs", h_knob_fs, 0, true},
-	{"name", h_knob_name, 0, true},
+	{ "fs", h_knob_fs, 0, true },
+	{ "name", h_knob_name, 0, true },
 	{},
 };
 
@@ -275,8 +275,8 @@ static int h_edit_node(struct pctx *c, yaml_node_t *k, yaml_node_t *v, void *obj
 }
 
 static const struct handler edit_handlers[] = {
-	{"add", h_edit_node, 0},
-	{"remove", h_edit_node, 1},
+	{ "add", h_edit_node, 0 },
+	{ "remove", h_edit_node, 1 },
 	{},
 };
 
@@ -363,10 +363,10 @@ static int h_list(struct pctx *c, yaml_node_t *k, yaml_node_t *v, void *obj, int
 }
 
 static const struct handler list_handlers[] = {
-	{"fstypes", h_list, POLICY_L_FSTYPES},
-	{"sysctls", h_list, POLICY_L_SYSCTLS},
-	{"knob_files", h_list, POLICY_L_KNOB_FILES},
-	{"runtime_sockets", h_list, POLICY_L_SOCKETS},
+	{ "fstypes", h_list, POLICY_L_FSTYPES },
+	{ "sysctls", h_list, POLICY_L_SYSCTLS },
+	{ "knob_files", h_list, POLICY_L_KNOB_FILES },
+	{ "runtime_sockets", h_list, POLICY_L_SOCKETS },
 	{},
 };
 

@@ -20,7 +20,7 @@
 
 static void diag(struct pctx *c, const yaml_mark_t *m, const char *msg)
 {
-	struct policy_diag d = {c->name, m ? m->line + 1 : 0, m ? m->column + 1 : 0, msg};
+	struct policy_diag d = { c->name, m ? m->line + 1 : 0, m ? m->column + 1 : 0, msg };
 
 	c->nerr++;
 	c->fn(&d, c->arg);
@@ -98,8 +98,8 @@ int pol_walk(struct pctx *c, yaml_node_t *n, const char *what, const struct hand
 
 static int get_bool(struct pctx *c, yaml_node_t *k, yaml_node_t *v, bool *out)
 {
-	static const char *const t[] = {"true", "True", "TRUE"}, *const f[] = {"false", "False",
-									       "FALSE"};
+	static const char *const t[] = { "true", "True", "TRUE" }, *const f[] = { "false", "False",
+										  "FALSE" };
 
 	if (v->type == YAML_SCALAR_NODE && v->data.scalar.style == YAML_PLAIN_SCALAR_STYLE)
 		for (size_t i = 0; i < ARRAY_SIZE(t); i++) {
@@ -191,9 +191,9 @@ static int h_severity(struct pctx *c, yaml_node_t *k, yaml_node_t *v, void *obj,
 }
 
 static const struct handler rule_handlers[] = {
-	{"enabled", h_enabled},
-	{"action", h_action},
-	{"severity", h_severity},
+	{ "enabled", h_enabled },
+	{ "action", h_action },
+	{ "severity", h_severity },
 	{},
 };
 
@@ -235,7 +235,11 @@ static int h_rules(struct pctx *c, yaml_node_t *k, yaml_node_t *v, void *obj, in
 }
 
 static const struct handler top_handlers[] = {
-	{"version", h_version}, {"mode", h_mode}, {"rules", h_rules}, {"lists", pol_lists}, {},
+	{ "version", h_version },
+	{ "mode", h_mode },
+	{ "rules", h_rules },
+	{ "lists", pol_lists },
+	{},
 };
 
 /* ---- entry points ---- */
@@ -273,7 +277,7 @@ static void log_diag(const struct policy_diag *d, void *arg)
 int policy_parse(const char *name, const char *buf, size_t len, struct policy *p, policy_diag_fn fn,
 		 void *arg)
 {
-	struct pctx c = {.name = name, .fn = fn ?: log_diag, .arg = arg};
+	struct pctx c = { .name = name, .fn = fn ?: log_diag, .arg = arg };
 	yaml_document_t doc, next;
 	yaml_parser_t ps;
 	bool have_doc = false, have_next = false;
@@ -346,7 +350,7 @@ int policy_load_diag(const char *path, struct policy *p, policy_diag_fn fn, void
 	if (!err && len > POLICY_MAX_FILE)
 		err = -EFBIG;
 	if (err) {
-		struct policy_diag d = {path, 0, 0, msg};
+		struct policy_diag d = { path, 0, 0, msg };
 
 		snprintf(msg, sizeof(msg), "failed to read the policy: %s", strerror(-err));
 		(fn ?: log_diag)(&d, arg);

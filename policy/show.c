@@ -27,7 +27,7 @@ static void put_name(FILE *f, const char *s)
 	}
 	fputc('\'', f);
 	for (const char *c = s; *c; c++)
-		fputs(*c == '\'' ? "''" : (char[]){*c, 0}, f);
+		fputs(*c == '\'' ? "''" : (char[]){ *c, 0 }, f);
 	fputc('\'', f);
 }
 

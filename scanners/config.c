@@ -236,8 +236,7 @@ static void parse_docker(struct container_cfg *c, json_object *o, bool podman)
 			add_mount(c, jstr(m, "Source"), jstr(m, "Destination"), jbool(m, "RW"));
 		}
 	} else if ((mounts = jget(o, "MountPoints", json_type_object))) {
-		json_object_object_foreach(mounts, k, m)
-		{
+		json_object_object_foreach(mounts, k, m) {
 			(void)k;
 			add_mount(c, jstr(m, "Source"), jstr(m, "Destination"), jbool(m, "RW"));
 		}
@@ -266,7 +265,7 @@ static void parse_oci(struct container_cfg *c, json_object *o, const char *name)
 	json_object *proc = jget(o, "process", json_type_object),
 		    *linux_ = jget(o, "linux", json_type_object);
 	json_object *caps = jget(proc, "capabilities", json_type_object), *a;
-	bool seen[NS_COUNT] = {false};
+	bool seen[NS_COUNT] = { false };
 	bool all = false;
 	const char *s;
 
@@ -289,8 +288,8 @@ static void parse_oci(struct container_cfg *c, json_object *o, const char *name)
 	c->seccomp_unconfined = !jget(linux_, "seccomp", json_type_object);
 	a = jget(linux_, "namespaces", json_type_array);
 	for (size_t i = 0; a && i < json_object_array_length(a); i++) {
-		static const char *const types[NS_COUNT] = {"pid", "network", "ipc",
-							    "uts", "user",    "cgroup"};
+		static const char *const types[NS_COUNT] = { "pid", "network", "ipc",
+							     "uts", "user",    "cgroup" };
 		json_object *ns = json_object_array_get_idx(a, i);
 
 		for (int t = 0; t < NS_COUNT; t++)

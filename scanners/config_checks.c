@@ -49,17 +49,17 @@ static const struct dangerous_cap {
 	const char *cap;
 	const char *escape;
 } dangerous_caps[] = {
-	{"SYS_ADMIN", "mount, cgroup v1 release_agent, the host's block devices (CVE-2022-0492)"},
-	{"SYS_MODULE", "load a kernel module: code in the host kernel"},
-	{"SYS_PTRACE", "ptrace and inject into host processes (with a shared pid namespace)"},
-	{"DAC_READ_SEARCH", "open_by_handle_at reads any host file (the 'shocker' escape)"},
-	{"SYS_RAWIO", "raw I/O ports and /dev/mem access"},
-	{"SYS_BOOT", "reboot or kexec the host"},
-	{"NET_ADMIN", "reconfigure the network (host's with --net=host), reach netfilter bugs"},
-	{"BPF", "load BPF programs: read kernel memory, reach verifier bugs"},
-	{"PERFMON", "perf events on the host, kernel address leaks"},
-	{"SYSLOG", "read the kernel log and kernel addresses (KASLR)"},
-	{"DAC_OVERRIDE", "bypass file permissions (in Docker's default set)"},
+	{ "SYS_ADMIN", "mount, cgroup v1 release_agent, the host's block devices (CVE-2022-0492)" },
+	{ "SYS_MODULE", "load a kernel module: code in the host kernel" },
+	{ "SYS_PTRACE", "ptrace and inject into host processes (with a shared pid namespace)" },
+	{ "DAC_READ_SEARCH", "open_by_handle_at reads any host file (the 'shocker' escape)" },
+	{ "SYS_RAWIO", "raw I/O ports and /dev/mem access" },
+	{ "SYS_BOOT", "reboot or kexec the host" },
+	{ "NET_ADMIN", "reconfigure the network (host's with --net=host), reach netfilter bugs" },
+	{ "BPF", "load BPF programs: read kernel memory, reach verifier bugs" },
+	{ "PERFMON", "perf events on the host, kernel address leaks" },
+	{ "SYSLOG", "read the kernel log and kernel addresses (KASLR)" },
+	{ "DAC_OVERRIDE", "bypass file permissions (in Docker's default set)" },
 };
 
 static int check_cap(const struct scan_check *k, void *p, struct scan_report *r)
@@ -92,12 +92,12 @@ static int check_ns(const struct scan_check *k, void *p, struct scan_report *r)
 		int ns;
 		const char *escape;
 	} map[] = {
-		{"config.host-pid", NS_PID,
-		 "host processes visible: ptrace, /proc/PID/root, nsenter"},
-		{"config.host-net", NS_NET,
-		 "host-only services, abstract unix sockets (CVE-2020-15257)"},
-		{"config.host-ipc", NS_IPC, "host shared memory and semaphores"},
-		{"config.host-uts", NS_UTS, "can change the host's hostname"},
+		{ "config.host-pid", NS_PID,
+		  "host processes visible: ptrace, /proc/PID/root, nsenter" },
+		{ "config.host-net", NS_NET,
+		  "host-only services, abstract unix sockets (CVE-2020-15257)" },
+		{ "config.host-ipc", NS_IPC, "host shared memory and semaphores" },
+		{ "config.host-uts", NS_UTS, "can change the host's hostname" },
 	};
 	struct cctx *x = p;
 
@@ -330,9 +330,9 @@ static int check_flag(const struct scan_check *k, void *p, struct scan_report *r
 	}
 
 static const struct scan_check config_checks[] = {
-	{"config.privileged", SEV_CRITICAL, "privileged container",
-	 "https://docs.docker.com/engine/reference/run/#runtime-privilege-and-linux-capabilities",
-	 check_privileged},
+	{ "config.privileged", SEV_CRITICAL, "privileged container",
+	  "https://docs.docker.com/engine/reference/run/#runtime-privilege-and-linux-capabilities",
+	  check_privileged },
 	CAP_ROW("SYS_ADMIN", SEV_CRITICAL),
 	CAP_ROW("SYS_MODULE", SEV_CRITICAL),
 	CAP_ROW("SYS_PTRACE", SEV_HIGH),
@@ -344,32 +344,32 @@ static const struct scan_check config_checks[] = {
 	CAP_ROW("PERFMON", SEV_MEDIUM),
 	CAP_ROW("SYSLOG", SEV_LOW),
 	CAP_ROW("DAC_OVERRIDE", SEV_LOW),
-	{"config.host-pid", SEV_HIGH, "host PID namespace", NULL, check_ns},
-	{"config.host-net", SEV_HIGH, "host network namespace", NULL, check_ns},
-	{"config.host-ipc", SEV_MEDIUM, "host IPC namespace", NULL, check_ns},
-	{"config.host-uts", SEV_LOW, "host UTS namespace", NULL, check_ns},
-	{"config.host-userns", SEV_LOW, "host user namespace", NULL, check_userns},
-	{"config.host-cgroupns", SEV_MEDIUM, "host cgroup namespace on cgroup v1",
-	 "https://unit42.paloaltonetworks.com/cve-2022-0492-cgroups/", check_cgroupns},
-	{"config.mount-host-root", SEV_CRITICAL, "host root filesystem mounted", NULL,
-	 check_mount_root},
-	{"config.mount-runtime-socket", SEV_CRITICAL, "container runtime socket mounted",
-	 "https://docs.docker.com/engine/security/#docker-daemon-attack-surface",
-	 check_mount_socket},
-	{"config.mount-sensitive", SEV_HIGH, "sensitive host path mounted", NULL,
-	 check_mount_sensitive},
-	{"config.devices", SEV_HIGH, "host devices passed in", NULL, check_devices},
-	{"config.seccomp-unconfined", SEV_HIGH, "seccomp unconfined", NULL, check_flag},
-	{"config.apparmor-unconfined", SEV_MEDIUM, "AppArmor unconfined", NULL, check_flag},
-	{"config.selinux-disabled", SEV_MEDIUM, "SELinux labels disabled", NULL, check_flag},
-	{"config.no-new-privileges", SEV_LOW, "no-new-privileges off", NULL, check_flag},
-	{"config.root-user", SEV_MEDIUM, "runs as root", NULL, check_flag},
+	{ "config.host-pid", SEV_HIGH, "host PID namespace", NULL, check_ns },
+	{ "config.host-net", SEV_HIGH, "host network namespace", NULL, check_ns },
+	{ "config.host-ipc", SEV_MEDIUM, "host IPC namespace", NULL, check_ns },
+	{ "config.host-uts", SEV_LOW, "host UTS namespace", NULL, check_ns },
+	{ "config.host-userns", SEV_LOW, "host user namespace", NULL, check_userns },
+	{ "config.host-cgroupns", SEV_MEDIUM, "host cgroup namespace on cgroup v1",
+	  "https://unit42.paloaltonetworks.com/cve-2022-0492-cgroups/", check_cgroupns },
+	{ "config.mount-host-root", SEV_CRITICAL, "host root filesystem mounted", NULL,
+	  check_mount_root },
+	{ "config.mount-runtime-socket", SEV_CRITICAL, "container runtime socket mounted",
+	  "https://docs.docker.com/engine/security/#docker-daemon-attack-surface",
+	  check_mount_socket },
+	{ "config.mount-sensitive", SEV_HIGH, "sensitive host path mounted", NULL,
+	  check_mount_sensitive },
+	{ "config.devices", SEV_HIGH, "host devices passed in", NULL, check_devices },
+	{ "config.seccomp-unconfined", SEV_HIGH, "seccomp unconfined", NULL, check_flag },
+	{ "config.apparmor-unconfined", SEV_MEDIUM, "AppArmor unconfined", NULL, check_flag },
+	{ "config.selinux-disabled", SEV_MEDIUM, "SELinux labels disabled", NULL, check_flag },
+	{ "config.no-new-privileges", SEV_LOW, "no-new-privileges off", NULL, check_flag },
+	{ "config.root-user", SEV_MEDIUM, "runs as root", NULL, check_flag },
 };
 
 int scan_container_cfg(const struct container_cfg *c, struct scan_report *r)
 {
 	char target[320];
-	struct cctx x = {.c = c, .target = target};
+	struct cctx x = { .c = c, .target = target };
 	size_t before = r->n;
 
 	snprintf(target, sizeof(target), "container %s%s%s%s", c->name, c->id[0] ? " (" : "", c->id,
@@ -520,7 +520,7 @@ int scan_container_path(const char *path, struct scan_report *r, char *err, size
 /* A GET on the Docker Engine API (podman serves the same API); body malloc'd on success. */
 static int engine_get(const char *sock, const char *url, char **body)
 {
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	char *buf = NULL, *nb, *start;
 	size_t n = 0, cap = 0;
 	ssize_t got;
@@ -582,7 +582,7 @@ cleanup:
 
 int scan_containers_running(struct scan_report *r)
 {
-	static const char *const socks[] = {"/var/run/docker.sock", "/run/podman/podman.sock"};
+	static const char *const socks[] = { "/var/run/docker.sock", "/run/podman/podman.sock" };
 	bool any = false;
 
 	for (size_t s = 0; s < ARRAY_SIZE(socks); s++) {

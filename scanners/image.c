@@ -18,15 +18,15 @@ static const struct component {
 	const char *name;
 	const char *sources[8];
 } components[] = {
-	{"apache2/httpd", {"apache2", "httpd", "apache2-bin"}},
-	{"nginx", {"nginx"}},
-	{"redis", {"redis"}},
-	{"mysql/mariadb",
-	 {"mariadb", "mariadb-10.5", "mariadb-10.6", "mariadb-10.11", "mysql", "mysql-8.0",
-	  "mysql-server", "mariadb-server"}},
-	{"openssl", {"openssl", "openssl3", "openssl-libs"}},
-	{"runc", {"runc"}},
-	{"containerd", {"containerd", "containerd.io"}},
+	{ "apache2/httpd", { "apache2", "httpd", "apache2-bin" } },
+	{ "nginx", { "nginx" } },
+	{ "redis", { "redis" } },
+	{ "mysql/mariadb",
+	  { "mariadb", "mariadb-10.5", "mariadb-10.6", "mariadb-10.11", "mysql", "mysql-8.0",
+	    "mysql-server", "mariadb-server" } },
+	{ "openssl", { "openssl", "openssl3", "openssl-libs" } },
+	{ "runc", { "runc" } },
+	{ "containerd", { "containerd", "containerd.io" } },
 };
 
 bool image_wanted(const char *p)
@@ -181,13 +181,13 @@ static void report_components(const struct pkglist *l, const char *target, struc
 int scan_image(const struct image_scan_opts *o, struct scan_report *r,
 	       struct image_scan_result *res)
 {
-	struct image_scan_result local = {0};
+	struct image_scan_result local = { 0 };
 	struct image_scan_result *R = res ? res : &local;
 	struct stream_limits lim = o->lim;
-	struct hits hs = {0};
+	struct hits hs = { 0 };
 	struct imgfs *fs = NULL;
 	struct scan_finding *f;
-	struct imgfs_stats st = {0};
+	struct imgfs_stats st = { 0 };
 	char target[320];
 	int ndb, err;
 
@@ -311,7 +311,7 @@ static void usage(FILE *f)
 		"filesystem\n"
 		"directory, or the name of a local docker image (exported with `docker save`).\n\n"
 		"Options:\n" SCAN_OUTPUT_HELP "      --db PATH          OSV records: a .json file, "
-					      "a directory of them or a .zip\n"
+		"a directory of them or a .zip\n"
 		"                         (osv.dev exports); repeatable; added to the built-in "
 		"set\n"
 		"      --no-builtin-db    do not load the built-in curated records\n"
@@ -335,19 +335,19 @@ int cmd_scan_image(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		SCAN_OUTPUT_LONGOPTS,
-		{"db", required_argument, NULL, OPT_DB},
-		{"no-builtin-db", no_argument, NULL, OPT_NO_BUILTIN},
-		{"packages", no_argument, NULL, OPT_PACKAGES},
-		{"max-layer-size", required_argument, NULL, OPT_MAX_LAYER},
-		{"max-ratio", required_argument, NULL, OPT_MAX_RATIO},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+		{ "db", required_argument, NULL, OPT_DB },
+		{ "no-builtin-db", no_argument, NULL, OPT_NO_BUILTIN },
+		{ "packages", no_argument, NULL, OPT_PACKAGES },
+		{ "max-layer-size", required_argument, NULL, OPT_MAX_LAYER },
+		{ "max-ratio", required_argument, NULL, OPT_MAX_RATIO },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
 	};
 	const char *dbs[16];
 	size_t ndbs = 0, nrec, nskip;
 	bool builtin = true, packages = false;
-	struct image_scan_opts o = {0};
-	struct image_scan_result res = {0};
+	struct image_scan_opts o = { 0 };
+	struct image_scan_result res = { 0 };
 	struct scan_output out;
 	struct scan_report r;
 	struct osv_db *db = NULL;

@@ -507,8 +507,8 @@ static int docker_export(const char *name)
 int image_load(const char *target, const struct stream_limits *lim, imgfs_want_fn want,
 	       struct imgfs **out, struct image_info *info)
 {
-	struct blobs b = {.dirfd = -1, .fd = -1, .target = target};
-	struct layer_list l = {.n = 0};
+	struct blobs b = { .dirfd = -1, .fd = -1, .target = target };
+	struct layer_list l = { .n = 0 };
 	struct imgfs *fs = NULL;
 	struct stat st;
 	int err;

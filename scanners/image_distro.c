@@ -10,12 +10,12 @@
 static const struct {
 	const char *codename, *id, *version;
 } codenames[] = {
-	{"stretch", "debian", "9"},	 {"buster", "debian", "10"},
-	{"bullseye", "debian", "11"},	 {"bookworm", "debian", "12"},
-	{"trixie", "debian", "13"},	 {"forky", "debian", "14"},
-	{"bionic", "ubuntu", "18.04"},	 {"focal", "ubuntu", "20.04"},
-	{"jammy", "ubuntu", "22.04"},	 {"noble", "ubuntu", "24.04"},
-	{"oracular", "ubuntu", "24.10"}, {"plucky", "ubuntu", "25.04"},
+	{ "stretch", "debian", "9" },	   { "buster", "debian", "10" },
+	{ "bullseye", "debian", "11" },	   { "bookworm", "debian", "12" },
+	{ "trixie", "debian", "13" },	   { "forky", "debian", "14" },
+	{ "bionic", "ubuntu", "18.04" },   { "focal", "ubuntu", "20.04" },
+	{ "jammy", "ubuntu", "22.04" },	   { "noble", "ubuntu", "24.04" },
+	{ "oracular", "ubuntu", "24.10" }, { "plucky", "ubuntu", "25.04" },
 };
 
 static void set(char *dst, size_t size, const char *v, size_t len)

@@ -233,7 +233,7 @@ static ssize_t gz_read(struct dec_stream *d, void *buf, size_t len)
 
 static ssize_t zstd_read(struct dec_stream *d, void *buf, size_t len)
 {
-	ZSTD_outBuffer out = {buf, len, 0};
+	ZSTD_outBuffer out = { buf, len, 0 };
 	int err;
 
 	while (out.pos == 0) {

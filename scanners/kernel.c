@@ -224,20 +224,21 @@ static void rule_finding(struct scan_report *r, const struct kernel_rules *rules
 
 static void posture_findings(struct scan_report *r, const struct posture *p, const char *target)
 {
-	static const struct scan_check c_userns = {"kernel.userns", SEV_MEDIUM,
-						   "unprivileged user namespaces",
-						   "https://lwn.net/Articles/673597/", NULL};
-	static const struct scan_check c_bpf = {"kernel.unprivileged-bpf", SEV_MEDIUM,
-						"unprivileged bpf()", NULL, NULL};
-	static const struct scan_check c_cg = {
-		"kernel.cgroup-v1", SEV_LOW, "cgroup v1 hierarchies mounted",
-		"https://nvd.nist.gov/vuln/detail/CVE-2022-0492", NULL};
-	static const struct scan_check c_mod = {"kernel.modules", SEV_LOW,
-						"loadable kernel modules", NULL, NULL};
-	static const struct scan_check c_lock = {"kernel.lockdown", SEV_LOW, "kernel lockdown",
-						 NULL, NULL};
-	static const struct scan_check c_lsm = {"kernel.bpf-lsm", SEV_LOW, "BPF LSM active", NULL,
-						NULL};
+	static const struct scan_check c_userns = { "kernel.userns", SEV_MEDIUM,
+						    "unprivileged user namespaces",
+						    "https://lwn.net/Articles/673597/", NULL };
+	static const struct scan_check c_bpf = { "kernel.unprivileged-bpf", SEV_MEDIUM,
+						 "unprivileged bpf()", NULL, NULL };
+	static const struct scan_check c_cg = { "kernel.cgroup-v1", SEV_LOW,
+						"cgroup v1 hierarchies mounted",
+						"https://nvd.nist.gov/vuln/detail/CVE-2022-0492",
+						NULL };
+	static const struct scan_check c_mod = { "kernel.modules", SEV_LOW,
+						 "loadable kernel modules", NULL, NULL };
+	static const struct scan_check c_lock = { "kernel.lockdown", SEV_LOW, "kernel lockdown",
+						  NULL, NULL };
+	static const struct scan_check c_lsm = { "kernel.bpf-lsm", SEV_LOW, "BPF LSM active", NULL,
+						 NULL };
 	struct scan_finding *f;
 
 	f = scan_add(r, &c_userns, p->userns ? SCAN_WARN : SCAN_PASS, target);
@@ -295,9 +296,10 @@ static void trim(char *s)
 
 int scan_kernel(const struct kernel_scan_opts *o, struct scan_report *r)
 {
-	struct kernel_rules rules = {0};
+	struct kernel_rules rules = { 0 };
 	struct posture p = {
-		.userns = -1, .unpriv_bpf = -1, .cgroup_v1 = -1, .modules = -1, .bpf_lsm = -1};
+		.userns = -1, .unpriv_bpf = -1, .cgroup_v1 = -1, .modules = -1, .bpf_lsm = -1
+	};
 	struct kernel_target t;
 	char errmsg[512], target[200], pv[512] = "", sig[128] = "";
 	const char *release = o->release;

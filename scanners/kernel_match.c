@@ -38,7 +38,7 @@ int kver_parse(const char *s, struct kver *v)
 static const char *kver_prefix(const char *s, struct kver *v)
 {
 	char *end;
-	long x[3] = {0, 0, 0};
+	long x[3] = { 0, 0, 0 };
 	int i;
 
 	memset(v, 0, sizeof(*v));
@@ -80,7 +80,8 @@ int scan_dpkg_vercmp(const char *a, const char *b)
 
 const char *kernel_flavor_name(enum kernel_flavor f)
 {
-	static const char *const names[] = {"upstream", "debian", "ubuntu", "rhel", "distribution"};
+	static const char *const names[] = { "upstream", "debian", "ubuntu", "rhel",
+					     "distribution" };
 
 	return names[f];
 }
@@ -96,13 +97,15 @@ static bool word_in(const char *s, const char *const *words)
 void kernel_target_init(struct kernel_target *t, const char *release, const char *proc_version,
 			const char *signature)
 {
-	static const char *const ubuntu_flavors[] = {
-		"-generic", "-lowlatency", "-aws",   "-azure", "-gcp",	  "-gke", "-kvm",
-		"-oracle",  "-oem",	   "-raspi", "-ibm",   "-nvidia", NULL};
-	static const char *const debian_arches[] = {"amd64", "arm64", "686",	 "armmp",   "ppc64",
-						    "s390x", "mips",  "loong64", "riscv64", NULL};
-	static const char *const distro_marks[] = {".fc",     ".amzn", "-arch", "-default", ".mga",
-						   "-gentoo", ".azl",  ".cm2",	NULL};
+	static const char *const ubuntu_flavors[] = { "-generic", "-lowlatency", "-aws", "-azure",
+						      "-gcp",	  "-gke",	 "-kvm", "-oracle",
+						      "-oem",	  "-raspi",	 "-ibm", "-nvidia",
+						      NULL };
+	static const char *const debian_arches[] = { "amd64",	"arm64", "686",	 "armmp",
+						     "ppc64",	"s390x", "mips", "loong64",
+						     "riscv64", NULL };
+	static const char *const distro_marks[] = { ".fc",     ".amzn", "-arch", "-default", ".mga",
+						    "-gentoo", ".azl",	".cm2",	 NULL };
 	const char *rest, *p;
 	struct kver rel;
 
@@ -113,7 +116,7 @@ void kernel_target_init(struct kernel_target *t, const char *release, const char
 	rest = kver_prefix(t->release, &rel);
 	if (!rest)
 		return;
-	t->branch = (struct kver){rel.major, rel.minor, 0};
+	t->branch = (struct kver){ rel.major, rel.minor, 0 };
 
 	/* Ubuntu: "Ubuntu 5.15.0-91.101-generic 5.15.131" names the package and its upstream base
 	 */
@@ -184,7 +187,7 @@ void kernel_target_init(struct kernel_target *t, const char *release, const char
 
 const char *kernel_match_name(enum kernel_match m)
 {
-	static const char *const names[] = {"not affected", "fixed", "vulnerable", "unknown"};
+	static const char *const names[] = { "not affected", "fixed", "vulnerable", "unknown" };
 
 	return names[m];
 }
@@ -275,7 +278,7 @@ enum kernel_match kernel_match(const struct kernel_rules *rules, const struct ke
 	}
 	/* the vendor's branch is the one of its package (a 5.10 backport on an older release) */
 	if (t->upstream_known)
-		vb = (struct kver){t->upstream.major, t->upstream.minor, 0};
+		vb = (struct kver){ t->upstream.major, t->upstream.minor, 0 };
 	v = vendor_fix(r, distro, &vb);
 	if (v)
 		return match_vendor(v, t, why, len);

@@ -240,11 +240,11 @@ static int f_stable(struct yctx *y, yaml_node_t *n, void *dst)
 }
 
 static const struct field requires_fields[] = {
-	{"userns", f_bool, offsetof(struct kernel_rule, userns), false},
-	{"unprivileged_bpf", f_bool, offsetof(struct kernel_rule, unpriv_bpf), false},
-	{"cgroup_v1", f_bool, offsetof(struct kernel_rule, cgroup_v1), false},
-	{"capabilities", f_caps, offsetof(struct kernel_rule, caps), false},
-	{"config", f_configs, offsetof(struct kernel_rule, config), false},
+	{ "userns", f_bool, offsetof(struct kernel_rule, userns), false },
+	{ "unprivileged_bpf", f_bool, offsetof(struct kernel_rule, unpriv_bpf), false },
+	{ "cgroup_v1", f_bool, offsetof(struct kernel_rule, cgroup_v1), false },
+	{ "capabilities", f_caps, offsetof(struct kernel_rule, caps), false },
+	{ "config", f_configs, offsetof(struct kernel_rule, config), false },
 };
 
 static int f_requires(struct yctx *y, yaml_node_t *n, void *dst)
@@ -320,18 +320,18 @@ static int f_month(struct yctx *y, yaml_node_t *n, void *dst)
 }
 
 static const struct field rule_fields[] = {
-	{"id", f_cve, offsetof(struct kernel_rule, id), true},
-	{"name", f_string, offsetof(struct kernel_rule, name), false},
-	{"severity", f_severity, offsetof(struct kernel_rule, severity), true},
-	{"escape", f_string, offsetof(struct kernel_rule, escape), true},
-	{"reference", f_string, offsetof(struct kernel_rule, reference), false},
-	{"introduced", f_version, offsetof(struct kernel_rule, introduced), false},
-	{"fixed", f_version, offsetof(struct kernel_rule, fixed), false},
-	{"date", f_month, offsetof(struct kernel_rule, date), true},
-	{"stable", f_stable, offsetof(struct kernel_rule, stable), false},
-	{"vendor", f_vendor, 0, false},
-	{"vendor_only", f_vendor_only, offsetof(struct kernel_rule, vendor_only), false},
-	{"requires", f_requires, 0, false},
+	{ "id", f_cve, offsetof(struct kernel_rule, id), true },
+	{ "name", f_string, offsetof(struct kernel_rule, name), false },
+	{ "severity", f_severity, offsetof(struct kernel_rule, severity), true },
+	{ "escape", f_string, offsetof(struct kernel_rule, escape), true },
+	{ "reference", f_string, offsetof(struct kernel_rule, reference), false },
+	{ "introduced", f_version, offsetof(struct kernel_rule, introduced), false },
+	{ "fixed", f_version, offsetof(struct kernel_rule, fixed), false },
+	{ "date", f_month, offsetof(struct kernel_rule, date), true },
+	{ "stable", f_stable, offsetof(struct kernel_rule, stable), false },
+	{ "vendor", f_vendor, 0, false },
+	{ "vendor_only", f_vendor_only, offsetof(struct kernel_rule, vendor_only), false },
+	{ "requires", f_requires, 0, false },
 };
 
 static int f_rule(struct yctx *y, yaml_node_t *n, void *dst)
@@ -397,9 +397,9 @@ static int f_eol(struct yctx *y, yaml_node_t *n, void *dst)
 }
 
 static const struct field root_fields[] = {
-	{"version", f_file_version, 0, true},
-	{"eol", f_eol, 0, true},
-	{"rules", f_rules, offsetof(struct kernel_rules, v), true},
+	{ "version", f_file_version, 0, true },
+	{ "eol", f_eol, 0, true },
+	{ "rules", f_rules, offsetof(struct kernel_rules, v), true },
 };
 
 static void rule_free(struct kernel_rule *r)
@@ -439,7 +439,7 @@ void kernel_rules_free(struct kernel_rules *rules)
 int kernel_rules_parse(const char *name, const char *buf, size_t len, struct kernel_rules *rules,
 		       char *err, size_t errlen)
 {
-	struct yctx y = {.name = name, .err = err, .errlen = errlen};
+	struct yctx y = { .name = name, .err = err, .errlen = errlen };
 	yaml_parser_t parser;
 	yaml_document_t doc;
 	yaml_node_t *root;
@@ -492,6 +492,6 @@ int kernel_rules_builtin(struct kernel_rules *rules, char *err, size_t errlen)
 	// cppcheck-suppress comparePointers
 	size_t len = dcea_kernel_rules_yaml_end - dcea_kernel_rules_yaml;
 
-	return kernel_rules_parse("kernel_rules.yaml (built in)", dcea_kernel_rules_yaml, len, rules,
-				  err, errlen);
+	return kernel_rules_parse("kernel_rules.yaml (built in)", dcea_kernel_rules_yaml, len,
+				  rules, err, errlen);
 }

@@ -632,7 +632,7 @@ int osv_db_load_path(struct osv_db *db, const char *path)
 	if (S_ISDIR(st.st_mode))
 		return load_dir(db, path, 0);
 	if (has_suffix(path, ".zip")) {
-		struct zip_ctx z = {db, path};
+		struct zip_ctx z = { db, path };
 
 		return osv_zip_foreach(path, OSV_MAX_FILE, zip_one, &z);
 	}
@@ -714,7 +714,7 @@ int osv_db_match(const struct osv_db *db, const char *ecosystem, const char *nam
 	size_t b = key_hash(ecosystem, name) & (db->nbuckets - 1);
 
 	for (const struct osv_affected *a = db->tab[b]; a; a = a->next) {
-		struct osv_hit h = {0};
+		struct osv_hit h = { 0 };
 		bool hit = false, dup = false;
 		int rc;
 

@@ -28,13 +28,13 @@ VULNDB(vulndb_containerd, "containerd.json");
 static const struct {
 	const char *name, *start, *end;
 } builtin[] = {
-	{"builtin:apache2.json", vulndb_apache2, vulndb_apache2_end},
-	{"builtin:nginx.json", vulndb_nginx, vulndb_nginx_end},
-	{"builtin:redis.json", vulndb_redis, vulndb_redis_end},
-	{"builtin:mariadb.json", vulndb_mariadb, vulndb_mariadb_end},
-	{"builtin:openssl.json", vulndb_openssl, vulndb_openssl_end},
-	{"builtin:runc.json", vulndb_runc, vulndb_runc_end},
-	{"builtin:containerd.json", vulndb_containerd, vulndb_containerd_end},
+	{ "builtin:apache2.json", vulndb_apache2, vulndb_apache2_end },
+	{ "builtin:nginx.json", vulndb_nginx, vulndb_nginx_end },
+	{ "builtin:redis.json", vulndb_redis, vulndb_redis_end },
+	{ "builtin:mariadb.json", vulndb_mariadb, vulndb_mariadb_end },
+	{ "builtin:openssl.json", vulndb_openssl, vulndb_openssl_end },
+	{ "builtin:runc.json", vulndb_runc, vulndb_runc_end },
+	{ "builtin:containerd.json", vulndb_containerd, vulndb_containerd_end },
 };
 
 int osv_db_load_builtin(struct osv_db *db)

@@ -34,7 +34,7 @@ static uint16_t le16(const unsigned char *p)
 
 static int inflate_raw(const unsigned char *in, size_t inlen, unsigned char *out, size_t outlen)
 {
-	z_stream z = {0};
+	z_stream z = { 0 };
 	int rc;
 
 	if (inflateInit2(&z, -15) != Z_OK)

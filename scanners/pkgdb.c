@@ -109,8 +109,8 @@ static char *dup_field(const struct field *f)
 /* dpkg states in which the package's files are on disk (dpkg-query's ${db:Status-Status}). */
 static bool dpkg_state_installed(const struct field *status)
 {
-	static const char *const ok[] = {"installed",	     "half-configured", "triggers-awaited",
-					 "triggers-pending", "unpacked",	"half-installed"};
+	static const char *const ok[] = { "installed",	      "half-configured", "triggers-awaited",
+					  "triggers-pending", "unpacked",	 "half-installed" };
 	const char *sp;
 
 	if (!status->v)
@@ -174,7 +174,7 @@ out:
 static int parse_dpkg(const char *buf, size_t len, const char *label, struct pkglist *out,
 		      bool need_status)
 {
-	struct field pkg = {0}, ver = {0}, status = {0}, src = {0}, arch = {0};
+	struct field pkg = { 0 }, ver = { 0 }, status = { 0 }, src = { 0 }, arch = { 0 };
 	const char *p = buf, *end = buf + len;
 	int err;
 
@@ -218,7 +218,7 @@ int pkgdb_parse_dpkg(const char *buf, size_t len, const char *label, struct pkgl
 
 int pkgdb_parse_apk(const char *buf, size_t len, const char *label, struct pkglist *out)
 {
-	struct field name = {0}, ver = {0}, origin = {0}, arch = {0};
+	struct field name = { 0 }, ver = { 0 }, origin = { 0 }, arch = { 0 };
 	const char *p = buf, *end = buf + len;
 	int err = 0;
 
@@ -309,7 +309,7 @@ int pkgdb_read(struct imgfs *fs, struct pkglist *out)
 			return err;
 	}
 	{
-		struct statusd_ctx c = {fs, out, 0};
+		struct statusd_ctx c = { fs, out, 0 };
 		size_t before = out->n;
 
 		err = imgfs_list(fs, "var/lib/dpkg/status.d", statusd_one, &c);

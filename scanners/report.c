@@ -14,8 +14,8 @@
 #define DCEA_VERSION "0.1.0"
 #endif
 
-static const char *const result_names[] = {"PASS", "SKIP", "INFO", "WARN", "FAIL"};
-static const char *const severity_names[] = {"none", "low", "medium", "high", "critical"};
+static const char *const result_names[] = { "PASS", "SKIP", "INFO", "WARN", "FAIL" };
+static const char *const severity_names[] = { "none", "low", "medium", "high", "critical" };
 
 void scan_report_init(struct scan_report *r)
 {
@@ -225,7 +225,7 @@ static const char *result_color(enum scan_result res)
 
 int scan_print_table(const struct scan_report *r, FILE *out, const struct scan_output *o)
 {
-	size_t count[SCAN_FAIL + 1] = {0};
+	size_t count[SCAN_FAIL + 1] = { 0 };
 	const char *target = NULL;
 
 	for (size_t i = 0; i < r->n; i++) {
@@ -256,7 +256,7 @@ int scan_print_table(const struct scan_report *r, FILE *out, const struct scan_o
 /* GitHub reads "security-severity" (0.0-10.0) to rank security results. */
 static const char *sarif_security_severity(enum scan_severity sev)
 {
-	static const char *const s[] = {"0.0", "3.0", "5.5", "8.0", "9.5"};
+	static const char *const s[] = { "0.0", "3.0", "5.5", "8.0", "9.5" };
 
 	return s[sev];
 }

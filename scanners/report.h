@@ -121,8 +121,8 @@ int scan_exit_code(const struct scan_report *r, enum scan_severity fail_on);
  * returns 1 when it was one of these, 0 when not, -EINVAL on a bad value (already logged).
  */
 #define SCAN_OUTPUT_LONGOPTS                                                                       \
-	{"json", no_argument, NULL, 'j'}, {"all", no_argument, NULL, 'a'},                         \
-		{"sarif", required_argument, NULL, 'S'},                                           \
+	{ "json", no_argument, NULL, 'j' }, { "all", no_argument, NULL, 'a' },                     \
+		{ "sarif", required_argument, NULL, 'S' },                                         \
 	{                                                                                          \
 		"fail-on", required_argument, NULL, 'F'                                            \
 	}

@@ -56,18 +56,18 @@ int cmd_scan(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		SCAN_OUTPUT_LONGOPTS,
-		{"release", required_argument, NULL, OPT_RELEASE},
-		{"proc-version", required_argument, NULL, OPT_PROC_VERSION},
-		{"signature", required_argument, NULL, OPT_SIGNATURE},
-		{"config", required_argument, NULL, OPT_CONFIG},
-		{"rules", required_argument, NULL, OPT_RULES},
-		{"running", no_argument, NULL, OPT_RUNNING},
-		{"version", required_argument, NULL, OPT_VERSION},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+		{ "release", required_argument, NULL, OPT_RELEASE },
+		{ "proc-version", required_argument, NULL, OPT_PROC_VERSION },
+		{ "signature", required_argument, NULL, OPT_SIGNATURE },
+		{ "config", required_argument, NULL, OPT_CONFIG },
+		{ "rules", required_argument, NULL, OPT_RULES },
+		{ "running", no_argument, NULL, OPT_RUNNING },
+		{ "version", required_argument, NULL, OPT_VERSION },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
 	};
-	struct kernel_scan_opts ko = {0};
-	struct runtime_scan_opts ro = {0};
+	struct kernel_scan_opts ko = { 0 };
+	struct runtime_scan_opts ro = { 0 };
 	const char *what = "all";
 	struct scan_output out;
 	struct scan_report r;

@@ -35,22 +35,23 @@ static int status_field(const char *key, char *out, size_t len)
 
 int scan_self(struct scan_report *r)
 {
-	static const struct scan_check c_caps = {"self.capabilities", SEV_HIGH,
-						 "effective capabilities", NULL, NULL};
-	static const struct scan_check c_full = {"self.privileged", SEV_CRITICAL,
-						 "every capability of the kernel", NULL, NULL};
-	static const struct scan_check c_seccomp = {"self.seccomp", SEV_HIGH, "seccomp filter",
-						    NULL, NULL};
-	static const struct scan_check c_sock = {"self.runtime-socket", SEV_CRITICAL,
-						 "container runtime socket reachable", NULL, NULL};
-	static const struct scan_check c_pids = {"self.host-pid", SEV_HIGH,
-						 "host processes visible", NULL, NULL};
-	static const char *const socks[] = {"/var/run/docker.sock", "/run/docker.sock",
-					    "/run/containerd/containerd.sock",
-					    "/run/podman/podman.sock", "/run/crio/crio.sock"};
-	static const char *const dangerous[] = {"SYS_ADMIN",	   "SYS_MODULE", "SYS_PTRACE",
-						"DAC_READ_SEARCH", "SYS_RAWIO",	 "BPF",
-						"NET_ADMIN"};
+	static const struct scan_check c_caps = { "self.capabilities", SEV_HIGH,
+						  "effective capabilities", NULL, NULL };
+	static const struct scan_check c_full = { "self.privileged", SEV_CRITICAL,
+						  "every capability of the kernel", NULL, NULL };
+	static const struct scan_check c_seccomp = { "self.seccomp", SEV_HIGH, "seccomp filter",
+						     NULL, NULL };
+	static const struct scan_check c_sock = { "self.runtime-socket", SEV_CRITICAL,
+						  "container runtime socket reachable", NULL,
+						  NULL };
+	static const struct scan_check c_pids = { "self.host-pid", SEV_HIGH,
+						  "host processes visible", NULL, NULL };
+	static const char *const socks[] = { "/var/run/docker.sock", "/run/docker.sock",
+					     "/run/containerd/containerd.sock",
+					     "/run/podman/podman.sock", "/run/crio/crio.sock" };
+	static const char *const dangerous[] = { "SYS_ADMIN",	    "SYS_MODULE", "SYS_PTRACE",
+						 "DAC_READ_SEARCH", "SYS_RAWIO",  "BPF",
+						 "NET_ADMIN" };
 	const char *target = "this container (scan self)";
 	char buf[128], line[64];
 	uint64_t eff = 0, full;

@@ -279,8 +279,8 @@ static void apk_next_token(int *type, struct blob *b)
 
 static long apk_get_token(int *type, struct blob *b)
 {
-	static const char *const pre[] = {"alpha", "beta", "pre", "rc"};
-	static const char *const post[] = {"cvs", "svn", "git", "hg", "p"};
+	static const char *const pre[] = { "alpha", "beta", "pre", "rc" };
+	static const char *const post[] = { "cvs", "svn", "git", "hg", "p" };
 	long v = 0, i = 0, k;
 	int nt = TOK_INVALID;
 
@@ -347,7 +347,7 @@ static long apk_get_token(int *type, struct blob *b)
 
 int apk_version_cmp(const char *a, const char *b)
 {
-	struct blob ba = {a, (long)strlen(a)}, bb = {b, (long)strlen(b)};
+	struct blob ba = { a, (long)strlen(a) }, bb = { b, (long)strlen(b) };
 	int at = TOK_DIGIT, bt = TOK_DIGIT, tt;
 	long av = 0, bv = 0;
 

@@ -62,7 +62,7 @@ static void assert_policy_equal(const struct policy *a, const struct policy *b)
 
 static void test_empty_is_default(void **state)
 {
-	static const char *const empties[] = {"", "# nothing\n", "---\n", "{}\n", "~\n"};
+	static const char *const empties[] = { "", "# nothing\n", "---\n", "{}\n", "~\n" };
 	struct policy p, d;
 	int n;
 
@@ -158,9 +158,9 @@ static void test_key_sizes(void **state)
 		const char *prefix;
 		size_t max;
 	} t[] = {
-		{"fstypes", "", 31},
-		{"sysctls", "kernel/", 63},
-		{"runtime_sockets", "", 31},
+		{ "fstypes", "", 31 },
+		{ "sysctls", "kernel/", 63 },
+		{ "runtime_sockets", "", 31 },
 	};
 	char yaml[256], name[80], want[512];
 	struct policy p;

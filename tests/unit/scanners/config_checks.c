@@ -23,42 +23,42 @@ static const struct {
 	const char *findings; /* "check=RESULT ..." of the non-PASS findings, in table order */
 	int exit_code;
 } cases[] = {
-	{"default",
-	 "config.cap-DAC_OVERRIDE=INFO config.host-userns=INFO config.host-cgroupns=WARN "
-	 "config.no-new-privileges=WARN config.root-user=WARN",
-	 0},
-	{"hardened", "config.host-userns=INFO", 0},
-	{"privileged",
-	 "config.privileged=FAIL config.cap-SYS_ADMIN=INFO config.cap-SYS_MODULE=INFO "
-	 "config.cap-SYS_PTRACE=INFO config.cap-DAC_READ_SEARCH=INFO config.cap-SYS_RAWIO=INFO "
-	 "config.cap-SYS_BOOT=INFO config.cap-NET_ADMIN=INFO config.cap-BPF=INFO "
-	 "config.cap-PERFMON=INFO config.cap-SYSLOG=INFO config.cap-DAC_OVERRIDE=INFO "
-	 "config.host-userns=INFO config.host-cgroupns=FAIL config.seccomp-unconfined=FAIL "
-	 "config.apparmor-unconfined=FAIL config.selinux-disabled=FAIL "
-	 "config.no-new-privileges=WARN config.root-user=WARN",
-	 1},
-	{"cap-sys-admin",
-	 "config.cap-SYS_ADMIN=FAIL config.cap-DAC_OVERRIDE=INFO config.host-userns=INFO "
-	 "config.host-cgroupns=FAIL config.no-new-privileges=WARN config.root-user=WARN",
-	 1},
-	{"pid-host",
-	 "config.cap-DAC_OVERRIDE=INFO config.host-pid=FAIL config.host-userns=INFO "
-	 "config.host-cgroupns=WARN config.selinux-disabled=FAIL config.no-new-privileges=WARN "
-	 "config.root-user=WARN",
-	 1},
-	{"host-root",
-	 "config.cap-DAC_OVERRIDE=INFO config.host-userns=INFO config.host-cgroupns=WARN "
-	 "config.mount-host-root=FAIL config.no-new-privileges=WARN config.root-user=WARN",
-	 1},
-	{"docker-sock",
-	 "config.cap-DAC_OVERRIDE=INFO config.host-userns=INFO config.host-cgroupns=WARN "
-	 "config.mount-runtime-socket=FAIL config.no-new-privileges=WARN config.root-user=WARN",
-	 1},
-	{"seccomp-unconfined",
-	 "config.cap-DAC_OVERRIDE=INFO config.host-userns=INFO config.host-cgroupns=WARN "
-	 "config.seccomp-unconfined=FAIL config.apparmor-unconfined=FAIL "
-	 "config.no-new-privileges=WARN config.root-user=WARN",
-	 1},
+	{ "default",
+	  "config.cap-DAC_OVERRIDE=INFO config.host-userns=INFO config.host-cgroupns=WARN "
+	  "config.no-new-privileges=WARN config.root-user=WARN",
+	  0 },
+	{ "hardened", "config.host-userns=INFO", 0 },
+	{ "privileged",
+	  "config.privileged=FAIL config.cap-SYS_ADMIN=INFO config.cap-SYS_MODULE=INFO "
+	  "config.cap-SYS_PTRACE=INFO config.cap-DAC_READ_SEARCH=INFO config.cap-SYS_RAWIO=INFO "
+	  "config.cap-SYS_BOOT=INFO config.cap-NET_ADMIN=INFO config.cap-BPF=INFO "
+	  "config.cap-PERFMON=INFO config.cap-SYSLOG=INFO config.cap-DAC_OVERRIDE=INFO "
+	  "config.host-userns=INFO config.host-cgroupns=FAIL config.seccomp-unconfined=FAIL "
+	  "config.apparmor-unconfined=FAIL config.selinux-disabled=FAIL "
+	  "config.no-new-privileges=WARN config.root-user=WARN",
+	  1 },
+	{ "cap-sys-admin",
+	  "config.cap-SYS_ADMIN=FAIL config.cap-DAC_OVERRIDE=INFO config.host-userns=INFO "
+	  "config.host-cgroupns=FAIL config.no-new-privileges=WARN config.root-user=WARN",
+	  1 },
+	{ "pid-host",
+	  "config.cap-DAC_OVERRIDE=INFO config.host-pid=FAIL config.host-userns=INFO "
+	  "config.host-cgroupns=WARN config.selinux-disabled=FAIL config.no-new-privileges=WARN "
+	  "config.root-user=WARN",
+	  1 },
+	{ "host-root",
+	  "config.cap-DAC_OVERRIDE=INFO config.host-userns=INFO config.host-cgroupns=WARN "
+	  "config.mount-host-root=FAIL config.no-new-privileges=WARN config.root-user=WARN",
+	  1 },
+	{ "docker-sock",
+	  "config.cap-DAC_OVERRIDE=INFO config.host-userns=INFO config.host-cgroupns=WARN "
+	  "config.mount-runtime-socket=FAIL config.no-new-privileges=WARN config.root-user=WARN",
+	  1 },
+	{ "seccomp-unconfined",
+	  "config.cap-DAC_OVERRIDE=INFO config.host-userns=INFO config.host-cgroupns=WARN "
+	  "config.seccomp-unconfined=FAIL config.apparmor-unconfined=FAIL "
+	  "config.no-new-privileges=WARN config.root-user=WARN",
+	  1 },
 };
 
 static json_object *load(const char *name)
@@ -164,12 +164,12 @@ static void test_bad_input(void **state)
 	static const struct {
 		const char *text, *err;
 	} bad[] = {
-		{"[{\"HostConfig\": {\"Privileged\": tru}}]",
-		 ":1:35: invalid JSON: boolean expected"},
-		{"{\n  \"ociVersion\": \"1.0\",\n  \"process\": {\n", ":4:1: invalid JSON: "},
-		{"{\"a\": 1}",
-		 ": not a docker/podman inspect output, OCI config.json or config.v2.json"},
-		{"{} {}", ":1:4: invalid JSON: "},
+		{ "[{\"HostConfig\": {\"Privileged\": tru}}]",
+		  ":1:35: invalid JSON: boolean expected" },
+		{ "{\n  \"ociVersion\": \"1.0\",\n  \"process\": {\n", ":4:1: invalid JSON: " },
+		{ "{\"a\": 1}",
+		  ": not a docker/podman inspect output, OCI config.json or config.v2.json" },
+		{ "{} {}", ":1:4: invalid JSON: " },
 	};
 	char path[] = "/tmp/dcea-test-config-XXXXXX", err[512];
 

@@ -12,9 +12,10 @@
 
 #include "scanners/report.h"
 
-static const struct scan_check c_priv = {"config.privileged", SEV_CRITICAL, "privileged",
-					 "https://example.invalid/p", NULL};
-static const struct scan_check c_nnp = {"config.no-new-privileges", SEV_LOW, "nnp off", NULL, NULL};
+static const struct scan_check c_priv = { "config.privileged", SEV_CRITICAL, "privileged",
+					  "https://example.invalid/p", NULL };
+static const struct scan_check c_nnp = { "config.no-new-privileges", SEV_LOW, "nnp off", NULL,
+					 NULL };
 
 static void fill(struct scan_report *r)
 {
@@ -40,7 +41,7 @@ static void test_exit_code(void **state)
 
 static void test_json_line(void **state)
 {
-	struct scan_output o = {.json = true};
+	struct scan_output o = { .json = true };
 	struct scan_report r;
 	char *buf = NULL;
 	size_t len = 0;

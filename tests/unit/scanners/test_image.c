@@ -48,10 +48,10 @@ static void check_fs(struct imgfs *fs)
 
 static void test_formats(void **state)
 {
-	const char *targets[] = {FX("docker-archive.tar"), FX("oci-archive.tar")};
-	const char *formats[] = {"docker-archive", "oci-archive"};
-	const char *refs[] = {"fixture:latest", "fixture-oci"};
-	const char *codecs[] = {"gzip+plain", "zstd+gzip"};
+	const char *targets[] = { FX("docker-archive.tar"), FX("oci-archive.tar") };
+	const char *formats[] = { "docker-archive", "oci-archive" };
+	const char *refs[] = { "fixture:latest", "fixture-oci" };
+	const char *codecs[] = { "gzip+plain", "zstd+gzip" };
 
 	for (int i = 0; i < 2; i++) {
 		struct image_info info;
@@ -73,7 +73,7 @@ static void test_formats(void **state)
 
 static void test_scan(void **state)
 {
-	struct image_scan_opts o = {.target = FX("oci-archive.tar")};
+	struct image_scan_opts o = { .target = FX("oci-archive.tar") };
 	struct image_scan_result res;
 	struct scan_report r;
 	const struct scan_finding *f;
@@ -117,14 +117,14 @@ static void test_apk_rpm(void **state)
 		const char *file, *eco, *check, *pkg;
 		size_t npkgs;
 	} c[] = {
-		{FX("alpine.tar"), "Alpine:v3.19", "image.TEST-ALPINE", "baz-libs", 2},
-		{FX("rocky.tar"), "Rocky Linux:9", "image.CVE-2099-0002", "openssl-libs", 2},
+		{ FX("alpine.tar"), "Alpine:v3.19", "image.TEST-ALPINE", "baz-libs", 2 },
+		{ FX("rocky.tar"), "Rocky Linux:9", "image.CVE-2099-0002", "openssl-libs", 2 },
 	};
 	struct osv_db *db = osv_db_new();
 
 	assert_int_equal(osv_db_load_path(db, FX("osv.zip")), 0);
 	for (size_t i = 0; i < ARRAY_SIZE(c); i++) {
-		struct image_scan_opts o = {.target = c[i].file, .db = db};
+		struct image_scan_opts o = { .target = c[i].file, .db = db };
 		struct image_scan_result res;
 		struct scan_report r;
 
@@ -146,16 +146,16 @@ static void test_bad(void **state)
 		const char *file;
 		int err;
 	} bad[] = {
-		{"bad-traversal.tar", -EINVAL},	    {"bad-absolute.tar", -EINVAL},
-		{"bad-hardlink-out.tar", -EINVAL},  {"bad-huge-size.tar", -ERANGE},
-		{"bad-negative-size.tar", -ERANGE}, {"bad-bad-octal.tar", -EINVAL},
-		{"bad-bad-checksum.tar", -EBADMSG}, {"bad-truncated-entry.tar", -EBADMSG},
-		{"bad-bomb.tar", -EFBIG},	    {"bad-truncated-gzip.tar", -EBADMSG},
-		{"bad-corrupt-gzip.tar", -EBADMSG}, {"bad-manifest-json.tar", -EBADMSG},
-		{"bad-missing-blob.tar", -ENOENT},  {"bad-manifest-escape.tar", -EINVAL},
-		{"bad-digest.tar", -EINVAL},	    {"bad-cyclic-index.tar", -ELOOP},
+		{ "bad-traversal.tar", -EINVAL },     { "bad-absolute.tar", -EINVAL },
+		{ "bad-hardlink-out.tar", -EINVAL },  { "bad-huge-size.tar", -ERANGE },
+		{ "bad-negative-size.tar", -ERANGE }, { "bad-bad-octal.tar", -EINVAL },
+		{ "bad-bad-checksum.tar", -EBADMSG }, { "bad-truncated-entry.tar", -EBADMSG },
+		{ "bad-bomb.tar", -EFBIG },	      { "bad-truncated-gzip.tar", -EBADMSG },
+		{ "bad-corrupt-gzip.tar", -EBADMSG }, { "bad-manifest-json.tar", -EBADMSG },
+		{ "bad-missing-blob.tar", -ENOENT },  { "bad-manifest-escape.tar", -EINVAL },
+		{ "bad-digest.tar", -EINVAL },	      { "bad-cyclic-index.tar", -ELOOP },
 	};
-	struct stream_limits lim = {.max_out = 1ULL << 30, .max_ratio = 1000};
+	struct stream_limits lim = { .max_out = 1ULL << 30, .max_ratio = 1000 };
 
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
 		char path[512];
@@ -185,7 +185,7 @@ static void test_symlink_tricks(void **state)
 {
 	struct image_info info;
 	struct imgfs *fs = NULL;
-	struct pkglist l = {0};
+	struct pkglist l = { 0 };
 	char *buf;
 	size_t len;
 
@@ -216,7 +216,7 @@ static void test_rootfs_dir(void **state)
 
 static void test_distro(void **state)
 {
-	struct distro d = {0};
+	struct distro d = { 0 };
 
 	distro_parse_os_release("ID=alpine\nVERSION_ID=3.19.1\n", &d);
 	distro_finish(&d);

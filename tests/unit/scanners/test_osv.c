@@ -49,27 +49,28 @@ static void check_db(struct osv_db *db)
 		enum ver_scheme s;
 		const char *id, *fixed; /* id NULL: nothing matches */
 	} cases[] = {
-		{"Debian:12", "foo", "2.5-1", VER_DPKG, "TEST-EPOCH", "1:2.0-1~deb12u1"},
-		{"Debian:12", "foo", "1:2.0-1~deb12u0", VER_DPKG, "TEST-EPOCH", "1:2.0-1~deb12u1"},
-		{"Debian:12", "foo", "1:2.0-1~deb12u1", VER_DPKG, NULL, NULL},
-		{"Debian:12", "foo", "1:2.0-1", VER_DPKG, NULL, NULL},
-		{"Debian:12", "foo", "1:2.0-1~", VER_DPKG, "TEST-EPOCH", "1:2.0-1~deb12u1"},
-		{"Debian:13", "foo", "1:1.2", VER_DPKG, "TEST-TWO-RANGES", "1:1.5"},
-		{"Debian:13", "foo", "1:1.5", VER_DPKG, NULL, NULL},
-		{"Debian:13", "foo", "1:0.9", VER_DPKG, NULL, NULL},
-		{"Debian:13", "foo", "1:3.2", VER_DPKG, "TEST-TWO-RANGES", "-"},
-		{"Debian:13", "foo", "1:3.2.1", VER_DPKG, NULL, NULL},
-		{"Ubuntu:22.04", "bar", "1.0-1ubuntu1", VER_DPKG, "TEST-UBUNTU-VERSIONS", "-"},
-		{"Ubuntu:22.04", "bar", "1.0-1ubuntu2", VER_DPKG, NULL, NULL}, /* Pro only */
-		{"Ubuntu:20.04", "bar", "1.0-1ubuntu1", VER_DPKG, NULL, NULL},
-		{"Alpine:v3.19", "baz", "1.2.3-r1", VER_APK, "TEST-ALPINE", "1.2.3-r2"},
-		{"Alpine:v3.19", "baz", "1.2.3_rc1-r5", VER_APK, "TEST-ALPINE", "1.2.3-r2"},
-		{"Alpine:v3.19", "baz", "1.2.3-r2", VER_APK, NULL, NULL},
-		{"Alpine:v3.18", "baz", "1.0-r0", VER_APK, NULL, NULL},
+		{ "Debian:12", "foo", "2.5-1", VER_DPKG, "TEST-EPOCH", "1:2.0-1~deb12u1" },
+		{ "Debian:12", "foo", "1:2.0-1~deb12u0", VER_DPKG, "TEST-EPOCH",
+		  "1:2.0-1~deb12u1" },
+		{ "Debian:12", "foo", "1:2.0-1~deb12u1", VER_DPKG, NULL, NULL },
+		{ "Debian:12", "foo", "1:2.0-1", VER_DPKG, NULL, NULL },
+		{ "Debian:12", "foo", "1:2.0-1~", VER_DPKG, "TEST-EPOCH", "1:2.0-1~deb12u1" },
+		{ "Debian:13", "foo", "1:1.2", VER_DPKG, "TEST-TWO-RANGES", "1:1.5" },
+		{ "Debian:13", "foo", "1:1.5", VER_DPKG, NULL, NULL },
+		{ "Debian:13", "foo", "1:0.9", VER_DPKG, NULL, NULL },
+		{ "Debian:13", "foo", "1:3.2", VER_DPKG, "TEST-TWO-RANGES", "-" },
+		{ "Debian:13", "foo", "1:3.2.1", VER_DPKG, NULL, NULL },
+		{ "Ubuntu:22.04", "bar", "1.0-1ubuntu1", VER_DPKG, "TEST-UBUNTU-VERSIONS", "-" },
+		{ "Ubuntu:22.04", "bar", "1.0-1ubuntu2", VER_DPKG, NULL, NULL }, /* Pro only */
+		{ "Ubuntu:20.04", "bar", "1.0-1ubuntu1", VER_DPKG, NULL, NULL },
+		{ "Alpine:v3.19", "baz", "1.2.3-r1", VER_APK, "TEST-ALPINE", "1.2.3-r2" },
+		{ "Alpine:v3.19", "baz", "1.2.3_rc1-r5", VER_APK, "TEST-ALPINE", "1.2.3-r2" },
+		{ "Alpine:v3.19", "baz", "1.2.3-r2", VER_APK, NULL, NULL },
+		{ "Alpine:v3.18", "baz", "1.0-r0", VER_APK, NULL, NULL },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
-		struct got g = {0};
+		struct got g = { 0 };
 		const char *f;
 
 		assert_int_equal(osv_db_match(db, cases[i].eco, cases[i].name, cases[i].ver,
@@ -92,7 +93,7 @@ static void check_db(struct osv_db *db)
 	}
 	/* severities: computed from the CVSS vector, or the database's word */
 	{
-		struct got g = {0};
+		struct got g = { 0 };
 
 		osv_db_match(db, "Debian:12", "foo", "1:1.2", VER_DPKG, collect, &g);
 		assert_int_equal(g.n, 2);
@@ -139,7 +140,7 @@ static void test_zip(void **state)
 static void test_malformed(void **state)
 {
 	struct osv_db *db = osv_db_new();
-	static const char *const bad[] = {"{", "[1, 2", "\"str\"", "{} trailing", ""};
+	static const char *const bad[] = { "{", "[1, 2", "\"str\"", "{} trailing", "" };
 
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
 		assert_int_equal(osv_db_load_json(db, bad[i], strlen(bad[i]), "bad"), -EBADMSG);
@@ -155,7 +156,7 @@ static void test_malformed(void **state)
 static void test_builtin(void **state)
 {
 	struct osv_db *db = osv_db_new();
-	struct got g = {0};
+	struct got g = { 0 };
 	size_t n, skipped;
 
 	assert_int_equal(osv_db_load_builtin(db), 0);

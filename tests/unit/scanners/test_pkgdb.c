@@ -25,7 +25,7 @@ static void test_dpkg(void **state)
 		"Package: b\nStatus: deinstall ok config-files\nVersion: 1\n\n"
 		"Package: c\nStatus: hold ok half-configured\nVersion: 3~rc1\r\n"
 		"\n\n\nPackage: d\nStatus: install ok installed\n";
-	struct pkglist l = {0};
+	struct pkglist l = { 0 };
 
 	assert_int_equal(pkgdb_parse_dpkg(status, sizeof(status) - 1, "t", &l), 0);
 	assert_int_equal(l.n, 2); /* b not installed, d has no version */
@@ -43,7 +43,7 @@ static void test_apk(void **state)
 {
 	static const char db[] = "C:Q1abc=\nP:musl\nV:1.2.4-r2\nA:x86_64\no:musl\n\n"
 				 "P:libssl3\nV:3.1.4-r1\no:openssl\nA:x86_64\n\nP:broken\n";
-	struct pkglist l = {0};
+	struct pkglist l = { 0 };
 
 	assert_int_equal(pkgdb_parse_apk(db, sizeof(db) - 1, "t", &l), 0);
 	assert_int_equal(l.n, 2);
@@ -63,14 +63,14 @@ static size_t header_blob(unsigned char *out, const char *name, const char *ver,
 		const char *s;
 		int i;
 	} e[] = {
-		{1000, 6, name, 0},	{1001, 6, ver, 0},  {1002, 6, rel, 0},
-		{1022, 6, "x86_64", 0}, {1044, 6, srpm, 0}, {1003, 4, NULL, epoch},
+		{ 1000, 6, name, 0 },	  { 1001, 6, ver, 0 },	{ 1002, 6, rel, 0 },
+		{ 1022, 6, "x86_64", 0 }, { 1044, 6, srpm, 0 }, { 1003, 4, NULL, epoch },
 	};
 	uint32_t il = epoch >= 0 ? 6 : 5, dl = 0, v;
 	unsigned char data[1024];
 
 	for (uint32_t i = 0; i < il; i++) {
-		uint32_t ent[4] = {htonl(e[i].tag), htonl(e[i].type), htonl(dl), htonl(1)};
+		uint32_t ent[4] = { htonl(e[i].tag), htonl(e[i].type), htonl(dl), htonl(1) };
 
 		memcpy(out + 8 + i * 16, ent, 16);
 		if (e[i].s) {
@@ -98,7 +98,7 @@ static void test_rpm(void **state)
 	unsigned char blob[2048];
 	unsigned char *img;
 	sqlite3_int64 size;
-	struct pkglist l = {0};
+	struct pkglist l = { 0 };
 	size_t n;
 
 	assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);

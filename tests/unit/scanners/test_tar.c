@@ -20,14 +20,14 @@ static void test_normalize(void **state)
 	static const struct {
 		const char *in, *out;
 	} ok[] = {
-		{"./etc/passwd", "etc/passwd"},
-		{"a//b/./c/", "a/b/c"},
-		{"a/b/../c", "a/c"},
-		{".", ""},
-		{"a/..", ""},
-		{"./", ""},
+		{ "./etc/passwd", "etc/passwd" },
+		{ "a//b/./c/", "a/b/c" },
+		{ "a/b/../c", "a/c" },
+		{ ".", "" },
+		{ "a/..", "" },
+		{ "./", "" },
 	};
-	static const char *const bad[] = {"..", "../x", "a/../../x", "a/b/../../../c"};
+	static const char *const bad[] = { "..", "../x", "a/../../x", "a/b/../../../c" };
 	char out[64];
 
 	for (size_t i = 0; i < ARRAY_SIZE(ok); i++) {
@@ -53,7 +53,7 @@ static int read_fixture(const char *name, char **buf, size_t *len)
 /* layer2.tar is pax format with a 120-character directory; layer1.tar GNU with a long name */
 static void test_long_names(void **state)
 {
-	const char *files[] = {"layer1.tar", "layer2.tar"};
+	const char *files[] = { "layer1.tar", "layer2.tar" };
 	int found_gnu = 0, found_pax = 0, found_link = 0;
 
 	for (size_t f = 0; f < 2; f++) {
@@ -131,7 +131,7 @@ static void test_truncated_and_cap(void **state)
 static size_t gzip_buf(const void *in, size_t len, void **out)
 {
 	uLongf cap = compressBound(len) + 64;
-	z_stream z = {0};
+	z_stream z = { 0 };
 
 	*out = malloc(cap);
 	assert_int_equal(deflateInit2(&z, 9, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY), Z_OK);
@@ -160,7 +160,7 @@ static void test_stream_caps(void **state)
 	char *zeros = calloc(1, n);
 	void *gz;
 	size_t gl = gzip_buf(zeros, n, &gz);
-	struct stream_limits lim = {.max_ratio = 100};
+	struct stream_limits lim = { .max_ratio = 100 };
 	struct istream *s;
 	enum stream_codec c;
 	uint64_t in, out;

@@ -42,24 +42,24 @@ static void check_pairs(enum ver_scheme s, const struct pair *p, size_t n)
 static void test_dpkg_known(void **state)
 {
 	static const struct pair p[] = {
-		{"1.0", "1.0", 0},
-		{"1.0", "1.0-0", 0},	/* absent revision is "" which equals "0" */
-		{"1.0~rc1", "1.0", -1}, /* tilde sorts before the end */
-		{"1.0~~", "1.0~", -1},
-		{"1.0~rc1-1", "1.0-1", -1},
-		{"1:0.9", "2.0", 1}, /* epoch wins */
-		{"0:2.0", "2.0", 0},
-		{"2.0-1", "2.0-1+deb12u1", -1},
-		{"7.0.15-1~deb12u1", "7.0.15-1", -1}, /* backports sort below the original */
-		{"1.22.1-9", "1.22.1-9+deb12u1", -1},
-		{"1.0a", "1.0", 1},  /* letters after the end */
-		{"1.0+", "1.0a", 1}, /* non-letters after letters */
-		{"1.0.", "1.0+", 1}, /* by ASCII among non-letters */
-		{"1.10", "1.9", 1},
-		{"1.010", "1.10", 0},	    /* leading zeros */
-		{"1.2-3-4", "1.2-3-5", -1}, /* revision after the last hyphen */
-		{"3.0.11-1~deb12u2+b1", "3.0.11-1~deb12u2", 1},
-		{"5:7.0.15-1~deb12u7", "5:7.0.15-1~deb12u1", 1},
+		{ "1.0", "1.0", 0 },
+		{ "1.0", "1.0-0", 0 },	  /* absent revision is "" which equals "0" */
+		{ "1.0~rc1", "1.0", -1 }, /* tilde sorts before the end */
+		{ "1.0~~", "1.0~", -1 },
+		{ "1.0~rc1-1", "1.0-1", -1 },
+		{ "1:0.9", "2.0", 1 }, /* epoch wins */
+		{ "0:2.0", "2.0", 0 },
+		{ "2.0-1", "2.0-1+deb12u1", -1 },
+		{ "7.0.15-1~deb12u1", "7.0.15-1", -1 }, /* backports sort below the original */
+		{ "1.22.1-9", "1.22.1-9+deb12u1", -1 },
+		{ "1.0a", "1.0", 1 },  /* letters after the end */
+		{ "1.0+", "1.0a", 1 }, /* non-letters after letters */
+		{ "1.0.", "1.0+", 1 }, /* by ASCII among non-letters */
+		{ "1.10", "1.9", 1 },
+		{ "1.010", "1.10", 0 },	      /* leading zeros */
+		{ "1.2-3-4", "1.2-3-5", -1 }, /* revision after the last hyphen */
+		{ "3.0.11-1~deb12u2+b1", "3.0.11-1~deb12u2", 1 },
+		{ "5:7.0.15-1~deb12u7", "5:7.0.15-1~deb12u1", 1 },
 	};
 
 	check_pairs(VER_DPKG, p, sizeof(p) / sizeof(p[0]));
@@ -68,18 +68,18 @@ static void test_dpkg_known(void **state)
 static void test_apk_known(void **state)
 {
 	static const struct pair p[] = {
-		{"1.2.3-r0", "1.2.3-r1", -1},
-		{"1.2.3-r10", "1.2.3-r9", 1},
-		{"1.2.3", "1.2.3-r0", -1},
-		{"1.2.3_rc1", "1.2.3", -1},
-		{"1.2.3_alpha", "1.2.3_beta", -1},
-		{"1.2.3_p1", "1.2.3", 1},
-		{"1.2.3a", "1.2.3", 1},
-		{"1.2.3a", "1.2.3b", -1},
-		{"1.10", "1.9", 1},
-		{"3.0.8-r0", "3.0.10-r0", -1},
-		{"1.01", "1.1", -1},
-		{"2.4.57-r0", "2.4.57-r0", 0},
+		{ "1.2.3-r0", "1.2.3-r1", -1 },
+		{ "1.2.3-r10", "1.2.3-r9", 1 },
+		{ "1.2.3", "1.2.3-r0", -1 },
+		{ "1.2.3_rc1", "1.2.3", -1 },
+		{ "1.2.3_alpha", "1.2.3_beta", -1 },
+		{ "1.2.3_p1", "1.2.3", 1 },
+		{ "1.2.3a", "1.2.3", 1 },
+		{ "1.2.3a", "1.2.3b", -1 },
+		{ "1.10", "1.9", 1 },
+		{ "3.0.8-r0", "3.0.10-r0", -1 },
+		{ "1.01", "1.1", -1 },
+		{ "2.4.57-r0", "2.4.57-r0", 0 },
 	};
 
 	check_pairs(VER_APK, p, sizeof(p) / sizeof(p[0]));
@@ -88,19 +88,19 @@ static void test_apk_known(void **state)
 static void test_rpm_known(void **state)
 {
 	static const struct pair p[] = {
-		{"1.0", "1.0", 0},
-		{"1.0-1", "1.0-2", -1},
-		{"1.0~rc1", "1.0", -1},
-		{"1.0^git1", "1.0", 1},
-		{"1.0^git1", "1.0.1", -1},
-		{"1.0a", "1.0", 1},
-		{"1.0", "1.0.1", -1},
-		{"2:1.0", "1:9.0", 1},
-		{"1.0-1.el9", "1.0-1.el9_2", -1},
-		{"3.0.7-24.el9", "3.0.7-25.el9", -1},
-		{"1.010", "1.10", 0},
-		{"1.a", "1.1", -1},  /* numeric segments are newer than alpha */
-		{"1.0-1", "1.0", 0}, /* no release on one side: releases not compared */
+		{ "1.0", "1.0", 0 },
+		{ "1.0-1", "1.0-2", -1 },
+		{ "1.0~rc1", "1.0", -1 },
+		{ "1.0^git1", "1.0", 1 },
+		{ "1.0^git1", "1.0.1", -1 },
+		{ "1.0a", "1.0", 1 },
+		{ "1.0", "1.0.1", -1 },
+		{ "2:1.0", "1:9.0", 1 },
+		{ "1.0-1.el9", "1.0-1.el9_2", -1 },
+		{ "3.0.7-24.el9", "3.0.7-25.el9", -1 },
+		{ "1.010", "1.10", 0 },
+		{ "1.a", "1.1", -1 },  /* numeric segments are newer than alpha */
+		{ "1.0-1", "1.0", 0 }, /* no release on one side: releases not compared */
 	};
 
 	check_pairs(VER_RPM, p, sizeof(p) / sizeof(p[0]));
