@@ -124,6 +124,47 @@ __dcea_map struct {
 	__type(value, __u32);
 } dcea_fstypes SEC(".maps");
 
+/* Path patterns: dcea_path_key -> DCEA_PM_* mask (see dcea.h) */
+__dcea_map struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, DCEA_MAX_PATHS);
+	__type(key, struct dcea_path_key);
+	__type(value, __u64);
+} dcea_paths SEC(".maps");
+
+/* Names a shell runs under (comm after exec: "sh", "bash"...) -> DCEA_R_SHELL */
+struct comm_name {
+	char name[DCEA_COMM_LEN];
+};
+__dcea_map struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 64);
+	__type(key, struct comm_name);
+	__type(value, __u32);
+} dcea_shells SEC(".maps");
+
+__dcea_map struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, DCEA_MAX_CUSTOM);
+	__type(key, __u32);
+	__type(value, struct dcea_custom);
+} dcea_custom SEC(".maps");
+
+__dcea_map struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, DCEA_MAX_EXC);
+	__type(key, __u32);
+	__type(value, struct dcea_exc);
+} dcea_exc SEC(".maps");
+
+/* Per exception: how many matches it suppressed; read by `dcea status`. */
+__dcea_map struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, DCEA_MAX_EXC);
+	__type(key, __u32);
+	__type(value, __u64);
+} dcea_exc_hits SEC(".maps");
+
 /* Per-thread scratch between a syscall's entry and exit (the connect fd) */
 __dcea_map struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -225,11 +266,25 @@ static __always_inline void task_ns(struct task_struct *t, __u64 ns[DCEA_NS_MAX]
  * it. The loader's canary containers are always enforced so the self-test proves what block mode
  * would do.
  */
+/*
+ * Whether one of the policy's exceptions covers `bit` (a rule id, or 32 + a custom rule's index)
+ * for a task: every selector the exception has (executable, container) must match. A suppressed
+ * match is counted per exception. A global function (bpf/path.bpf.c), checked once.
+ */
+extern int excepted_g(__u32 bit, __u64 cgroup_id, __u64 exe, __u32 flags);
+
+static __always_inline bool excepted(__u32 bit, struct dcea_task *t)
+{
+	return excepted_g(bit, t->cgroup_id, t->exe, t->flags);
+}
+
 static __always_inline int decide_in(__u32 rule, struct dcea_task *t, int enforce_action, __u32 lsm)
 {
 	struct dcea_rule_cfg *rc = bpf_map_lookup_elem(&dcea_rules, &rule);
 
 	if (!rc || !rc->enabled || rc->lsm != lsm)
+		return -1;
+	if (excepted(rule, t))
 		return -1;
 	if (rc->enforce || (t->flags & DCEA_CT_CANARY))
 		return enforce_action;

@@ -16,6 +16,10 @@
 #define DCEA_MAX_TASKS	  65536
 #define DCEA_MAX_CT	  4096
 #define DCEA_RINGBUF_SIZE (4 << 20) /* 4 MiB: ~250k events/s without drops, measured here */
+#define DCEA_MAX_CUSTOM	  16	    /* custom rules in a policy */
+#define DCEA_MAX_EXC	  16	    /* exceptions in a policy */
+#define DCEA_MAX_PATHS	  1024 /* path patterns (credential files, custom rules, executables) */
+#define DCEA_PATH_DEPTH	  16   /* components of a path the kernel side rebuilds */
 
 /* Stable rule ids. Names and metadata live in loader/rules.c; never renumber, only append. */
 enum dcea_rule {
@@ -38,6 +42,14 @@ enum dcea_rule {
 	DCEA_R_RUNTIME_SOCKET, /* connect to docker.sock, containerd.sock, crio.sock */
 	DCEA_R_NS_ESCAPE,      /* a container task in the host's namespaces or above its caps */
 	DCEA_R_TAMPER,	       /* a signal from a container to the dcea loader */
+	/* threat behaviour (the paper's Falco list): alert by default */
+	DCEA_R_SHELL,	    /* exec of a shell in a container */
+	DCEA_R_CRED_FILE,   /* open of /etc/shadow and other credential files */
+	DCEA_R_DEV_FILE,    /* creation of a file that is not a device node under /dev */
+	DCEA_R_PRIV_EXEC,   /* exec gaining privileges: setuid-root or file capabilities */
+	DCEA_R_PRIV_LAUNCH, /* a container whose entrypoint has every capability */
+	DCEA_R_DRIFT,	    /* exec of a file changed after the container started */
+	DCEA_R_CUSTOM,	    /* one of the policy's custom rules: arg[3] is its index */
 	DCEA_R_MAX,
 };
 
@@ -93,10 +105,72 @@ struct dcea_config {
 	__u64 host_ns[DCEA_NS_MAX]; /* the host's namespaces (the loader's), enum dcea_ns order */
 	__u64 root_cgroup;	    /* cgroup v2 id of the root cgroup (1) */
 	__u64 loaded_at;	    /* realtime ns of the load */
-	__u32 mode;	   /* enum dcea_mode, for status; enforcement reads dcea_rule_cfg */
-	__u32 loader_tgid; /* pid of the streaming loader, 0 when none */
-	__u32 backend;	   /* enum dcea_backend */
-	__u32 tamper_tgid; /* the last container task that signalled the loader: ignore it */
+	__u32 mode;	    /* enum dcea_mode, for status; enforcement reads dcea_rule_cfg */
+	__u32 loader_tgid;  /* pid of the streaming loader, 0 when none */
+	__u32 backend;	    /* enum dcea_backend */
+	__u32 tamper_tgid;  /* the last container task that signalled the loader: ignore it */
+	__u64 cap_full;	    /* every capability a task can hold here: init's bounding set */
+	__s64 boot_to_real; /* CLOCK_REALTIME - CLOCK_BOOTTIME at load, ns: file times vs boot time
+			     */
+	__u32 custom_kinds; /* bit per enum dcea_kind with at least one custom rule */
+	__u32 n_exc;	    /* exceptions in dcea_exc */
+	__u32 path_needs;   /* DCEA_NEED_*: which hooks rebuild paths */
+	__u32 pad;
+	__u64 canary_cgid; /* the self-test's cgroup: a container started there is a canary */
+};
+
+/* dcea_config.path_needs */
+#define DCEA_NEED_OPEN (1U << 0) /* opened files: credential files or custom open rules */
+#define DCEA_NEED_EXEC (1U << 1) /* executables: exe selectors or custom exec rules */
+
+/*
+ * Path patterns, hash map keyed by the FNV-1a 64 of a path and whether it is an exact path or a
+ * directory whose descendants match ("/etc/ssh/<anything>" is the prefix "/etc/ssh"); the value is
+ * a mask of DCEA_PM_* bits naming what the pattern belongs to.
+ */
+struct dcea_path_key {
+	__u64 hash;
+	__u32 prefix;
+	__u32 pad;
+};
+#define DCEA_PM_CRED	    (1ULL << 0) /* lists.cred_files */
+#define DCEA_PM_CUSTOM_PATH 8		/* + i: custom rule i's path */
+#define DCEA_PM_CUSTOM_EXE  24		/* + i: custom rule i's executable */
+#define DCEA_PM_EXC_EXE	    40		/* + i: exception i's executable */
+#define DCEA_FNV_OFFSET	    0xcbf29ce484222325ULL
+#define DCEA_FNV_PRIME	    0x100000001b3ULL
+
+/* Event kinds a custom rule can name */
+enum dcea_kind {
+	DCEA_K_EXEC = 0,
+	DCEA_K_OPEN_READ,
+	DCEA_K_OPEN_WRITE,
+	DCEA_K_MOUNT,
+	DCEA_K_MKNOD,
+	DCEA_K_SETUID,
+	DCEA_K_CAPSET,
+	DCEA_K_CONNECT,
+	DCEA_K_MAX,
+};
+
+/* A custom rule, array map indexed by its position in the policy */
+#define DCEA_SEL_PATH	(1U << 0)
+#define DCEA_SEL_EXE	(1U << 1)
+#define DCEA_SEL_CT	(1U << 2)
+#define DCEA_CU_ENABLED (1U << 0)
+#define DCEA_CU_BLOCK	(1U << 1) /* the policy's action is block */
+struct dcea_custom {
+	__u32 kind;    /* enum dcea_kind */
+	__u32 sel;     /* DCEA_SEL_*: which selectors must match */
+	__u32 enforce; /* kill: block mode, action block, and the kind's hook proven to kill */
+	__u32 flags;   /* DCEA_CU_* */
+};
+
+/* An exception, array map indexed by its position in the policy */
+struct dcea_exc {
+	__u64 rules; /* bit per enum dcea_rule it suppresses, 32 + i for custom rule i */
+	__u32 sel;   /* DCEA_SEL_EXE, DCEA_SEL_CT: which selectors must match (all given) */
+	__u32 pad;
 };
 
 /* Container flags */
@@ -110,6 +184,8 @@ struct dcea_container {
 	__u64 start_ns;	       /* boot-time ns of the entrypoint exec */
 	__u32 flags;	       /* DCEA_CT_* */
 	__u32 init_tgid;       /* host pid of the entrypoint */
+	__u32 exc;	       /* exceptions whose container selector matches (set by the loader) */
+	__u32 custom;	       /* custom rules whose container selector matches (likewise) */
 };
 
 /* tasks: hash keyed by host tid. A task is subject to the rules once it is in this map. */
@@ -117,6 +193,7 @@ struct dcea_task {
 	__u64 cgroup_id; /* container the task belongs to */
 	__u32 flags;	 /* DCEA_CT_* copied from the container */
 	__u32 reported;	 /* DCEA_ESC_* already reported for this task (the sweep reports once) */
+	__u64 exe;	 /* DCEA_PM_* bits its executable's path matched at its last exec */
 };
 
 /* ns_escape findings, a bit mask in arg[0]; the low DCEA_NS_MAX bits name host namespaces joined */
@@ -134,8 +211,12 @@ enum dcea_event_kind {
  * The record sent through the ring buffer. arg[] carries rule-specific numbers:
  *   MOUNT: flags; DEVICE_*: major, minor, mode/access; CAPSET: requested effective, permitted,
  *   current effective; SETUID: requested id, current id, syscall nr; SETNS: nstype, fd;
- *   UNSHARE: flags; PTRACE: request, target pid; BPF_LOAD: cmd; RUNTIME_SOCKET: inode.
- * path: mount source / device path / sysctl name / file name; str2: fs type / target.
+ *   UNSHARE: flags; PTRACE: request, target pid; BPF_LOAD: cmd; RUNTIME_SOCKET: inode;
+ *   SHELL: interactive (stdin is a terminal), entrypoint; CRED_FILE: opened for writing;
+ *   DEV_FILE: file mode; PRIV_EXEC: uid, euid, effective caps; PRIV_LAUNCH: effective caps,
+ * bounding set; DRIFT: file change time (realtime s), container start (realtime s); CUSTOM: [0]
+ * enum dcea_kind, [3] the rule's index. path: the full path where one was rebuilt. path: mount
+ * source / device path / sysctl name / file name; str2: fs type / target.
  */
 struct dcea_event {
 	__u64 ts_boot_ns;
@@ -159,8 +240,13 @@ struct dcea_event {
 
 _Static_assert(sizeof(struct dcea_event) == 8 * 14 + 8 * 4 + 16 + 64 + 80 + 256 + 64,
 	       "dcea_event layout changed");
-_Static_assert(sizeof(struct dcea_container) == 88, "dcea_container layout changed");
+_Static_assert(sizeof(struct dcea_container) == 96, "dcea_container layout changed");
 _Static_assert(sizeof(struct dcea_rule_cfg) == 24, "dcea_rule_cfg layout changed");
-_Static_assert(sizeof(struct dcea_config) == 96, "dcea_config layout changed");
+_Static_assert(sizeof(struct dcea_config) == 136, "dcea_config layout changed");
+_Static_assert(DCEA_R_MAX <= 32 && DCEA_MAX_CUSTOM <= 32,
+	       "exception masks: rules, then custom rules");
+_Static_assert(DCEA_PM_EXC_EXE + DCEA_MAX_EXC <= 64 &&
+		       DCEA_PM_CUSTOM_EXE + DCEA_MAX_CUSTOM <= DCEA_PM_EXC_EXE,
+	       "path pattern bits");
 
 #endif

@@ -9,8 +9,13 @@
  * Also connects to container-runtime sockets, judged by the listening socket's bound path.
  */
 #include "bpf/judge.bpf.h"
+#include "bpf/behave.bpf.h"
 
-#define AF_UNIX 1
+#define AF_UNIX	      1
+#define FMODE_READ    0x1
+#define FMODE_CREATED 0x100000
+#define S_IFMT	      00170000
+#define S_IFREG	      0100000
 
 static __always_inline struct file *fd_file(struct task_struct *task, long fd)
 {
@@ -21,6 +26,68 @@ static __always_inline struct file *fd_file(struct task_struct *task, long fd)
 		return NULL;
 	bpf_core_read(&f, sizeof(f), &fds[fd & 0xfffff]);
 	return f;
+}
+
+static __always_inline bool has_prefix(const char *s, const char *p, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (s[i] != p[i])
+			return false;
+	return true;
+}
+
+/*
+ * Behaviour rules and custom rules on an opened file, by its full path: a credential file, a file
+ * (not a device node) created under /dev outside /dev/shm and /dev/mqueue, custom open rules. The
+ * path is rebuilt only when the policy needs it, or for a file this open created.
+ */
+static __always_inline int open_behaviour(struct dcea_task *t, struct task_struct *task,
+					  struct file *f)
+{
+	__u32 fmode = BPF_CORE_READ(f, f_mode);
+	struct dcea_config *c = cfg();
+	struct path_buf *pb;
+	bool created;
+	__u64 bits;
+	int action;
+
+	if (!c)
+		return 0;
+	created =
+		(fmode & FMODE_CREATED) && (BPF_CORE_READ(f, f_inode, i_mode) & S_IFMT) == S_IFREG;
+	if (!created && !(c->path_needs & DCEA_NEED_OPEN))
+		return 0;
+	pb = path_of_file(task, f);
+	if (!pb)
+		return 0;
+	bits = path_buf_match(pb);
+	if (created && !pb->truncated && has_prefix(path_str(pb), "/dev/", 5) &&
+	    !has_prefix(path_str(pb), "/dev/shm/", 9) &&
+	    !has_prefix(path_str(pb), "/dev/mqueue/", 12)) {
+		action = decide(DCEA_R_DEV_FILE, t, DCEA_ACT_KILL);
+		if (action >= 0) {
+			path_report(DCEA_R_DEV_FILE, action, pb, S_IFREG, 0, 0);
+			act(action);
+			if (action == DCEA_ACT_KILL)
+				return 0;
+		}
+	}
+	if (bits & DCEA_PM_CRED) {
+		action = decide(DCEA_R_CRED_FILE, t, DCEA_ACT_KILL);
+		if (action >= 0) {
+			path_report(DCEA_R_CRED_FILE, action, pb, !!(fmode & FMODE_WRITE), 0, 0);
+			act(action);
+			if (action == DCEA_ACT_KILL)
+				return 0;
+		}
+	}
+	action = -1;
+	if (fmode & FMODE_WRITE)
+		action = custom_check(DCEA_K_OPEN_WRITE, t, bits, path_str(pb), fmode);
+	if (action < 0 && (fmode & FMODE_READ))
+		action = custom_check(DCEA_K_OPEN_READ, t, bits, path_str(pb), fmode);
+	act(action);
+	return 0;
 }
 
 static __always_inline int check_open(long ret)
@@ -38,14 +105,18 @@ static __always_inline int check_open(long ret)
 		return 0;
 	task = current_task();
 	f = fd_file(task, ret);
-	if (!f || !classify_file(t, task, f, &v))
+	if (!f)
 		return 0;
-	action = decide(v.rule, t, DCEA_ACT_KILL);
-	if (action < 0)
-		return 0;
-	file_report(v.rule, action, f, v.a0, v.a1);
-	act(action);
-	return 0;
+	if (classify_file(t, task, f, &v)) {
+		action = decide(v.rule, t, DCEA_ACT_KILL);
+		if (action >= 0) {
+			file_report(v.rule, action, f, v.a0, v.a1);
+			act(action);
+			if (action == DCEA_ACT_KILL)
+				return 0;
+		}
+	}
+	return open_behaviour(t, task, f);
 }
 
 SEC("tp/syscalls/sys_exit_openat")
@@ -92,7 +163,7 @@ int watch_connect(struct trace_event_raw_sys_exit *ctx)
 	struct dcea_task *t;
 	struct socket *sock;
 	struct file *f;
-	char path[108];
+	char path[108] = {};
 	__u64 *fdp;
 	int action;
 	long fd;
@@ -111,12 +182,27 @@ int watch_connect(struct trace_event_raw_sys_exit *ctx)
 		return 0;
 	/* the server side of a connected stream socket carries the listener's bound address */
 	us = (struct unix_sock *)BPF_CORE_READ(sock, sk);
-	if (!runtime_socket((struct unix_sock *)BPF_CORE_READ(us, peer), path, &key))
-		return 0;
-	action = decide(DCEA_R_RUNTIME_SOCKET, t, DCEA_ACT_KILL);
-	if (action < 0)
-		return 0;
-	socket_report(action, path, &key, fd);
-	act(action);
+	us = (struct unix_sock *)BPF_CORE_READ(us, peer);
+	if (runtime_socket(us, path, &key)) {
+		action = decide(DCEA_R_RUNTIME_SOCKET, t, DCEA_ACT_KILL);
+		if (action >= 0) {
+			socket_report(action, path, &key, fd);
+			act(action);
+			if (action == DCEA_ACT_KILL)
+				return 0;
+		}
+	}
+	if (path[0] == '/') {
+		struct path_buf *pb = path_buf();
+		long n;
+
+		if (!pb)
+			return 0;
+		n = bpf_probe_read_kernel_str(pb->s, sizeof(path), path);
+		pb->start = 0;
+		pb->len = n > 0 ? n - 1 : 0;
+		pb->truncated = n <= 0;
+		act(custom_check(DCEA_K_CONNECT, t, path_buf_match(pb), path_str(pb), fd));
+	}
 	return 0;
 }

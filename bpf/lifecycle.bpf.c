@@ -8,10 +8,139 @@
  * runtime's own set-up work happens before the exec, so no rule fires on it.
  */
 #include "bpf/trust.bpf.h"
+#include "bpf/behave.bpf.h"
 
-static __always_inline void track(__u32 tid, __u64 cgid, __u32 flags)
+#define S_IFMT	00170000
+#define S_IFCHR 0020000
+
+/* inode change time, seconds: i_ctime (< 6.6), __i_ctime (6.6 to 6.10), i_ctime_sec (6.11+) */
+struct inode___ts {
+	struct timespec64 i_ctime;
+} __attribute__((preserve_access_index));
+struct inode___uts {
+	struct timespec64 __i_ctime;
+} __attribute__((preserve_access_index));
+
+static __always_inline __s64 inode_ctime(struct inode *ino)
 {
-	struct dcea_task t = { .cgroup_id = cgid, .flags = flags };
+	struct inode___uts *u = (void *)ino;
+	struct inode___ts *o = (void *)ino;
+
+	if (bpf_core_field_exists(ino->i_ctime_sec))
+		return BPF_CORE_READ(ino, i_ctime_sec);
+	if (bpf_core_field_exists(u->__i_ctime))
+		return BPF_CORE_READ(u, __i_ctime.tv_sec);
+	return BPF_CORE_READ(o, i_ctime.tv_sec);
+}
+
+/* stdin a terminal: /dev/tty* (4), /dev/tty, /dev/console (5), a pty slave (136-143) */
+static __always_inline bool stdin_is_tty(struct task_struct *task)
+{
+	struct file **fds = BPF_CORE_READ(task, files, fdt, fd);
+	struct file *f = NULL;
+	struct inode *ino;
+	__u32 major;
+
+	bpf_core_read(&f, sizeof(f), &fds[0]);
+	if (!f)
+		return false;
+	ino = BPF_CORE_READ(f, f_inode);
+	if ((BPF_CORE_READ(ino, i_mode) & S_IFMT) != S_IFCHR)
+		return false;
+	major = BPF_CORE_READ(ino, i_rdev) >> 20;
+	return major == 4 || major == 5 || (major >= 136 && major <= 143);
+}
+
+/*
+ * What an exec in a container says about it (threat behaviour): custom exec rules, a shell (not
+ * the non-interactive entrypoint: `sh -c` entrypoints are everywhere), privileges gained through a
+ * setuid-root or file-capability binary, and drift: a program changed after the container started.
+ * Killing here stops the new program before its first instruction.
+ */
+static __always_inline void exec_checks(struct dcea_task *t, bool entry)
+{
+	struct task_struct *task = current_task();
+	struct dcea_config *c = cfg();
+	struct file *exe = BPF_CORE_READ(task, mm, exe_file);
+	struct dcea_container *ct;
+	struct path_buf *pb = NULL;
+	struct comm_name comm = {};
+	__u32 uid, euid;
+	__u64 eff;
+	int action;
+
+	if (!c || !exe)
+		return;
+	t->exe = 0;
+	if (c->path_needs & DCEA_NEED_EXEC) {
+		pb = path_of_file(task, exe);
+		t->exe = path_buf_match(pb);
+	}
+	action = custom_check(DCEA_K_EXEC, t, t->exe, pb ? path_str(pb) : NULL, 0);
+	act(action);
+	if (action == DCEA_ACT_KILL)
+		return;
+
+	bpf_get_current_comm(comm.name, sizeof(comm.name));
+	if (bpf_map_lookup_elem(&dcea_shells, &comm)) {
+		bool tty = stdin_is_tty(task);
+
+		action = !entry || tty ? decide(DCEA_R_SHELL, t, DCEA_ACT_KILL) : -1;
+		if (action >= 0) {
+			path_report(DCEA_R_SHELL, action, pb, tty, entry, 0);
+			act(action);
+			if (action == DCEA_ACT_KILL)
+				return;
+		}
+	}
+
+	uid = BPF_CORE_READ(task, real_cred, uid.val);
+	euid = BPF_CORE_READ(task, real_cred, euid.val);
+	eff = task_caps(task, cap_effective);
+	if (uid != 0 && (euid == 0 || eff)) {
+		action = decide(DCEA_R_PRIV_EXEC, t, DCEA_ACT_KILL);
+		if (action >= 0) {
+			path_report(DCEA_R_PRIV_EXEC, action, pb, uid, euid, eff);
+			act(action);
+			if (action == DCEA_ACT_KILL)
+				return;
+		}
+	}
+
+	ct = bpf_map_lookup_elem(&dcea_containers, &t->cgroup_id);
+	if (!entry && ct && ct->start_ns) {
+		__s64 changed = inode_ctime(BPF_CORE_READ(exe, f_inode));
+		__s64 started = (__s64)((ct->start_ns + (__u64)c->boot_to_real) / 1000000000ULL);
+
+		if (changed > started) {
+			action = decide(DCEA_R_DRIFT, t, DCEA_ACT_KILL);
+			if (action >= 0) {
+				path_report(DCEA_R_DRIFT, action, pb, changed, started, 0);
+				act(action);
+			}
+		}
+	}
+}
+
+/* A new container whose bounding set holds every capability init has: a privileged launch. */
+static __always_inline void launch_checks(struct dcea_task *t, struct dcea_container *ct)
+{
+	struct dcea_config *c = cfg();
+	int action;
+
+	if (!c || !c->cap_full || (ct->cap_bset & c->cap_full) != c->cap_full)
+		return;
+	action = decide(DCEA_R_PRIV_LAUNCH, t, DCEA_ACT_KILL);
+	if (action >= 0) {
+		path_report(DCEA_R_PRIV_LAUNCH, action, NULL,
+			    task_caps(current_task(), cap_effective), ct->cap_bset, 0);
+		act(action);
+	}
+}
+
+static __always_inline void track(__u32 tid, __u64 cgid, __u32 flags, __u64 exe)
+{
+	struct dcea_task t = { .cgroup_id = cgid, .flags = flags, .exe = exe };
 
 	if (bpf_map_update_elem(&dcea_tasks, &tid, &t, BPF_ANY))
 		count(&dcea_drops,
@@ -50,11 +179,16 @@ int track_exec(struct trace_event_raw_sched_process_exec *ctx)
 	struct dcea_event *e;
 
 	if (bpf_map_lookup_elem(&dcea_setup, &tgid)) {
+		bool fresh = false;
+
 		bpf_map_delete_elem(&dcea_setup, &tgid);
 		ct = bpf_map_lookup_elem(&dcea_containers, &cgid);
 		if (!ct) {
 			struct task_struct *task = current_task();
+			struct dcea_config *c = cfg();
 
+			if (c && c->canary_cgid == cgid)
+				nct.flags = DCEA_CT_CANARY;
 			task_ns(task, nct.ns);
 			nct.cap_bset = task_caps(task, cap_bset);
 			nct.start_ns = bpf_ktime_get_boot_ns();
@@ -67,8 +201,15 @@ int track_exec(struct trace_event_raw_sched_process_exec *ctx)
 			if (e)
 				event_submit(e);
 			ct = &nct;
+			fresh = true;
 		}
-		track(tgid, cgid, ct->flags);
+		track(tgid, cgid, ct->flags, 0);
+		t = bpf_map_lookup_elem(&dcea_tasks, &tgid);
+		if (!t)
+			return 0;
+		if (fresh)
+			launch_checks(t, &nct);
+		exec_checks(t, true);
 		return 0;
 	}
 	t = bpf_map_lookup_elem(&dcea_tasks, &tgid);
@@ -76,13 +217,16 @@ int track_exec(struct trace_event_raw_sched_process_exec *ctx)
 		ct = bpf_map_lookup_elem(&dcea_containers, &cgid);
 		if (!ct)
 			return 0;
-		track(tgid, cgid, ct->flags);
+		track(tgid, cgid, ct->flags, 0);
 		t = bpf_map_lookup_elem(&dcea_tasks, &tgid);
 		if (!t)
 			return 0;
 	}
 	/* every exec of a container task: still in its namespaces, root and cwd inside? */
-	escape_report(current_task(), t, escape_bits(current_task(), t, true), true);
+	if (escape_report(current_task(), t, escape_bits(current_task(), t, true), true) ==
+	    DCEA_ACT_KILL)
+		return 0;
+	exec_checks(t, false);
 	return 0;
 }
 
@@ -93,7 +237,7 @@ int track_fork(struct trace_event_raw_sched_process_fork *ctx)
 	struct dcea_task *t = bpf_map_lookup_elem(&dcea_tasks, &parent);
 
 	if (t)
-		track(child, t->cgroup_id, t->flags);
+		track(child, t->cgroup_id, t->flags, t->exe);
 	return 0;
 }
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Owner of the shared map definitions (see common.bpf.h) and of the license. */
 #define DCEA_MAPS_OWNER
-#include "bpf/common.bpf.h"
+#include "bpf/path.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";

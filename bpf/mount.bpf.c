@@ -7,6 +7,7 @@
  * MS_UNBINDABLE) are ignored: every runtime and init system makes them.
  */
 #include "bpf/judge.bpf.h"
+#include "bpf/behave.bpf.h"
 
 #define OPEN_TREE_CLONE 1
 
@@ -29,21 +30,28 @@ int watch_mount(struct trace_event_raw_sys_enter *ctx)
 	if (src)
 		bpf_probe_read_user(dev, sizeof(dev), src);
 	kind = classify_mount(flags, &fs, is_dev_path(dev));
-	if (kind == MK_NONE)
-		return 0;
-	action = decide(DCEA_R_MOUNT, t, DCEA_ACT_KILL);
-	if (action < 0)
-		return 0;
-	e = event_start(DCEA_EV_RULE, DCEA_R_MOUNT, action);
-	if (e) {
-		e->arg[0] = flags;
-		e->arg[1] = kind;
-		if (src)
-			bpf_probe_read_user_str(e->path, sizeof(e->path), src);
-		__builtin_memcpy(e->str2, fs.name, sizeof(fs.name));
-		event_submit(e);
+	action = kind == MK_NONE ? -1 : decide(DCEA_R_MOUNT, t, DCEA_ACT_KILL);
+	if (action >= 0) {
+		e = event_start(DCEA_EV_RULE, DCEA_R_MOUNT, action);
+		if (e) {
+			e->arg[0] = flags;
+			e->arg[1] = kind;
+			if (src)
+				bpf_probe_read_user_str(e->path, sizeof(e->path), src);
+			__builtin_memcpy(e->str2, fs.name, sizeof(fs.name));
+			event_submit(e);
+		}
+		act(action);
+		if (action == DCEA_ACT_KILL)
+			return 0;
 	}
-	act(action);
+	/* custom mount rules match the target as given */
+	if (custom_find(DCEA_K_MOUNT, t, ~0ULL) >= 0) {
+		struct path_buf *pb = path_of_user((const char *)ctx->args[1]);
+
+		if (pb)
+			act(custom_check(DCEA_K_MOUNT, t, path_buf_match(pb), path_str(pb), flags));
+	}
 	return 0;
 }
 

@@ -5,7 +5,7 @@
  * program is never used by it; a module or kexec image requested is still loaded by the kernel,
  * which the docs and `dcea status` say.
  */
-#include "bpf/common.bpf.h"
+#include "bpf/behave.bpf.h"
 
 #define PTRACE_ATTACH 16
 #define PTRACE_SEIZE  0x4206
@@ -69,11 +69,15 @@ int watch_capset(struct trace_event_raw_sys_enter *ctx)
 	/* kernel_cap_t is a u64 since 6.3 and two u32 before: the same 8 bytes on little endian */
 	cur_eff = task_caps(task, cap_effective);
 	cur_inh = task_caps(task, cap_inheritable);
-	if (!((eff & ~cur_eff) | (inh & ~cur_inh)))
-		return 0;
-	action = decide(DCEA_R_CAPSET, t, DCEA_ACT_KILL);
-	if (action >= 0)
-		report(DCEA_R_CAPSET, action, eff, inh, cur_eff, name);
+	if ((eff & ~cur_eff) | (inh & ~cur_inh)) {
+		action = decide(DCEA_R_CAPSET, t, DCEA_ACT_KILL);
+		if (action >= 0) {
+			report(DCEA_R_CAPSET, action, eff, inh, cur_eff, name);
+			if (action == DCEA_ACT_KILL)
+				return 0;
+		}
+	}
+	act(custom_check(DCEA_K_CAPSET, t, 0, NULL, eff));
 	return 0;
 }
 
@@ -93,13 +97,15 @@ static __always_inline int to_root(__u64 a, __u64 b, __u64 c, int n, bool gid,
 		cur = BPF_CORE_READ(current_task(), cred, egid.val);
 	else
 		cur = BPF_CORE_READ(current_task(), cred, euid.val);
-	if (cur == 0)
-		return 0;
-	if (!((__u32)a == 0 || (n > 1 && (__u32)b == 0) || (n > 2 && (__u32)c == 0)))
-		return 0;
-	action = decide(DCEA_R_SETUID_ROOT, t, DCEA_ACT_KILL);
-	if (action >= 0)
-		report(DCEA_R_SETUID_ROOT, action, cur, gid, 0, *what);
+	if (cur != 0 && ((__u32)a == 0 || (n > 1 && (__u32)b == 0) || (n > 2 && (__u32)c == 0))) {
+		action = decide(DCEA_R_SETUID_ROOT, t, DCEA_ACT_KILL);
+		if (action >= 0) {
+			report(DCEA_R_SETUID_ROOT, action, cur, gid, 0, *what);
+			if (action == DCEA_ACT_KILL)
+				return 0;
+		}
+	}
+	act(custom_check(DCEA_K_SETUID, t, 0, NULL, a));
 	return 0;
 }
 

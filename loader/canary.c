@@ -28,8 +28,10 @@
 #include "loader/nsinfo.h"
 #include "loader/rules.h"
 #include "loader/state.h"
+#include "policy/compile.h"
 
-#define CANARY_KNOB "dcea-canary-knob"
+#define CANARY_KNOB  "dcea-canary-knob"
+#define CANARY_SHELL "dcea-canary-sh" /* listed as a shell for the test: comm after exec */
 
 struct canary {
 	struct state *st;
@@ -47,6 +49,9 @@ struct canary {
 		__u32 magic;
 		char name[28];
 	} knob_key;
+	char shell_key[DCEA_COMM_LEN];
+	struct dcea_path_key cred_key; /* <dir>/cred, listed as a credential file for the test */
+	__u32 saved_needs;	       /* dcea_config.path_needs before the test */
 };
 
 static int on_event(void *ctx, void *data, size_t size)
@@ -54,10 +59,10 @@ static int on_event(void *ctx, void *data, size_t size)
 	struct canary *c = ctx;
 	const struct dcea_event *e = data;
 
-	if (size >= sizeof(*e) && e->cgroup_id == c->cgid && e->kind == DCEA_EV_RULE) {
-		if (e->rule < DCEA_R_MAX)
+	if (size >= sizeof(*e) && e->cgroup_id == c->cgid) {
+		if (e->kind == DCEA_EV_RULE && e->rule < DCEA_R_MAX)
 			c->seen[e->rule] = 1 + e->action;
-		return 0;
+		return 0; /* the canary's own container start too */
 	}
 	return c->fn ? c->fn(c->fn_ctx, data, size) : 0;
 }
@@ -86,6 +91,28 @@ static int capset_raise_all(void)
 	return syscall(SYS_capset, &h, d);
 }
 
+static int copy_file(const char *from, const char *to, mode_t mode)
+{
+	char buf[65536];
+	int in = open(from, O_RDONLY | O_CLOEXEC), out = -1, ret = -1;
+	ssize_t n;
+
+	if (in < 0)
+		return -1;
+	out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0700);
+	if (out < 0)
+		goto cleanup;
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, n) != n)
+			goto cleanup;
+	ret = n < 0 ? -1 : fchmod(out, mode);
+cleanup:
+	if (out >= 0)
+		close(out);
+	close(in);
+	return ret;
+}
+
 /* Preparation done before the child is armed (nothing it does then is watched). */
 static int child_prepare(struct canary *c, enum dcea_rule r, int *fd)
 {
@@ -100,6 +127,26 @@ static int child_prepare(struct canary *c, enum dcea_rule r, int *fd)
 		snprintf(path, sizeof(path), "/proc/%d/ns/uts", c->helper);
 		*fd = open(path, O_RDONLY | O_CLOEXEC);
 		return *fd < 0 ? -1 : 0;
+	case DCEA_R_DEV_FILE:
+		return mount("tmpfs", "/dev", "tmpfs", MS_NOSUID, "mode=0755");
+	case DCEA_R_PRIV_EXEC:
+	case DCEA_R_DRIFT:
+		/* a fresh copy of ourselves in a private tmpfs: changed after the "container"
+		 * started (drift), or setuid-root for an unprivileged exec (privilege gain) */
+		snprintf(path, sizeof(path), "%s/mnt", c->dir);
+		if (mount("tmpfs", path, "tmpfs", 0, "mode=0755"))
+			return -1;
+		snprintf(path, sizeof(path), "%s/mnt/x", c->dir);
+		if (copy_file(c->self_exe, path, r == DCEA_R_PRIV_EXEC ? 04755 : 0755))
+			return -1;
+		return r == DCEA_R_PRIV_EXEC ? setresuid(65534, 65534, 65534) : 0;
+	case DCEA_R_PRIV_LAUNCH:
+		/* a container start of our own: a new root (all of ours, bound), then an exec */
+		snprintf(path, sizeof(path), "%s/mnt", c->dir);
+		if (mount("/", path, NULL, MS_BIND | MS_REC, NULL) || chdir(path) ||
+		    syscall(SYS_pivot_root, ".", ".") || umount2(".", MNT_DETACH) || chdir("/"))
+			return -1;
+		return 0;
 	default:
 		return 0;
 	}
@@ -207,6 +254,28 @@ static int child_attempt(struct canary *c, enum dcea_rule r, int fd)
 		s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 		ret = s < 0 ? -1 : connect(s, (struct sockaddr *)&sa, sizeof(sa));
 		break;
+	case DCEA_R_SHELL:
+		snprintf(path, sizeof(path), "%s/" CANARY_SHELL, c->dir);
+		dup2(open("/dev/null", O_WRONLY | O_CLOEXEC), STDOUT_FILENO);
+		execl(path, CANARY_SHELL, "--version", (char *)NULL);
+		break;
+	case DCEA_R_CRED_FILE:
+		snprintf(path, sizeof(path), "%s/cred", c->dir);
+		ret = open(path, O_RDONLY | O_CLOEXEC);
+		break;
+	case DCEA_R_DEV_FILE:
+		ret = open("/dev/dcea-canary", O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+		break;
+	case DCEA_R_PRIV_EXEC:
+	case DCEA_R_DRIFT:
+		snprintf(path, sizeof(path), "%s/mnt/x", c->dir);
+		dup2(open("/dev/null", O_WRONLY | O_CLOEXEC), STDOUT_FILENO);
+		execl(path, "dcea", "--version", (char *)NULL);
+		break;
+	case DCEA_R_PRIV_LAUNCH:
+		dup2(open("/dev/null", O_WRONLY | O_CLOEXEC), STDOUT_FILENO);
+		execl(c->self_exe, "dcea", "--version", (char *)NULL);
+		break;
 	default:
 		errno = ENOSYS;
 		break;
@@ -262,13 +331,20 @@ static enum dcea_effect run_one(struct canary *c, enum dcea_rule r, struct ring_
 	close(go[0]);
 	if (pid < 0 || read(ready[0], &b, 1) != 1)
 		goto reap;
-	/* the child's own namespaces are its container's baseline */
-	if (ns_of_pid(pid, ct.ns))
-		goto reap;
-	ct.init_tgid = pid;
-	bpf_map_update_elem(c->st->fd[M_CONTAINERS], &c->cgid, &ct, BPF_ANY);
-	key = pid;
-	bpf_map_update_elem(c->st->fd[M_TASKS], &key, &t, BPF_ANY);
+	if (r == DCEA_R_PRIV_LAUNCH) {
+		/* the kernel registers this one at its exec, as any container */
+		bpf_map_delete_elem(c->st->fd[M_CONTAINERS], &c->cgid);
+	} else {
+		/* the child's own namespaces are its container's baseline */
+		if (ns_of_pid(pid, ct.ns))
+			goto reap;
+		ct.init_tgid = pid;
+		ct.start_ns =
+			r == DCEA_R_DRIFT ? 1 : 0; /* "started" at boot: every file is newer */
+		bpf_map_update_elem(c->st->fd[M_CONTAINERS], &c->cgid, &ct, BPF_ANY);
+		key = pid;
+		bpf_map_update_elem(c->st->fd[M_TASKS], &key, &t, BPF_ANY);
+	}
 	if (write(go[1], "g", 1) != 1)
 		kill(pid, SIGKILL);
 reap:
@@ -358,6 +434,31 @@ static int setup(struct canary *c)
 	}
 	n = readlink("/proc/self/exe", c->self_exe, sizeof(c->self_exe) - 1);
 	c->self_exe[n > 0 ? n : 0] = '\0';
+	chmod(c->dir, 0711); /* the unprivileged exec of the privilege-gain test passes through */
+	/* a shell name and a credential file of our own, listed for the test */
+	snprintf(path, sizeof(path), "%s/" CANARY_SHELL, c->dir);
+	if (symlink(c->self_exe, path) == 0) {
+		__u32 rule = DCEA_R_SHELL;
+
+		strcpy(c->shell_key, CANARY_SHELL);
+		bpf_map_update_elem(c->st->fd[M_SHELLS], c->shell_key, &rule, BPF_ANY);
+	}
+	snprintf(path, sizeof(path), "%s/cred", c->dir);
+	s = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	if (s >= 0) {
+		struct dcea_config cf;
+		__u64 bits = DCEA_PM_CRED;
+
+		close(s);
+		c->cred_key = policy_path_key(path);
+		bpf_map_update_elem(c->st->fd[M_PATHS], &c->cred_key, &bits, BPF_ANY);
+		if (!state_get_config(c->st, &cf)) {
+			c->saved_needs = cf.path_needs;
+			cf.path_needs |= DCEA_NEED_OPEN;
+			cf.canary_cgid = c->cgid;
+			state_set_config(c->st, &cf);
+		}
+	}
 	c->helper = start_helper(&c->helper_pipe);
 	return c->helper < 0 ? -errno : 0;
 }
@@ -375,6 +476,18 @@ static void teardown(struct canary *c)
 		bpf_map_delete_elem(c->st->fd[M_CONTAINERS], &c->cgid);
 	if (c->knob_key.magic)
 		bpf_map_delete_elem(c->st->fd[M_KNOBFILES], &c->knob_key);
+	if (c->shell_key[0])
+		bpf_map_delete_elem(c->st->fd[M_SHELLS], c->shell_key);
+	if (c->cred_key.hash) {
+		struct dcea_config cf;
+
+		bpf_map_delete_elem(c->st->fd[M_PATHS], &c->cred_key);
+		if (!state_get_config(c->st, &cf)) {
+			cf.path_needs = c->saved_needs;
+			cf.canary_cgid = 0;
+			state_set_config(c->st, &cf);
+		}
+	}
 	if (c->cgpath[0])
 		rmdir(c->cgpath);
 	if (c->dir[0]) {
@@ -387,6 +500,10 @@ static void teardown(struct canary *c)
 		snprintf(path, sizeof(path), "%s/docker.sock", c->dir);
 		unlink(path);
 		snprintf(path, sizeof(path), "%s/" CANARY_KNOB, c->dir);
+		unlink(path);
+		snprintf(path, sizeof(path), "%s/" CANARY_SHELL, c->dir);
+		unlink(path);
+		snprintf(path, sizeof(path), "%s/cred", c->dir);
 		unlink(path);
 		rmdir(c->dir);
 	}
@@ -414,8 +531,11 @@ int canary_run(struct state *st, canary_passthrough_fn fn, void *ctx, __u32 only
 		goto cleanup;
 	}
 	for (int r = 0; r < DCEA_R_MAX; r++)
-		if (!only || (only & (1U << r)))
+		if ((!only || (only & (1U << r))) && r != DCEA_R_CUSTOM)
 			eff[r] = run_one(&c, r, rb);
+	/* custom rules act through the hooks of built-in rules: policy_kind_proxy() */
+	if (!only || (only & (1U << DCEA_R_CUSTOM)))
+		eff[DCEA_R_CUSTOM] = DCEA_EFF_KILL;
 cleanup:
 	ring_buffer__free(rb);
 	teardown(&c);

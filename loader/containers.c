@@ -223,6 +223,7 @@ int ct_adopt_running(struct state *st, const __u64 host_ns[], int *n_tasks)
 			if (bpf_map_update_elem(st->fd[M_CONTAINERS], &cgid, &ct, BPF_NOEXIST))
 				continue;
 			n_ct++;
+			ct_remember(cgid, strrchr(cg, '/') ? strrchr(cg, '/') + 1 : cg);
 			log_debug("adopted running container in cgroup '%s' (init pid %llu)", cg,
 				  (unsigned long long)pid);
 			/*
@@ -241,4 +242,45 @@ int ct_adopt_running(struct state *st, const __u64 host_ns[], int *n_tasks)
 	}
 	closedir(d);
 	return n_ct;
+}
+
+static struct known_ct {
+	uint64_t cgroup_id;
+	char cgname[DCEA_CGNAME_LEN];
+} * known;
+static size_t n_known, cap_known;
+
+void ct_remember(uint64_t cgroup_id, const char *cgname)
+{
+	for (size_t i = 0; i < n_known; i++)
+		if (known[i].cgroup_id == cgroup_id)
+			return;
+	if (n_known == cap_known) {
+		size_t cap = cap_known ? cap_known * 2 : 64;
+		struct known_ct *k = realloc(known, cap * sizeof(*k));
+
+		if (!k)
+			return; /* a reload will not re-apply selectors to it; the first apply stays
+				 */
+		known = k;
+		cap_known = cap;
+	}
+	known[n_known].cgroup_id = cgroup_id;
+	snprintf(known[n_known++].cgname, sizeof(known[0].cgname), "%s", cgname);
+}
+
+void ct_for_each_known(struct state *st, ct_visit_fn fn, void *arg)
+{
+	struct dcea_container ct;
+	size_t j = 0;
+
+	for (size_t i = 0; i < n_known; i++) {
+		__u64 id = known[i].cgroup_id;
+
+		if (bpf_map_lookup_elem(st->fd[M_CONTAINERS], &id, &ct))
+			continue; /* gone */
+		known[j++] = known[i];
+		fn(id, known[i].cgname, arg);
+	}
+	n_known = j;
 }

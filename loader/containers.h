@@ -36,4 +36,13 @@ int ct_parse_docker_config(const char *json, struct ct_info *ci);
  */
 int ct_adopt_running(struct state *st, const __u64 host_ns[], int *n_tasks);
 
+/*
+ * Containers this loader has seen (started or adopted), by cgroup id and kernfs name, so that a
+ * policy reload can apply its container selectors to every one of them again. ct_forget_gone drops
+ * the ones no longer in the kernel's containers map.
+ */
+void ct_remember(uint64_t cgroup_id, const char *cgname);
+typedef void (*ct_visit_fn)(uint64_t cgroup_id, const char *cgname, void *arg);
+void ct_for_each_known(struct state *st, ct_visit_fn fn, void *arg);
+
 #endif

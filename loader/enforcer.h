@@ -21,4 +21,12 @@ int enforcer_read_rules(struct state *st, struct dcea_rule_cfg out[DCEA_R_MAX]);
 /* Switch the mode of a loaded enforcer, keeping each rule's policy action; 0 or -errno. */
 int enforcer_set_mode(struct state *st, enum dcea_mode mode);
 
+struct ct_info;
+/*
+ * Resolve the policy's container selectors (exceptions, custom rules) for one container into its
+ * record in the kernel; 0, -ENOENT when the kernel does not know the container, or -errno.
+ */
+int enforcer_apply_container(struct state *st, const struct policy *pol, __u64 cgroup_id,
+			     const struct ct_info *ci);
+
 #endif

@@ -5,7 +5,9 @@
 #include "common/util.h"
 #include "loader/rules.h"
 
-#define R(i, n, sev, t, hook, best) [i] = { i, n, sev, t, hook, best }
+#define R(i, n, sev, t, hook, best) [i] = { i, n, sev, t, hook, best, false }
+/* threat behaviour: reported by default, blocked only when a policy says so */
+#define B(i, n, sev, t, hook, best) [i] = { i, n, sev, t, hook, best, true }
 
 const struct rule_info rule_table[DCEA_R_MAX] = {
 	R(DCEA_R_MOUNT, "mount_sensitive", SEV_HIGH,
@@ -67,6 +69,28 @@ const struct rule_info rule_table[DCEA_R_MAX] = {
 	R(DCEA_R_TAMPER, "dcea_tamper", SEV_CRITICAL,
 	  "a signal from a container to the dcea loader", "tp/sys_enter_kill,tgkill",
 	  DCEA_EFF_KILL),
+	B(DCEA_R_SHELL, "shell_in_container", SEV_MEDIUM,
+	  "a shell exec'd in a container (interactive or not; not a non-interactive entrypoint)",
+	  "tp/sched_process_exec", DCEA_EFF_KILL),
+	B(DCEA_R_CRED_FILE, "cred_file_access", SEV_HIGH,
+	  "open of /etc/shadow or another credential file (lists.cred_files) in a container",
+	  "tp/sys_exit_open{,at,at2}", DCEA_EFF_KILL),
+	B(DCEA_R_DEV_FILE, "dev_file_create", SEV_MEDIUM,
+	  "creation of a file that is not a device node under /dev (not /dev/shm, /dev/mqueue)",
+	  "tp/sys_exit_open{,at,at2}, tp/sys_enter_mknod{,at}", DCEA_EFF_KILL),
+	B(DCEA_R_PRIV_EXEC, "privilege_gain_exec", SEV_HIGH,
+	  "exec by a non-root process that gains root or capabilities (setuid-root or file "
+	  "capabilities)",
+	  "tp/sched_process_exec", DCEA_EFF_KILL),
+	B(DCEA_R_PRIV_LAUNCH, "privileged_launch", SEV_HIGH,
+	  "a container started with every capability (privileged)", "tp/sched_process_exec",
+	  DCEA_EFF_KILL),
+	B(DCEA_R_DRIFT, "drift_exec", SEV_HIGH,
+	  "exec of a file created or changed after the container started", "tp/sched_process_exec",
+	  DCEA_EFF_KILL),
+	B(DCEA_R_CUSTOM, "custom", SEV_MEDIUM,
+	  "the policy's custom rules (each named by its id in alerts)",
+	  "the hook of each rule's kind", DCEA_EFF_KILL),
 };
 
 const struct rule_info *rule_by_name(const char *name)

@@ -3,6 +3,7 @@
 #ifndef DCEA_RULES_H
 #define DCEA_RULES_H
 
+#include <stdbool.h>
 #include <linux/types.h>
 #include "bpf/dcea.h"
 
@@ -21,6 +22,7 @@ struct rule_info {
 	const char *title;
 	const char *fallback_hook;	/* what the fallback backend attaches */
 	enum dcea_effect fallback_best; /* the most the fallback backend can do */
+	bool alert_default;		/* the default policy's action is alert, not block */
 };
 
 extern const struct rule_info rule_table[DCEA_R_MAX];

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* dcea run: load (or adopt) the enforcer, prove what it enforces, stream alerts. */
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
@@ -40,9 +41,12 @@ struct run_opts {
 	bool detach;
 };
 
+#define RELOAD_STATUS "/run/dcea/reload.status"
+
 struct streamer {
 	struct state *st;
 	struct policy pol;
+	const char *policy_path; /* NULL: the built-in default */
 	FILE *out;
 	bool json, color;
 	int64_t clock_off;
@@ -163,14 +167,35 @@ static void emit(struct streamer *s, json_object *o)
 	fflush(s->out);
 }
 
+/* The policy's container selectors for one container (ct_for_each_known callback). */
+static void apply_selectors(uint64_t cgroup_id, const char *cgname, void *arg)
+{
+	struct streamer *s = arg;
+	struct ct_info ci;
+	int err;
+
+	if (!s->pol.n_exc && !s->pol.n_custom)
+		return;
+	ct_lookup(cgroup_id, cgname, 0, &ci);
+	err = enforcer_apply_container(s->st, &s->pol, cgroup_id, &ci);
+	if (err && err != -ENOENT)
+		log_warn("failed to apply the policy's container selectors to '%s': %s",
+			 ci.name[0] ? ci.name : cgname, strerror(-err));
+}
+
 static int handle_event(void *ctx, void *data, size_t size)
 {
 	struct streamer *s = ctx;
+	const struct dcea_event *e = data;
 	json_object *o;
 
 	if (size < sizeof(struct dcea_event))
 		return 0; /* never return <0: that would stop the poll loop */
 	o = event_to_json(data, &s->pol, s->clock_off);
+	if (e->kind == DCEA_EV_CONTAINER) {
+		ct_remember(e->cgroup_id, e->cgname);
+		apply_selectors(e->cgroup_id, e->cgname, s);
+	}
 	if (((const struct dcea_event *)data)->kind == DCEA_EV_RULE)
 		verify_recheck(o, ((const struct dcea_event *)data)->pid);
 	emit(s, o);
@@ -358,6 +383,7 @@ static int fresh_load(struct state *st, struct streamer *s, enum dcea_mode mode)
 			 "up "
 			 "at their entrypoint's exec",
 			 n_ct, n_tasks);
+	ct_for_each_known(st, apply_selectors, s);
 	enforcer_read_rules(st, cfg);
 	if (!s->json || log_verbose) {
 		if (lsm)
@@ -376,6 +402,78 @@ static int fresh_load(struct state *st, struct streamer *s, enum dcea_mode mode)
 fail:
 	state_close(st);
 	state_unpin();
+	return err;
+}
+
+static void reload_status(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void reload_status(const char *fmt, ...)
+{
+	FILE *f;
+	va_list ap;
+
+	mkdir("/run/dcea", 0700);
+	f = fopen(RELOAD_STATUS ".tmp", "we");
+	if (!f)
+		return;
+	va_start(ap, fmt);
+	vfprintf(f, fmt, ap);
+	va_end(ap);
+	fputc('\n', f);
+	if (!fclose(f))
+		rename(RELOAD_STATUS ".tmp", RELOAD_STATUS);
+}
+
+/*
+ * Swap in the policy file again (SIGHUP, `dcea reload`). A policy that does not parse is rejected
+ * whole and the one in force stays. Each map entry is replaced atomically and list entries are
+ * added before stale ones go, so a rule both policies enforce is enforced throughout. The mode in
+ * force stays (SIGUSR1/SIGUSR2 or `dcea run --mode` switch it).
+ */
+static int reload(struct streamer *s)
+{
+	const char *name = s->policy_path ?: "the built-in default policy";
+	struct dcea_rule_cfg cfg[DCEA_R_MAX];
+	enum dcea_effect eff[DCEA_R_MAX];
+	struct policy *np = malloc(sizeof(*np));
+	struct dcea_config c;
+	__u32 lsm = 0;
+	int err;
+
+	if (!np)
+		return -ENOMEM;
+	policy_default(np);
+	err = s->policy_path ? policy_load(s->policy_path, np) : 0;
+	if (err) {
+		log_err("reload: '%s' rejected (%s); the policy in force stays", name,
+			strerror(-err));
+		reload_status("rejected %s: %s", name, strerror(-err));
+		goto cleanup;
+	}
+	err = enforcer_read_rules(s->st, cfg);
+	err = err ?: state_get_config(s->st, &c);
+	if (err)
+		goto fail;
+	for (int i = 0; i < DCEA_R_MAX; i++) {
+		eff[i] = cfg[i].effective;
+		lsm |= cfg[i].lsm ? 1U << i : 0;
+	}
+	if (cfg[DCEA_R_CUSTOM].effective == DCEA_EFF_UNAVAILABLE)
+		eff[DCEA_R_CUSTOM] = DCEA_EFF_KILL;
+	err = enforcer_write_lists(s->st, np);
+	err = err ?: enforcer_write_rules(s->st, np, c.mode, eff, lsm);
+	if (err)
+		goto fail;
+	s->pol = *np;
+	ct_for_each_known(s->st, apply_selectors, s);
+	log_info("reload: policy from %s in force (%zu custom rules, %zu exceptions, %s mode)",
+		 name, np->n_custom, np->n_exc, mode_name(c.mode));
+	reload_status("ok %s", name);
+	goto cleanup;
+fail:
+	log_err("reload: failed to write '%s' into the kernel: %s", name, strerror(-err));
+	reload_status("failed %s: %s", name, strerror(-err));
+cleanup:
+	free(np);
 	return err;
 }
 
@@ -436,8 +534,10 @@ static int stream(struct streamer *s)
 						strerror(-err));
 				continue;
 			}
-			if (si.ssi_signo == SIGHUP)
+			if (si.ssi_signo == SIGHUP) {
+				reload(s);
 				continue;
+			}
 			/* a container task that block mode killed for signalling us: ignore it */
 			if (!state_get_config(s->st, &c) && c.tamper_tgid &&
 			    si.ssi_pid == c.tamper_tgid) {
@@ -530,6 +630,7 @@ int cmd_run(int argc, char **argv)
 	policy_default(&s.pol);
 	if (o.policy && policy_load(o.policy, &s.pol))
 		return 1;
+	s.policy_path = o.policy;
 	mode_given = o.mode >= 0 || o.policy;
 	if (o.mode < 0)
 		o.mode = o.policy ? (int)s.pol.mode : DCEA_MODE_AUDIT;
@@ -570,6 +671,9 @@ int cmd_run(int argc, char **argv)
 			o.mode = c.mode;
 		log_info("adopting the pinned enforcer under %s (%s mode)", DCEA_PIN_DIR,
 			 mode_name(o.mode));
+		/* the restarted loader's policy is the one in force */
+		if (o.policy && reload(&s))
+			goto cleanup;
 	} else {
 		if (fresh_load(&st, &s, o.mode))
 			return 1;

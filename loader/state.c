@@ -29,7 +29,9 @@ const char *const state_map_names[M_MAX] = {
 	[M_TASKS] = "dcea_tasks",     [M_SETUP] = "dcea_setup",
 	[M_SYSCTLS] = "dcea_sysctls", [M_KNOBFILES] = "dcea_knobfiles",
 	[M_SOCKS] = "dcea_socks",     [M_FSTYPES] = "dcea_fstypes",
-	[M_SCRATCH] = "dcea_scratch",
+	[M_SCRATCH] = "dcea_scratch", [M_PATHS] = "dcea_paths",
+	[M_SHELLS] = "dcea_shells",   [M_CUSTOM] = "dcea_custom",
+	[M_EXC] = "dcea_exc",	      [M_EXC_HITS] = "dcea_exc_hits",
 };
 
 int state_ensure_bpffs(void)

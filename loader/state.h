@@ -24,6 +24,11 @@ enum state_map {
 	M_SOCKS,
 	M_FSTYPES,
 	M_SCRATCH,
+	M_PATHS,
+	M_SHELLS,
+	M_CUSTOM,
+	M_EXC,
+	M_EXC_HITS,
 	M_MAX,
 };
 

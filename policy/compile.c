@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <errno.h>
+#include <fnmatch.h>
 #include <string.h>
 
 #include "policy/compile.h"
@@ -34,4 +35,157 @@ int policy_key(const char *name, char *key, size_t key_size)
 	memset(key, 0, key_size);
 	memcpy(key, name, n);
 	return 0;
+}
+
+__u64 policy_fnv(const char *s, size_t n)
+{
+	__u64 h = DCEA_FNV_OFFSET;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * DCEA_FNV_PRIME;
+	return h;
+}
+
+struct dcea_path_key policy_path_key(const char *pattern)
+{
+	size_t n = strlen(pattern);
+	struct dcea_path_key k = {};
+
+	if (n >= 2 && !strcmp(pattern + n - 2, "/*")) {
+		k.prefix = 1;
+		n -= 2;
+	}
+	k.hash = policy_fnv(pattern, n);
+	return k;
+}
+
+static int add_path(struct policy_path_entry *out, size_t max, size_t *n, const char *pattern,
+		    __u64 bits)
+{
+	struct dcea_path_key k = policy_path_key(pattern);
+
+	for (size_t i = 0; i < *n; i++)
+		if (!memcmp(&out[i].key, &k, sizeof(k))) {
+			out[i].bits |= bits;
+			return 0;
+		}
+	if (*n == max)
+		return -E2BIG;
+	out[*n].key = k;
+	out[(*n)++].bits = bits;
+	return 0;
+}
+
+int policy_path_entries(const struct policy *p, struct policy_path_entry *out, size_t max)
+{
+	size_t n = 0;
+	int err = 0;
+
+	for (size_t i = 0; i < p->n_cred_files && !err; i++)
+		err = add_path(out, max, &n, p->cred_files[i], DCEA_PM_CRED);
+	for (size_t i = 0; i < p->n_custom && !err; i++) {
+		if (p->custom[i].path[0])
+			err = add_path(out, max, &n, p->custom[i].path,
+				       1ULL << (DCEA_PM_CUSTOM_PATH + i));
+		if (!err && p->custom[i].exe[0])
+			err = add_path(out, max, &n, p->custom[i].exe,
+				       1ULL << (DCEA_PM_CUSTOM_EXE + i));
+	}
+	for (size_t i = 0; i < p->n_exc && !err; i++)
+		if (p->exc[i].exe[0])
+			err = add_path(out, max, &n, p->exc[i].exe, 1ULL << (DCEA_PM_EXC_EXE + i));
+	return err ?: (int)n;
+}
+
+enum dcea_rule policy_kind_proxy(int kind)
+{
+	static const enum dcea_rule proxy[DCEA_K_MAX] = {
+		[DCEA_K_EXEC] = DCEA_R_SHELL,		[DCEA_K_OPEN_READ] = DCEA_R_CRED_FILE,
+		[DCEA_K_OPEN_WRITE] = DCEA_R_CRED_FILE, [DCEA_K_MOUNT] = DCEA_R_MOUNT,
+		[DCEA_K_MKNOD] = DCEA_R_DEV_FILE,	[DCEA_K_SETUID] = DCEA_R_SETUID_ROOT,
+		[DCEA_K_CAPSET] = DCEA_R_CAPSET,	[DCEA_K_CONNECT] = DCEA_R_RUNTIME_SOCKET,
+	};
+
+	return kind >= 0 && kind < DCEA_K_MAX ? proxy[kind] : DCEA_R_CUSTOM;
+}
+
+bool custom_enforced(const struct dcea_custom *c, enum dcea_mode mode,
+		     const enum dcea_effect effective[DCEA_R_MAX])
+{
+	enum dcea_effect e = effective[policy_kind_proxy(c->kind)];
+
+	return (c->flags & DCEA_CU_ENABLED) && (c->flags & DCEA_CU_BLOCK) &&
+	       mode == DCEA_MODE_BLOCK && (e == DCEA_EFF_KILL || e == DCEA_EFF_DENY);
+}
+
+void policy_custom_cfg(const struct policy *p, enum dcea_mode mode,
+		       const enum dcea_effect effective[DCEA_R_MAX],
+		       struct dcea_custom out[DCEA_MAX_CUSTOM])
+{
+	memset(out, 0, sizeof(*out) * DCEA_MAX_CUSTOM);
+	for (size_t i = 0; i < p->n_custom && i < DCEA_MAX_CUSTOM; i++) {
+		const struct policy_custom *r = &p->custom[i];
+		enum dcea_effect e = effective[policy_kind_proxy(r->kind)];
+
+		out[i].kind = r->kind;
+		out[i].sel = (r->path[0] ? DCEA_SEL_PATH : 0) | (r->exe[0] ? DCEA_SEL_EXE : 0) |
+			     (r->has_ct ? DCEA_SEL_CT : 0);
+		out[i].flags = (r->enabled && e != DCEA_EFF_UNAVAILABLE ? DCEA_CU_ENABLED : 0) |
+			       (r->action == POLICY_BLOCK ? DCEA_CU_BLOCK : 0);
+		out[i].enforce = custom_enforced(&out[i], mode, effective);
+	}
+}
+
+void policy_exc_cfg(const struct policy *p, struct dcea_exc out[DCEA_MAX_EXC])
+{
+	memset(out, 0, sizeof(*out) * DCEA_MAX_EXC);
+	for (size_t i = 0; i < p->n_exc && i < DCEA_MAX_EXC; i++) {
+		out[i].rules = p->exc[i].rules;
+		out[i].sel = (p->exc[i].exe[0] ? DCEA_SEL_EXE : 0) |
+			     (p->exc[i].has_ct ? DCEA_SEL_CT : 0);
+	}
+}
+
+__u32 policy_custom_kinds(const struct policy *p)
+{
+	__u32 k = 0;
+
+	for (size_t i = 0; i < p->n_custom; i++)
+		if (p->custom[i].enabled)
+			k |= 1U << p->custom[i].kind;
+	return k;
+}
+
+__u32 policy_path_needs(const struct policy *p)
+{
+	__u32 k = policy_custom_kinds(p), need = 0;
+
+	if ((p->rules[DCEA_R_CRED_FILE].enabled && p->n_cred_files) ||
+	    (k & ((1U << DCEA_K_OPEN_READ) | (1U << DCEA_K_OPEN_WRITE))))
+		need |= DCEA_NEED_OPEN;
+	if (k & (1U << DCEA_K_EXEC))
+		need |= DCEA_NEED_EXEC;
+	for (size_t i = 0; i < p->n_custom; i++)
+		if (p->custom[i].enabled && p->custom[i].exe[0])
+			need |= DCEA_NEED_EXEC;
+	for (size_t i = 0; i < p->n_exc; i++)
+		if (p->exc[i].exe[0])
+			need |= DCEA_NEED_EXEC;
+	return need;
+}
+
+static bool glob_ok(const char *pattern, const char *s)
+{
+	return !pattern[0] || !fnmatch(pattern, s, 0);
+}
+
+bool policy_selector_match(const struct policy_selector *sel, const char *name, const char *image,
+			   const char *id)
+{
+	/* an id glob matches the full id; a plain short id (docker ps) matches as a prefix */
+	bool id_ok = glob_ok(sel->id, id) ||
+		     (sel->id[0] && !strpbrk(sel->id, "*?[") && strlen(sel->id) >= 12 &&
+		      !strncmp(sel->id, id, strlen(sel->id)));
+
+	return glob_ok(sel->name, name) && glob_ok(sel->image, image) && id_ok;
 }

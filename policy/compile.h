@@ -24,3 +24,45 @@ bool rule_enforced(const struct dcea_rule_cfg *c, enum dcea_mode mode);
 int policy_key(const char *name, char *key, size_t key_size);
 
 #endif
+
+/* ---- path patterns, custom rules, exceptions (see bpf/path.bpf.h) ---- */
+
+/* FNV-1a 64 of n bytes, as the kernel side computes it */
+__u64 policy_fnv(const char *s, size_t n);
+
+/* A path pattern ("/a/b" or "/a/b/" "*") as a map key. */
+struct dcea_path_key policy_path_key(const char *pattern);
+
+struct policy_path_entry {
+	struct dcea_path_key key;
+	__u64 bits; /* DCEA_PM_* */
+};
+
+/*
+ * Every path pattern of the policy with the DCEA_PM_* bits it stands for, one entry per key (two
+ * patterns with the same key share it). Returns the number of entries, or -E2BIG beyond max.
+ */
+int policy_path_entries(const struct policy *p, struct policy_path_entry *out, size_t max);
+
+/*
+ * The built-in rule whose hook and action a custom rule of `kind` shares: its proven effect is
+ * the custom rule's (exec: shell_in_container, open: cred_file_access...).
+ */
+enum dcea_rule policy_kind_proxy(int kind);
+
+/* Custom rules and exceptions as map values for `mode`. */
+void policy_custom_cfg(const struct policy *p, enum dcea_mode mode,
+		       const enum dcea_effect effective[DCEA_R_MAX],
+		       struct dcea_custom out[DCEA_MAX_CUSTOM]);
+void policy_exc_cfg(const struct policy *p, struct dcea_exc out[DCEA_MAX_EXC]);
+/* Does a custom rule with these values kill in `mode`? */
+bool custom_enforced(const struct dcea_custom *c, enum dcea_mode mode,
+		     const enum dcea_effect effective[DCEA_R_MAX]);
+
+/* dcea_config.custom_kinds and .path_needs for the policy */
+__u32 policy_custom_kinds(const struct policy *p);
+__u32 policy_path_needs(const struct policy *p);
+
+/* Does a container (its name, image, id) match a selector? Every glob given must match. */
+bool policy_selector_match(const struct policy_selector *sel, const char *name, const char *image,
+			   const char *id);

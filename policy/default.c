@@ -53,13 +53,31 @@ static const char *const sockets[] = {
 	"podman.sock", "dockershim.sock", "cri-dockerd.sock",	   "kubelet.sock",
 };
 
+static const char *const shells[] = {
+	"sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "csh", "tcsh", "fish", "busybox",
+};
+
+static const char *const cred_files[] = {
+	"/etc/shadow",
+	"/etc/shadow-",
+	"/etc/gshadow",
+	"/etc/gshadow-",
+	"/etc/sudoers",
+	"/etc/sudoers.d/*",
+	"/root/.ssh/*",
+	"/etc/security/opasswd",
+	"/etc/ssh/ssh_host_rsa_key",
+	"/etc/ssh/ssh_host_ecdsa_key",
+	"/etc/ssh/ssh_host_ed25519_key",
+};
+
 void policy_default(struct policy *p)
 {
 	memset(p, 0, sizeof(*p));
 	p->mode = DCEA_MODE_AUDIT;
 	for (int i = 0; i < DCEA_R_MAX; i++) {
 		p->rules[i].enabled = true;
-		p->rules[i].action = POLICY_BLOCK;
+		p->rules[i].action = rule_table[i].alert_default ? POLICY_ALERT : POLICY_BLOCK;
 		p->rules[i].severity = rule_table[i].severity;
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(fstypes); i++)
@@ -70,4 +88,9 @@ void policy_default(struct policy *p)
 		p->knob_files[p->n_knob_files++] = knob_files[i];
 	for (size_t i = 0; i < ARRAY_SIZE(sockets); i++)
 		strncpy(p->sockets[p->n_sockets++], sockets[i], sizeof(p->sockets[0]) - 1);
+	for (size_t i = 0; i < ARRAY_SIZE(shells); i++)
+		strncpy(p->shells[p->n_shells++], shells[i], sizeof(p->shells[0]) - 1);
+	for (size_t i = 0; i < ARRAY_SIZE(cred_files); i++)
+		strncpy(p->cred_files[p->n_cred_files++], cred_files[i],
+			sizeof(p->cred_files[0]) - 1);
 }

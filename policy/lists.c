@@ -65,11 +65,35 @@ int policy_fs_parse(const char *s, unsigned int *magic)
 }
 
 const char *const policy_list_names[POLICY_L_MAX] = {
-	[POLICY_L_FSTYPES] = "fstypes",
-	[POLICY_L_SYSCTLS] = "sysctls",
-	[POLICY_L_KNOB_FILES] = "knob_files",
-	[POLICY_L_SOCKETS] = "runtime_sockets",
+	[POLICY_L_FSTYPES] = "fstypes",	      [POLICY_L_SYSCTLS] = "sysctls",
+	[POLICY_L_KNOB_FILES] = "knob_files", [POLICY_L_SOCKETS] = "runtime_sockets",
+	[POLICY_L_SHELLS] = "shells",	      [POLICY_L_CRED_FILES] = "cred_files",
 };
+
+const char *policy_path_problem(const char *s)
+{
+	size_t n = strlen(s);
+	const char *star = strchr(s, '*');
+
+	if (s[0] != '/')
+		return "must be an absolute path";
+	if (n >= POLICY_PATH_LEN)
+		return "is longer than the 255 characters the kernel side matches";
+	if (strpbrk(s, "?[]{}") || (star && (star != s + n - 1 || n < 3 || s[n - 2] != '/')))
+		return "has a glob the kernel side cannot hold (only a final '/*' for everything "
+		       "below a directory)";
+	if (n == 2 && star)
+		return "'/*' would match every path";
+	if (strstr(s, "//") || strstr(s, "/./") || strstr(s, "/../") ||
+	    (n >= 2 && !strcmp(s + n - 2, "/.")) || (n >= 3 && !strcmp(s + n - 3, "/..")))
+		return "has an empty, '.' or '..' component (the kernel matches the real path)";
+	if (n > 1 && s[n - 1] == '/')
+		return "ends with '/' (write '/dir/*' for everything below a directory)";
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] < ' ' || s[i] == 0x7f)
+			return "has a control character";
+	return NULL;
+}
 
 /* ---- lists: { <list>: [replacement...] | { add: [...], remove: [...] } } ---- */
 
@@ -94,6 +118,13 @@ static const struct list_desc lists[POLICY_L_MAX] = {
 	[POLICY_L_SOCKETS] = { offsetof(struct policy, sockets), offsetof(struct policy, n_sockets),
 			       sizeof(((struct policy *)0)->sockets[0]),
 			       "a socket file name like 'docker.sock'" },
+	[POLICY_L_SHELLS] = { offsetof(struct policy, shells), offsetof(struct policy, n_shells),
+			      sizeof(((struct policy *)0)->shells[0]),
+			      "a program name like 'bash' (its name after exec)" },
+	[POLICY_L_CRED_FILES] = { offsetof(struct policy, cred_files),
+				  offsetof(struct policy, n_cred_files),
+				  sizeof(((struct policy *)0)->cred_files[0]),
+				  "an absolute path like '/etc/shadow' or '/root/.ssh/*'" },
 };
 
 size_t policy_list_len(const struct policy *p, enum policy_list l)
@@ -105,6 +136,8 @@ static bool good_name(enum policy_list l, const char *s)
 {
 	size_t n = strlen(s);
 
+	if (l == POLICY_L_CRED_FILES)
+		return !policy_path_problem(s);
 	for (size_t i = 0; i < n; i++)
 		if (s[i] <= ' ' || s[i] == 0x7f || (s[i] == '/' && l != POLICY_L_SYSCTLS))
 			return false;
@@ -124,10 +157,12 @@ static int get_name(struct pctx *c, enum policy_list l, const char *what, yaml_n
 	if (pol_is_null(n))
 		return pol_err(c, n, "empty entry in '%s'", what);
 	s = scalar(n);
-	if (strlen(s) >= size)
+	if (strlen(s) >= size && l != POLICY_L_CRED_FILES)
 		return pol_err(c, n,
 			       "'%s' in '%s' is too long for the kernel (at most %zu characters)",
 			       s, what, size - 1);
+	if (l == POLICY_L_CRED_FILES && policy_path_problem(s))
+		return pol_err(c, n, "'%s' in '%s' %s", s, what, policy_path_problem(s));
 	if (!good_name(l, s))
 		return pol_err(c, n, "'%s' in '%s' is not %s", s, what, lists[l].shape);
 	memcpy(out, s, strlen(s));
@@ -199,8 +234,10 @@ static ssize_t find(enum policy_list l, const char *arr, size_t n, const void *e
 	return -1;
 }
 
+#define ENTRY_MAX POLICY_PATH_LEN /* the largest entry */
+
 struct entries {
-	char buf[POLICY_MAX_LIST * 64];
+	char buf[POLICY_MAX_LIST * ENTRY_MAX];
 	yaml_node_t *nodes[POLICY_MAX_LIST];
 	size_t n;
 };
@@ -210,7 +247,7 @@ static int get_entries(struct pctx *c, enum policy_list l, const char *what, yam
 		       struct entries *out)
 {
 	size_t stride = lists[l].stride;
-	char slot[64], tmp[64];
+	char slot[ENTRY_MAX], tmp[ENTRY_MAX];
 	int ret = 0;
 
 	_Static_assert(sizeof(struct policy_knob_file) <= sizeof(slot), "entries fit the slot");
@@ -284,7 +321,7 @@ static const struct handler edit_handlers[] = {
 static int edit_list(struct pctx *c, enum policy_list l, yaml_node_t *map)
 {
 	const char *name = policy_list_names[l];
-	char *arr = (char *)c->p + lists[l].off, tmp[64], what[48];
+	char *arr = (char *)c->p + lists[l].off, tmp[ENTRY_MAX], what[48];
 	size_t *n = (size_t *)((char *)c->p + lists[l].n_off), stride = lists[l].stride;
 	struct list_edit ed = {};
 	struct entries *add = NULL, *rm = NULL;
@@ -367,6 +404,8 @@ static const struct handler list_handlers[] = {
 	{ "sysctls", h_list, POLICY_L_SYSCTLS },
 	{ "knob_files", h_list, POLICY_L_KNOB_FILES },
 	{ "runtime_sockets", h_list, POLICY_L_SOCKETS },
+	{ "shells", h_list, POLICY_L_SHELLS },
+	{ "cred_files", h_list, POLICY_L_CRED_FILES },
 	{},
 };
 

@@ -197,6 +197,14 @@ static const struct handler rule_handlers[] = {
 	{},
 };
 
+int pol_rule_field(struct pctx *c, yaml_node_t *k, yaml_node_t *v, struct policy_rule *r)
+{
+	for (const struct handler *h = rule_handlers; h->key; h++)
+		if (!strcmp(h->key, scalar(k)))
+			return h->fn(c, k, v, r, 0);
+	return -EINVAL;
+}
+
 static int h_rules(struct pctx *c, yaml_node_t *k, yaml_node_t *v, void *obj, int arg)
 {
 	unsigned long long seen = 0;
@@ -216,7 +224,7 @@ static int h_rules(struct pctx *c, yaml_node_t *k, yaml_node_t *v, void *obj, in
 			continue;
 		}
 		ri = rule_by_name(scalar(rk));
-		if (!ri) {
+		if (!ri || ri->id == DCEA_R_CUSTOM) {
 			ret = pol_err(c, rk, "unknown rule '%s'", scalar(rk));
 			continue;
 		}
@@ -234,11 +242,19 @@ static int h_rules(struct pctx *c, yaml_node_t *k, yaml_node_t *v, void *obj, in
 	return ret;
 }
 
+static int h_exceptions(struct pctx *c, yaml_node_t *k, yaml_node_t *v, void *obj, int arg)
+{
+	c->exceptions = v;
+	return 0;
+}
+
 static const struct handler top_handlers[] = {
 	{ "version", h_version },
 	{ "mode", h_mode },
 	{ "rules", h_rules },
 	{ "lists", pol_lists },
+	{ "custom_rules", pol_custom_rules },
+	{ "exceptions", h_exceptions },
 	{},
 };
 
@@ -321,6 +337,13 @@ int policy_parse(const char *name, const char *buf, size_t len, struct policy *p
 		goto cleanup;
 	}
 	err = pol_walk(&c, root, "policy", top_handlers, NULL);
+	if ((!err || err == -EINVAL) && c.exceptions) {
+		int e2 = pol_exceptions(&c, c.exceptions);
+
+		err = err ?: e2;
+		if (e2 && e2 != -EINVAL)
+			err = e2;
+	}
 cleanup:
 	if (!err && c.nerr)
 		err = -EINVAL;

@@ -45,9 +45,21 @@ enum policy_list {
 	POLICY_L_SYSCTLS,
 	POLICY_L_KNOB_FILES,
 	POLICY_L_SOCKETS,
+	POLICY_L_SHELLS,
+	POLICY_L_CRED_FILES,
 	POLICY_L_MAX,
 };
 extern const char *const policy_list_names[POLICY_L_MAX];
 size_t policy_list_len(const struct policy *p, enum policy_list l);
+
+/*
+ * A path pattern the kernel side can hold: absolute, at most POLICY_PATH_LEN - 1 characters, no
+ * '.', '..' or empty components, and no glob but one final "/" "*" (everything below a directory).
+ * NULL when good, else what is wrong.
+ */
+const char *policy_path_problem(const char *s);
+
+/* Custom rule kinds by name: "exec", "open_read"... (enum dcea_kind) */
+extern const char *const policy_kind_names[DCEA_K_MAX];
 
 #endif

@@ -13,6 +13,7 @@ struct pctx {
 	policy_diag_fn fn;
 	void *arg;
 	int nerr;
+	yaml_node_t *exceptions; /* parsed after everything else: they name custom rules */
 };
 
 /* One row per key of a mapping; arg is free for the handler (a list index, say). */
@@ -46,5 +47,12 @@ static inline yaml_node_t *node(struct pctx *c, int id)
 
 /* lists: { <list>: [...] | {add: [...], remove: [...]} } (policy/lists.c) */
 int pol_lists(struct pctx *c, yaml_node_t *k, yaml_node_t *v, void *obj, int arg);
+
+/* custom_rules: and exceptions: (policy/custom.c) */
+int pol_custom_rules(struct pctx *c, yaml_node_t *k, yaml_node_t *v, void *obj, int arg);
+int pol_exceptions(struct pctx *c, yaml_node_t *v);
+
+/* enabled, action or severity (named by k) of a rule */
+int pol_rule_field(struct pctx *c, yaml_node_t *k, yaml_node_t *v, struct policy_rule *r);
 
 #endif

@@ -217,11 +217,13 @@ static void test_rule_names_stable(void **state)
 {
 	/* ids are part of the contract: policies and alert consumers depend on them */
 	static const char *const names[DCEA_R_MAX] = {
-		"mount_sensitive", "mount_api",	  "device_create",	"block_device_access",
-		"capset_raise",	   "setuid_root", "kernel_knob_sysctl", "kernel_knob_file",
-		"setns_foreign",   "unshare_ns",  "ptrace_host",	"proc_host_access",
-		"bpf_load",	   "module_load", "open_by_handle",	"kexec_load",
-		"runtime_socket",  "ns_escape",	  "dcea_tamper",
+		"mount_sensitive",  "mount_api",       "device_create",	      "block_device_access",
+		"capset_raise",	    "setuid_root",     "kernel_knob_sysctl",  "kernel_knob_file",
+		"setns_foreign",    "unshare_ns",      "ptrace_host",	      "proc_host_access",
+		"bpf_load",	    "module_load",     "open_by_handle",      "kexec_load",
+		"runtime_socket",   "ns_escape",       "dcea_tamper",	      "shell_in_container",
+		"cred_file_access", "dev_file_create", "privilege_gain_exec", "privileged_launch",
+		"drift_exec",	    "custom",
 	};
 
 	for (int i = 0; i < DCEA_R_MAX; i++) {

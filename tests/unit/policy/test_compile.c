@@ -8,7 +8,9 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "loader/rules.h"
 #include "policy/compile.h"
+#include "policy/parse.h"
 
 static void fill(enum dcea_effect eff[DCEA_R_MAX], enum dcea_effect e)
 {
@@ -27,7 +29,7 @@ static void test_audit_never_enforces(void **state)
 	policy_rule_cfg(&p, DCEA_MODE_AUDIT, eff, cfg);
 	for (int i = 0; i < DCEA_R_MAX; i++) {
 		assert_int_equal(cfg[i].enabled, 1);
-		assert_int_equal(cfg[i].block, 1);
+		assert_int_equal(cfg[i].block, !rule_table[i].alert_default);
 		assert_int_equal(cfg[i].enforce, 0);
 		assert_int_equal(cfg[i].effective, DCEA_EFF_DENY);
 	}
@@ -101,6 +103,76 @@ static void test_key(void **state)
 			 -ENAMETOOLONG);
 }
 
+static const char custom_yaml[] =
+	"custom_rules:\n"
+	"  - {id: no_curl, kind: exec, path: /usr/bin/curl, action: block}\n"
+	"  - {id: ssh_keys, kind: open_read, path: '/etc/ssh/*', exe: /usr/sbin/sshd,\n"
+	"     container: {image: 'web:*'}}\n"
+	"exceptions:\n"
+	"  - {rules: [shell_in_container, no_curl], container: {name: 'debug-*'}}\n"
+	"  - {rules: [cred_file_access], exe: /usr/sbin/sshd}\n";
+
+static void test_custom_and_exceptions(void **state)
+{
+	struct policy_path_entry e[16];
+	struct dcea_custom cu[DCEA_MAX_CUSTOM];
+	struct dcea_exc x[DCEA_MAX_EXC];
+	enum dcea_effect eff[DCEA_R_MAX];
+	struct policy p;
+	int n;
+
+	policy_default(&p);
+	assert_int_equal(policy_parse_buffer("c.yaml", custom_yaml, strlen(custom_yaml), &p), 0);
+	assert_int_equal(p.n_custom, 2);
+	assert_int_equal(p.n_exc, 2);
+	/* exceptions name built-in rules by id and custom rules as 32 + their index */
+	assert_true(p.exc[0].rules == ((1ULL << DCEA_R_SHELL) | (1ULL << 32)));
+	/* "/etc/ssh/<all>" is the prefix key of "/etc/ssh"; the kernel hashes the same bytes */
+	assert_int_equal(policy_path_key("/etc/ssh/*").prefix, 1);
+	assert_true(policy_path_key("/etc/ssh/*").hash == policy_fnv("/etc/ssh", 8));
+	assert_true(policy_fnv("", 0) == DCEA_FNV_OFFSET);
+	assert_true(policy_fnv("a", 1) == 0xaf63dc4c8601ec8cULL); /* FNV-1a 64 test vector */
+	n = policy_path_entries(&p, e, 16);
+	/* 11 default credential files + curl + /etc/ssh + sshd (shared by rule and exception) */
+	assert_int_equal(n, 14);
+	for (int i = 0; i < n; i++)
+		if (!memcmp(&e[i].key, &(struct dcea_path_key){ policy_fnv("/usr/sbin/sshd", 14) },
+			    sizeof(e[i].key)))
+			assert_true(e[i].bits == ((1ULL << (DCEA_PM_CUSTOM_EXE + 1)) |
+						  (1ULL << (DCEA_PM_EXC_EXE + 1))));
+	assert_int_equal(policy_path_entries(&p, e, 3), -E2BIG);
+	fill(eff, DCEA_EFF_KILL);
+	policy_custom_cfg(&p, DCEA_MODE_BLOCK, eff, cu);
+	assert_int_equal(cu[0].kind, DCEA_K_EXEC);
+	assert_int_equal(cu[0].sel, DCEA_SEL_PATH);
+	assert_int_equal(cu[0].enforce, 1);
+	assert_int_equal(cu[1].sel, DCEA_SEL_PATH | DCEA_SEL_EXE | DCEA_SEL_CT);
+	assert_int_equal(cu[1].enforce, 0); /* action alert */
+	assert_int_equal(cu[2].flags, 0);   /* unused slots are off */
+	/* a kind whose hook cannot act on this kernel turns its custom rules off */
+	eff[DCEA_R_SHELL] = DCEA_EFF_UNAVAILABLE;
+	policy_custom_cfg(&p, DCEA_MODE_BLOCK, eff, cu);
+	assert_int_equal(cu[0].flags & DCEA_CU_ENABLED, 0);
+	policy_exc_cfg(&p, x);
+	assert_int_equal(x[0].sel, DCEA_SEL_CT);
+	assert_int_equal(x[1].sel, DCEA_SEL_EXE);
+	assert_int_equal(policy_custom_kinds(&p), (1U << DCEA_K_EXEC) | (1U << DCEA_K_OPEN_READ));
+	assert_int_equal(policy_path_needs(&p), DCEA_NEED_OPEN | DCEA_NEED_EXEC);
+	assert_true(policy_selector_match(&p.exc[0].ct, "debug-1", "busybox", "abc"));
+	assert_false(policy_selector_match(&p.exc[0].ct, "web-1", "busybox", "abc"));
+	assert_true(policy_selector_match(&p.custom[1].ct, "x", "web:1.2", "abc"));
+	assert_false(policy_selector_match(&p.custom[1].ct, "x", "db:1", "abc"));
+}
+
+static void test_selector_short_id(void **state)
+{
+	struct policy_selector sel = { .id = "0123456789ab" };
+	const char *full = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+	assert_true(policy_selector_match(&sel, "n", "i", full));
+	assert_false(policy_selector_match(&sel, "n", "i", "ffff"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -109,6 +181,8 @@ int main(void)
 		cmocka_unit_test(test_unavailable_is_disabled),
 		cmocka_unit_test(test_policy_action_and_enabled),
 		cmocka_unit_test(test_key),
+		cmocka_unit_test(test_custom_and_exceptions),
+		cmocka_unit_test(test_selector_short_id),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

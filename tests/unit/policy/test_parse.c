@@ -45,6 +45,8 @@ static void assert_policy_equal(const struct policy *a, const struct policy *b)
 {
 	assert_int_equal(a->mode, b->mode);
 	for (int i = 0; i < DCEA_R_MAX; i++) {
+		if (i == DCEA_R_CUSTOM)
+			continue; /* not a policy key: custom_rules are compared below */
 		assert_int_equal(a->rules[i].enabled, b->rules[i].enabled);
 		assert_int_equal(a->rules[i].action, b->rules[i].action);
 		assert_int_equal(a->rules[i].severity, b->rules[i].severity);
@@ -241,7 +243,7 @@ static const struct {
 	  "t.yaml:1:1: a policy must be a mapping with mode, rules and lists\n" },
 	/* unknown and duplicate keys */
 	{ "mode: audit\ncolour: red\n",
-	  "t.yaml:2:1: unknown key 'colour' in 'policy' (known: version, mode, rules, lists)\n" },
+	  "t.yaml:2:1: unknown key 'colour' in 'policy' (known: version, mode, rules, lists, custom_rules, exceptions)\n" },
 	{ "mode: audit\nmode: block\n",
 	  "t.yaml:2:1: duplicate key 'mode' in 'policy'\n" },
 	{ "rules:\n  bpf_load: {enabled: true, colour: red}\n",
@@ -249,13 +251,49 @@ static const struct {
 	{ "rules:\n  bpf_load: {action: alert, action: block}\n",
 	  "t.yaml:2:29: duplicate key 'action' in 'bpf_load'\n" },
 	{ "lists:\n  capabilities: [CAP_SYS_ADMIN]\n",
-	  "t.yaml:2:3: unknown key 'capabilities' in 'lists' (known: fstypes, sysctls, knob_files, runtime_sockets)\n" },
+	  "t.yaml:2:3: unknown key 'capabilities' in 'lists' (known: fstypes, sysctls, knob_files, runtime_sockets, shells, cred_files)\n" },
 	{ "lists:\n  fstypes: {add: [a], replace: [b]}\n",
 	  "t.yaml:2:23: unknown key 'replace' in 'fstypes' (known: add, remove)\n" },
 	{ "lists:\n  knob_files: [{fs: proc, name: a, mode: w}]\n",
 	  "t.yaml:2:36: unknown key 'mode' in 'knob_files' (known: fs, name)\n" },
 	{ "? [a]\n: b\n",
 	  "t.yaml:1:3: keys of 'policy' must be strings\n" },
+	{ "custom_rules:\n  - {id: a, kind: chmod}\n",
+	  "t.yaml:2:19: unknown kind 'chmod' (known: exec, open_read, open_write, mount, mknod, setuid, capset, connect)\n" },
+	{ "custom_rules:\n  - {id: bpf_load, kind: exec}\n",
+	  "t.yaml:2:10: custom rule id 'bpf_load' is the name of a built-in rule\n" },
+	{ "custom_rules:\n  - {id: a, kind: exec}\n  - {id: a, kind: mount}\n",
+	  "t.yaml:3:10: duplicate custom rule id 'a'\n" },
+	{ "custom_rules:\n  - {id: a, kind: exec, path: '/usr/*/curl'}\n",
+	  "t.yaml:2:31: 'path' has a glob the kernel side cannot hold (only a final '/*' for everything below a directory): '/usr/*/curl'\n" },
+	{ "custom_rules:\n  - {id: a, kind: open_read, path: etc/shadow}\n",
+	  "t.yaml:2:36: 'path' must be an absolute path: 'etc/shadow'\n" },
+	{ "custom_rules:\n  - {id: a, kind: setuid, path: /bin/su}\n",
+	  "t.yaml:2:5: custom rule 'a': kind setuid has no path\n" },
+	{ "custom_rules:\n  - {id: Bad-Id, kind: exec}\n",
+	  "t.yaml:2:10: custom rule id 'Bad-Id' must be 1 to 63 characters of a-z, 0-9 and _\n" },
+	{ "custom_rules:\n  - {kind: exec}\n",
+	  "t.yaml:2:5: missing key 'id' in 'custom rule'\n" },
+	{ "custom_rules: {id: a}\n",
+	  "t.yaml:1:15: 'custom_rules' must be a sequence of rules\n" },
+	{ "exceptions:\n  - {rules: [shell_in_container]}\n",
+	  "t.yaml:2:5: an exception needs 'container' or 'exe' (turn a rule off with enabled: false instead)\n" },
+	{ "exceptions:\n  - {rules: [no_such], exe: /bin/sh}\n",
+	  "t.yaml:2:14: unknown rule 'no_such' (a built-in rule or a custom rule id)\n" },
+	{ "exceptions:\n  - {rules: [shell_in_container], container: {}}\n",
+	  "t.yaml:2:46: 'container' needs at least one of name, image, id\n" },
+	{ "exceptions:\n  - {rules: [], exe: /bin/sh}\n",
+	  "t.yaml:2:13: 'rules' must be a non-empty sequence of rule names\n" },
+	{ "exceptions:\n  - {rules: [a], exe: /bin/sh}\ncustom_rules:\n  - {id: b, kind: exec}\n",
+	  "t.yaml:2:14: unknown rule 'a' (a built-in rule or a custom rule id)\n" },
+	{ "lists:\n  cred_files: [/etc/../shadow]\n",
+	  "t.yaml:2:16: '/etc/../shadow' in 'cred_files' has an empty, '.' or '..' component (the kernel matches the real path)\n" },
+	{ "lists:\n  shells: [averyveryverylongname]\n",
+	  "t.yaml:2:12: 'averyveryverylongname' in 'shells' is too long for the kernel (at most 15 characters)\n" },
+	{ "rules:\n  custom: {enabled: false}\n",
+	  "t.yaml:2:3: unknown rule 'custom'\n" },
+	{ "custom_rules:\n  - {id: a, kind: exec, exe: '/*'}\n",
+	  "t.yaml:2:30: 'exe' has a glob the kernel side cannot hold (only a final '/*' for everything below a directory): '/*'\n" },
 	/* rules */
 	{ "rules:\n  mount_everything: {enabled: false}\n",
 	  "t.yaml:2:3: unknown rule 'mount_everything'\n" },
@@ -459,7 +497,7 @@ static void test_json(void **state)
 	assert_true(json_object_object_get_ex(o, "mode", &v));
 	assert_string_equal(json_object_get_string(v), "audit");
 	assert_true(json_object_object_get_ex(o, "rules", &v));
-	assert_int_equal(json_object_object_length(v), DCEA_R_MAX);
+	assert_int_equal(json_object_object_length(v), DCEA_R_MAX - 1); /* custom: custom_rules */
 	assert_true(json_object_object_get_ex(v, "setns_foreign", &v));
 	assert_true(json_object_object_get_ex(v, "severity", &v));
 	assert_string_equal(json_object_get_string(v), "critical");
