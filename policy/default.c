@@ -70,4 +70,5 @@ void policy_default(struct policy *p)
 		p->knob_files[p->n_knob_files++] = knob_files[i];
 	for (size_t i = 0; i < ARRAY_SIZE(sockets); i++)
 		strncpy(p->sockets[p->n_sockets++], sockets[i], sizeof(p->sockets[0]) - 1);
+	policy_admission_default(&p->admission);
 }

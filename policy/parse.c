@@ -115,6 +115,11 @@ static int get_bool(struct pctx *c, yaml_node_t *k, yaml_node_t *v, bool *out)
 	return pol_err(c, v, "'%s' must be true or false", scalar(k));
 }
 
+int pol_bool(struct pctx *c, yaml_node_t *k, yaml_node_t *v, bool *out)
+{
+	return get_bool(c, k, v, out);
+}
+
 const char *pol_word(struct pctx *c, yaml_node_t *k, yaml_node_t *v)
 {
 	if (v->type != YAML_SCALAR_NODE || pol_is_null(v)) {
@@ -239,6 +244,7 @@ static const struct handler top_handlers[] = {
 	{ "mode", h_mode },
 	{ "rules", h_rules },
 	{ "lists", pol_lists },
+	{ "admission", pol_admission },
 	{},
 };
 

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <linux/types.h>
 #include "bpf/dcea.h"
+#include "policy/admission.h"
 
 #define POLICY_MAX_LIST 64
 #define POLICY_NAME_LEN 64
@@ -42,6 +43,7 @@ struct policy {
 	size_t n_knob_files;
 	char sockets[POLICY_MAX_LIST][32]; /* runtime_socket: basenames */
 	size_t n_sockets;
+	struct policy_admission admission; /* findings that refuse new containers */
 };
 
 /* The built-in default policy: every rule on, action block, the lists below. */

@@ -101,6 +101,7 @@ void policy_print_yaml(FILE *f, const struct policy *p)
 			}
 		}
 	}
+	policy_admission_print_yaml(f, &p->admission);
 }
 
 json_object *policy_to_json(const struct policy *p)
@@ -148,6 +149,7 @@ json_object *policy_to_json(const struct policy *p)
 	}
 	json_object_object_add(o, "rules", rules);
 	json_object_object_add(o, "lists", lists);
+	json_object_object_add(o, "admission", policy_admission_json(&p->admission));
 	return o;
 }
 
@@ -169,4 +171,5 @@ void policy_print_summary(FILE *f, const char *file, const struct policy *p)
 	for (int l = 0; l < POLICY_L_MAX; l++)
 		fprintf(f, "%-16s %zu of %d\n", policy_list_names[l], policy_list_len(p, l),
 			POLICY_MAX_LIST);
+	policy_admission_print_summary(f, &p->admission);
 }
