@@ -29,8 +29,16 @@ const char *const state_map_names[M_MAX] = {
 	[M_TASKS] = "dcea_tasks",     [M_SETUP] = "dcea_setup",
 	[M_SYSCTLS] = "dcea_sysctls", [M_KNOBFILES] = "dcea_knobfiles",
 	[M_SOCKS] = "dcea_socks",     [M_FSTYPES] = "dcea_fstypes",
-	[M_SCRATCH] = "dcea_scratch",
+	[M_SCRATCH] = "dcea_scratch", [M_HELD] = "dcea_held",
+	[M_ADMIT] = "dcea_admit",
 };
+
+static __u32 max_containers;
+
+void state_set_max_containers(__u32 n)
+{
+	max_containers = n;
+}
 
 int state_ensure_bpffs(void)
 {
@@ -205,7 +213,11 @@ static int open_and_load(struct state *st, bool try_lsm)
 		}
 	}
 	st->n_lsm = configure_lsm(st, try_lsm);
-	err = dcea_bpf__load(st->skel);
+	err = max_containers ? bpf_map__set_max_entries(st->skel->maps.dcea_containers,
+							max_containers)
+			     : 0;
+	if (!err)
+		err = dcea_bpf__load(st->skel);
 	if (err) {
 		dcea_bpf__destroy(st->skel);
 		st->skel = NULL;
