@@ -17,6 +17,7 @@
 #include "common/commands.h"
 #include "common/log.h"
 #include "common/util.h"
+#include "loader/admission.h"
 #include "loader/canary.h"
 #include "loader/cgroup.h"
 #include "loader/containers.h"
@@ -38,6 +39,7 @@ struct run_opts {
 	const char *output;
 	bool json;
 	bool detach;
+	__u32 max_containers; /* 0: DCEA_MAX_CT */
 };
 
 struct streamer {
@@ -47,6 +49,7 @@ struct streamer {
 	bool json, color;
 	int64_t clock_off;
 	unsigned long long drops_seen, delivered;
+	struct admission *adm; /* NULL during the self-test */
 };
 
 static void usage(FILE *f)
@@ -73,6 +76,9 @@ static void usage(FILE *f)
 		   "  -d, --detach        run in the background (alerts to --output, default\n"
 		   "                      " DEFAULT_DETACH_LOG ")\n"
 		   "      --verify-interval SECONDS  also run the 'dcea verify' sweep this often\n"
+		   "      --max-containers N  size of the containers map (default %d); a new\n"
+		   "                      container that finds it full is reported, and killed in\n"
+		   "                      block mode (containers already watched stay enforced)\n"
 		   "  -v, --verbose       more detail; twice for libbpf's own output\n"
 		   "  -h, --help          this help\n"
 		   "\n"
@@ -83,7 +89,10 @@ static void usage(FILE *f)
 		   "  dcea run                                 # audit mode, alerts on stdout\n"
 		   "  dcea run --mode block --json -o /var/log/dcea.json --detach\n"
 		   "  dcea run --mode audit                    # switch a running instance to "
-		   "audit\n");
+		   "audit\n"
+		   "  dcea run --policy policy/strict.yaml     # block mode; refuse privileged and\n"
+		   "                                           # docker.sock containers at start\n",
+		DCEA_MAX_CT);
 }
 
 static int parse_opts(int argc, char **argv, struct run_opts *o)
@@ -97,6 +106,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "verify-interval", required_argument, NULL, 'I' },
+		{ "max-containers", required_argument, NULL, 'C' },
 		{},
 	};
 	int c;
@@ -104,7 +114,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->mode = -1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":m:p:jo:dvhI:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":m:p:jo:dvhI:C:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'm':
 			if (!strcmp(optarg, "audit"))
@@ -135,6 +145,16 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 			if (verify_set_interval(optarg))
 				return -EINVAL;
 			break;
+		case 'C': {
+			uint64_t n;
+
+			if (parse_u64(optarg, &n) || !n || n > 1000000) {
+				log_err("invalid --max-containers '%s': expected 1 to 1000000", optarg);
+				return -EINVAL;
+			}
+			o->max_containers = n;
+			break;
+		}
 		case 'h':
 			usage(stdout);
 			return 1;
@@ -153,8 +173,13 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 static void emit(struct streamer *s, json_object *o)
 {
 	char line[1024];
+	json_object *v;
 
-	if (s->json) {
+	if (!s->json && json_object_object_get_ex(o, "type", &v) &&
+	    !strcmp(json_object_get_string(v), "admission")) {
+		admission_format_human(o, line, sizeof(line));
+		fprintf(s->out, "%s\n", line);
+	} else if (s->json) {
 		fprintf(s->out, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
 	} else {
 		alert_format_human(o, line, sizeof(line), s->color);
@@ -163,19 +188,27 @@ static void emit(struct streamer *s, json_object *o)
 	fflush(s->out);
 }
 
+static void emit_cb(void *ctx, json_object *o)
+{
+	emit(ctx, o);
+}
+
 static int handle_event(void *ctx, void *data, size_t size)
 {
 	struct streamer *s = ctx;
+	const struct dcea_event *e = data;
 	json_object *o;
 
 	if (size < sizeof(struct dcea_event))
 		return 0; /* never return <0: that would stop the poll loop */
 	o = event_to_json(data, &s->pol, s->clock_off);
-	if (((const struct dcea_event *)data)->kind == DCEA_EV_RULE)
-		verify_recheck(o, ((const struct dcea_event *)data)->pid);
+	if (e->kind == DCEA_EV_RULE)
+		verify_recheck(o, e->pid);
 	emit(s, o);
 	json_object_put(o);
 	s->delivered++;
+	if (e->kind == DCEA_EV_CONTAINER && s->adm)
+		admission_on_event(s->adm, e);
 	return 0;
 }
 
@@ -412,6 +445,9 @@ static int stream(struct streamer *s)
 	s->drops_seen = state_percpu_sum(s->st, M_DROPS, 0);
 	state_get_config(s->st, &c);
 	last_mode = c.mode;
+	admission_tick(s->adm);
+	admission_startup(s->adm);
+	admission_sweep(s->adm);
 
 	for (;;) {
 		struct epoll_event evs[2];
@@ -453,6 +489,8 @@ static int stream(struct streamer *s)
 			break;
 		}
 		err = 0;
+		admission_tick(s->adm);
+		admission_sweep(s->adm);
 		sweep();
 		verify_periodic(s->out, s->json, s->color);
 		if (++ticks % 4 == 0 || n == 0) {
@@ -538,6 +576,7 @@ int cmd_run(int argc, char **argv)
 		log_err("failed to mount bpffs at '/sys/fs/bpf': %s", strerror(-err));
 		return 1;
 	}
+	state_set_max_containers(o.max_containers);
 
 	if (state_pinned()) {
 		err = state_adopt(&st);
@@ -602,10 +641,16 @@ int cmd_run(int argc, char **argv)
 		c.loader_tgid = getpid();
 		state_set_config(&st, &c);
 	}
+	err = admission_new(&s.adm, &st, &s.pol.admission, emit_cb, &s);
+	if (err) {
+		log_err("failed to set up admission: %s", strerror(-err));
+		goto cleanup;
+	}
 	log_info("streaming alerts in %s mode; Ctrl-C stops streaming, enforcement stays until "
 		 "'dcea stop'",
 		 mode_name(o.mode));
 	err = stream(&s);
+	admission_free(s.adm);
 	if (!state_get_config(&st, &c) && c.loader_tgid == (__u32)getpid()) {
 		c.loader_tgid = 0;
 		state_set_config(&st, &c);
