@@ -177,8 +177,12 @@ static void emit(struct streamer *s, json_object *o)
 
 	if (!s->json && json_object_object_get_ex(o, "type", &v) &&
 	    !strcmp(json_object_get_string(v), "admission")) {
-		admission_format_human(o, line, sizeof(line));
-		fprintf(s->out, "%s\n", line);
+		/* for humans only verdicts that acted: the findings were alerts of their own */
+		if (json_object_object_get_ex(o, "action", &v) &&
+		    strcmp(json_object_get_string(v), "none")) {
+			admission_format_human(o, line, sizeof(line));
+			fprintf(s->out, "%s\n", line);
+		}
 	} else if (s->json) {
 		fprintf(s->out, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
 	} else {
