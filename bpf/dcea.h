@@ -128,7 +128,7 @@ struct dcea_task {
 enum dcea_event_kind {
 	DCEA_EV_RULE = 0,      /* a rule matched */
 	DCEA_EV_CONTAINER = 1, /* a container's entrypoint was exec'd; arg[0]: DCEA_START_* */
-	DCEA_EV_MAP_FULL = 2,  /* no room in a map: arg[0] enum dcea_map_id; action: what was done */
+	DCEA_EV_MAP_FULL = 2, /* no room in a map: arg[0] enum dcea_map_id; action: what was done */
 };
 
 /* DCEA_EV_CONTAINER arg[0]: what happened to the entrypoint at its exec */
@@ -139,8 +139,8 @@ enum dcea_event_kind {
 enum dcea_map_id {
 	DCEA_MAP_CONTAINERS = 0, /* the new container is not tracked */
 	DCEA_MAP_TASKS = 1,	 /* a container's entrypoint is not tracked */
-	DCEA_MAP_SETUP = 2,	 /* a runtime's pivot_root was not seen: the container would be missed */
-	DCEA_MAP_HELD = 3,	 /* a container to hold for admission could not be recorded */
+	DCEA_MAP_SETUP = 2, /* a runtime's pivot_root was not seen: the container would be missed */
+	DCEA_MAP_HELD = 3,  /* a container to hold for admission could not be recorded */
 };
 
 /*

@@ -386,14 +386,16 @@ static void judge(struct admission *a, __u64 cgid, pid_t pid, const char *cgname
 	}
 	for (size_t i = 0; i < r.n; i++)
 		if (worth_alert(&r.v[i]))
-			alert_finding(a, &r.v[i], source, &ci, cgid, pid,
-				      refuse && admission_refuses(a->pol, r.v[i].check,
-								  r.v[i].severity));
+			alert_finding(
+				a, &r.v[i], source, &ci, cgid, pid,
+				refuse && admission_refuses(a->pol, r.v[i].check, r.v[i].severity));
 
 	o = record_start("admission");
 	json_object_object_add(o, "verdict", json_object_new_string(v.what));
 	json_object_object_add(o, "action",
-			       json_object_new_string(refuse ? "kill" : held ? "resume" : "none"));
+			       json_object_new_string(refuse ? "kill"
+						      : held ? "resume"
+							     : "none"));
 	json_object_object_add(o, "refused_by", json_object_get(v.refused_by));
 	json_object_object_add(o, "source", json_object_new_string(source));
 	json_object_object_add(o, "pid", json_object_new_int64(pid));

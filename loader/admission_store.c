@@ -111,8 +111,8 @@ void admission_status_print(FILE *f)
 	json_object_object_get_ex(o, "host", &h);
 	fprintf(f, "\nscans       %s, %zu host finding(s); last results per container:\n",
 		jstr(o, "updated"), h ? json_object_array_length(h) : 0);
-	fprintf(f, "%-20s %-14s %-16s %5s %5s %s\n", "CONTAINER", "IMAGE", "VERDICT", "FAIL", "WARN",
-		"REFUSED BY");
+	fprintf(f, "%-20s %-14s %-16s %5s %5s %s\n", "CONTAINER", "IMAGE", "VERDICT", "FAIL",
+		"WARN", "REFUSED BY");
 	if (json_object_object_get_ex(o, "containers", &a))
 		for (size_t i = 0; i < json_object_array_length(a); i++) {
 			json_object *r = json_object_array_get_idx(a, i), *c = NULL, *by = NULL;
@@ -121,13 +121,15 @@ void admission_status_print(FILE *f)
 
 			json_object_object_get_ex(r, "container", &c);
 			json_object_object_get_ex(r, "refused_by", &by);
-			for (size_t k = 0; by && k < json_object_array_length(by) && n < sizeof(refused);
-			     k++)
-				n += snprintf(refused + n, sizeof(refused) - n, "%s%s", k ? "," : "",
-					      json_object_get_string(json_object_array_get_idx(by, k)));
+			for (size_t k = 0;
+			     by && k < json_object_array_length(by) && n < sizeof(refused); k++)
+				n += snprintf(
+					refused + n, sizeof(refused) - n, "%s%s", k ? "," : "",
+					json_object_get_string(json_object_array_get_idx(by, k)));
 			fprintf(f, "%-20.20s %-14.14s %-16s %5s %5s %s\n",
-				*jstr(c, "name") ? jstr(c, "name") : jstr(c, "id"), jstr(c, "image"),
-				jstr(r, "verdict"), jstr(r, "fail"), jstr(r, "warn"), refused);
+				*jstr(c, "name") ? jstr(c, "name") : jstr(c, "id"),
+				jstr(c, "image"), jstr(r, "verdict"), jstr(r, "fail"),
+				jstr(r, "warn"), refused);
 		}
 	json_object_put(o);
 }

@@ -318,9 +318,10 @@ json_object *event_to_json(const struct dcea_event *ev, const struct policy *pol
 		add_str(o, "rule", no_loader ? "admission_no_loader" : "map_full");
 		add_str(o, "severity", "high");
 		add_str(o, "action", action_name(e->action));
-		add_str(o, "title", no_loader ? "a new container needed an admission verdict and no "
-						"loader was streaming"
-					      : "a map had no room for a new container");
+		add_str(o, "title",
+			no_loader ? "a new container needed an admission verdict and no "
+				    "loader was streaming"
+				  : "a map had no room for a new container");
 	} else {
 		add_str(o, "type", "alert");
 		add_str(o, "rule", ri ? ri->name : "unknown");

@@ -52,47 +52,49 @@ struct streamer {
 	struct admission *adm; /* NULL during the self-test */
 };
 
+_Static_assert(DCEA_MAX_CT == 4096, "the --max-containers help names the default");
+
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: dcea run [--mode audit|block] [--policy FILE] [--json] [--output FILE] "
-		   "[--detach]\n"
-		   "\n"
-		   "Load the escape enforcer, prove with a self-test what each rule can do on this "
-		   "kernel,\n"
-		   "and stream alerts. Programs and maps are pinned under " DCEA_PIN_DIR ", so\n"
-		   "enforcement continues when this process exits; 'dcea stop' removes it.\n"
-		   "If dcea is already loaded, 'dcea run' adopts it and resumes streaming; with "
-		   "--mode it\n"
-		   "switches the mode of a running instance and returns.\n"
-		   "\n"
-		   "Options:\n"
-		   "  -m, --mode MODE     audit (default): report only; block: deny or kill what "
-		   "each\n"
-		   "                      rule can stop on this kernel (see 'dcea status')\n"
-		   "  -p, --policy FILE   YAML policy (default: the built-in policy, 'dcea policy "
-		   "show')\n"
-		   "  -j, --json          one JSON object per line\n"
-		   "  -o, --output FILE   append alerts to FILE instead of stdout\n"
-		   "  -d, --detach        run in the background (alerts to --output, default\n"
-		   "                      " DEFAULT_DETACH_LOG ")\n"
-		   "      --verify-interval SECONDS  also run the 'dcea verify' sweep this often\n"
-		   "      --max-containers N  size of the containers map (default %d); a new\n"
-		   "                      container that finds it full is reported, and killed in\n"
-		   "                      block mode (containers already watched stay enforced)\n"
-		   "  -v, --verbose       more detail; twice for libbpf's own output\n"
-		   "  -h, --help          this help\n"
-		   "\n"
-		   "Signals: SIGUSR1 switches a running instance to block mode, SIGUSR2 to audit "
-		   "mode.\n"
-		   "\n"
-		   "Examples:\n"
-		   "  dcea run                                 # audit mode, alerts on stdout\n"
-		   "  dcea run --mode block --json -o /var/log/dcea.json --detach\n"
-		   "  dcea run --mode audit                    # switch a running instance to "
-		   "audit\n"
-		   "  dcea run --policy policy/strict.yaml     # block mode; refuse privileged and\n"
-		   "                                           # docker.sock containers at start\n",
-		DCEA_MAX_CT);
+	fprintf(f,
+		"Usage: dcea run [--mode audit|block] [--policy FILE] [--json] [--output FILE] "
+		"[--detach]\n"
+		"\n"
+		"Load the escape enforcer, prove with a self-test what each rule can do on this "
+		"kernel,\n"
+		"and stream alerts. Programs and maps are pinned under " DCEA_PIN_DIR ", so\n"
+		"enforcement continues when this process exits; 'dcea stop' removes it.\n"
+		"If dcea is already loaded, 'dcea run' adopts it and resumes streaming; with "
+		"--mode it\n"
+		"switches the mode of a running instance and returns.\n"
+		"\n"
+		"Options:\n"
+		"  -m, --mode MODE     audit (default): report only; block: deny or kill what "
+		"each\n"
+		"                      rule can stop on this kernel (see 'dcea status')\n"
+		"  -p, --policy FILE   YAML policy (default: the built-in policy, 'dcea policy "
+		"show')\n"
+		"  -j, --json          one JSON object per line\n"
+		"  -o, --output FILE   append alerts to FILE instead of stdout\n"
+		"  -d, --detach        run in the background (alerts to --output, default\n"
+		"                      " DEFAULT_DETACH_LOG ")\n"
+		"      --verify-interval SECONDS  also run the 'dcea verify' sweep this often\n"
+		"      --max-containers N  size of the containers map (default 4096); a new\n"
+		"                      container that finds it full is reported, and killed in\n"
+		"                      block mode (containers already watched stay enforced)\n"
+		"  -v, --verbose       more detail; twice for libbpf's own output\n"
+		"  -h, --help          this help\n"
+		"\n"
+		"Signals: SIGUSR1 switches a running instance to block mode, SIGUSR2 to audit "
+		"mode.\n"
+		"\n"
+		"Examples:\n"
+		"  dcea run                                 # audit mode, alerts on stdout\n"
+		"  dcea run --mode block --json -o /var/log/dcea.json --detach\n"
+		"  dcea run --mode audit                    # switch a running instance to "
+		"audit\n"
+		"  dcea run --policy policy/strict.yaml     # block mode; refuse privileged and\n"
+		"                                           # docker.sock containers at start\n");
 }
 
 static int parse_opts(int argc, char **argv, struct run_opts *o)
@@ -149,7 +151,8 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 			uint64_t n;
 
 			if (parse_u64(optarg, &n) || !n || n > 1000000) {
-				log_err("invalid --max-containers '%s': expected 1 to 1000000", optarg);
+				log_err("invalid --max-containers '%s': expected 1 to 1000000",
+					optarg);
 				return -EINVAL;
 			}
 			o->max_containers = n;

@@ -213,9 +213,9 @@ static int open_and_load(struct state *st, bool try_lsm)
 		}
 	}
 	st->n_lsm = configure_lsm(st, try_lsm);
-	err = max_containers ? bpf_map__set_max_entries(st->skel->maps.dcea_containers,
-							max_containers)
-			     : 0;
+	err = max_containers
+		      ? bpf_map__set_max_entries(st->skel->maps.dcea_containers, max_containers)
+		      : 0;
 	if (!err)
 		err = dcea_bpf__load(st->skel);
 	if (err) {

@@ -79,8 +79,10 @@ int cmd_status(int argc, char **argv)
 		"can\n"
 		"do on this kernel (deny, kill, detect, unavailable), what it does now in the "
 		"current\n"
-		"mode, and how often it fired; then the last pre-launch scan results per container\n"
-		"(" ADM_SCAN_FILE ", written by the streaming loader).\n\nExit status: 0 loaded, 3 not loaded, 1 error.\n";
+		"mode, and how often it fired; then the last pre-launch scan results per "
+		"container\n"
+		"(written by the streaming loader to " ADM_SCAN_FILE ").\n\n"
+		"Exit status: 0 loaded, 3 not loaded, 1 error.\n";
 	struct dcea_rule_cfg cfg[DCEA_R_MAX];
 	struct state st;
 	struct dcea_config c;

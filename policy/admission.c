@@ -44,7 +44,8 @@ static bool advisory_id(const char *s)
 	size_t i = strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ");
 
 	return i > 0 && s[i] == '-' && s[i + 1] &&
-	       strspn(s + i + 1, "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-._") ==
+	       strspn(s + i + 1,
+		      "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-._") ==
 		       strlen(s + i + 1);
 }
 

@@ -12,10 +12,10 @@
 #include <stdio.h>
 #include <json-c/json.h>
 
-#define ADM_MAX_REFUSE		32
-#define ADM_CHECK_LEN		64
-#define ADM_DEFAULT_TIMEOUT_MS	3000
-#define ADM_MAX_TIMEOUT_MS	60000
+#define ADM_MAX_REFUSE	       32
+#define ADM_CHECK_LEN	       64
+#define ADM_DEFAULT_TIMEOUT_MS 3000
+#define ADM_MAX_TIMEOUT_MS     60000
 
 struct adm_refuse {
 	char check[ADM_CHECK_LEN]; /* a check id, or a prefix ending in '*' */

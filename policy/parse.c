@@ -244,7 +244,7 @@ static const struct handler top_handlers[] = {
 	{ "mode", h_mode },
 	{ "rules", h_rules },
 	{ "lists", pol_lists },
-	{ "admission", pol_admission },
+	{ "admission", pol_admission }, /* policy/admission.c */
 	{},
 };
 

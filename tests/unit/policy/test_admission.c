@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* policy/admission.c: the admission key parsed, validated at FILE:LINE:COL, matched, printed back. */
+/* policy/admission.c: the admission key parsed, validated at FILE:LINE:COL, matched, printed back.
+ */
 #include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -63,8 +64,9 @@ static void test_parse_and_match(void **state)
 	assert_non_null(admission_refuses(&p.admission, "config.cap-SYS_ADMIN", SEV_CRITICAL));
 	assert_null(admission_refuses(&p.admission, "config.host-pid", SEV_HIGH));
 	assert_null(admission_refuses(&p.admission, "image.CVE-2024-1", SEV_HIGH));
-	assert_string_equal(admission_refuses(&p.admission, "image.CVE-2024-1", SEV_CRITICAL)->check,
-			    "image.*");
+	assert_string_equal(
+		admission_refuses(&p.admission, "image.CVE-2024-1", SEV_CRITICAL)->check,
+		"image.*");
 }
 
 static void test_errors_have_positions(void **state)
@@ -113,7 +115,8 @@ static void test_strict_round_trip(void **state)
 	assert_int_equal(policy_load(STRICT_YAML, &p), 0);
 	assert_int_equal(p.mode, DCEA_MODE_BLOCK);
 	assert_non_null(admission_refuses(&p.admission, "config.privileged", SEV_CRITICAL));
-	assert_non_null(admission_refuses(&p.admission, "config.mount-runtime-socket", SEV_CRITICAL));
+	assert_non_null(
+		admission_refuses(&p.admission, "config.mount-runtime-socket", SEV_CRITICAL));
 	f = open_memstream(&buf, &len);
 	policy_print_yaml(f, &p);
 	fclose(f);
