@@ -19,7 +19,9 @@
 #endif
 
 #define EPERM	1
+#define EEXIST	17
 #define SIGKILL 9
+#define SIGSTOP 19
 
 /* Maps are pinned by the loader, not by libbpf, so one loader run owns the whole set. */
 __dcea_map struct {
@@ -27,7 +29,10 @@ __dcea_map struct {
 	__uint(max_entries, DCEA_RINGBUF_SIZE);
 } dcea_events SEC(".maps");
 
-/* [0]: ring-buffer reserve failures; [1]: tasks map full; [2]: containers map full */
+/*
+ * [0]: ring-buffer reserve failures; [1]: tasks map full; [2]: containers map full; [3]: setup or
+ * held map full
+ */
 __dcea_map struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 4);
@@ -78,6 +83,21 @@ __dcea_map struct {
 	__type(key, __u32);
 	__type(value, __u64);
 } dcea_setup SEC(".maps");
+
+/* Containers stopped at their entrypoint's exec until the loader's admission verdict */
+__dcea_map struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, DCEA_MAX_HELD);
+	__type(key, __u64);
+	__type(value, struct dcea_hold);
+} dcea_held SEC(".maps");
+
+__dcea_map struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct dcea_admission);
+} dcea_admit SEC(".maps");
 
 /* Kernel knobs under /proc/sys: "kernel/core_pattern" -> rule id */
 struct knob_name {
@@ -331,7 +351,8 @@ static __always_inline struct dcea_event *event_start_task(struct task_struct *t
 	struct dcea_event *e;
 	const unsigned char *name;
 
-	count(&dcea_hits, (rule * 4 + (action & 3)) % (DCEA_R_MAX * 4));
+	if (kind == DCEA_EV_RULE)
+		count(&dcea_hits, (rule * 4 + (action & 3)) % (DCEA_R_MAX * 4));
 	e = event_new();
 	if (!e)
 		return NULL;

@@ -204,8 +204,41 @@ struct dcea_task {
 /* Event kinds carried in dcea_event.kind */
 enum dcea_event_kind {
 	DCEA_EV_RULE = 0,      /* a rule matched */
-	DCEA_EV_CONTAINER = 1, /* a container's entrypoint was exec'd (baseline recorded) */
+	DCEA_EV_CONTAINER = 1, /* a container's entrypoint was exec'd; arg[0]: DCEA_START_* */
+	DCEA_EV_MAP_FULL = 2, /* no room in a map: arg[0] enum dcea_map_id; action: what was done */
 };
+
+/* DCEA_EV_CONTAINER arg[0]: what happened to the entrypoint at its exec */
+#define DCEA_START_HELD	     (1U << 0) /* stopped (SIGSTOP) until the loader's admission verdict */
+#define DCEA_START_NO_LOADER (1U << 1) /* a verdict was needed and no loader streams */
+
+/* DCEA_EV_MAP_FULL arg[0]: which map had no room */
+enum dcea_map_id {
+	DCEA_MAP_CONTAINERS = 0, /* the new container is not tracked */
+	DCEA_MAP_TASKS = 1,	 /* a container's entrypoint is not tracked */
+	DCEA_MAP_SETUP = 2, /* a runtime's pivot_root was not seen: the container would be missed */
+	DCEA_MAP_HELD = 3,  /* a container to hold for admission could not be recorded */
+};
+
+/*
+ * Admission (loader/admission.c), array map with one entry, written only by the streaming loader.
+ * Kept out of dcea_config so the loader's heartbeat never races a mode switch's write.
+ */
+#define DCEA_ADM_REFUSE	  (1U << 0) /* the loader's policy can refuse containers (block mode) */
+#define DCEA_ADM_STALE_NS (5ULL * 1000000000ULL) /* heartbeat older than this: no loader */
+struct dcea_admission {
+	__u64 heartbeat_ns; /* boot-time ns of the loader's last tick */
+	__u32 flags;	    /* DCEA_ADM_* */
+	__u32 pad;
+};
+
+/* held: hash keyed by cgroup v2 id, a container stopped at its entrypoint's exec */
+struct dcea_hold {
+	__u64 start_ns; /* boot-time ns of the exec */
+	__u32 tgid;	/* host pid of the stopped entrypoint */
+	__u32 pad;
+};
+#define DCEA_MAX_HELD 1024
 
 /*
  * The record sent through the ring buffer. arg[] carries rule-specific numbers:
@@ -248,5 +281,7 @@ _Static_assert(DCEA_R_MAX <= 32 && DCEA_MAX_CUSTOM <= 32,
 _Static_assert(DCEA_PM_EXC_EXE + DCEA_MAX_EXC <= 64 &&
 		       DCEA_PM_CUSTOM_EXE + DCEA_MAX_CUSTOM <= DCEA_PM_EXC_EXE,
 	       "path pattern bits");
+_Static_assert(sizeof(struct dcea_admission) == 16, "dcea_admission layout changed");
+_Static_assert(sizeof(struct dcea_hold) == 16, "dcea_hold layout changed");
 
 #endif

@@ -138,13 +138,80 @@ static __always_inline void launch_checks(struct dcea_task *t, struct dcea_conta
 	}
 }
 
-static __always_inline void track(__u32 tid, __u64 cgid, __u32 flags, __u64 exe)
+/* 0, or nonzero when the tasks map is full (counted; the caller decides what else to do) */
+static __always_inline long track(__u32 tid, __u64 cgid, __u32 flags, __u64 exe)
 {
 	struct dcea_task t = { .cgroup_id = cgid, .flags = flags, .exe = exe };
+	long err = bpf_map_update_elem(&dcea_tasks, &tid, &t, BPF_ANY);
 
-	if (bpf_map_update_elem(&dcea_tasks, &tid, &t, BPF_ANY))
-		count(&dcea_drops,
-		      1); /* fails open for this task: counted and reported by the loader */
+	if (err)
+		count(&dcea_drops, 1); /* counted and reported by the loader */
+	return err;
+}
+
+static __always_inline bool block_mode(void)
+{
+	struct dcea_config *c = cfg();
+
+	return c && c->mode == DCEA_MODE_BLOCK;
+}
+
+/*
+ * A map had no room for the container being set up: report it (never silent), and in block mode
+ * kill the current task, the new container's runtime set-up or entrypoint. That fails closed for
+ * the new container only: containers already tracked stay enforced. Audit mode lets it run
+ * unwatched, as audit mode stops nothing.
+ */
+static __always_inline void map_full(__u32 map)
+{
+	int action = block_mode() ? DCEA_ACT_KILL : DCEA_ACT_ALERT;
+	struct dcea_event *e = event_start(DCEA_EV_MAP_FULL, 0, action);
+
+	if (e) {
+		e->arg[0] = map;
+		event_submit(e);
+	}
+	act(action);
+}
+
+/*
+ * A new container's entrypoint has just been exec'd and has run no instruction yet. When the
+ * streaming loader's policy can refuse containers and the mode is block, stop it (SIGSTOP is
+ * delivered before the task returns to user space) and record it in dcea_held: the loader scans
+ * the container's configuration and sends SIGCONT or SIGKILL (loader/admission.c). With no
+ * loader alive to decide, block mode kills it: fails closed, a refusing policy cannot be checked.
+ */
+static __always_inline void container_started(__u32 tgid, __u64 cgid)
+{
+	__u32 zero = 0, what = 0;
+	struct dcea_admission *a = bpf_map_lookup_elem(&dcea_admit, &zero);
+	__u64 now = bpf_ktime_get_boot_ns();
+	int action = DCEA_ACT_ALERT;
+	struct dcea_event *e;
+
+	if (a && (a->flags & DCEA_ADM_REFUSE) && block_mode()) {
+		if (now > a->heartbeat_ns + DCEA_ADM_STALE_NS) {
+			what = DCEA_START_NO_LOADER;
+			action = DCEA_ACT_KILL;
+		} else {
+			struct dcea_hold h = { .start_ns = now, .tgid = tgid };
+
+			if (bpf_map_update_elem(&dcea_held, &cgid, &h, BPF_ANY)) {
+				count(&dcea_drops, 3);
+				map_full(DCEA_MAP_HELD);
+				return;
+			}
+			what = DCEA_START_HELD;
+			bpf_send_signal(SIGSTOP);
+		}
+	}
+	/* lost in a full ring, a hold is still found: the loader also reads dcea_held */
+	e = event_start(DCEA_EV_CONTAINER, 0, action);
+	if (e) {
+		e->arg[0] = what;
+		event_submit(e);
+	}
+	act(action);
 }
 
 SEC("tp/syscalls/sys_exit_pivot_root")
@@ -165,7 +232,10 @@ int track_pivot_root(struct trace_event_raw_sys_exit *ctx)
 		return 0;
 	tgid = bpf_get_current_pid_tgid() >> 32;
 	now = bpf_ktime_get_boot_ns();
-	bpf_map_update_elem(&dcea_setup, &tgid, &now, BPF_ANY);
+	if (bpf_map_update_elem(&dcea_setup, &tgid, &now, BPF_ANY)) {
+		count(&dcea_drops, 3);
+		map_full(DCEA_MAP_SETUP);
+	}
 	return 0;
 }
 
@@ -176,7 +246,7 @@ int track_exec(struct trace_event_raw_sched_process_exec *ctx)
 	__u64 cgid = bpf_get_current_cgroup_id();
 	struct dcea_container *ct, nct = {};
 	struct dcea_task *t;
-	struct dcea_event *e;
+	long err;
 
 	if (bpf_map_lookup_elem(&dcea_setup, &tgid)) {
 		bool fresh = false;
@@ -193,17 +263,24 @@ int track_exec(struct trace_event_raw_sched_process_exec *ctx)
 			nct.cap_bset = task_caps(task, cap_bset);
 			nct.start_ns = bpf_ktime_get_boot_ns();
 			nct.init_tgid = tgid;
-			if (bpf_map_update_elem(&dcea_containers, &cgid, &nct, BPF_NOEXIST)) {
+			err = bpf_map_update_elem(&dcea_containers, &cgid, &nct, BPF_NOEXIST);
+			if (err == -EEXIST) /* another entrypoint of this cgroup won the race */
+				ct = bpf_map_lookup_elem(&dcea_containers, &cgid);
+			if (err && !ct) {
 				count(&dcea_drops, 2);
+				map_full(DCEA_MAP_CONTAINERS);
 				return 0;
 			}
-			e = event_start(DCEA_EV_CONTAINER, 0, DCEA_ACT_ALERT);
-			if (e)
-				event_submit(e);
-			ct = &nct;
-			fresh = true;
+			if (!err) {
+				ct = &nct;
+				fresh = true;
+				container_started(tgid, cgid);
+			}
 		}
-		track(tgid, cgid, ct->flags, 0);
+		if (track(tgid, cgid, ct->flags, 0)) {
+			map_full(DCEA_MAP_TASKS);
+			return 0;
+		}
 		t = bpf_map_lookup_elem(&dcea_tasks, &tgid);
 		if (!t)
 			return 0;
@@ -263,5 +340,6 @@ int BPF_PROG(track_cgroup_rmdir, struct cgroup *cgrp, const char *path)
 		return 0;
 	id = BPF_CORE_READ(cgrp, kn, id);
 	bpf_map_delete_elem(&dcea_containers, &id);
+	bpf_map_delete_elem(&dcea_held, &id);
 	return 0;
 }

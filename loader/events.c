@@ -307,8 +307,21 @@ json_object *event_to_json(const struct dcea_event *ev, const struct policy *pol
 	enrich(e);
 	format_rfc3339(e->ts_boot_ns + clock_off, buf, sizeof(buf));
 	add_str(o, "time", buf);
-	if (e->kind == DCEA_EV_CONTAINER) {
+	if (e->kind == DCEA_EV_CONTAINER && !(e->arg[0] & DCEA_START_NO_LOADER)) {
 		add_str(o, "type", "container_start");
+		add_str(o, "admission", e->arg[0] & DCEA_START_HELD ? "held" : "none");
+	} else if (e->kind == DCEA_EV_CONTAINER || e->kind == DCEA_EV_MAP_FULL) {
+		/* the new container could not be watched or judged: block mode killed it */
+		bool no_loader = e->kind == DCEA_EV_CONTAINER;
+
+		add_str(o, "type", "alert");
+		add_str(o, "rule", no_loader ? "admission_no_loader" : "map_full");
+		add_str(o, "severity", "high");
+		add_str(o, "action", action_name(e->action));
+		add_str(o, "title",
+			no_loader ? "a new container needed an admission verdict and no "
+				    "loader was streaming"
+				  : "a map had no room for a new container");
 	} else {
 		add_str(o, "type", "alert");
 		add_str(o, "rule", ri ? ri->name : "unknown");
@@ -344,6 +357,13 @@ json_object *event_to_json(const struct dcea_event *ev, const struct policy *pol
 	if (e->kind == DCEA_EV_RULE) {
 		d = json_object_new_object();
 		add_details(d, e);
+		json_object_object_add(o, "details", d);
+	} else if (e->kind == DCEA_EV_MAP_FULL) {
+		static const char *const maps[] = { "dcea_containers", "dcea_tasks", "dcea_setup",
+						    "dcea_held" };
+
+		d = json_object_new_object();
+		add_str(d, "map", e->arg[0] < ARRAY_SIZE(maps) ? maps[e->arg[0]] : "?");
 		json_object_object_add(o, "details", d);
 	}
 	return o;

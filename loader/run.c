@@ -18,6 +18,7 @@
 #include "common/commands.h"
 #include "common/log.h"
 #include "common/util.h"
+#include "loader/admission.h"
 #include "loader/canary.h"
 #include "loader/cgroup.h"
 #include "loader/containers.h"
@@ -39,6 +40,7 @@ struct run_opts {
 	const char *output;
 	bool json;
 	bool detach;
+	__u32 max_containers; /* 0: DCEA_MAX_CT */
 };
 
 #define RELOAD_STATUS "/run/dcea/reload.status"
@@ -51,43 +53,52 @@ struct streamer {
 	bool json, color;
 	int64_t clock_off;
 	unsigned long long drops_seen, delivered;
+	struct admission *adm; /* NULL during the self-test */
 };
+
+_Static_assert(DCEA_MAX_CT == 4096, "the --max-containers help names the default");
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: dcea run [--mode audit|block] [--policy FILE] [--json] [--output FILE] "
-		   "[--detach]\n"
-		   "\n"
-		   "Load the escape enforcer, prove with a self-test what each rule can do on this "
-		   "kernel,\n"
-		   "and stream alerts. Programs and maps are pinned under " DCEA_PIN_DIR ", so\n"
-		   "enforcement continues when this process exits; 'dcea stop' removes it.\n"
-		   "If dcea is already loaded, 'dcea run' adopts it and resumes streaming; with "
-		   "--mode it\n"
-		   "switches the mode of a running instance and returns.\n"
-		   "\n"
-		   "Options:\n"
-		   "  -m, --mode MODE     audit (default): report only; block: deny or kill what "
-		   "each\n"
-		   "                      rule can stop on this kernel (see 'dcea status')\n"
-		   "  -p, --policy FILE   YAML policy (default: the built-in policy, 'dcea policy "
-		   "show')\n"
-		   "  -j, --json          one JSON object per line\n"
-		   "  -o, --output FILE   append alerts to FILE instead of stdout\n"
-		   "  -d, --detach        run in the background (alerts to --output, default\n"
-		   "                      " DEFAULT_DETACH_LOG ")\n"
-		   "      --verify-interval SECONDS  also run the 'dcea verify' sweep this often\n"
-		   "  -v, --verbose       more detail; twice for libbpf's own output\n"
-		   "  -h, --help          this help\n"
-		   "\n"
-		   "Signals: SIGUSR1 switches a running instance to block mode, SIGUSR2 to audit "
-		   "mode.\n"
-		   "\n"
-		   "Examples:\n"
-		   "  dcea run                                 # audit mode, alerts on stdout\n"
-		   "  dcea run --mode block --json -o /var/log/dcea.json --detach\n"
-		   "  dcea run --mode audit                    # switch a running instance to "
-		   "audit\n");
+	fprintf(f,
+		"Usage: dcea run [--mode audit|block] [--policy FILE] [--json] [--output FILE] "
+		"[--detach]\n"
+		"\n"
+		"Load the escape enforcer, prove with a self-test what each rule can do on this "
+		"kernel,\n"
+		"and stream alerts. Programs and maps are pinned under " DCEA_PIN_DIR ", so\n"
+		"enforcement continues when this process exits; 'dcea stop' removes it.\n"
+		"If dcea is already loaded, 'dcea run' adopts it and resumes streaming; with "
+		"--mode it\n"
+		"switches the mode of a running instance and returns.\n"
+		"\n"
+		"Options:\n"
+		"  -m, --mode MODE     audit (default): report only; block: deny or kill what "
+		"each\n"
+		"                      rule can stop on this kernel (see 'dcea status')\n"
+		"  -p, --policy FILE   YAML policy (default: the built-in policy, 'dcea policy "
+		"show')\n"
+		"  -j, --json          one JSON object per line\n"
+		"  -o, --output FILE   append alerts to FILE instead of stdout\n"
+		"  -d, --detach        run in the background (alerts to --output, default\n"
+		"                      " DEFAULT_DETACH_LOG ")\n"
+		"      --verify-interval SECONDS  also run the 'dcea verify' sweep this often\n"
+		"      --max-containers N  size of the containers map (default 4096); a new\n"
+		"                      container that finds it full is reported, and killed in\n"
+		"                      block mode (containers already watched stay enforced)\n"
+		"  -v, --verbose       more detail; twice for libbpf's own output\n"
+		"  -h, --help          this help\n"
+		"\n"
+		"Signals: SIGUSR1 switches a running instance to block mode, SIGUSR2 to audit "
+		"mode.\n"
+		"\n"
+		"Examples:\n"
+		"  dcea run                                 # audit mode, alerts on stdout\n"
+		"  dcea run --mode block --json -o /var/log/dcea.json --detach\n"
+		"  dcea run --mode audit                    # switch a running instance to "
+		"audit\n"
+		"  dcea run --policy policy/strict.yaml     # block mode; refuse privileged and\n"
+		"                                           # docker.sock containers at start\n");
 }
 
 static int parse_opts(int argc, char **argv, struct run_opts *o)
@@ -101,6 +112,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "verify-interval", required_argument, NULL, 'I' },
+		{ "max-containers", required_argument, NULL, 'C' },
 		{},
 	};
 	int c;
@@ -108,7 +120,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->mode = -1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":m:p:jo:dvhI:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":m:p:jo:dvhI:C:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'm':
 			if (!strcmp(optarg, "audit"))
@@ -139,6 +151,17 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 			if (verify_set_interval(optarg))
 				return -EINVAL;
 			break;
+		case 'C': {
+			uint64_t n;
+
+			if (parse_u64(optarg, &n) || !n || n > 1000000) {
+				log_err("invalid --max-containers '%s': expected 1 to 1000000",
+					optarg);
+				return -EINVAL;
+			}
+			o->max_containers = n;
+			break;
+		}
 		case 'h':
 			usage(stdout);
 			return 1;
@@ -157,8 +180,17 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 static void emit(struct streamer *s, json_object *o)
 {
 	char line[1024];
+	json_object *v;
 
-	if (s->json) {
+	if (!s->json && json_object_object_get_ex(o, "type", &v) &&
+	    !strcmp(json_object_get_string(v), "admission")) {
+		/* for humans only verdicts that acted: the findings were alerts of their own */
+		if (json_object_object_get_ex(o, "action", &v) &&
+		    strcmp(json_object_get_string(v), "none")) {
+			admission_format_human(o, line, sizeof(line));
+			fprintf(s->out, "%s\n", line);
+		}
+	} else if (s->json) {
 		fprintf(s->out, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
 	} else {
 		alert_format_human(o, line, sizeof(line), s->color);
@@ -183,6 +215,11 @@ static void apply_selectors(uint64_t cgroup_id, const char *cgname, void *arg)
 			 ci.name[0] ? ci.name : cgname, strerror(-err));
 }
 
+static void emit_cb(void *ctx, json_object *o)
+{
+	emit(ctx, o);
+}
+
 static int handle_event(void *ctx, void *data, size_t size)
 {
 	struct streamer *s = ctx;
@@ -196,11 +233,13 @@ static int handle_event(void *ctx, void *data, size_t size)
 		ct_remember(e->cgroup_id, e->cgname);
 		apply_selectors(e->cgroup_id, e->cgname, s);
 	}
-	if (((const struct dcea_event *)data)->kind == DCEA_EV_RULE)
-		verify_recheck(o, ((const struct dcea_event *)data)->pid);
+	if (e->kind == DCEA_EV_RULE)
+		verify_recheck(o, e->pid);
 	emit(s, o);
 	json_object_put(o);
 	s->delivered++;
+	if (e->kind == DCEA_EV_CONTAINER && s->adm)
+		admission_on_event(s->adm, e);
 	return 0;
 }
 
@@ -510,6 +549,9 @@ static int stream(struct streamer *s)
 	s->drops_seen = state_percpu_sum(s->st, M_DROPS, 0);
 	state_get_config(s->st, &c);
 	last_mode = c.mode;
+	admission_tick(s->adm);
+	admission_startup(s->adm);
+	admission_sweep(s->adm);
 
 	for (;;) {
 		struct epoll_event evs[2];
@@ -553,6 +595,8 @@ static int stream(struct streamer *s)
 			break;
 		}
 		err = 0;
+		admission_tick(s->adm);
+		admission_sweep(s->adm);
 		sweep();
 		verify_periodic(s->out, s->json, s->color);
 		if (++ticks % 4 == 0 || n == 0) {
@@ -639,6 +683,7 @@ int cmd_run(int argc, char **argv)
 		log_err("failed to mount bpffs at '/sys/fs/bpf': %s", strerror(-err));
 		return 1;
 	}
+	state_set_max_containers(o.max_containers);
 
 	if (state_pinned()) {
 		err = state_adopt(&st);
@@ -706,10 +751,16 @@ int cmd_run(int argc, char **argv)
 		c.loader_tgid = getpid();
 		state_set_config(&st, &c);
 	}
+	err = admission_new(&s.adm, &st, &s.pol.admission, emit_cb, &s);
+	if (err) {
+		log_err("failed to set up admission: %s", strerror(-err));
+		goto cleanup;
+	}
 	log_info("streaming alerts in %s mode; Ctrl-C stops streaming, enforcement stays until "
 		 "'dcea stop'",
 		 mode_name(o.mode));
 	err = stream(&s);
+	admission_free(s.adm);
 	if (!state_get_config(&st, &c) && c.loader_tgid == (__u32)getpid()) {
 		c.loader_tgid = 0;
 		state_set_config(&st, &c);

@@ -32,7 +32,15 @@ const char *const state_map_names[M_MAX] = {
 	[M_SCRATCH] = "dcea_scratch", [M_PATHS] = "dcea_paths",
 	[M_SHELLS] = "dcea_shells",   [M_CUSTOM] = "dcea_custom",
 	[M_EXC] = "dcea_exc",	      [M_EXC_HITS] = "dcea_exc_hits",
+	[M_HELD] = "dcea_held",	      [M_ADMIT] = "dcea_admit",
 };
+
+static __u32 max_containers;
+
+void state_set_max_containers(__u32 n)
+{
+	max_containers = n;
+}
 
 int state_ensure_bpffs(void)
 {
@@ -207,7 +215,11 @@ static int open_and_load(struct state *st, bool try_lsm)
 		}
 	}
 	st->n_lsm = configure_lsm(st, try_lsm);
-	err = dcea_bpf__load(st->skel);
+	err = max_containers
+		      ? bpf_map__set_max_entries(st->skel->maps.dcea_containers, max_containers)
+		      : 0;
+	if (!err)
+		err = dcea_bpf__load(st->skel);
 	if (err) {
 		dcea_bpf__destroy(st->skel);
 		st->skel = NULL;

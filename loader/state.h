@@ -29,6 +29,8 @@ enum state_map {
 	M_CUSTOM,
 	M_EXC,
 	M_EXC_HITS,
+	M_HELD,
+	M_ADMIT,
 	M_MAX,
 };
 
@@ -54,6 +56,11 @@ extern const char *const state_map_names[M_MAX];
 int state_ensure_bpffs(void);
 /* Are dcea's objects pinned? */
 bool state_pinned(void);
+/*
+ * Size of the containers map for the next state_load (0: DCEA_MAX_CT). dcea run --max-containers;
+ * the tests shrink it to fill it.
+ */
+void state_set_max_containers(__u32 n);
 /* Open, load, attach and pin everything; 0 or negative errno, nothing left pinned on error. */
 int state_load(struct state *st, bool try_lsm);
 /* Open the pinned maps of a running enforcer; 0 or negative errno. */

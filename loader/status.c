@@ -12,6 +12,7 @@
 #include "common/commands.h"
 #include "common/log.h"
 #include "common/util.h"
+#include "loader/admission.h"
 #include "loader/enforcer.h"
 #include "loader/rules.h"
 #include "loader/run.h"
@@ -78,7 +79,10 @@ int cmd_status(int argc, char **argv)
 		"can\n"
 		"do on this kernel (deny, kill, detect, unavailable), what it does now in the "
 		"current\n"
-		"mode, and how often it fired.\n\nExit status: 0 loaded, 3 not loaded, 1 error.\n";
+		"mode, and how often it fired; then the last pre-launch scan results per "
+		"container\n"
+		"(written by the streaming loader to " ADM_SCAN_FILE ").\n\n"
+		"Exit status: 0 loaded, 3 not loaded, 1 error.\n";
 	struct dcea_rule_cfg cfg[DCEA_R_MAX];
 	struct state st;
 	struct dcea_config c;
@@ -166,6 +170,7 @@ int cmd_status(int argc, char **argv)
 			json_object_array_add(rules, r);
 		}
 		json_object_object_add(o, "rules", rules);
+		json_object_object_add(o, "scans", admission_status_json());
 		printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
 		json_object_put(o);
 	} else {
@@ -185,6 +190,7 @@ int cmd_status(int argc, char **argv)
 		       "(maps full)\n\n",
 		       drops, untracked, ct_full);
 		print_rule_table(stdout, cfg, c.mode);
+		admission_status_print(stdout);
 	}
 	state_close(&st);
 	return 0;

@@ -93,4 +93,5 @@ void policy_default(struct policy *p)
 	for (size_t i = 0; i < ARRAY_SIZE(cred_files); i++)
 		strncpy(p->cred_files[p->n_cred_files++], cred_files[i],
 			sizeof(p->cred_files[0]) - 1);
+	policy_admission_default(&p->admission);
 }

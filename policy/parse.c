@@ -115,6 +115,11 @@ static int get_bool(struct pctx *c, yaml_node_t *k, yaml_node_t *v, bool *out)
 	return pol_err(c, v, "'%s' must be true or false", scalar(k));
 }
 
+int pol_bool(struct pctx *c, yaml_node_t *k, yaml_node_t *v, bool *out)
+{
+	return get_bool(c, k, v, out);
+}
+
 const char *pol_word(struct pctx *c, yaml_node_t *k, yaml_node_t *v)
 {
 	if (v->type != YAML_SCALAR_NODE || pol_is_null(v)) {
@@ -255,6 +260,7 @@ static const struct handler top_handlers[] = {
 	{ "lists", pol_lists },
 	{ "custom_rules", pol_custom_rules },
 	{ "exceptions", h_exceptions },
+	{ "admission", pol_admission }, /* policy/admission.c */
 	{},
 };
 

@@ -45,6 +45,12 @@ static inline yaml_node_t *node(struct pctx *c, int id)
 	return yaml_document_get_node(c->doc, id);
 }
 
+/* true/false (plain scalars only) */
+int pol_bool(struct pctx *c, yaml_node_t *k, yaml_node_t *v, bool *out);
+
+/* admission: { refuse: [...], timeout_ms: N, scan_image: B } (policy/admission.c) */
+int pol_admission(struct pctx *c, yaml_node_t *k, yaml_node_t *v, void *obj, int arg);
+
 /* lists: { <list>: [...] | {add: [...], remove: [...]} } (policy/lists.c) */
 int pol_lists(struct pctx *c, yaml_node_t *k, yaml_node_t *v, void *obj, int arg);
 

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <linux/types.h>
 #include "bpf/dcea.h"
+#include "policy/admission.h"
 
 #define POLICY_MAX_LIST 64
 #define POLICY_NAME_LEN 64
@@ -83,6 +84,7 @@ struct policy {
 	size_t n_custom;
 	struct policy_exception exc[DCEA_MAX_EXC];
 	size_t n_exc;
+	struct policy_admission admission; /* findings that refuse new containers */
 };
 
 /* The built-in default policy: every rule on, action block, the lists below. */

@@ -271,6 +271,7 @@ void policy_print_yaml(FILE *f, const struct policy *p)
 		}
 	}
 	print_custom_yaml(f, p);
+	policy_admission_print_yaml(f, &p->admission);
 }
 
 json_object *policy_to_json(const struct policy *p)
@@ -322,6 +323,7 @@ json_object *policy_to_json(const struct policy *p)
 	json_object_object_add(o, "rules", rules);
 	json_object_object_add(o, "lists", lists);
 	custom_json(o, p);
+	json_object_object_add(o, "admission", policy_admission_json(&p->admission));
 	return o;
 }
 
@@ -350,4 +352,5 @@ void policy_print_summary(FILE *f, const char *file, const struct policy *p)
 			policy_kind_names[p->custom[i].kind],
 			p->custom[i].action == POLICY_BLOCK ? "block" : "alert",
 			p->custom[i].path[0] ? " path " : "", p->custom[i].path);
+	policy_admission_print_summary(f, &p->admission);
 }

@@ -44,6 +44,9 @@ bool host_cgroup_v1(void);
 int cap_from_name(const char *name); /* "SYS_ADMIN" or "CAP_SYS_ADMIN"; -1 if unknown */
 const char *cap_name(int cap);
 
+/* Is there a config check with this id (prefix: whose id starts with it)? */
+bool config_check_exists(const char *id, bool prefix);
+
 /* The findings for one parsed configuration. */
 int scan_container_cfg(const struct container_cfg *c, struct scan_report *r);
 

@@ -366,6 +366,15 @@ static const struct scan_check config_checks[] = {
 	{ "config.root-user", SEV_MEDIUM, "runs as root", NULL, check_flag },
 };
 
+bool config_check_exists(const char *id, bool prefix)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(config_checks); i++)
+		if (prefix ? !strncmp(config_checks[i].id, id, strlen(id))
+			   : !strcmp(config_checks[i].id, id))
+			return true;
+	return false;
+}
+
 int scan_container_cfg(const struct container_cfg *c, struct scan_report *r)
 {
 	char target[320];

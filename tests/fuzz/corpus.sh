@@ -27,7 +27,7 @@ text() { # text HARNESS NAME CONTENT (printf format, so \0 separates the fields 
 	printf "$3" >"$1/$2"
 }
 
-seed policy "$fx"/policy/*.yaml "$top"/policy/default.yaml
+seed policy "$fx"/policy/*.yaml "$top"/policy/default.yaml "$top"/policy/strict.yaml
 seed docker_config "$fx"/loader/*.json
 text docker_config cgname-docker 'docker-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef.scope'
 text docker_config cgname-crio 'crio-conmon-0123456789abcdef.scope'

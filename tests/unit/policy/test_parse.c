@@ -243,7 +243,7 @@ static const struct {
 	  "t.yaml:1:1: a policy must be a mapping with mode, rules and lists\n" },
 	/* unknown and duplicate keys */
 	{ "mode: audit\ncolour: red\n",
-	  "t.yaml:2:1: unknown key 'colour' in 'policy' (known: version, mode, rules, lists, custom_rules, exceptions)\n" },
+	  "t.yaml:2:1: unknown key 'colour' in 'policy' (known: version, mode, rules, lists, custom_rules, exceptions, admission)\n" },
 	{ "mode: audit\nmode: block\n",
 	  "t.yaml:2:1: duplicate key 'mode' in 'policy'\n" },
 	{ "rules:\n  bpf_load: {enabled: true, colour: red}\n",

@@ -1,0 +1,494 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Admission (docs/ADMISSION.md): the loader's side of the hold that lifecycle.bpf.c puts on a new
+ * container's entrypoint. Find the container's configuration from its cgroup name, scan it (and
+ * its image, cached by image id), report the findings as alerts, then SIGCONT it, or in block
+ * mode SIGKILL it when the policy refuses a finding or the verdict came too late.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <bpf/bpf.h>
+
+#include "common/log.h"
+#include "common/util.h"
+#include "loader/admission.h"
+#include "loader/admission_store.h"
+#include "loader/cgroup.h"
+#include "loader/containers.h"
+#include "loader/state.h"
+#include "policy/admission.h"
+#include "scanners/image.h"
+#include "scanners/scan.h"
+
+#define DOCKER_DIR "/var/lib/docker/containers"
+#define IMG_CACHE  32
+
+struct img_entry {
+	char key[80]; /* the image id ("sha256:...") */
+	struct scan_report r;
+};
+
+struct admission {
+	struct state *st;
+	const struct policy_admission *pol;
+	admission_emit_fn emit;
+	void *ctx;
+	struct osv_db *db;
+	struct img_entry cache[IMG_CACHE];
+	unsigned int ncache, next;
+};
+
+static uint64_t now_ns(clockid_t clk)
+{
+	struct timespec ts;
+
+	clock_gettime(clk, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static int publish(struct admission *a, __u32 flags)
+{
+	struct dcea_admission v = { .heartbeat_ns = now_ns(CLOCK_BOOTTIME), .flags = flags };
+	__u32 zero = 0;
+
+	return bpf_map_update_elem(a->st->fd[M_ADMIT], &zero, &v, BPF_ANY) ? -errno : 0;
+}
+
+int admission_new(struct admission **out, struct state *st, const struct policy_admission *pol,
+		  admission_emit_fn emit, void *ctx)
+{
+	struct admission *a = calloc(1, sizeof(*a));
+
+	if (!a)
+		return -ENOMEM;
+	a->st = st;
+	a->pol = pol;
+	a->emit = emit;
+	a->ctx = ctx;
+	for (int i = 0; i < IMG_CACHE; i++)
+		scan_report_init(&a->cache[i].r);
+	/* loaded now, not at the first container: its start would wait for it */
+	if (pol->scan_image) {
+		a->db = osv_db_new();
+		if (!a->db || osv_db_load_builtin(a->db)) {
+			log_warn("failed to load the vulnerability database: images are not "
+				 "scanned, ignoring");
+			osv_db_free(a->db);
+			a->db = NULL;
+		}
+	}
+	*out = a;
+	return 0;
+}
+
+void admission_free(struct admission *a)
+{
+	if (!a)
+		return;
+	publish(a, 0); /* the kernel holds nothing for a loader that is gone */
+	for (int i = 0; i < IMG_CACHE; i++)
+		scan_report_free(&a->cache[i].r);
+	osv_db_free(a->db);
+	free(a);
+}
+
+static const char *jstr(json_object *o, const char *k)
+{
+	json_object *v;
+
+	return json_object_object_get_ex(o, k, &v) ? json_object_get_string(v) : "";
+}
+
+void admission_format_human(json_object *rec, char *buf, size_t size)
+{
+	json_object *c = NULL, *by = NULL;
+	const char *name;
+
+	json_object_object_get_ex(rec, "container", &c);
+	json_object_object_get_ex(rec, "refused_by", &by);
+	name = *jstr(c, "name") ? jstr(c, "name") : jstr(c, "id");
+	snprintf(buf, size, "%.23s  %-8s %-20s %-6s %-20.20s %s fail=%s warn=%s held_ms=%s%s%s",
+		 jstr(rec, "time"), "info", "admission", jstr(rec, "action"), name,
+		 jstr(rec, "verdict"), jstr(rec, "fail"), jstr(rec, "warn"), jstr(rec, "held_ms"),
+		 by && json_object_array_length(by) ? " refused_by=" : "",
+		 by && json_object_array_length(by) ? json_object_to_json_string(by) : "");
+}
+
+void admission_tick(struct admission *a)
+{
+	if (a && publish(a, a->pol->n_refuse ? DCEA_ADM_REFUSE : 0))
+		log_debug("failed to write the admission heartbeat: %s", strerror(errno));
+}
+
+static bool block_mode(struct admission *a)
+{
+	struct dcea_config c;
+
+	return !state_get_config(a->st, &c) && c.mode == DCEA_MODE_BLOCK;
+}
+
+/* ---- finding the configuration ---- */
+
+static bool exists(const char *path)
+{
+	return access(path, R_OK) == 0;
+}
+
+/*
+ * The configuration of container `ci` as scan_container_path() takes it: Docker's container
+ * directory (config.v2.json + hostconfig.json: --privileged and binds as the user gave them),
+ * else an OCI bundle's config.json (containerd, podman, CRI-O). 0 or -ENOENT.
+ */
+static int config_path(const struct ct_info *ci, char *buf, size_t size)
+{
+	static const char *const oci[] = {
+		"/run/containerd/io.containerd.runtime.v2.task/moby/%s/config.json",
+		"/run/containerd/io.containerd.runtime.v2.task/k8s.io/%s/config.json",
+		"/run/containerd/io.containerd.runtime.v2.task/default/%s/config.json",
+		"/var/lib/containers/storage/overlay-containers/%s/userdata/config.json",
+		"/run/containers/storage/overlay-containers/%s/userdata/config.json",
+	};
+
+	if (!ci->id[0] || strchr(ci->id, '/') || ci->id[0] == '.')
+		return -ENOENT;
+	snprintf(buf, size, DOCKER_DIR "/%s/hostconfig.json", ci->id);
+	if (exists(buf)) {
+		snprintf(buf, size, DOCKER_DIR "/%s", ci->id);
+		return 0;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(oci); i++) {
+		snprintf(buf, size, oci[i], ci->id);
+		if (exists(buf))
+			return 0;
+	}
+	return -ENOENT;
+}
+
+/* Docker's image id ("sha256:...") of container `id`: the image cache's key; "" if unknown. */
+static void image_id(const struct ct_info *ci, char *buf, size_t size)
+{
+	char path[256], *json = NULL;
+	json_object *o, *v;
+
+	buf[0] = '\0';
+	snprintf(path, sizeof(path), DOCKER_DIR "/%s/config.v2.json", ci->id);
+	if (strchr(ci->id, '/') || read_file(path, &json, NULL))
+		return;
+	o = json_tokener_parse(json);
+	free(json);
+	if (o && json_object_object_get_ex(o, "Image", &v) && json_object_get_string(v))
+		snprintf(buf, size, "%s", json_object_get_string(v));
+	json_object_put(o);
+}
+
+/* ---- image findings, cached by image id ---- */
+
+static void copy_findings(struct scan_report *dst, const struct scan_report *src,
+			  const char *target)
+{
+	for (size_t i = 0; i < src->n; i++) {
+		const struct scan_finding *f = &src->v[i];
+		struct scan_finding *g = scan_add_raw(dst, f->check, f->severity, f->title,
+						      f->reference, f->result, target ?: f->target);
+
+		for (size_t k = 0; g && k < f->ndetail; k++)
+			scan_detail(g, "%s", f->detail[k]);
+	}
+}
+
+/* Scan the image of a held container in place, through its root (/proc/PID/root). */
+static void scan_image_of(struct admission *a, const struct ct_info *ci, pid_t pid,
+			  struct scan_report *r)
+{
+	struct image_scan_opts o = { 0 };
+	struct scan_report tmp;
+	struct img_entry *e;
+	char key[80], root[64];
+
+	image_id(ci, key, sizeof(key));
+	for (unsigned int i = 0; key[0] && i < a->ncache; i++)
+		if (!strcmp(a->cache[i].key, key)) {
+			copy_findings(r, &a->cache[i].r, NULL);
+			return;
+		}
+	if (!a->db)
+		return; /* failed to load: said once at start */
+	snprintf(root, sizeof(root), "/proc/%d/root", pid);
+	o.target = root;
+	o.db = a->db;
+	scan_report_init(&tmp);
+	if (scan_image(&o, &tmp, NULL)) {
+		scan_report_free(&tmp);
+		return;
+	}
+	for (size_t i = 0; i < tmp.n; i++) { /* name the image, not /proc/PID/root */
+		free(tmp.v[i].target);
+		tmp.v[i].target = strdup(ci->image[0] ? ci->image : key);
+	}
+	copy_findings(r, &tmp, NULL);
+	if (key[0]) {
+		e = &a->cache[a->next];
+		a->next = (a->next + 1) % IMG_CACHE;
+		if (a->ncache < IMG_CACHE)
+			a->ncache++;
+		scan_report_free(&e->r);
+		scan_report_init(&e->r);
+		snprintf(e->key, sizeof(e->key), "%s", key);
+		e->r = tmp;
+	} else {
+		scan_report_free(&tmp);
+	}
+}
+
+/* ---- alerts ---- */
+
+static json_object *ct_json(const struct ct_info *ci, __u64 cgid)
+{
+	json_object *c = json_object_new_object();
+
+	json_object_object_add(c, "id", json_object_new_string(ci->id));
+	json_object_object_add(c, "name", json_object_new_string(ci->name));
+	json_object_object_add(c, "image", json_object_new_string(ci->image));
+	json_object_object_add(c, "runtime", json_object_new_string(ci->runtime));
+	json_object_object_add(c, "cgroup_id", json_object_new_int64(cgid));
+	return c;
+}
+
+static json_object *record_start(const char *type)
+{
+	json_object *o = json_object_new_object();
+	char ts[64];
+
+	format_rfc3339(now_ns(CLOCK_REALTIME), ts, sizeof(ts));
+	json_object_object_add(o, "time", json_object_new_string(ts));
+	json_object_object_add(o, "type", json_object_new_string(type));
+	return o;
+}
+
+/* One alert per finding worth attention (FAIL or WARN); ci NULL: a host finding. */
+static void alert_finding(struct admission *a, const struct scan_finding *f, const char *source,
+			  const struct ct_info *ci, __u64 cgid, pid_t pid, bool refused)
+{
+	json_object *o = record_start("alert"), *d = json_object_new_object(), *lines;
+
+	json_object_object_add(o, "rule", json_object_new_string(f->check));
+	json_object_object_add(o, "severity",
+			       json_object_new_string(scan_severity_name(f->severity)));
+	json_object_object_add(o, "action", json_object_new_string(refused ? "kill" : "alert"));
+	json_object_object_add(o, "title", json_object_new_string(f->title));
+	json_object_object_add(o, "source", json_object_new_string(source));
+	if (ci) {
+		json_object_object_add(o, "pid", json_object_new_int64(pid));
+		json_object_object_add(o, "container", ct_json(ci, cgid));
+	}
+	json_object_object_add(d, "result", json_object_new_string(scan_result_name(f->result)));
+	json_object_object_add(d, "target", json_object_new_string(f->target));
+	lines = json_object_new_array();
+	for (size_t i = 0; i < f->ndetail; i++)
+		json_object_array_add(lines, json_object_new_string(f->detail[i]));
+	json_object_object_add(d, "detail", lines);
+	if (ci)
+		json_object_object_add(d, "refused", json_object_new_boolean(refused));
+	json_object_object_add(o, "details", d);
+	a->emit(a->ctx, o);
+	json_object_put(o);
+}
+
+static bool worth_alert(const struct scan_finding *f)
+{
+	return f->result == SCAN_FAIL || f->result == SCAN_WARN;
+}
+
+/* ---- the verdict ---- */
+
+struct verdict {
+	const char *what; /* allowed, refused, refused_timeout, unscanned, reported */
+	json_object *refused_by;
+	unsigned int fail, warn;
+};
+
+/* Is pid still the entrypoint the kernel held in cgroup cgid? (no signal to a reused pid) */
+static bool same_task(pid_t pid, __u64 cgid)
+{
+	char cg[512];
+	__u64 id;
+
+	return !cgroup_of_pid(pid, cg, sizeof(cg)) && !cgroup_id_of(cg, &id) && id == cgid;
+}
+
+/*
+ * Scan container cgid (entrypoint pid, cgroup name cgname) and report. held: the kernel stopped
+ * it at start_ns (boot time) and waits for this verdict. source: "admission" or "startup".
+ */
+static void judge(struct admission *a, __u64 cgid, pid_t pid, const char *cgname, bool held,
+		  __u64 start_ns, const char *source)
+{
+	uint64_t t0 = now_ns(CLOCK_MONOTONIC);
+	struct verdict v = { .what = "allowed", .refused_by = json_object_new_array() };
+	bool block = held && block_mode(a), refuse = false;
+	char path[512], err[512];
+	struct scan_report r;
+	struct ct_info ci;
+	json_object *o, *findings = json_object_new_array();
+	__u64 waited_ms;
+	int ret;
+
+	scan_report_init(&r);
+	ct_lookup(cgid, cgname, 1, &ci);
+	ret = config_path(&ci, path, sizeof(path));
+	if (!ret)
+		ret = scan_container_path(path, &r, err, sizeof(err));
+	if (ret) {
+		v.what = "unscanned";
+		log_debug("container '%s': no configuration found to scan (%s)", cgname,
+			  ret == -ENOENT ? "unknown runtime state" : err);
+	}
+	if (!ret && a->pol->scan_image && pid > 0)
+		scan_image_of(a, &ci, pid, &r);
+	for (size_t i = 0; i < r.n; i++) {
+		const struct scan_finding *f = &r.v[i];
+
+		if (!worth_alert(f))
+			continue;
+		v.fail += f->result == SCAN_FAIL;
+		v.warn += f->result == SCAN_WARN;
+		if (held && admission_refuses(a->pol, f->check, f->severity)) {
+			json_object_array_add(v.refused_by, json_object_new_string(f->check));
+			refuse = true;
+		}
+		json_object_array_add(findings, scan_finding_json(f));
+	}
+	waited_ms = held ? (now_ns(CLOCK_BOOTTIME) - start_ns) / 1000000 : 0;
+	if (block && !refuse && waited_ms > a->pol->timeout_ms) {
+		v.what = "refused_timeout"; /* fails closed: the verdict came too late */
+		refuse = true;
+	} else if (block && refuse) {
+		v.what = "refused";
+	} else if (!held) {
+		v.what = ret ? "unscanned" : "reported";
+	}
+	refuse = refuse && block;
+
+	/* act first, report after: the entrypoint waits for nothing else */
+	if (held) {
+		bpf_map_delete_elem(a->st->fd[M_HELD], &cgid);
+		if (!same_task(pid, cgid))
+			log_debug("held container '%s' (pid %d) is gone", cgname, pid);
+		else if (kill(pid, refuse ? SIGKILL : SIGCONT))
+			log_warn("failed to %s container '%s' (pid %d): %s, ignoring",
+				 refuse ? "kill" : "resume", cgname, pid, strerror(errno));
+	}
+	for (size_t i = 0; i < r.n; i++)
+		if (worth_alert(&r.v[i]))
+			alert_finding(
+				a, &r.v[i], source, &ci, cgid, pid,
+				refuse && admission_refuses(a->pol, r.v[i].check, r.v[i].severity));
+
+	o = record_start("admission");
+	json_object_object_add(o, "verdict", json_object_new_string(v.what));
+	json_object_object_add(o, "action",
+			       json_object_new_string(refuse ? "kill"
+						      : held ? "resume"
+							     : "none"));
+	json_object_object_add(o, "refused_by", json_object_get(v.refused_by));
+	json_object_object_add(o, "source", json_object_new_string(source));
+	json_object_object_add(o, "pid", json_object_new_int64(pid));
+	json_object_object_add(o, "container", ct_json(&ci, cgid));
+	json_object_object_add(o, "held_ms", json_object_new_int64(waited_ms));
+	json_object_object_add(o, "scan_ms",
+			       json_object_new_int64((now_ns(CLOCK_MONOTONIC) - t0) / 1000000));
+	json_object_object_add(o, "fail", json_object_new_int(v.fail));
+	json_object_object_add(o, "warn", json_object_new_int(v.warn));
+	a->emit(a->ctx, o);
+	json_object_object_add(o, "findings", findings);
+	store_put(cgid, o);
+	json_object_put(o);
+	json_object_put(v.refused_by);
+	scan_report_free(&r);
+}
+
+void admission_on_event(struct admission *a, const struct dcea_event *e)
+{
+	struct dcea_hold h;
+	bool held = false;
+
+	if (e->arg[0] & DCEA_START_NO_LOADER)
+		return; /* killed by the kernel already: the event's alert says so */
+	if (e->arg[0] & DCEA_START_HELD) {
+		if (bpf_map_lookup_elem(a->st->fd[M_HELD], &e->cgroup_id, &h))
+			return; /* already decided by admission_sweep() */
+		held = true;
+	}
+	judge(a, e->cgroup_id, held ? (pid_t)h.tgid : (pid_t)e->pid, e->cgname, held,
+	      held ? h.start_ns : 0, "admission");
+}
+
+void admission_sweep(struct admission *a)
+{
+	__u64 key, next, *prev = NULL;
+	__u64 keys[64];
+	int n = 0;
+
+	while (n < (int)ARRAY_SIZE(keys) && !bpf_map_get_next_key(a->st->fd[M_HELD], prev, &next)) {
+		keys[n++] = next;
+		key = next;
+		prev = &key;
+	}
+	for (int i = 0; i < n; i++) {
+		struct dcea_hold h;
+		char cg[512];
+		const char *base;
+
+		if (bpf_map_lookup_elem(a->st->fd[M_HELD], &keys[i], &h))
+			continue;
+		if (cgroup_of_pid(h.tgid, cg, sizeof(cg))) {
+			bpf_map_delete_elem(a->st->fd[M_HELD], &keys[i]); /* gone */
+			continue;
+		}
+		base = strrchr(cg, '/');
+		judge(a, keys[i], h.tgid, base ? base + 1 : cg, true, h.start_ns, "admission");
+	}
+}
+
+/* ---- at start: the host and the running containers ---- */
+
+void admission_startup(struct admission *a)
+{
+	struct kernel_scan_opts ko = { 0 };
+	struct runtime_scan_opts ro = { 0 };
+	__u64 key, next, *prev = NULL;
+	struct scan_report r;
+	json_object *host = json_object_new_array();
+
+	scan_report_init(&r);
+	if (scan_kernel(&ko, &r) || scan_runtime(&ro, &r))
+		log_warn("the host scan did not complete, ignoring");
+	for (size_t i = 0; i < r.n; i++)
+		if (worth_alert(&r.v[i])) {
+			alert_finding(a, &r.v[i], "startup", NULL, 0, 0, false);
+			json_object_array_add(host, scan_finding_json(&r.v[i]));
+		}
+	store_put_host(host);
+	scan_report_free(&r);
+
+	while (!bpf_map_get_next_key(a->st->fd[M_CONTAINERS], prev, &next)) {
+		struct dcea_container ct;
+		char cg[512];
+		const char *base;
+
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(a->st->fd[M_CONTAINERS], &key, &ct) ||
+		    (ct.flags & DCEA_CT_CANARY) || cgroup_of_pid(ct.init_tgid, cg, sizeof(cg)))
+			continue;
+		base = strrchr(cg, '/');
+		judge(a, key, ct.init_tgid, base ? base + 1 : cg, false, 0, "startup");
+	}
+	store_write();
+}

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The `admission:` key of a policy: which pre-launch findings refuse a new container in block
+ * mode (loader/admission.c acts on it). Check ids are the scanners' stable ones ('dcea scan
+ * config --all --json'); a trailing '*' matches a family ("image.*").
+ */
+#ifndef DCEA_POLICY_ADMISSION_H
+#define DCEA_POLICY_ADMISSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <json-c/json.h>
+
+#define ADM_MAX_REFUSE	       32
+#define ADM_CHECK_LEN	       64
+#define ADM_DEFAULT_TIMEOUT_MS 3000
+#define ADM_MAX_TIMEOUT_MS     60000
+
+struct adm_refuse {
+	char check[ADM_CHECK_LEN]; /* a check id, or a prefix ending in '*' */
+	int min_severity;	   /* enum scan_severity; 0 (none): any severity */
+};
+
+struct policy_admission {
+	struct adm_refuse refuse[ADM_MAX_REFUSE];
+	size_t n_refuse;
+	unsigned int timeout_ms; /* longest a new container is held for the verdict */
+	bool scan_image;	 /* also scan the container's image (cached by image id) */
+};
+
+void policy_admission_default(struct policy_admission *a);
+
+/*
+ * The refuse entry that a FAIL finding of `check` with severity `sev` (enum scan_severity)
+ * matches, or NULL.
+ */
+const struct adm_refuse *admission_refuses(const struct policy_admission *a, const char *check,
+					   int sev);
+
+/* Is `id` a check id (or family) a container scan can produce? For policy validation. */
+bool admission_check_known(const char *id);
+
+/* The `admission:` section of policy_print_yaml(), and its JSON for policy_to_json(). */
+void policy_admission_print_yaml(FILE *f, const struct policy_admission *a);
+json_object *policy_admission_json(const struct policy_admission *a);
+/* `dcea policy check`'s lines about it */
+void policy_admission_print_summary(FILE *f, const struct policy_admission *a);
+
+#endif

@@ -1,0 +1,206 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Admission (issue 10) and full maps (issue 8), with real docker containers:
+#  - under policy/strict.yaml in block mode, a --privileged container and a docker.sock container
+#    are killed before their entrypoint runs (it would touch a file in a bind-mounted directory:
+#    the file must not exist), with an alert naming the refusing finding; a hardened container
+#    starts; `dcea status` shows the last results per container;
+#  - in audit mode both start and their findings are alerted;
+#  - with no loader streaming, block mode kills a new container the policy would have to judge,
+#    and a restarted loader reports it;
+#  - a full containers map (shrunk with --max-containers, filled with fake entries): the new
+#    container is reported (map_full) and killed in block mode, started in audit mode; a container
+#    tracked before stays enforced.
+. "$(dirname "$0")/../lib/common.sh"
+. "$(dirname "$0")/../lib/docker.sh"
+. "$(dirname "$0")/../lib/dcea.sh"
+
+CHECKS=(strict-hardened-starts strict-hardened-allowed strict-privileged-refused
+	strict-privileged-alert strict-docker-sock-refused strict-docker-sock-alert
+	strict-status-shows-verdicts strict-decision-time audit-privileged-starts
+	audit-privileged-alert audit-docker-sock-starts audit-docker-sock-alert
+	no-loader-block-kills no-loader-reported mapfull-block-kills-new mapfull-block-alert
+	mapfull-old-still-enforced mapfull-audit-starts mapfull-audit-alert mapfull-status-counts)
+need_docker "${CHECKS[@]}"
+need_cmd jq "${CHECKS[@]}"
+need_cmd bpftool "${CHECKS[@]}"
+docker_image || skip_all "no test image: $DCEA_DOCKER_ERR" "${CHECKS[@]}"
+need_dcea "${CHECKS[@]}"
+
+OUT=$DCEA_TMP/out
+mkdir -p "$OUT" && chmod 0777 "$OUT"
+
+# run_ct NAME DOCKER-ARGS...: run a container whose entrypoint touches $OUT/NAME; prints the exit
+# code. The file exists only if the entrypoint ran.
+run_ct() {
+	local name=$1
+	shift
+	run_timeout 60 bash -c '"$@" >/dev/null 2>&1; echo $?' _ docker run --rm \
+		--name "$(docker_name "$name")" --label dcea.test=1 --label "dcea.test.id=$DCEA_TEST_ID" \
+		--network none -v "$OUT:/out" "$@" "$DCEA_IMAGE" sh -c "touch /out/$name"
+}
+ran() { [ -e "$OUT/$1" ]; }
+name_is() { printf '.container.name == "%s"' "$(docker_name "$1")"; }
+privrt=()
+[ "$DCEA_DOCKER_WRAPPER" = 1 ] && privrt=(--runtime dcea-runc)
+
+# refused NAME RULE RC: PASS NAME-refused when the container exited 137 and never ran; PASS
+# NAME-alert when RULE's alert says kill and the admission record names RULE.
+refused() {
+	local name=$1 rule=$2 rc=$3 a r
+	if [ "$rc" = 137 ] && ! ran "$name"; then
+		pass "strict-$name-refused"
+	else
+		fail "strict-$name-refused" "exit $rc, entrypoint ran: $(ran "$name" && echo yes || echo no)"
+	fi
+	a=$(dcea_wait_alert "$rule" "$(name_is "$name")" 5)
+	r=$(dcea_alerts_since_mark | jq -c "select(.type == \"admission\" and $(name_is "$name"))" | head -n 1)
+	if [ -z "$r" ]; then
+		fail "strict-$name-alert" "no admission record"
+		return
+	fi
+	if ! printf '%s\n' "$r" | jq -e --arg r "$rule" \
+		'.verdict == "refused" and .action == "kill" and .refused_by == [$r]' >/dev/null; then
+		fail "strict-$name-alert" "admission record: $r"
+		return
+	fi
+	dcea_expect_alert "strict-$name-alert" "$a" '.action == "kill"' '.details.refused == true' \
+		'.source == "admission"' '.severity == "critical"' "$(name_is "$name")"
+}
+
+# --- block mode, policy/strict.yaml --------------------------------------------------------------
+
+dcea_start --policy "$DCEA_ROOT/policy/strict.yaml" || fail_all "$DCEA_ERR" "${CHECKS[@]}"
+dcea_mark
+rc=$(run_ct hardened --cap-drop ALL --security-opt no-new-privileges --user 1000 --read-only)
+if [ "$rc" = 0 ] && ran hardened; then
+	pass strict-hardened-starts
+else
+	fail strict-hardened-starts "exit $rc, entrypoint ran: $(ran hardened && echo yes || echo no)"
+fi
+r=$(dcea_alerts_since_mark | jq -c "select(.type == \"admission\" and $(name_is hardened))" | head -n 1)
+dcea_expect_alert strict-hardened-allowed "$r" '.verdict == "allowed"' '.action == "resume"' \
+	'.refused_by == []' '.fail == 0'
+held_ms=$(printf '%s\n' "$r" | jq -r '.held_ms // empty')
+
+dcea_mark
+rc=$(run_ct privileged "${privrt[@]}" --privileged)
+refused privileged config.privileged "$rc"
+rc=$(run_ct docker-sock -v /var/run/docker.sock:/var/run/docker.sock)
+refused docker-sock config.mount-runtime-socket "$rc"
+
+st=$(dcea_status_json)
+v=$(printf '%s\n' "$st" | jq -r --arg n "$(docker_name privileged)" \
+	'[.scans.containers[] | select(.container.name == $n) | .verdict] | last')
+v2=$(printf '%s\n' "$st" | jq -r --arg n "$(docker_name hardened)" \
+	'[.scans.containers[] | select(.container.name == $n) | .verdict] | last')
+check_eq strict-status-shows-verdicts "refused allowed" "$v $v2"
+# the config part's goal: a verdict within 50 ms of the entrypoint's exec
+if [ -n "$held_ms" ] && [ "$held_ms" -lt 50 ]; then
+	pass strict-decision-time
+else
+	fail strict-decision-time "held ${held_ms:-?} ms, goal < 50 ms"
+fi
+
+# --- audit mode: everything starts, findings are alerted -----------------------------------------
+
+dcea_mode audit || fail_all "$DCEA_ERR" "${CHECKS[@]}"
+for ct in privileged docker-sock; do
+	rm -f "$OUT/$ct"
+	dcea_mark
+	if [ "$ct" = privileged ]; then
+		rc=$(run_ct "$ct" "${privrt[@]}" --privileged)
+		rule=config.privileged
+	else
+		rc=$(run_ct "$ct" -v /var/run/docker.sock:/var/run/docker.sock)
+		rule=config.mount-runtime-socket
+	fi
+	if [ "$rc" = 0 ] && ran "$ct"; then
+		pass "audit-$ct-starts"
+	else
+		fail "audit-$ct-starts" "exit $rc, entrypoint ran: $(ran "$ct" && echo yes || echo no)"
+	fi
+	a=$(dcea_wait_alert "$rule" "$(name_is "$ct")" 5)
+	dcea_expect_alert "audit-$ct-alert" "$a" '.action == "alert"' '.details.refused == false' \
+		'.details.result == "FAIL"'
+done
+
+# --- no loader: block mode fails closed for containers the policy must judge ----------------------
+
+dcea_mode block || fail_all "$DCEA_ERR" "${CHECKS[@]}"
+dcea_kill_loader
+sleep 6 # the loader's heartbeat goes stale after 5 s
+rm -f "$OUT/hardened"
+rc=$(run_ct hardened --cap-drop ALL --security-opt no-new-privileges --user 1000 \
+	--cidfile "$DCEA_TMP/cid")
+if [ "$rc" = 137 ] && ! ran hardened; then
+	pass no-loader-block-kills
+else
+	fail no-loader-block-kills "exit $rc, entrypoint ran: $(ran hardened && echo yes || echo no)"
+fi
+dcea_mark
+DCEA_ADOPT=1 dcea_start --policy "$DCEA_ROOT/policy/strict.yaml" ||
+	fail_all "$DCEA_ERR" no-loader-reported "${CHECKS[@]:14}"
+# the container is gone (--rm) when the alert is read: known by its id only
+a=$(dcea_wait_alert admission_no_loader ".container.id == \"$(cat "$DCEA_TMP/cid" 2>/dev/null)\"" 5)
+dcea_expect_alert no-loader-reported "$a" '.action == "kill"'
+dcea_stop
+
+# --- a full containers map -----------------------------------------------------------------------
+
+MAP=$DCEA_PIN_DIR/dcea_containers
+dcea_start --mode block --max-containers 16 || fail_all "$DCEA_ERR" "${CHECKS[@]:14}"
+old=$(docker_run_test old -d --cap-add SYS_ADMIN "$DCEA_IMAGE" sleep 600) ||
+	fail_all "docker run failed: $old" "${CHECKS[@]:14}"
+wait_until 5 bash -c "docker exec '$old' true" >/dev/null 2>&1
+# fill what is left with fake cgroup ids (never a real cgroup's: the top bit is set)
+value=$(printf '00 %.0s' $(seq 88))
+filled=0
+for ((i = 0; i < 16; i++)); do
+	key=$(printf '%02x ' $((i + 1)) 0 0 0 0 0 0 0x80)
+	# shellcheck disable=SC2086
+	bpftool map update pinned "$MAP" key hex $key value hex $value noexist 2>/dev/null &&
+		filled=$((filled + 1))
+done
+n=$(dcea_status_json | jq -r .containers)
+[ "$n" = 16 ] || fail_all "containers map not full after $filled fake entries: $n of 16" "${CHECKS[@]:14}"
+
+dcea_mark
+rm -f "$OUT/new"
+rc=$(run_ct new)
+if [ "$rc" = 137 ] && ! ran new; then
+	pass mapfull-block-kills-new
+else
+	fail mapfull-block-kills-new "exit $rc, entrypoint ran: $(ran new && echo yes || echo no)"
+fi
+a=$(dcea_wait_alert map_full '.details.map == "dcea_containers"' 5)
+dcea_expect_alert mapfull-block-alert "$a" '.action == "kill"' '.container.cgroup_id > 0'
+if [ "$(dcea_effective unshare_ns)" = kill ]; then
+	st=$(docker exec "$old" unshare -n true >/dev/null 2>&1; echo $?)
+	a=$(dcea_wait_alert unshare_ns ".container.id == \"$old\"" 5)
+	if [ "$st" = 137 ] && [ -n "$a" ]; then
+		pass mapfull-old-still-enforced
+	else
+		fail mapfull-old-still-enforced "unshare in the old container exited $st, alert: ${a:-none}"
+	fi
+else
+	skip mapfull-old-still-enforced "unshare_ns is $(dcea_effective unshare_ns) here, not kill"
+fi
+
+dcea_mode audit || fail_all "$DCEA_ERR" mapfull-audit-starts mapfull-audit-alert mapfull-status-counts
+dcea_mark
+rm -f "$OUT/new"
+rc=$(run_ct new)
+if [ "$rc" = 0 ] && ran new; then
+	pass mapfull-audit-starts
+else
+	fail mapfull-audit-starts "exit $rc, entrypoint ran: $(ran new && echo yes || echo no)"
+fi
+a=$(dcea_wait_alert map_full '.details.map == "dcea_containers"' 5)
+dcea_expect_alert mapfull-audit-alert "$a" '.action == "alert"'
+u=$(dcea_status_json | jq -r .containers_untracked)
+if [ "${u:-0}" -ge 2 ]; then
+	pass mapfull-status-counts
+else
+	fail mapfull-status-counts "containers_untracked is '$u', want >= 2"
+fi
