@@ -10,6 +10,7 @@
 #include "loader/nsinfo.h"
 #include "loader/events.h"
 #include "loader/rules.h"
+#include "policy/parse.h"
 #include "policy/policy.h"
 
 int64_t events_clock_offset(void)
@@ -195,6 +196,42 @@ static void add_details(json_object *d, const struct dcea_event *e)
 		add_str(d, "path", e->path);
 		add_str(d, "socket", e->str2);
 		break;
+	case DCEA_R_SHELL:
+		add_str(d, "path", e->path);
+		json_object_object_add(d, "interactive", json_object_new_boolean(e->arg[0]));
+		json_object_object_add(d, "entrypoint", json_object_new_boolean(e->arg[1]));
+		break;
+	case DCEA_R_CRED_FILE:
+		add_str(d, "path", e->path);
+		json_object_object_add(d, "write", json_object_new_boolean(e->arg[0]));
+		break;
+	case DCEA_R_DEV_FILE:
+		add_str(d, "path", e->path);
+		snprintf(buf, sizeof(buf), "%#llo", (unsigned long long)e->arg[0]);
+		add_str(d, "mode", buf);
+		break;
+	case DCEA_R_PRIV_EXEC:
+		add_str(d, "path", e->path);
+		add_int(d, "uid", e->arg[0]);
+		add_int(d, "euid", e->arg[1]);
+		cap_list(e->arg[2], buf, sizeof(buf));
+		add_str(d, "caps", buf);
+		break;
+	case DCEA_R_PRIV_LAUNCH:
+		cap_list(e->arg[1], buf, sizeof(buf));
+		add_str(d, "bounding_set", buf);
+		add_int(d, "cap_bset", e->arg[1]);
+		break;
+	case DCEA_R_DRIFT:
+		add_str(d, "path", e->path);
+		add_int(d, "changed", e->arg[0]);
+		add_int(d, "container_started", e->arg[1]);
+		break;
+	case DCEA_R_CUSTOM:
+		add_str(d, "kind", e->arg[0] < DCEA_K_MAX ? policy_kind_names[e->arg[0]] : "?");
+		add_str(d, "path", e->path);
+		add_int(d, "index", e->arg[3]);
+		break;
 	default:
 		add_str(d, "syscall", e->str2);
 		break;
@@ -322,6 +359,16 @@ json_object *event_to_json(const struct dcea_event *ev, const struct policy *pol
 			no_loader ? "a new container needed an admission verdict and no "
 				    "loader was streaming"
 				  : "a map had no room for a new container");
+	} else if (e->rule == DCEA_R_CUSTOM && pol && e->arg[3] < pol->n_custom) {
+		/* a custom rule: named by its own id, with its own severity and description */
+		const struct policy_custom *cr = &pol->custom[e->arg[3]];
+
+		add_str(o, "type", "alert");
+		add_str(o, "rule", cr->id);
+		add_str(o, "severity", severity_name(cr->severity));
+		add_str(o, "action", action_name(e->action));
+		add_str(o, "title", cr->description[0] ? cr->description : "custom rule");
+		add_str(o, "custom", policy_kind_names[cr->kind]);
 	} else {
 		add_str(o, "type", "alert");
 		add_str(o, "rule", ri ? ri->name : "unknown");

@@ -19,6 +19,7 @@ static const struct command {
 	{ "run", cmd_run, "load the enforcer and stream alerts (audit or block mode)" },
 	{ "status", cmd_status, "show backend, mode, drops and what each rule enforces here" },
 	{ "stop", cmd_stop, "detach every program and remove the pins" },
+	{ "reload", cmd_reload, "swap in the running loader's policy file again (SIGHUP)" },
 	{ "verify", cmd_verify, "check every container task against its namespace baseline" },
 	{ "policy", cmd_policy, "validate a YAML policy file or print the effective policy" },
 	{ "scan", cmd_scan, "pre-launch scanners: kernel, runtimes, container configs, images" },

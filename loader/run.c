@@ -31,6 +31,7 @@
 #include "loader/state.h"
 #include "loader/verify.h"
 #include "policy/policy.h"
+#include "policy/show.h"
 
 #define DEFAULT_DETACH_LOG "/var/log/dcea/alerts.log"
 
@@ -43,7 +44,20 @@ struct run_opts {
 	__u32 max_containers; /* 0: DCEA_MAX_CT */
 };
 
-#define RELOAD_STATUS "/run/dcea/reload.status"
+#define RELOAD_STATUS	"/run/dcea/reload.status"
+#define POLICY_IN_FORCE "/run/dcea/policy.json" /* names for `dcea status` */
+
+/* The policy in force, for `dcea status` (exception and custom rule names). */
+static void write_policy_in_force(const struct policy *p)
+{
+	json_object *o = policy_to_json(p);
+
+	mkdir("/run/dcea", 0700);
+	if (json_object_to_file_ext(POLICY_IN_FORCE ".tmp", o, JSON_C_TO_STRING_PLAIN) ||
+	    rename(POLICY_IN_FORCE ".tmp", POLICY_IN_FORCE))
+		log_warn("failed to write '%s': %s", POLICY_IN_FORCE, strerror(errno));
+	json_object_put(o);
+}
 
 struct streamer {
 	struct state *st;
@@ -503,6 +517,7 @@ static int reload(struct streamer *s)
 	if (err)
 		goto fail;
 	s->pol = *np;
+	write_policy_in_force(&s->pol);
 	ct_for_each_known(s->st, apply_selectors, s);
 	log_info("reload: policy from %s in force (%zu custom rules, %zu exceptions, %s mode)",
 		 name, np->n_custom, np->n_exc, mode_name(c.mode));
@@ -744,6 +759,7 @@ int cmd_run(int argc, char **argv)
 	} else {
 		s.out = stdout;
 	}
+	write_policy_in_force(&s.pol);
 	s.json = o.json;
 	s.color = !o.output && !o.json && log_color(STDOUT_FILENO);
 	s.clock_off = events_clock_offset();
@@ -770,4 +786,58 @@ cleanup:
 		fclose(s.out);
 	state_close(&st);
 	return err ? 1 : 0;
+}
+
+int cmd_reload(int argc, char **argv)
+{
+	static const char help[] =
+		"Usage: dcea reload\n\n"
+		"Make the streaming 'dcea run' read its policy file again (the same as sending it\n"
+		"SIGHUP) and wait for the result. The new policy is swapped in rule by rule with\n"
+		"no moment without enforcement; a policy that does not validate is rejected whole "
+		"and\n"
+		"the one in force stays. Check a file first with 'dcea policy check FILE'.\n"
+		"Exit status: 0 swapped in, 1 rejected or no loader, 2 usage.\n";
+	struct state st;
+	struct dcea_config c = {};
+	struct stat before = {}, after;
+	char line[512] = "";
+
+	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		fputs(help, stdout);
+		return 0;
+	}
+	if (argc > 1) {
+		fputs(help, stderr);
+		return 2;
+	}
+	if (!state_pinned() || state_adopt(&st)) {
+		log_err("dcea is not loaded");
+		return 1;
+	}
+	state_get_config(&st, &c);
+	state_close(&st);
+	if (!loader_alive(c.loader_tgid)) {
+		log_err("no 'dcea run' is streaming: start one with --policy FILE");
+		return 1;
+	}
+	stat(RELOAD_STATUS, &before);
+	if (kill(c.loader_tgid, SIGHUP)) {
+		log_err("failed to signal the loader (pid %u): %s", c.loader_tgid, strerror(errno));
+		return 1;
+	}
+	for (int i = 0; i < 100; i++) {
+		usleep(50000);
+		if (!stat(RELOAD_STATUS, &after) &&
+		    (after.st_mtim.tv_sec != before.st_mtim.tv_sec ||
+		     after.st_mtim.tv_nsec != before.st_mtim.tv_nsec ||
+		     after.st_ino != before.st_ino))
+			break;
+	}
+	if (read_line(RELOAD_STATUS, line, sizeof(line))) {
+		log_err("the loader (pid %u) did not answer", c.loader_tgid);
+		return 1;
+	}
+	printf("dcea: reload %s\n", line);
+	return strncmp(line, "ok ", 3) ? 1 : 0;
 }

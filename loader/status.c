@@ -70,6 +70,81 @@ static int parse_simple(int argc, char **argv, const char *cmd, const char *help
 	return 0;
 }
 
+#define POLICY_IN_FORCE "/run/dcea/policy.json"
+
+/*
+ * The policy's exceptions (with how many matches each suppressed) and custom rules (with what
+ * each does now), named from the policy the loader wrote to POLICY_IN_FORCE.
+ */
+static json_object *policy_status(struct state *st)
+{
+	json_object *out = json_object_new_object(), *pol = json_object_from_file(POLICY_IN_FORCE);
+	json_object *exc = json_object_new_array(), *cr = json_object_new_array(), *a;
+
+	if (pol && json_object_object_get_ex(pol, "exceptions", &a))
+		for (size_t i = 0; i < json_object_array_length(a) && i < DCEA_MAX_EXC; i++) {
+			json_object *x = json_object_get(json_object_array_get_idx(a, i));
+
+			json_object_object_add(
+				x, "suppressed",
+				json_object_new_int64(state_percpu_sum(st, M_EXC_HITS, i)));
+			json_object_array_add(exc, x);
+		}
+	if (pol && json_object_object_get_ex(pol, "custom_rules", &a))
+		for (__u32 i = 0; i < json_object_array_length(a) && i < DCEA_MAX_CUSTOM; i++) {
+			json_object *r = json_object_get(json_object_array_get_idx(a, i));
+			struct dcea_custom cu = {};
+
+			bpf_map_lookup_elem(st->fd[M_CUSTOM], &i, &cu);
+			json_object_object_add(r, "now",
+					       json_object_new_string(!(cu.flags & DCEA_CU_ENABLED)
+									      ? "off"
+								      : cu.enforce ? "kill"
+										   : "alert"));
+			json_object_array_add(cr, r);
+		}
+	json_object_put(pol);
+	json_object_object_add(out, "exceptions", exc);
+	json_object_object_add(out, "custom_rules", cr);
+	return out;
+}
+
+static void policy_status_print(FILE *f, json_object *ps)
+{
+	json_object *a, *v;
+
+	if (json_object_object_get_ex(ps, "custom_rules", &a) && json_object_array_length(a)) {
+		fprintf(f, "\n%-24s %-11s %-6s %s\n", "CUSTOM RULE", "KIND", "NOW", "PATH");
+		for (size_t i = 0; i < json_object_array_length(a); i++) {
+			json_object *r = json_object_array_get_idx(a, i), *k, *n, *p;
+
+			json_object_object_get_ex(r, "id", &v);
+			json_object_object_get_ex(r, "kind", &k);
+			json_object_object_get_ex(r, "now", &n);
+			fprintf(f, "%-24s %-11s %-6s %s\n", json_object_get_string(v),
+				json_object_get_string(k), json_object_get_string(n),
+				json_object_object_get_ex(r, "path", &p) ? json_object_get_string(p)
+									 : "-");
+		}
+	}
+	if (json_object_object_get_ex(ps, "exceptions", &a) && json_object_array_length(a)) {
+		fprintf(f, "\n%-10s %-40s %s\n", "SUPPRESSED", "EXCEPTION (rules)", "SELECTORS");
+		for (size_t i = 0; i < json_object_array_length(a); i++) {
+			json_object *x = json_object_array_get_idx(a, i), *r, *c, *e;
+
+			json_object_object_get_ex(x, "suppressed", &v);
+			json_object_object_get_ex(x, "rules", &r);
+			fprintf(f, "%-10s %-40s %s %s\n", json_object_get_string(v),
+				json_object_to_json_string_ext(r, JSON_C_TO_STRING_PLAIN),
+				json_object_object_get_ex(x, "container", &c)
+					? json_object_to_json_string_ext(c, JSON_C_TO_STRING_PLAIN)
+					: "",
+				json_object_object_get_ex(x, "exe", &e) ? json_object_get_string(e)
+									: "");
+		}
+	}
+}
+
 int cmd_status(int argc, char **argv)
 {
 	static const char help[] =
@@ -171,6 +246,15 @@ int cmd_status(int argc, char **argv)
 		}
 		json_object_object_add(o, "rules", rules);
 		json_object_object_add(o, "scans", admission_status_json());
+		{
+			json_object *ps = policy_status(&st), *v;
+
+			json_object_object_get_ex(ps, "exceptions", &v);
+			json_object_object_add(o, "exceptions", json_object_get(v));
+			json_object_object_get_ex(ps, "custom_rules", &v);
+			json_object_object_add(o, "custom_rules", json_object_get(v));
+			json_object_put(ps);
+		}
 		printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
 		json_object_put(o);
 	} else {
@@ -190,6 +274,12 @@ int cmd_status(int argc, char **argv)
 		       "(maps full)\n\n",
 		       drops, untracked, ct_full);
 		print_rule_table(stdout, cfg, c.mode);
+		{
+			json_object *ps = policy_status(&st);
+
+			policy_status_print(stdout, ps);
+			json_object_put(ps);
+		}
 		admission_status_print(stdout);
 	}
 	state_close(&st);
