@@ -122,7 +122,7 @@ static __always_inline void exec_checks(struct dcea_task *t, bool entry)
 	}
 }
 
-/* A new container whose bounding set holds every capability init has: a privileged launch. */
+/* A new container whose bounding set holds every privileged-only capability: privileged. */
 static __always_inline void launch_checks(struct dcea_task *t, struct dcea_container *ct)
 {
 	struct dcea_config *c = cfg();

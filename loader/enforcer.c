@@ -132,22 +132,24 @@ cleanup:
 }
 
 /*
- * Every capability a process can hold here: the bounding set of init (a privileged container
- * gets the runtime's, which is init's; a host that drops one for everyone, as this one drops
- * CAP_SYS_RESOURCE, must not hide privileged containers), else all up to cap_last_cap.
+ * What makes a container privileged, as dcea_config.cap_full: holding every capability that only
+ * privileged mode grants (no runtime's default set has any of these), as far as this host's init
+ * has them. "Every capability the kernel knows" would miss privileged containers of a runtime that
+ * predates the newest capabilities (docker 20.10 grants none above CAP_AUDIT_READ) and those on a
+ * host that drops one for everyone (this one drops CAP_SYS_RESOURCE).
  */
 static __u64 cap_full(void)
 {
-	__u64 init_bset = proc_status_hex(1, "CapBnd:");
-	uint64_t last = 0;
-	char line[32];
+	static const int privileged_only[] = {
+		2,  /* DAC_READ_SEARCH */ 12, /* NET_ADMIN */ 16, /* SYS_MODULE */
+		17, /* SYS_RAWIO */	  19, /* SYS_PTRACE */ 21, /* SYS_ADMIN */
+		22, /* SYS_BOOT */	  25, /* SYS_TIME */   33, /* MAC_ADMIN */
+	};
+	__u64 init_bset = proc_status_hex(1, "CapBnd:"), mask = 0;
 
-	if (init_bset)
-		return init_bset;
-	if (read_line("/proc/sys/kernel/cap_last_cap", line, sizeof(line)) ||
-	    parse_u64(line, &last) || last > 63)
-		return 0;
-	return last == 63 ? ~0ULL : (1ULL << (last + 1)) - 1;
+	for (size_t i = 0; i < ARRAY_SIZE(privileged_only); i++)
+		mask |= 1ULL << privileged_only[i];
+	return init_bset ? mask & init_bset : mask;
 }
 
 int enforcer_write_lists(struct state *st, const struct policy *pol)

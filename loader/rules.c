@@ -83,7 +83,7 @@ const struct rule_info rule_table[DCEA_R_MAX] = {
 	  "capabilities)",
 	  "tp/sched_process_exec", DCEA_EFF_KILL),
 	B(DCEA_R_PRIV_LAUNCH, "privileged_launch", SEV_HIGH,
-	  "a container started with every capability (privileged)", "tp/sched_process_exec",
+	  "a container started privileged (every capability only privileged mode grants)", "tp/sched_process_exec",
 	  DCEA_EFF_KILL),
 	B(DCEA_R_DRIFT, "drift_exec", SEV_HIGH,
 	  "exec of a file created or changed after the container started", "tp/sched_process_exec",

@@ -9,8 +9,8 @@
 . "$(dirname "$0")/../lib/docker.sh"
 . "$(dirname "$0")/../lib/dcea.sh"
 
-CHECKS=(shell-alert shell-fields cred-file-alert dev-file-alert drift-alert
-	exception-by-image-suppresses exception-counted custom-open-alert
+CHECKS=(shell-alert shell-fields cred-file-alert dev-file-alert drift-alert priv-exec-alert
+	privileged-launch-alert privileged-launch-not-cap-add exception-by-image-suppresses exception-counted custom-open-alert
 	custom-exec-block-killed custom-exec-block-alert custom-other-container-untouched
 	reload-bad-rejected reload-good-applied)
 need_docker "${CHECKS[@]}"
@@ -77,9 +77,22 @@ docker exec "$ct" sh -c 'cp /bin/busybox /tmp/dropped && /tmp/dropped true' >/de
 a=$(dcea_wait_alert drift_exec ".container.id == \"$ct\"" 10)
 dcea_expect_alert drift-alert "$a" '.details.changed >= .details.container_started' '.details.path == "/tmp/dropped"'
 
-# privilege_gain_exec and privileged_launch are proven by the self-test at every start (a
-# setuid-root copy exec'd by an unprivileged task; a pivot_root+exec "container" with init's
-# bounding set); their docker-level checks failed in the first run and are being investigated.
+dcea_mark
+docker exec "$ct" sh -c 'cp /bin/busybox /tmp/suid && chmod 4755 /tmp/suid' >/dev/null 2>&1
+docker exec -u 4321 "$ct" /tmp/suid true >/dev/null 2>&1
+a=$(dcea_wait_alert privilege_gain_exec ".container.id == \"$ct\"" 10)
+dcea_expect_alert priv-exec-alert "$a" '.uid == 4321' '.details.uid == 4321' '.details.euid == 0' \
+	'.details.path == "/tmp/suid"'
+
+dcea_mark
+pv=$(docker_run_test "$tag-priv" -d --privileged "$DCEA_IMAGE" sleep 600)
+a=$(dcea_wait_alert privileged_launch ".container.id == \"$pv\"" 10)
+dcea_expect_alert privileged-launch-alert "$a" '.action == "alert"' \
+	'.details.bounding_set | test("sys_admin")'
+# the control: an unprivileged container with SYS_ADMIN added is not "privileged"
+sa=$(docker_run_test "$tag-sa" -d --cap-add SYS_ADMIN "$DCEA_IMAGE" sleep 600)
+a=$(dcea_wait_alert privileged_launch ".container.id == \"$sa\"" 2)
+check privileged-launch-not-cap-add test -z "$a"
 
 # --- exception by image --------------------------------------------------------------------------
 hits0=$("$DCEA" status --json | jq '[.exceptions[]?.suppressed] | add // 0')
