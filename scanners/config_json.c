@@ -412,7 +412,10 @@ static int load_config(const char *path, const char *prefix, json_object **out, 
 	int ret;
 
 	*out = NULL;
-	ret = read_file_max(strcmp(path, "-") ? path : "/dev/stdin", &buf, &len, MAX_CONFIG_SIZE);
+	if (!strcmp(path, "-"))
+		path = "<stdin>"; /* for the messages */
+	ret = read_file_max(strcmp(path, "<stdin>") ? path : "/dev/stdin", &buf, &len,
+			    MAX_CONFIG_SIZE);
 	if (ret == -EFBIG) {
 		snprintf(err, errlen, "%s: more than %u MiB, too big for a container configuration",
 			 path, MAX_CONFIG_SIZE >> 20);
@@ -481,7 +484,7 @@ int scan_container_path(const char *path, struct scan_report *r, char *err, size
 		snprintf(err, errlen,
 			 "%s: not a docker/podman inspect output, OCI config.json or "
 			 "config.v2.json",
-			 path);
+			 strcmp(path, "-") ? path : "<stdin>");
 	json_object_put(o);
 	return ret;
 }

@@ -152,7 +152,7 @@ self_checks() {
 # podman: live containers give the findings of the committed fixtures (tests/unit pins those)
 podman_checks() {
 	local fx=$DCEA_ROOT/tests/fixtures/scanners psock=/run/podman/podman.sock svc='' name want got
-	local static=$OUTPUT/dcea-static out t0 ms re
+	local static=$OUTPUT/dcea-static out t0 ms re rc
 	local -A args=(
 		[default]=""
 		[privileged]="--privileged"
@@ -188,7 +188,21 @@ podman_checks() {
 		got=$("$DCEA" scan config "$(podman inspect -f '{{.StaticDir}}' "$name")/config.json" \
 			--json | findings)
 		check_eq "scan-podman-oci-$f" "$want" "$got"
+		[ -n "$want" ] || fail "scan-podman-fixture-$f" "no findings at all for the fixture"
 	done
+	# a real podman inspect cut short, and a wrong type in it: exit 2, the position named
+	name=$(podman_name pm-privileged)
+	rc=0
+	out=$(podman inspect "$name" | head -c 2000 | "$DCEA" scan config - 2>&1) || rc=$?
+	check_eq scan-podman-truncated-exit 2 "$rc"
+	if grep -Eq '^dcea: error: <stdin>:[0-9]+:[0-9]+: invalid JSON: unexpected end of data$' <<<"$out"
+	then pass scan-podman-truncated-message; else fail scan-podman-truncated-message "$out"; fi
+	rc=0
+	out=$(podman inspect "$name" | sed 's/"Privileged": true/"Privileged": "true"/' |
+		"$DCEA" scan config - 2>&1) || rc=$?
+	check_eq scan-podman-wrong-type-exit 2 "$rc"
+	if grep -Eq "^dcea: error: <stdin>:[0-9]+:[0-9]+: '\[0\]\.HostConfig\.Privileged' must be a boolean, not string$" <<<"$out"
+	then pass scan-podman-wrong-type-message; else fail scan-podman-wrong-type-message "$out"; fi
 	re="^container dcea-test-pm-[a-z-]+-$$ \\("
 	t0=$(date +%s%N)
 	out=$("$DCEA" scan config --running --json) || true

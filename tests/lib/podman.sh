@@ -8,8 +8,9 @@
 #   tests/lib/podman.sh up|image|cleanup
 #
 # What this relies on (measured here): Debian 12's podman 4.3.1 runs containers as root with runc,
-# the cgroupfs manager and `default_ulimits = []` (the Debian default sets RLIMIT_NOFILE above what
-# root may raise to here); --privileged works because podman, unlike docker 20.10, leaves out the
+# the cgroupfs manager and `default_ulimits = []` (otherwise podman asks runc for RLIMIT_NOFILE
+# 1048576, above root's hard limit here, and root lacks CAP_SYS_RESOURCE to raise it: "error
+# setting rlimit type 7: operation not permitted"); --privileged works because podman, unlike docker 20.10, leaves out the
 # capabilities missing from its own bounding set (CAP_SYS_RESOURCE here).
 
 [ -n "${_DCEA_PODMAN_SH:-}" ] && return 0
