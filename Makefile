@@ -6,6 +6,7 @@
 #   make test       unit tests (cmocka) + integration tests (root, docker); one summary line
 #   make bench      benchmarks, ratios against a baseline in the same run
 #   make check      formatter and static analysis, changing nothing
+#   make static     build/dcea-static, to copy into a container for `dcea scan self`
 
 OUTPUT ?= build
 CLANG ?= clang-19
@@ -52,7 +53,7 @@ UNIT_SRCS := $(sort $(wildcard tests/unit/*/*.c))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(UNIT_SRCS))
 
 .DELETE_ON_ERROR:
-.PHONY: all deps run test unit integration bench check clean vmtest install
+.PHONY: all deps run test unit integration bench check clean vmtest install static
 
 all: $(OUTPUT)/dcea
 
@@ -91,6 +92,18 @@ $(OUTPUT)/dcea: $(OBJS)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
+# A static dcea to copy into containers (`dcea scan self`; busybox and distroless images have no
+# libc). glibc warns that getaddrinfo/dlopen in libcrypto and sqlite need its shared libraries at
+# run time: dcea calls neither.
+STATIC_LDLIBS := -lbpf -lelf -ljson-c -lyaml -lz -lzstd -lsqlite3 -lcrypto -lm -lpthread
+$(OUTPUT)/dcea-static: $(OBJS)
+	$(call msg,LD,$@)
+	$(Q)$(CC) -static $(LDFLAGS) $^ $(STATIC_LDLIBS) -o $@ 2>$@.log || { cat $@.log; exit 1; }
+
+static: $(OUTPUT)/dcea-static
+# for `scan self` in the integration tests; a sanitizer build cannot link statically (they SKIP)
+STATIC_FOR_TESTS := $(if $(filter 1,$(SANITIZE)),,$(OUTPUT)/dcea-static)
+
 $(OUTPUT)/tests/%: tests/unit/%.c $(LIB_OBJS)
 	$(Q)mkdir -p $(@D)
 	$(call msg,CC,$@)
@@ -104,7 +117,7 @@ run: deps
 	$(OUTPUT)/dcea run --mode audit
 
 # The test runner prints PASS/FAIL/SKIP per check and one final "N passed, N failed, N skipped".
-test: all $(UNIT_BINS)
+test: all $(UNIT_BINS) $(STATIC_FOR_TESTS)
 	$(Q)OUTPUT=$(OUTPUT) tests/run.sh $(UNIT_BINS)
 
 unit: all $(UNIT_BINS)

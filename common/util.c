@@ -27,6 +27,11 @@ int parse_u64(const char *s, uint64_t *out)
 
 int read_file(const char *path, char **buf, size_t *len)
 {
+	return read_file_max(path, buf, len, SIZE_MAX - 1);
+}
+
+int read_file_max(const char *path, char **buf, size_t *len, size_t max)
+{
 	size_t cap = 4096, n = 0;
 	char *b = NULL, *nb;
 	ssize_t r;
@@ -60,6 +65,10 @@ int read_file(const char *path, char **buf, size_t *len)
 		if (r == 0)
 			break;
 		n += r;
+		if (n > max) {
+			err = -EFBIG;
+			goto cleanup;
+		}
 	}
 	b[n] = '\0';
 	*buf = b;

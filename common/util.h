@@ -13,6 +13,8 @@ int parse_u64(const char *s, uint64_t *out);
 
 /* Read a whole (small) file into a NUL-terminated malloc'd buffer; 0 or negative errno. */
 int read_file(const char *path, char **buf, size_t *len);
+/* The same, -EFBIG as soon as more than max bytes were read (a stream, /dev/zero too). */
+int read_file_max(const char *path, char **buf, size_t *len, size_t max);
 
 /* Read the first line of a file, newline stripped, into buf; 0 or negative errno. */
 int read_line(const char *path, char *buf, size_t size);

@@ -87,18 +87,20 @@ static void read_docker(struct ct_info *ci)
 	free(buf);
 }
 
-static void read_podman(struct ct_info *ci)
+int ct_read_podman_db(const char *db, struct ct_info *ci)
 {
 	json_object *root, *e, *v;
 	char *buf = NULL;
+	int err;
 
-	if (read_file(PODMAN_DB, &buf, NULL))
-		return;
+	err = read_file(db, &buf, NULL);
+	if (err)
+		return err;
 	root = json_tokener_parse(buf);
 	free(buf);
 	if (!root || !json_object_is_type(root, json_type_array)) {
 		json_object_put(root);
-		return;
+		return -EINVAL;
 	}
 	for (size_t i = 0; i < json_object_array_length(root); i++) {
 		e = json_object_array_get_idx(root, i);
@@ -113,6 +115,7 @@ static void read_podman(struct ct_info *ci)
 		break;
 	}
 	json_object_put(root);
+	return 0;
 }
 
 void ct_lookup(uint64_t cgroup_id, const char *cgname, int refresh, struct ct_info *ci)
@@ -127,7 +130,7 @@ void ct_lookup(uint64_t cgroup_id, const char *cgname, int refresh, struct ct_in
 	if (!strcmp(ci->runtime, "docker"))
 		read_docker(ci);
 	else if (!strcmp(ci->runtime, "podman"))
-		read_podman(ci);
+		ct_read_podman_db(PODMAN_DB, ci);
 	/* a name read before the runtime wrote its state, or no name at all, is not cached */
 	if (ci->id[0] &&
 	    (ci->name[0] || (strcmp(ci->runtime, "docker") && strcmp(ci->runtime, "podman")))) {

@@ -29,6 +29,9 @@ void ct_parse_cgname(const char *cgname, struct ct_info *ci);
 /* Docker's config.v2.json -> name and image; 0 or negative errno. Exposed for tests. */
 int ct_parse_docker_config(const char *json, struct ct_info *ci);
 
+/* Name and image of container ci->id from containers/storage's containers.json; 0 or -errno. */
+int ct_read_podman_db(const char *db, struct ct_info *ci);
+
 /*
  * Register containers that were running before dcea started: every process whose root and mount
  * namespace differ from ours and whose cgroup is not the root is a container task. Returns the

@@ -141,9 +141,9 @@ cleanup:
 static __u64 cap_full(void)
 {
 	static const int privileged_only[] = {
-		2,  /* DAC_READ_SEARCH */ 12, /* NET_ADMIN */ 16, /* SYS_MODULE */
-		17, /* SYS_RAWIO */	  19, /* SYS_PTRACE */ 21, /* SYS_ADMIN */
-		22, /* SYS_BOOT */	  25, /* SYS_TIME */   33, /* MAC_ADMIN */
+		2,  /* DAC_READ_SEARCH */ 12, /* NET_ADMIN */ 16,  /* SYS_MODULE */
+		17, /* SYS_RAWIO */ 19,	      /* SYS_PTRACE */ 21, /* SYS_ADMIN */
+		22, /* SYS_BOOT */ 25,	      /* SYS_TIME */ 33,   /* MAC_ADMIN */
 	};
 	__u64 init_bset = proc_status_hex(1, "CapBnd:"), mask = 0;
 

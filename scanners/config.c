@@ -208,7 +208,10 @@ static void parse_docker(struct container_cfg *c, json_object *o, bool podman)
 	/* without userns-remap (the default) root in the container is root on the host */
 	s = jstr(hc, "UsernsMode");
 	c->host_ns[NS_USER] = !s || !*s || !strcmp(s, "host");
+	/* podman calls it CgroupMode; absent or "": the daemon's default, host on cgroup v1 */
 	s = jstr(hc, "CgroupnsMode");
+	if (!s || !*s)
+		s = jstr(hc, "CgroupMode");
 	c->host_ns[NS_CGROUP] = s && *s ? !strcmp(s, "host") : c->host_cgroup_v1;
 
 	parse_security_opts(c, jget(hc, "SecurityOpt", json_type_array));
@@ -217,12 +220,6 @@ static void parse_docker(struct container_cfg *c, json_object *o, bool podman)
 		c->apparmor = APPARMOR_UNCONFINED;
 	else if (c->apparmor != APPARMOR_UNCONFINED)
 		c->apparmor = s && *s ? APPARMOR_CONFINED : APPARMOR_NONE;
-	if (c->privileged) {
-		/* docker drops seccomp and AppArmor for --privileged */
-		c->seccomp_unconfined = true;
-		c->apparmor = APPARMOR_UNCONFINED;
-	}
-
 	a = jget(hc, "Devices", json_type_array);
 	for (size_t i = 0; a && i < json_object_array_length(a); i++)
 		add_device(c, jstr(json_object_array_get_idx(a, i), "PathOnHost"));
@@ -242,10 +239,12 @@ static void parse_docker(struct container_cfg *c, json_object *o, bool podman)
 		}
 	} else if ((a = jget(hc, "Binds", json_type_array))) {
 		for (size_t i = 0; i < json_object_array_length(a); i++) {
+			const char *bind = json_object_get_string(json_object_array_get_idx(a, i));
 			char b[1024], *dst, *mode;
 
-			snprintf(b, sizeof(b), "%s",
-				 json_object_get_string(json_object_array_get_idx(a, i)));
+			if (!bind)
+				continue;
+			snprintf(b, sizeof(b), "%s", bind);
 			dst = strchr(b, ':');
 			if (!dst)
 				continue;
@@ -270,7 +269,8 @@ static void parse_oci(struct container_cfg *c, json_object *o, const char *name)
 	const char *s;
 
 	snprintf(c->name, sizeof(c->name), "%s", name ? name : "");
-	snprintf(c->kind, sizeof(c->kind), "oci");
+	s = jstr(jget(o, "annotations", json_type_object), "io.container.manager");
+	snprintf(c->kind, sizeof(c->kind), "%s", s && !strcmp(s, "libpod") ? "podman" : "oci");
 	c->caps = caps_from_array(jget(caps, "effective", json_type_array), &all);
 	if (all)
 		c->caps = CAP_ALL;
@@ -313,10 +313,13 @@ static void parse_oci(struct container_cfg *c, json_object *o, const char *name)
 		if (!(type && !strcmp(type, "bind")) &&
 		    !(opts && strstr(json_object_to_json_string(opts), "bind")))
 			continue;
-		for (size_t k = 0; opts && k < json_object_array_length(opts); k++)
-			if (!strcmp(json_object_get_string(json_object_array_get_idx(opts, k)),
-				    "ro"))
+		for (size_t k = 0; opts && k < json_object_array_length(opts); k++) {
+			const char *opt =
+				json_object_get_string(json_object_array_get_idx(opts, k));
+
+			if (opt && !strcmp(opt, "ro"))
 				rw = false;
+		}
 		add_mount(c, jstr(m, "source"), jstr(m, "destination"), rw);
 	}
 }
@@ -354,5 +357,10 @@ int container_cfg_parse(json_object *o, const char *name, struct container_cfg *
 		return -EINVAL;
 	if (!c->name[0])
 		snprintf(c->name, sizeof(c->name), "%s", name ? name : "?");
+	/* the same answer whether --privileged was read from inspect or from the OCI bundle */
+	if (c->privileged) {
+		c->seccomp_unconfined = true;
+		c->apparmor = APPARMOR_UNCONFINED;
+	}
 	return 0;
 }

@@ -46,6 +46,18 @@ const char *cap_name(int cap);
 
 /* Is there a config check with this id (prefix: whose id starts with it)? */
 bool config_check_exists(const char *id, bool prefix);
+/* Host paths whose exposure the checks report (scanners/config_checks.c), NULL-terminated. */
+extern const char *const config_runtime_sockets[];
+extern const char *const config_sensitive_paths[];
+/* src is path or an ancestor of it (mounting /var brings /var/log with it) */
+bool config_path_covers(const char *src, const char *path);
+
+/* scanners/config_json.c: files and buffers; errors are "FILE:LINE:COL: ..." in err */
+json_object *config_parse_json(const char *path, const char *buf, size_t len, char *err,
+			       size_t errlen);
+int config_check_types(json_object *o, const char *file, const char *buf, size_t len,
+		       const char *prefix, char *err, size_t errlen);
+int config_load_json(const char *path, json_object **out, char *err, size_t errlen);
 
 /* The findings for one parsed configuration. */
 int scan_container_cfg(const struct container_cfg *c, struct scan_report *r);

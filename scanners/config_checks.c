@@ -150,7 +150,7 @@ static int check_cgroupns(const struct scan_check *k, void *p, struct scan_repor
 	return 0;
 }
 
-static const char *const runtime_sockets[] = {
+const char *const config_runtime_sockets[] = {
 	"/var/run/docker.sock",
 	"/run/docker.sock",
 	"/run/containerd/containerd.sock",
@@ -158,11 +158,13 @@ static const char *const runtime_sockets[] = {
 	"/run/crio/crio.sock",
 	"/var/run/crio/crio.sock",
 	"/run/podman/podman.sock",
+	"/var/run/podman/podman.sock",
 	"/var/run/dockershim.sock",
 	"/run/buildkit/buildkitd.sock",
+	NULL,
 };
 
-static const char *const sensitive_paths[] = {
+const char *const config_sensitive_paths[] = {
 	"/etc",
 	"/proc",
 	"/sys",
@@ -176,10 +178,10 @@ static const char *const sensitive_paths[] = {
 	"/var/lib/docker",
 	"/var/lib/containerd",
 	"/home",
+	NULL,
 };
 
-/* src is path, or an ancestor of it (mounting /var brings /var/log with it) */
-static bool covers(const char *src, const char *path)
+bool config_path_covers(const char *src, const char *path)
 {
 	size_t n = strlen(src);
 
@@ -227,15 +229,15 @@ static int check_mount_socket(const struct scan_check *k, void *p, struct scan_r
 
 		if (is_host_root(m->source))
 			continue; /* reported by config.mount-host-root */
-		for (size_t s = 0; s < ARRAY_SIZE(runtime_sockets); s++) {
-			if (!covers(m->source, runtime_sockets[s]))
+		for (size_t s = 0; config_runtime_sockets[s]; s++) {
+			if (!config_path_covers(m->source, config_runtime_sockets[s]))
 				continue;
 			if (!f)
 				f = scan_add(r, k, SCAN_FAIL, x->target);
 			scan_detail(f,
 				    "'%s' at '%s' exposes %s: start a privileged container on the "
 				    "host (read-only does not protect a socket)",
-				    m->source, m->dest, runtime_sockets[s]);
+				    m->source, m->dest, config_runtime_sockets[s]);
 			break;
 		}
 	}
@@ -255,8 +257,8 @@ static int check_mount_sensitive(const struct scan_check *k, void *p, struct sca
 
 		if (is_host_root(m->source))
 			continue;
-		for (size_t s = 0; s < ARRAY_SIZE(sensitive_paths); s++) {
-			if (!covers(m->source, sensitive_paths[s]))
+		for (size_t s = 0; config_sensitive_paths[s]; s++) {
+			if (!config_path_covers(m->source, config_sensitive_paths[s]))
 				continue;
 			if (!f)
 				f = scan_add(r, k, SCAN_WARN, x->target);
@@ -278,11 +280,13 @@ static int check_devices(const struct scan_check *k, void *p, struct scan_report
 	struct cctx *x = p;
 	struct scan_finding *f;
 
-	if (!x->c->ndevices) {
+	if (!x->c->ndevices && !x->c->privileged) {
 		scan_add(r, k, SCAN_PASS, x->target);
 		return 0;
 	}
 	f = scan_add(r, k, SCAN_FAIL, x->target);
+	if (!x->c->ndevices) /* inspect lists none, the runtime passes them all */
+		scan_detail(f, "every host device (--privileged): mount the host disk");
 	for (unsigned i = 0; i < x->c->ndevices; i++)
 		scan_detail(f, "host device '%s' passed in", x->c->devices[i]);
 	return 0;
@@ -408,235 +412,4 @@ int scan_container_json(json_object *cfg, const char *name, struct scan_report *
 		err = scan_container_cfg(c, r);
 	free(c);
 	return err;
-}
-
-/* Parse a whole buffer as one JSON value; errors name the file, line and column. */
-static json_object *parse_json(const char *path, const char *buf, size_t len, char *err,
-			       size_t errlen)
-{
-	json_tokener *tok = json_tokener_new_ex(64);
-	enum json_tokener_error jerr;
-	json_object *o;
-	size_t line = 1, col = 1, off;
-
-	if (!tok) {
-		snprintf(err, errlen, "%s: out of memory", path);
-		return NULL;
-	}
-	o = json_tokener_parse_ex(tok, buf, len);
-	jerr = json_tokener_get_error(tok);
-	off = json_tokener_get_parse_end(tok);
-	if (!o && jerr == json_tokener_continue)
-		jerr = json_tokener_error_parse_eof;
-	if (o && off < len && buf[off + strspn(buf + off, " \t\r\n")] != '\0') {
-		json_object_put(o);
-		o = NULL;
-		jerr = json_tokener_error_parse_unexpected;
-	}
-	if (!o) {
-		for (size_t i = 0; i < off && i < len; i++) {
-			if (buf[i] == '\n') {
-				line++;
-				col = 1;
-			} else {
-				col++;
-			}
-		}
-		snprintf(err, errlen, "%s:%zu:%zu: invalid JSON: %s", path, line, col,
-			 json_tokener_error_desc(jerr));
-	}
-	json_tokener_free(tok);
-	return o;
-}
-
-/* Inputs bigger than this are not container configurations. */
-#define MAX_CONFIG_SIZE (16u << 20)
-
-static int load_json(const char *path, json_object **out, char *err, size_t errlen)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	int ret;
-
-	if (!strcmp(path, "-"))
-		ret = read_file("/dev/stdin", &buf, &len);
-	else
-		ret = read_file(path, &buf, &len);
-	if (ret) {
-		snprintf(err, errlen, "%s: %s", path, strerror(-ret));
-		return ret;
-	}
-	if (len > MAX_CONFIG_SIZE) {
-		snprintf(err, errlen, "%s: %zu bytes, more than a configuration (%u MiB at most)",
-			 path, len, MAX_CONFIG_SIZE >> 20);
-		free(buf);
-		return -EFBIG;
-	}
-	*out = parse_json(path, buf, len, err, errlen);
-	free(buf);
-	return *out ? 0 : -EINVAL;
-}
-
-static int scan_docker_dir(const char *dir, struct scan_report *r, char *err, size_t errlen)
-{
-	char p1[4096], p2[4096];
-	json_object *cfg = NULL, *hc = NULL;
-	int ret;
-
-	snprintf(p1, sizeof(p1), "%s/config.v2.json", dir);
-	snprintf(p2, sizeof(p2), "%s/hostconfig.json", dir);
-	ret = load_json(p1, &cfg, err, errlen);
-	if (!ret)
-		ret = load_json(p2, &hc, err, errlen);
-	if (!ret) {
-		json_object_object_add(cfg, "HostConfig", hc);
-		hc = NULL;
-		ret = scan_container_json(cfg, dir, r);
-	}
-	json_object_put(cfg);
-	json_object_put(hc);
-	return ret;
-}
-
-int scan_container_path(const char *path, struct scan_report *r, char *err, size_t errlen)
-{
-	char p[4096];
-	json_object *o = NULL;
-	struct stat st;
-	int ret;
-
-	err[0] = '\0';
-	if (strcmp(path, "-") && !stat(path, &st) && S_ISDIR(st.st_mode)) {
-		snprintf(p, sizeof(p), "%s/config.v2.json", path);
-		if (!access(p, R_OK))
-			return scan_docker_dir(path, r, err, errlen);
-		snprintf(p, sizeof(p), "%s/config.json", path);
-		path = p;
-	}
-	ret = load_json(path, &o, err, errlen);
-	if (ret)
-		return ret;
-	ret = scan_container_json(o, path, r);
-	if (ret == -EINVAL)
-		snprintf(err, errlen,
-			 "%s: not a docker/podman inspect output, OCI config.json or "
-			 "config.v2.json",
-			 path);
-	json_object_put(o);
-	return ret;
-}
-
-/* A GET on the Docker Engine API (podman serves the same API); body malloc'd on success. */
-static int engine_get(const char *sock, const char *url, char **body)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	char *buf = NULL, *nb, *start;
-	size_t n = 0, cap = 0;
-	ssize_t got;
-	int fd, err = 0;
-
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", sock);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
-		err = -errno;
-		goto cleanup;
-	}
-	dprintf(fd, "GET %s HTTP/1.0\r\nHost: docker\r\n\r\n", url);
-	for (;;) {
-		if (n + 4096 > cap) {
-			cap = cap ? cap * 2 : 65536;
-			if (cap > MAX_CONFIG_SIZE) {
-				err = -EFBIG;
-				goto cleanup;
-			}
-			nb = realloc(buf, cap + 1);
-			if (!nb) {
-				err = -ENOMEM;
-				goto cleanup;
-			}
-			buf = nb;
-		}
-		got = read(fd, buf + n, cap - n);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0) {
-			err = -errno;
-			goto cleanup;
-		}
-		if (!got)
-			break;
-		n += got;
-	}
-	if (!buf) {
-		err = -EPROTO;
-		goto cleanup;
-	}
-	buf[n] = '\0';
-	start = strstr(buf, "\r\n\r\n");
-	if (strncmp(buf, "HTTP/1.", 7) || !start || strncmp(buf + 9, "200", 3)) {
-		err = -EPROTO;
-		goto cleanup;
-	}
-	start += 4;
-	memmove(buf, start, n - (start - buf) + 1);
-	*body = buf;
-	buf = NULL;
-cleanup:
-	free(buf);
-	close(fd);
-	return err;
-}
-
-int scan_containers_running(struct scan_report *r)
-{
-	static const char *const socks[] = { "/var/run/docker.sock", "/run/podman/podman.sock" };
-	bool any = false;
-
-	for (size_t s = 0; s < ARRAY_SIZE(socks); s++) {
-		char *body = NULL, err[512];
-		json_object *list;
-		int ret = engine_get(socks[s], "/containers/json", &body);
-
-		if (ret) {
-			log_debug("no container engine at '%s': %s", socks[s], strerror(-ret));
-			continue;
-		}
-		any = true;
-		list = parse_json(socks[s], body, strlen(body), err, sizeof(err));
-		free(body);
-		if (!list) {
-			log_warn("%s, ignoring", err);
-			continue;
-		}
-		for (size_t i = 0; i < json_object_array_length(list); i++) {
-			const char *id = json_object_get_string(
-				json_object_object_get(json_object_array_get_idx(list, i), "Id"));
-			char url[256];
-			json_object *o;
-
-			if (!id || strspn(id, "0123456789abcdef") != strlen(id))
-				continue;
-			snprintf(url, sizeof(url), "/containers/%s/json", id);
-			if (engine_get(socks[s], url, &body))
-				continue; /* gone since the list: not an error */
-			o = parse_json(url, body, strlen(body), err, sizeof(err));
-			free(body);
-			if (!o) {
-				log_warn("%s, ignoring", err);
-				continue;
-			}
-			ret = scan_container_json(o, id, r);
-			json_object_put(o);
-			if (ret == -ENOMEM) {
-				json_object_put(list);
-				return ret;
-			}
-		}
-		json_object_put(list);
-	}
-	if (!any)
-		log_info("no container engine socket found, no running container scanned");
-	return 0;
 }

@@ -31,7 +31,7 @@ static void usage(FILE *f)
 		   "  kernel:  --release R  --proc-version TEXT  --signature TEXT  --config FILE\n"
 		   "           --rules FILE\n"
 		   "  runtime: --version NAME=VERSION (repeatable; only those are scanned)\n"
-		   "  config:  --running\n\n"
+		   "  config:  --running (Docker Engine and libpod APIs, then runc's state)\n\n"
 		   "Exit status: 0 nothing reached --fail-on, 1 something did, 2 error.\n\n"
 		   "Examples:\n"
 		   "  dcea scan\n"
@@ -39,7 +39,9 @@ static void usage(FILE *f)
 		   "  dcea scan kernel --release 6.1.0-18-amd64 --proc-version \"... Debian "
 		   "6.1.76-1 ...\"\n"
 		   "  docker inspect web | dcea scan config - --json\n"
-		   "  dcea scan config /var/lib/docker/containers/<id> --sarif out.sarif\n");
+		   "  dcea scan config /var/lib/docker/containers/<id> --sarif out.sarif\n"
+		   "  podman inspect web | dcea scan config -\n"
+		   "  docker run --rm -v $PWD/build/dcea-static:/dcea:ro IMAGE /dcea scan self\n");
 }
 
 enum {

@@ -42,7 +42,11 @@ int scan_container_json(json_object *cfg, const char *name, struct scan_report *
 int scan_container_path(const char *path, struct scan_report *r, char *err, size_t errlen);
 /* Every running container of the host: Docker Engine API on its unix socket, then podman. */
 int scan_containers_running(struct scan_report *r);
-/* From inside a container: what this process can do (capabilities, seccomp, mounts, sockets). */
+/*
+ * From inside a container: what this process can reach (capabilities against cap_last_cap,
+ * seccomp, no_new_privs, AppArmor/SELinux, host filesystems and sensitive paths in mountinfo,
+ * writable /proc/sys, /sys and release_agent, runtime sockets, host pids and block devices).
+ */
 int scan_self(struct scan_report *r);
 
 /* scanners/image.c (part 2), weak here so dcea links without it */

@@ -10,7 +10,7 @@ PKGS=(
 	libbpf-dev bpftool libelf-dev zlib1g-dev libzstd-dev
 	libyaml-dev libjson-c-dev libcmocka-dev libsqlite3-dev libssl-dev
 	docker.io busybox-static util-linux iproute2 procps jq bc
-	debootstrap skopeo umoci
+	debootstrap skopeo umoci podman
 	cppcheck clang-format libclang-rt-19-dev libc6-dev
 )
 [ "${DCEA_DEPS_EXTRA:-}" ] && read -r -a extra <<<"$DCEA_DEPS_EXTRA" && PKGS+=("${extra[@]}")

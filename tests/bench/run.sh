@@ -5,6 +5,7 @@
 # a shared machine hits all three alike; the median of the rounds is reported.
 #   BENCH_IMAGE=0 skips the image-scan benchmark (tests/bench/image.sh)
 #   BENCH_START=0 skips the container start benchmark (tests/bench/start.sh)
+#   BENCH_SCAN=0 skips the pre-launch scan timings (tests/bench/scan.sh, also runnable alone)
 #   BENCH_ROUNDS (5)  BENCH_N_OPEN (200000)  BENCH_N_STAT (200000)  BENCH_N_FORK (2000)  BENCH_N_MOUNT (20000)
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -79,4 +80,9 @@ fi
 if [ "${BENCH_IMAGE:-1}" = 1 ]; then
 	printf '\n== image scan (tests/bench/image.sh) ==\n'
 	"$here/image.sh"
+fi
+
+if [ "${BENCH_SCAN:-1}" = 1 ]; then
+	printf '\n== pre-launch scans (tests/bench/scan.sh) ==\n'
+	"$here/scan.sh"
 fi

@@ -23,42 +23,86 @@ static const struct {
 	const char *findings; /* "check=RESULT ..." of the non-PASS findings, in table order */
 	int exit_code;
 } cases[] = {
-	{ "default",
+	{ "inspect-default",
 	  "config.cap-DAC_OVERRIDE=INFO config.host-userns=INFO config.host-cgroupns=WARN "
 	  "config.no-new-privileges=WARN config.root-user=WARN",
 	  0 },
-	{ "hardened", "config.host-userns=INFO", 0 },
-	{ "privileged",
+	{ "inspect-hardened", "config.host-userns=INFO", 0 },
+	{ "inspect-privileged",
 	  "config.privileged=FAIL config.cap-SYS_ADMIN=INFO config.cap-SYS_MODULE=INFO "
 	  "config.cap-SYS_PTRACE=INFO config.cap-DAC_READ_SEARCH=INFO config.cap-SYS_RAWIO=INFO "
 	  "config.cap-SYS_BOOT=INFO config.cap-NET_ADMIN=INFO config.cap-BPF=INFO "
 	  "config.cap-PERFMON=INFO config.cap-SYSLOG=INFO config.cap-DAC_OVERRIDE=INFO "
-	  "config.host-userns=INFO config.host-cgroupns=FAIL config.seccomp-unconfined=FAIL "
+	  "config.host-userns=INFO config.host-cgroupns=FAIL config.devices=FAIL "
+	  "config.seccomp-unconfined=FAIL "
 	  "config.apparmor-unconfined=FAIL config.selinux-disabled=FAIL "
 	  "config.no-new-privileges=WARN config.root-user=WARN",
 	  1 },
-	{ "cap-sys-admin",
+	{ "inspect-cap-sys-admin",
 	  "config.cap-SYS_ADMIN=FAIL config.cap-DAC_OVERRIDE=INFO config.host-userns=INFO "
 	  "config.host-cgroupns=FAIL config.no-new-privileges=WARN config.root-user=WARN",
 	  1 },
-	{ "pid-host",
+	{ "inspect-pid-host",
 	  "config.cap-DAC_OVERRIDE=INFO config.host-pid=FAIL config.host-userns=INFO "
 	  "config.host-cgroupns=WARN config.selinux-disabled=FAIL config.no-new-privileges=WARN "
 	  "config.root-user=WARN",
 	  1 },
-	{ "host-root",
+	{ "inspect-host-root",
 	  "config.cap-DAC_OVERRIDE=INFO config.host-userns=INFO config.host-cgroupns=WARN "
 	  "config.mount-host-root=FAIL config.no-new-privileges=WARN config.root-user=WARN",
 	  1 },
-	{ "docker-sock",
+	{ "inspect-docker-sock",
 	  "config.cap-DAC_OVERRIDE=INFO config.host-userns=INFO config.host-cgroupns=WARN "
 	  "config.mount-runtime-socket=FAIL config.no-new-privileges=WARN config.root-user=WARN",
 	  1 },
-	{ "seccomp-unconfined",
+	{ "inspect-seccomp-unconfined",
 	  "config.cap-DAC_OVERRIDE=INFO config.host-userns=INFO config.host-cgroupns=WARN "
 	  "config.seccomp-unconfined=FAIL config.apparmor-unconfined=FAIL "
 	  "config.no-new-privileges=WARN config.root-user=WARN",
 	  1 },
+};
+
+/*
+ * The same configurations made by podman 4.3 (make-fixtures.sh podman): `podman inspect`, and the
+ * OCI config.json podman gave runc. They agree except where the bundle cannot say it: AppArmor is
+ * not enabled on the fixture host, so "apparmor=unconfined" leaves no trace in config.json.
+ */
+#define P_COMMON "config.cap-DAC_OVERRIDE=INFO config.host-userns=INFO "
+#define P_TAIL	 "config.no-new-privileges=WARN config.root-user=WARN"
+#define P_PRIV                                                                                     \
+	"config.privileged=FAIL config.cap-SYS_ADMIN=INFO config.cap-SYS_MODULE=INFO "             \
+	"config.cap-SYS_PTRACE=INFO config.cap-DAC_READ_SEARCH=INFO config.cap-SYS_RAWIO=INFO "    \
+	"config.cap-SYS_BOOT=INFO config.cap-NET_ADMIN=INFO config.cap-BPF=INFO "                  \
+	"config.cap-PERFMON=INFO config.cap-SYSLOG=INFO " P_COMMON                                 \
+	"config.host-cgroupns=FAIL config.devices=FAIL config.seccomp-unconfined=FAIL "            \
+	"config.apparmor-unconfined=FAIL " P_TAIL
+#define P_SECCOMP P_COMMON "config.host-cgroupns=WARN config.seccomp-unconfined=FAIL "
+#define PODMAN_CASES(kind, seccomp_extra)                                                          \
+	{ kind "-default", P_COMMON "config.host-cgroupns=WARN " P_TAIL, 0 },                      \
+		{ kind "-hardened", "config.host-userns=INFO", 0 },                                \
+		{ kind "-privileged", P_PRIV, 1 },                                                 \
+		{ kind "-cap-sys-admin",                                                           \
+		  "config.cap-SYS_ADMIN=FAIL " P_COMMON "config.host-cgroupns=FAIL " P_TAIL, 1 },  \
+		{ kind "-pid-host",                                                                \
+		  "config.cap-DAC_OVERRIDE=INFO config.host-pid=FAIL config.host-userns=INFO "     \
+		  "config.host-cgroupns=WARN " P_TAIL,                                             \
+		  1 },                                                                             \
+		{ kind "-host-root",                                                               \
+		  P_COMMON "config.host-cgroupns=WARN config.mount-host-root=FAIL " P_TAIL, 1 },   \
+		{ kind "-podman-sock",                                                             \
+		  P_COMMON "config.host-cgroupns=WARN config.mount-runtime-socket=FAIL " P_TAIL,   \
+		  1 },                                                                             \
+	{                                                                                          \
+		kind "-seccomp-unconfined", P_SECCOMP seccomp_extra P_TAIL, 1                      \
+	}
+
+static const struct {
+	const char *fixture;
+	const char *findings;
+	int exit_code;
+} podman_cases[] = {
+	PODMAN_CASES("podman-inspect", "config.apparmor-unconfined=FAIL "),
+	PODMAN_CASES("oci-podman", ""),
 };
 
 static json_object *load(const char *name)
@@ -66,7 +110,7 @@ static json_object *load(const char *name)
 	char path[512];
 	json_object *o;
 
-	snprintf(path, sizeof(path), FIXTURES "/scanners/inspect-%s.json", name);
+	snprintf(path, sizeof(path), FIXTURES "/scanners/%s.json", name);
 	o = json_object_from_file(path);
 	if (!o)
 		fail_msg("cannot load %s", path);
@@ -82,39 +126,54 @@ static void summary(const struct scan_report *r, char *buf, size_t len)
 				 r->v[i].check, scan_result_name(r->v[i].result));
 }
 
+static int check_fixture(const char *fixture, const char *want, int want_exit)
+{
+	json_object *o = load(fixture), *cfg;
+	struct container_cfg *c = calloc(1, sizeof(*c));
+	struct scan_report r;
+	char got[2048];
+	int bad = 0;
+
+	scan_report_init(&r);
+	/* these fixtures come from a cgroup v1 host: scan them as such, wherever we run */
+	c->host_cgroup_v1 = true;
+	cfg = json_object_is_type(o, json_type_array) ? json_object_array_get_idx(o, 0) : o;
+	assert_int_equal(container_cfg_parse(cfg, NULL, c), 0);
+	assert_int_equal(scan_container_cfg(c, &r), 0);
+	summary(&r, got, sizeof(got));
+	if (strcmp(got, want) || scan_exit_code(&r, SEV_HIGH) != want_exit) {
+		print_error("%s:\n  want %s (exit %d)\n  got  %s (exit %d)\n", fixture, want,
+			    want_exit, got, scan_exit_code(&r, SEV_HIGH));
+		bad = 1;
+	}
+	scan_report_free(&r);
+	free(c);
+	json_object_put(o);
+	return bad;
+}
+
 static void test_fixtures(void **state)
 {
 	int bad = 0;
 
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		json_object *o = load(cases[i].fixture);
-		struct container_cfg *c = calloc(1, sizeof(*c));
-		struct scan_report r;
-		char got[2048];
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		bad += check_fixture(cases[i].fixture, cases[i].findings, cases[i].exit_code);
+	assert_int_equal(bad, 0);
+}
 
-		scan_report_init(&r);
-		/* these fixtures come from a cgroup v1 host: scan them as such, wherever we run */
-		c->host_cgroup_v1 = true;
-		assert_int_equal(container_cfg_parse(json_object_array_get_idx(o, 0), NULL, c), 0);
-		assert_int_equal(scan_container_cfg(c, &r), 0);
-		summary(&r, got, sizeof(got));
-		if (strcmp(got, cases[i].findings) ||
-		    scan_exit_code(&r, SEV_HIGH) != cases[i].exit_code) {
-			print_error("%s:\n  want %s (exit %d)\n  got  %s (exit %d)\n",
-				    cases[i].fixture, cases[i].findings, cases[i].exit_code, got,
-				    scan_exit_code(&r, SEV_HIGH));
-			bad++;
-		}
-		scan_report_free(&r);
-		free(c);
-		json_object_put(o);
-	}
+static void test_podman_fixtures(void **state)
+{
+	int bad = 0;
+
+	for (size_t i = 0; i < sizeof(podman_cases) / sizeof(podman_cases[0]); i++)
+		bad += check_fixture(podman_cases[i].fixture, podman_cases[i].findings,
+				     podman_cases[i].exit_code);
 	assert_int_equal(bad, 0);
 }
 
 static void test_details(void **state)
 {
-	json_object *o = load("docker-sock");
+	json_object *o = load("inspect-docker-sock");
 	const struct scan_finding *f;
 	struct scan_report r;
 
@@ -170,6 +229,22 @@ static void test_bad_input(void **state)
 		{ "{\"a\": 1}",
 		  ": not a docker/podman inspect output, OCI config.json or config.v2.json" },
 		{ "{} {}", ":1:4: invalid JSON: " },
+		/* wrong types: the field's path and the position of its value */
+		{ "[{\n  \"Id\": \"x\",\n  \"HostConfig\": {\"Privileged\": \"yes\"}}]",
+		  ":3:32: '[0].HostConfig.Privileged' must be a boolean, not string" },
+		{ "[{\"HostConfig\": {}, \"Mounts\": [{\"Source\": \"/\", \"RW\": 1}]}]",
+		  ":1:54: '[0].Mounts[0].RW' must be a boolean, not int" },
+		{ "{\"ID\": \"x\", \"MountPoints\": {\"/h\": {\"Source\": [\"/\"]}}}",
+		  ":1:46: 'MountPoints./h.Source' must be a string, not array" },
+		{ "{\"ociVersion\": \"1.0.2\", \"process\": {\"capabilities\": "
+		  "{\"effective\": [\"CAP_CHOWN\", 21]}}}",
+		  ":1:81: 'process.capabilities.effective[1]' must be a string, not int" },
+		{ "{\"ociVersion\": \"1.0.2\", \"process\": {\"user\": {\"uid\": \"0\"}}}",
+		  ":1:53: 'process.user.uid' must be an integer, not string" },
+		{ "{\"ociVersion\": \"1.0.2\", \"linux\": {\"namespaces\": {\"type\": \"pid\"}}}",
+		  ":1:49: 'linux.namespaces' must be an array, not object" },
+		{ "[{\"HostConfig\": [] }]",
+		  ":1:17: '[0].HostConfig' must be an object, not array" },
 	};
 	char path[] = "/tmp/dcea-test-config-XXXXXX", err[512];
 
@@ -192,13 +267,94 @@ static void test_bad_input(void **state)
 	}
 }
 
+static void write_file(const char *path, const char *text, size_t len)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	assert_int_equal(fwrite(text, 1, len, f), len);
+	fclose(f);
+}
+
+static void write_text(const char *path, const char *text)
+{
+	write_file(path, text, strlen(text));
+}
+
+static void expect_error(const char *path, const char *want)
+{
+	struct scan_report r;
+	char err[512];
+
+	scan_report_init(&r);
+	assert_int_not_equal(scan_container_path(path, &r, err, sizeof(err)), 0);
+	if (!strstr(err, want))
+		fail_msg("%s: want '...%s...', got '%s'", path, want, err);
+	assert_int_equal(r.n, 0);
+	scan_report_free(&r);
+}
+
+/* Real fixtures cut short, a Docker container directory with a bad hostconfig.json, huge input */
+static void test_bad_files(void **state)
+{
+	static const char *const fixtures[] = { "inspect-privileged", "podman-inspect-privileged",
+						"oci-podman-privileged" };
+	char dir[] = "/tmp/dcea-test-badcfg-XXXXXX", path[600], want[700], *text = NULL;
+	size_t len = 0;
+
+	assert_non_null(mkdtemp(dir));
+	for (size_t i = 0; i < sizeof(fixtures) / sizeof(fixtures[0]); i++) {
+		char src[512];
+		FILE *f;
+
+		snprintf(src, sizeof(src), FIXTURES "/scanners/%s.json", fixtures[i]);
+		f = fopen(src, "r");
+		assert_non_null(f);
+		text = malloc(1 << 20);
+		len = fread(text, 1, 1 << 20, f);
+		fclose(f);
+		snprintf(path, sizeof(path), "%s/%s-cut.json", dir, fixtures[i]);
+		write_file(path, text, len / 2);
+		snprintf(want, sizeof(want), "%s:", path);
+		expect_error(path, want);
+		expect_error(path, ": invalid JSON: unexpected end of data");
+		free(text);
+		unlink(path);
+	}
+
+	snprintf(path, sizeof(path), "%s/config.v2.json", dir);
+	write_text(path, "{\"ID\": \"abc\"}");
+	snprintf(path, sizeof(path), "%s/hostconfig.json", dir);
+	write_text(path, "{\n\"CapAdd\": \"SYS_ADMIN\"}");
+	snprintf(want, sizeof(want),
+		 "%s/hostconfig.json:2:11: 'CapAdd' must be an array, not string", dir);
+	expect_error(dir, want);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/config.v2.json", dir);
+	unlink(path);
+
+	/* 17 MiB of a valid-looking array: refused before parsing, whatever it holds */
+	len = 17u << 20;
+	text = malloc(len);
+	assert_non_null(text);
+	memset(text, ' ', len);
+	text[0] = '[';
+	text[len - 1] = ']';
+	snprintf(path, sizeof(path), "%s/huge.json", dir);
+	write_file(path, text, len);
+	free(text);
+	snprintf(want, sizeof(want), "%s: more than 16 MiB", path);
+	expect_error(path, want);
+	unlink(path);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_fixtures),
-		cmocka_unit_test(test_details),
-		cmocka_unit_test(test_oci_config),
-		cmocka_unit_test(test_bad_input),
+		cmocka_unit_test(test_fixtures),  cmocka_unit_test(test_podman_fixtures),
+		cmocka_unit_test(test_details),	  cmocka_unit_test(test_oci_config),
+		cmocka_unit_test(test_bad_input), cmocka_unit_test(test_bad_files),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
