@@ -12,7 +12,7 @@
 CHECKS=(shell-alert shell-fields cred-file-alert dev-file-alert drift-alert priv-exec-alert
 	privileged-launch-alert privileged-launch-not-cap-add exception-by-image-suppresses exception-counted custom-open-alert
 	custom-exec-block-killed custom-exec-block-alert custom-other-container-untouched
-	reload-bad-rejected reload-good-applied)
+	reload-under-attack-no-gap reload-under-attack-reloads reload-bad-rejected reload-good-applied)
 need_docker "${CHECKS[@]}"
 need_cmd jq "${CHECKS[@]}"
 docker_image || skip_all "no test image: $DCEA_DOCKER_ERR" "${CHECKS[@]}"
@@ -125,10 +125,26 @@ dcea_expect_alert custom-exec-block-alert "$a" '.action == "kill"' '.custom == "
 docker exec "$ct" /usr/local/bin/dcea-escape --help >/dev/null 2>&1
 rc=$?
 check custom-other-container-untouched test "$rc" -ne 137
+
+# An attack loop across reloads: every attempt must be killed, before, during and after each swap.
+cp "$pol" "$pol.good"
+sed 's/severity: high/severity: critical/' "$pol.good" >"$pol.alt"
+docker exec -d "$blk" sh -c 'i=0; while [ $i -lt 300 ]; do /usr/local/bin/dcea-escape --help \
+	>/dev/null 2>&1; echo $? >>/tmp/rcs; i=$((i + 1)); done; touch /tmp/loop-done'
+nreload=0
+for i in 1 2 3 4 5 6; do
+	cp "$pol.$([ $((i % 2)) -eq 1 ] && echo alt || echo good)" "$pol"
+	"$DCEA" reload >/dev/null 2>&1 && nreload=$((nreload + 1))
+done
+wait_until 120 docker exec "$blk" test -e /tmp/loop-done
+rcs=$(docker exec "$blk" sort /tmp/rcs | uniq -c | tr -s ' ' | tr '\n' ';')
+check_eq reload-under-attack-no-gap " 300 137;" "$rcs"
+check_eq reload-under-attack-reloads 6 "$nreload"
+cp "$pol.good" "$pol"
+"$DCEA" reload >/dev/null 2>&1
 dcea_mode audit
 
 # --- reload --------------------------------------------------------------------------------------
-cp "$pol" "$pol.good"
 printf 'custom_rules: [{id: x, kind: nope}]\n' >"$pol"
 "$DCEA" reload >"$DCEA_TMP/reload.out" 2>&1
 rc=$?
