@@ -93,6 +93,7 @@ struct dcea_config {
 	__u64 host_ns[DCEA_NS_MAX]; /* the host's namespaces (the loader's), enum dcea_ns order */
 	__u64 root_cgroup;	    /* cgroup v2 id of the root cgroup (1) */
 	__u64 loaded_at;	    /* realtime ns of the load */
+	__u64 drops_reported;	    /* ring-buffer drops a loader has reported: a restart reports the rest */
 	__u32 mode;	   /* enum dcea_mode, for status; enforcement reads dcea_rule_cfg */
 	__u32 loader_tgid; /* pid of the streaming loader, 0 when none */
 	__u32 backend;	   /* enum dcea_backend */
@@ -161,6 +162,6 @@ _Static_assert(sizeof(struct dcea_event) == 8 * 14 + 8 * 4 + 16 + 64 + 80 + 256 
 	       "dcea_event layout changed");
 _Static_assert(sizeof(struct dcea_container) == 88, "dcea_container layout changed");
 _Static_assert(sizeof(struct dcea_rule_cfg) == 24, "dcea_rule_cfg layout changed");
-_Static_assert(sizeof(struct dcea_config) == 96, "dcea_config layout changed");
+_Static_assert(sizeof(struct dcea_config) == 104, "dcea_config layout changed");
 
 #endif

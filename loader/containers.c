@@ -21,8 +21,10 @@
 #define PODMAN_DB   "/var/lib/containers/storage/overlay-containers/containers.json"
 #define CACHE_SIZE  256
 
+/* mtime: of the runtime's state file when read; a rename rewrites it, so a newer one is read again */
 static struct {
 	uint64_t cgroup_id;
+	struct timespec mtime;
 	struct ct_info ci;
 } cache[CACHE_SIZE];
 
@@ -115,14 +117,39 @@ static void read_podman(struct ct_info *ci)
 	json_object_put(root);
 }
 
+/* The modification time of the file the runtime keeps the container's name in; 0 when none. */
+static struct timespec state_mtime(const struct ct_info *ci)
+{
+	struct timespec none = { 0 };
+	char path[256];
+	struct stat sb;
+
+	if (!strcmp(ci->runtime, "docker"))
+		snprintf(path, sizeof(path), "%s/%s/config.v2.json", DOCKER_ROOT, ci->id);
+	else if (!strcmp(ci->runtime, "podman"))
+		snprintf(path, sizeof(path), "%s", PODMAN_DB);
+	else
+		return none;
+	return stat(path, &sb) ? none : sb.st_mtim;
+}
+
+static bool same_time(struct timespec a, struct timespec b)
+{
+	return a.tv_sec == b.tv_sec && a.tv_nsec == b.tv_nsec;
+}
+
 void ct_lookup(uint64_t cgroup_id, const char *cgname, int refresh, struct ct_info *ci)
 {
 	unsigned int slot = cgroup_id % CACHE_SIZE;
+	struct timespec mtime;
 
-	if (!refresh && cache[slot].cgroup_id == cgroup_id && cgroup_id) {
+	if (!refresh && cache[slot].cgroup_id == cgroup_id && cgroup_id &&
+	    same_time(state_mtime(&cache[slot].ci), cache[slot].mtime)) {
 		*ci = cache[slot].ci;
 		return;
 	}
+	ct_parse_cgname(cgname, ci);
+	mtime = state_mtime(ci); /* before reading: a rewrite in between is read next time */
 	ct_parse_cgname(cgname, ci);
 	if (!strcmp(ci->runtime, "docker"))
 		read_docker(ci);
@@ -132,6 +159,7 @@ void ct_lookup(uint64_t cgroup_id, const char *cgname, int refresh, struct ct_in
 	if (ci->id[0] &&
 	    (ci->name[0] || (strcmp(ci->runtime, "docker") && strcmp(ci->runtime, "podman")))) {
 		cache[slot].cgroup_id = cgroup_id;
+		cache[slot].mtime = mtime;
 		cache[slot].ci = *ci;
 	}
 }

@@ -215,6 +215,7 @@ static void check_drops(struct streamer *s)
 	}
 	json_object_put(o);
 	s->drops_seen = d;
+	state_note_drops_reported(s->st, d);
 }
 
 /*
@@ -409,9 +410,10 @@ static int stream(struct streamer *s)
 	epoll_ctl(epfd, EPOLL_CTL_ADD, sfd, &ev);
 	ev.data.fd = ring_buffer__epoll_fd(rb);
 	epoll_ctl(epfd, EPOLL_CTL_ADD, ring_buffer__epoll_fd(rb), &ev);
-	s->drops_seen = state_percpu_sum(s->st, M_DROPS, 0);
 	state_get_config(s->st, &c);
 	last_mode = c.mode;
+	/* drops since the last report, also those while no loader ran: reported at the first tick */
+	s->drops_seen = c.drops_reported;
 
 	for (;;) {
 		struct epoll_event evs[2];

@@ -427,6 +427,17 @@ int state_set_config(struct state *st, const struct dcea_config *c)
 	return bpf_map_update_elem(st->fd[M_CONFIG], &zero, c, BPF_ANY) ? -errno : 0;
 }
 
+int state_note_drops_reported(struct state *st, unsigned long long total)
+{
+	struct dcea_config c;
+	int err = state_get_config(st, &c);
+
+	if (err)
+		return err;
+	c.drops_reported = total;
+	return state_set_config(st, &c);
+}
+
 unsigned long long state_percpu_sum(struct state *st, enum state_map m, unsigned int idx)
 {
 	int ncpu = libbpf_num_possible_cpus();
