@@ -124,6 +124,14 @@ __dcea_map struct {
 	__type(value, __u32);
 } dcea_fstypes SEC(".maps");
 
+/* dcea's own files: dev, inode -> 1 (see struct dcea_file_key) */
+__dcea_map struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, DCEA_MAX_PROTECT);
+	__type(key, struct dcea_file_key);
+	__type(value, __u32);
+} dcea_protect SEC(".maps");
+
 /* Per-thread scratch between a syscall's entry and exit (the connect fd) */
 __dcea_map struct {
 	__uint(type, BPF_MAP_TYPE_HASH);

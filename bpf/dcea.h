@@ -100,6 +100,17 @@ struct dcea_config {
 	__u32 tamper_tgid; /* the last container task that signalled the loader: ignore it */
 };
 
+/*
+ * protect: dcea's own files (binary, policy, trust store), by device and inode; a container task
+ * opening one for writing is a dcea_tamper match. dev is the kernel's encoding (major << 20 | minor).
+ */
+struct dcea_file_key {
+	__u64 dev;
+	__u64 ino;
+};
+#define DCEA_MAX_PROTECT 32
+#define DCEA_TAMPER_FILE 1 /* dcea_tamper event of a file opened for writing: in arg[0] */
+
 /* Container flags */
 #define DCEA_CT_CANARY	(1U << 0) /* the loader's self-test: always enforced, never reported */
 #define DCEA_CT_ADOPTED (1U << 1) /* found running at loader start, not seen starting */
@@ -163,5 +174,6 @@ _Static_assert(sizeof(struct dcea_event) == 8 * 14 + 8 * 4 + 16 + 64 + 80 + 256 
 _Static_assert(sizeof(struct dcea_container) == 88, "dcea_container layout changed");
 _Static_assert(sizeof(struct dcea_rule_cfg) == 24, "dcea_rule_cfg layout changed");
 _Static_assert(sizeof(struct dcea_config) == 104, "dcea_config layout changed");
+_Static_assert(sizeof(struct dcea_file_key) == 16, "dcea_file_key layout changed");
 
 #endif

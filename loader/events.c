@@ -187,6 +187,14 @@ static void add_details(json_object *d, const struct dcea_event *e)
 		break;
 	}
 	case DCEA_R_TAMPER:
+		if (e->arg[0] == DCEA_TAMPER_FILE && e->path[0]) { /* file_report's fields */
+			add_str(d, "kind", "file_write");
+			add_str(d, "file", e->path);
+			add_str(d, "dir", e->str2);
+			add_int(d, "inode", e->arg[1]);
+			break;
+		}
+		add_str(d, "kind", "signal");
 		add_str(d, "syscall", e->str2);
 		add_int(d, "signal", e->arg[0]);
 		add_int(d, "target_pid", e->arg[1]);

@@ -22,11 +22,13 @@
 #include "loader/containers.h"
 #include "loader/enforcer.h"
 #include "loader/events.h"
+#include "loader/guard.h"
 #include "loader/lsm.h"
 #include "loader/nsinfo.h"
 #include "loader/rules.h"
 #include "loader/run.h"
 #include "loader/state.h"
+#include "loader/truststore.h"
 #include "loader/verify.h"
 #include "policy/policy.h"
 
@@ -47,6 +49,7 @@ struct streamer {
 	bool json, color;
 	int64_t clock_off;
 	unsigned long long drops_seen, delivered;
+	struct guard guard;
 };
 
 static void usage(FILE *f)
@@ -177,6 +180,11 @@ static int handle_event(void *ctx, void *data, size_t size)
 	json_object_put(o);
 	s->delivered++;
 	return 0;
+}
+
+static void emit_cb(void *ctx, json_object *o)
+{
+	emit(ctx, o);
 }
 
 /* Drops are alerts of their own: nothing is lost silently. */
@@ -459,6 +467,7 @@ static int stream(struct streamer *s)
 		verify_periodic(s->out, s->json, s->color);
 		if (++ticks % 4 == 0 || n == 0) {
 			check_drops(s);
+			guard_check(&s->guard, emit_cb, s);
 			s->clock_off = events_clock_offset();
 			if (!state_get_config(s->st, &c) && c.mode != last_mode) {
 				log_info("mode switched to %s", mode_name(c.mode));
@@ -604,6 +613,13 @@ int cmd_run(int argc, char **argv)
 		c.loader_tgid = getpid();
 		state_set_config(&st, &c);
 	}
+	if (!guard_init(&s.guard, &st)) {
+		guard_add_file(&s.guard, "/proc/self/exe", true);
+		if (o.policy)
+			guard_add_file(&s.guard, o.policy, true);
+		if (access(TS_DEFAULT_PATH, F_OK) == 0)
+			guard_add_file(&s.guard, TS_DEFAULT_PATH, false);
+	}
 	log_info("streaming alerts in %s mode; Ctrl-C stops streaming, enforcement stays until "
 		 "'dcea stop'",
 		 mode_name(o.mode));
@@ -613,6 +629,7 @@ int cmd_run(int argc, char **argv)
 		state_set_config(&st, &c);
 	}
 cleanup:
+	guard_close(&s.guard);
 	if (s.out && s.out != stdout)
 		fclose(s.out);
 	state_close(&st);

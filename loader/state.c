@@ -29,7 +29,7 @@ const char *const state_map_names[M_MAX] = {
 	[M_TASKS] = "dcea_tasks",     [M_SETUP] = "dcea_setup",
 	[M_SYSCTLS] = "dcea_sysctls", [M_KNOBFILES] = "dcea_knobfiles",
 	[M_SOCKS] = "dcea_socks",     [M_FSTYPES] = "dcea_fstypes",
-	[M_SCRATCH] = "dcea_scratch",
+	[M_SCRATCH] = "dcea_scratch", [M_PROTECT] = "dcea_protect",
 };
 
 int state_ensure_bpffs(void)

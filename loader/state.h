@@ -24,6 +24,7 @@ enum state_map {
 	M_SOCKS,
 	M_FSTYPES,
 	M_SCRATCH,
+	M_PROTECT,
 	M_MAX,
 };
 

@@ -215,6 +215,12 @@ int cmd_stop(int argc, char **argv)
 	}
 	if (!state_adopt(&st)) {
 		state_get_config(&st, &c);
+		if (c.loader_tgid) { /* the loader puts back missing pins only while this is its pid */
+			struct dcea_config off = c;
+
+			off.loader_tgid = 0;
+			state_set_config(&st, &off);
+		}
 		state_close(&st);
 	}
 	if (alive(c.loader_tgid) && kill(c.loader_tgid, SIGTERM))
