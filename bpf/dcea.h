@@ -93,7 +93,7 @@ struct dcea_config {
 	__u64 host_ns[DCEA_NS_MAX]; /* the host's namespaces (the loader's), enum dcea_ns order */
 	__u64 root_cgroup;	    /* cgroup v2 id of the root cgroup (1) */
 	__u64 loaded_at;	    /* realtime ns of the load */
-	__u64 drops_reported;	    /* ring-buffer drops a loader has reported: a restart reports the rest */
+	__u64 drops_reported;	    /* ring-buffer drops reported: a restart reports the rest */
 	__u32 mode;	   /* enum dcea_mode, for status; enforcement reads dcea_rule_cfg */
 	__u32 loader_tgid; /* pid of the streaming loader, 0 when none */
 	__u32 backend;	   /* enum dcea_backend */
@@ -102,7 +102,7 @@ struct dcea_config {
 
 /*
  * protect: dcea's own files (binary, policy, trust store), by device and inode; a container task
- * opening one for writing is a dcea_tamper match. dev is the kernel's encoding (major << 20 | minor).
+ * opening one for writing is a dcea_tamper match. dev: the kernel's encoding, major << 20 | minor.
  */
 struct dcea_file_key {
 	__u64 dev;

@@ -21,7 +21,7 @@
 #define PODMAN_DB   "/var/lib/containers/storage/overlay-containers/containers.json"
 #define CACHE_SIZE  256
 
-/* mtime: of the runtime's state file when read; a rename rewrites it, so a newer one is read again */
+/* mtime: the runtime's state file's when read; a rename rewrites it, and a newer one is read */
 static struct {
 	uint64_t cgroup_id;
 	struct timespec mtime;

@@ -286,7 +286,8 @@ static void check_file(struct guard *g, struct guard_file *f, guard_emit_fn emit
 		json_object_object_add(details(o), "path", json_object_new_string(f->path));
 		json_object_object_add(details(o), "sha256_before",
 				       json_object_new_string(f->sha256));
-		json_object_object_add(details(o), "sha256_now", json_object_new_string(now.sha256));
+		json_object_object_add(details(o), "sha256_now",
+				       json_object_new_string(now.sha256));
 		json_object_object_add(details(o), "inode_replaced",
 				       json_object_new_boolean(now.ino != f->ino));
 		emit(ctx, o);

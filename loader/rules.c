@@ -67,8 +67,7 @@ const struct rule_info rule_table[DCEA_R_MAX] = {
 	R(DCEA_R_TAMPER, "dcea_tamper", SEV_CRITICAL,
 	  "a signal from a container to the dcea loader, or one of dcea's files opened for "
 	  "writing",
-	  "tp/sys_enter_kill,tgkill, tp/sys_exit_openat",
-	  DCEA_EFF_KILL),
+	  "tp/sys_enter_kill,tgkill, tp/sys_exit_openat", DCEA_EFF_KILL),
 };
 
 const struct rule_info *rule_by_name(const char *name)

@@ -420,7 +420,7 @@ static int stream(struct streamer *s)
 	epoll_ctl(epfd, EPOLL_CTL_ADD, ring_buffer__epoll_fd(rb), &ev);
 	state_get_config(s->st, &c);
 	last_mode = c.mode;
-	/* drops since the last report, also those while no loader ran: reported at the first tick */
+	/* drops not yet reported, also those while no loader ran: reported at the first tick */
 	s->drops_seen = c.drops_reported;
 
 	for (;;) {

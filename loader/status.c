@@ -215,7 +215,8 @@ int cmd_stop(int argc, char **argv)
 	}
 	if (!state_adopt(&st)) {
 		state_get_config(&st, &c);
-		if (c.loader_tgid) { /* the loader puts back missing pins only while this is its pid */
+		/* the loader puts back missing pins only while loader_tgid is its pid */
+		if (c.loader_tgid) {
 			struct dcea_config off = c;
 
 			off.loader_tgid = 0;

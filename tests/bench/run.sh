@@ -4,6 +4,7 @@
 # in the same run. Configurations are interleaved round by round (none, audit, block) so drift on
 # a shared machine hits all three alike; the median of the rounds is reported.
 #   BENCH_IMAGE=0 skips the image-scan benchmark (tests/bench/image.sh)
+#   BENCH_LOAD=0 skips the load figures (tests/bench/load.sh: alert throughput, loader CPU/RSS, map memory)
 #   BENCH_ROUNDS (5)  BENCH_N_OPEN (200000)  BENCH_N_STAT (200000)  BENCH_N_FORK (2000)  BENCH_N_MOUNT (20000)
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -69,6 +70,11 @@ for op in $OPS; do
 	printf '%-10s %12.1f %12.1f %12.1f %8.3f %8.3f\n' "$op" "$n" "$a" "$b" "$(echo "$a / $n" | bc -l)" "$(echo "$b / $n" | bc -l)"
 done
 printf '\n%s rounds, median; kernel %s; %s\n' "$ROUNDS" "$(uname -r)" "$(date -u +%Y-%m-%d)"
+
+if [ "${BENCH_LOAD:-1}" = 1 ]; then
+	printf '\n== load (tests/bench/load.sh) ==\n'
+	"$here/load.sh"
+fi
 
 if [ "${BENCH_IMAGE:-1}" = 1 ]; then
 	printf '\n== image scan (tests/bench/image.sh) ==\n'

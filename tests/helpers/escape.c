@@ -261,7 +261,8 @@ int main(int argc, char **argv)
 		return cmd_kexec();
 	if (!strcmp(c, "storm") && (argc == 4 || argc == 5))
 		return cmd_storm(argv[2], atol(argv[3]), argc == 5 ? atol(argv[4]) : 0);
-	fprintf(stderr, "usage: dcea-escape capset|setuid|setns PID FILE|ptrace PID|bpf|handle FILE|"
-			"fsopen FSTYPE|connect PATH|module|kexec|storm FSTYPE N [RATE]\n");
+	fprintf(stderr,
+		"usage: dcea-escape capset|setuid|setns PID FILE|ptrace PID|bpf|handle FILE|"
+		"fsopen FSTYPE|connect PATH|module|kexec|storm FSTYPE N [RATE]\n");
 	return 2;
 }
