@@ -35,7 +35,7 @@ gcc -O2 -static -o "$esc" "$root/tests/helpers/escape.c" || exit 1
 docker_up || { echo "load: $DCEA_DOCKER_ERR"; exit 1; }
 docker_image || exit 1
 cleanup_add "$DCEA" stop
-gen=$(docker_run_test loadgen -d -v "$esc:/usr/local/bin/dcea-escape:ro" "$DCEA_IMAGE" sleep 3600) || exit 1
+gen=$(docker_run_test loadgen -d --security-opt seccomp=unconfined -v "$esc:/usr/local/bin/dcea-escape:ro" "$DCEA_IMAGE" sleep 3600) || exit 1
 
 alerts=$DCEA_TMP/alerts.json
 "$DCEA" run --mode audit --detach --json -o "$alerts" >/dev/null 2>&1 || { echo "load: dcea run failed"; exit 1; }
