@@ -23,6 +23,8 @@ need_cmd jq "${CHECKS[@]}"
 need_cmd bpftool "${CHECKS[@]}"
 docker_image || skip_all "no test image: $DCEA_DOCKER_ERR" "${CHECKS[@]}"
 need_dcea "${CHECKS[@]}"
+dcea_helper || fail_all "cannot build the escape helper tests/helpers/escape.c" "${CHECKS[@]}"
+ESC=(-v "$DCEA_ESCAPE:/usr/local/bin/dcea-escape:ro")
 dcea_start || fail_all "$DCEA_ERR" "${CHECKS[@]}"
 
 # map_keys MAP: the keys of a pinned hash map, one per line
@@ -54,10 +56,10 @@ base_tasks=$(map_keys dcea_tasks | wc -l)
 ids=$DCEA_TMP/ids
 mkdir -p "$ids"
 
-# one container: its entrypoint makes one alert (unshare without CAP_SYS_ADMIN: refused by the
-# kernel, reported by dcea in audit mode), then sleeps until removed
+# one container: its entrypoint makes one alert (capset_raise: CAP_CHOWN dropped and raised again,
+# which docker's seccomp profile lets through), then sleeps until removed
 start_one() { # I
-	docker_run_test "churn$1" -d "$DCEA_IMAGE" sh -c 'unshare -n true 2>/dev/null; sleep 600' \
+	docker_run_test "churn$1" -d "${ESC[@]}" "$DCEA_IMAGE" sh -c 'dcea-escape capset >/dev/null; sleep 600' \
 		>"$ids/$1" 2>/dev/null || rm -f "$ids/$1"
 }
 
@@ -104,7 +106,7 @@ unnamed=$(dcea_alerts_since_mark | jq -r 'select(.container.id != "" and .contai
 if [ -n "$bad" ] || [ "$unnamed" != 0 ]; then
 	fail churn-names-in-alerts "alerts whose name is not the container's: ${bad:-none}; $unnamed containers alerted without a name"
 elif [ "$n_alert" -lt "$started" ]; then
-	fail churn-names-in-alerts "only $n_alert of $started containers have an unshare_ns alert"
+	fail churn-names-in-alerts "only $n_alert of $started containers have a capset_raise alert"
 else
 	pass churn-names-in-alerts "($n_alert containers, each alert with its own name)"
 fi
@@ -137,13 +139,13 @@ else
 fi
 
 # a renamed container: its next alert carries the new name, not the one seen at its start
-ct=$(docker_run_test rename -d "$DCEA_IMAGE" sleep 600)
-docker exec "$ct" sh -c 'unshare -n true 2>/dev/null'
-dcea_wait_alert unshare_ns ".container.id == \"$ct\"" 5 >/dev/null
+ct=$(docker_run_test rename -d "${ESC[@]}" "$DCEA_IMAGE" sleep 600)
+docker exec "$ct" dcea-escape capset >/dev/null
+dcea_wait_alert capset_raise ".container.id == \"$ct\"" 5 >/dev/null
 docker rename "$ct" "$(docker_name renamed)"
 dcea_mark
-docker exec "$ct" sh -c 'unshare -n true 2>/dev/null'
-a=$(dcea_wait_alert unshare_ns ".container.id == \"$ct\"" 5)
+docker exec "$ct" dcea-escape capset >/dev/null
+a=$(dcea_wait_alert capset_raise ".container.id == \"$ct\"" 5)
 dcea_expect_alert churn-rename-new-name "$a" ".container.name == \"$(docker_name renamed)\""
 docker rm -f "$ct" >/dev/null 2>&1
 
@@ -157,15 +159,15 @@ elif [ -z "$dpid" ] || ! grep -qzF -- "$DCEA_TEST_STATE/daemon.json" "/proc/$dpi
 	skip_all "the running dockerd was not started by the test harness" \
 		dockerd-restart-tracked dockerd-restart-name dockerd-restart-no-leak
 else
-	ct=$(docker_run_test restart -d --restart always "$DCEA_IMAGE" sh -c 'sleep 600')
+	ct=$(docker_run_test restart -d --restart always "${ESC[@]}" "$DCEA_IMAGE" sh -c 'sleep 600')
 	cg_before=$(stat -c %i "/sys/fs/cgroup/unified/docker/$ct" 2>/dev/null)
 	dcea_mark
 	kill -TERM "$dpid"
 	wait_until 30 eval '! [ -d /proc/'"$dpid"' ]'
 	docker_up >/dev/null 2>&1
 	wait_until 30 eval '[ "$(docker inspect -f "{{.State.Running}}" '"$ct"' 2>/dev/null)" = true ]'
-	docker exec "$ct" sh -c 'unshare -n true 2>/dev/null'
-	a=$(dcea_wait_alert unshare_ns ".container.id == \"$ct\"" 5)
+	docker exec "$ct" dcea-escape capset >/dev/null
+	a=$(dcea_wait_alert capset_raise ".container.id == \"$ct\"" 5)
 	cg_after=$(stat -c %i "/sys/fs/cgroup/unified/docker/$ct" 2>/dev/null)
 	dcea_expect_alert dockerd-restart-tracked "$a" ".container.cgroup_id == ${cg_after:-0}" ".action == \"alert\""
 	dcea_expect_alert dockerd-restart-name "$a" ".container.name == \"$(docker_name restart)\""
