@@ -370,16 +370,45 @@ static void no_cb(void *ctx, json_object *f)
 {
 }
 
+/*
+ * An alert storm from one task would re-check it thousands of times a second, each time walking
+ * its /proc files: the result is reused for RECHECK_REUSE_NS. (The kernel's own checks at exec,
+ * setns and in the 500 ms sweep do not depend on this.)
+ */
+#define RECHECK_REUSE_NS 100000000ULL
+static struct {
+	pid_t pid;
+	uint64_t at;
+	json_object *r;
+} last_recheck;
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
 void verify_recheck(json_object *alert, pid_t pid)
 {
-	json_object *r = json_object_new_object(), *hn = json_object_new_array();
-	json_object *fs = json_object_new_array();
-	struct verify *v = pid > 0 ? verify_new(no_cb, NULL) : NULL;
+	json_object *r, *hn, *fs;
+	struct verify *v;
 	struct vct *ct = NULL;
 	char cg[256], path[64];
+	uint64_t now = mono_ns();
 	__u64 cgid;
 	bool alive;
 
+	if (pid > 0 && last_recheck.r && last_recheck.pid == pid &&
+	    now - last_recheck.at < RECHECK_REUSE_NS) {
+		json_object_object_add(alert, "recheck", json_object_get(last_recheck.r));
+		return;
+	}
+	r = json_object_new_object();
+	hn = json_object_new_array();
+	fs = json_object_new_array();
+	v = pid > 0 ? verify_new(no_cb, NULL) : NULL;
 	json_object_object_add(r, "host_ns", hn);
 	json_object_object_add(r, "findings", fs);
 	snprintf(path, sizeof(path), "/proc/%d", pid);
@@ -399,4 +428,8 @@ void verify_recheck(json_object *alert, pid_t pid)
 	json_object_object_add(r, "ok", json_object_new_boolean(!v || !v->findings));
 	json_object_object_add(alert, "recheck", r);
 	free(v);
+	json_object_put(last_recheck.r);
+	last_recheck.pid = pid;
+	last_recheck.at = now;
+	last_recheck.r = json_object_get(r);
 }
