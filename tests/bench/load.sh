@@ -107,6 +107,12 @@ printf '\n== BPF map memory ==\n'
 printf '%-14s %12s %12s %12s\n' containers "maps MiB" "containers" "tasks"
 printf '%-14s %12.1f %12s %12s\n' "$(docker ps -q | wc -l) (now)" "$(echo "$(maps_mem) / 1048576" | bc -l)" \
 	"$(map_n dcea_containers)" "$(map_n dcea_tasks)"
+# each running container costs ~12 MiB here (its containerd shim): never risk the machine's memory
+avail=$(awk '/^MemAvailable/ {print int($2 / 1024)}' /proc/meminfo)
+if [ $((NCT * 16 + 2048)) -gt "$avail" ]; then
+	NCT=$(((avail - 2048) / 16))
+	printf '(only %s MiB available: %s containers; the maps are preallocated, their size does not depend on it)\n' "$avail" "$NCT"
+fi
 batch=()
 for ((i = 1; i <= NCT; i++)); do
 	docker_run_test "load$i" -d "$DCEA_IMAGE" sleep 3600 >/dev/null 2>&1 &

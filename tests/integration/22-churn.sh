@@ -97,7 +97,7 @@ expect=$DCEA_TMP/expect
 for f in "$ids"/*; do
 	printf '%s %s\n' "$(cat "$f")" "$(docker_name "churn${f##*/}")"
 done | sort -u >"$expect"
-dcea_alerts_since_mark | jq -r 'select(.container.name | startswith("dcea-test-churn")) |
+dcea_alerts_since_mark | jq -r 'select(.container.name // "" | startswith("dcea-test-churn")) |
 	[.type, .container.id, .container.name] | @tsv' >"$DCEA_TMP/seen"
 bad=$(awk -F'\t' '$1 == "alert" {print $2, $3}' "$DCEA_TMP/seen" | sort -u | comm -23 - "$expect" | head -n 3 | tr '\n' ';')
 n_alert=$(awk -F'\t' '$1 == "alert"' "$DCEA_TMP/seen" | cut -f2 | sort -u | wc -l)
@@ -121,7 +121,7 @@ else
 fi
 
 # no leak: containers and tasks maps hold nothing of what is gone
-churn_cg=$(dcea_alerts_since_mark | jq -r 'select(.container.name | startswith("dcea-test-churn")) | .container.cgroup_id' | sort -u)
+churn_cg=$(dcea_alerts_since_mark | jq -r 'select(.container.name // "" | startswith("dcea-test-churn")) | .container.cgroup_id' | sort -u)
 left=$(comm -12 <(map_keys dcea_containers | sort -u) <(printf '%s\n' "$churn_cg" | sort -u) | wc -l)
 stale=$(stale_containers | tr '\n' ' ')
 now_ct=$(map_keys dcea_containers | wc -l)
