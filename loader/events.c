@@ -357,6 +357,23 @@ json_object *event_to_json(const struct dcea_event *ev, const struct policy *pol
 	return o;
 }
 
+json_object *alert_new(const char *rule, const char *severity, const char *title)
+{
+	json_object *o = json_object_new_object();
+	struct timespec now;
+	char ts[64];
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	format_rfc3339((uint64_t)now.tv_sec * 1000000000ULL + now.tv_nsec, ts, sizeof(ts));
+	add_str(o, "time", ts);
+	add_str(o, "type", "alert");
+	add_str(o, "rule", rule);
+	add_str(o, "severity", severity);
+	add_str(o, "action", "alert");
+	add_str(o, "title", title);
+	return o;
+}
+
 static const char *jstr(json_object *o, const char *k)
 {
 	json_object *v;

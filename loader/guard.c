@@ -21,6 +21,7 @@
 
 #include "common/log.h"
 #include "common/util.h"
+#include "loader/events.h"
 #include "loader/guard.h"
 
 #define PIN_LINKS DCEA_PIN_DIR "/links"
@@ -182,18 +183,8 @@ int guard_add_file(struct guard *g, const char *path, bool report)
 
 static json_object *tamper_alert(const char *kind, const char *title)
 {
-	json_object *o = json_object_new_object(), *d = json_object_new_object();
-	struct timespec now;
-	char ts[64];
+	json_object *o = alert_new("dcea_tamper", "critical", title), *d = json_object_new_object();
 
-	clock_gettime(CLOCK_REALTIME, &now);
-	format_rfc3339((uint64_t)now.tv_sec * 1000000000ULL + now.tv_nsec, ts, sizeof(ts));
-	json_object_object_add(o, "time", json_object_new_string(ts));
-	json_object_object_add(o, "type", json_object_new_string("alert"));
-	json_object_object_add(o, "rule", json_object_new_string("dcea_tamper"));
-	json_object_object_add(o, "severity", json_object_new_string("critical"));
-	json_object_object_add(o, "action", json_object_new_string("alert"));
-	json_object_object_add(o, "title", json_object_new_string(title));
 	json_object_object_add(o, "source", json_object_new_string("loader"));
 	json_object_object_add(d, "kind", json_object_new_string(kind));
 	json_object_object_add(o, "details", d);

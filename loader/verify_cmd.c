@@ -67,23 +67,13 @@ static bool seen_before(json_object *f)
 static void periodic_alert(void *ctx, json_object *f)
 {
 	struct periodic *p = ctx;
-	json_object *a, *d, *v;
-	struct timespec now;
-	char ts[64], line[1024];
+	json_object *a, *d;
+	char line[1024];
 
 	if (seen_before(f))
 		return;
-	clock_gettime(CLOCK_REALTIME, &now);
-	format_rfc3339((uint64_t)now.tv_sec * 1000000000ULL + now.tv_nsec, ts, sizeof(ts));
-	a = json_object_new_object();
-	json_object_object_add(a, "time", json_object_new_string(ts));
-	json_object_object_add(a, "type", json_object_new_string("alert"));
-	json_object_object_add(a, "rule", json_object_new_string("ns_escape"));
+	a = alert_new("ns_escape", "critical", rule_table[DCEA_R_NS_ESCAPE].title);
 	json_object_object_add(a, "source", json_object_new_string("verify"));
-	json_object_object_add(a, "severity", json_object_new_string("critical"));
-	json_object_object_add(a, "action", json_object_new_string("alert"));
-	json_object_object_add(a, "title",
-			       json_object_new_string(rule_table[DCEA_R_NS_ESCAPE].title));
 	d = json_object_new_object();
 	json_object_object_foreach(f, k, val) {
 		if (!strcmp(k, "type") || !strcmp(k, "rule"))
@@ -100,7 +90,6 @@ static void periodic_alert(void *ctx, json_object *f)
 		fprintf(p->out, "%s\n", line);
 	}
 	fflush(p->out);
-	(void)v;
 	json_object_put(a);
 }
 

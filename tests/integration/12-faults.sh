@@ -111,6 +111,24 @@ check_loop() {
 	fi
 }
 
+# account NAME LINES STORM_EVENTS: count the window (count_since_mark), then NAME-accounting-exact
+# (delivered + dropped == generated) and NAME-drops-all-reported; sets GEN_U GEN_M DROPS
+account() {
+	local name=$1 lines=$2 storm_n=$3
+	count_since_mark
+	GEN_U=$(grep -c '^u ' <<<"$lines")
+	GEN_M=$(grep -c '^m [0-9]' <<<"$lines")
+	DROPS=$(($(drops_now) - drops0))
+	local gen=$((GEN_U + GEN_M + storm_n)) got=$((DELIV_U + DELIV_M + DELIV_S))
+	echo "$name: generated $GEN_U unshare_ns + $GEN_M device_create + $storm_n mount_api; delivered $DELIV_U + $DELIV_M + $DELIV_S; dropped $DROPS, reported $DROP_REPORTED" >&2
+	if [ "$((got + DROPS))" = "$gen" ]; then
+		pass "$name-accounting-exact" "($gen events = $got delivered + $DROPS dropped)"
+	else
+		fail "$name-accounting-exact" "generated $gen, delivered $got, dropped $DROPS; foreign alerts in the window: ${FOREIGN:-none}"
+	fi
+	check_eq "$name-drops-all-reported" "$DROPS" "$DROP_REPORTED"
+}
+
 # --- the loader is SIGKILLed while the attack loop runs, the storm fills the ring meanwhile ------
 
 drops0=$(drops_now)
@@ -132,11 +150,7 @@ if DCEA_ADOPT=1 dcea_start --policy "$pol"; then
 	check_loop restart-loop-all-blocked "$lines"
 	down_lines=$(sed -n "$((down0 + 1)),${down1}p" <<<"$lines")
 	check_loop restart-loop-blocked-while-down "$down_lines"
-	count_since_mark
-	gen_u=$(grep -c '^u ' <<<"$lines")
-	gen_m=$(grep -c '^m [0-9]' <<<"$lines")
-	drops=$(($(drops_now) - drops0))
-	echo "restart: attack $gen_u unshare + $gen_m mknod, storm ${gen_down:-0} while down; delivered $DELIV_U + $DELIV_M + $DELIV_S; dropped $drops ($drops_down while down); reported $DROP_REPORTED" >&2
+	account restart "$lines" "${gen_down:-0}"
 	# the backlog queued while down is delivered after the restart: storm alerts arrive
 	if [ "$DELIV_S" -gt 5000 ]; then
 		pass restart-reports-backlog "($DELIV_S storm alerts queued while down delivered)"
@@ -149,12 +163,6 @@ if DCEA_ADOPT=1 dcea_start --policy "$pol"; then
 	else
 		fail restart-reports-drops-while-down "$drops_down events lost while down; first events_dropped alert after the restart: ${a:-none}"
 	fi
-	if [ "$((DELIV_U + DELIV_M + DELIV_S + drops))" = "$((gen_u + gen_m + ${gen_down:-0}))" ]; then
-		pass restart-accounting-exact "($((gen_u + gen_m + gen_down)) events = $((DELIV_U + DELIV_M + DELIV_S)) delivered + $drops dropped)"
-	else
-		fail restart-accounting-exact "generated $gen_u unshare_ns + $gen_m device_create + ${gen_down:-0} mount_api, delivered $DELIV_U + $DELIV_M + $DELIV_S, dropped $drops; foreign alerts in the window: ${FOREIGN:-none}"
-	fi
-	check_eq restart-drops-all-reported "$drops" "$DROP_REPORTED"
 else
 	fail_all "a new dcea run did not stream: $DCEA_ERR" restart-loop-all-blocked restart-loop-blocked-while-down \
 		restart-reports-backlog restart-reports-drops-while-down restart-accounting-exact restart-drops-all-reported
@@ -177,22 +185,12 @@ lines=$(attack_stop)
 settle 300 || echo "storm: the loader did not settle in 300 s" >&2
 check_eq storm-generated "$STORM" "$gen"
 check_loop storm-blocked-during-storm "$lines"
-count_since_mark
-gen_u=$(grep -c '^u ' <<<"$lines")
-gen_m=$(grep -c '^m [0-9]' <<<"$lines")
-drops=$(($(drops_now) - drops0))
-echo "storm: delivered $DELIV_S storm + $DELIV_U + $DELIV_M attack alerts, dropped $drops, reported $DROP_REPORTED" >&2
-if [ "$drops" -gt 0 ]; then
-	pass storm-drops-counted "($drops of $((gen + gen_u + gen_m)) dropped)"
+account storm "$lines" "${gen:-0}"
+if [ "$DROPS" -gt 0 ]; then
+	pass storm-drops-counted "($DROPS of $((gen + GEN_U + GEN_M)) dropped)"
 else
 	fail storm-drops-counted "no drop counted: the storm did not overflow the ring (delivered $DELIV_S of $gen)"
 fi
-if [ "$((DELIV_U + DELIV_M + DELIV_S + drops))" = "$((gen + gen_u + gen_m))" ]; then
-	pass storm-accounting-exact "($((gen + gen_u + gen_m)) events = $((DELIV_U + DELIV_M + DELIV_S)) delivered + $drops dropped)"
-else
-	fail storm-accounting-exact "generated $gen mount_api + $gen_u unshare_ns + $gen_m device_create, delivered $DELIV_S + $DELIV_U + $DELIV_M, dropped $drops; foreign alerts in the window: ${FOREIGN:-none}"
-fi
-check_eq storm-drops-all-reported "$drops" "$DROP_REPORTED"
 if _dcea_alive "$DCEA_RUN_PID" && dcea_status_json | jq -e ".loader_pid == $DCEA_RUN_PID" >/dev/null; then
 	pass storm-loader-survives
 else
