@@ -11,13 +11,7 @@
 #   flock /run/dcea-test/dcea.lock tests/bench/load.sh
 #   BENCH_STORM (1000000)  BENCH_RATES ("10000 100000")  BENCH_SECS (10)  BENCH_CONTAINERS (1000)
 set -u
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../.." && pwd)
-export OUTPUT=${OUTPUT:-build}
-case $OUTPUT in /*) ;; *) OUTPUT=$root/$OUTPUT ;; esac
-DCEA=$OUTPUT/dcea
-. "$root/tests/lib/common.sh"
-. "$root/tests/lib/docker.sh"
+. "$(dirname "$0")/lib.sh"
 
 STORM=${BENCH_STORM:-1000000}
 RATES=${BENCH_RATES:-10000 100000}

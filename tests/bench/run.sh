@@ -7,13 +7,7 @@
 #   BENCH_LOAD=0 skips the load figures (tests/bench/load.sh: alert throughput, loader CPU/RSS, map memory)
 #   BENCH_ROUNDS (5)  BENCH_N_OPEN (200000)  BENCH_N_STAT (200000)  BENCH_N_FORK (2000)  BENCH_N_MOUNT (20000)
 set -u
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../.." && pwd)
-export OUTPUT=${OUTPUT:-build}
-case $OUTPUT in /*) ;; *) OUTPUT=$root/$OUTPUT ;; esac
-DCEA=$OUTPUT/dcea
-. "$root/tests/lib/common.sh"
-. "$root/tests/lib/docker.sh"
+. "$(dirname "$0")/lib.sh"
 
 ROUNDS=${BENCH_ROUNDS:-5}
 declare -A N=([open]=${BENCH_N_OPEN:-200000} [stat]=${BENCH_N_STAT:-200000} [forkexec]=${BENCH_N_FORK:-2000} [mount]=${BENCH_N_MOUNT:-20000})
