@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
 #include <json-c/json.h>
@@ -21,9 +22,14 @@
 #define PODMAN_DB   "/var/lib/containers/storage/overlay-containers/containers.json"
 #define CACHE_SIZE  256
 
-/* mtime: the runtime's state file's when read; a rename rewrites it, and a newer one is read */
+/*
+ * mtime: the runtime's state file's when read; a rename rewrites it, and a newer one is read.
+ * It is looked at every 100 ms at most (checked_at, monotonic tenths of a second): an alert
+ * storm would otherwise stat the file for every alert.
+ */
 static struct {
 	uint64_t cgroup_id;
+	uint64_t checked_at;
 	struct timespec mtime;
 	struct ct_info ci;
 } cache[CACHE_SIZE];
@@ -141,10 +147,15 @@ static bool same_time(struct timespec a, struct timespec b)
 void ct_lookup(uint64_t cgroup_id, const char *cgname, int refresh, struct ct_info *ci)
 {
 	unsigned int slot = cgroup_id % CACHE_SIZE;
-	struct timespec mtime;
+	struct timespec mtime, ts;
+	uint64_t now;
 
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = (uint64_t)ts.tv_sec * 10 + ts.tv_nsec / 100000000;
 	if (!refresh && cache[slot].cgroup_id == cgroup_id && cgroup_id &&
-	    same_time(state_mtime(&cache[slot].ci), cache[slot].mtime)) {
+	    (cache[slot].checked_at == now ||
+	     same_time(state_mtime(&cache[slot].ci), cache[slot].mtime))) {
+		cache[slot].checked_at = now;
 		*ci = cache[slot].ci;
 		return;
 	}
@@ -160,6 +171,7 @@ void ct_lookup(uint64_t cgroup_id, const char *cgname, int refresh, struct ct_in
 	    (ci->name[0] || (strcmp(ci->runtime, "docker") && strcmp(ci->runtime, "podman")))) {
 		cache[slot].cgroup_id = cgroup_id;
 		cache[slot].mtime = mtime;
+		cache[slot].checked_at = now;
 		cache[slot].ci = *ci;
 	}
 }
