@@ -55,7 +55,7 @@ static int setup(void **state)
 	put(f->path, "version: 1\n");
 	for (int i = 0; i < M_MAX; i++)
 		f->st.fd[i] = -1; /* no BPF: the protect map is not written */
-	f->g.st = &f->st; /* guard_init would hold the pins; there are none here */
+	f->g.st = &f->st;	  /* guard_init would hold the pins; there are none here */
 	f->alerts = json_object_new_array();
 	assert_int_equal(guard_add_file(&f->g, f->path, true), 0);
 	*state = f;
@@ -92,7 +92,8 @@ static void test_sha256_file(void **state)
 
 	put(f->path, "abc");
 	assert_int_equal(sha256_file(f->path, hex), 0);
-	assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	assert_string_equal(hex,
+			    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 	assert_int_equal(sha256_file("/nonexistent/dcea", hex), -ENOENT);
 }
 
