@@ -11,6 +11,7 @@
 #   flock /run/dcea-test/dcea.lock tests/bench/load.sh
 #   BENCH_STORM (1000000)  BENCH_RATES ("10000 100000")  BENCH_SECS (10)  BENCH_CONTAINERS (1000)
 set -u
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 STORM=${BENCH_STORM:-1000000}

@@ -7,6 +7,7 @@
 #   BENCH_LOAD=0 skips the load figures (tests/bench/load.sh: alert throughput, loader CPU/RSS, map memory)
 #   BENCH_ROUNDS (5)  BENCH_N_OPEN (200000)  BENCH_N_STAT (200000)  BENCH_N_FORK (2000)  BENCH_N_MOUNT (20000)
 set -u
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 ROUNDS=${BENCH_ROUNDS:-5}

@@ -102,7 +102,7 @@ dcea_alerts_since_mark | jq -r 'select(.container.name // "" | startswith("dcea-
 bad=$(awk -F'\t' '$1 == "alert" {print $2, $3}' "$DCEA_TMP/seen" | sort -u | comm -23 - "$expect" | head -n 3 | tr '\n' ';')
 n_alert=$(awk -F'\t' '$1 == "alert"' "$DCEA_TMP/seen" | cut -f2 | sort -u | wc -l)
 unnamed=$(dcea_alerts_since_mark | jq -r 'select(.container.id != "" and .container.name == "") | .container.id' | sort -u |
-	grep -Fxf <(cut -d' ' -f1 "$expect") | wc -l)
+	grep -cFxf <(cut -d' ' -f1 "$expect"))
 if [ -n "$bad" ] || [ "$unnamed" != 0 ]; then
 	fail churn-names-in-alerts "alerts whose name is not the container's: ${bad:-none}; $unnamed containers alerted without a name"
 elif [ "$n_alert" -lt "$started" ]; then
@@ -150,7 +150,7 @@ dcea_expect_alert churn-rename-new-name "$a" ".container.name == \"$(docker_name
 docker rm -f "$ct" >/dev/null 2>&1
 
 # --- a dockerd restart ---------------------------------------------------------------------------
-foreign=$(docker ps -aq | grep -vxFf <(docker ps -aq --filter "label=dcea.test.id=$DCEA_TEST_ID") | wc -l)
+foreign=$(docker ps -aq | grep -cvxFf <(docker ps -aq --filter "label=dcea.test.id=$DCEA_TEST_ID"))
 dpid=$(cat "$DCEA_TEST_STATE/dockerd.pid" 2>/dev/null)
 if [ "$foreign" != 0 ]; then
 	skip_all "$foreign containers of others exist: restarting the shared dockerd would break them" \
@@ -165,6 +165,7 @@ else
 	kill -TERM "$dpid"
 	wait_until 30 eval '! [ -d /proc/'"$dpid"' ]'
 	docker_up >/dev/null 2>&1
+	# shellcheck disable=SC2016 # expanded by eval, at each try
 	wait_until 30 eval '[ "$(docker inspect -f "{{.State.Running}}" '"$ct"' 2>/dev/null)" = true ]'
 	docker exec "$ct" dcea-escape capset >/dev/null
 	a=$(dcea_wait_alert capset_raise ".container.id == \"$ct\"" 5)
