@@ -184,6 +184,13 @@ __dcea_map struct {
 	__type(key, __u32);
 	__type(value, __u64);
 } dcea_exc_hits SEC(".maps");
+/* dcea's own files: dev, inode -> 1 (see struct dcea_file_key) */
+__dcea_map struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, DCEA_MAX_PROTECT);
+	__type(key, struct dcea_file_key);
+	__type(value, __u32);
+} dcea_protect SEC(".maps");
 
 /* Per-thread scratch between a syscall's entry and exit (the connect fd) */
 __dcea_map struct {

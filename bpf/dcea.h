@@ -105,11 +105,12 @@ struct dcea_config {
 	__u64 host_ns[DCEA_NS_MAX]; /* the host's namespaces (the loader's), enum dcea_ns order */
 	__u64 root_cgroup;	    /* cgroup v2 id of the root cgroup (1) */
 	__u64 loaded_at;	    /* realtime ns of the load */
+	__u64 drops_reported;	    /* ring-buffer drops reported: a restart reports the rest */
 	__u32 mode;	    /* enum dcea_mode, for status; enforcement reads dcea_rule_cfg */
 	__u32 loader_tgid;  /* pid of the streaming loader, 0 when none */
 	__u32 backend;	    /* enum dcea_backend */
 	__u32 tamper_tgid;  /* the last container task that signalled the loader: ignore it */
-	__u64 cap_full;	    /* every capability a task can hold here: init's bounding set */
+	__u64 cap_full;	    /* capabilities only privileged mode grants: all held = privileged */
 	__s64 boot_to_real; /* CLOCK_REALTIME - CLOCK_BOOTTIME at load, ns: file times vs boot time
 			     */
 	__u32 custom_kinds; /* bit per enum dcea_kind with at least one custom rule */
@@ -172,6 +173,17 @@ struct dcea_exc {
 	__u32 sel;   /* DCEA_SEL_EXE, DCEA_SEL_CT: which selectors must match (all given) */
 	__u32 pad;
 };
+
+/*
+ * protect: dcea's own files (binary, policy, trust store), by device and inode; a container task
+ * opening one for writing is a dcea_tamper match. dev: the kernel's encoding, major << 20 | minor.
+ */
+struct dcea_file_key {
+	__u64 dev;
+	__u64 ino;
+};
+#define DCEA_MAX_PROTECT 32
+#define DCEA_TAMPER_FILE 1 /* dcea_tamper event of a file opened for writing: in arg[0] */
 
 /* Container flags */
 #define DCEA_CT_CANARY	(1U << 0) /* the loader's self-test: always enforced, never reported */
@@ -275,7 +287,7 @@ _Static_assert(sizeof(struct dcea_event) == 8 * 14 + 8 * 4 + 16 + 64 + 80 + 256 
 	       "dcea_event layout changed");
 _Static_assert(sizeof(struct dcea_container) == 96, "dcea_container layout changed");
 _Static_assert(sizeof(struct dcea_rule_cfg) == 24, "dcea_rule_cfg layout changed");
-_Static_assert(sizeof(struct dcea_config) == 136, "dcea_config layout changed");
+_Static_assert(sizeof(struct dcea_config) == 144, "dcea_config layout changed");
 _Static_assert(DCEA_R_MAX <= 32 && DCEA_MAX_CUSTOM <= 32,
 	       "exception masks: rules, then custom rules");
 _Static_assert(DCEA_PM_EXC_EXE + DCEA_MAX_EXC <= 64 &&
@@ -283,5 +295,6 @@ _Static_assert(DCEA_PM_EXC_EXE + DCEA_MAX_EXC <= 64 &&
 	       "path pattern bits");
 _Static_assert(sizeof(struct dcea_admission) == 16, "dcea_admission layout changed");
 _Static_assert(sizeof(struct dcea_hold) == 16, "dcea_hold layout changed");
+_Static_assert(sizeof(struct dcea_file_key) == 16, "dcea_file_key layout changed");
 
 #endif

@@ -85,6 +85,18 @@ static __always_inline bool classify_file(struct dcea_task *t, struct task_struc
 	__u32 *rule;
 
 	if (BPF_CORE_READ(f, f_mode) & FMODE_WRITE) {
+		struct dcea_file_key fk = {
+			.dev = BPF_CORE_READ(d, d_sb, s_dev),
+			.ino = BPF_CORE_READ(d, d_inode, i_ino),
+		};
+
+		/* one of dcea's own files: with O_TRUNC the kernel has truncated it already */
+		if (bpf_map_lookup_elem(&dcea_protect, &fk)) {
+			v->rule = DCEA_R_TAMPER;
+			v->a0 = DCEA_TAMPER_FILE;
+			v->a1 = fk.ino;
+			return true;
+		}
 		key.magic = magic;
 		bpf_probe_read_kernel_str(key.name, sizeof(key.name),
 					  BPF_CORE_READ(d, d_name.name));

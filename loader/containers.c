@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
 #include <json-c/json.h>
@@ -21,8 +22,15 @@
 #define PODMAN_DB   "/var/lib/containers/storage/overlay-containers/containers.json"
 #define CACHE_SIZE  256
 
+/*
+ * mtime: the runtime's state file's when read; a rename rewrites it, and a newer one is read.
+ * It is looked at every 100 ms at most (checked_at, monotonic tenths of a second): an alert
+ * storm would otherwise stat the file for every alert.
+ */
 static struct {
 	uint64_t cgroup_id;
+	uint64_t checked_at;
+	struct timespec mtime;
 	struct ct_info ci;
 } cache[CACHE_SIZE];
 
@@ -118,14 +126,44 @@ int ct_read_podman_db(const char *db, struct ct_info *ci)
 	return 0;
 }
 
+/* The modification time of the file the runtime keeps the container's name in; 0 when none. */
+static struct timespec state_mtime(const struct ct_info *ci)
+{
+	struct timespec none = { 0 };
+	char path[256];
+	struct stat sb;
+
+	if (!strcmp(ci->runtime, "docker"))
+		snprintf(path, sizeof(path), "%s/%s/config.v2.json", DOCKER_ROOT, ci->id);
+	else if (!strcmp(ci->runtime, "podman"))
+		snprintf(path, sizeof(path), "%s", PODMAN_DB);
+	else
+		return none;
+	return stat(path, &sb) ? none : sb.st_mtim;
+}
+
+static bool same_time(struct timespec a, struct timespec b)
+{
+	return a.tv_sec == b.tv_sec && a.tv_nsec == b.tv_nsec;
+}
+
 void ct_lookup(uint64_t cgroup_id, const char *cgname, int refresh, struct ct_info *ci)
 {
 	unsigned int slot = cgroup_id % CACHE_SIZE;
+	struct timespec mtime, ts;
+	uint64_t now;
 
-	if (!refresh && cache[slot].cgroup_id == cgroup_id && cgroup_id) {
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = (uint64_t)ts.tv_sec * 10 + ts.tv_nsec / 100000000;
+	if (!refresh && cache[slot].cgroup_id == cgroup_id && cgroup_id &&
+	    (cache[slot].checked_at == now ||
+	     same_time(state_mtime(&cache[slot].ci), cache[slot].mtime))) {
+		cache[slot].checked_at = now;
 		*ci = cache[slot].ci;
 		return;
 	}
+	ct_parse_cgname(cgname, ci);
+	mtime = state_mtime(ci); /* before reading: a rewrite in between is read next time */
 	ct_parse_cgname(cgname, ci);
 	if (!strcmp(ci->runtime, "docker"))
 		read_docker(ci);
@@ -135,6 +173,8 @@ void ct_lookup(uint64_t cgroup_id, const char *cgname, int refresh, struct ct_in
 	if (ci->id[0] &&
 	    (ci->name[0] || (strcmp(ci->runtime, "docker") && strcmp(ci->runtime, "podman")))) {
 		cache[slot].cgroup_id = cgroup_id;
+		cache[slot].mtime = mtime;
+		cache[slot].checked_at = now;
 		cache[slot].ci = *ci;
 	}
 }

@@ -188,6 +188,14 @@ static void add_details(json_object *d, const struct dcea_event *e)
 		break;
 	}
 	case DCEA_R_TAMPER:
+		if (e->arg[0] == DCEA_TAMPER_FILE && e->path[0]) { /* file_report's fields */
+			add_str(d, "kind", "file_write");
+			add_str(d, "file", e->path);
+			add_str(d, "dir", e->str2);
+			add_int(d, "inode", e->arg[1]);
+			break;
+		}
+		add_str(d, "kind", "signal");
 		add_str(d, "syscall", e->str2);
 		add_int(d, "signal", e->arg[0]);
 		add_int(d, "target_pid", e->arg[1]);
@@ -413,6 +421,23 @@ json_object *event_to_json(const struct dcea_event *ev, const struct policy *pol
 		add_str(d, "map", e->arg[0] < ARRAY_SIZE(maps) ? maps[e->arg[0]] : "?");
 		json_object_object_add(o, "details", d);
 	}
+	return o;
+}
+
+json_object *alert_new(const char *rule, const char *severity, const char *title)
+{
+	json_object *o = json_object_new_object();
+	struct timespec now;
+	char ts[64];
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	format_rfc3339((uint64_t)now.tv_sec * 1000000000ULL + now.tv_nsec, ts, sizeof(ts));
+	add_str(o, "time", ts);
+	add_str(o, "type", "alert");
+	add_str(o, "rule", rule);
+	add_str(o, "severity", severity);
+	add_str(o, "action", "alert");
+	add_str(o, "title", title);
 	return o;
 }
 

@@ -19,6 +19,12 @@ int64_t events_clock_offset(void);
 json_object *event_to_json(const struct dcea_event *ev, const struct policy *pol,
 			   int64_t clock_off);
 
+/*
+ * An alert that userspace raises itself (no kernel event), stamped now: "time", "type":"alert",
+ * "rule", "severity", "action":"alert", "title"; caller adds the rest and puts it.
+ */
+json_object *alert_new(const char *rule, const char *severity, const char *title);
+
 /* One human line (no trailing newline) for an alert built by event_to_json. */
 void alert_format_human(json_object *alert, char *buf, size_t size, bool color);
 

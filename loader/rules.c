@@ -67,8 +67,9 @@ const struct rule_info rule_table[DCEA_R_MAX] = {
 	  "bounding set, or with its root or cwd outside its mount namespace",
 	  "tp/sched_process_exec, tp/sys_exit_setns, iter/task sweep (500 ms)", DCEA_EFF_KILL),
 	R(DCEA_R_TAMPER, "dcea_tamper", SEV_CRITICAL,
-	  "a signal from a container to the dcea loader", "tp/sys_enter_kill,tgkill",
-	  DCEA_EFF_KILL),
+	  "a signal from a container to the dcea loader, or one of dcea's files opened for "
+	  "writing",
+	  "tp/sys_enter_kill,tgkill, tp/sys_exit_openat", DCEA_EFF_KILL),
 	B(DCEA_R_SHELL, "shell_in_container", SEV_MEDIUM,
 	  "a shell exec'd in a container (interactive or not; not a non-interactive entrypoint)",
 	  "tp/sched_process_exec", DCEA_EFF_KILL),

@@ -24,11 +24,13 @@
 #include "loader/containers.h"
 #include "loader/enforcer.h"
 #include "loader/events.h"
+#include "loader/guard.h"
 #include "loader/lsm.h"
 #include "loader/nsinfo.h"
 #include "loader/rules.h"
 #include "loader/run.h"
 #include "loader/state.h"
+#include "loader/truststore.h"
 #include "loader/verify.h"
 #include "policy/policy.h"
 #include "policy/show.h"
@@ -68,6 +70,7 @@ struct streamer {
 	int64_t clock_off;
 	unsigned long long drops_seen, delivered;
 	struct admission *adm; /* NULL during the self-test */
+	struct guard guard;
 };
 
 _Static_assert(DCEA_MAX_CT == 4096, "the --max-containers help names the default");
@@ -293,6 +296,7 @@ static void check_drops(struct streamer *s)
 	}
 	json_object_put(o);
 	s->drops_seen = d;
+	state_note_drops_reported(s->st, d);
 }
 
 /*
@@ -561,12 +565,13 @@ static int stream(struct streamer *s)
 	epoll_ctl(epfd, EPOLL_CTL_ADD, sfd, &ev);
 	ev.data.fd = ring_buffer__epoll_fd(rb);
 	epoll_ctl(epfd, EPOLL_CTL_ADD, ring_buffer__epoll_fd(rb), &ev);
-	s->drops_seen = state_percpu_sum(s->st, M_DROPS, 0);
 	state_get_config(s->st, &c);
 	last_mode = c.mode;
 	admission_tick(s->adm);
 	admission_startup(s->adm);
 	admission_sweep(s->adm);
+	/* drops not yet reported, also those while no loader ran: reported at the first tick */
+	s->drops_seen = c.drops_reported;
 
 	for (;;) {
 		struct epoll_event evs[2];
@@ -616,6 +621,7 @@ static int stream(struct streamer *s)
 		verify_periodic(s->out, s->json, s->color);
 		if (++ticks % 4 == 0 || n == 0) {
 			check_drops(s);
+			guard_check(&s->guard, emit_cb, s);
 			s->clock_off = events_clock_offset();
 			if (!state_get_config(s->st, &c) && c.mode != last_mode) {
 				log_info("mode switched to %s", mode_name(c.mode));
@@ -772,6 +778,13 @@ int cmd_run(int argc, char **argv)
 		log_err("failed to set up admission: %s", strerror(-err));
 		goto cleanup;
 	}
+	if (!guard_init(&s.guard, &st)) {
+		guard_add_file(&s.guard, "/proc/self/exe", true);
+		if (o.policy)
+			guard_add_file(&s.guard, o.policy, true);
+		if (access(TS_DEFAULT_PATH, F_OK) == 0)
+			guard_add_file(&s.guard, TS_DEFAULT_PATH, false);
+	}
 	log_info("streaming alerts in %s mode; Ctrl-C stops streaming, enforcement stays until "
 		 "'dcea stop'",
 		 mode_name(o.mode));
@@ -782,6 +795,7 @@ int cmd_run(int argc, char **argv)
 		state_set_config(&st, &c);
 	}
 cleanup:
+	guard_close(&s.guard);
 	if (s.out && s.out != stdout)
 		fclose(s.out);
 	state_close(&st);

@@ -33,6 +33,7 @@ const char *const state_map_names[M_MAX] = {
 	[M_SHELLS] = "dcea_shells",   [M_CUSTOM] = "dcea_custom",
 	[M_EXC] = "dcea_exc",	      [M_EXC_HITS] = "dcea_exc_hits",
 	[M_HELD] = "dcea_held",	      [M_ADMIT] = "dcea_admit",
+	[M_PROTECT] = "dcea_protect",
 };
 
 static __u32 max_containers;
@@ -439,6 +440,17 @@ int state_set_config(struct state *st, const struct dcea_config *c)
 	__u32 zero = 0;
 
 	return bpf_map_update_elem(st->fd[M_CONFIG], &zero, c, BPF_ANY) ? -errno : 0;
+}
+
+int state_note_drops_reported(struct state *st, unsigned long long total)
+{
+	struct dcea_config c;
+	int err = state_get_config(st, &c);
+
+	if (err)
+		return err;
+	c.drops_reported = total;
+	return state_set_config(st, &c);
 }
 
 unsigned long long state_percpu_sum(struct state *st, enum state_map m, unsigned int idx)

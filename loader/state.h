@@ -31,6 +31,7 @@ enum state_map {
 	M_EXC_HITS,
 	M_HELD,
 	M_ADMIT,
+	M_PROTECT,
 	M_MAX,
 };
 
@@ -72,6 +73,8 @@ int state_unpin(void);
 
 int state_get_config(struct state *st, struct dcea_config *c);
 int state_set_config(struct state *st, const struct dcea_config *c);
+/* Remember in the pinned config that ring-buffer drops up to `total` were reported. */
+int state_note_drops_reported(struct state *st, unsigned long long total);
 /* Sum a per-CPU counter. */
 unsigned long long state_percpu_sum(struct state *st, enum state_map m, unsigned int idx);
 

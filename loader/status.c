@@ -311,6 +311,13 @@ int cmd_stop(int argc, char **argv)
 	}
 	if (!state_adopt(&st)) {
 		state_get_config(&st, &c);
+		/* the loader puts back missing pins only while loader_tgid is its pid */
+		if (c.loader_tgid) {
+			struct dcea_config off = c;
+
+			off.loader_tgid = 0;
+			state_set_config(&st, &off);
+		}
 		state_close(&st);
 	}
 	if (alive(c.loader_tgid) && kill(c.loader_tgid, SIGTERM))

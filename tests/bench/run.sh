@@ -6,15 +6,11 @@
 #   BENCH_IMAGE=0 skips the image-scan benchmark (tests/bench/image.sh)
 #   BENCH_START=0 skips the container start benchmark (tests/bench/start.sh)
 #   BENCH_SCAN=0 skips the pre-launch scan timings (tests/bench/scan.sh, also runnable alone)
+#   BENCH_LOAD=0 skips the load figures (tests/bench/load.sh: alert throughput, loader CPU/RSS, map memory)
 #   BENCH_ROUNDS (5)  BENCH_N_OPEN (200000)  BENCH_N_STAT (200000)  BENCH_N_FORK (2000)  BENCH_N_MOUNT (20000)
 set -u
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../.." && pwd)
-export OUTPUT=${OUTPUT:-build}
-case $OUTPUT in /*) ;; *) OUTPUT=$root/$OUTPUT ;; esac
-DCEA=$OUTPUT/dcea
-. "$root/tests/lib/common.sh"
-. "$root/tests/lib/docker.sh"
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
 
 ROUNDS=${BENCH_ROUNDS:-5}
 declare -A N=([open]=${BENCH_N_OPEN:-200000} [stat]=${BENCH_N_STAT:-200000} [forkexec]=${BENCH_N_FORK:-2000} [mount]=${BENCH_N_MOUNT:-20000})
@@ -75,6 +71,9 @@ printf '\n%s rounds, median; kernel %s; %s\n' "$ROUNDS" "$(uname -r)" "$(date -u
 if [ "${BENCH_START:-1}" = 1 ]; then
 	printf '\n== container start latency (tests/bench/start.sh) ==\n'
 	DCEA_BENCH_LOCKED=1 "$here/start.sh" # under this script's lock
+if [ "${BENCH_LOAD:-1}" = 1 ]; then
+	printf '\n== load (tests/bench/load.sh) ==\n'
+	"$here/load.sh"
 fi
 
 if [ "${BENCH_IMAGE:-1}" = 1 ]; then

@@ -51,11 +51,3 @@ fuzz: fuzz-build
 
 fuzz-smoke: fuzz-build
 	$(Q)FUZZ_DIR=$(FUZZ_DIR) tests/fuzz/run.sh 10 $(FUZZ_NAMES)
-
-# tests/run.sh runs unit binaries under stdbuf, whose LD_PRELOAD'd libstdbuf.so comes before the
-# ASan runtime in the library list: ASan then refuses to start ("ASan runtime does not come first")
-# and every binary of `make unit SANITIZE=1` fails. The order is harmless here (libstdbuf
-# intercepts nothing ASan does), so turn the check off.
-ifeq ($(SANITIZE),1)
-export ASAN_OPTIONS ?= verify_asan_link_order=0
-endif

@@ -20,6 +20,7 @@
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static int die(const char *what)
@@ -198,6 +199,41 @@ static int cmd_kexec(void)
 	return 0;
 }
 
+/*
+ * An alert storm: N fsopen(FSTYPE) calls (each one a mount_api event; without CAP_SYS_ADMIN the
+ * kernel then refuses it, so nothing changes). RATE > 0 paces them to RATE calls a second, in
+ * batches each millisecond. Prints the calls made, the seconds taken and the rate achieved.
+ */
+static int cmd_storm(const char *fstype, long n, long rate)
+{
+	struct timespec t0, t1, next;
+	long done = 0, batch = rate > 0 ? (rate + 999) / 1000 : n;
+	double secs;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	next = t0;
+	while (done < n) {
+		for (long i = 0; i < batch && done < n; i++, done++) {
+			int fd = syscall(SYS_fsopen, fstype, 0);
+
+			if (fd >= 0)
+				close(fd);
+		}
+		if (rate > 0) {
+			next.tv_nsec += 1000000;
+			if (next.tv_nsec >= 1000000000) {
+				next.tv_nsec -= 1000000000;
+				next.tv_sec++;
+			}
+			clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL);
+		}
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	secs = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	printf("%ld %.3f %.0f\n", done, secs, secs > 0 ? done / secs : 0);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *c = argc > 1 ? argv[1] : "";
@@ -223,7 +259,10 @@ int main(int argc, char **argv)
 		return cmd_module();
 	if (!strcmp(c, "kexec"))
 		return cmd_kexec();
-	fprintf(stderr, "usage: dcea-escape capset|setuid|setns PID FILE|ptrace PID|bpf|handle FILE|"
-			"fsopen FSTYPE|connect PATH|module|kexec\n");
+	if (!strcmp(c, "storm") && (argc == 4 || argc == 5))
+		return cmd_storm(argv[2], atol(argv[3]), argc == 5 ? atol(argv[4]) : 0);
+	fprintf(stderr,
+		"usage: dcea-escape capset|setuid|setns PID FILE|ptrace PID|bpf|handle FILE|"
+		"fsopen FSTYPE|connect PATH|module|kexec|storm FSTYPE N [RATE]\n");
 	return 2;
 }
