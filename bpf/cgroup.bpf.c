@@ -46,6 +46,7 @@ static __always_inline struct dcea_task *cgroup_prog_task(bool legacy, struct dc
 	scratch->cgroup_id = cgid;
 	scratch->flags = ct->flags;
 	scratch->reported = 0;
+	scratch->exe = 0; /* no task here: exceptions by executable do not apply */
 	return scratch;
 }
 

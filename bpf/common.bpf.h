@@ -152,6 +152,21 @@ __dcea_map struct {
 	__type(value, __u64);
 } dcea_paths SEC(".maps");
 
+/*
+ * File names of the exact open patterns (credential files, custom open rules): an open of any
+ * other name skips the path rebuild. Names longer than the key make the loader set
+ * DCEA_NEED_OPEN_ALL instead.
+ */
+struct leaf_name {
+	char name[32];
+};
+__dcea_map struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, DCEA_MAX_PATHS);
+	__type(key, struct leaf_name);
+	__type(value, __u32);
+} dcea_leaves SEC(".maps");
+
 /* Names a shell runs under (comm after exec: "sh", "bash"...) -> DCEA_R_SHELL */
 struct comm_name {
 	char name[DCEA_COMM_LEN];

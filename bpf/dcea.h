@@ -121,8 +121,10 @@ struct dcea_config {
 };
 
 /* dcea_config.path_needs */
-#define DCEA_NEED_OPEN (1U << 0) /* opened files: credential files or custom open rules */
-#define DCEA_NEED_EXEC (1U << 1) /* executables: exe selectors or custom exec rules */
+#define DCEA_NEED_OPEN	   (1U << 0) /* opened files whose name is in dcea_leaves */
+#define DCEA_NEED_EXEC	   (1U << 1) /* executables: exe selectors or custom exec rules */
+#define DCEA_NEED_OPEN_ALL (1U << 2) /* every opened file (a prefix pattern, a long name) */
+#define DCEA_NEED_OPEN_ANY (1U << 3) /* custom open rules without a path: no path needed */
 
 /*
  * Path patterns, hash map keyed by the FNV-1a 64 of a path and whether it is an exact path or a

@@ -28,6 +28,15 @@ static __always_inline struct file *fd_file(struct task_struct *task, long fd)
 	return f;
 }
 
+/* Is the file name one of the open patterns' exact file names (lists the loader made)? */
+static __always_inline bool leaf_listed(struct dentry *d)
+{
+	struct leaf_name key = {};
+
+	bpf_probe_read_kernel_str(key.name, sizeof(key.name), BPF_CORE_READ(d, d_name.name));
+	return bpf_map_lookup_elem(&dcea_leaves, &key) != NULL;
+}
+
 static __always_inline bool has_prefix(const char *s, const char *p, int n)
 {
 	for (int i = 0; i < n; i++)
@@ -55,12 +64,20 @@ static __always_inline int open_behaviour(struct dcea_task *t, struct task_struc
 		return 0;
 	created =
 		(fmode & FMODE_CREATED) && (BPF_CORE_READ(f, f_inode, i_mode) & S_IFMT) == S_IFREG;
-	if (!created && !(c->path_needs & DCEA_NEED_OPEN))
+	if (!created && !(c->path_needs & (DCEA_NEED_OPEN | DCEA_NEED_OPEN_ANY)))
 		return 0;
-	pb = path_of_file(task, f);
+	/* the full path only when its file name can match (a prefix pattern needs it always) */
+	pb = NULL;
+	bits = 0;
+	if (created || (c->path_needs & DCEA_NEED_OPEN_ALL) ||
+	    ((c->path_needs & DCEA_NEED_OPEN) && leaf_listed(BPF_CORE_READ(f, f_path.dentry)))) {
+		pb = path_of_file(task, f);
+		if (!pb)
+			return 0;
+		bits = path_buf_match(pb);
+	}
 	if (!pb)
-		return 0;
-	bits = path_buf_match(pb);
+		goto custom;
 	if (created && !pb->truncated && has_prefix(path_str(pb), "/dev/", 5) &&
 	    !has_prefix(path_str(pb), "/dev/shm/", 9) &&
 	    !has_prefix(path_str(pb), "/dev/mqueue/", 12)) {
@@ -81,11 +98,12 @@ static __always_inline int open_behaviour(struct dcea_task *t, struct task_struc
 				return 0;
 		}
 	}
+custom:
 	action = -1;
 	if (fmode & FMODE_WRITE)
-		action = custom_check(DCEA_K_OPEN_WRITE, t, bits, path_str(pb), fmode);
+		action = custom_check(DCEA_K_OPEN_WRITE, t, bits, pb ? path_str(pb) : NULL, fmode);
 	if (action < 0 && (fmode & FMODE_READ))
-		action = custom_check(DCEA_K_OPEN_READ, t, bits, path_str(pb), fmode);
+		action = custom_check(DCEA_K_OPEN_READ, t, bits, pb ? path_str(pb) : NULL, fmode);
 	act(action);
 	return 0;
 }

@@ -450,8 +450,13 @@ static int setup(struct canary *c)
 		__u64 bits = DCEA_PM_CRED;
 
 		close(s);
+		__u32 rule = DCEA_R_CRED_FILE;
+		char leaf[POLICY_LEAF_LEN] = "cred";
+
 		c->cred_key = policy_path_key(path);
 		bpf_map_update_elem(c->st->fd[M_PATHS], &c->cred_key, &bits, BPF_ANY);
+		/* "cred" stays listed: a policy may list it too, and it costs one lookup */
+		bpf_map_update_elem(c->st->fd[M_LEAVES], leaf, &rule, BPF_ANY);
 		if (!state_get_config(c->st, &cf)) {
 			c->saved_needs = cf.path_needs;
 			cf.path_needs |= DCEA_NEED_OPEN;

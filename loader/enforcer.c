@@ -138,6 +138,21 @@ cleanup:
  * predates the newest capabilities (docker 20.10 grants none above CAP_AUDIT_READ) and those on a
  * host that drops one for everyone (this one drops CAP_SYS_RESOURCE).
  */
+static int sync_leaves(struct state *st, const struct policy *pol)
+{
+	char(*names)[POLICY_LEAF_LEN] = calloc(DCEA_MAX_PATHS, POLICY_LEAF_LEN);
+	int n, err;
+
+	if (!names)
+		return -ENOMEM;
+	n = policy_leaf_names(pol, names, DCEA_MAX_PATHS);
+	err = n < 0 ? n
+		    : sync_names(st->fd[M_LEAVES], names[0], POLICY_LEAF_LEN, n, POLICY_LEAF_LEN,
+				 NULL, DCEA_R_CRED_FILE);
+	free(names);
+	return err;
+}
+
 static __u64 cap_full(void)
 {
 	static const int privileged_only[] = {
@@ -172,6 +187,7 @@ int enforcer_write_lists(struct state *st, const struct policy *pol)
 		      ?: sync_names(st->fd[M_SHELLS], pol->shells[0], sizeof(pol->shells[0]),
 				    pol->n_shells, DCEA_COMM_LEN, NULL, DCEA_R_SHELL);
 	err = err ?: sync_paths(st, pol);
+	err = err ?: sync_leaves(st, pol);
 	policy_exc_cfg(pol, exc);
 	for (__u32 i = 0; i < DCEA_MAX_EXC && !err; i++)
 		if (bpf_map_update_elem(st->fd[M_EXC], &i, &exc[i], BPF_ANY))

@@ -33,7 +33,7 @@ const char *const state_map_names[M_MAX] = {
 	[M_SHELLS] = "dcea_shells",   [M_CUSTOM] = "dcea_custom",
 	[M_EXC] = "dcea_exc",	      [M_EXC_HITS] = "dcea_exc_hits",
 	[M_HELD] = "dcea_held",	      [M_ADMIT] = "dcea_admit",
-	[M_PROTECT] = "dcea_protect",
+	[M_PROTECT] = "dcea_protect", [M_LEAVES] = "dcea_leaves",
 };
 
 static __u32 max_containers;

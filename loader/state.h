@@ -25,6 +25,7 @@ enum state_map {
 	M_FSTYPES,
 	M_SCRATCH,
 	M_PATHS,
+	M_LEAVES,
 	M_SHELLS,
 	M_CUSTOM,
 	M_EXC,

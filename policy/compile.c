@@ -156,13 +156,51 @@ __u32 policy_custom_kinds(const struct policy *p)
 	return k;
 }
 
+static bool is_prefix_pattern(const char *pat)
+{
+	size_t n = strlen(pat);
+
+	return n >= 2 && !strcmp(pat + n - 2, "/*");
+}
+
+/* Calls fn for every path pattern matched against opened files; stops at a nonzero return. */
+static int for_each_open_pattern(const struct policy *p, int (*fn)(const char *pat, void *arg),
+				 void *arg)
+{
+	int err = 0;
+
+	if (p->rules[DCEA_R_CRED_FILE].enabled)
+		for (size_t i = 0; i < p->n_cred_files && !err; i++)
+			err = fn(p->cred_files[i], arg);
+	for (size_t i = 0; i < p->n_custom && !err; i++)
+		if (p->custom[i].enabled && p->custom[i].path[0] &&
+		    (p->custom[i].kind == DCEA_K_OPEN_READ ||
+		     p->custom[i].kind == DCEA_K_OPEN_WRITE))
+			err = fn(p->custom[i].path, arg);
+	return err;
+}
+
+static int needs_of(const char *pat, void *arg)
+{
+	__u32 *need = arg;
+	const char *leaf = strrchr(pat, '/') + 1;
+
+	*need |= DCEA_NEED_OPEN;
+	if (is_prefix_pattern(pat) || strlen(leaf) >= POLICY_LEAF_LEN)
+		*need |= DCEA_NEED_OPEN_ALL;
+	return 0;
+}
+
 __u32 policy_path_needs(const struct policy *p)
 {
 	__u32 k = policy_custom_kinds(p), need = 0;
 
-	if ((p->rules[DCEA_R_CRED_FILE].enabled && p->n_cred_files) ||
-	    (k & ((1U << DCEA_K_OPEN_READ) | (1U << DCEA_K_OPEN_WRITE))))
-		need |= DCEA_NEED_OPEN;
+	for_each_open_pattern(p, needs_of, &need);
+	for (size_t i = 0; i < p->n_custom; i++)
+		if (p->custom[i].enabled && !p->custom[i].path[0] &&
+		    (p->custom[i].kind == DCEA_K_OPEN_READ ||
+		     p->custom[i].kind == DCEA_K_OPEN_WRITE))
+			need |= DCEA_NEED_OPEN_ANY;
 	if (k & (1U << DCEA_K_EXEC))
 		need |= DCEA_NEED_EXEC;
 	for (size_t i = 0; i < p->n_custom; i++)
@@ -172,6 +210,36 @@ __u32 policy_path_needs(const struct policy *p)
 		if (p->exc[i].exe[0])
 			need |= DCEA_NEED_EXEC;
 	return need;
+}
+
+struct leaves {
+	char (*out)[POLICY_LEAF_LEN];
+	size_t max, n;
+};
+
+static int leaf_of(const char *pat, void *arg)
+{
+	struct leaves *l = arg;
+	const char *leaf = strrchr(pat, '/') + 1;
+
+	if (is_prefix_pattern(pat) || strlen(leaf) >= POLICY_LEAF_LEN)
+		return 0; /* DCEA_NEED_OPEN_ALL: every open is rebuilt */
+	for (size_t i = 0; i < l->n; i++)
+		if (!strcmp(l->out[i], leaf))
+			return 0;
+	if (l->n == l->max)
+		return -E2BIG;
+	memset(l->out[l->n], 0, POLICY_LEAF_LEN);
+	memcpy(l->out[l->n++], leaf, strlen(leaf));
+	return 0;
+}
+
+int policy_leaf_names(const struct policy *p, char (*out)[POLICY_LEAF_LEN], size_t max)
+{
+	struct leaves l = { out, max, 0 };
+	int err = for_each_open_pattern(p, leaf_of, &l);
+
+	return err ?: (int)l.n;
 }
 
 static bool glob_ok(const char *pattern, const char *s)

@@ -59,6 +59,14 @@ void policy_exc_cfg(const struct policy *p, struct dcea_exc out[DCEA_MAX_EXC]);
 bool custom_enforced(const struct dcea_custom *c, enum dcea_mode mode,
 		     const enum dcea_effect effective[DCEA_R_MAX]);
 
+/*
+ * The file names (zero-padded keys of dcea_leaves) of the exact patterns matched against opened
+ * files: only an open of one of these rebuilds the path, unless DCEA_NEED_OPEN_ALL. Returns the
+ * number, or -E2BIG beyond max.
+ */
+#define POLICY_LEAF_LEN 32
+int policy_leaf_names(const struct policy *p, char (*out)[POLICY_LEAF_LEN], size_t max);
+
 /* dcea_config.custom_kinds and .path_needs for the policy */
 __u32 policy_custom_kinds(const struct policy *p);
 __u32 policy_path_needs(const struct policy *p);

@@ -71,6 +71,8 @@ printf '\n%s rounds, median; kernel %s; %s\n' "$ROUNDS" "$(uname -r)" "$(date -u
 if [ "${BENCH_START:-1}" = 1 ]; then
 	printf '\n== container start latency (tests/bench/start.sh) ==\n'
 	DCEA_BENCH_LOCKED=1 "$here/start.sh" # under this script's lock
+fi
+
 if [ "${BENCH_LOAD:-1}" = 1 ]; then
 	printf '\n== load (tests/bench/load.sh) ==\n'
 	"$here/load.sh"

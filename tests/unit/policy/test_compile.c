@@ -114,7 +114,8 @@ static const char custom_yaml[] =
 
 static void test_custom_and_exceptions(void **state)
 {
-	struct policy_path_entry e[16];
+	struct policy_path_entry e[32];
+	char leaves[32][POLICY_LEAF_LEN];
 	struct dcea_custom cu[DCEA_MAX_CUSTOM];
 	struct dcea_exc x[DCEA_MAX_EXC];
 	enum dcea_effect eff[DCEA_R_MAX];
@@ -132,9 +133,9 @@ static void test_custom_and_exceptions(void **state)
 	assert_true(policy_path_key("/etc/ssh/*").hash == policy_fnv("/etc/ssh", 8));
 	assert_true(policy_fnv("", 0) == DCEA_FNV_OFFSET);
 	assert_true(policy_fnv("a", 1) == 0xaf63dc4c8601ec8cULL); /* FNV-1a 64 test vector */
-	n = policy_path_entries(&p, e, 16);
-	/* 11 default credential files + curl + /etc/ssh + sshd (shared by rule and exception) */
-	assert_int_equal(n, 14);
+	n = policy_path_entries(&p, e, 32);
+	/* 13 default credential files + curl + /etc/ssh + sshd (shared by rule and exception) */
+	assert_int_equal(n, 16);
 	for (int i = 0; i < n; i++)
 		if (!memcmp(&e[i].key, &(struct dcea_path_key){ policy_fnv("/usr/sbin/sshd", 14) },
 			    sizeof(e[i].key)))
@@ -157,6 +158,14 @@ static void test_custom_and_exceptions(void **state)
 	assert_int_equal(x[0].sel, DCEA_SEL_CT);
 	assert_int_equal(x[1].sel, DCEA_SEL_EXE);
 	assert_int_equal(policy_custom_kinds(&p), (1U << DCEA_K_EXEC) | (1U << DCEA_K_OPEN_READ));
+	/* the prefix pattern of ssh_keys_read makes every open rebuild its path */
+	assert_int_equal(policy_path_needs(&p),
+			 DCEA_NEED_OPEN | DCEA_NEED_OPEN_ALL | DCEA_NEED_EXEC);
+	/* exact open patterns give their file names; "/etc/ssh/<all>" gives none */
+	n = policy_leaf_names(&p, leaves, 32);
+	assert_int_equal(n, 13); /* the 13 default credential files; curl is an exec rule */
+	assert_string_equal(leaves[0], "shadow");
+	p.n_custom = 1; /* without ssh_keys_read: only exact patterns, names filter */
 	assert_int_equal(policy_path_needs(&p), DCEA_NEED_OPEN | DCEA_NEED_EXEC);
 	assert_true(policy_selector_match(&p.exc[0].ct, "debug-1", "busybox", "abc"));
 	assert_false(policy_selector_match(&p.exc[0].ct, "web-1", "busybox", "abc"));
