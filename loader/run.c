@@ -286,7 +286,7 @@ static int fresh_load(struct state *st, struct streamer *s, enum dcea_mode mode)
 	err = state_load(st, true);
 	if (err)
 		return err;
-	err = ns_of_pid(0, ns);
+	err = host_ns(ns);
 	if (err) {
 		log_err("failed to read the host's namespaces: %s", strerror(-err));
 		goto fail;

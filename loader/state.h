@@ -10,6 +10,9 @@
 #include <linux/types.h>
 #include "bpf/dcea.h"
 
+/* Runtime files: the self-test scratch directory, the events socket (systemd RuntimeDirectory) */
+#define DCEA_RUN_DIR "/run/dcea"
+
 enum state_map {
 	M_EVENTS = 0,
 	M_DROPS,

@@ -316,7 +316,7 @@ static struct verify *verify_new(verify_cb cb, void *ctx)
 	v->cb = cb;
 	v->ctx = ctx;
 	v->ct_fd = pinned_maps(&v->tasks_fd);
-	if (ns_of_pid(0, v->host)) {
+	if (host_ns(v->host)) {
 		free(v);
 		return NULL;
 	}
