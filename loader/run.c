@@ -24,6 +24,7 @@
 #include "loader/events.h"
 #include "loader/lsm.h"
 #include "loader/nsinfo.h"
+#include "loader/output.h"
 #include "loader/rules.h"
 #include "loader/run.h"
 #include "loader/state.h"
@@ -84,6 +85,7 @@ static void usage(FILE *f)
 		   "  dcea run --mode block --json -o /var/log/dcea.json --detach\n"
 		   "  dcea run --mode audit                    # switch a running instance to "
 		   "audit\n");
+	output_usage(f);
 }
 
 static int parse_opts(int argc, char **argv, struct run_opts *o)
@@ -97,6 +99,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "verify-interval", required_argument, NULL, 'I' },
+		OUTPUT_LONGOPTS,
 		{},
 	};
 	int c;
@@ -139,6 +142,11 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 			usage(stdout);
 			return 1;
 		default:
+			if (c >= OPT_OUTPUT_FILE && c < OPT_OUTPUT_END) {
+				if (output_opt(c, optarg, argc, argv))
+					return -EINVAL;
+				break;
+			}
 			usage_error("run", c, argv);
 			return -EINVAL;
 		}
@@ -154,6 +162,7 @@ static void emit(struct streamer *s, json_object *o)
 {
 	char line[1024];
 
+	outputs_emit(o);
 	if (s->json) {
 		fprintf(s->out, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
 	} else {
@@ -208,6 +217,7 @@ static void check_drops(struct streamer *s)
 	if (s->json) {
 		emit(s, o);
 	} else {
+		outputs_emit(o);
 		fprintf(s->out,
 			"%.23s  %-8s %-20s %llu events lost (ring buffer full), %llu in total\n",
 			ts, "high", "events_dropped", d - s->drops_seen, d);
@@ -409,21 +419,24 @@ static int stream(struct streamer *s)
 	epoll_ctl(epfd, EPOLL_CTL_ADD, sfd, &ev);
 	ev.data.fd = ring_buffer__epoll_fd(rb);
 	epoll_ctl(epfd, EPOLL_CTL_ADD, ring_buffer__epoll_fd(rb), &ev);
+	outputs_watch(epfd);
 	s->drops_seen = state_percpu_sum(s->st, M_DROPS, 0);
 	state_get_config(s->st, &c);
 	last_mode = c.mode;
 
 	for (;;) {
-		struct epoll_event evs[2];
-		int n = epoll_wait(epfd, evs, 2, 500);
+		struct epoll_event evs[16];
+		int n = epoll_wait(epfd, evs, 16, 500);
 
 		if (n < 0 && errno != EINTR) {
 			err = -errno;
 			break;
 		}
 		for (int i = 0; i < n; i++) {
-			if (evs[i].data.fd != sfd)
+			if (evs[i].data.fd != sfd) {
+				outputs_event(evs[i].data.fd, evs[i].events);
 				continue;
+			}
 			if (read(sfd, &si, sizeof(si)) != sizeof(si))
 				continue;
 			if (si.ssi_signo == SIGUSR1 || si.ssi_signo == SIGUSR2) {
@@ -595,6 +608,10 @@ int cmd_run(int argc, char **argv)
 	} else {
 		s.out = stdout;
 	}
+	if (outputs_open(&st)) {
+		err = -EINVAL;
+		goto cleanup;
+	}
 	s.json = o.json;
 	s.color = !o.output && !o.json && log_color(STDOUT_FILENO);
 	s.clock_off = events_clock_offset();
@@ -611,6 +628,7 @@ int cmd_run(int argc, char **argv)
 		state_set_config(&st, &c);
 	}
 cleanup:
+	outputs_close();
 	if (s.out && s.out != stdout)
 		fclose(s.out);
 	state_close(&st);

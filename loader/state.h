@@ -7,6 +7,7 @@
 #define DCEA_STATE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <linux/types.h>
 #include "bpf/dcea.h"
 
@@ -63,6 +64,8 @@ int state_unpin(void);
 
 int state_get_config(struct state *st, struct dcea_config *c);
 int state_set_config(struct state *st, const struct dcea_config *c);
+/* Entries of a hash map whose keys are `key_size` bytes (at most 64). */
+int state_count_entries(int fd, size_t key_size);
 /* Sum a per-CPU counter. */
 unsigned long long state_percpu_sum(struct state *st, enum state_map m, unsigned int idx);
 

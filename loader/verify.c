@@ -26,6 +26,7 @@
 #include "loader/containers.h"
 #include "loader/events.h"
 #include "loader/nsinfo.h"
+#include "loader/output.h"
 #include "loader/rules.h"
 #include "loader/state.h"
 #include "loader/truststore.h"
@@ -438,6 +439,7 @@ static void periodic_alert(void *ctx, json_object *f)
 		json_object_object_add(a, k, json_object_get(val));
 	}
 	json_object_object_add(a, "details", d);
+	outputs_emit(a);
 	if (p->json) {
 		fprintf(p->out, "%s\n", json_object_to_json_string_ext(a, JSON_C_TO_STRING_PLAIN));
 	} else {

@@ -17,7 +17,7 @@ test_install() {
 		{ fail install-tree "make install: $(tail -n 1 "$DCEA_TMP/install.log")"; return; }
 	for f in usr/local/sbin/dcea etc/dcea/policy.yaml usr/local/lib/systemd/system/dcea.service \
 		usr/local/share/man/man8/dcea.8 usr/local/share/man/man8/dcea-run.8 \
-		usr/local/share/man/man8/dcea-status.8 \
+		usr/local/share/man/man8/dcea-events.8 usr/local/share/man/man8/dcea-status.8 \
 		usr/local/share/man/man8/dcea-stop.8 usr/local/share/man/man8/dcea-verify.8 \
 		usr/local/share/man/man8/dcea-policy.8 usr/local/share/man/man8/dcea-scan.8; do
 		[ -e "$d/$f" ] || missing="$missing $f"
@@ -71,3 +71,171 @@ test_install() {
 	check_eq uninstall-leaves-only-edited-policy "./etc/dcea/policy.yaml " "$out"
 }
 test_install
+
+# --- alert outputs and metrics with a real container (audit mode) ---------------------------------
+
+PY=/usr/bin/python3 # Debian's: python3-jsonschema is installed for it, not for a pyenv python
+HELPERS=$DCEA_TESTS_DIR/helpers
+RT_CHECKS=(events-rule-filter events-human events-severity-filter events-two-readers
+	events-slow-reader-told events-slow-reader-counted events-loader-kept-up syslog-unix-rfc5424
+	syslog-unix-fields syslog-udp output-file-rotated alerts-schema metrics-parse
+	metrics-alerts-move metrics-hits-move metrics-rules-effective metrics-tcp)
+
+# metrics_get FILE: scrape the unix-socket endpoint into FILE.prom and its checked samples in FILE
+metrics_get() {
+	curl -sf --max-time 5 --unix-socket "$DCEA_TMP/metrics.sock" http://dcea/metrics >"$1.prom" &&
+		"$PY" "$HELPERS/promcheck.py" "$1.prom" >"$1"
+}
+# metric FILE SERIES: the value of one series as promcheck prints it, 0 when absent
+metric() { awk -v s="$2" '$1 == s { print $2; f = 1 } END { if (!f) print 0 }' "$1"; }
+
+test_runtime() {
+	local ct port sl_unix=$DCEA_TMP/syslog.sock sock=$DCEA_TMP/events.sock n_mounts=1500 i
+	local e_rule e_all1 e_all2 e_crit e_human slow n_alerts n1 n2 a before after
+	need_docker "${RT_CHECKS[@]}"
+	need_cmd jq "${RT_CHECKS[@]}"
+	need_cmd curl "${RT_CHECKS[@]}"
+	[ -x "$PY" ] || skip_all "$PY missing" "${RT_CHECKS[@]}"
+	docker_image || skip_all "no test image: $DCEA_DOCKER_ERR" "${RT_CHECKS[@]}"
+
+	start_bg sl_pid "$PY" "$HELPERS/syslog_listen.py" unix "$sl_unix" "$DCEA_TMP/syslog-unix.log"
+	wait_until 5 test -S "$sl_unix" || fail_all "the syslog listener did not start" "${RT_CHECKS[@]}"
+	dcea_start --socket "$sock" --syslog "unix:$sl_unix" --metrics "unix:$DCEA_TMP/metrics.sock" \
+		--output-file "$DCEA_TMP/out.json" --rotate-size 64K --rotate-keep 2 ||
+		fail_all "$DCEA_ERR" "${RT_CHECKS[@]}"
+	[ "$(dcea_effective mount_sensitive)" = unavailable ] &&
+		skip_all "mount_sensitive is unavailable on this kernel" "${RT_CHECKS[@]}"
+	ct=$(docker_run_test svc -d --cap-add SYS_ADMIN "$DCEA_IMAGE" sleep 600) ||
+		fail_all "docker run failed: $ct" "${RT_CHECKS[@]}"
+	docker exec "$ct" mkdir -p /mnt/p
+
+	# readers: filtered, two unfiltered, human, one that only wants critical, one too slow
+	start_bg e_rule run_timeout 60 "$DCEA" events --socket "$sock" --json --rule mount_sensitive \
+		--container "$(docker_name svc)" --count 1 >"$DCEA_TMP/ev-rule.json"
+	start_bg e_all1 run_timeout 120 "$DCEA" events --socket "$sock" --json >"$DCEA_TMP/ev-all1.json"
+	start_bg e_all2 run_timeout 120 "$DCEA" events --socket "$sock" --json >"$DCEA_TMP/ev-all2.json"
+	start_bg e_human run_timeout 60 "$DCEA" events --socket "$sock" --count 1 \
+		--rule mount_sensitive >"$DCEA_TMP/ev-human.txt"
+	start_bg e_crit run_timeout 120 "$DCEA" events --socket "$sock" --json --severity critical \
+		>"$DCEA_TMP/ev-crit.json"
+	start_bg slow "$PY" "$HELPERS/slow_reader.py" "$sock" "$DCEA_TMP/go" "$DCEA_TMP/ev-slow.json"
+	_readers() { [ "$(metric "$DCEA_TMP/m0" dcea_event_readers)" -ge 6 ]; }
+	_scrape_readers() { metrics_get "$DCEA_TMP/m0" && _readers; }
+	wait_until 10 _scrape_readers || fail_all "6 readers did not connect: $(grep readers "$DCEA_TMP/m0")" "${RT_CHECKS[@]}"
+	before=$(metric "$DCEA_TMP/m0" 'dcea_alerts_total{action="alert",rule="mount_sensitive",severity="high"}')
+	local hits0
+	hits0=$(metric "$DCEA_TMP/m0" 'dcea_rule_hits_total{action="alert",rule="mount_sensitive"}')
+	dcea_mark
+
+	# the escape step, many times: a flood a slow reader cannot absorb
+	docker exec "$ct" sh -c "i=0; while [ \$i -lt $n_mounts ]; do mount -t proc proc /mnt/p && umount /mnt/p; i=\$((i+1)); done"
+	_all_in() { [ "$(dcea_count_alerts '.rule == "mount_sensitive"')" -ge "$n_mounts" ]; }
+	wait_until 60 _all_in
+	n_alerts=$(dcea_count_alerts '.rule == "mount_sensitive"')
+	sleep 1
+	touch "$DCEA_TMP/go"
+
+	a=$(head -n 1 "$DCEA_TMP/ev-rule.json")
+	dcea_expect_alert events-rule-filter "$a" '.rule == "mount_sensitive"' \
+		".container.name == \"$(docker_name svc)\"" '.details.fstype == "proc"'
+	if grep -q 'mount_sensitive' "$DCEA_TMP/ev-human.txt" && grep -q "$(docker_name svc)" "$DCEA_TMP/ev-human.txt"; then
+		pass events-human
+	else
+		fail events-human "no human line naming the rule and container: $(head -c 200 "$DCEA_TMP/ev-human.txt")"
+	fi
+	n1=$(jq -c 'select(.rule == "mount_sensitive")' "$DCEA_TMP/ev-all1.json" | wc -l)
+	n2=$(jq -c 'select(.rule == "mount_sensitive")' "$DCEA_TMP/ev-all2.json" | wc -l)
+	if [ "$n1" -ge "$n_mounts" ] && [ "$n1" = "$n2" ]; then
+		pass events-two-readers
+	else
+		fail events-two-readers "readers got $n1 and $n2 mount alerts of $n_mounts"
+	fi
+	if [ "$(jq -c 'select(.type == "alert" and .severity != "critical")' "$DCEA_TMP/ev-crit.json" | wc -l)" = 0 ]; then
+		pass events-severity-filter
+	else
+		fail events-severity-filter "a --severity critical reader got: $(head -c 200 "$DCEA_TMP/ev-crit.json")"
+	fi
+
+	# the slow reader lost alerts, was told how many, and the loader did not wait for it
+	wait_until 15 bash -c "! kill -0 $slow 2>/dev/null"
+	local told got
+	told=$(jq -s '[.[] | select(.type == "dropped") | .dropped] | add // 0' "$DCEA_TMP/ev-slow.json")
+	got=$(jq -c 'select(.rule == "mount_sensitive")' "$DCEA_TMP/ev-slow.json" | wc -l)
+	printf 'slow reader: %s alerts, told of %s dropped, of %s\n' "$got" "$told" "$n_mounts" >&2
+	if [ "$told" -gt 0 ] && [ $((told + got)) -ge "$n_mounts" ]; then
+		pass events-slow-reader-told
+	else
+		fail events-slow-reader-told "slow reader got $got alerts and was told of $told dropped (of $n_mounts)"
+	fi
+	metrics_get "$DCEA_TMP/m1" || fail metrics-parse "scrape or format failed: $(tail -n 1 "$DCEA_TMP/m1.prom")"
+	if [ "$(metric "$DCEA_TMP/m1" 'dcea_output_dropped_total{output="socket"}')" -ge "$told" ] && [ "$told" -gt 0 ]; then
+		pass events-slow-reader-counted
+	else
+		fail events-slow-reader-counted "dcea_output_dropped_total{socket} $(metric "$DCEA_TMP/m1" 'dcea_output_dropped_total{output="socket"}') for $told told"
+	fi
+	check_eq events-loader-kept-up "$n_mounts" "$n_alerts"
+
+	# syslog: every message RFC 5424 with the alert as JSON
+	if "$PY" "$HELPERS/rfc5424.py" "$DCEA_TMP/syslog-unix.log" >"$DCEA_TMP/syslog-unix.json" 2>"$DCEA_TMP/rfc.err" &&
+		[ -s "$DCEA_TMP/syslog-unix.json" ]; then
+		pass syslog-unix-rfc5424
+	else
+		fail syslog-unix-rfc5424 "$(cat "$DCEA_TMP/rfc.err") ($(wc -l <"$DCEA_TMP/syslog-unix.log") messages)"
+	fi
+	a=$(jq -c 'select(.msgid == "mount_sensitive")' "$DCEA_TMP/syslog-unix.json" 2>/dev/null | tail -n 1)
+	dcea_expect_alert syslog-unix-fields "$a" '.pri == 83' '.app == "dcea"' \
+		'.sd["dcea@32473"].rule == "mount_sensitive"' '.sd["dcea@32473"].action == "alert"' \
+		".sd[\"dcea@32473\"].container_name == \"$(docker_name svc)\"" \
+		'.msg.rule == "mount_sensitive"' '.msg.details.fstype == "proc"'
+
+	# the rotated file: FILE, FILE.1, FILE.2 and no more; none past the size; only whole alerts
+	local sizes_ok=1 f
+	for f in "$DCEA_TMP/out.json" "$DCEA_TMP/out.json.1" "$DCEA_TMP/out.json.2"; do
+		[ -s "$f" ] && [ "$(stat -c %s "$f")" -le 65536 ] && jq -e . "$f" >/dev/null 2>&1 || sizes_ok=0
+	done
+	if [ "$sizes_ok" = 1 ] && [ ! -e "$DCEA_TMP/out.json.3" ]; then
+		pass output-file-rotated
+	else
+		fail output-file-rotated "$(ls -l "$DCEA_TMP"/out.json* | tr '\n' ' ')"
+	fi
+
+	# every alert the test saw against the published schema
+	if "$PY" -c 'import jsonschema' 2>/dev/null; then
+		cat "$DCEA_ALERTS" "$DCEA_TMP/ev-slow.json" >"$DCEA_TMP/all.json"
+		check alerts-schema "$PY" "$HELPERS/validate_alerts.py" "$DCEA_ROOT/docs/alert.schema.json" "$DCEA_TMP/all.json"
+	else
+		skip alerts-schema "python3-jsonschema not installed"
+	fi
+
+	# metrics: the format, and counters that moved with the flood
+	[ -s "$DCEA_TMP/m1" ] && pass metrics-parse
+	after=$(metric "$DCEA_TMP/m1" 'dcea_alerts_total{action="alert",rule="mount_sensitive",severity="high"}')
+	if [ "$((after - before))" -ge "$n_mounts" ]; then pass metrics-alerts-move; else
+		fail metrics-alerts-move "dcea_alerts_total mount_sensitive went $before -> $after for $n_mounts"; fi
+	after=$(metric "$DCEA_TMP/m1" 'dcea_rule_hits_total{action="alert",rule="mount_sensitive"}')
+	if [ "$((after - hits0))" -ge "$n_mounts" ]; then pass metrics-hits-move; else
+		fail metrics-hits-move "dcea_rule_hits_total mount_sensitive went $hits0 -> $after"; fi
+	check_eq metrics-rules-effective "$(dcea_status_json | jq '[.rules[] | select(.effective == "kill")] | length')" \
+		"$(metric "$DCEA_TMP/m1" 'dcea_rules{effective="kill"}')"
+
+	# a restarted loader adopts the enforcer: now syslog over UDP and metrics on a loopback port
+	port=$((20000 + $$ % 20000))
+	start_bg sl2_pid "$PY" "$HELPERS/syslog_listen.py" udp "$port" "$DCEA_TMP/syslog-udp.log"
+	dcea_kill_loader
+	DCEA_ADOPT=1 dcea_start --syslog "udp:127.0.0.1:$port" --metrics "127.0.0.1:$((port + 1))" ||
+		{ fail syslog-udp "$DCEA_ERR"; fail metrics-tcp "$DCEA_ERR"; return; }
+	docker exec "$ct" sh -c 'mount -t proc proc /mnt/p && umount /mnt/p'
+	_udp_in() { grep -q 'mount_sensitive' "$DCEA_TMP/syslog-udp.log" 2>/dev/null; }
+	if wait_until 10 _udp_in && "$PY" "$HELPERS/rfc5424.py" "$DCEA_TMP/syslog-udp.log" >/dev/null; then
+		pass syslog-udp
+	else
+		fail syslog-udp "no RFC 5424 mount_sensitive message on udp:127.0.0.1:$port"
+	fi
+	if curl -sf --max-time 5 "http://127.0.0.1:$((port + 1))/metrics" >"$DCEA_TMP/m2.prom" &&
+		"$PY" "$HELPERS/promcheck.py" "$DCEA_TMP/m2.prom" | grep -q '^dcea_alerts_total{action="alert",rule="mount_sensitive"'; then
+		pass metrics-tcp
+	else
+		fail metrics-tcp "no mount_sensitive counter on 127.0.0.1:$((port + 1))"
+	fi
+}
+test_runtime
