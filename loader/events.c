@@ -333,6 +333,7 @@ json_object *event_to_json(const struct dcea_event *ev, const struct policy *pol
 	add_str(c, "name", ci.name);
 	add_str(c, "image", ci.image);
 	add_str(c, "runtime", ci.runtime);
+	ct_add_pod_fields(c, &ci);
 	add_int(c, "cgroup_id", e->cgroup_id);
 	json_object_object_add(o, "container", c);
 

@@ -126,6 +126,7 @@ static void finding(struct verify *v, struct vct *ct, pid_t pid, const char *wha
 		json_object_object_add(c, "name", json_object_new_string(ci.name));
 		json_object_object_add(c, "image", json_object_new_string(ci.image));
 		json_object_object_add(c, "runtime", json_object_new_string(ci.runtime));
+		ct_add_pod_fields(c, &ci);
 		json_object_object_add(c, "cgroup", json_object_new_string(ct->cg));
 		json_object_object_add(c, "cgroup_id", json_object_new_int64((int64_t)ct->cgid));
 		json_object_object_add(o, "container", c);

@@ -79,7 +79,7 @@ HELPERS=$DCEA_TESTS_DIR/helpers
 RT_CHECKS=(events-rule-filter events-human events-severity-filter events-two-readers
 	events-slow-reader-told events-slow-reader-counted events-loader-kept-up syslog-unix-rfc5424
 	syslog-unix-fields syslog-udp output-file-rotated alerts-schema metrics-parse
-	metrics-alerts-move metrics-hits-move metrics-rules-effective metrics-tcp)
+	metrics-promtool metrics-alerts-move metrics-hits-move metrics-rules-effective metrics-tcp)
 
 # metrics_get FILE: scrape the unix-socket endpoint into FILE.prom and its checked samples in FILE
 metrics_get() {
@@ -209,6 +209,11 @@ test_runtime() {
 
 	# metrics: the format, and counters that moved with the flood
 	[ -s "$DCEA_TMP/m1" ] && pass metrics-parse
+	if command -v promtool >/dev/null 2>&1; then
+		check metrics-promtool sh -c "promtool check metrics <'$DCEA_TMP/m1.prom'"
+	else
+		skip metrics-promtool "promtool not installed (Debian package prometheus)"
+	fi
 	after=$(metric "$DCEA_TMP/m1" 'dcea_alerts_total{action="alert",rule="mount_sensitive",severity="high"}')
 	if [ "$((after - before))" -ge "$n_mounts" ]; then pass metrics-alerts-move; else
 		fail metrics-alerts-move "dcea_alerts_total mount_sensitive went $before -> $after for $n_mounts"; fi
