@@ -19,6 +19,9 @@ int64_t events_clock_offset(void);
 json_object *event_to_json(const struct dcea_event *ev, const struct policy *pol,
 			   int64_t clock_off);
 
+/* A field of an alert (or of its container object) as a string; "" when absent or null. */
+const char *alert_str(json_object *o, const char *key);
+
 /* One human line (no trailing newline) for an alert built by event_to_json. */
 void alert_format_human(json_object *alert, char *buf, size_t size, bool color);
 

@@ -136,17 +136,15 @@ static FILE *connect_sock(const char *path)
 
 static void show(json_object *a, const char *line, bool json, bool color)
 {
-	const char *type = json_object_get_string(json_object_object_get(a, "type"));
+	const char *type = alert_str(a, "type");
 	char buf[1024];
 
 	if (json) {
 		fputs(line, stdout);
-	} else if (type && !strcmp(type, "dropped")) {
+	} else if (!strcmp(type, "dropped")) {
 		printf("%.23s  %-8s %-20s %s alerts lost: this reader was too slow (%s in total)\n",
-		       json_object_get_string(json_object_object_get(a, "time")), "high",
-		       "events_dropped",
-		       json_object_get_string(json_object_object_get(a, "dropped")),
-		       json_object_get_string(json_object_object_get(a, "dropped_total")));
+		       alert_str(a, "time"), "high", "events_dropped", alert_str(a, "dropped"),
+		       alert_str(a, "dropped_total"));
 	} else {
 		alert_format_human(a, buf, sizeof(buf), color);
 		printf("%s\n", buf);

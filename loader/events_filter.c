@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "common/log.h"
+#include "loader/events.h"
 #include "loader/events_filter.h"
 #include "loader/rules.h"
 
@@ -52,29 +53,22 @@ int ev_filter_set_severity(struct ev_filter *f, const char *s)
 	return 0;
 }
 
-static const char *get(json_object *o, const char *k)
-{
-	json_object *v;
-	const char *s;
-
-	return o && json_object_object_get_ex(o, k, &v) && (s = json_object_get_string(v)) ? s : "";
-}
-
 static bool container_is(json_object *c, const char *want)
 {
-	const char *id = get(c, "id"), *pod = get(c, "pod"), *ns = get(c, "namespace");
+	const char *id = alert_str(c, "id"), *pod = alert_str(c, "pod"),
+		   *ns = alert_str(c, "namespace");
 	const char *slash = strchr(want, '/');
 
 	if (slash)
 		return *pod && strlen(ns) == (size_t)(slash - want) &&
 		       !strncmp(ns, want, slash - want) && !strcmp(pod, slash + 1);
-	return (*id && !strncmp(id, want, strlen(want))) || !strcmp(get(c, "name"), want) ||
+	return (*id && !strncmp(id, want, strlen(want))) || !strcmp(alert_str(c, "name"), want) ||
 	       (*pod && !strcmp(pod, want));
 }
 
 bool ev_filter_match(const struct ev_filter *f, json_object *a)
 {
-	const char *type = get(a, "type");
+	const char *type = alert_str(a, "type");
 	json_object *c = NULL;
 	bool ok;
 	int i;
@@ -82,13 +76,13 @@ bool ev_filter_match(const struct ev_filter *f, json_object *a)
 	if (!strcmp(type, "dropped") || !strcmp(type, "error"))
 		return true;
 	if (f->n_rules) {
-		for (i = 0; i < f->n_rules && strcmp(get(a, "rule"), f->rules[i]); i++)
+		for (i = 0; i < f->n_rules && strcmp(alert_str(a, "rule"), f->rules[i]); i++)
 			;
 		if (i == f->n_rules)
 			return false;
 	}
 	if (f->min_severity >= 0) {
-		int sev = severity_parse(get(a, "severity"));
+		int sev = severity_parse(alert_str(a, "severity"));
 
 		if ((sev < 0 ? SEV_INFO : sev) < f->min_severity)
 			return false;

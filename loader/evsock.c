@@ -44,31 +44,35 @@ static void mkdir_parent(const char *path)
 	}
 }
 
-int evsock_open(const char *path)
+int unix_listen(const char *path)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct stat st;
-	int err;
+	int fd, err;
 
 	if (strlen(path) >= sizeof(sa.sun_path))
 		return -ENAMETOOLONG;
 	strcpy(sa.sun_path, path);
-	snprintf(ev.path, sizeof(ev.path), "%s", path);
 	mkdir_parent(path);
 	/* a socket left by a loader that was killed; never a file of another kind */
 	if (!lstat(path, &st) && S_ISSOCK(st.st_mode))
 		unlink(path);
-	ev.lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (ev.lfd < 0)
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
 		return -errno;
-	if (bind(ev.lfd, (struct sockaddr *)&sa, sizeof(sa)) || chmod(path, 0600) ||
-	    listen(ev.lfd, 16)) {
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) || chmod(path, 0600) || listen(fd, 16)) {
 		err = -errno;
-		close(ev.lfd);
-		ev.lfd = -1;
+		close(fd);
 		return err;
 	}
-	return 0;
+	return fd;
+}
+
+int evsock_open(const char *path)
+{
+	snprintf(ev.path, sizeof(ev.path), "%s", path);
+	ev.lfd = unix_listen(path);
+	return ev.lfd < 0 ? ev.lfd : 0;
 }
 
 void evsock_watch(int epfd)

@@ -14,6 +14,12 @@
 #define EVSOCK_MAX_READERS 64
 #define EVSOCK_BUF	   (256 << 10) /* per reader: ~1000 alerts */
 
+/*
+ * A non-blocking unix stream socket listening at `path`, mode 0600: its directory is created, a
+ * stale socket (never a file of another kind) replaced. The fd or negative errno.
+ */
+int unix_listen(const char *path);
+
 /* Listen on `path` (its directory is created, a stale socket replaced); 0 or negative errno. */
 int evsock_open(const char *path);
 void evsock_watch(int epfd);

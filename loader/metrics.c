@@ -16,6 +16,7 @@
 #include "common/log.h"
 #include "common/util.h"
 #include "loader/enforcer.h"
+#include "loader/events.h"
 #include "loader/evsock.h"
 #include "loader/metrics.h"
 #include "loader/rules.h"
@@ -50,20 +51,13 @@ static struct {
 
 static const char *const outputs[] = { "socket", "syslog", "file" };
 
-static const char *jget(json_object *a, const char *k)
-{
-	json_object *v;
-	const char *s;
-
-	return json_object_object_get_ex(a, k, &v) && (s = json_object_get_string(v)) ? s : "";
-}
-
 void metrics_alert(json_object *a)
 {
-	const char *rule = jget(a, "rule"), *action = jget(a, "action"), *sev = jget(a, "severity");
+	const char *rule = alert_str(a, "rule"), *action = alert_str(a, "action"),
+		   *sev = alert_str(a, "severity");
 	int i;
 
-	if (!strcmp(jget(a, "type"), "container_start")) {
+	if (!strcmp(alert_str(a, "type"), "container_start")) {
 		m.container_starts++;
 		return;
 	}
@@ -278,48 +272,34 @@ int metrics_check_addr(const char *addr)
 
 static int listen_on(const char *addr)
 {
-	struct sockaddr_storage ss = {};
-	socklen_t len;
-	int fd, one = 1, err;
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICHOST },
+			*ai = NULL;
+	const char *colon = strrchr(addr, ':');
+	char host[128];
+	int fd, one = 1, err = 0;
 
 	if (!strncmp(addr, "unix:", 5)) {
-		struct sockaddr_un *sa = (struct sockaddr_un *)&ss;
-		struct stat st;
-
-		sa->sun_family = AF_UNIX;
-		strcpy(sa->sun_path, addr + 5);
 		snprintf(m.path, sizeof(m.path), "%s", addr + 5);
-		if (!lstat(m.path, &st) && S_ISSOCK(st.st_mode))
-			unlink(m.path);
-		len = sizeof(*sa);
-	} else {
-		struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICHOST },
-				*ai = NULL;
-		char host[128];
-		const char *colon = strrchr(addr, ':');
-
-		snprintf(host, sizeof(host), "%.*s", (int)(colon - addr), addr);
-		if (host[0] == '[') {
-			memmove(host, host + 1, strlen(host));
-			host[strcspn(host, "]")] = '\0';
-		}
-		if (getaddrinfo(host, colon + 1, &hints, &ai) || !ai)
-			return -EINVAL;
-		memcpy(&ss, ai->ai_addr, ai->ai_addrlen);
-		len = ai->ai_addrlen;
-		freeaddrinfo(ai);
+		return unix_listen(m.path);
 	}
-	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	snprintf(host, sizeof(host), "%.*s", (int)(colon - addr), addr);
+	if (host[0] == '[') { /* [::1]:9479 */
+		memmove(host, host + 1, strlen(host));
+		host[strcspn(host, "]")] = '\0';
+	}
+	if (getaddrinfo(host, colon + 1, &hints, &ai) || !ai)
+		return -EINVAL;
+	fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
-		return -errno;
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(fd, (struct sockaddr *)&ss, len) || (m.path[0] && chmod(m.path, 0600)) ||
-	    listen(fd, 8)) {
 		err = -errno;
+	else
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (!err && (bind(fd, ai->ai_addr, ai->ai_addrlen) || listen(fd, 8)))
+		err = -errno;
+	freeaddrinfo(ai);
+	if (err && fd >= 0)
 		close(fd);
-		return err;
-	}
-	return fd;
+	return err ? err : fd;
 }
 
 int metrics_open(const char *addr, struct state *st, bool bpf_stats)

@@ -13,6 +13,7 @@
 
 #include "common/log.h"
 #include "common/util.h"
+#include "loader/events.h"
 #include "loader/evsock.h"
 #include "loader/metrics.h"
 #include "loader/output.h"
@@ -212,16 +213,6 @@ static void file_write(const char *line, size_t len)
 
 /* --- syslog ----------------------------------------------------------------------------------- */
 
-static const char *jget(json_object *a, const char *k)
-{
-	json_object *v;
-	const char *s;
-
-	if (!json_object_object_get_ex(a, k, &v) || !(s = json_object_get_string(v)))
-		return "";
-	return s;
-}
-
 static int syslog_severity(const char *sev)
 {
 	static const struct {
@@ -259,7 +250,8 @@ static size_t sd_param(char *buf, size_t size, const char *name, const char *v)
 size_t syslog_format(json_object *a, const char *host, int pid, char *buf, size_t size)
 {
 	json_object *c = NULL;
-	const char *type = jget(a, "type"), *rule = jget(a, "rule"), *t = jget(a, "time");
+	const char *type = alert_str(a, "type"), *rule = alert_str(a, "rule"),
+		   *t = alert_str(a, "time");
 	const char *msgid = *rule ? rule : *type ? type : "-";
 	char ts[40], sd[1024];
 	size_t n = 0, tl = strlen(t);
@@ -273,19 +265,19 @@ size_t syslog_format(json_object *a, const char *host, int pid, char *buf, size_
 	n += snprintf(sd + n, sizeof(sd) - n, "[" SYSLOG_PEN);
 	n += sd_param(sd + n, sizeof(sd) - n, "type", type);
 	n += sd_param(sd + n, sizeof(sd) - n, "rule", rule);
-	n += sd_param(sd + n, sizeof(sd) - n, "severity", jget(a, "severity"));
-	n += sd_param(sd + n, sizeof(sd) - n, "action", jget(a, "action"));
-	n += sd_param(sd + n, sizeof(sd) - n, "pid", jget(a, "pid"));
+	n += sd_param(sd + n, sizeof(sd) - n, "severity", alert_str(a, "severity"));
+	n += sd_param(sd + n, sizeof(sd) - n, "action", alert_str(a, "action"));
+	n += sd_param(sd + n, sizeof(sd) - n, "pid", alert_str(a, "pid"));
 	if (c) {
-		n += sd_param(sd + n, sizeof(sd) - n, "container_id", jget(c, "id"));
-		n += sd_param(sd + n, sizeof(sd) - n, "container_name", jget(c, "name"));
-		n += sd_param(sd + n, sizeof(sd) - n, "pod", jget(c, "pod"));
-		n += sd_param(sd + n, sizeof(sd) - n, "namespace", jget(c, "namespace"));
+		n += sd_param(sd + n, sizeof(sd) - n, "container_id", alert_str(c, "id"));
+		n += sd_param(sd + n, sizeof(sd) - n, "container_name", alert_str(c, "name"));
+		n += sd_param(sd + n, sizeof(sd) - n, "pod", alert_str(c, "pod"));
+		n += sd_param(sd + n, sizeof(sd) - n, "namespace", alert_str(c, "namespace"));
 	}
 	if (n + 2 < sizeof(sd))
 		strcpy(sd + n, "]");
 	n = snprintf(buf, size, "<%d>1 %s %s dcea %d %.32s %s %s",
-		     SYSLOG_FACILITY * 8 + syslog_severity(jget(a, "severity")), ts,
+		     SYSLOG_FACILITY * 8 + syslog_severity(alert_str(a, "severity")), ts,
 		     *host ? host : "-", pid, msgid, sd,
 		     json_object_to_json_string_ext(a, JSON_C_TO_STRING_PLAIN));
 	return n < size ? n : size - 1;

@@ -243,4 +243,103 @@ test_runtime() {
 		fail metrics-tcp "no mount_sensitive counter on 127.0.0.1:$((port + 1))"
 	fi
 }
+
+# --- Kubernetes manifests --------------------------------------------------------------------------
+
+test_k8s() {
+	local dir=$DCEA_ROOT/deploy/k8s v=$OUTPUT/k8s-validate out
+	if command -v yamllint >/dev/null 2>&1; then
+		# errors fail; warnings (the policy's long comment lines in the ConfigMap) do not
+		check k8s-yamllint yamllint -f parsable -c "$dir/.yamllint" "$dir"
+	else
+		skip k8s-yamllint "yamllint not installed"
+	fi
+
+	# the Kubernetes OpenAPI schemas, from npm (kubernetes-models), pinned by the lock file
+	if ! command -v npm >/dev/null 2>&1; then
+		skip k8s-schema "npm not installed"
+	else
+		mkdir -p "$v"
+		if ! cmp -s "$DCEA_TESTS_DIR/helpers/k8s-validate/package-lock.json" "$v/package-lock.json" ||
+			[ ! -d "$v/node_modules/kubernetes-models" ]; then
+			cp "$DCEA_TESTS_DIR/helpers/k8s-validate/package.json" \
+				"$DCEA_TESTS_DIR/helpers/k8s-validate/package-lock.json" "$v/"
+			(cd "$v" && run_timeout 300 npm ci --no-audit --no-fund --silent) >"$DCEA_TMP/npm.log" 2>&1
+		fi
+		cp "$DCEA_TESTS_DIR/helpers/k8s-validate/validate.mjs" "$v/"
+		if [ ! -d "$v/node_modules/kubernetes-models" ]; then
+			skip k8s-schema "npm ci of kubernetes-models failed: $(tail -n 1 "$DCEA_TMP/npm.log")"
+		else
+			out=$(cd "$v" && node validate.mjs "$dir"/*.yaml 2>&1)
+			if [ $? -eq 0 ] && [ "$(grep -c '^ok ' <<<"$out")" -ge 4 ]; then
+				pass k8s-schema
+			else
+				fail k8s-schema "$(grep -v '^ok ' <<<"$out" | head -n 3)"
+			fi
+		fi
+	fi
+
+	# the ConfigMap carries the default policy, which dcea accepts; the DaemonSet has what dcea
+	# needs on a node
+	"$PY" - "$dir" "$DCEA_TMP" <<'PYEOF' >"$DCEA_TMP/k8s.out" 2>&1
+import sys, yaml
+d, tmp = sys.argv[1], sys.argv[2]
+cm = yaml.safe_load(open(f"{d}/configmap.yaml"))
+open(f"{tmp}/cm-policy.yaml", "w").write(cm["data"]["policy.yaml"])
+ds = yaml.safe_load(open(f"{d}/daemonset.yaml"))
+pod = ds["spec"]["template"]["spec"]
+c = pod["containers"][0]
+mounts = {m["mountPath"]: m for m in c["volumeMounts"]}
+vols = {v["name"]: v for v in pod["volumes"]}
+want = {"/sys/fs/bpf": None, "/sys/fs/cgroup": None, "/run/containerd": True,
+        "/run/containers": True, "/var/lib/containers": True,
+        "/var/lib/docker/containers": True, "/etc/dcea": True}
+problems = []
+if pod.get("hostPID") is not True:
+    problems.append("hostPID is not true")
+if not c.get("securityContext", {}).get("privileged"):
+    problems.append("not privileged")
+for p, ro in want.items():
+    if p not in mounts:
+        problems.append(f"{p} not mounted")
+    elif ro and not mounts[p].get("readOnly"):
+        problems.append(f"{p} not read-only")
+if mounts.get("/sys/fs/bpf", {}).get("mountPropagation") != "Bidirectional":
+    problems.append("/sys/fs/bpf without Bidirectional propagation")
+pv = vols.get(mounts.get("/etc/dcea", {}).get("name"), {})
+if pv.get("configMap", {}).get("name") != cm["metadata"]["name"]:
+    problems.append("/etc/dcea is not the policy ConfigMap")
+args = " ".join(c.get("args", []))
+if "--policy=/etc/dcea/policy.yaml" not in args or "--json" not in args:
+    problems.append(f"args: {args}")
+print("; ".join(problems) if problems else "ok")
+PYEOF
+	if [ "$(cat "$DCEA_TMP/k8s.out")" = ok ]; then pass k8s-daemonset-node-access; else
+		fail k8s-daemonset-node-access "$(cat "$DCEA_TMP/k8s.out")"; fi
+	if cmp -s "$DCEA_TMP/cm-policy.yaml" "$DCEA_ROOT/policy/default.yaml" &&
+		"$DCEA" policy check "$DCEA_TMP/cm-policy.yaml" >/dev/null; then
+		pass k8s-configmap-policy
+	else
+		fail k8s-configmap-policy "the ConfigMap's policy.yaml differs from policy/default.yaml or is invalid"
+	fi
+
+	# the image's packages hold every shared library the binary needs (the image itself is not
+	# built here: no base image can be pulled)
+	local lib pkg missing=
+	if command -v dpkg >/dev/null 2>&1; then
+		for lib in $(ldd "$DCEA" | awk '/=>/ { print $3 }'); do
+			pkg=$(dpkg -S "$(readlink -f "$lib")" 2>/dev/null || dpkg -S "$lib" 2>/dev/null)
+			pkg=${pkg%%:*}
+			[ -z "$pkg" ] || [ "$pkg" = libc6 ] || grep -qw "$pkg" "$DCEA_ROOT/deploy/Dockerfile" ||
+				missing="$missing $pkg"
+		done
+		if [ -z "$missing" ]; then pass k8s-image-libraries; else
+			fail k8s-image-libraries "deploy/Dockerfile lacks:$missing"; fi
+	else
+		skip k8s-image-libraries "no dpkg"
+	fi
+}
+test_k8s
+
+# the runtime checks last: without docker they skip the rest of the script
 test_runtime
