@@ -79,7 +79,7 @@ HELPERS=$DCEA_TESTS_DIR/helpers
 RT_CHECKS=(events-rule-filter events-human events-severity-filter events-two-readers
 	events-slow-reader-told events-slow-reader-counted events-loader-kept-up syslog-unix-rfc5424
 	syslog-unix-fields syslog-udp output-file-rotated alerts-schema metrics-parse
-	metrics-promtool metrics-alerts-move metrics-hits-move metrics-rules-effective metrics-tcp)
+	metrics-promtool metrics-alerts-move metrics-hits-move metrics-bpf-runtime metrics-rules-effective metrics-tcp)
 
 # metrics_get FILE: scrape the unix-socket endpoint into FILE.prom and its checked samples in FILE
 metrics_get() {
@@ -101,7 +101,7 @@ test_runtime() {
 	start_bg sl_pid "$PY" "$HELPERS/syslog_listen.py" unix "$sl_unix" "$DCEA_TMP/syslog-unix.log"
 	wait_until 5 test -S "$sl_unix" || fail_all "the syslog listener did not start" "${RT_CHECKS[@]}"
 	dcea_start --socket "$sock" --syslog "unix:$sl_unix" --metrics "unix:$DCEA_TMP/metrics.sock" \
-		--output-file "$DCEA_TMP/out.json" --rotate-size 64K --rotate-keep 2 ||
+		--output-file "$DCEA_TMP/out.json" --rotate-size 64K --rotate-keep 2 --bpf-stats ||
 		fail_all "$DCEA_ERR" "${RT_CHECKS[@]}"
 	[ "$(dcea_effective mount_sensitive)" = unavailable ] &&
 		skip_all "mount_sensitive is unavailable on this kernel" "${RT_CHECKS[@]}"
@@ -129,9 +129,11 @@ test_runtime() {
 
 	# the escape step, many times: a flood a slow reader cannot absorb
 	docker exec "$ct" sh -c "i=0; while [ \$i -lt $n_mounts ]; do mount -t proc proc /mnt/p && umount /mnt/p; i=\$((i+1)); done"
-	_all_in() { [ "$(dcea_count_alerts '.rule == "mount_sensitive"')" -ge "$n_mounts" ]; }
+	# ours only: dcea watches every container on the machine
+	local mine=".rule == \"mount_sensitive\" and .container.name == \"$(docker_name svc)\""
+	_all_in() { [ "$(dcea_count_alerts "$mine")" -ge "$n_mounts" ]; }
 	wait_until 60 _all_in
-	n_alerts=$(dcea_count_alerts '.rule == "mount_sensitive"')
+	n_alerts=$(dcea_count_alerts "$mine")
 	sleep 1
 	touch "$DCEA_TMP/go"
 
@@ -220,6 +222,15 @@ test_runtime() {
 	after=$(metric "$DCEA_TMP/m1" 'dcea_rule_hits_total{action="alert",rule="mount_sensitive"}')
 	if [ "$((after - hits0))" -ge "$n_mounts" ]; then pass metrics-hits-move; else
 		fail metrics-hits-move "dcea_rule_hits_total mount_sensitive went $hits0 -> $after"; fi
+	# --bpf-stats: the kernel counted the mount program's runs and time
+	local runs ns
+	runs=$(metric "$DCEA_TMP/m1" 'dcea_bpf_prog_runs_total{prog="watch_mount"}')
+	ns=$(metric "$DCEA_TMP/m1" 'dcea_bpf_prog_run_time_seconds_total{prog="watch_mount"}')
+	if [ "$runs" -ge "$n_mounts" ] && awk -v t="$ns" 'BEGIN { exit !(t > 0) }'; then
+		pass metrics-bpf-runtime
+	else
+		fail metrics-bpf-runtime "watch_mount: $runs runs, ${ns}s (want >= $n_mounts runs, > 0 s)"
+	fi
 	check_eq metrics-rules-effective "$(dcea_status_json | jq '[.rules[] | select(.effective == "kill")] | length')" \
 		"$(metric "$DCEA_TMP/m1" 'dcea_rules{effective="kill"}')"
 
