@@ -75,15 +75,17 @@ int evsock_open(const char *path)
 	return ev.lfd < 0 ? ev.lfd : 0;
 }
 
+int epoll_watch_in(int epfd, int fd)
+{
+	struct epoll_event e = { .events = EPOLLIN, .data.fd = fd };
+
+	return fd < 0 ? 0 : epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &e);
+}
+
 void evsock_watch(int epfd)
 {
-	struct epoll_event e = { .events = EPOLLIN };
-
 	ev.epfd = epfd;
-	if (ev.lfd < 0)
-		return;
-	e.data.fd = ev.lfd;
-	epoll_ctl(epfd, EPOLL_CTL_ADD, ev.lfd, &e);
+	epoll_watch_in(epfd, ev.lfd);
 }
 
 static void drop_reader(int i)
@@ -175,7 +177,6 @@ static void accept_readers(void)
 {
 	for (;;) {
 		int fd = accept4(ev.lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
-		struct epoll_event e = { .events = EPOLLIN };
 		struct reader *r;
 
 		if (fd < 0)
@@ -194,8 +195,7 @@ static void accept_readers(void)
 		memset(r, 0, sizeof(*r));
 		r->fd = fd;
 		r->buf = malloc(EVSOCK_BUF);
-		e.data.fd = fd;
-		if (!r->buf || epoll_ctl(ev.epfd, EPOLL_CTL_ADD, fd, &e)) {
+		if (!r->buf || epoll_watch_in(ev.epfd, fd)) {
 			free(r->buf);
 			close(fd);
 			continue;

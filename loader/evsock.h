@@ -20,6 +20,9 @@
  */
 int unix_listen(const char *path);
 
+/* Add `fd` (if >= 0) to `epfd` for EPOLLIN, the fd as its data; 0 or -1 with errno. */
+int epoll_watch_in(int epfd, int fd);
+
 /* Listen on `path` (its directory is created, a stale socket replaced); 0 or negative errno. */
 int evsock_open(const char *path);
 void evsock_watch(int epfd);

@@ -324,13 +324,8 @@ int metrics_open(const char *addr, struct state *st, bool bpf_stats)
 
 void metrics_watch(int epfd)
 {
-	struct epoll_event e = { .events = EPOLLIN };
-
 	m.epfd = epfd;
-	if (m.lfd < 0)
-		return;
-	e.data.fd = m.lfd;
-	epoll_ctl(epfd, EPOLL_CTL_ADD, m.lfd, &e);
+	epoll_watch_in(epfd, m.lfd);
 }
 
 static void conn_close(struct conn *c)
@@ -406,12 +401,11 @@ bool metrics_event(int fd, uint32_t events)
 		int cfd;
 
 		while ((cfd = accept4(m.lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK)) >= 0) {
-			struct epoll_event e = { .events = EPOLLIN, .data.fd = cfd };
 			int i;
 
 			for (i = 0; i < MAX_CONNS && m.c[i].fd >= 0; i++)
 				;
-			if (i == MAX_CONNS || epoll_ctl(m.epfd, EPOLL_CTL_ADD, cfd, &e)) {
+			if (i == MAX_CONNS || epoll_watch_in(m.epfd, cfd)) {
 				close(cfd); /* a scraper retries */
 				continue;
 			}
