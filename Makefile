@@ -7,6 +7,7 @@
 #   make bench      benchmarks, ratios against a baseline in the same run
 #   make check      formatter and static analysis, changing nothing
 #   make static     build/dcea-static, to copy into a container for `dcea scan self`
+#   make install    binary, /etc/dcea/policy.yaml, systemd unit, man pages (PREFIX, DESTDIR)
 
 OUTPUT ?= build
 CLANG ?= clang-19
@@ -53,7 +54,7 @@ UNIT_SRCS := $(sort $(wildcard tests/unit/*/*.c))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(UNIT_SRCS))
 
 .DELETE_ON_ERROR:
-.PHONY: all deps run test unit integration bench check clean vmtest install static
+.PHONY: all deps run test unit integration bench check clean vmtest install uninstall static
 
 all: $(OUTPUT)/dcea
 
@@ -133,6 +134,40 @@ check:
 
 vmtest: all
 	$(Q)OUTPUT=$(OUTPUT) vmtest/run.sh
+
+# make install [PREFIX=/usr/local] [DESTDIR=]: the binary, the default policy (an edited one is
+# kept: the new default goes beside it as policy.yaml.new), the systemd unit, the man pages.
+PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+SYSCONFDIR ?= /etc
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+MAN8 := $(sort $(wildcard man/*.8))
+
+install: $(OUTPUT)/dcea
+	$(call msg,INSTALL,$(DESTDIR)$(SBINDIR)/dcea)
+	$(Q)install -D -m 0755 $(OUTPUT)/dcea $(DESTDIR)$(SBINDIR)/dcea
+	$(Q)install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/dcea $(DESTDIR)$(UNITDIR) $(DESTDIR)$(MANDIR)/man8
+	$(Q)if [ ! -e $(DESTDIR)$(SYSCONFDIR)/dcea/policy.yaml ]; then \
+		install -m 0644 policy/default.yaml $(DESTDIR)$(SYSCONFDIR)/dcea/policy.yaml; \
+	elif ! cmp -s policy/default.yaml $(DESTDIR)$(SYSCONFDIR)/dcea/policy.yaml; then \
+		install -m 0644 policy/default.yaml $(DESTDIR)$(SYSCONFDIR)/dcea/policy.yaml.new; \
+		echo "  kept your $(SYSCONFDIR)/dcea/policy.yaml; the new default is policy.yaml.new"; \
+	fi
+	$(Q)sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' dist/dcea.service.in \
+		> $(DESTDIR)$(UNITDIR)/dcea.service
+	$(Q)chmod 0644 $(DESTDIR)$(UNITDIR)/dcea.service
+	$(Q)install -m 0644 $(MAN8) $(DESTDIR)$(MANDIR)/man8/
+
+# The policy goes only when it is still the default: an edited one is the operator's.
+uninstall:
+	$(call msg,UNINSTALL,$(DESTDIR)$(PREFIX))
+	$(Q)rm -f $(DESTDIR)$(SBINDIR)/dcea $(DESTDIR)$(UNITDIR)/dcea.service \
+		$(addprefix $(DESTDIR)$(MANDIR)/man8/,$(notdir $(MAN8))) \
+		$(DESTDIR)$(SYSCONFDIR)/dcea/policy.yaml.new
+	$(Q)if cmp -s policy/default.yaml $(DESTDIR)$(SYSCONFDIR)/dcea/policy.yaml; then \
+		rm -f $(DESTDIR)$(SYSCONFDIR)/dcea/policy.yaml; fi
+	$(Q)rmdir $(DESTDIR)$(SYSCONFDIR)/dcea 2>/dev/null || true
 
 clean:
 	$(call msg,CLEAN,$(OUTPUT))

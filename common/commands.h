@@ -5,6 +5,7 @@
 
 int cmd_run(int argc, char **argv);    /* loader/run.c */
 int cmd_reload(int argc, char **argv); /* loader/run.c */
+int cmd_events(int argc, char **argv); /* loader/events_cmd.c */
 int cmd_status(int argc, char **argv); /* loader/status.c */
 int cmd_stop(int argc, char **argv);   /* loader/status.c */
 int cmd_verify(int argc, char **argv); /* loader/verify.c */

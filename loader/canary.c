@@ -401,7 +401,10 @@ static int setup(struct canary *c)
 	ssize_t n;
 	int s, err;
 
-	snprintf(c->dir, sizeof(c->dir), "/run/dcea-canary.XXXXXX");
+	/* under /run/dcea: the one place under /run the systemd unit (ProtectSystem=strict) lets
+	 * dcea write */
+	mkdir(DCEA_RUN_DIR, 0755);
+	snprintf(c->dir, sizeof(c->dir), "%s/canary.XXXXXX", DCEA_RUN_DIR);
 	if (!mkdtemp(c->dir))
 		return -errno;
 	snprintf(path, sizeof(path), "%s/mnt", c->dir);

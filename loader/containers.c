@@ -22,6 +22,17 @@
 #define PODMAN_DB   "/var/lib/containers/storage/overlay-containers/containers.json"
 #define CACHE_SIZE  256
 
+/* containerd's runtime v2 shims keep each task's OCI bundle here, one directory per namespace
+ * (k8s.io for the CRI plugin, moby for docker 23+, default for ctr) */
+#define CONTAINERD_TASKS "/run/containerd/io.containerd.runtime.v2.task"
+/* CRI-O: the bundle in the runtime dir, and the same under the persistent storage root */
+static const char *const crio_roots[] = {
+	"/run/containers/storage/overlay-containers",
+	"/var/lib/containers/storage/overlay-containers",
+};
+
+static char state_root[256];
+
 /*
  * mtime: the runtime's state file's when read; a rename rewrites it, and a newer one is read.
  * It is looked at every 100 ms at most (checked_at, monotonic tenths of a second): an alert
@@ -33,6 +44,12 @@ static struct {
 	struct timespec mtime;
 	struct ct_info ci;
 } cache[CACHE_SIZE];
+
+void ct_set_state_root(const char *root)
+{
+	snprintf(state_root, sizeof(state_root), "%s", root ? root : "");
+	memset(cache, 0, sizeof(cache));
+}
 
 static bool strip(const char *s, const char *prefix, const char *suffix, char *out, size_t size)
 {
@@ -54,7 +71,8 @@ void ct_parse_cgname(const char *cg, struct ct_info *ci)
 		strcpy(ci->runtime, "podman");
 	else if (strip(cg, "cri-containerd-", ".scope", ci->id, sizeof(ci->id)))
 		strcpy(ci->runtime, "containerd");
-	else if (strip(cg, "crio-", ".scope", ci->id, sizeof(ci->id)))
+	else if (strip(cg, "crio-", ".scope", ci->id, sizeof(ci->id)) ||
+		 strip(cg, "crio-", "", ci->id, sizeof(ci->id))) /* cgroupfs driver */
 		strcpy(ci->runtime, "crio");
 	else {
 		size_t n = strlen(cg), i;
@@ -86,9 +104,9 @@ int ct_parse_docker_config(const char *json, struct ct_info *ci)
 
 static void read_docker(struct ct_info *ci)
 {
-	char path[256], *buf = NULL;
+	char path[512], *buf = NULL;
 
-	snprintf(path, sizeof(path), "%s/%s/config.v2.json", DOCKER_ROOT, ci->id);
+	snprintf(path, sizeof(path), "%s%s/%s/config.v2.json", state_root, DOCKER_ROOT, ci->id);
 	if (read_file(path, &buf, NULL))
 		return;
 	ct_parse_docker_config(buf, ci);
@@ -147,6 +165,112 @@ static bool same_time(struct timespec a, struct timespec b)
 	return a.tv_sec == b.tv_sec && a.tv_nsec == b.tv_nsec;
 }
 
+static const char *annotation(json_object *ann, const char *const keys[])
+{
+	json_object *v;
+
+	for (int i = 0; keys[i]; i++)
+		if (json_object_object_get_ex(ann, keys[i], &v) && json_object_get_string_len(v))
+			return json_object_get_string(v);
+	return NULL;
+}
+
+int ct_parse_oci_annotations(const char *json, struct ct_info *ci)
+{
+	static const char *const pod[] = { "io.kubernetes.cri.sandbox-name",
+					   "io.kubernetes.pod.name", NULL };
+	static const char *const ns[] = { "io.kubernetes.cri.sandbox-namespace",
+					  "io.kubernetes.pod.namespace", NULL };
+	static const char *const uid[] = { "io.kubernetes.cri.sandbox-uid", "io.kubernetes.pod.uid",
+					   NULL };
+	static const char *const name[] = { "io.kubernetes.cri.container-name",
+					    "io.kubernetes.container.name", NULL };
+	static const char *const image[] = { "io.kubernetes.cri.image-name",
+					     "io.kubernetes.cri-o.ImageName", NULL };
+	json_object *root = json_tokener_parse(json), *ann;
+	const char *s;
+	int err = -ENOENT;
+
+	if (!root)
+		return -EINVAL;
+	if (json_object_object_get_ex(root, "annotations", &ann) && (s = annotation(ann, pod))) {
+		snprintf(ci->pod, sizeof(ci->pod), "%s", s);
+		if ((s = annotation(ann, ns)))
+			snprintf(ci->pod_namespace, sizeof(ci->pod_namespace), "%s", s);
+		if ((s = annotation(ann, uid)))
+			snprintf(ci->pod_uid, sizeof(ci->pod_uid), "%s", s);
+		/* a pod's sandbox (pause) container has no container name: name it for the pod */
+		s = annotation(ann, name);
+		snprintf(ci->name, sizeof(ci->name), "%s", s ? s : "POD");
+		if ((s = annotation(ann, image)))
+			snprintf(ci->image, sizeof(ci->image), "%s", s);
+		err = 0;
+	}
+	json_object_put(root);
+	return err;
+}
+
+/*
+ * The bundle of container `id` under containerd's k8s.io namespace first, then any other; true
+ * when it names a pod (a bundle without Kubernetes annotations, e.g. docker's under "moby",
+ * says nothing containerd's own).
+ */
+static bool read_containerd(struct ct_info *ci)
+{
+	char dir[512], path[1024], *buf = NULL;
+	struct dirent *de;
+	bool found = false;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "%s%s/k8s.io/%s/config.json", state_root, CONTAINERD_TASKS,
+		 ci->id);
+	if (!read_file(path, &buf, NULL))
+		goto parse;
+	snprintf(dir, sizeof(dir), "%s%s", state_root, CONTAINERD_TASKS);
+	d = opendir(dir);
+	while (d && !buf && (de = readdir(d))) {
+		if (de->d_name[0] == '.' || !strcmp(de->d_name, "k8s.io"))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/%s/config.json", dir, de->d_name, ci->id);
+		if (read_file(path, &buf, NULL))
+			buf = NULL;
+	}
+	if (d)
+		closedir(d);
+	if (!buf)
+		return false;
+parse:
+	found = ct_parse_oci_annotations(buf, ci) == 0;
+	free(buf);
+	return found;
+}
+
+static bool read_crio(struct ct_info *ci)
+{
+	char path[512], *buf = NULL;
+	bool found = false;
+
+	for (size_t i = 0; i < ARRAY_SIZE(crio_roots) && !found; i++) {
+		snprintf(path, sizeof(path), "%s%s/%s/userdata/config.json", state_root,
+			 crio_roots[i], ci->id);
+		if (read_file(path, &buf, NULL))
+			continue;
+		found = ct_parse_oci_annotations(buf, ci) == 0;
+		free(buf);
+		buf = NULL;
+	}
+	return found;
+}
+
+void ct_add_pod_fields(json_object *c, const struct ct_info *ci)
+{
+	if (!ci->pod[0])
+		return;
+	json_object_object_add(c, "pod", json_object_new_string(ci->pod));
+	json_object_object_add(c, "namespace", json_object_new_string(ci->pod_namespace));
+	json_object_object_add(c, "pod_uid", json_object_new_string(ci->pod_uid));
+}
+
 void ct_lookup(uint64_t cgroup_id, const char *cgname, int refresh, struct ct_info *ci)
 {
 	unsigned int slot = cgroup_id % CACHE_SIZE;
@@ -164,14 +288,28 @@ void ct_lookup(uint64_t cgroup_id, const char *cgname, int refresh, struct ct_in
 	}
 	ct_parse_cgname(cgname, ci);
 	mtime = state_mtime(ci); /* before reading: a rewrite in between is read next time */
-	ct_parse_cgname(cgname, ci);
-	if (!strcmp(ci->runtime, "docker"))
+	if (!strcmp(ci->runtime, "docker")) {
 		read_docker(ci);
-	else if (!strcmp(ci->runtime, "podman"))
-		ct_read_podman_db(PODMAN_DB, ci);
+		/* a bare 64-hex cgroup (cgroupfs driver) is containerd's or CRI-O's as well as
+		 * docker's: the runtime whose state knows the id owns it */
+		if (!ci->name[0] && strncmp(cgname, "docker-", 7)) {
+			if (read_containerd(ci))
+				strcpy(ci->runtime, "containerd");
+			else if (read_crio(ci))
+				strcpy(ci->runtime, "crio");
+		}
+	} else if (!strcmp(ci->runtime, "podman")) {
+		char db[512];
+
+		snprintf(db, sizeof(db), "%s%s", state_root, PODMAN_DB);
+		ct_read_podman_db(db, ci);
+	} else if (!strcmp(ci->runtime, "containerd")) {
+		read_containerd(ci);
+	} else if (!strcmp(ci->runtime, "crio")) {
+		read_crio(ci);
+	}
 	/* a name read before the runtime wrote its state, or no name at all, is not cached */
-	if (ci->id[0] &&
-	    (ci->name[0] || (strcmp(ci->runtime, "docker") && strcmp(ci->runtime, "podman")))) {
+	if (ci->id[0] && (ci->name[0] || !strcmp(ci->runtime, "unknown"))) {
 		cache[slot].cgroup_id = cgroup_id;
 		cache[slot].mtime = mtime;
 		cache[slot].checked_at = now;

@@ -401,6 +401,7 @@ json_object *event_to_json(const struct dcea_event *ev, const struct policy *pol
 	add_str(c, "name", ci.name);
 	add_str(c, "image", ci.image);
 	add_str(c, "runtime", ci.runtime);
+	ct_add_pod_fields(c, &ci);
 	add_int(c, "cgroup_id", e->cgroup_id);
 	json_object_object_add(o, "container", c);
 
@@ -441,23 +442,26 @@ json_object *alert_new(const char *rule, const char *severity, const char *title
 	return o;
 }
 
-static const char *jstr(json_object *o, const char *k)
+const char *alert_str(json_object *o, const char *k)
 {
 	json_object *v;
+	const char *s;
 
-	return json_object_object_get_ex(o, k, &v) ? json_object_get_string(v) : "";
+	return o && json_object_object_get_ex(o, k, &v) && (s = json_object_get_string(v)) ? s : "";
 }
 
 void alert_format_human(json_object *a, char *buf, size_t size, bool color)
 {
 	json_object *c = NULL, *d = NULL;
-	const char *sev = jstr(a, "severity"), *action = jstr(a, "action"), *col = "", *end = "";
+	const char *sev = alert_str(a, "severity"), *action = alert_str(a, "action"), *col = "",
+		   *end = "";
 	char ctname[48], details[512] = "";
 	size_t n = 0;
 
 	json_object_object_get_ex(a, "container", &c);
 	json_object_object_get_ex(a, "details", &d);
-	snprintf(ctname, sizeof(ctname), "%s", *jstr(c, "name") ? jstr(c, "name") : jstr(c, "id"));
+	snprintf(ctname, sizeof(ctname), "%s",
+		 *alert_str(c, "name") ? alert_str(c, "name") : alert_str(c, "id"));
 	if (strlen(ctname) > 20)
 		ctname[20] = '\0';
 	if (d) {
@@ -473,12 +477,13 @@ void alert_format_human(json_object *a, char *buf, size_t size, bool color)
 		col = !strcmp(action, "alert") ? "\033[33m" : "\033[31m";
 		end = "\033[0m";
 	}
-	if (!strcmp(jstr(a, "type"), "container_start")) {
-		snprintf(buf, size, "%.23s  %-8s %-20s %-6s %-20s %s[%s] image=%s", jstr(a, "time"),
-			 "info", "container_start", "-", ctname, jstr(a, "comm"), jstr(a, "pid"),
-			 jstr(c, "image"));
+	if (!strcmp(alert_str(a, "type"), "container_start")) {
+		snprintf(buf, size, "%.23s  %-8s %-20s %-6s %-20s %s[%s] image=%s",
+			 alert_str(a, "time"), "info", "container_start", "-", ctname,
+			 alert_str(a, "comm"), alert_str(a, "pid"), alert_str(c, "image"));
 		return;
 	}
-	snprintf(buf, size, "%.23s  %s%-8s %-20s %-6s%s %-20s %s[%s] %s", jstr(a, "time"), col, sev,
-		 jstr(a, "rule"), action, end, ctname, jstr(a, "comm"), jstr(a, "pid"), details);
+	snprintf(buf, size, "%.23s  %s%-8s %-20s %-6s%s %-20s %s[%s] %s", alert_str(a, "time"), col,
+		 sev, alert_str(a, "rule"), action, end, ctname, alert_str(a, "comm"),
+		 alert_str(a, "pid"), details);
 }

@@ -25,6 +25,9 @@ json_object *event_to_json(const struct dcea_event *ev, const struct policy *pol
  */
 json_object *alert_new(const char *rule, const char *severity, const char *title);
 
+/* A field of an alert (or of its container object) as a string; "" when absent or null. */
+const char *alert_str(json_object *o, const char *key);
+
 /* One human line (no trailing newline) for an alert built by event_to_json. */
 void alert_format_human(json_object *alert, char *buf, size_t size, bool color);
 

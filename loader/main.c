@@ -17,6 +17,8 @@ static const struct command {
 	const char *help;
 } commands[] = {
 	{ "run", cmd_run, "load the enforcer and stream alerts (audit or block mode)" },
+	{ "events", cmd_events,
+	  "follow the alerts of a running 'dcea run --socket', with filters" },
 	{ "status", cmd_status, "show backend, mode, drops and what each rule enforces here" },
 	{ "stop", cmd_stop, "detach every program and remove the pins" },
 	{ "reload", cmd_reload, "swap in the running loader's policy file again (SIGHUP)" },

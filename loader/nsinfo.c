@@ -49,3 +49,8 @@ int ns_of_pid(pid_t pid, __u64 ns[])
 	}
 	return 0;
 }
+
+int host_ns(__u64 ns[])
+{
+	return ns_of_pid(1, ns) == 0 ? 0 : ns_of_pid(0, ns);
+}

@@ -27,6 +27,7 @@
 #include "loader/guard.h"
 #include "loader/lsm.h"
 #include "loader/nsinfo.h"
+#include "loader/output.h"
 #include "loader/rules.h"
 #include "loader/run.h"
 #include "loader/state.h"
@@ -116,6 +117,7 @@ static void usage(FILE *f)
 		"audit\n"
 		"  dcea run --policy policy/strict.yaml     # block mode; refuse privileged and\n"
 		"                                           # docker.sock containers at start\n");
+	output_usage(f);
 }
 
 static int parse_opts(int argc, char **argv, struct run_opts *o)
@@ -130,6 +132,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		{ "help", no_argument, NULL, 'h' },
 		{ "verify-interval", required_argument, NULL, 'I' },
 		{ "max-containers", required_argument, NULL, 'C' },
+		OUTPUT_LONGOPTS,
 		{},
 	};
 	int c;
@@ -183,6 +186,11 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 			usage(stdout);
 			return 1;
 		default:
+			if (c >= OPT_OUTPUT_FILE && c < OPT_OUTPUT_END) {
+				if (output_opt(c, optarg, argc, argv))
+					return -EINVAL;
+				break;
+			}
 			usage_error("run", c, argv);
 			return -EINVAL;
 		}
@@ -199,6 +207,7 @@ static void emit(struct streamer *s, json_object *o)
 	char line[1024];
 	json_object *v;
 
+	outputs_emit(o);
 	if (!s->json && json_object_object_get_ex(o, "type", &v) &&
 	    !strcmp(json_object_get_string(v), "admission")) {
 		/* for humans only verdicts that acted: the findings were alerts of their own */
@@ -289,6 +298,7 @@ static void check_drops(struct streamer *s)
 	if (s->json) {
 		emit(s, o);
 	} else {
+		outputs_emit(o);
 		fprintf(s->out,
 			"%.23s  %-8s %-20s %llu events lost (ring buffer full), %llu in total\n",
 			ts, "high", "events_dropped", d - s->drops_seen, d);
@@ -368,7 +378,7 @@ static int fresh_load(struct state *st, struct streamer *s, enum dcea_mode mode)
 	err = state_load(st, true);
 	if (err)
 		return err;
-	err = ns_of_pid(0, ns);
+	err = host_ns(ns);
 	if (err) {
 		log_err("failed to read the host's namespaces: %s", strerror(-err));
 		goto fail;
@@ -565,6 +575,7 @@ static int stream(struct streamer *s)
 	epoll_ctl(epfd, EPOLL_CTL_ADD, sfd, &ev);
 	ev.data.fd = ring_buffer__epoll_fd(rb);
 	epoll_ctl(epfd, EPOLL_CTL_ADD, ring_buffer__epoll_fd(rb), &ev);
+	outputs_watch(epfd);
 	state_get_config(s->st, &c);
 	last_mode = c.mode;
 	admission_tick(s->adm);
@@ -574,16 +585,18 @@ static int stream(struct streamer *s)
 	s->drops_seen = c.drops_reported;
 
 	for (;;) {
-		struct epoll_event evs[2];
-		int n = epoll_wait(epfd, evs, 2, 500);
+		struct epoll_event evs[16];
+		int n = epoll_wait(epfd, evs, 16, 500);
 
 		if (n < 0 && errno != EINTR) {
 			err = -errno;
 			break;
 		}
 		for (int i = 0; i < n; i++) {
-			if (evs[i].data.fd != sfd)
+			if (evs[i].data.fd != sfd) {
+				outputs_event(evs[i].data.fd, evs[i].events);
 				continue;
+			}
 			if (read(sfd, &si, sizeof(si)) != sizeof(si))
 				continue;
 			if (si.ssi_signo == SIGUSR1 || si.ssi_signo == SIGUSR2) {
@@ -766,6 +779,10 @@ int cmd_run(int argc, char **argv)
 		s.out = stdout;
 	}
 	write_policy_in_force(&s.pol);
+	if (outputs_open(&st)) {
+		err = -EINVAL;
+		goto cleanup;
+	}
 	s.json = o.json;
 	s.color = !o.output && !o.json && log_color(STDOUT_FILENO);
 	s.clock_off = events_clock_offset();
@@ -796,6 +813,7 @@ int cmd_run(int argc, char **argv)
 	}
 cleanup:
 	guard_close(&s.guard);
+	outputs_close();
 	if (s.out && s.out != stdout)
 		fclose(s.out);
 	state_close(&st);

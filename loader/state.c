@@ -470,3 +470,17 @@ unsigned long long state_percpu_sum(struct state *st, enum state_map m, unsigned
 	free(vals);
 	return sum;
 }
+
+int state_count_entries(int fd, size_t key_size)
+{
+	char key[64], next[64];
+	void *prev = NULL;
+	int n = 0;
+
+	while (key_size <= sizeof(key) && !bpf_map_get_next_key(fd, prev, next)) {
+		memcpy(key, next, key_size);
+		prev = key;
+		n++;
+	}
+	return n;
+}

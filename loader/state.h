@@ -7,8 +7,12 @@
 #define DCEA_STATE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <linux/types.h>
 #include "bpf/dcea.h"
+
+/* Runtime files: the self-test scratch directory, the events socket (systemd RuntimeDirectory) */
+#define DCEA_RUN_DIR "/run/dcea"
 
 enum state_map {
 	M_EVENTS = 0,
@@ -76,6 +80,9 @@ int state_get_config(struct state *st, struct dcea_config *c);
 int state_set_config(struct state *st, const struct dcea_config *c);
 /* Remember in the pinned config that ring-buffer drops up to `total` were reported. */
 int state_note_drops_reported(struct state *st, unsigned long long total);
+
+/* Entries of a hash map whose keys are `key_size` bytes (at most 64). */
+int state_count_entries(int fd, size_t key_size);
 /* Sum a per-CPU counter. */
 unsigned long long state_percpu_sum(struct state *st, enum state_map m, unsigned int idx);
 

@@ -18,20 +18,6 @@
 #include "loader/run.h"
 #include "loader/state.h"
 
-static int count_entries(int fd, size_t key_size)
-{
-	char key[64], next[64];
-	void *prev = NULL;
-	int n = 0;
-
-	while (!bpf_map_get_next_key(fd, prev, next)) {
-		memcpy(key, next, key_size);
-		prev = key;
-		n++;
-	}
-	return n;
-}
-
 static bool alive(__u32 pid)
 {
 	char path[64], comm[32];
@@ -189,8 +175,8 @@ int cmd_status(int argc, char **argv)
 	drops = state_percpu_sum(&st, M_DROPS, 0);
 	untracked = state_percpu_sum(&st, M_DROPS, 1);
 	ct_full = state_percpu_sum(&st, M_DROPS, 2);
-	n_ct = count_entries(st.fd[M_CONTAINERS], sizeof(__u64));
-	n_tasks = count_entries(st.fd[M_TASKS], sizeof(__u32));
+	n_ct = state_count_entries(st.fd[M_CONTAINERS], sizeof(__u64));
+	n_tasks = state_count_entries(st.fd[M_TASKS], sizeof(__u32));
 
 	if (json) {
 		json_object *o = json_object_new_object(), *rules = json_object_new_array();

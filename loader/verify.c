@@ -26,6 +26,7 @@
 #include "loader/containers.h"
 #include "loader/events.h"
 #include "loader/nsinfo.h"
+#include "loader/output.h"
 #include "loader/rules.h"
 #include "loader/state.h"
 #include "loader/truststore.h"
@@ -125,6 +126,7 @@ static void finding(struct verify *v, struct vct *ct, pid_t pid, const char *wha
 		json_object_object_add(c, "name", json_object_new_string(ci.name));
 		json_object_object_add(c, "image", json_object_new_string(ci.image));
 		json_object_object_add(c, "runtime", json_object_new_string(ci.runtime));
+		ct_add_pod_fields(c, &ci);
 		json_object_object_add(c, "cgroup", json_object_new_string(ct->cg));
 		json_object_object_add(c, "cgroup_id", json_object_new_int64((int64_t)ct->cgid));
 		json_object_object_add(o, "container", c);
@@ -316,7 +318,7 @@ static struct verify *verify_new(verify_cb cb, void *ctx)
 	v->cb = cb;
 	v->ctx = ctx;
 	v->ct_fd = pinned_maps(&v->tasks_fd);
-	if (ns_of_pid(0, v->host)) {
+	if (host_ns(v->host)) {
 		free(v);
 		return NULL;
 	}

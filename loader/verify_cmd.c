@@ -15,6 +15,7 @@
 #include "common/log.h"
 #include "common/util.h"
 #include "loader/events.h"
+#include "loader/output.h"
 #include "loader/rules.h"
 #include "loader/truststore.h"
 #include "loader/verify.h"
@@ -83,6 +84,7 @@ static void periodic_alert(void *ctx, json_object *f)
 		json_object_object_add(a, k, json_object_get(val));
 	}
 	json_object_object_add(a, "details", d);
+	outputs_emit(a);
 	if (p->json) {
 		fprintf(p->out, "%s\n", json_object_to_json_string_ext(a, JSON_C_TO_STRING_PLAIN));
 	} else {

@@ -12,6 +12,9 @@ PKGS=(
 	docker.io busybox-static util-linux iproute2 procps jq bc
 	debootstrap skopeo umoci podman
 	cppcheck clang-format libclang-rt-19-dev libc6-dev
+	# 70-service.sh: curl scrapes the metrics, promtool (prometheus) checks them, the alerts are
+	# validated against docs/alert.schema.json, yamllint lints deploy/k8s
+	curl python3-jsonschema yamllint prometheus
 )
 [ "${DCEA_DEPS_EXTRA:-}" ] && read -r -a extra <<<"$DCEA_DEPS_EXTRA" && PKGS+=("${extra[@]}")
 
