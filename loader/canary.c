@@ -32,6 +32,7 @@
 
 #define CANARY_KNOB  "dcea-canary-knob"
 #define CANARY_SHELL "dcea-canary-sh" /* listed as a shell for the test: comm after exec */
+#define CANARY_TMP   "/tmp"	      /* mounted over in the child's own mount namespace only */
 
 struct canary {
 	struct state *st;
@@ -131,13 +132,12 @@ static int child_prepare(struct canary *c, enum dcea_rule r, int *fd)
 		return mount("tmpfs", "/dev", "tmpfs", MS_NOSUID, "mode=0755");
 	case DCEA_R_PRIV_EXEC:
 	case DCEA_R_DRIFT:
-		/* a fresh copy of ourselves in a private tmpfs: changed after the "container"
-		 * started (drift), or setuid-root for an unprivileged exec (privilege gain) */
-		snprintf(path, sizeof(path), "%s/mnt", c->dir);
-		if (mount("tmpfs", path, "tmpfs", 0, "mode=0755"))
-			return -1;
-		snprintf(path, sizeof(path), "%s/mnt/x", c->dir);
-		if (copy_file(c->self_exe, path, r == DCEA_R_PRIV_EXEC ? 04755 : 0755))
+		/* a fresh copy of ourselves in a tmpfs over /tmp of the child's private mount
+		 * namespace (a path every uid can reach, whatever the mode of our own directory):
+		 * changed after the "container" started (drift), or setuid-root for an
+		 * unprivileged exec (privilege gain) */
+		if (mount("tmpfs", CANARY_TMP, "tmpfs", 0, "mode=0755") ||
+		    copy_file(c->self_exe, CANARY_TMP "/x", r == DCEA_R_PRIV_EXEC ? 04755 : 0755))
 			return -1;
 		return r == DCEA_R_PRIV_EXEC ? setresuid(65534, 65534, 65534) : 0;
 	case DCEA_R_PRIV_LAUNCH:
@@ -268,9 +268,8 @@ static int child_attempt(struct canary *c, enum dcea_rule r, int fd)
 		break;
 	case DCEA_R_PRIV_EXEC:
 	case DCEA_R_DRIFT:
-		snprintf(path, sizeof(path), "%s/mnt/x", c->dir);
 		dup2(open("/dev/null", O_WRONLY | O_CLOEXEC), STDOUT_FILENO);
-		execl(path, "dcea", "--version", (char *)NULL);
+		execl(CANARY_TMP "/x", "dcea", "--version", (char *)NULL);
 		break;
 	case DCEA_R_PRIV_LAUNCH:
 		dup2(open("/dev/null", O_WRONLY | O_CLOEXEC), STDOUT_FILENO);
@@ -437,7 +436,6 @@ static int setup(struct canary *c)
 	}
 	n = readlink("/proc/self/exe", c->self_exe, sizeof(c->self_exe) - 1);
 	c->self_exe[n > 0 ? n : 0] = '\0';
-	chmod(c->dir, 0711); /* the unprivileged exec of the privilege-gain test passes through */
 	/* a shell name and a credential file of our own, listed for the test */
 	snprintf(path, sizeof(path), "%s/" CANARY_SHELL, c->dir);
 	if (symlink(c->self_exe, path) == 0) {

@@ -9,7 +9,7 @@
 . "$(dirname "$0")/../lib/docker.sh"
 . "$(dirname "$0")/../lib/dcea.sh"
 
-CHECKS=(shell-alert shell-fields cred-file-alert dev-file-alert drift-alert priv-exec-alert
+CHECKS=(shell-alert shell-fields shell-interactive cred-file-alert dev-file-alert drift-alert priv-exec-alert
 	privileged-launch-alert privileged-launch-not-cap-add exception-by-image-suppresses exception-counted custom-open-alert
 	custom-exec-block-killed custom-exec-block-alert custom-other-container-untouched
 	reload-under-attack-no-gap reload-under-attack-reloads reload-bad-rejected reload-good-applied)
@@ -61,6 +61,12 @@ a=$(dcea_wait_alert shell_in_container ".container.id == \"$ct\"" 10)
 check shell-alert test -n "$a"
 dcea_expect_alert shell-fields "$a" '.action == "alert"' '.details.interactive == false' \
 	'.details.entrypoint == false' '.comm == "sh"' ".container.name == \"$(docker_name "$tag-plain")\""
+
+# interactive: `docker exec -t` gives the shell a pty on stdin
+dcea_mark
+docker exec -t "$ct" sh -c 'true' >/dev/null 2>&1
+a=$(dcea_wait_alert shell_in_container ".container.id == \"$ct\" and .details.interactive" 10)
+dcea_expect_alert shell-interactive "$a" '.details.interactive == true' '.details.entrypoint == false'
 
 dcea_mark
 docker exec "$ct" cat /etc/shadow >/dev/null 2>&1

@@ -154,7 +154,7 @@ old=$(docker_run_test old -d --cap-add SYS_ADMIN "$DCEA_IMAGE" sleep 600) ||
 	fail_all "docker run failed: $old" "${CHECKS[@]:14}"
 wait_until 5 bash -c "docker exec '$old' true" >/dev/null 2>&1
 # fill what is left with fake cgroup ids (never a real cgroup's: the top bit is set)
-value=$(printf '00 %.0s' $(seq 88))
+value=$(printf '00 %.0s' $(seq "$(bpftool map show pinned "$MAP" -j | jq .bytes_value)"))
 filled=0
 for ((i = 0; i < 16; i++)); do
 	key=$(printf '%02x ' $((i + 1)) 0 0 0 0 0 0 0x80)
