@@ -9,7 +9,7 @@ PKGS=(
 	clang-19 llvm-19 lld-19
 	libbpf-dev bpftool libelf-dev zlib1g-dev libzstd-dev
 	libyaml-dev libjson-c-dev libcmocka-dev libsqlite3-dev libssl-dev
-	docker.io busybox-static util-linux iproute2 procps jq bc
+	docker.io busybox-static util-linux iproute2 procps jq bc valgrind
 	debootstrap skopeo umoci podman
 	cppcheck clang-format libclang-rt-19-dev libc6-dev
 	# 70-service.sh: curl scrapes the metrics, promtool (prometheus) checks them, the alerts are
