@@ -31,8 +31,9 @@
 #include "policy/compile.h"
 
 #define CANARY_KNOB  "dcea-canary-knob"
-#define CANARY_SHELL "dcea-canary-sh" /* listed as a shell for the test: comm after exec */
-#define CANARY_TMP   "/tmp"	      /* mounted over in the child's own mount namespace only */
+#define CANARY_SHELL "dcea-canary-sh"	/* listed as a shell for the test: comm after exec */
+#define CANARY_CRED  "dcea-canary-cred" /* listed as a credential file name for the test */
+#define CANARY_TMP   "/tmp"		/* mounted over in the child's own mount namespace only */
 
 struct canary {
 	struct state *st;
@@ -260,7 +261,7 @@ static int child_attempt(struct canary *c, enum dcea_rule r, int fd)
 		execl(path, CANARY_SHELL, "--version", (char *)NULL);
 		break;
 	case DCEA_R_CRED_FILE:
-		snprintf(path, sizeof(path), "%s/cred", c->dir);
+		snprintf(path, sizeof(path), "%s/" CANARY_CRED, c->dir);
 		ret = open(path, O_RDONLY | O_CLOEXEC);
 		break;
 	case DCEA_R_DEV_FILE:
@@ -444,7 +445,7 @@ static int setup(struct canary *c)
 		strcpy(c->shell_key, CANARY_SHELL);
 		bpf_map_update_elem(c->st->fd[M_SHELLS], c->shell_key, &rule, BPF_ANY);
 	}
-	snprintf(path, sizeof(path), "%s/cred", c->dir);
+	snprintf(path, sizeof(path), "%s/" CANARY_CRED, c->dir);
 	s = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
 	if (s >= 0) {
 		struct dcea_config cf;
@@ -452,11 +453,10 @@ static int setup(struct canary *c)
 
 		close(s);
 		__u32 rule = DCEA_R_CRED_FILE;
-		char leaf[POLICY_LEAF_LEN] = "cred";
+		char leaf[POLICY_LEAF_LEN] = CANARY_CRED;
 
 		c->cred_key = policy_path_key(path);
 		bpf_map_update_elem(c->st->fd[M_PATHS], &c->cred_key, &bits, BPF_ANY);
-		/* "cred" stays listed: a policy may list it too, and it costs one lookup */
 		bpf_map_update_elem(c->st->fd[M_LEAVES], leaf, &rule, BPF_ANY);
 		if (!state_get_config(c->st, &cf)) {
 			c->saved_needs = cf.path_needs;
@@ -485,9 +485,11 @@ static void teardown(struct canary *c)
 	if (c->shell_key[0])
 		bpf_map_delete_elem(c->st->fd[M_SHELLS], c->shell_key);
 	if (c->cred_key.hash) {
+		char leaf[POLICY_LEAF_LEN] = CANARY_CRED;
 		struct dcea_config cf;
 
 		bpf_map_delete_elem(c->st->fd[M_PATHS], &c->cred_key);
+		bpf_map_delete_elem(c->st->fd[M_LEAVES], leaf);
 		if (!state_get_config(c->st, &cf)) {
 			cf.path_needs = c->saved_needs;
 			cf.canary_cgid = 0;
@@ -509,7 +511,7 @@ static void teardown(struct canary *c)
 		unlink(path);
 		snprintf(path, sizeof(path), "%s/" CANARY_SHELL, c->dir);
 		unlink(path);
-		snprintf(path, sizeof(path), "%s/cred", c->dir);
+		snprintf(path, sizeof(path), "%s/" CANARY_CRED, c->dir);
 		unlink(path);
 		rmdir(c->dir);
 	}
