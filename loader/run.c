@@ -260,7 +260,7 @@ static int handle_event(void *ctx, void *data, size_t size)
 		apply_selectors(e->cgroup_id, e->cgname, s);
 	}
 	if (e->kind == DCEA_EV_RULE)
-		verify_recheck(o, e->pid);
+		verify_recheck(o, e->pid, e->ns);
 	emit(s, o);
 	json_object_put(o);
 	s->delivered++;

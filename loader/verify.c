@@ -374,13 +374,16 @@ static void no_cb(void *ctx, json_object *f)
 
 /*
  * An alert storm from one task would re-check it thousands of times a second, each time walking
- * its /proc files: the result is reused for RECHECK_REUSE_NS. (The kernel's own checks at exec,
- * setns and in the 500 ms sweep do not depend on this.)
+ * its /proc files: the result is reused for RECHECK_REUSE_NS, but only for an alert that reports
+ * the same namespaces (nsenter joins them one setns at a time, an alert per step, and each step's
+ * re-check must see that step). The kernel's own checks at exec, setns and in the 500 ms sweep do
+ * not depend on this.
  */
 #define RECHECK_REUSE_NS 100000000ULL
 static struct {
 	pid_t pid;
 	uint64_t at;
+	__u64 ns[DCEA_NS_MAX];
 	json_object *r;
 } last_recheck;
 
@@ -392,7 +395,7 @@ static uint64_t mono_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-void verify_recheck(json_object *alert, pid_t pid)
+void verify_recheck(json_object *alert, pid_t pid, const __u64 ns[DCEA_NS_MAX])
 {
 	json_object *r, *hn, *fs;
 	struct verify *v;
@@ -403,7 +406,8 @@ void verify_recheck(json_object *alert, pid_t pid)
 	bool alive;
 
 	if (pid > 0 && last_recheck.r && last_recheck.pid == pid &&
-	    now - last_recheck.at < RECHECK_REUSE_NS) {
+	    now - last_recheck.at < RECHECK_REUSE_NS &&
+	    !memcmp(last_recheck.ns, ns, sizeof(last_recheck.ns))) {
 		json_object_object_add(alert, "recheck", json_object_get(last_recheck.r));
 		return;
 	}
@@ -433,5 +437,6 @@ void verify_recheck(json_object *alert, pid_t pid)
 	json_object_put(last_recheck.r);
 	last_recheck.pid = pid;
 	last_recheck.at = now;
+	memcpy(last_recheck.ns, ns, sizeof(last_recheck.ns));
 	last_recheck.r = json_object_get(r);
 }

@@ -8,6 +8,8 @@
 #include <sys/types.h>
 #include <json-c/json.h>
 
+#include "bpf/dcea.h"
+
 /*
  * Each finding is a JSON object: "type":"verify", "rule":"ns_escape", "finding" (host_ns,
  * ns_changed, capabilities, root, cwd, store), "detail", "pid", "comm", "container" {...}, "ns".
@@ -33,7 +35,8 @@ int verify_set_interval(const char *arg);
 /* Called from the streaming loop: run the sweep when the interval has passed, print new findings
  * as alerts ("source":"verify"). */
 void verify_periodic(FILE *out, bool json, bool color);
-/* Re-check the task of an alert now and add "recheck": {"host_ns": [...], "ok": bool, ...}. */
-void verify_recheck(json_object *alert, pid_t pid);
+/* Re-check the task of an alert now and add "recheck": {"host_ns": [...], "ok": bool, ...}; ns: the
+ * namespaces the alert reports (a recent re-check of the same task and namespaces is reused). */
+void verify_recheck(json_object *alert, pid_t pid, const __u64 ns[DCEA_NS_MAX]);
 
 #endif
