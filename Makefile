@@ -4,11 +4,15 @@
 #   make deps       install the Debian packages needed (idempotent)
 #   make run        deps + build + dcea run (audit mode, built-in default policy)
 #   make test       unit tests (cmocka) + integration tests (root, docker); one summary line
+#   make test SANITIZE=1   the same, built with ASan+UBSan under build-san/; any report fails
 #   make bench      benchmarks, ratios against a baseline in the same run
 #   make check      formatter and static analysis, changing nothing
 #   make static     build/dcea-static, to copy into a container for `dcea scan self`
 #   make install    binary, /etc/dcea/policy.yaml, systemd unit, man pages (PREFIX, DESTDIR)
 
+ifeq ($(SANITIZE),1)
+OUTPUT ?= build-san
+endif
 OUTPUT ?= build
 CLANG ?= clang-19
 BPFTOOL ?= bpftool
@@ -119,10 +123,10 @@ run: deps
 
 # The test runner prints PASS/FAIL/SKIP per check and one final "N passed, N failed, N skipped".
 test: all $(UNIT_BINS) $(STATIC_FOR_TESTS)
-	$(Q)OUTPUT=$(OUTPUT) tests/run.sh $(UNIT_BINS)
+	$(Q)OUTPUT=$(OUTPUT) SANITIZE=$(SANITIZE) tests/run.sh $(UNIT_BINS)
 
 unit: all $(UNIT_BINS)
-	$(Q)OUTPUT=$(OUTPUT) DCEA_UNIT_ONLY=1 tests/run.sh $(UNIT_BINS)
+	$(Q)OUTPUT=$(OUTPUT) SANITIZE=$(SANITIZE) DCEA_UNIT_ONLY=1 tests/run.sh $(UNIT_BINS)
 
 bench: all
 	$(Q)OUTPUT=$(OUTPUT) tests/bench/run.sh

@@ -17,6 +17,11 @@
 #   DCEA_TEST_TIMEOUT=SECS    per integration script (default 600)
 #   DCEA_TEST_VERBOSE=1       show every line the tests print, not only results
 #   DCEA_KEEP_DOCKERD=1       leave the dockerd the harness started running at the end
+#   SANITIZE=1                the binaries are built with ASan+UBSan (`make test SANITIZE=1`):
+#                             every report of theirs, from unit binaries and from every dcea the
+#                             integration scripts run, goes to $OUTPUT/test-logs/sanitizer/ and
+#                             counts as one failure (a report in a background loader that exits
+#                             0 is not lost)
 # Full output of each file is kept under $OUTPUT/test-logs/.
 set -uo pipefail
 
@@ -32,6 +37,16 @@ logs=$OUTPUT/test-logs
 mkdir -p "$logs" || exit 1
 npass=0 nfail=0 nskip=0
 failures=()
+
+san=
+if [ "${SANITIZE:-0}" = 1 ]; then
+	san=$logs/sanitizer
+	rm -rf "$san" && mkdir -p "$san" || exit 1
+	# log_path: reports go to files named after the process (pid suffix), counted at the end.
+	# halt_on_error=0 for UBSan: one run reports every distinct problem, not only the first.
+	export ASAN_OPTIONS="log_path=$san/asan:detect_leaks=1:verify_asan_link_order=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+	export UBSAN_OPTIONS="log_path=$san/ubsan:print_stacktrace=1:halt_on_error=0${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
+fi
 
 note_fail() {
 	nfail=$((nfail + 1))
@@ -189,6 +204,16 @@ if [ "${DCEA_UNIT_ONLY:-0}" != 1 ]; then
 				>"$logs/docker-down.log" 2>&1
 		fi
 	fi
+fi
+
+if [ -n "$san" ]; then
+	nrep=0
+	for f in "$san"/*; do
+		[ -s "$f" ] || continue
+		nrep=$((nrep + 1))
+		note_fail "sanitizer report $f: $(grep -m 1 -E 'ERROR|runtime error' "$f" || head -n 1 "$f")"
+	done
+	printf 'sanitizer: %d report(s) in %s\n' "$nrep" "$san"
 fi
 
 if [ "$nfail" -gt 0 ]; then

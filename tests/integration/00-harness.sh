@@ -41,6 +41,23 @@ selftest_runner() {
 	fi
 	out=$(OUTPUT=$d/out DCEA_UNIT_ONLY=1 "$DCEA_TESTS_DIR/run.sh" "$d/unit/ok" 2>&1) || rc=$?
 	check_eq runner-all-passed "2 passed, 0 failed, 1 skipped" "$(printf '%s\n' "$out" | tail -n 1)"
+	# SANITIZE=1: a report written by a background process whose script passed still fails the run.
+	if command -v gcc >/dev/null && printf 'int main(void){int a[2];volatile int i=2;return a[i];}\n' |
+		gcc -x c -fsanitize=address -o "$d/overflow" - 2>/dev/null; then
+		mkdir -p "$d/san"
+		printf '%s\n' "($d/overflow &)" 'sleep 1' 'echo "PASS p3"' >"$d/san/10-d.sh"
+		rc=0
+		out=$(OUTPUT=$d/out-san SANITIZE=1 DCEA_INTEGRATION_DIR=$d/san DCEA_KEEP_DOCKERD=1 \
+			DCEA_TEST_FILTER='' "$DCEA_TESTS_DIR/run.sh" 2>&1) || rc=$?
+		if [ "$rc" = 1 ] && [ "$(printf '%s\n' "$out" | tail -n 1)" = "1 passed, 1 failed, 0 skipped" ] &&
+			printf '%s\n' "$out" | grep -q 'sanitizer report .*stack-buffer-overflow'; then
+			pass runner-sanitizer-report
+		else
+			fail runner-sanitizer-report "rc $rc: $out"
+		fi
+	else
+		skip runner-sanitizer-report "gcc cannot build an ASan program here"
+	fi
 }
 selftest_runner
 
