@@ -185,7 +185,19 @@ struct dcea_file_key {
 	__u64 ino;
 };
 #define DCEA_MAX_PROTECT 32
-#define DCEA_TAMPER_FILE 1 /* dcea_tamper event of a file opened for writing: in arg[0] */
+/* dcea_tamper events, in arg[0]: a file opened for writing (fallback and LSM), then what only the
+ * LSM backend can deny: an unlink, rmdir, rename or truncate of a guarded entry, an umount of
+ * dcea's bpffs. arg[1]: the inode; path: the entry's name, str2: its directory's. */
+#define DCEA_TAMPER_FILE     1
+#define DCEA_TAMPER_UNLINK   2
+#define DCEA_TAMPER_RMDIR    3
+#define DCEA_TAMPER_RENAME   4
+#define DCEA_TAMPER_TRUNCATE 5
+#define DCEA_TAMPER_UMOUNT   6
+/* dcea_protect values: what the entry (device, inode) guards */
+#define DCEA_PROT_FILE	1 /* one of dcea's files: no open for writing, unlink, rename, truncate */
+#define DCEA_PROT_DIR	2 /* a pin directory: no unlink, rmdir or rename of what it holds */
+#define DCEA_PROT_MOUNT 4 /* the root of dcea's bpffs (or a pin directory): no umount of it */
 
 /* Container flags */
 #define DCEA_CT_CANARY	(1U << 0) /* the loader's self-test: always enforced, never reported */

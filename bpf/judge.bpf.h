@@ -91,7 +91,9 @@ static __always_inline bool classify_file(struct dcea_task *t, struct task_struc
 		};
 
 		/* one of dcea's own files: with O_TRUNC the kernel has truncated it already */
-		if (bpf_map_lookup_elem(&dcea_protect, &fk)) {
+		__u32 *prot = bpf_map_lookup_elem(&dcea_protect, &fk);
+
+		if (prot && (*prot & DCEA_PROT_FILE)) {
 			v->rule = DCEA_R_TAMPER;
 			v->a0 = DCEA_TAMPER_FILE;
 			v->a1 = fk.ino;

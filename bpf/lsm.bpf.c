@@ -7,6 +7,8 @@
  * Hooks change across kernels; the loader checks each hook's argument count in the kernel's BTF
  * and switches off a program whose hook is missing or different, so BPF_PROG never reads `ret`
  * from the wrong slot. setns and unshare have no LSM hook: the fallback keeps them.
+ * dcea's own pins and files are guarded here too (dcea_tamper): the fallback can only see an
+ * unlink or umount after it happened and puts the pins back; these hooks refuse it.
  */
 #include "bpf/judge.bpf.h"
 
@@ -285,4 +287,101 @@ int BPF_PROG(deny_signal_loader, struct task_struct *p, struct kernel_siginfo *i
 		return 0;
 	report_noact(DCEA_R_TAMPER, action, sig, target, 0, "signal");
 	return verdict(action);
+}
+
+/* --- dcea's pins and files: unlink, rmdir, rename, truncate, umount (dcea_tamper) ------------- */
+
+static __always_inline __u32 protection(struct inode *inode)
+{
+	struct dcea_file_key k;
+	__u32 *v;
+
+	if (!inode)
+		return 0;
+	k.dev = BPF_CORE_READ(inode, i_sb, s_dev);
+	k.ino = BPF_CORE_READ(inode, i_ino);
+	v = bpf_map_lookup_elem(&dcea_protect, &k);
+	return v ? *v : 0;
+}
+
+/* Is removing or renaming `d` out of directory `dir` (NULL: no directory to check) tampering? */
+static __always_inline bool guarded_entry(struct inode *dir, struct dentry *d)
+{
+	return (protection(dir) & DCEA_PROT_DIR) || protection(BPF_CORE_READ(d, d_inode));
+}
+
+static __always_inline int guard_verdict(__u32 kind, struct dentry *d, int ret)
+{
+	struct dcea_event *e;
+	struct dcea_task *t;
+	int action;
+
+	if (ret)
+		return ret;
+	action = lsm_decide(DCEA_R_TAMPER, &t);
+	if (action < 0)
+		return 0;
+	e = event_start(DCEA_EV_RULE, DCEA_R_TAMPER, action);
+	if (e) {
+		e->arg[0] = kind;
+		e->arg[1] = BPF_CORE_READ(d, d_inode, i_ino);
+		bpf_probe_read_kernel_str(e->path, sizeof(e->path), BPF_CORE_READ(d, d_name.name));
+		bpf_probe_read_kernel_str(e->str2, sizeof(e->str2),
+					  BPF_CORE_READ(d, d_parent, d_name.name));
+		event_submit(e);
+	}
+	return verdict(action);
+}
+
+SEC("lsm/inode_unlink")
+int BPF_PROG(deny_unlink_guarded, struct inode *dir, struct dentry *dentry, int ret)
+{
+	if (ret || !guarded_entry(dir, dentry))
+		return ret;
+	return guard_verdict(DCEA_TAMPER_UNLINK, dentry, ret);
+}
+
+SEC("lsm/inode_rmdir")
+int BPF_PROG(deny_rmdir_guarded, struct inode *dir, struct dentry *dentry, int ret)
+{
+	if (ret || !guarded_entry(dir, dentry))
+		return ret;
+	return guard_verdict(DCEA_TAMPER_RMDIR, dentry, ret);
+}
+
+/* Out of a pin directory or into one, the guarded entry itself, or over a guarded entry (the
+ * atomic replacement of a file by rename). */
+SEC("lsm/inode_rename")
+int BPF_PROG(deny_rename_guarded, struct inode *old_dir, struct dentry *old_dentry,
+	     struct inode *new_dir, struct dentry *new_dentry, int ret)
+{
+	if (ret)
+		return ret;
+	if (guarded_entry(old_dir, old_dentry))
+		return guard_verdict(DCEA_TAMPER_RENAME, old_dentry, ret);
+	if (guarded_entry(new_dir, new_dentry))
+		return guard_verdict(DCEA_TAMPER_RENAME, new_dentry, ret);
+	return 0;
+}
+
+/* truncate(2) by path; an open with O_TRUNC is refused earlier, by file_open. */
+SEC("lsm/path_truncate")
+int BPF_PROG(deny_truncate_guarded, const struct path *path, int ret)
+{
+	struct dentry *d = BPF_CORE_READ(path, dentry);
+
+	if (ret || !(protection(BPF_CORE_READ(d, d_inode)) & DCEA_PROT_FILE))
+		return ret;
+	return guard_verdict(DCEA_TAMPER_TRUNCATE, d, ret);
+}
+
+/* The mount of dcea's bpffs (its root) or of a pin directory, as seen in the caller's namespace. */
+SEC("lsm/sb_umount")
+int BPF_PROG(deny_umount_guarded, struct vfsmount *mnt, int flags, int ret)
+{
+	struct dentry *root = BPF_CORE_READ(mnt, mnt_root);
+
+	if (ret || !(protection(BPF_CORE_READ(root, d_inode)) & DCEA_PROT_MOUNT))
+		return ret;
+	return guard_verdict(DCEA_TAMPER_UMOUNT, root, ret);
 }

@@ -195,6 +195,21 @@ static void add_details(json_object *d, const struct dcea_event *e)
 			add_int(d, "inode", e->arg[1]);
 			break;
 		}
+		if (e->arg[0] >= DCEA_TAMPER_UNLINK && e->arg[0] <= DCEA_TAMPER_UMOUNT) {
+			static const char *const kinds[] = {
+				[DCEA_TAMPER_UNLINK] = "unlink",
+				[DCEA_TAMPER_RMDIR] = "rmdir",
+				[DCEA_TAMPER_RENAME] = "rename",
+				[DCEA_TAMPER_TRUNCATE] = "truncate",
+				[DCEA_TAMPER_UMOUNT] = "umount",
+			};
+
+			add_str(d, "kind", kinds[e->arg[0]]);
+			add_str(d, "file", e->path);
+			add_str(d, "dir", e->str2);
+			add_int(d, "inode", e->arg[1]);
+			break;
+		}
 		add_str(d, "kind", "signal");
 		add_str(d, "syscall", e->str2);
 		add_int(d, "signal", e->arg[0]);

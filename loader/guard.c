@@ -63,6 +63,48 @@ cleanup:
 	return err;
 }
 
+/*
+ * What the LSM backend refuses to a container (lsm.bpf.c; the fallback cannot refuse an unlink and
+ * puts the pins back instead): the root of the bpffs holding the pins cannot be unmounted, nor
+ * can the pin directory, whose entries, like those of the links directory, cannot be unlinked or
+ * renamed. Looked up again after the pins were put back: a new directory is a new inode.
+ */
+static const struct {
+	const char *path;
+	__u32 prot;
+} guarded_dirs[GUARD_DIRS] = {
+	{ "/sys/fs/bpf", DCEA_PROT_MOUNT },
+	{ DCEA_PIN_DIR, DCEA_PROT_DIR | DCEA_PROT_MOUNT },
+	{ PIN_LINKS, DCEA_PROT_DIR },
+};
+
+static void protect_dirs(struct guard *g)
+{
+	int fd = g->st ? g->st->fd[M_PROTECT] : -1;
+
+	for (int i = 0; i < GUARD_DIRS && fd >= 0; i++) {
+		struct dcea_file_key k;
+		struct stat sb;
+		__u32 prot = guarded_dirs[i].prot;
+
+		if (stat(guarded_dirs[i].path, &sb))
+			continue;
+		k.dev = ((__u64)major(sb.st_dev) << 20) | minor(sb.st_dev);
+		k.ino = sb.st_ino;
+		if (g->dir_set[i] && !memcmp(&k, &g->dirs[i], sizeof(k)))
+			continue;
+		if (g->dir_set[i])
+			bpf_map_delete_elem(fd, &g->dirs[i]);
+		if (bpf_map_update_elem(fd, &k, &prot, BPF_ANY)) {
+			log_warn("cannot guard '%s' in dcea_protect: %s", guarded_dirs[i].path,
+				 strerror(errno));
+			continue;
+		}
+		g->dirs[i] = k;
+		g->dir_set[i] = true;
+	}
+}
+
 static __u32 obj_id(int fd, bool link)
 {
 	struct bpf_link_info li = {};
@@ -79,8 +121,15 @@ static int hold(struct guard *g, const char *path, bool link)
 	struct guard_pin *p;
 	int fd;
 
-	if (g->n_pins >= GUARD_MAX_PINS)
-		return -ENOSPC;
+	if (g->n_pins == g->cap_pins) {
+		int cap = g->cap_pins ? 2 * g->cap_pins : 64;
+		struct guard_pin *np = realloc(g->pins, cap * sizeof(*np));
+
+		if (!np)
+			return -ENOMEM;
+		g->pins = np;
+		g->cap_pins = cap;
+	}
 	fd = bpf_obj_get(path);
 	if (fd < 0)
 		return -errno;
@@ -115,6 +164,8 @@ int guard_init(struct guard *g, struct state *st)
 		snprintf(path, sizeof(path), "%s/%s", DCEA_PIN_DIR, state_map_names[i]);
 		err = hold(g, path, false);
 	}
+	if (!err)
+		protect_dirs(g);
 	if (err) {
 		log_warn("failed to hold the pins under '%s': %s, ignoring", DCEA_PIN_DIR,
 			 strerror(-err));
@@ -154,12 +205,12 @@ static void measure(struct guard_file *f)
 static void protect(struct guard *g, const struct guard_file *f, bool on)
 {
 	struct dcea_file_key k = file_key(f);
-	__u32 one = 1;
+	__u32 prot = DCEA_PROT_FILE;
 
 	if (!f->exists || g->st->fd[M_PROTECT] < 0)
 		return;
 	if (on)
-		bpf_map_update_elem(g->st->fd[M_PROTECT], &k, &one, BPF_ANY);
+		bpf_map_update_elem(g->st->fd[M_PROTECT], &k, &prot, BPF_ANY);
 	else
 		bpf_map_delete_elem(g->st->fd[M_PROTECT], &k);
 }
@@ -240,6 +291,7 @@ static void check_pins(struct guard *g, guard_emit_fn emit, void *ctx)
 		state_unpin();
 		return;
 	}
+	protect_dirs(g);
 	o = tamper_alert("pins_removed", "dcea's pins in bpffs were removed (unlink or umount); "
 					 "the loader holds the programs and pinned them again");
 	json_object_object_add(details(o), "missing", json_object_new_int(missing));
@@ -301,5 +353,6 @@ void guard_close(struct guard *g)
 	for (int i = 0; i < g->n_pins; i++)
 		if (g->pins[i].fd >= 0)
 			close(g->pins[i].fd);
+	free(g->pins);
 	memset(g, 0, sizeof(*g));
 }

@@ -15,8 +15,8 @@
 
 #include "loader/state.h"
 
-#define GUARD_MAX_PINS	64
 #define GUARD_MAX_FILES 8
+#define GUARD_DIRS	3
 
 struct guard_pin {
 	char path[320];
@@ -39,8 +39,12 @@ struct guard_file {
 struct guard {
 	struct state *st;
 	int n_pins, n_files;
-	struct guard_pin pins[GUARD_MAX_PINS];
+	struct guard_pin *pins; /* every link and map under DCEA_PIN_DIR, grown as found */
+	int cap_pins;
 	struct guard_file files[GUARD_MAX_FILES];
+	/* the pin directories and the bpffs root in dcea_protect (guard.c guarded_dirs) */
+	struct dcea_file_key dirs[GUARD_DIRS];
+	bool dir_set[GUARD_DIRS];
 };
 
 /* Called with each alert the guard raises; the callee emits it, the guard puts it. */

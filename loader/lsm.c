@@ -22,6 +22,11 @@ const struct lsm_prog lsm_progs[] = {
 	{ "deny_kernel_read_file", "kernel_read_file", 3, DCEA_R_MODULE_LOAD, DCEA_R_KEXEC },
 	{ "deny_runtime_socket", "unix_stream_connect", 3, DCEA_R_RUNTIME_SOCKET, DCEA_R_MAX },
 	{ "deny_signal_loader", "task_kill", 4, DCEA_R_TAMPER, DCEA_R_MAX },
+	{ "deny_unlink_guarded", "inode_unlink", 2, DCEA_R_TAMPER, DCEA_R_MAX },
+	{ "deny_rmdir_guarded", "inode_rmdir", 2, DCEA_R_TAMPER, DCEA_R_MAX },
+	{ "deny_rename_guarded", "inode_rename", 4, DCEA_R_TAMPER, DCEA_R_MAX },
+	{ "deny_truncate_guarded", "path_truncate", 1, DCEA_R_TAMPER, DCEA_R_MAX },
+	{ "deny_umount_guarded", "sb_umount", 2, DCEA_R_TAMPER, DCEA_R_MAX },
 };
 const int n_lsm_progs = ARRAY_SIZE(lsm_progs);
 

@@ -3,8 +3,9 @@
 # Smoke test of the real dcea in a vmtest guest, the payload run.sh uses when $OUTPUT/dcea exists
 # and tests/vm/test.sh does not: the LSM canary as a baseline, dcea in block mode, the backend it
 # chose against what the boot allows, every rule's escape attempted from inside a container
-# (deny: EPERM and no side effect; kill: exit 137 and a kill alert), a benign container that
-# raises no alert, and the DCEA-RESULT line from `dcea status --json`.
+# (deny: EPERM and no side effect; kill: exit 137 and a kill alert), tampering with dcea's pins,
+# files and process from a privileged container, a benign container that raises no alert, and the
+# DCEA-RESULT line from `dcea status --json`.
 # tests/vm/test.sh replaces it with the full suite; see docs/VMTEST.md.
 . /vmtest/lib.sh
 DCEA=/vmtest/dcea
@@ -17,8 +18,11 @@ esac
 grep -v '^DCEA-RESULT ' /tmp/probe.out
 vm_count /tmp/probe.out
 
-mkdir -p /var/log/dcea
-if $DCEA run --mode block --detach -o /tmp/alerts.log >/tmp/run.out 2>&1; then
+mkdir -p /var/log/dcea /tmp/dcea-files
+# A policy file of its own (the built-in one), so that there is a dcea file for the tamper checks
+$DCEA policy show >/tmp/dcea-files/policy.yaml
+if $DCEA run --mode block --detach --policy /tmp/dcea-files/policy.yaml -o /tmp/alerts.log \
+	>/tmp/run.out 2>&1; then
 	vm_check PASS dcea_run "dcea run --mode block --detach"
 else
 	vm_check FAIL dcea_run "dcea run exited $?: $(grep -v '^libbpf: ' /tmp/run.out | tail -n1)"
@@ -184,6 +188,114 @@ try unshare_ns "unshare -m true"
 for r in setns_foreign ns_escape; do
 	vm_check SKIP "${r}_blocked" "'$(eff $r)' on this kernel, not attempted: setns needs a host namespace fd (proc_host_access stops it first), ns_escape a task that moved out"
 done
+
+# --- dcea_tamper: dcea's pins, policy file and process, from a privileged container ---------------
+# The host's bpffs and the policy's directory are bind-mounted into the rootfs, as
+# `-v /sys/fs/bpf:/hostbpf` would. LSM backend: every attempt fails with EPERM, with a deny alert,
+# and changes nothing. Fallback: an open for writing and a signal kill the caller; an unlink,
+# rename or truncate cannot be refused: the loader puts the pins back (pins_removed) or reports the
+# file (file_changed) within 2 s.
+ta=$(eff dcea_tamper)
+F=/tmp/dcea-files/policy.yaml
+cp $F /tmp/policy.orig
+mkdir -p $R/hostbpf $R/hostfiles
+mount --bind /sys/fs/bpf $R/hostbpf
+mount --bind /tmp/dcea-files $R/hostfiles
+pin=$(ls /sys/fs/bpf/dcea/links | head -n 1)
+loader=$(pidof dcea | cut -d' ' -f1)
+
+# tamper NAME [-p] SCRIPT: SCRIPT with sh in a fresh container NAME; sets $rc and $out.
+tamper() {
+	local name="$1" opt=""
+	shift
+	[ "$1" = -p ] && { opt=-p; shift; }
+	out=$(/vmtest/ctr $opt -n "$name" -c "/sys/fs/cgroup/vmtest/$name" $R sh -c "$1" 2>&1)
+	rc=$?
+}
+# refused NAME DETAIL: what the backend does to an attempt it can refuse: deny (EPERM and a deny
+# alert) or kill (exit 137 and a kill alert).
+refused() {
+	if [ "$ta" = deny ] && [ $rc -ne 0 ] && echo "$out" | grep -q 'Operation not permitted' &&
+		alert dcea_tamper deny "$1"; then
+		vm_check PASS "${1}_denied" "EPERM and a deny alert: $2"
+	elif [ "$ta" = kill ] && [ $rc -eq 137 ] && alert dcea_tamper kill "$1"; then
+		vm_check PASS "${1}_killed" "exit 137 and a kill alert: $2"
+	else
+		vm_check FAIL "${1}_refused" "effective '$ta', exit $rc, $(grep -c "dcea_tamper.*$1" /tmp/alerts.log) alert(s): $(echo "$out" | tail -n 1)"
+	fi
+}
+# guard_alert NAME KIND BEFORE: one more "kind=KIND" dcea_tamper alert than BEFORE within 4 s.
+guard_alert() {
+	local i=0
+	while [ $i -lt 20 ]; do
+		[ "$(grep dcea_tamper /tmp/alerts.log | grep -c "kind=$2")" -gt "$3" ] && {
+			vm_check PASS "${1}_reported" "kind=$2 alert"
+			return 0
+		}
+		sleep 0.2
+		i=$((i + 1))
+	done
+	vm_check FAIL "${1}_reported" "no new dcea_tamper kind=$2 alert in 4 s"
+}
+nkind() { grep dcea_tamper /tmp/alerts.log | grep -c "kind=$1"; }
+# lsm_only NAME SCRIPT DETAIL: an attempt only the LSM backend can refuse.
+lsm_only() {
+	local n
+	n=$(nkind "$3")
+	tamper "$1" "$2"
+	if [ "$ta" = deny ]; then
+		refused "$1" "$4"
+	else
+		guard_alert "$1" "$3" "$n"
+	fi
+}
+same_policy() { cmp -s $F /tmp/policy.orig; }
+# restore: the original policy back, atomically from the host; on the fallback, where the attempt
+# changed it, wait for the guard's report of the restoration so that it is not counted as the next
+# attempt's.
+restore() {
+	local n i=0
+	[ "$ta" = deny ] && return 0
+	n=$(nkind file_changed)
+	cp /tmp/policy.orig /tmp/dcea-files/.restore && mv -f /tmp/dcea-files/.restore $F
+	while [ "$(nkind file_changed)" -le "$n" ] && [ $i -lt 20 ]; do sleep 0.2; i=$((i + 1)); done
+}
+
+if [ -z "$pin" ] || [ -z "$loader" ]; then
+	vm_check FAIL tamper_setup "no pinned link under /sys/fs/bpf/dcea/links ('$pin') or no loader ('$loader')"
+else
+	lsm_only tamper_unlink_pin "rm /hostbpf/dcea/links/$pin" pins_removed "rm of a pinned link"
+	i=0
+	while [ ! -e /sys/fs/bpf/dcea/links/$pin ] && [ $i -lt 20 ]; do sleep 0.2; i=$((i + 1)); done
+	no_effect tamper_unlink_pin "[ -e /sys/fs/bpf/dcea/links/$pin ]" "pin $pin present (not removed, or put back)"
+	lsm_only tamper_rename_pins "mv /hostbpf/dcea /hostbpf/moved" pins_removed "mv of the pin directory"
+	i=0
+	while [ ! -e /sys/fs/bpf/dcea/links/$pin ] && [ $i -lt 20 ]; do sleep 0.2; i=$((i + 1)); done
+	no_effect tamper_rename_pins "[ -e /sys/fs/bpf/dcea/links/$pin ]" "pins at /sys/fs/bpf/dcea (not moved, or put back)"
+	rm -rf /sys/fs/bpf/moved
+	# umount: in the container's own mount namespace, a private copy: the host's bpffs stays either way
+	tamper tamper_umount "umount /hostbpf"
+	if [ "$ta" = deny ]; then
+		refused tamper_umount "umount of the bind-mounted host bpffs"
+	fi
+	no_effect tamper_umount "[ -e /sys/fs/bpf/dcea/links/$pin ]" "the host's bpffs and pins unaffected"
+	tamper tamper_write "attack write /hostfiles/policy.yaml evil"
+	refused tamper_write "open of the policy file for writing"
+	no_effect tamper_write same_policy "policy file unchanged"
+	lsm_only tamper_truncate "attack truncate /hostfiles/policy.yaml" file_changed "truncate(2) of the policy file"
+	[ "$ta" = deny ] && no_effect tamper_truncate same_policy "policy file unchanged"
+	restore
+	lsm_only tamper_replace "echo evil >/hostfiles/new && mv -f /hostfiles/new /hostfiles/policy.yaml" file_changed "rename over the policy file"
+	[ "$ta" = deny ] && no_effect tamper_replace same_policy "policy file unchanged"
+	restore
+	lsm_only tamper_unlink_file "rm -f /hostfiles/policy.yaml" file_changed "rm of the policy file"
+	[ "$ta" = deny ] && no_effect tamper_unlink_file "[ -e $F ]" "policy file present"
+	restore
+	tamper tamper_signal -p "kill -TERM $loader"
+	refused tamper_signal "SIGTERM to the loader (host pid namespace)"
+	no_effect tamper_signal "kill -0 $loader" "loader $loader alive"
+fi
+umount $R/hostbpf $R/hostfiles 2>/dev/null
 
 # Benign: ordinary work in a container raises no alert beyond its container_start.
 vm_expect_ok benign_container vm_container benign $R sh -c \

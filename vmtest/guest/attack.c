@@ -2,18 +2,17 @@
 /* attack: one escape attempt per call, for vmtest payloads (static, no libc in the guest).
  *
  *   attack write PATH DATA        open PATH for writing and write DATA (kernel knobs)
- *   attack read PATH              open PATH and print it (host files through /proc/PID/root, /dev/mem)
- *   attack mount TYPE DIR         mount a TYPE file system on DIR
- *   attack capset                 drop CAP_SYS_ADMIN from the effective set, then raise it again
- *   attack setuid                 keep capabilities (SECBIT_NO_SETUID_FIXUP), become uid 1000, setuid(0)
- *   attack ptrace PID             PTRACE_ATTACH to PID
- *   attack bpf                    bpf(BPF_PROG_LOAD) of a two-instruction socket filter
- *   attack finit_module FILE      finit_module(FILE)
- *   attack kexec FILE             kexec_file_load(FILE) without initramfs
- *   attack open_by_handle PATH    name_to_handle_at(PATH) then open_by_handle_at
+ *   attack read PATH              open PATH and print it (host files through /proc/PID/root,
+ * /dev/mem) attack mount TYPE DIR         mount a TYPE file system on DIR attack capset drop
+ * CAP_SYS_ADMIN from the effective set, then raise it again attack setuid                 keep
+ * capabilities (SECBIT_NO_SETUID_FIXUP), become uid 1000, setuid(0) attack ptrace PID PTRACE_ATTACH
+ * to PID attack bpf                    bpf(BPF_PROG_LOAD) of a two-instruction socket filter attack
+ * finit_module FILE      finit_module(FILE) attack kexec FILE             kexec_file_load(FILE)
+ * without initramfs attack open_by_handle PATH    name_to_handle_at(PATH) then open_by_handle_at
  *   attack move_mount SRC DST     open_tree(SRC, OPEN_TREE_CLONE) and move_mount it onto DST
  *   attack connect PATH           connect to the unix stream socket PATH and send "hello"
  *   attack listen PATH LOG        (host side) accept connections on PATH, one line per one to LOG
+ *   attack truncate PATH          truncate(2) PATH to 0 bytes (by path, no open)
  * Exit status: 0 when the operation succeeded, 1 when it failed (the message names errno, e.g.
  * "Operation not permitted"), 2 when the side effect happened anyway, 3 on a usage or setup error.
  */
@@ -82,7 +81,8 @@ static int do_capset(void)
 		return failed("capget");
 	d[0].effective &= ~bit;
 	if (caps(d, 1)) {
-		printf("attack capset: setup: dropping CAP_SYS_ADMIN failed: %s\n", strerror(errno));
+		printf("attack capset: setup: dropping CAP_SYS_ADMIN failed: %s\n",
+		       strerror(errno));
 		return 3;
 	}
 	d[0].effective |= bit;
@@ -228,9 +228,9 @@ int main(int argc, char **argv)
 			printf("attack %s: setup: open %s: %s\n", op, argv[2], strerror(errno));
 			return 3;
 		}
-		if (!strcmp(op, "finit_module") ? syscall(SYS_finit_module, fd, "", 0)
-						: syscall(SYS_kexec_file_load, fd, -1, 1, "",
-							  KEXEC_FILE_NO_INITRAMFS))
+		if (!strcmp(op, "finit_module")
+			    ? syscall(SYS_finit_module, fd, "", 0)
+			    : syscall(SYS_kexec_file_load, fd, -1, 1, "", KEXEC_FILE_NO_INITRAMFS))
 			return failed(op);
 		return ok(op);
 	}
@@ -242,7 +242,8 @@ int main(int argc, char **argv)
 		int mid;
 
 		if (name_to_handle_at(AT_FDCWD, argv[2], &fh.h, &mid, 0)) {
-			printf("attack open_by_handle: setup: name_to_handle_at: %s\n", strerror(errno));
+			printf("attack open_by_handle: setup: name_to_handle_at: %s\n",
+			       strerror(errno));
 			return 3;
 		}
 		fd = open("/", O_RDONLY | O_DIRECTORY);
@@ -269,6 +270,11 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(op, "listen") && argc == 4)
 		return do_listen(argv[2], argv[3]);
+	if (!strcmp(op, "truncate") && argc == 3) {
+		if (truncate(argv[2], 0))
+			return failed("truncate");
+		return ok("truncate");
+	}
 	fprintf(stderr, "attack: unknown operation or arguments: %s\n", op);
 	return 3;
 }

@@ -182,6 +182,23 @@ static void test_details_per_rule(void **state)
 	o = event_to_json(&e, NULL, 0);
 	assert_string_equal(get(o, "details.target_pid"), "4242");
 	json_object_put(o);
+
+	/* the LSM backend's refusal of a rename over one of dcea's files */
+	e = sample(DCEA_R_TAMPER, DCEA_ACT_DENY);
+	e.arg[0] = DCEA_TAMPER_RENAME;
+	e.arg[1] = 77;
+	strcpy(e.path, "policy.yaml");
+	strcpy(e.str2, "dcea");
+	o = event_to_json(&e, NULL, 0);
+	assert_string_equal(get(o, "details.kind"), "rename");
+	assert_string_equal(get(o, "details.file"), "policy.yaml");
+	assert_string_equal(get(o, "details.dir"), "dcea");
+	assert_string_equal(get(o, "details.inode"), "77");
+	json_object_put(o);
+	e.arg[0] = DCEA_TAMPER_UMOUNT;
+	o = event_to_json(&e, NULL, 0);
+	assert_string_equal(get(o, "details.kind"), "umount");
+	json_object_put(o);
 }
 
 static void test_container_start_event(void **state)
