@@ -44,8 +44,10 @@ if [ "${SANITIZE:-0}" = 1 ]; then
 	rm -rf "$san" && mkdir -p "$san" || exit 1
 	# log_path: reports go to files named after the process (pid suffix), counted at the end.
 	# halt_on_error=0 for UBSan: one run reports every distinct problem, not only the first.
-	export ASAN_OPTIONS="log_path=$san/asan:detect_leaks=1:verify_asan_link_order=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
-	export UBSAN_OPTIONS="log_path=$san/ubsan:print_stacktrace=1:halt_on_error=0${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
+	# Ours come last, so that they win over inherited ones (a run inside a SANITIZE=1 run, as the
+	# harness self-test makes, must not send its reports to the outer run's directory).
+	export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=1:verify_asan_link_order=0:log_path=$san/asan"
+	export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}print_stacktrace=1:halt_on_error=0:log_path=$san/ubsan"
 fi
 
 note_fail() {

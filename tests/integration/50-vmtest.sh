@@ -11,11 +11,22 @@
 need_root vmtest
 need_dcea vmtest
 log=$DCEA_TMP/vmtest.log
-VMTEST_DOC= OUTPUT=$OUTPUT run_timeout 560 "$DCEA_ROOT/vmtest/run.sh" ${KERNELS:-} >"$log" 2>&1
+out=$OUTPUT
+if grep -qa __asan_init "$DCEA"; then
+	# SANITIZE=1: the guest runs a static dcea, which cannot carry ASan; link it from a plain build
+	out=$DCEA_ROOT/build
+	if ! make -s -C "$DCEA_ROOT" OUTPUT="$out" SANITIZE= all >"$DCEA_TMP/plain-build.log" 2>&1; then
+		fail vmtest "the plain build for the guest's static dcea failed: $(tail -n 3 "$DCEA_TMP/plain-build.log" | tr '\n' ' ')"
+		exit 0
+	fi
+fi
+VMTEST_DOC= OUTPUT=$out run_timeout 560 "$DCEA_ROOT/vmtest/run.sh" ${KERNELS:-} >"$log" 2>&1
 rc=$?
 rows=$(grep -E '^vmtest: [^ ]+ [^ ]+ \((bpf|nobpf)\): ' "$log")
 if [ -z "$rows" ]; then
-	if grep -qiE 'cannot|unable|failed to (download|fetch|install)' "$log"; then
+	if grep -q 'static-dcea: failed' "$log"; then
+		fail vmtest "the guest's static dcea: $(grep -A 3 'static-dcea: failed' "$log" | tr '\n' ' ')"
+	elif grep -qiE 'cannot|unable|failed to (download|fetch|install)' "$log"; then
 		skip vmtest "no kernel could be booted: $(grep -iE 'cannot|unable|failed' "$log" | head -n 1)"
 	else
 		fail vmtest "vmtest/run.sh exited $rc without a result row: $(tail -n 3 "$log" | tr '\n' ' ')"
