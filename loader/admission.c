@@ -202,9 +202,13 @@ static void copy_findings(struct scan_report *dst, const struct scan_report *src
 	}
 }
 
-/* Scan the image of a held container in place, through its root (/proc/PID/root). */
-static void scan_image_of(struct admission *a, const struct ct_info *ci, pid_t pid,
-			  struct scan_report *r)
+/*
+ * Scan the image of a held container in place, through its root (/proc/PID/root). Returns what
+ * happened, for the admission record's image_scan: "cached" (findings of an earlier container of
+ * the same image id), "scanned", "failed", or "no database".
+ */
+static const char *scan_image_of(struct admission *a, const struct ct_info *ci, pid_t pid,
+				 struct scan_report *r)
 {
 	struct image_scan_opts o = { 0 };
 	struct scan_report tmp;
@@ -215,17 +219,17 @@ static void scan_image_of(struct admission *a, const struct ct_info *ci, pid_t p
 	for (unsigned int i = 0; key[0] && i < a->ncache; i++)
 		if (!strcmp(a->cache[i].key, key)) {
 			copy_findings(r, &a->cache[i].r, NULL);
-			return;
+			return "cached";
 		}
 	if (!a->db)
-		return; /* failed to load: said once at start */
+		return "no database"; /* failed to load: said once at start */
 	snprintf(root, sizeof(root), "/proc/%d/root", pid);
 	o.target = root;
 	o.db = a->db;
 	scan_report_init(&tmp);
 	if (scan_image(&o, &tmp, NULL)) {
 		scan_report_free(&tmp);
-		return;
+		return "failed";
 	}
 	for (size_t i = 0; i < tmp.n; i++) { /* name the image, not /proc/PID/root */
 		free(tmp.v[i].target);
@@ -244,6 +248,7 @@ static void scan_image_of(struct admission *a, const struct ct_info *ci, pid_t p
 	} else {
 		scan_report_free(&tmp);
 	}
+	return "scanned";
 }
 
 /* ---- alerts ---- */
@@ -336,6 +341,7 @@ static void judge(struct admission *a, __u64 cgid, pid_t pid, const char *cgname
 	struct scan_report r;
 	struct ct_info ci;
 	json_object *o, *findings = json_object_new_array();
+	const char *image = "off";
 	__u64 waited_ms;
 	int ret;
 
@@ -350,7 +356,7 @@ static void judge(struct admission *a, __u64 cgid, pid_t pid, const char *cgname
 			  ret == -ENOENT ? "unknown runtime state" : err);
 	}
 	if (!ret && a->pol->scan_image && pid > 0)
-		scan_image_of(a, &ci, pid, &r);
+		image = scan_image_of(a, &ci, pid, &r);
 	for (size_t i = 0; i < r.n; i++) {
 		const struct scan_finding *f = &r.v[i];
 
@@ -403,6 +409,7 @@ static void judge(struct admission *a, __u64 cgid, pid_t pid, const char *cgname
 	json_object_object_add(o, "held_ms", json_object_new_int64(waited_ms));
 	json_object_object_add(o, "scan_ms",
 			       json_object_new_int64((now_ns(CLOCK_MONOTONIC) - t0) / 1000000));
+	json_object_object_add(o, "image_scan", json_object_new_string(image));
 	json_object_object_add(o, "fail", json_object_new_int(v.fail));
 	json_object_object_add(o, "warn", json_object_new_int(v.warn));
 	a->emit(a->ctx, o);

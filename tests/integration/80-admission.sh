@@ -5,7 +5,9 @@
 #    are killed before their entrypoint runs (it would touch a file in a bind-mounted directory:
 #    the file must not exist), with an alert naming the refusing finding; a hardened container
 #    starts; `dcea status` shows the last results per container;
-#  - in audit mode both start and their findings are alerted;
+#  - under the same policy, an image with a critical CVE in its dpkg database is refused, the
+#    second container of the image from the image cache;
+#  - in audit mode all start and their findings are alerted;
 #  - with no loader streaming, block mode kills a new container the policy would have to judge,
 #    and a restarted loader reports it;
 #  - a full containers map (shrunk with --max-containers, filled with fake entries): the new
@@ -17,10 +19,12 @@
 
 CHECKS=(strict-hardened-starts strict-hardened-allowed strict-privileged-refused
 	strict-privileged-alert strict-docker-sock-refused strict-docker-sock-alert
-	strict-status-shows-verdicts strict-decision-time audit-privileged-starts
+	strict-status-shows-verdicts strict-decision-time strict-image-refused strict-image-alert
+	strict-image-cached audit-image-starts audit-image-alert audit-privileged-starts
 	audit-privileged-alert audit-docker-sock-starts audit-docker-sock-alert
 	no-loader-block-kills no-loader-reported mapfull-block-kills-new mapfull-block-alert
 	mapfull-old-still-enforced mapfull-audit-starts mapfull-audit-alert mapfull-status-counts)
+# ${CHECKS[@]:19}: the mapfull-* checks
 need_docker "${CHECKS[@]}"
 need_cmd jq "${CHECKS[@]}"
 need_cmd bpftool "${CHECKS[@]}"
@@ -37,12 +41,31 @@ run_ct() {
 	shift
 	run_timeout 60 bash -c '"$@" >/dev/null 2>&1; echo $?' _ docker run --rm \
 		--name "$(docker_name "$name")" --label dcea.test=1 --label "dcea.test.id=$DCEA_TEST_ID" \
-		--network none -v "$OUT:/out" "$@" "$DCEA_IMAGE" sh -c "touch /out/$name"
+		--network none -v "$OUT:/out" "$@" "${RUN_IMAGE:-$DCEA_IMAGE}" sh -c "touch /out/$name"
 }
 ran() { [ -e "$OUT/$1" ]; }
 name_is() { printf '.container.name == "%s"' "$(docker_name "$1")"; }
 privrt=()
 [ "$DCEA_DOCKER_WRAPPER" = 1 ] && privrt=(--runtime dcea-runc)
+
+# The test image with a Debian 12 os-release and a dpkg status holding redis-server 5:6.0.16-1+deb11u2
+# (CVE-2022-0543, the Debian-specific Lua sandbox escape, CVSS 10.0, fixed in 5:7.0~rc2-2): the
+# image scanner's critical finding, from the built-in database. Prints the image name.
+vuln_image() {
+	local ctx=$DCEA_TMP/vuln tag=dcea-test/vuln:$DCEA_TEST_ID
+	mkdir -p "$ctx"
+	printf '%s\n' 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"' 'NAME="Debian GNU/Linux"' \
+		'VERSION_ID="12"' 'VERSION_CODENAME=bookworm' 'ID=debian' >"$ctx/os-release"
+	printf '%s\n' 'Package: redis-server' 'Status: install ok installed' 'Architecture: amd64' \
+		'Source: redis' 'Version: 5:6.0.16-1+deb11u2' 'Description: Persistent key-value database' \
+		'' >"$ctx/status"
+	printf '%s\n' "FROM $DCEA_IMAGE" 'COPY os-release /etc/os-release' \
+		'COPY status /var/lib/dpkg/status' >"$ctx/Dockerfile"
+	DOCKER_BUILDKIT=0 docker build -q --network none -t "$tag" "$ctx" >"$DCEA_TMP/vuln-build.log" 2>&1 ||
+		return 1
+	cleanup_add docker rmi -f "$tag"
+	printf '%s\n' "$tag"
+}
 
 # refused NAME RULE RC: PASS NAME-refused when the container exited 137 and never ran; PASS
 # NAME-alert when RULE's alert says kill and the admission record names RULE.
@@ -102,6 +125,26 @@ else
 	fail strict-decision-time "held ${held_ms:-?} ms, goal < 50 ms"
 fi
 
+# the image part: refused by {check: 'image.*', severity: critical}; the second container of the
+# image is judged from the cache, not scanned again
+if VULN=$(vuln_image); then
+	dcea_mark
+	rc=$(RUN_IMAGE=$VULN run_ct image)
+	refused image image.CVE-2022-0543 "$rc"
+	r=$(dcea_alerts_since_mark | jq -c "select(.type == \"admission\" and $(name_is image))" | head -n 1)
+	first=$(printf '%s\n' "$r" | jq -r '.image_scan // empty')
+	dcea_mark
+	rc=$(RUN_IMAGE=$VULN run_ct image)
+	r=$(dcea_alerts_since_mark | jq -c "select(.type == \"admission\" and $(name_is image))" | head -n 1)
+	dcea_expect_alert strict-image-cached "$r" '.verdict == "refused"' '.image_scan == "cached"' \
+		'.refused_by == ["image.CVE-2022-0543"]' "\"$first\" == \"scanned\"" "$rc == 137"
+else
+	for c in strict-image-refused strict-image-alert strict-image-cached audit-image-starts \
+		audit-image-alert; do
+		fail "$c" "docker build of the vulnerable image failed: $(tail -n 2 "$DCEA_TMP/vuln-build.log")"
+	done
+fi
+
 # --- audit mode: everything starts, findings are alerted -----------------------------------------
 
 dcea_mode audit || fail_all "$DCEA_ERR" "${CHECKS[@]}"
@@ -124,6 +167,19 @@ for ct in privileged docker-sock; do
 	dcea_expect_alert "audit-$ct-alert" "$a" '.action == "alert"' '.details.refused == false' \
 		'.details.result == "FAIL"'
 done
+if [ -n "${VULN:-}" ]; then
+	rm -f "$OUT/image"
+	dcea_mark
+	rc=$(RUN_IMAGE=$VULN run_ct image)
+	if [ "$rc" = 0 ] && ran image; then
+		pass audit-image-starts
+	else
+		fail audit-image-starts "exit $rc, entrypoint ran: $(ran image && echo yes || echo no)"
+	fi
+	a=$(dcea_wait_alert image.CVE-2022-0543 "$(name_is image)" 5)
+	dcea_expect_alert audit-image-alert "$a" '.action == "alert"' '.details.refused == false' \
+		'.severity == "critical"'
+fi
 
 # --- no loader: block mode fails closed for containers the policy must judge ----------------------
 
@@ -140,7 +196,7 @@ else
 fi
 dcea_mark
 DCEA_ADOPT=1 dcea_start --policy "$DCEA_ROOT/policy/strict.yaml" ||
-	fail_all "$DCEA_ERR" no-loader-reported "${CHECKS[@]:14}"
+	fail_all "$DCEA_ERR" no-loader-reported "${CHECKS[@]:19}"
 # the container is gone (--rm) when the alert is read: known by its id only
 a=$(dcea_wait_alert admission_no_loader ".container.id == \"$(cat "$DCEA_TMP/cid" 2>/dev/null)\"" 5)
 dcea_expect_alert no-loader-reported "$a" '.action == "kill"'
@@ -149,9 +205,9 @@ dcea_stop
 # --- a full containers map -----------------------------------------------------------------------
 
 MAP=$DCEA_PIN_DIR/dcea_containers
-dcea_start --mode block --max-containers 16 || fail_all "$DCEA_ERR" "${CHECKS[@]:14}"
+dcea_start --mode block --max-containers 16 || fail_all "$DCEA_ERR" "${CHECKS[@]:19}"
 old=$(docker_run_test old -d --cap-add SYS_ADMIN "$DCEA_IMAGE" sleep 600) ||
-	fail_all "docker run failed: $old" "${CHECKS[@]:14}"
+	fail_all "docker run failed: $old" "${CHECKS[@]:19}"
 wait_until 5 bash -c "docker exec '$old' true" >/dev/null 2>&1
 # fill what is left with fake cgroup ids (never a real cgroup's: the top bit is set)
 value=$(printf '00 %.0s' $(seq "$(bpftool map show pinned "$MAP" -j | jq .bytes_value)"))
@@ -163,7 +219,7 @@ for ((i = 0; i < 16; i++)); do
 		filled=$((filled + 1))
 done
 n=$(dcea_status_json | jq -r .containers)
-[ "$n" = 16 ] || fail_all "containers map not full after $filled fake entries: $n of 16" "${CHECKS[@]:14}"
+[ "$n" = 16 ] || fail_all "containers map not full after $filled fake entries: $n of 16" "${CHECKS[@]:19}"
 
 dcea_mark
 rm -f "$OUT/new"
