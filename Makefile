@@ -106,8 +106,18 @@ $(OUTPUT)/dcea-static: $(OBJS)
 	$(Q)$(CC) -static $(LDFLAGS) $^ $(STATIC_LDLIBS) -o $@ 2>$@.log || { cat $@.log; exit 1; }
 
 static: $(OUTPUT)/dcea-static
-# for `scan self` in the integration tests; a sanitizer build cannot link statically (they SKIP)
-STATIC_FOR_TESTS := $(if $(filter 1,$(SANITIZE)),,$(OUTPUT)/dcea-static)
+# For `scan self` in the integration tests (DCEA_STATIC). ASan objects cannot be linked
+# statically: a SANITIZE=1 run takes the static binary of a plain build under build/.
+ifeq ($(SANITIZE),1)
+DCEA_STATIC := $(CURDIR)/build/dcea-static
+STATIC_FOR_TESTS := plain-static
+plain-static:
+	$(Q)$(MAKE) OUTPUT=build SANITIZE= build/dcea-static
+.PHONY: plain-static
+else
+DCEA_STATIC := $(abspath $(OUTPUT)/dcea-static)
+STATIC_FOR_TESTS := $(OUTPUT)/dcea-static
+endif
 
 $(OUTPUT)/tests/%: tests/unit/%.c $(LIB_OBJS)
 	$(Q)mkdir -p $(@D)
@@ -123,7 +133,7 @@ run: deps
 
 # The test runner prints PASS/FAIL/SKIP per check and one final "N passed, N failed, N skipped".
 test: all $(UNIT_BINS) $(STATIC_FOR_TESTS)
-	$(Q)OUTPUT=$(OUTPUT) SANITIZE=$(SANITIZE) tests/run.sh $(UNIT_BINS)
+	$(Q)OUTPUT=$(OUTPUT) SANITIZE=$(SANITIZE) DCEA_STATIC=$(DCEA_STATIC) tests/run.sh $(UNIT_BINS)
 
 unit: all $(UNIT_BINS)
 	$(Q)OUTPUT=$(OUTPUT) SANITIZE=$(SANITIZE) DCEA_UNIT_ONLY=1 tests/run.sh $(UNIT_BINS)

@@ -116,7 +116,7 @@ print(len({o["target"] for o in map(json.loads, sys.stdin) if re.search(sys.argv
 self_scan() { "$@" /dcea scan self --json --all; }
 
 self_checks() {
-	local static=$OUTPUT/dcea-static out v1=PASS rc
+	local static=${DCEA_STATIC:-$OUTPUT/dcea-static} out v1=PASS rc
 	local rows="self.privileged self.capabilities self.seccomp self.proc-sys self.sysfs self.devices self.cgroup-release-agent"
 
 	[ -x "$static" ] || { skip scan-self "'$static' not built (make static)"; return; }
@@ -152,7 +152,7 @@ self_checks() {
 # podman: live containers give the findings of the committed fixtures (tests/unit pins those)
 podman_checks() {
 	local fx=$DCEA_ROOT/tests/fixtures/scanners psock=/run/podman/podman.sock svc='' name want got
-	local static=$OUTPUT/dcea-static out t0 ms re rc
+	local static=${DCEA_STATIC:-$OUTPUT/dcea-static} out t0 ms re rc
 	local -A args=(
 		[default]=""
 		[privileged]="--privileged"
