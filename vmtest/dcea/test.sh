@@ -294,6 +294,23 @@ else
 	tamper tamper_signal -p "kill -TERM $loader"
 	refused tamper_signal "SIGTERM to the loader (host pid namespace)"
 	no_effect tamper_signal "kill -0 $loader" "loader $loader alive"
+	# With no loader, only the pinned programs guard the pins: LSM still refuses the unlink.
+	if [ "$ta" = deny ]; then
+		kill -9 "$loader"
+		sleep 0.5
+		tamper tamper_loader_down "rm /hostbpf/dcea/links/$pin"
+		rc_down=$rc out_down=$out
+		no_effect tamper_loader_down "[ -e /sys/fs/bpf/dcea/links/$pin ]" "pin $pin still there"
+		# a new loader adopts the pins, delivers what the ring buffer kept (the deny alert) and
+		# appends to the same alert file
+		if ! $DCEA run --mode block --detach --policy $F -o /tmp/alerts.log >/tmp/run2.out 2>&1; then
+			vm_check FAIL tamper_loader_restart "dcea run exited $?: $(tail -n 1 /tmp/run2.out)"
+		fi
+		rc=$rc_down out=$out_down
+		refused tamper_loader_down "rm of a pinned link while no loader ran"
+	else
+		vm_check SKIP tamper_loader_down_denied "the fallback backend cannot refuse an unlink; with no loader to put the pins back, removing them ends enforcement (docs/TRUST.md)"
+	fi
 fi
 umount $R/hostbpf $R/hostfiles 2>/dev/null
 
