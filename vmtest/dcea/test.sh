@@ -224,10 +224,11 @@ refused() {
 		vm_check FAIL "${1}_refused" "effective '$ta', exit $rc, $(grep -c "dcea_tamper.*$1" /tmp/alerts.log) alert(s): $(echo "$out" | tail -n 1)"
 	fi
 }
-# guard_alert NAME KIND BEFORE: one more "kind=KIND" dcea_tamper alert than BEFORE within 4 s.
+# guard_alert NAME KIND BEFORE: one more "kind=KIND" dcea_tamper alert than BEFORE within 10 s (the
+# guard looks every 2 s at most; QEMU without KVM is slow).
 guard_alert() {
 	local i=0
-	while [ $i -lt 20 ]; do
+	while [ $i -lt 50 ]; do
 		[ "$(grep dcea_tamper /tmp/alerts.log | grep -c "kind=$2")" -gt "$3" ] && {
 			vm_check PASS "${1}_reported" "kind=$2 alert"
 			return 0
@@ -235,7 +236,7 @@ guard_alert() {
 		sleep 0.2
 		i=$((i + 1))
 	done
-	vm_check FAIL "${1}_reported" "no new dcea_tamper kind=$2 alert in 4 s"
+	vm_check FAIL "${1}_reported" "no new dcea_tamper kind=$2 alert in 10 s"
 }
 nkind() { grep dcea_tamper /tmp/alerts.log | grep -c "kind=$1"; }
 # lsm_only NAME SCRIPT DETAIL: an attempt only the LSM backend can refuse.
@@ -258,7 +259,7 @@ restore() {
 	[ "$ta" = deny ] && return 0
 	n=$(nkind file_changed)
 	cp /tmp/policy.orig /tmp/dcea-files/.restore && mv -f /tmp/dcea-files/.restore $F
-	while [ "$(nkind file_changed)" -le "$n" ] && [ $i -lt 20 ]; do sleep 0.2; i=$((i + 1)); done
+	while [ "$(nkind file_changed)" -le "$n" ] && [ $i -lt 50 ]; do sleep 0.2; i=$((i + 1)); done
 }
 
 if [ -z "$pin" ] || [ -z "$loader" ]; then
@@ -266,11 +267,11 @@ if [ -z "$pin" ] || [ -z "$loader" ]; then
 else
 	lsm_only tamper_unlink_pin "rm /hostbpf/dcea/links/$pin" pins_removed "rm of a pinned link"
 	i=0
-	while [ ! -e /sys/fs/bpf/dcea/links/$pin ] && [ $i -lt 20 ]; do sleep 0.2; i=$((i + 1)); done
+	while [ ! -e /sys/fs/bpf/dcea/links/$pin ] && [ $i -lt 50 ]; do sleep 0.2; i=$((i + 1)); done
 	no_effect tamper_unlink_pin "[ -e /sys/fs/bpf/dcea/links/$pin ]" "pin $pin present (not removed, or put back)"
 	lsm_only tamper_rename_pins "mv /hostbpf/dcea /hostbpf/moved" pins_removed "mv of the pin directory"
 	i=0
-	while [ ! -e /sys/fs/bpf/dcea/links/$pin ] && [ $i -lt 20 ]; do sleep 0.2; i=$((i + 1)); done
+	while [ ! -e /sys/fs/bpf/dcea/links/$pin ] && [ $i -lt 50 ]; do sleep 0.2; i=$((i + 1)); done
 	no_effect tamper_rename_pins "[ -e /sys/fs/bpf/dcea/links/$pin ]" "pins at /sys/fs/bpf/dcea (not moved, or put back)"
 	rm -rf /sys/fs/bpf/moved
 	# umount: in the container's own mount namespace, a private copy: the host's bpffs stays either way
