@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -97,6 +98,24 @@ int read_line(const char *path, char *buf, size_t size)
 	}
 	fclose(f);
 	return err;
+}
+
+bool process_running(unsigned int pid, const char *comm)
+{
+	char path[64], line[512], *open, *close;
+
+	if (!pid)
+		return false;
+	snprintf(path, sizeof(path), "/proc/%u/stat", pid);
+	/* "PID (COMM) STATE ...": COMM may hold spaces and parentheses, the last ')' ends it */
+	if (read_line(path, line, sizeof(line)))
+		return false;
+	open = strchr(line, '(');
+	close = strrchr(line, ')');
+	if (!open || !close || close < open || close[1] != ' ')
+		return false;
+	*close = '\0';
+	return strcmp(open + 1, comm) == 0 && close[2] != 'Z' && close[2] != 'X';
 }
 
 void format_rfc3339(uint64_t ns, char *buf, size_t size)

@@ -2,6 +2,7 @@
 #ifndef DCEA_UTIL_H
 #define DCEA_UTIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -18,6 +19,12 @@ int read_file_max(const char *path, char **buf, size_t *len, size_t max);
 
 /* Read the first line of a file, newline stripped, into buf; 0 or negative errno. */
 int read_line(const char *path, char *buf, size_t size);
+
+/*
+ * Is process `pid` running (not a zombie: a killed loader stays one until its parent reaps it)
+ * with command name `comm`? From /proc/PID/stat.
+ */
+bool process_running(unsigned int pid, const char *comm);
 
 /* RFC 3339 time with nanoseconds in UTC, e.g. 2026-11-28T21:11:10.123456789Z. */
 void format_rfc3339(uint64_t realtime_ns, char *buf, size_t size);

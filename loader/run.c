@@ -333,12 +333,7 @@ static void sweep(void)
 
 static bool loader_alive(__u32 pid)
 {
-	char path[64], comm[32];
-
-	if (!pid || pid == (__u32)getpid())
-		return false;
-	snprintf(path, sizeof(path), "/proc/%u/comm", pid);
-	return read_line(path, comm, sizeof(comm)) == 0 && !strcmp(comm, "dcea");
+	return pid != (__u32)getpid() && process_running(pid, "dcea");
 }
 
 const char *rule_hook(int r, const struct dcea_rule_cfg *cfg, char *buf, size_t size)
@@ -750,6 +745,17 @@ int cmd_run(int argc, char **argv)
 			o.mode = c.mode;
 		log_info("adopting the pinned enforcer under %s (%s mode)", DCEA_PIN_DIR,
 			 mode_name(o.mode));
+		err = state_reattach_tracepoints(&st);
+		if (err > 0)
+			log_warn(
+				"%d tracepoint program(s) had no pin (not pinnable before 5.15, or "
+				"removed): attached again%s",
+				err, st.n_unpinned ? "; they stop with this process" : "");
+		else if (err < 0)
+			log_warn("failed to attach the unpinned tracepoint programs again: %s; "
+				 "'dcea stop' and 'dcea run' load everything afresh",
+				 strerror(-err));
+		err = 0;
 		/* the restarted loader's policy is the one in force */
 		if (o.policy && reload(&s))
 			goto cleanup;

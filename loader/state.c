@@ -377,6 +377,67 @@ int state_adopt(struct state *st)
 	return err;
 }
 
+int state_reattach_tracepoints(struct state *st)
+{
+	struct dcea_bpf *skel;
+	struct bpf_program *prog;
+	struct bpf_link *link;
+	char path[256];
+	int want = 0, n = 0, err = 0;
+
+	skel = dcea_bpf__open();
+	if (!skel)
+		return -errno;
+	bpf_object__for_each_program(prog, skel->obj) {
+		const char *sec = bpf_program__section_name(prog);
+		bool load = bpf_program__type(prog) == BPF_PROG_TYPE_TRACEPOINT &&
+			    !strncmp(sec, "tp/", 3) && tracepoint_exists(sec) &&
+			    !pin_path(path, sizeof(path), PIN_LINKS, bpf_program__name(prog)) &&
+			    access(path, F_OK) != 0;
+
+		bpf_program__set_autoload(prog, load);
+		want += load;
+	}
+	if (!want || want > (int)ARRAY_SIZE(st->unpinned) - st->n_unpinned) {
+		dcea_bpf__destroy(skel);
+		return want ? -ENOSPC : 0;
+	}
+	/* the same maps as the pinned programs: only the per-CPU scratch buffers are new */
+	for (int i = 0; i < M_MAX && !err; i++) {
+		struct bpf_map *map = bpf_object__find_map_by_name(skel->obj, state_map_names[i]);
+
+		err = map ? bpf_map__reuse_fd(map, st->fd[i]) : -ENOENT;
+	}
+	if (!err)
+		err = dcea_bpf__load(skel);
+	if (err) {
+		log_err("failed to load the tracepoint programs again: %s", strerror(-err));
+		dcea_bpf__destroy(skel);
+		return err;
+	}
+	bpf_object__for_each_program(prog, skel->obj) {
+		if (!bpf_program__autoload(prog))
+			continue;
+		link = bpf_program__attach(prog);
+		if (!link) {
+			err = -errno;
+			log_err("failed to attach '%s' again: %s", bpf_program__name(prog),
+				strerror(-err));
+			continue;
+		}
+		n++;
+		if (!pin_path(path, sizeof(path), PIN_LINKS, bpf_program__name(prog)) &&
+		    !bpf_link__pin(link, path)) {
+			bpf_link__disconnect(link); /* see state_load */
+			bpf_link__destroy(link);
+			continue;
+		}
+		st->unpinned[st->n_unpinned++] = link;
+	}
+	st->reskel = skel;
+	return n ? n : err;
+}
+
 void state_close(struct state *st)
 {
 	if (!st)
@@ -384,6 +445,10 @@ void state_close(struct state *st)
 	for (int i = 0; i < st->n_unpinned; i++)
 		bpf_link__destroy(st->unpinned[i]);
 	st->n_unpinned = 0;
+	if (st->reskel) {
+		dcea_bpf__destroy(st->reskel); /* its map fds are dups of st->fd[] */
+		st->reskel = NULL;
+	}
 	if (st->skel) {
 		dcea_bpf__destroy(st->skel); /* map fds belong to the skeleton */
 		st->skel = NULL;

@@ -54,6 +54,7 @@ struct state {
 	char lsm_reason[160]; /* why the LSM backend is not used, "" when it is tried */
 	struct bpf_link *unpinned[64]; /* tracepoint attachments this kernel cannot pin (< 5.15) */
 	int n_unpinned;
+	struct dcea_bpf *reskel; /* state_reattach_tracepoints: the programs it loaded again */
 };
 
 extern const char *const state_map_names[M_MAX];
@@ -71,6 +72,13 @@ void state_set_max_containers(__u32 n);
 int state_load(struct state *st, bool try_lsm);
 /* Open the pinned maps of a running enforcer; 0 or negative errno. */
 int state_adopt(struct state *st);
+/*
+ * For a loader that adopted the pins: load and attach again every tracepoint program whose link
+ * pin is missing, with the pinned maps. Before 5.15 tracepoints cannot be pinned and went with
+ * the loader that attached them; a pin removed while no loader ran is put back too. Returns the
+ * number attached (pinned where the kernel can, else held in st->unpinned) or negative errno.
+ */
+int state_reattach_tracepoints(struct state *st);
 /* Close fds (and the skeleton); pins stay. */
 void state_close(struct state *st);
 /* Remove every pin: detaches the programs once no process holds them. */

@@ -20,10 +20,7 @@
 
 static bool alive(__u32 pid)
 {
-	char path[64], comm[32];
-
-	snprintf(path, sizeof(path), "/proc/%u/comm", pid);
-	return pid && read_line(path, comm, sizeof(comm)) == 0 && !strcmp(comm, "dcea");
+	return process_running(pid, "dcea");
 }
 
 static int parse_simple(int argc, char **argv, const char *cmd, const char *help, bool *json)

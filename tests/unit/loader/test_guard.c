@@ -13,10 +13,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <cmocka.h>
 #include <json-c/json.h>
 
+#include "common/util.h"
 #include "loader/guard.h"
 
 struct fx {
@@ -170,6 +173,35 @@ static void test_unreported_file(void **state)
 	assert_int_equal(json_object_array_length(f->alerts), 0);
 }
 
+/* A killed loader stays a zombie until reaped: it must not count as the loader streaming. */
+static void test_process_running_zombie(void **state)
+{
+	char comm[32];
+	pid_t pid;
+
+	assert_int_equal(read_line("/proc/self/comm", comm, sizeof(comm)), 0);
+	assert_true(process_running(getpid(), comm));
+	assert_false(process_running(getpid(), "not-this-name"));
+	assert_false(process_running(0, comm));
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		pause();
+	assert_true(process_running(pid, comm));
+	kill(pid, SIGKILL);
+	for (int i = 0; i < 200; i++) { /* until the kernel made it a zombie */
+		char path[64], line[256];
+
+		snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+		if (!read_line(path, line, sizeof(line)) && strstr(line, ") Z "))
+			break;
+		usleep(10000);
+	}
+	assert_false(process_running(pid, comm));
+	assert_int_equal(waitpid(pid, NULL, 0), pid);
+	assert_false(process_running(pid, comm));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -180,6 +212,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_same_content_touch, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_removed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unreported_file, setup, teardown),
+		cmocka_unit_test(test_process_running_zombie),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
