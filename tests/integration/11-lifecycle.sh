@@ -43,7 +43,7 @@ CHECKS=(adopt-running-container adopt-running-container-block container-start-ev
 	benign-workload-runs benign-no-alerts benign-container-starts mode-switch-run
 	mode-switch-run-stream mode-switch-run-enforces sigusr2-audit sigusr1-block status-json-fields
 	status-effective restart-enforcement-continues restart-deny-continues restart-adopts-pins
-	restart-keeps-mode restart-streams restart-no-loss restart-kill-alert-container
+	restart-keeps-mode restart-streams restart-repins-removed restart-no-loss restart-kill-alert-container
 	restart-deny-alert-container stop-removes-pins stop-ends-stream
 	stop-detaches)
 need_docker "${CHECKS[@]}"
@@ -227,6 +227,11 @@ if [ "$rc" != 0 ] && [[ $err == *"Operation not permitted"* ]] &&
 else
 	fail restart-deny-continues "mknod exited $rc: $err"
 fi
+# a link pin removed while no loader runs (by root on the host: a container is refused with LSM,
+# put back by the running loader on the fallback): its program detaches; the next loader attaches
+# it again and pins it
+unshare_pin=$DCEA_PIN_DIR/links/watch_unshare
+rm -f "$unshare_pin"
 
 dcea_mark
 if DCEA_ADOPT=1 dcea_start; then
@@ -246,16 +251,21 @@ if DCEA_ADOPT=1 dcea_start; then
 	dcea_expect_alert restart-kill-alert-container "$a" "${cx[@]}"
 	mapfile -t cx < <(dcea_ct_exprs "$named")
 	dcea_expect_alert restart-deny-alert-container "$b" "${cx[@]}"
+	if [ -e "$unshare_pin" ] && grep -q "tracepoint program(s) had no pin" "$DCEA_RUN_LOG"; then
+		pass restart-repins-removed
+	else
+		fail restart-repins-removed "pin $unshare_pin: $(ls "$unshare_pin" 2>&1); log: $(grep -i tracepoint "$DCEA_RUN_LOG" | head -n 2)"
+	fi
 	dcea_mark
-	pre_attack >/dev/null
-	if dcea_wait_alert unshare_ns ".container.id == \"$pre\"" 5 >/dev/null; then
+	st=$(pre_attack)
+	if [ "$st" = 137 ] && dcea_wait_alert unshare_ns ".container.id == \"$pre\"" 5 >/dev/null; then
 		pass restart-streams
 	else
-		fail restart-streams "no alert streamed after adoption"
+		fail restart-streams "unshare after adoption: exit $st, alert streamed: $(dcea_alerts_since_mark | jq -c 'select(.rule == "unshare_ns")' | head -n 1)"
 	fi
 else
 	for c in restart-adopts-pins restart-keeps-mode restart-no-loss restart-kill-alert-container \
-		restart-deny-alert-container restart-streams; do
+		restart-deny-alert-container restart-streams restart-repins-removed; do
 		fail "$c" "a new dcea run did not stream: $DCEA_ERR"
 	done
 fi
