@@ -367,6 +367,10 @@ json_object *event_to_json(const struct dcea_event *ev, const struct policy *pol
 	enrich(e);
 	format_rfc3339(e->ts_boot_ns + clock_off, buf, sizeof(buf));
 	add_str(o, "time", buf);
+	/* the kernel's own key of the event (boot-time ns and thread): the same when a restarted
+	 * loader delivers again the record its killed predecessor was writing (ALERTS.md) */
+	snprintf(buf, sizeof(buf), "%llu-%u", (unsigned long long)e->ts_boot_ns, e->tid);
+	add_str(o, "event_id", buf);
 	if (e->kind == DCEA_EV_CONTAINER && !(e->arg[0] & DCEA_START_NO_LOADER)) {
 		add_str(o, "type", "container_start");
 		add_str(o, "admission", e->arg[0] & DCEA_START_HELD ? "held" : "none");

@@ -121,8 +121,7 @@ esac
 t0=$(date +%s%N)
 "$DCEA" scan image "$OCI" >/dev/null || true
 ms=$((($(date +%s%N) - t0) / 1000000))
-if [ "$ms" -lt 2000 ]; then pass image-bookworm-under-2s; else
-	fail image-bookworm-under-2s "${ms} ms"; fi
+check_under image-bookworm-under-2s "$ms" 2000
 
 out=$("$DCEA" scan image --json --all "$ARCHIVE") || true
 if python3 -c 'import json,sys; [json.loads(l) for l in sys.stdin]' <<<"$out" 2>/dev/null; then

@@ -57,6 +57,19 @@ fail_all() {
 	exit 0
 }
 
+# check_under NAME MS LIMIT: PASS when MS < LIMIT milliseconds. A dcea built with ASan
+# (SANITIZE=1) runs several times slower than the release build: its timings SKIP.
+check_under() {
+	local name=$1 ms=$2 limit=$3
+	if grep -qa __asan_init "$DCEA" 2>/dev/null; then
+		skip "$name" "${ms:-?} ms with an ASan build (SANITIZE=1): timings are checked on the release build"
+	elif [ -n "$ms" ] && [ "$ms" -lt "$limit" ]; then
+		pass "$name"
+	else
+		fail "$name" "${ms:-?} ms, goal < $limit ms"
+	fi
+}
+
 # need_dcea [CHECK...]: fail the script's checks unless the dcea binary is built; a missing binary
 # is a build problem, not a reason to skip.
 need_dcea() {
