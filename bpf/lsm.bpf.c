@@ -289,7 +289,9 @@ int BPF_PROG(deny_signal_loader, struct task_struct *p, struct kernel_siginfo *i
 	return verdict(action);
 }
 
-/* --- dcea's pins and files: unlink, rmdir, rename, truncate, umount (dcea_tamper) ------------- */
+/* --- dcea's pins and files: unlink, rmdir, rename, truncate, umount (dcea_tamper) -------------
+ * Every hook asks first whether the caller is a container task: most of these calls are the
+ * host's, and that is one lookup instead of one per inode. */
 
 static __always_inline __u32 protection(struct inode *inode)
 {
@@ -336,7 +338,7 @@ static __always_inline int guard_verdict(__u32 kind, struct dentry *d, int ret)
 SEC("lsm/inode_unlink")
 int BPF_PROG(deny_unlink_guarded, struct inode *dir, struct dentry *dentry, int ret)
 {
-	if (ret || !guarded_entry(dir, dentry))
+	if (ret || !current_ct_task() || !guarded_entry(dir, dentry))
 		return ret;
 	return guard_verdict(DCEA_TAMPER_UNLINK, dentry, ret);
 }
@@ -344,7 +346,7 @@ int BPF_PROG(deny_unlink_guarded, struct inode *dir, struct dentry *dentry, int 
 SEC("lsm/inode_rmdir")
 int BPF_PROG(deny_rmdir_guarded, struct inode *dir, struct dentry *dentry, int ret)
 {
-	if (ret || !guarded_entry(dir, dentry))
+	if (ret || !current_ct_task() || !guarded_entry(dir, dentry))
 		return ret;
 	return guard_verdict(DCEA_TAMPER_RMDIR, dentry, ret);
 }
@@ -355,7 +357,7 @@ SEC("lsm/inode_rename")
 int BPF_PROG(deny_rename_guarded, struct inode *old_dir, struct dentry *old_dentry,
 	     struct inode *new_dir, struct dentry *new_dentry, int ret)
 {
-	if (ret)
+	if (ret || !current_ct_task())
 		return ret;
 	if (guarded_entry(old_dir, old_dentry))
 		return guard_verdict(DCEA_TAMPER_RENAME, old_dentry, ret);
@@ -370,7 +372,7 @@ int BPF_PROG(deny_truncate_guarded, const struct path *path, int ret)
 {
 	struct dentry *d = BPF_CORE_READ(path, dentry);
 
-	if (ret || !(protection(BPF_CORE_READ(d, d_inode)) & DCEA_PROT_FILE))
+	if (ret || !current_ct_task() || !(protection(BPF_CORE_READ(d, d_inode)) & DCEA_PROT_FILE))
 		return ret;
 	return guard_verdict(DCEA_TAMPER_TRUNCATE, d, ret);
 }
@@ -381,7 +383,8 @@ int BPF_PROG(deny_umount_guarded, struct vfsmount *mnt, int flags, int ret)
 {
 	struct dentry *root = BPF_CORE_READ(mnt, mnt_root);
 
-	if (ret || !(protection(BPF_CORE_READ(root, d_inode)) & DCEA_PROT_MOUNT))
+	if (ret || !current_ct_task() ||
+	    !(protection(BPF_CORE_READ(root, d_inode)) & DCEA_PROT_MOUNT))
 		return ret;
 	return guard_verdict(DCEA_TAMPER_UMOUNT, root, ret);
 }

@@ -188,15 +188,12 @@ static void add_details(json_object *d, const struct dcea_event *e)
 		break;
 	}
 	case DCEA_R_TAMPER:
-		if (e->arg[0] == DCEA_TAMPER_FILE && e->path[0]) { /* file_report's fields */
-			add_str(d, "kind", "file_write");
-			add_str(d, "file", e->path);
-			add_str(d, "dir", e->str2);
-			add_int(d, "inode", e->arg[1]);
-			break;
-		}
-		if (e->arg[0] >= DCEA_TAMPER_UNLINK && e->arg[0] <= DCEA_TAMPER_UMOUNT) {
+		/* a file or pin (file_report and lsm.bpf.c fill the name); a signal's event has
+		 * none, and its arg[0] is the signal number, which overlaps the kinds */
+		if (e->path[0] && e->arg[0] >= DCEA_TAMPER_FILE &&
+		    e->arg[0] <= DCEA_TAMPER_UMOUNT) {
 			static const char *const kinds[] = {
+				[DCEA_TAMPER_FILE] = "file_write",
 				[DCEA_TAMPER_UNLINK] = "unlink",
 				[DCEA_TAMPER_RMDIR] = "rmdir",
 				[DCEA_TAMPER_RENAME] = "rename",

@@ -69,6 +69,12 @@ cleanup:
  * can the pin directory, whose entries, like those of the links directory, cannot be unlinked or
  * renamed. Looked up again after the pins were put back: a new directory is a new inode.
  */
+/* dcea_protect's key: the kernel's dev_t (major << 20 | minor) and the inode */
+static struct dcea_file_key inode_key(dev_t dev, ino_t ino)
+{
+	return (struct dcea_file_key){ .dev = ((__u64)major(dev) << 20) | minor(dev), .ino = ino };
+}
+
 static const struct {
 	const char *path;
 	__u32 prot;
@@ -89,8 +95,7 @@ static void protect_dirs(struct guard *g)
 
 		if (stat(guarded_dirs[i].path, &sb))
 			continue;
-		k.dev = ((__u64)major(sb.st_dev) << 20) | minor(sb.st_dev);
-		k.ino = sb.st_ino;
+		k = inode_key(sb.st_dev, sb.st_ino);
 		if (g->dir_set[i] && !memcmp(&k, &g->dirs[i], sizeof(k)))
 			continue;
 		if (g->dir_set[i])
@@ -175,15 +180,6 @@ int guard_init(struct guard *g, struct state *st)
 	return err;
 }
 
-static struct dcea_file_key file_key(const struct guard_file *f)
-{
-	/* the kernel's dev_t: major << 20 | minor */
-	struct dcea_file_key k = { .dev = ((__u64)major(f->dev) << 20) | minor(f->dev),
-				   .ino = f->ino };
-
-	return k;
-}
-
 static void measure(struct guard_file *f)
 {
 	struct stat sb;
@@ -204,7 +200,7 @@ static void measure(struct guard_file *f)
 
 static void protect(struct guard *g, const struct guard_file *f, bool on)
 {
-	struct dcea_file_key k = file_key(f);
+	struct dcea_file_key k = inode_key(f->dev, f->ino);
 	__u32 prot = DCEA_PROT_FILE;
 
 	if (!f->exists || g->st->fd[M_PROTECT] < 0)

@@ -62,6 +62,11 @@ attack_stop() { # stop the loop, print its attempt lines
 
 drops_now() { dcea_status_json | jq -r .events_dropped; }
 
+# events_of FILE CONTAINER RULE: how many distinct kernel events (event_id) of RULE from CONTAINER
+events_of() {
+	grep -F "\"id\":\"$2\"" "$1" | grep -F "\"rule\":\"$3\"" | jq -r .event_id | sort -u | grep -c .
+}
+
 # count_since_mark: sets DELIV_U, DELIV_M (the attack container's unshare_ns and device_create
 # alerts), DELIV_S (the storm container's mount_api alerts), DROP_REPORTED (the sum of the
 # events_dropped alerts) and FOREIGN (other alerts and container starts), all after the mark.
@@ -70,9 +75,9 @@ count_since_mark() {
 	dcea_alerts_since_mark >"$f"
 	# one event once: a restarted loader delivers again the record its SIGKILLed predecessor was
 	# writing (at-least-once, ALERTS.md); event_id names the kernel event
-	DELIV_U=$(grep -F "\"id\":\"$attack\"" "$f" | grep -F '"rule":"unshare_ns"' | jq -r .event_id | sort -u | grep -c .)
-	DELIV_M=$(grep -F "\"id\":\"$attack\"" "$f" | grep -F '"rule":"device_create"' | jq -r .event_id | sort -u | grep -c .)
-	DELIV_S=$(grep -F "\"id\":\"$storm\"" "$f" | grep -F '"rule":"mount_api"' | jq -r .event_id | sort -u | grep -c .)
+	DELIV_U=$(events_of "$f" "$attack" unshare_ns)
+	DELIV_M=$(events_of "$f" "$attack" device_create)
+	DELIV_S=$(events_of "$f" "$storm" mount_api)
 	DUPS=$(($(grep -F -e "\"id\":\"$attack\"" -e "\"id\":\"$storm\"" "$f" |
 		grep -cE '"rule":"(unshare_ns|device_create|mount_api)"') - DELIV_U - DELIV_M - DELIV_S))
 	DROP_REPORTED=$(grep -F '"rule":"events_dropped"' "$f" | jq -s 'map(.dropped) | add // 0')

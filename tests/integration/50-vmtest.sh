@@ -12,7 +12,7 @@ need_root vmtest
 need_dcea vmtest
 log=$DCEA_TMP/vmtest.log
 out=$OUTPUT
-if grep -qa __asan_init "$DCEA"; then
+if dcea_sanitized; then
 	# SANITIZE=1: the guest runs a static dcea, which cannot carry ASan; link it from a plain build
 	out=$DCEA_ROOT/build
 	if ! make -s -C "$DCEA_ROOT" OUTPUT="$out" SANITIZE= all >"$DCEA_TMP/plain-build.log" 2>&1; then

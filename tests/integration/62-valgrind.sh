@@ -13,7 +13,7 @@ need_cmd valgrind "${CHECKS[@]}"
 need_docker "${CHECKS[@]}"
 docker_image || skip_all "no test image: $DCEA_DOCKER_ERR" "${CHECKS[@]}"
 need_dcea "${CHECKS[@]}"
-grep -qa __asan_init "$DCEA" &&
+dcea_sanitized &&
 	skip_all "'$DCEA' is built with ASan (SANITIZE=1): valgrind cannot run it; \`make test\` without SANITIZE runs this" "${CHECKS[@]}"
 _dcea_lock || fail_all "another test run holds '$DCEA_TEST_STATE/dcea.lock'" "${CHECKS[@]}"
 "$DCEA" status >/dev/null 2>&1 && fail_all "dcea is already loaded" "${CHECKS[@]}"

@@ -337,7 +337,7 @@ PYEOF
 	# the image's packages hold every shared library the binary needs (the image itself is not
 	# built here: no base image can be pulled)
 	local lib pkg missing=
-	if grep -qa __asan_init "$DCEA"; then
+	if dcea_sanitized; then
 		skip k8s-image-libraries "'$DCEA' is built with ASan (SANITIZE=1) and links the sanitizer runtimes; the image holds a release build, checked by \`make test\` without SANITIZE"
 	elif command -v dpkg >/dev/null 2>&1; then
 		for lib in $(ldd "$DCEA" | awk '/=>/ { print $3 }'); do

@@ -57,11 +57,14 @@ fail_all() {
 	exit 0
 }
 
+# dcea_sanitized: is $DCEA built with ASan (make test SANITIZE=1)?
+dcea_sanitized() { grep -qa __asan_init "$DCEA" 2>/dev/null; }
+
 # check_under NAME MS LIMIT: PASS when MS < LIMIT milliseconds. A dcea built with ASan
 # (SANITIZE=1) runs several times slower than the release build: its timings SKIP.
 check_under() {
 	local name=$1 ms=$2 limit=$3
-	if grep -qa __asan_init "$DCEA" 2>/dev/null; then
+	if dcea_sanitized; then
 		skip "$name" "${ms:-?} ms with an ASan build (SANITIZE=1): timings are checked on the release build"
 	elif [ -n "$ms" ] && [ "$ms" -lt "$limit" ]; then
 		pass "$name"

@@ -199,6 +199,17 @@ static void test_details_per_rule(void **state)
 	o = event_to_json(&e, NULL, 0);
 	assert_string_equal(get(o, "details.kind"), "umount");
 	json_object_put(o);
+
+	/* a SIGINT (2) to the loader: a signal, although 2 is also DCEA_TAMPER_UNLINK */
+	e = sample(DCEA_R_TAMPER, DCEA_ACT_KILL);
+	e.arg[0] = 2;
+	e.arg[1] = 4242;
+	strcpy(e.str2, "kill");
+	o = event_to_json(&e, NULL, 0);
+	assert_string_equal(get(o, "details.kind"), "signal");
+	assert_string_equal(get(o, "details.signal"), "2");
+	assert_string_equal(get(o, "details.target_pid"), "4242");
+	json_object_put(o);
 }
 
 static void test_container_start_event(void **state)
