@@ -140,6 +140,27 @@ run_unit() {
 
 # --- integration scripts -------------------------------------------------------------------------
 
+# After script NAME (no .sh) was killed by its timeout, its cleanup perhaps cut short: remove the
+# test containers it left (their dcea.test.id label is NAME-PID), and a dcea it left loaded with no
+# loader running, so that the next script starts clean. A dockerd that stopped answering is
+# restarted by the next script's docker_up.
+recover_after_timeout() {
+	local ids
+	[ "$(id -u)" -eq 0 ] || return 0
+	if command -v docker >/dev/null 2>&1; then
+		ids=$(timeout -k 5 30 docker ps -a --filter label=dcea.test=1 \
+			--format '{{.ID}} {{.Label "dcea.test.id"}}' 2>>"$logs/recover.log" |
+			awk -v p="$1-" 'index($2, p) == 1 { print $1 }')
+		# shellcheck disable=SC2086 # one word per id
+		[ -z "$ids" ] || timeout -k 5 120 docker rm -f -v $ids >>"$logs/recover.log" 2>&1 ||
+			echo "  | recovery: removing $(wc -w <<<"$ids") containers of $1 failed (see $logs/recover.log)"
+	fi
+	if [ -e /sys/fs/bpf/dcea ] && ! pgrep -x dcea >/dev/null && [ -x "$DCEA" ]; then
+		timeout -k 5 60 "$DCEA" stop </dev/null >>"$logs/recover.log" 2>&1 ||
+			echo "  | recovery: 'dcea stop' failed (see $logs/recover.log)"
+	fi
+}
+
 run_integration() {
 	local script=$1 name log rc=0 p f s line
 	name=$(basename "$script")
@@ -161,6 +182,10 @@ run_integration() {
 	while IFS= read -r line; do failures+=("$name: ${line#FAIL }"); done < <(grep '^FAIL ' "$log")
 	if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
 		note_fail "$name: timed out after ${DCEA_TEST_TIMEOUT:-600}s"
+		# where it was: the log's last lines (CI shows only this output)
+		grep -v '^\(PASS\|SKIP\|FAIL\) ' "$log" | grep -v '^[[:space:]]*$' | tail -n 8 |
+			cut -c1-200 | sed 's/^/  | /'
+		recover_after_timeout "${name%.sh}"
 	elif [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 		line=$(grep -v '^\(PASS\|SKIP\) ' "$log" | grep -v '^[[:space:]]*$' | tail -n 1)
 		note_fail "$name: exited $rc without a FAIL line${line:+: $line}"

@@ -58,13 +58,28 @@ selftest_runner() {
 	else
 		skip runner-sanitizer-report "gcc cannot build an ASan program here"
 	fi
+	# A script that hangs: killed at DCEA_TEST_TIMEOUT, one failure, and the runner shows where
+	# it was (CI shows only the runner's output) and goes on with the next script.
+	mkdir -p "$d/hang"
+	printf '%s\n' 'echo "PASS h1"' 'echo "waiting for the thing that never comes"' 'sleep 60' >"$d/hang/10-hang.sh"
+	printf '%s\n' 'echo "PASS h2"' >"$d/hang/20-next.sh"
+	rc=0
+	out=$(OUTPUT=$d/out-hang DCEA_TEST_TIMEOUT=2 DCEA_INTEGRATION_DIR=$d/hang DCEA_KEEP_DOCKERD=1 \
+		DCEA_TEST_FILTER='' "$DCEA_TESTS_DIR/run.sh" 2>&1) || rc=$?
+	if [ "$rc" = 1 ] && [ "$(printf '%s\n' "$out" | tail -n 1)" = "2 passed, 1 failed, 0 skipped" ] &&
+		printf '%s\n' "$out" | grep -q '10-hang.sh: timed out after 2s' &&
+		printf '%s\n' "$out" | grep -qx '  | waiting for the thing that never comes'; then
+		pass runner-timeout-shows-where
+	else
+		fail runner-timeout-shows-where "rc $rc: $out"
+	fi
 }
 selftest_runner
 
 # --- docker --------------------------------------------------------------------------------------
 
 DOCKER_CHECKS=(docker-up no-bridge image echo network-none cgroup-v2-path runc-plain
-	privileged-caps privileged-exec network-refused image-extra cleanup)
+	privileged-caps privileged-exec network-refused image-extra cleanup shared-network dockerd-wedged-restarted)
 need_docker "${DOCKER_CHECKS[@]}"
 pass docker-up
 
@@ -81,7 +96,7 @@ fi
 if ! docker_image; then
 	fail image "$DCEA_DOCKER_ERR"
 	skip_all "no test image" echo network-none cgroup-v2-path runc-plain privileged-caps \
-		privileged-exec network-refused image-extra cleanup
+		privileged-exec network-refused image-extra cleanup shared-network dockerd-wedged-restarted
 fi
 pass image
 
@@ -188,3 +203,49 @@ check_cleanup() {
 	fi
 }
 check_cleanup
+
+# --network container:ID (22-churn starts its containers so): the anchor's network namespace
+check_shared_net() {
+	local a ns mine
+	a=$(docker_run_test anchor -d "$DCEA_IMAGE" sleep 60) || { fail shared-network "docker run failed: $a"; return; }
+	ns=$(readlink "/proc/$(docker inspect -f '{{.State.Pid}}' "$a")/ns/net")
+	mine=$(docker_run_test shared --rm --network "container:$a" "$DCEA_IMAGE" readlink /proc/self/ns/net 2>/dev/null)
+	check_eq shared-network "$ns" "$mine"
+	docker rm -f "$a" >/dev/null 2>&1
+}
+check_shared_net
+
+# A harness dockerd that stops answering (here: SIGSTOP) is restarted by the next docker_up, so that
+# one script's wedge does not hang every later script. Only with nobody else's containers.
+check_wedged() {
+	local pid new foreign
+	docker rm -f "dcea-harness-bystander-$$" >/dev/null 2>&1
+	pid=$(cat "$DCEA_TEST_STATE/dockerd.pid" 2>/dev/null)
+	foreign=$(docker ps -aq | grep -cvxFf <(docker ps -aq --filter "label=dcea.test.id=$DCEA_TEST_ID"))
+	if [ "$foreign" != 0 ]; then
+		skip dockerd-wedged-restarted "$foreign containers of others exist: restarting the shared dockerd would break them"
+		return
+	elif ! _docker_ours "$pid"; then
+		skip dockerd-wedged-restarted "the running dockerd was not started by the test harness"
+		return
+	fi
+	kill -STOP "$pid"
+	if _docker_ready; then
+		kill -CONT "$pid"
+		fail dockerd-wedged-restarted "a stopped dockerd still answered"
+		return
+	fi
+	DCEA_DOCKER_READY_TIMEOUT=3 docker_up 2>"$DCEA_TMP/wedged.err"
+	new=$(cat "$DCEA_TEST_STATE/dockerd.pid" 2>/dev/null)
+	if [ -d "/proc/$pid" ]; then
+		kill -CONT "$pid"
+		fail dockerd-wedged-restarted "the stopped dockerd (pid $pid) is still there: $(tail -n 1 "$DCEA_TMP/wedged.err")"
+	elif ! _docker_ready || [ -z "$new" ] || [ "$new" = "$pid" ]; then
+		fail dockerd-wedged-restarted "docker does not answer after the restart: $DCEA_DOCKER_ERR"
+	elif ! grep -q "did not answer in 3 s: restarting it" "$DCEA_TMP/wedged.err"; then
+		fail dockerd-wedged-restarted "restarted without saying so: $(cat "$DCEA_TMP/wedged.err")"
+	else
+		check_eq dockerd-wedged-restarted hello "$(docker_run_test wedged --rm "$DCEA_IMAGE" echo hello 2>&1)"
+	fi
+}
+check_wedged

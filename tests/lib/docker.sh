@@ -36,7 +36,38 @@ _docker_err() {
 	return 1
 }
 
-_docker_ready() { docker info >/dev/null 2>&1; }
+# Every docker call of a test is bounded: a daemon that stops answering costs one call
+# DCEA_DOCKER_CALL_TIMEOUT seconds (default 240), not the script's whole budget and then every later
+# script's. (timeout runs the docker binary, not this function.)
+DCEA_DOCKER_CALL_TIMEOUT=${DCEA_DOCKER_CALL_TIMEOUT:-240}
+docker() { timeout -k 5 "$DCEA_DOCKER_CALL_TIMEOUT" docker "$@"; }
+
+# docker info within DCEA_DOCKER_READY_TIMEOUT seconds (default 30)
+_docker_ready() { timeout -k 5 "${DCEA_DOCKER_READY_TIMEOUT:-30}" docker info >/dev/null 2>&1; }
+
+# _docker_ours PID: is PID the dockerd that docker_up started (our config file on its command line)?
+_docker_ours() {
+	[ -n "$1" ] && [ "$(cat "/proc/$1/comm" 2>/dev/null)" = dockerd ] &&
+		grep -qzF -- "$DCEA_TEST_STATE/daemon.json" "/proc/$1/cmdline" 2>/dev/null
+}
+
+# _docker_stop_pid PID: SIGTERM, up to 20 s, then SIGKILL; 0 when it is gone.
+_docker_stop_pid() {
+	local i
+	kill -TERM "$1" 2>/dev/null
+	kill -CONT "$1" 2>/dev/null # a stopped daemon would not act on it
+	for ((i = 0; i < 200; i++)); do
+		[ -d "/proc/$1" ] || return 0
+		sleep 0.1
+	done
+	printf 'docker: dockerd (pid %s) did not stop in 20 s, killing it\n' "$1" >&2
+	kill -KILL "$1" 2>/dev/null
+	for ((i = 0; i < 50; i++)); do
+		[ -d "/proc/$1" ] || return 0
+		sleep 0.1
+	done
+	return 1
+}
 
 _docker_note_runtimes() {
 	local rts
@@ -84,12 +115,27 @@ docker_up() {
 		_docker_note_runtimes
 		return 0
 	fi
-	# A daemon that holds its pid file but does not answer: do not start a second one.
+	# A daemon that holds its pid file but does not answer. The harness's own is wedged (an earlier
+	# script left it so): its goroutines go to its log (SIGUSR1), then it is restarted, so that one
+	# script's failure does not become every later script's. Anyone else's is left alone.
 	if [ -s /var/run/docker.pid ] && pid=$(cat /var/run/docker.pid) && [ -d "/proc/$pid" ] &&
 		[ "$(cat "/proc/$pid/comm" 2>/dev/null)" = dockerd ]; then
-		exec {lockfd}>&-
-		_docker_err "dockerd (pid $pid) is running but not answering"
-		return
+		if ! _docker_ours "$pid"; then
+			exec {lockfd}>&-
+			_docker_err "dockerd (pid $pid) is running but not answering"
+			return
+		fi
+		printf '\n=== %s: dcea test harness: dockerd (pid %s) does not answer, restarting it\n' \
+			"$(date -Is)" "$pid" >>"$DCEA_DOCKERD_LOG"
+		printf 'docker: the harness'"'"'s dockerd (pid %s) did not answer in %s s: restarting it (goroutine dump in %s)\n' \
+			"$pid" "${DCEA_DOCKER_READY_TIMEOUT:-30}" "$DCEA_DOCKERD_LOG" >&2
+		kill -USR1 "$pid" 2>/dev/null
+		sleep 1
+		if ! _docker_stop_pid "$pid"; then
+			exec {lockfd}>&-
+			_docker_err "dockerd (pid $pid) does not answer and does not die"
+			return
+		fi
 	fi
 	printf '%s\n' '{' '  "bridge": "none",' '  "iptables": false,' '  "ip6tables": false,' \
 		'  "ip-forward": false,' '  "ip-masq": false,' \
@@ -158,7 +204,7 @@ need_docker() {
 # ($DCEA_TEST_STATE/users.lock, shared). Before stopping, removes every container labelled
 # dcea.test=1 (leftovers of crashed runs; nobody else is running tests then).
 docker_down() {
-	local state=$DCEA_TEST_STATE pid='' lockfd i
+	local state=$DCEA_TEST_STATE pid='' lockfd
 	[ -d "$state" ] || return 0
 	exec {lockfd}>>"$state/users.lock"
 	if ! flock -x -n "$lockfd"; then
@@ -168,22 +214,12 @@ docker_down() {
 	fi
 	docker_cleanup --all
 	[ -s "$state/dockerd.pid" ] && pid=$(cat "$state/dockerd.pid")
-	if [ -z "$pid" ] || ! [ -d "/proc/$pid" ] ||
-		[ "$(cat "/proc/$pid/comm" 2>/dev/null)" != dockerd ] ||
-		! grep -qzF -- "$state/daemon.json" "/proc/$pid/cmdline" 2>/dev/null; then
+	if ! _docker_ours "$pid"; then
 		rm -f "$state/dockerd.pid"
 		exec {lockfd}>&-
 		return 0
 	fi
-	kill -TERM "$pid"
-	for ((i = 0; i < 200; i++)); do
-		[ -d "/proc/$pid" ] || break
-		sleep 0.1
-	done
-	if [ -d "/proc/$pid" ]; then
-		printf 'docker: dockerd (pid %s) did not stop in 20 s, killing it\n' "$pid" >&2
-		kill -KILL "$pid"
-	fi
+	_docker_stop_pid "$pid"
 	rm -f "$state/dockerd.pid"
 	exec {lockfd}>&-
 	printf 'docker: stopped dockerd (pid %s)\n' "$pid" >&2
@@ -276,20 +312,26 @@ _docker_rootfs() {
 docker_name() { printf 'dcea-test-%s-%s\n' "$1" "$$"; }
 
 # docker_run_test NAME ARGS...: `docker run` with ARGS (options, image, command) as the container
-# `docker_name NAME`, labelled dcea.test=1 and dcea.test.id=$DCEA_TEST_ID, always --network none
-# (any other network is refused). --privileged and --cap-add go through the dcea-runc runtime
+# `docker_name NAME`, labelled dcea.test=1 and dcea.test.id=$DCEA_TEST_ID, --network none or
+# another test container's network (--network container:ID: cheaper to start, docker runs no
+# network hook); any other network is refused. --privileged and --cap-add go through the dcea-runc runtime
 # unless ARGS name a --runtime. Output and exit code are docker's: add -d to get the id back and
 # keep it running, or --rm to run to completion.
 docker_run_test() {
 	local name=$1 a prev='' want_rt=0 has_rt=0
-	local -a rt=()
+	local -a rt=() net=(--network none)
 	shift
 	for a in "$@"; do
 		case $prev in --network | --net)
-			[ "$a" = none ] || { echo "docker_run_test: refusing --network $a" >&2; return 2; } ;;
+			case $a in
+			none) ;;
+			container:?*) net=() ;;
+			*) echo "docker_run_test: refusing --network $a" >&2; return 2 ;;
+			esac
 		esac
 		case $a in
 		--network=none | --net=none) ;;
+		--network=container:?* | --net=container:?*) net=() ;;
 		--network=* | --net=*) echo "docker_run_test: refusing $a" >&2; return 2 ;;
 		--privileged | --privileged=true | --cap-add | --cap-add=*) want_rt=1 ;;
 		--runtime | --runtime=*) has_rt=1 ;;
@@ -304,7 +346,7 @@ docker_run_test() {
 		rt=(--runtime dcea-runc)
 	fi
 	docker run --name "$(docker_name "$name")" --label dcea.test=1 \
-		--label "dcea.test.id=$DCEA_TEST_ID" --network none "${rt[@]}" "$@"
+		--label "dcea.test.id=$DCEA_TEST_ID" "${net[@]}" "${rt[@]}" "$@"
 }
 
 # docker_exec_test NAME CMD...: `docker exec` CMD in this script's container NAME. For exec options
