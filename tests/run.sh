@@ -14,7 +14,8 @@
 #   DCEA_TEST_FILTER=REGEX    run only integration scripts whose file name matches (grep -E)
 #   DCEA_INTEGRATION_DIR=DIR  take the integration scripts from DIR (the harness self-test uses it)
 #   DCEA_UNIT_TIMEOUT=SECS    per unit binary (default 120)
-#   DCEA_TEST_TIMEOUT=SECS    per integration script (default 600)
+#   DCEA_TEST_TIMEOUT=SECS    per integration script (default 600, or the script's own
+#                             "# dcea-test-timeout: SECS" line)
 #   DCEA_TEST_VERBOSE=1       show every line the tests print, not only results
 #   DCEA_KEEP_DOCKERD=1       leave the dockerd the harness started running at the end
 #   SANITIZE=1                the binaries are built with ASan+UBSan (`make test SANITIZE=1`):
@@ -162,12 +163,14 @@ recover_after_timeout() {
 }
 
 run_integration() {
-	local script=$1 name log rc=0 p f s line
+	local script=$1 name log rc=0 p f s line limit
 	name=$(basename "$script")
 	log=$logs/integration-${name%.sh}.log
+	limit=${DCEA_TEST_TIMEOUT:-$(sed -n 's/^# dcea-test-timeout: \([0-9][0-9]*\)$/\1/p' "$script" | head -n 1)}
+	limit=${limit:-600}
 	printf 'integ %s\n' "$name"
 	# Results are shown live; everything else goes to the log (and to the screen when verbose).
-	(cd "$root" && exec timeout -k 10 "${DCEA_TEST_TIMEOUT:-600}" bash "$script" </dev/null 2>&1) |
+	(cd "$root" && exec timeout -k 10 "$limit" bash "$script" </dev/null 2>&1) |
 		tee "$log" | while IFS= read -r line; do
 			case $line in
 			"PASS "* | "FAIL "* | "SKIP "*) printf '  %s\n' "$line" ;;
@@ -181,7 +184,7 @@ run_integration() {
 	npass=$((npass + p)) nskip=$((nskip + s)) nfail=$((nfail + f))
 	while IFS= read -r line; do failures+=("$name: ${line#FAIL }"); done < <(grep '^FAIL ' "$log")
 	if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
-		note_fail "$name: timed out after ${DCEA_TEST_TIMEOUT:-600}s"
+		note_fail "$name: timed out after ${limit}s"
 		# where it was: the log's last lines (CI shows only this output)
 		grep -v '^\(PASS\|SKIP\|FAIL\) ' "$log" | grep -v '^[[:space:]]*$' | tail -n 8 |
 			cut -c1-200 | sed 's/^/  | /'

@@ -51,6 +51,37 @@ _docker_ours() {
 		grep -qzF -- "$DCEA_TEST_STATE/daemon.json" "/proc/$1/cmdline" 2>/dev/null
 }
 
+# docker_goroutines [TEXT]: the harness's dockerd writes its goroutines to /var/run/docker (SIGUSR1);
+# print, on one line, where the API requests whose goroutine header holds TEXT (default "minutes":
+# blocked for a minute or more) wait in docker's own code, most common first ("" if none): what a
+# FAIL line can carry out of a CI log about a docker that stalled.
+# shellcheck disable=SC2120 # TEXT is for use by hand
+docker_goroutines() {
+	local pid dump i
+	pid=$(cat "$DCEA_TEST_STATE/dockerd.pid" 2>/dev/null)
+	_docker_ours "$pid" || return 0
+	kill -USR1 "$pid" 2>/dev/null
+	for ((i = 0; i < 30; i++)); do
+		sleep 0.1
+		dump=$(find /var/run/docker -maxdepth 1 -name 'goroutine-stacks-*.log' -newermt '-5 seconds' 2>/dev/null | head -n 1)
+		[ -n "$dump" ] && break
+	done
+	[ -n "$dump" ] || return 0
+	sleep 0.5 # written at once, but give it the time
+	# per API request blocked that long (idle loops also wait for minutes): its wait state and its
+	# first frame in docker's own code
+	awk -v want="${1:-minutes}" '
+		function flush() { if (on && api && frame != "") print state, frame; on = api = 0; frame = "" }
+		/^goroutine [0-9]+ \[/ { flush(); state = $0; sub(/^[^[]*\[/, "", state)
+			sub(/[],].*/, "", state); gsub(/ /, "-", state); on = index($0, want) > 0; next }
+		/^github\.com\/docker\/docker\/api\/server\// { api = 1 }
+		on && frame == "" && /^github\.com\/docker\// { frame = $0; sub(/\([^()]*\)$/, "", frame)
+			sub(/^github\.com\/docker\//, "", frame) }
+		END { flush() }' "$dump" |
+		sort | uniq -c | sort -rn | head -n 4 | awk '{ printf "%s%sx %s in %s", (NR > 1 ? "; " : ""), $1, $2, $3 }'
+	rm -f "$dump"
+}
+
 # _docker_stop_pid PID: SIGTERM, up to 20 s, then SIGKILL; 0 when it is gone.
 _docker_stop_pid() {
 	local i
@@ -88,7 +119,7 @@ _docker_note_runtimes() {
 # Registers docker_cleanup for this script. Returns 1 with DCEA_DOCKER_ERR set when docker is
 # unavailable.
 docker_up() {
-	local cfg lock lockfd pid deadline bg died='' rc=0 i
+	local cfg lock lockfd pid deadline bg died='' rc=0 i stuck
 
 	DCEA_DOCKER_ERR=
 	if [ -z "${_DCEA_DOCKER_CLEANUP:-}" ]; then
@@ -116,7 +147,7 @@ docker_up() {
 		return 0
 	fi
 	# A daemon that holds its pid file but does not answer. The harness's own is wedged (an earlier
-	# script left it so): its goroutines go to its log (SIGUSR1), then it is restarted, so that one
+	# script left it so): where its goroutines wait is said (SIGUSR1), then it is restarted, so that one
 	# script's failure does not become every later script's. Anyone else's is left alone.
 	if [ -s /var/run/docker.pid ] && pid=$(cat /var/run/docker.pid) && [ -d "/proc/$pid" ] &&
 		[ "$(cat "/proc/$pid/comm" 2>/dev/null)" = dockerd ]; then
@@ -127,10 +158,9 @@ docker_up() {
 		fi
 		printf '\n=== %s: dcea test harness: dockerd (pid %s) does not answer, restarting it\n' \
 			"$(date -Is)" "$pid" >>"$DCEA_DOCKERD_LOG"
-		printf 'docker: the harness'"'"'s dockerd (pid %s) did not answer in %s s: restarting it (goroutine dump in %s)\n' \
-			"$pid" "${DCEA_DOCKER_READY_TIMEOUT:-30}" "$DCEA_DOCKERD_LOG" >&2
-		kill -USR1 "$pid" 2>/dev/null
-		sleep 1
+		stuck=$(docker_goroutines)
+		printf 'docker: the harness'"'"'s dockerd (pid %s) did not answer in %s s: restarting it (goroutines blocked for minutes: %s)\n' \
+			"$pid" "${DCEA_DOCKER_READY_TIMEOUT:-30}" "${stuck:-none}" >&2
 		if ! _docker_stop_pid "$pid"; then
 			exec {lockfd}>&-
 			_docker_err "dockerd (pid $pid) does not answer and does not die"
