@@ -16,6 +16,9 @@
 #   DCEA_UNIT_TIMEOUT=SECS    per unit binary (default 120)
 #   DCEA_TEST_TIMEOUT=SECS    per integration script (default 600, or the script's own
 #                             "# dcea-test-timeout: SECS" line)
+#   DCEA_TEST_DEADLINE=EPOCH  no script runs past this time (date +%s): one that would is cut
+#                             short, one with less than 60 s (DCEA_TEST_MIN_LEFT) left is a
+#                             failure, not run
 #   DCEA_TEST_VERBOSE=1       show every line the tests print, not only results
 #   DCEA_KEEP_DOCKERD=1       leave the dockerd the harness started running at the end
 #   SANITIZE=1                the binaries are built with ASan+UBSan (`make test SANITIZE=1`):
@@ -156,21 +159,36 @@ recover_after_timeout() {
 		[ -z "$ids" ] || timeout -k 5 120 docker rm -f -v $ids >>"$logs/recover.log" 2>&1 ||
 			echo "  | recovery: removing $(wc -w <<<"$ids") containers of $1 failed (see $logs/recover.log)"
 	fi
+	# only when no test holds the dcea lock (tests/lib/dcea.sh) and no loader runs
 	if [ -e /sys/fs/bpf/dcea ] && ! pgrep -x dcea >/dev/null && [ -x "$DCEA" ]; then
-		timeout -k 5 60 "$DCEA" stop </dev/null >>"$logs/recover.log" 2>&1 ||
-			echo "  | recovery: 'dcea stop' failed (see $logs/recover.log)"
+		flock -n "${DCEA_TEST_STATE:-/run/dcea-test}/dcea.lock" timeout -k 5 60 "$DCEA" stop \
+			</dev/null >>"$logs/recover.log" 2>&1 ||
+			echo "  | recovery: 'dcea stop' failed or the dcea lock is held (see $logs/recover.log)"
 	fi
 }
 
 run_integration() {
-	local script=$1 name log rc=0 p f s line limit
+	local script=$1 name log rc=0 p f s line limit left
 	name=$(basename "$script")
 	log=$logs/integration-${name%.sh}.log
 	limit=${DCEA_TEST_TIMEOUT:-$(sed -n 's/^# dcea-test-timeout: \([0-9][0-9]*\)$/\1/p' "$script" | head -n 1)}
 	limit=${limit:-600}
 	printf 'integ %s\n' "$name"
+	# The run's own deadline (.ci/run sets it short of CI's limit): a script that cannot finish in
+	# time gets what is left, or none, so that the run still ends with its summary line.
+	if [ -n "${DCEA_TEST_DEADLINE:-}" ]; then
+		left=$((DCEA_TEST_DEADLINE - $(date +%s)))
+		if [ "$left" -lt "${DCEA_TEST_MIN_LEFT:-60}" ]; then
+			note_fail "$name: not run: the run's deadline (DCEA_TEST_DEADLINE) is ${left#-} s $([ "$left" -lt 0 ] && echo past || echo away)"
+			return
+		fi
+		[ "$left" -ge "$limit" ] || limit=$left
+	fi
 	# Results are shown live; everything else goes to the log (and to the screen when verbose).
-	(cd "$root" && exec timeout -k 10 "$limit" bash "$script" </dev/null 2>&1) |
+	# not exec, and the subshell's own stderr to /dev/null: when timeout KILLs its group (itself
+	# too), bash would print the whole pipeline as "Killed" into the output (the timeout's FAIL
+	# line says it)
+	(cd "$root" && timeout -k 10 "$limit" bash "$script" </dev/null 2>&1) 2>/dev/null |
 		tee "$log" | while IFS= read -r line; do
 			case $line in
 			"PASS "* | "FAIL "* | "SKIP "*) printf '  %s\n' "$line" ;;

@@ -73,6 +73,19 @@ selftest_runner() {
 	else
 		fail runner-timeout-shows-where "rc $rc: $out"
 	fi
+	# The run's deadline: a script that would run past it is cut short at it, the next is not run,
+	# and the summary line still comes.
+	rc=0
+	out=$(OUTPUT=$d/out-deadline DCEA_TEST_DEADLINE=$(($(date +%s) + 4)) DCEA_TEST_MIN_LEFT=2 \
+		DCEA_TEST_TIMEOUT=600 DCEA_INTEGRATION_DIR=$d/hang DCEA_KEEP_DOCKERD=1 DCEA_TEST_FILTER='' \
+		"$DCEA_TESTS_DIR/run.sh" 2>&1) || rc=$?
+	if [ "$rc" = 1 ] && [ "$(printf '%s\n' "$out" | tail -n 1)" = "1 passed, 2 failed, 0 skipped" ] &&
+		printf '%s\n' "$out" | grep -qE '10-hang.sh: timed out after [2-4]s' &&
+		printf '%s\n' "$out" | grep -q "20-next.sh: not run: the run's deadline"; then
+		pass runner-deadline
+	else
+		fail runner-deadline "rc $rc: $out"
+	fi
 }
 selftest_runner
 
