@@ -168,7 +168,7 @@ recover_after_timeout() {
 }
 
 run_integration() {
-	local script=$1 name log rc=0 p f s line limit left
+	local script=$1 name log rc=0 p f s line limit left t0=$SECONDS
 	name=$(basename "$script")
 	log=$logs/integration-${name%.sh}.log
 	limit=${DCEA_TEST_TIMEOUT:-$(sed -n 's/^# dcea-test-timeout: \([0-9][0-9]*\)$/\1/p' "$script" | head -n 1)}
@@ -216,6 +216,7 @@ run_integration() {
 	if [ "$rc" -ne 0 ] || [ "$f" -ne 0 ]; then
 		printf '  (log: %s)\n' "$log"
 	fi
+	printf '  (%d s)\n' $((SECONDS - t0)) # where a run's time goes, in CI's output too
 }
 
 for bin in "$@"; do
