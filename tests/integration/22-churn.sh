@@ -177,7 +177,7 @@ dpid=$(cat "$DCEA_TEST_STATE/dockerd.pid" 2>/dev/null)
 if [ "$foreign" != 0 ]; then
 	skip_all "$foreign containers of others exist: restarting the shared dockerd would break them" \
 		dockerd-restart-tracked dockerd-restart-name dockerd-restart-no-leak
-elif [ -z "$dpid" ] || ! grep -qzF -- "$DCEA_TEST_STATE/daemon.json" "/proc/$dpid/cmdline" 2>/dev/null; then
+elif ! _docker_ours "$dpid"; then
 	skip_all "the running dockerd was not started by the test harness" \
 		dockerd-restart-tracked dockerd-restart-name dockerd-restart-no-leak
 else
