@@ -231,19 +231,12 @@ check_shared_net
 # A harness dockerd that stops answering (here: SIGSTOP) is restarted by the next docker_up, so that
 # one script's wedge does not hang every later script. Only with nobody else's containers.
 check_wedged() {
-	local pid new foreign
+	local pid new
 	docker rm -f "dcea-harness-bystander-$$" >/dev/null 2>&1
-	pid=$(cat "$DCEA_TEST_STATE/dockerd.pid" 2>/dev/null)
-	foreign=$(docker ps -aq | grep -cvxFf <(docker ps -aq --filter "label=dcea.test.id=$DCEA_TEST_ID"))
-	if [ "$foreign" != 0 ]; then
-		skip dockerd-wedged-restarted "$foreign containers of others exist: restarting the shared dockerd would break them"
-		return
-	elif ! _docker_ours "$pid"; then
-		skip dockerd-wedged-restarted "the running dockerd was not started by the test harness"
-		return
-	fi
+	docker_restartable || { skip dockerd-wedged-restarted "$DCEA_DOCKER_ERR"; return; }
+	pid=$DCEA_DOCKERD_PID
 	kill -STOP "$pid"
-	if _docker_ready; then
+	if DCEA_DOCKER_READY_TIMEOUT=3 _docker_ready; then
 		kill -CONT "$pid"
 		fail dockerd-wedged-restarted "a stopped dockerd still answered"
 		return

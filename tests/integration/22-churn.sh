@@ -172,15 +172,10 @@ dcea_expect_alert churn-rename-new-name "$a" ".container.name == \"$(docker_name
 docker rm -f "$ct" >/dev/null 2>&1
 
 # --- a dockerd restart ---------------------------------------------------------------------------
-foreign=$(docker ps -aq | grep -cvxFf <(docker ps -aq --filter "label=dcea.test.id=$DCEA_TEST_ID"))
-dpid=$(cat "$DCEA_TEST_STATE/dockerd.pid" 2>/dev/null)
-if [ "$foreign" != 0 ]; then
-	skip_all "$foreign containers of others exist: restarting the shared dockerd would break them" \
-		dockerd-restart-tracked dockerd-restart-name dockerd-restart-no-leak
-elif ! _docker_ours "$dpid"; then
-	skip_all "the running dockerd was not started by the test harness" \
-		dockerd-restart-tracked dockerd-restart-name dockerd-restart-no-leak
+if ! docker_restartable; then
+	skip_all "$DCEA_DOCKER_ERR" dockerd-restart-tracked dockerd-restart-name dockerd-restart-no-leak
 else
+	dpid=$DCEA_DOCKERD_PID
 	ct=$(docker_run_test restart -d --restart always "${ESC[@]}" "$DCEA_IMAGE" sh -c 'sleep 600')
 	cg_before=$(stat -c %i "/sys/fs/cgroup/unified/docker/$ct" 2>/dev/null)
 	dcea_mark

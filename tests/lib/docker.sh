@@ -82,6 +82,21 @@ docker_goroutines() {
 	rm -f "$dump"
 }
 
+# docker_restartable: 0 when this script may restart dockerd: it is the harness's (its pid in
+# DCEA_DOCKERD_PID) and no container but this script's exists. Else 1, the reason in DCEA_DOCKER_ERR.
+docker_restartable() {
+	local foreign
+	DCEA_DOCKERD_PID=$(cat "$DCEA_TEST_STATE/dockerd.pid" 2>/dev/null)
+	foreign=$(docker ps -aq | grep -cvxFf <(docker ps -aq --filter "label=dcea.test.id=$DCEA_TEST_ID"))
+	if [ "$foreign" != 0 ]; then
+		DCEA_DOCKER_ERR="$foreign containers of others exist: restarting the shared dockerd would break them"
+		return 1
+	fi
+	_docker_ours "$DCEA_DOCKERD_PID" && return 0
+	DCEA_DOCKER_ERR="the running dockerd was not started by the test harness"
+	return 1
+}
+
 # _docker_stop_pid PID: SIGTERM, up to 20 s, then SIGKILL; 0 when it is gone.
 _docker_stop_pid() {
 	local i
