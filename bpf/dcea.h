@@ -153,6 +153,7 @@ enum dcea_kind {
 	DCEA_K_SETUID,
 	DCEA_K_CAPSET,
 	DCEA_K_CONNECT,
+	DCEA_K_IO_URING, /* io_uring_setup: refusing io_uring where the fallback cannot judge it */
 	DCEA_K_MAX,
 };
 
@@ -226,6 +227,26 @@ struct dcea_task {
 #define DCEA_ESC_CAPS (1U << 16) /* effective capabilities beyond the container's bounding set */
 #define DCEA_ESC_ROOT (1U << 17) /* fs root on a mount outside the task's mount namespace */
 #define DCEA_ESC_CWD  (1U << 18) /* working directory on a mount outside it (CVE-2024-21626) */
+
+/*
+ * How a task reached the object of a rule's event (arg[3] of file, socket and path-walk events):
+ * the classic syscall, an io_uring request, a descriptor taken from another process with
+ * pidfd_getfd.
+ */
+enum dcea_route {
+	DCEA_RT_SYSCALL = 0,
+	DCEA_RT_IO_URING = 1,
+	DCEA_RT_PIDFD = 2,
+};
+
+/* proc_host_access path walks (arg[0] 4): the operation, in arg[2] */
+enum dcea_walk_op {
+	DCEA_WALK_MKDIR = 1,
+	DCEA_WALK_SYMLINK,
+	DCEA_WALK_LINK,
+	DCEA_WALK_RENAME,
+	DCEA_WALK_UNLINK,
+};
 
 /* Event kinds carried in dcea_event.kind */
 enum dcea_event_kind {

@@ -24,10 +24,11 @@ enum mount_kind {
 	MK_BIND = 2,   /* a bind mount or a move */
 	MK_REMOUNT_RW = 3,
 	MK_DISK = 4, /* a file system on a device */
+	MK_UNREADABLE = 5, /* an argument the program could not read: fails closed */
 };
 
 /* PROC_HOST sub-kinds, in arg[0] */
-enum { PH_NSFILE = 1, PH_FOREIGN_MOUNT = 2, PH_PROC_MEM = 3 };
+enum { PH_NSFILE = 1, PH_FOREIGN_MOUNT = 2, PH_PROC_MEM = 3, PH_WALK = 4 };
 
 /*
  * Propagation-only changes (MS_PRIVATE, MS_SLAVE, MS_SHARED, MS_UNBINDABLE) are ignored: every
@@ -148,7 +149,9 @@ static __always_inline bool classify_file(struct dcea_task *t, struct task_struc
 	return true;
 }
 
-static __always_inline void file_report(__u32 rule, int action, struct file *f, __u64 a0, __u64 a1)
+/* route: enum dcea_route, how the task reached the file (arg[3]) */
+static __always_inline void file_report_route(__u32 rule, int action, struct file *f, __u64 a0,
+					      __u64 a1, __u32 route)
 {
 	struct dcea_event *e = event_start(DCEA_EV_RULE, rule, action);
 	struct dentry *d = BPF_CORE_READ(f, f_path.dentry);
@@ -156,12 +159,15 @@ static __always_inline void file_report(__u32 rule, int action, struct file *f, 
 	if (e) {
 		e->arg[0] = a0;
 		e->arg[1] = a1;
+		e->arg[3] = route;
 		bpf_probe_read_kernel_str(e->str2, sizeof(e->str2),
 					  BPF_CORE_READ(d, d_parent, d_name.name));
 		bpf_probe_read_kernel_str(e->path, sizeof(e->path), BPF_CORE_READ(d, d_name.name));
 		event_submit(e);
 	}
 }
+
+#define file_report(rule, action, f, a0, a1) file_report_route(rule, action, f, a0, a1, 0)
 
 /*
  * The bound path of a listening unix socket (a connected stream socket's peer carries it too) and
@@ -186,12 +192,13 @@ static __always_inline bool runtime_socket(struct unix_sock *us, char path[108],
 }
 
 static __always_inline void socket_report(int action, const char path[108], struct sock_name *key,
-					  __u64 fd)
+					  __u64 fd, __u32 route)
 {
 	struct dcea_event *e = event_start(DCEA_EV_RULE, DCEA_R_RUNTIME_SOCKET, action);
 
 	if (e) {
 		e->arg[0] = fd;
+		e->arg[3] = route;
 		__builtin_memcpy(e->path, path, 108);
 		__builtin_memcpy(e->str2, key->name, sizeof(key->name));
 		event_submit(e);

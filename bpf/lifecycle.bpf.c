@@ -307,14 +307,21 @@ int track_exec(struct trace_event_raw_sched_process_exec *ctx)
 	return 0;
 }
 
-SEC("tp/sched/sched_process_fork")
-int track_fork(struct trace_event_raw_sched_process_fork *ctx)
+/*
+ * Every task a container task creates is a container task: fork, clone, threads, and the threads
+ * the kernel creates on its behalf without a fork (io_uring's io-wq workers and SQPOLL thread,
+ * made by create_io_thread() in the context of the ring's task: sched_process_fork does not fire
+ * for them, task_newtask does). A worker that does the container's io_uring work is then judged
+ * as the container by every hook, LSM and fallback alike. Runs in the creator's context, before
+ * the new task can run.
+ */
+SEC("tp/task/task_newtask")
+int track_newtask(struct trace_event_raw_task_newtask *ctx)
 {
-	__u32 parent = ctx->parent_pid, child = ctx->child_pid;
-	struct dcea_task *t = bpf_map_lookup_elem(&dcea_tasks, &parent);
+	struct dcea_task *t = current_ct_task();
 
 	if (t)
-		track(child, t->cgroup_id, t->flags, t->exe);
+		track(ctx->pid, t->cgroup_id, t->flags, t->exe);
 	return 0;
 }
 

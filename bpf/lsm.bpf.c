@@ -262,7 +262,7 @@ int BPF_PROG(deny_runtime_socket, struct sock *sock, struct sock *other, struct 
 		return 0;
 	if (!runtime_socket((struct unix_sock *)other, path, &key))
 		return 0;
-	socket_report(action, path, &key, 0);
+	socket_report(action, path, &key, 0, DCEA_RT_SYSCALL);
 	return verdict(action);
 }
 

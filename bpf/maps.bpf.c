@@ -2,5 +2,6 @@
 /* Owner of the shared map definitions (see common.bpf.h) and of the license. */
 #define DCEA_MAPS_OWNER
 #include "bpf/path.bpf.h"
+#include "bpf/routes.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";

@@ -20,16 +20,25 @@ int watch_mount(struct trace_event_raw_sys_enter *ctx)
 	struct fs_name fs = {};
 	struct dcea_event *e;
 	char dev[5] = {};
+	bool unreadable = false;
 	__u32 kind;
 	int action;
 
 	if (!t)
 		return 0;
-	if (type)
-		bpf_probe_read_user_str(fs.name, sizeof(fs.name), type);
-	if (src)
-		bpf_probe_read_user(dev, sizeof(dev), src);
+	if (type && bpf_probe_read_user_str(fs.name, sizeof(fs.name), type) < 0)
+		unreadable = true;
+	if (src && bpf_probe_read_user(dev, sizeof(dev), src) &&
+	    bpf_probe_read_user_str(dev, sizeof(dev), src) < 0)
+		unreadable = true;
 	kind = classify_mount(flags, &fs, is_dev_path(dev));
+	/*
+	 * An argument on a page not yet faulted in reads as an error here, while the kernel's copy
+	 * (taken later, with faults allowed) is the real value: never a pass. Fails closed for
+	 * container tasks; propagation-only changes carry no strings that matter.
+	 */
+	if (kind == MK_NONE && unreadable && !(flags & MS_PROPAGATION))
+		kind = MK_UNREADABLE;
 	action = kind == MK_NONE ? -1 : decide(DCEA_R_MOUNT, t, DCEA_ACT_KILL);
 	if (action >= 0) {
 		e = event_start(DCEA_EV_RULE, DCEA_R_MOUNT, action);

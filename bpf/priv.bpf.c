@@ -6,6 +6,7 @@
  * which the docs and `dcea status` say.
  */
 #include "bpf/behave.bpf.h"
+#include "bpf/routes.bpf.h"
 
 #define PTRACE_ATTACH 16
 #define PTRACE_SEIZE  0x4206
@@ -162,6 +163,69 @@ int watch_process_vm_writev(struct trace_event_raw_sys_enter *ctx)
 	static const char name[24] = "process_vm_writev";
 
 	return foreign_target(ctx->args[0], 0, &name);
+}
+
+SEC("tp/syscalls/sys_enter_process_vm_readv")
+int watch_process_vm_readv(struct trace_event_raw_sys_enter *ctx)
+{
+	static const char name[24] = "process_vm_readv";
+
+	return foreign_target(ctx->args[0], 0, &name);
+}
+
+/*
+ * The host pid of the process a pidfd refers to, 0 if fd is not a pidfd: the struct pid is the
+ * file's private data (anon-inode pidfds) or its inode's (pidfs, 6.9+).
+ */
+static __always_inline __u32 pidfd_target(long fd)
+{
+	struct file *f = fd_file(current_task(), fd);
+	struct pid *p;
+
+	if (!f)
+		return 0;
+	p = BPF_CORE_READ(f, private_data);
+	if (!p)
+		p = BPF_CORE_READ(f, f_inode, i_private);
+	return p ? BPF_CORE_READ(p, numbers[0].nr) : 0;
+}
+
+/*
+ * The pidfd family: pidfd_getfd copies a descriptor out of another process, process_madvise
+ * changes its memory; both check ptrace access, which the LSM backend's ptrace_access_check
+ * denies. A pidfd names a process whatever pid namespace it was opened in: its host pid decides.
+ */
+static __always_inline int foreign_pidfd(long fd, __u64 req, const char (*what)[24])
+{
+	struct dcea_task *t = current_ct_task();
+	__u32 target;
+	int action;
+
+	if (!t)
+		return 0;
+	target = pidfd_target(fd);
+	if (!target || own_task(t, target))
+		return 0;
+	action = decide(DCEA_R_PTRACE, t, DCEA_ACT_KILL);
+	if (action >= 0)
+		report(DCEA_R_PTRACE, action, req, target, 0, *what);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_enter_pidfd_getfd")
+int watch_pidfd_getfd(struct trace_event_raw_sys_enter *ctx)
+{
+	static const char name[24] = "pidfd_getfd";
+
+	return foreign_pidfd(ctx->args[0], ctx->args[1], &name);
+}
+
+SEC("tp/syscalls/sys_enter_process_madvise")
+int watch_process_madvise(struct trace_event_raw_sys_enter *ctx)
+{
+	static const char name[24] = "process_madvise";
+
+	return foreign_pidfd(ctx->args[0], ctx->args[3], &name);
 }
 
 /*

@@ -32,8 +32,12 @@ static void add_int(json_object *o, const char *k, int64_t v)
 	json_object_object_add(o, k, json_object_new_int64(v));
 }
 
-static const char *const mount_kinds[] = { "", "fstype", "bind", "remount_rw", "device" };
-static const char *const proc_kinds[] = { "", "ns_file", "foreign_mount", "proc_mem" };
+static const char *const mount_kinds[] = { "",	    "fstype", "bind", "remount_rw",
+					    "device", "unreadable" };
+static const char *const proc_kinds[] = { "", "ns_file", "foreign_mount", "proc_mem", "path_walk" };
+static const char *const walk_ops[] = { "", "mkdir", "symlink", "link", "rename", "unlink" };
+/* enum dcea_route */
+static const char *const routes[] = { "syscall", "io_uring", "pidfd_getfd" };
 
 static void cap_list(uint64_t caps, char *buf, size_t size)
 {
@@ -159,6 +163,16 @@ static void add_details(json_object *d, const struct dcea_event *e)
 		break;
 	case DCEA_R_PROC_HOST:
 		add_str(d, "kind", e->arg[0] < ARRAY_SIZE(proc_kinds) ? proc_kinds[e->arg[0]] : "");
+		if (e->arg[0] == 4) { /* a path walk: the name as given, the operation */
+			add_str(d, "path", e->path);
+			add_str(d, "operation",
+				e->arg[2] < ARRAY_SIZE(walk_ops) ? walk_ops[e->arg[2]] : "");
+			if (e->arg[1])
+				add_int(d, "target_pid", e->arg[1]);
+			else
+				json_object_object_add(d, "from_outside", json_object_new_boolean(1));
+			break;
+		}
 		snprintf(buf, sizeof(buf), "%s/%s", e->str2, e->path);
 		add_str(d, "path", buf);
 		if (e->arg[0] == 3)
@@ -256,6 +270,10 @@ static void add_details(json_object *d, const struct dcea_event *e)
 		add_str(d, "syscall", e->str2);
 		break;
 	}
+	/* how the object was reached, for the rules judged on an object (enum dcea_route) */
+	if (e->rule == DCEA_R_KNOB_WRITE || e->rule == DCEA_R_PROC_HOST ||
+	    e->rule == DCEA_R_RUNTIME_SOCKET || e->rule == DCEA_R_TAMPER)
+		add_str(d, "route", e->arg[3] < ARRAY_SIZE(routes) ? routes[e->arg[3]] : "");
 }
 
 void event_details(const struct dcea_event *e, char *buf, size_t size)

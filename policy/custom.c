@@ -21,6 +21,7 @@ const char *const policy_kind_names[DCEA_K_MAX] = {
 	[DCEA_K_SETUID] = "setuid",
 	[DCEA_K_CAPSET] = "capset",
 	[DCEA_K_CONNECT] = "connect",
+	[DCEA_K_IO_URING] = "io_uring",
 };
 
 static int get_str(struct pctx *c, yaml_node_t *k, yaml_node_t *v, char *out, size_t size)
@@ -124,7 +125,7 @@ static int h_c_kind(struct pctx *c, yaml_node_t *k, yaml_node_t *v, void *obj, i
 		}
 	return pol_err(c, v,
 		       "unknown kind '%s' (known: exec, open_read, open_write, mount, mknod, "
-		       "setuid, capset, connect)",
+		       "setuid, capset, connect, io_uring)",
 		       s);
 }
 
@@ -183,7 +184,9 @@ int pol_custom_rules(struct pctx *c, yaml_node_t *k, yaml_node_t *v, void *obj, 
 		err = pol_walk(c, n, "custom rule", custom_handlers, &r);
 		if (err && err != -EINVAL)
 			return err;
-		if (!err && (r.kind == DCEA_K_SETUID || r.kind == DCEA_K_CAPSET) && r.path[0])
+		if (!err && (r.kind == DCEA_K_SETUID || r.kind == DCEA_K_CAPSET ||
+			     r.kind == DCEA_K_IO_URING) &&
+		    r.path[0])
 			err = pol_err(c, n, "custom rule '%s': kind %s has no path", r.id,
 				      policy_kind_names[r.kind]);
 		if (err) {

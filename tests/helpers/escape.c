@@ -23,6 +23,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "routes.h"
+
 static int die(const char *what)
 {
 	fprintf(stderr, "dcea-escape: %s: %s\n", what, strerror(errno));
@@ -259,10 +261,12 @@ int main(int argc, char **argv)
 		return cmd_module();
 	if (!strcmp(c, "kexec"))
 		return cmd_kexec();
+	if (!strcmp(c, "route"))
+		return route_main(argc - 2, argv + 2);
 	if (!strcmp(c, "storm") && (argc == 4 || argc == 5))
 		return cmd_storm(argv[2], atol(argv[3]), argc == 5 ? atol(argv[4]) : 0);
 	fprintf(stderr,
 		"usage: dcea-escape capset|setuid|setns PID FILE|ptrace PID|bpf|handle FILE|"
-		"fsopen FSTYPE|connect PATH|module|kexec|storm FSTYPE N [RATE]\n");
+		"fsopen FSTYPE|connect PATH|module|kexec|storm FSTYPE N [RATE]|route ...\n");
 	return 2;
 }

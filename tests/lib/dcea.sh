@@ -40,12 +40,13 @@ _dcea_err() {
 	return 1
 }
 
-# _dcea_lock: take the machine-wide dcea lock (waiting up to 120 s for another script's run).
+# _dcea_lock: take the machine-wide dcea lock (waiting DCEA_LOCK_WAIT s, default 120, for another
+# script's run).
 _dcea_lock() {
 	[ -n "$_DCEA_LOCKFD" ] && return 0
 	mkdir -p "$DCEA_TEST_STATE" || return 1
 	exec {_DCEA_LOCKFD}>>"$DCEA_TEST_STATE/dcea.lock" || return 1
-	flock -w 120 "$_DCEA_LOCKFD"
+	flock -w "${DCEA_LOCK_WAIT:-120}" "$_DCEA_LOCKFD"
 }
 
 _dcea_streaming() { grep -q 'streaming alerts' "$DCEA_RUN_LOG" 2>/dev/null; }
@@ -215,11 +216,14 @@ dcea_ns_exprs() {
 # dcea_helper: build tests/helpers/escape.c statically (once, into $OUTPUT/test-bin) and set
 # DCEA_ESCAPE to it; mount it into a container with `-v "$DCEA_ESCAPE:/usr/local/bin/dcea-escape:ro"`.
 dcea_helper() {
-	local src=$DCEA_TESTS_DIR/helpers/escape.c out=$OUTPUT/test-bin/dcea-escape
+	local h=$DCEA_TESTS_DIR/helpers out=$OUTPUT/test-bin/dcea-escape f stale=0
 	DCEA_ESCAPE=$out
-	if [ -x "$out" ] && ! [ "$src" -nt "$out" ]; then
+	for f in "$h/escape.c" "$h/routes.c" "$h/routes.h"; do
+		[ "$f" -nt "$out" ] && stale=1
+	done
+	if [ -x "$out" ] && [ "$stale" = 0 ]; then
 		return 0
 	fi
 	mkdir -p "${out%/*}" || return 1
-	${CC:-cc} -O2 -Wall -static -o "$out.tmp.$$" "$src" >&2 && mv "$out.tmp.$$" "$out"
+	${CC:-cc} -O2 -Wall -static -o "$out.tmp.$$" "$h/escape.c" "$h/routes.c" >&2 && mv "$out.tmp.$$" "$out"
 }

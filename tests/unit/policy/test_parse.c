@@ -259,7 +259,7 @@ static const struct {
 	{ "? [a]\n: b\n",
 	  "t.yaml:1:3: keys of 'policy' must be strings\n" },
 	{ "custom_rules:\n  - {id: a, kind: chmod}\n",
-	  "t.yaml:2:19: unknown kind 'chmod' (known: exec, open_read, open_write, mount, mknod, setuid, capset, connect)\n" },
+	  "t.yaml:2:19: unknown kind 'chmod' (known: exec, open_read, open_write, mount, mknod, setuid, capset, connect, io_uring)\n" },
 	{ "custom_rules:\n  - {id: bpf_load, kind: exec}\n",
 	  "t.yaml:2:10: custom rule id 'bpf_load' is the name of a built-in rule\n" },
 	{ "custom_rules:\n  - {id: a, kind: exec}\n  - {id: a, kind: mount}\n",

@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Path operations that open nothing (mkdir, symlink, link, rename, unlink and their *at forms)
+ * from a container task (fallback backend): one whose walk goes through another task's
+ * /proc/<pid>/ (its root, cwd or fds are the host's files for a host task), or starts in a
+ * directory outside the task's mount namespace, is a proc_host_access match (bpf/routes.bpf.h).
+ * Killed on entry: the kernel still finishes the operation, then the task dies. A name the program
+ * cannot read on entry (a page not yet faulted in) is read again on exit, after the kernel's own
+ * copy faulted it in: never a pass. The LSM backend denies the same walks earlier, in
+ * ptrace_access_check (the /proc/<pid> magic links check ptrace access).
+ */
+#include "bpf/routes.bpf.h"
+
+/* A name unreadable on entry, kept for the exit: its pointer, its dfd, the operation. */
+struct walk_later {
+	__u64 name;
+	__s32 dfd;
+	__u32 what;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u32);
+	__type(value, struct walk_later);
+} dcea_walklater SEC(".maps");
+
+static __always_inline int walk_enter(long dfd, const char *name, __u32 what)
+{
+	struct dcea_task *t = current_ct_task();
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+
+	if (!t)
+		return 0;
+	if (walk_check(t, dfd, name, true, what, DCEA_RT_SYSCALL) == -2) {
+		struct walk_later l = { .name = (__u64)name, .dfd = dfd, .what = what };
+
+		bpf_map_update_elem(&dcea_walklater, &tid, &l, BPF_ANY);
+	}
+	return 0;
+}
+
+static __always_inline int walk_exit(void)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct walk_later *l = bpf_map_lookup_elem(&dcea_walklater, &tid);
+	struct dcea_task *t;
+
+	if (!l)
+		return 0;
+	t = current_ct_task();
+	/* still unreadable after the kernel's copy: the operation failed on it too */
+	if (t)
+		walk_check(t, l->dfd, (const char *)l->name, true, l->what, DCEA_RT_SYSCALL);
+	bpf_map_delete_elem(&dcea_walklater, &tid);
+	return 0;
+}
+
+#define AT_FDCWD_L (-100L)
+
+/* WALK(syscall, dfd, name, operation), and its exit */
+#define WALK(sc, dfd_expr, name_idx, op)                                                          \
+	SEC("tp/syscalls/sys_enter_" #sc)                                                          \
+	int walk_##sc(struct trace_event_raw_sys_enter *ctx)                                       \
+	{                                                                                          \
+		return walk_enter(dfd_expr, (const char *)ctx->args[name_idx], op);                \
+	}                                                                                          \
+	SEC("tp/syscalls/sys_exit_" #sc)                                                           \
+	int walk_##sc##_exit(struct trace_event_raw_sys_exit *ctx)                                 \
+	{                                                                                          \
+		return walk_exit();                                                                \
+	}
+
+/* the second name of a two-name operation: checked on entry only (one pending name a thread) */
+#define WALK2(sc, dfd1, n1, dfd2, n2, op)                                                          \
+	SEC("tp/syscalls/sys_enter_" #sc)                                                          \
+	int walk_##sc(struct trace_event_raw_sys_enter *ctx)                                       \
+	{                                                                                          \
+		walk_enter(dfd2, (const char *)ctx->args[n2], op);                                 \
+		return walk_enter(dfd1, (const char *)ctx->args[n1], op);                          \
+	}                                                                                          \
+	SEC("tp/syscalls/sys_exit_" #sc)                                                           \
+	int walk_##sc##_exit(struct trace_event_raw_sys_exit *ctx)                                 \
+	{                                                                                          \
+		return walk_exit();                                                                \
+	}
+
+WALK(mkdir, AT_FDCWD_L, 0, DCEA_WALK_MKDIR)
+WALK(mkdirat, ctx->args[0], 1, DCEA_WALK_MKDIR)
+WALK(unlink, AT_FDCWD_L, 0, DCEA_WALK_UNLINK)
+WALK(rmdir, AT_FDCWD_L, 0, DCEA_WALK_UNLINK)
+WALK(unlinkat, ctx->args[0], 1, DCEA_WALK_UNLINK)
+/* symlink(target, linkpath): only where the link is made counts */
+WALK(symlink, AT_FDCWD_L, 1, DCEA_WALK_SYMLINK)
+WALK(symlinkat, ctx->args[1], 2, DCEA_WALK_SYMLINK)
+WALK2(link, AT_FDCWD_L, 0, AT_FDCWD_L, 1, DCEA_WALK_LINK)
+WALK2(linkat, ctx->args[0], 1, ctx->args[2], 3, DCEA_WALK_LINK)
+WALK2(rename, AT_FDCWD_L, 0, AT_FDCWD_L, 1, DCEA_WALK_RENAME)
+WALK2(renameat, ctx->args[0], 1, ctx->args[2], 3, DCEA_WALK_RENAME)
+WALK2(renameat2, ctx->args[0], 1, ctx->args[2], 3, DCEA_WALK_RENAME)

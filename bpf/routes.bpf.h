@@ -1,0 +1,263 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * What a route reached, judged on the kernel object whatever the route (issue 14): a file a
+ * container task obtained (an open, an io_uring open, a descriptor taken with pidfd_getfd), and a
+ * path walk through another task's /proc/<pid> directory or from a directory outside the task's
+ * mount namespace. Shared by the syscall programs (files.bpf.c, paths.bpf.c), the io_uring
+ * programs (uring.bpf.c) and the pidfd programs (priv.bpf.c).
+ */
+#ifndef DCEA_ROUTES_BPF_H
+#define DCEA_ROUTES_BPF_H
+
+#include "bpf/judge.bpf.h"
+#include "bpf/behave.bpf.h"
+
+#define AT_FDCWD_ (-100)
+#define WALK_NAME 256 /* a power of two: indexes are masked with it */
+
+#define FMODE_READ    0x1
+#define FMODE_CREATED 0x100000
+#define S_IFMT	      00170000
+#define S_IFREG	      0100000
+
+static __always_inline struct file *fd_file(struct task_struct *task, long fd)
+{
+	struct file **fds = BPF_CORE_READ(task, files, fdt, fd);
+	struct file *f = NULL;
+
+	if (fd < 0 || fd >= (long)BPF_CORE_READ(task, files, fdt, max_fds))
+		return NULL;
+	bpf_core_read(&f, sizeof(f), &fds[fd & 0xfffff]);
+	return f;
+}
+
+/* Is the file name one of the open patterns' exact file names (lists the loader made)? */
+static __always_inline bool leaf_listed(struct dentry *d)
+{
+	struct leaf_name key = {};
+
+	bpf_probe_read_kernel_str(key.name, sizeof(key.name), BPF_CORE_READ(d, d_name.name));
+	return bpf_map_lookup_elem(&dcea_leaves, &key) != NULL;
+}
+
+static __always_inline bool has_prefix(const char *s, const char *p, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (s[i] != p[i])
+			return false;
+	return true;
+}
+
+/*
+ * Behaviour rules and custom rules on an opened file, by its full path: a credential file, a file
+ * (not a device node) created under /dev outside /dev/shm and /dev/mqueue, custom open rules. The
+ * path is rebuilt only when the policy needs it, or for a file this open created.
+ */
+static __always_inline int open_behaviour(struct dcea_task *t, struct task_struct *task,
+					  struct file *f)
+{
+	__u32 fmode = BPF_CORE_READ(f, f_mode);
+	struct dcea_config *c = cfg();
+	struct path_buf *pb;
+	bool created;
+	__u64 bits;
+	int action;
+
+	if (!c)
+		return 0;
+	created =
+		(fmode & FMODE_CREATED) && (BPF_CORE_READ(f, f_inode, i_mode) & S_IFMT) == S_IFREG;
+	if (!created && !(c->path_needs & (DCEA_NEED_OPEN | DCEA_NEED_OPEN_ANY)))
+		return 0;
+	/* the full path only when its file name can match (a prefix pattern needs it always) */
+	pb = NULL;
+	bits = 0;
+	if (created || (c->path_needs & DCEA_NEED_OPEN_ALL) ||
+	    ((c->path_needs & DCEA_NEED_OPEN) && leaf_listed(BPF_CORE_READ(f, f_path.dentry)))) {
+		pb = path_of_file(task, f);
+		if (!pb)
+			return 0;
+		bits = path_buf_match(pb);
+	}
+	if (!pb)
+		goto custom;
+	if (created && !pb->truncated && has_prefix(path_str(pb), "/dev/", 5) &&
+	    !has_prefix(path_str(pb), "/dev/shm/", 9) &&
+	    !has_prefix(path_str(pb), "/dev/mqueue/", 12)) {
+		action = decide(DCEA_R_DEV_FILE, t, DCEA_ACT_KILL);
+		if (action >= 0) {
+			path_report(DCEA_R_DEV_FILE, action, pb, S_IFREG, 0, 0);
+			act(action);
+			if (action == DCEA_ACT_KILL)
+				return 0;
+		}
+	}
+	if (bits & DCEA_PM_CRED) {
+		action = decide(DCEA_R_CRED_FILE, t, DCEA_ACT_KILL);
+		if (action >= 0) {
+			path_report(DCEA_R_CRED_FILE, action, pb, !!(fmode & FMODE_WRITE), 0, 0);
+			act(action);
+			if (action == DCEA_ACT_KILL)
+				return 0;
+		}
+	}
+custom:
+	action = -1;
+	if (fmode & FMODE_WRITE)
+		action = custom_check(DCEA_K_OPEN_WRITE, t, bits, pb ? path_str(pb) : NULL, fmode);
+	if (action < 0 && (fmode & FMODE_READ))
+		action = custom_check(DCEA_K_OPEN_READ, t, bits, pb ? path_str(pb) : NULL, fmode);
+	act(action);
+	return 0;
+}
+
+static __always_inline void judge_opened(struct dcea_task *t, struct file *f, __u32 route)
+{
+	struct task_struct *task = current_task();
+	struct file_verdict v;
+	int action;
+
+	if (!f)
+		return;
+	if (classify_file(t, task, f, &v)) {
+		action = decide(v.rule, t, DCEA_ACT_KILL);
+		if (action >= 0) {
+			file_report_route(v.rule, action, f, v.a0, v.a1, route);
+			act(action);
+			if (action == DCEA_ACT_KILL)
+				return;
+		}
+	}
+	open_behaviour(t, task, f);
+}
+
+/* Is host pid `pid` a task of t's container? Only meaningful in the host's pid namespace. */
+static __always_inline bool own_task(struct dcea_task *t, __u32 pid)
+{
+	struct dcea_task *tt = bpf_map_lookup_elem(&dcea_tasks, &pid);
+
+	return tt && tt->cgroup_id == t->cgroup_id;
+}
+
+/* A directory the walk starts from is on a mount outside the task's mount namespace. */
+static __always_inline bool foreign_dir(struct task_struct *task, struct vfsmount *vm)
+{
+	struct mount *m = (void *)vm - bpf_core_field_offset(struct mount, mnt);
+	void *ns = BPF_CORE_READ(m, mnt_ns);
+
+	return ns && (unsigned long)ns < (unsigned long)-4095 &&
+	       ns != (void *)BPF_CORE_READ(task, nsproxy, mnt_ns);
+}
+
+/* Parse a pid at s[i...] ending in '/' or the string's end: the number, 0 if none. */
+static __always_inline __u32 pid_at(const char *s, int i)
+{
+	__u32 n = 0;
+	int k;
+
+	for (k = 0; k < 8; k++) {
+		char c = s[(i + k) & (WALK_NAME - 1)];
+
+		if (c == '/' || c == '\0')
+			return k ? n : 0;
+		if (c < '0' || c > '9')
+			return 0;
+		n = n * 10 + (c - '0');
+	}
+	return 0;
+}
+
+struct walk_buf {
+	char s[WALK_NAME];
+};
+__dcea_map struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct walk_buf);
+} dcea_walkbuf SEC(".maps");
+
+/*
+ * A path operation's walk (mkdir, symlink, link, rename, unlink; `name` relative to `dfd`) goes
+ * through /proc/<pid>/ of a task outside the container (its root, cwd, fds: the host's files for a
+ * host task), or starts in a directory outside the task's mount namespace (a leaked host fd, a cwd
+ * outside). A procfs is recognised at /proc and as the starting directory. Pid numbers are in the
+ * task's pid namespace: only a container that shares the host's can name a host task there.
+ * Reports and acts; returns the action, -1 for no match, -2 when the name cannot be read (the
+ * caller may look again once the kernel has faulted it in).
+ */
+static __always_inline int walk_check(struct dcea_task *t, int dfd, const char *name, bool user,
+				      __u32 what, __u32 route)
+{
+	struct task_struct *task = current_task();
+	struct dcea_config *c = cfg();
+	__u32 zero = 0, pid = 0;
+	struct walk_buf *b = bpf_map_lookup_elem(&dcea_walkbuf, &zero);
+	struct dentry *start = NULL;
+	struct vfsmount *vm = NULL;
+	struct dcea_event *e;
+	__u64 a1 = 0;
+	__u32 kind = 0;
+	long n;
+	int action;
+
+	if (!b || !c)
+		return -1;
+	n = user ? bpf_probe_read_user_str(b->s, sizeof(b->s), name)
+		 : bpf_probe_read_kernel_str(b->s, sizeof(b->s), name);
+	if (n <= 0)
+		return -2;
+	if (b->s[0] != '/') {
+		if (dfd == AT_FDCWD_) {
+			vm = BPF_CORE_READ(task, fs, pwd.mnt);
+			start = BPF_CORE_READ(task, fs, pwd.dentry);
+		} else {
+			struct file *f = fd_file(task, dfd);
+
+			if (f) {
+				vm = BPF_CORE_READ(f, f_path.mnt);
+				start = BPF_CORE_READ(f, f_path.dentry);
+			}
+		}
+		if (vm && foreign_dir(task, vm))
+			kind = PH_WALK; /* target pid 0: from a directory outside */
+	}
+	if (!kind && task_pidns(task) == c->host_ns[DCEA_NS_PID]) {
+		if (b->s[0] == '/' && b->s[1] == 'p' && b->s[2] == 'r' && b->s[3] == 'o' &&
+		    b->s[4] == 'c' && b->s[5] == '/') {
+			pid = pid_at(b->s, 6);
+		} else if (start && BPF_CORE_READ(start, d_sb, s_magic) == PROC_SUPER_MAGIC) {
+			if (start == BPF_CORE_READ(start, d_sb, s_root)) {
+				pid = pid_at(b->s, 0); /* from /proc itself: "<pid>/root/..." */
+			} else if (BPF_CORE_READ(start, d_parent) == BPF_CORE_READ(start, d_sb, s_root)) {
+				char d[WALK_NAME] = {};
+
+				/* from /proc/<pid>: "root/...", "cwd/..." */
+				bpf_probe_read_kernel_str(d, sizeof(d), BPF_CORE_READ(start, d_name.name));
+				pid = pid_at(d, 0);
+			}
+		}
+		if (pid && !own_task(t, pid)) {
+			kind = PH_WALK;
+			a1 = pid;
+		}
+	}
+	if (!kind)
+		return -1;
+	action = decide(DCEA_R_PROC_HOST, t, DCEA_ACT_KILL);
+	if (action < 0)
+		return -1;
+	e = event_start(DCEA_EV_RULE, DCEA_R_PROC_HOST, action);
+	if (e) {
+		e->arg[0] = kind;
+		e->arg[1] = a1;
+		e->arg[2] = what;
+		e->arg[3] = route;
+		bpf_probe_read_kernel_str(e->path, sizeof(e->path), b->s);
+		event_submit(e);
+	}
+	act(action);
+	return action;
+}
+
+#endif

@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * io_uring requests of container tasks (fallback backend). io_uring operations reach the same
+ * kernel objects as the classic syscalls without their syscall tracepoints: an IORING_OP_OPENAT of
+ * release_agent fires no sys_exit_openat. They are judged on the objects, as the classic routes
+ * are:
+ * - on completion (io_uring_complete), an opened file (an fd, or a direct descriptor in the
+ *   ring's fixed-file table) is classified like any opened file, a connected unix socket by its
+ *   listening peer: the task is killed before it runs another instruction;
+ * - on submission (io_uring_submit_req, after the request was prepared: its path names are the
+ *   kernel's own copies, no user memory to fault or race), a path operation (mkdir, symlink, link,
+ *   rename, unlink) through another task's /proc/<pid> directory is a proc_host_access match.
+ * The submitter is a container task, or one of the kernel threads that work for it (io-wq
+ * workers, the SQPOLL thread: tracked through task_newtask, bpf/lifecycle.bpf.c). A tracepoint
+ * cannot fail the request: these are kill rules, and what the kernel does between the request's
+ * issue and the kill (the open itself; an operation linked to it in the same submission) is the
+ * residual docs/ROUTES.md measures.
+ */
+#include "bpf/routes.bpf.h"
+
+#define IORING_OP_CONNECT  16
+#define IORING_OP_OPENAT   18
+#define IORING_OP_OPENAT2  28
+#define IORING_OP_RENAMEAT 35
+#define IORING_OP_UNLINKAT 36
+#define IORING_OP_MKDIRAT  37
+#define IORING_OP_SYMLINKAT 38
+#define IORING_OP_LINKAT   39
+#define IORING_FILE_INDEX_ALLOC (~0U)
+#define AF_UNIX		1
+
+/* The prepared requests (io_uring/openclose.c, fs.c): every one starts with the request's file. */
+struct io_open___dcea {
+	struct file *file;
+	int dfd;
+	__u32 file_slot;
+	struct filename *filename;
+} __attribute__((preserve_access_index));
+
+struct io_mkdir___dcea {
+	struct file *file;
+	int dfd;
+	struct filename *filename;
+} __attribute__((preserve_access_index));
+
+struct io_unlink___dcea {
+	struct file *file;
+	int dfd;
+	struct filename *filename;
+} __attribute__((preserve_access_index));
+
+struct io_rename___dcea { /* also linkat: io_link has the same fields */
+	struct file *file;
+	int old_dfd;
+	int new_dfd;
+	struct filename *oldpath;
+	struct filename *newpath;
+} __attribute__((preserve_access_index));
+
+struct io_link___dcea {
+	struct file *file;
+	int old_dfd;
+	int new_dfd;
+	struct filename *oldpath;
+	struct filename *newpath;
+} __attribute__((preserve_access_index));
+
+/* The fixed-file table: nodes since 6.13, an array of io_fixed_file before. */
+struct io_rsrc_node___dcea {
+	unsigned long file_ptr;
+} __attribute__((preserve_access_index));
+struct io_rsrc_data___dcea {
+	unsigned int nr;
+	struct io_rsrc_node___dcea **nodes;
+} __attribute__((preserve_access_index));
+struct io_file_table___new {
+	struct io_rsrc_data___dcea data;
+} __attribute__((preserve_access_index));
+struct io_fixed_file___old {
+	unsigned long file_ptr;
+} __attribute__((preserve_access_index));
+struct io_file_table___old {
+	struct io_fixed_file___old *files;
+} __attribute__((preserve_access_index));
+struct io_ring_ctx___dcea {
+	struct io_file_table___new file_table;
+} __attribute__((preserve_access_index));
+struct io_ring_ctx___old {
+	struct io_file_table___old file_table;
+} __attribute__((preserve_access_index));
+#define FFS_MASK (~3UL) /* FFS_NOWAIT | FFS_ISREG live in the low bits of file_ptr */
+
+static __always_inline struct file *fixed_file(struct io_kiocb *req, __u32 slot)
+{
+	void *ctx = BPF_CORE_READ(req, ctx);
+	unsigned long ptr = 0;
+
+	if (bpf_core_field_exists(((struct io_ring_ctx___dcea *)0)->file_table.data)) {
+		struct io_ring_ctx___dcea *c = ctx;
+		struct io_rsrc_node___dcea **nodes = BPF_CORE_READ(c, file_table.data.nodes);
+		struct io_rsrc_node___dcea *node = NULL;
+
+		if (slot >= BPF_CORE_READ(c, file_table.data.nr))
+			return NULL;
+		bpf_core_read(&node, sizeof(node), &nodes[slot & 0xffff]);
+		ptr = BPF_CORE_READ(node, file_ptr);
+	} else if (bpf_core_field_exists(((struct io_ring_ctx___old *)0)->file_table.files)) {
+		struct io_ring_ctx___old *c = ctx;
+		struct io_fixed_file___old *files = BPF_CORE_READ(c, file_table.files);
+
+		bpf_core_read(&ptr, sizeof(ptr), &files[slot & 0xffff].file_ptr);
+	}
+	return (struct file *)(ptr & FFS_MASK);
+}
+
+static __always_inline void judge_connected(struct dcea_task *t, struct file *f)
+{
+	struct socket *sock = f ? BPF_CORE_READ(f, private_data) : NULL;
+	struct sock_name key = {};
+	struct unix_sock *us;
+	char path[108] = {};
+	int action;
+
+	if (!sock || BPF_CORE_READ(sock, sk, __sk_common.skc_family) != AF_UNIX)
+		return;
+	us = (struct unix_sock *)BPF_CORE_READ(sock, sk);
+	us = (struct unix_sock *)BPF_CORE_READ(us, peer);
+	if (!runtime_socket(us, path, &key))
+		return;
+	action = decide(DCEA_R_RUNTIME_SOCKET, t, DCEA_ACT_KILL);
+	if (action >= 0) {
+		socket_report(action, path, &key, (__u64)-1, DCEA_RT_IO_URING);
+		act(action);
+	}
+}
+
+/*
+ * The policy switch for what the fallback cannot stop before it happens (docs/ROUTES.md): a
+ * custom rule of kind io_uring refuses io_uring in the containers it names. Killed on entry to
+ * io_uring_setup: the pending SIGKILL is there before the ring's fd exists, so no thread of the
+ * process returns to user space to use it.
+ */
+SEC("tp/syscalls/sys_enter_io_uring_setup")
+int watch_uring_setup(struct trace_event_raw_sys_enter *ctx)
+{
+	struct dcea_task *t = current_ct_task();
+
+	if (t)
+		act(custom_check(DCEA_K_IO_URING, t, 0, NULL, ctx->args[1]));
+	return 0;
+}
+
+SEC("tp/io_uring/io_uring_complete")
+int watch_uring_complete(struct trace_event_raw_io_uring_complete *ctx)
+{
+	struct dcea_task *t = current_ct_task();
+	struct io_kiocb *req;
+	__u8 op;
+	int res;
+
+	if (!t || !bpf_core_field_exists(ctx->req))
+		return 0;
+	req = BPF_CORE_READ(ctx, req);
+	res = BPF_CORE_READ(ctx, res);
+	if (!req || res < 0)
+		return 0;
+	op = BPF_CORE_READ(req, opcode);
+	if (op == IORING_OP_OPENAT || op == IORING_OP_OPENAT2) {
+		struct io_open___dcea *o = (void *)req;
+		__u32 slot = 0;
+
+		if (bpf_core_field_exists(o->file_slot))
+			slot = BPF_CORE_READ(o, file_slot);
+		if (!slot)
+			judge_opened(t, fd_file(current_task(), res), DCEA_RT_IO_URING);
+		else
+			judge_opened(t,
+				     fixed_file(req, slot == IORING_FILE_INDEX_ALLOC ? res : slot - 1),
+				     DCEA_RT_IO_URING);
+	} else if (op == IORING_OP_CONNECT && res == 0) {
+		judge_connected(t, BPF_CORE_READ(req, file));
+	}
+	return 0;
+}
+
+/* A path operation through another task's /proc/<pid>: the walk starts at dfd (kernel copy). */
+static __always_inline void judge_walk(struct dcea_task *t, int dfd, struct filename *fn,
+				       __u32 what)
+{
+	const char *name = fn ? BPF_CORE_READ(fn, name) : NULL;
+
+	if (name)
+		walk_check(t, dfd, name, false, what, DCEA_RT_IO_URING);
+}
+
+SEC("tp/io_uring/io_uring_submit_req")
+int watch_uring_submit(struct trace_event_raw_io_uring_submit_req *ctx)
+{
+	struct dcea_task *t = current_ct_task();
+	struct io_kiocb *req;
+	__u8 op;
+
+	if (!t)
+		return 0;
+	req = BPF_CORE_READ(ctx, req);
+	op = BPF_CORE_READ(ctx, opcode);
+	if (!req)
+		return 0;
+	switch (op) {
+	case IORING_OP_MKDIRAT: {
+		struct io_mkdir___dcea *m = (void *)req;
+
+		judge_walk(t, BPF_CORE_READ(m, dfd), BPF_CORE_READ(m, filename), DCEA_WALK_MKDIR);
+		break;
+	}
+	case IORING_OP_UNLINKAT: {
+		struct io_unlink___dcea *u = (void *)req;
+
+		judge_walk(t, BPF_CORE_READ(u, dfd), BPF_CORE_READ(u, filename), DCEA_WALK_UNLINK);
+		break;
+	}
+	case IORING_OP_SYMLINKAT: {
+		/* symlinkat(target, newdfd, linkpath): only where the link is made counts */
+		struct io_link___dcea *l = (void *)req;
+
+		judge_walk(t, BPF_CORE_READ(l, new_dfd), BPF_CORE_READ(l, newpath), DCEA_WALK_SYMLINK);
+		break;
+	}
+	case IORING_OP_RENAMEAT:
+	case IORING_OP_LINKAT: {
+		struct io_rename___dcea *r = (void *)req;
+		__u32 what = op == IORING_OP_LINKAT ? DCEA_WALK_LINK : DCEA_WALK_RENAME;
+
+		judge_walk(t, BPF_CORE_READ(r, old_dfd), BPF_CORE_READ(r, oldpath), what);
+		judge_walk(t, BPF_CORE_READ(r, new_dfd), BPF_CORE_READ(r, newpath), what);
+		break;
+	}
+	}
+	return 0;
+}

@@ -1,0 +1,682 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * dcea-escape route ...: the same escape objects reached by other routes than the classic
+ * syscall (issue 14): io_uring operations, pidfd_getfd, reopening through /proc/self/fd, path
+ * syscalls through a foreign root, mount arguments the tracepoint cannot read, process_vm_readv
+ * and process_madvise. Linked into dcea-escape (tests/helpers/escape.c); the same exit
+ * convention: 0 when the step succeeded (what it achieved on stdout), 1 with the errno name on
+ * stderr when the kernel refused it, 137 when dcea killed it.
+ *
+ * io_uring is driven by raw syscalls (no liburing in a static test binary): one ring, one request
+ * at a time, or a linked pair.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/io_uring.h>
+#include <linux/openat2.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "routes.h"
+
+static int rdie(const char *what, int err)
+{
+	fprintf(stderr, "dcea-escape: %s: %s\n", what, strerror(err));
+	return 1;
+}
+
+struct ring {
+	int fd;
+	unsigned *sq_head, *sq_tail, *sq_mask, *sq_array;
+	unsigned *cq_head, *cq_tail, *cq_mask;
+	struct io_uring_sqe *sqes;
+	struct io_uring_cqe *cqes;
+};
+
+/* flags: IORING_SETUP_SQPOLL for a kernel submission thread; else submitted by io_uring_enter */
+static int ring_init(struct ring *r, unsigned flags)
+{
+	struct io_uring_params p = { .flags = flags, .sq_thread_idle = 2000 };
+	void *sq, *cq;
+	size_t sqsz, cqsz;
+
+	r->fd = syscall(SYS_io_uring_setup, 8, &p);
+	if (r->fd < 0)
+		return -errno;
+	sqsz = p.sq_off.array + p.sq_entries * sizeof(unsigned);
+	cqsz = p.cq_off.cqes + p.cq_entries * sizeof(struct io_uring_cqe);
+	sq = mmap(NULL, sqsz, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, r->fd,
+		  IORING_OFF_SQ_RING);
+	cq = mmap(NULL, cqsz, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, r->fd,
+		  IORING_OFF_CQ_RING);
+	r->sqes = mmap(NULL, p.sq_entries * sizeof(struct io_uring_sqe), PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_POPULATE, r->fd, IORING_OFF_SQES);
+	if (sq == MAP_FAILED || cq == MAP_FAILED || r->sqes == MAP_FAILED)
+		return -errno;
+	r->sq_head = sq + p.sq_off.head;
+	r->sq_tail = sq + p.sq_off.tail;
+	r->sq_mask = sq + p.sq_off.ring_mask;
+	r->sq_array = sq + p.sq_off.array;
+	r->cq_head = cq + p.cq_off.head;
+	r->cq_tail = cq + p.cq_off.tail;
+	r->cq_mask = cq + p.cq_off.ring_mask;
+	r->cqes = cq + p.cq_off.cqes;
+	return 0;
+}
+
+static struct io_uring_sqe *ring_sqe(struct ring *r)
+{
+	unsigned tail = *r->sq_tail, i = tail & *r->sq_mask;
+	struct io_uring_sqe *s = &r->sqes[i];
+
+	memset(s, 0, sizeof(*s));
+	r->sq_array[i] = i;
+	__atomic_store_n(r->sq_tail, tail + 1, __ATOMIC_RELEASE);
+	return s;
+}
+
+/* Submit what is queued and wait for n completions; results in res[] in completion order. */
+static int ring_run(struct ring *r, unsigned n, int res[])
+{
+	unsigned got = 0;
+
+	if (syscall(SYS_io_uring_enter, r->fd, n, n, IORING_ENTER_GETEVENTS | IORING_ENTER_SQ_WAKEUP,
+		    NULL, 0) < 0)
+		return -errno;
+	while (got < n) {
+		unsigned head = *r->cq_head;
+
+		if (head == __atomic_load_n(r->cq_tail, __ATOMIC_ACQUIRE)) {
+			if (syscall(SYS_io_uring_enter, r->fd, 0, 1, IORING_ENTER_GETEVENTS, NULL,
+				    0) < 0)
+				return -errno;
+			continue;
+		}
+		struct io_uring_cqe *c = &r->cqes[head & *r->cq_mask];
+
+		res[c->user_data] = c->res;
+		got++;
+		__atomic_store_n(r->cq_head, head + 1, __ATOMIC_RELEASE);
+	}
+	return 0;
+}
+
+/* One request prepared by the caller through `sqe`, submitted and waited for: its result. */
+#define RING_ONE(r, sqe_setup)                                                                     \
+	({                                                                                         \
+		int __res[1] = { -EIO }, __err;                                                    \
+		struct io_uring_sqe *sqe = ring_sqe(r);                                            \
+		sqe_setup;                                                                         \
+		sqe->user_data = 0;                                                                \
+		__err = ring_run(r, 1, __res);                                                     \
+		__err ? __err : __res[0];                                                          \
+	})
+
+static unsigned ring_flags(const char *how)
+{
+	return how && !strcmp(how, "sqpoll") ? IORING_SETUP_SQPOLL : 0;
+}
+
+static unsigned sqe_flags(const char *how)
+{
+	return how && !strcmp(how, "async") ? IOSQE_ASYNC : 0;
+}
+
+/* Print what a read-side route obtained: up to 200 bytes, printable. */
+static void show(const char *buf, ssize_t n)
+{
+	for (ssize_t i = 0; i < n; i++)
+		putchar(buf[i] >= 32 && buf[i] < 127 ? buf[i] : buf[i] == '\n' ? '\n' : '.');
+	if (n > 0 && buf[n - 1] != '\n')
+		putchar('\n');
+}
+
+/*
+ * uring-open PATH r|w|mem [DATA] [inline|async|sqpoll]: IORING_OP_OPENAT of PATH, then a read
+ * (r: printed), a write of DATA (w), or for /proc/PID/mem a read at the start of the target's
+ * first mapping (mem: PATH is /proc/PID/mem, its maps file is read classically first).
+ */
+static int uring_open(int argc, char **argv, int op)
+{
+	const char *path = argv[0], *mode = argv[1];
+	const char *data = argc > 2 && strcmp(mode, "w") == 0 ? argv[2] : NULL;
+	const char *how = argc > (data ? 3 : 2) ? argv[data ? 3 : 2] : "inline";
+	int oflags = !strcmp(mode, "w") ? O_WRONLY : O_RDONLY;
+	struct open_how oh = { .flags = (unsigned)oflags };
+	unsigned long long addr = 0;
+	struct ring r;
+	char buf[256];
+	int fd, n, err;
+
+	if (!strcmp(mode, "mem")) {
+		char maps[64];
+		FILE *f;
+
+		snprintf(maps, sizeof(maps), "%.*s/maps", (int)(strrchr(path, '/') - path), path);
+		f = fopen(maps, "r");
+		if (!f || fscanf(f, "%llx", &addr) != 1)
+			return rdie(maps, errno ? errno : EINVAL);
+		fclose(f);
+	}
+	err = ring_init(&r, ring_flags(how));
+	if (err)
+		return rdie("io_uring_setup", -err);
+	if (op == IORING_OP_OPENAT2)
+		fd = RING_ONE(&r, ({
+				      sqe->opcode = IORING_OP_OPENAT2;
+				      sqe->fd = AT_FDCWD;
+				      sqe->addr = (uintptr_t)path;
+				      sqe->len = sizeof(oh);
+				      sqe->off = (uintptr_t)&oh;
+				      sqe->flags = sqe_flags(how);
+			      }));
+	else
+		fd = RING_ONE(&r, ({
+				      sqe->opcode = IORING_OP_OPENAT;
+				      sqe->fd = AT_FDCWD;
+				      sqe->addr = (uintptr_t)path;
+				      sqe->open_flags = oflags;
+				      sqe->flags = sqe_flags(how);
+			      }));
+	if (fd < 0)
+		return rdie(op == IORING_OP_OPENAT2 ? "io_uring openat2" : "io_uring openat", -fd);
+	printf("opened fd %d\n", fd);
+	if (data) {
+		n = RING_ONE(&r, ({
+				     sqe->opcode = IORING_OP_WRITE;
+				     sqe->fd = fd;
+				     sqe->addr = (uintptr_t)data;
+				     sqe->len = strlen(data);
+				     sqe->off = 0;
+			     }));
+		if (n < 0)
+			return rdie("io_uring write", -n);
+		printf("wrote %d bytes\n", n);
+		return 0;
+	}
+	n = RING_ONE(&r, ({
+			     sqe->opcode = IORING_OP_READ;
+			     sqe->fd = fd;
+			     sqe->addr = (uintptr_t)buf;
+			     sqe->len = sizeof(buf);
+			     sqe->off = addr;
+		     }));
+	if (n < 0)
+		return rdie("io_uring read", -n);
+	show(buf, n);
+	return 0;
+}
+
+/*
+ * uring-open-linked PATH DATA: IORING_OP_OPENAT into a fixed file slot and a linked
+ * IORING_OP_WRITE of DATA through that slot, submitted together by one io_uring_enter: the write
+ * needs no return to user space after the open.
+ */
+static int uring_open_linked(int argc, char **argv)
+{
+	const char *path = argv[0], *data = argv[1];
+	int slots[1] = { -1 }, res[2] = { -EIO, -EIO }, err;
+	struct io_uring_sqe *s;
+	struct ring r;
+
+	err = ring_init(&r, 0);
+	if (err)
+		return rdie("io_uring_setup", -err);
+	if (syscall(SYS_io_uring_register, r.fd, IORING_REGISTER_FILES, slots, 1) < 0)
+		return rdie("io_uring_register files", errno);
+	s = ring_sqe(&r);
+	s->opcode = IORING_OP_OPENAT;
+	s->fd = AT_FDCWD;
+	s->addr = (uintptr_t)path;
+	s->open_flags = O_WRONLY;
+	s->file_index = 1; /* slot 0 */
+	s->flags = IOSQE_IO_LINK;
+	s->user_data = 0;
+	s = ring_sqe(&r);
+	s->opcode = IORING_OP_WRITE;
+	s->fd = 0;
+	s->flags = IOSQE_FIXED_FILE;
+	s->addr = (uintptr_t)data;
+	s->len = strlen(data);
+	s->user_data = 1;
+	err = ring_run(&r, 2, res);
+	if (err)
+		return rdie("io_uring_enter", -err);
+	if (res[0] < 0)
+		return rdie("io_uring openat (fixed)", -res[0]);
+	if (res[1] < 0)
+		return rdie("io_uring write (linked)", -res[1]);
+	printf("wrote %d bytes\n", res[1]);
+	return 0;
+}
+
+/* uring-connect PATH: IORING_OP_CONNECT to a unix socket, then GET /_ping through SEND/RECV. */
+static int uring_connect(const char *path)
+{
+	static const char req[] = "GET /_ping HTTP/1.0\r\nHost: docker\r\n\r\n";
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char buf[512];
+	struct ring r;
+	int s, n, err;
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	s = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (s < 0)
+		return rdie("socket", errno);
+	err = ring_init(&r, 0);
+	if (err)
+		return rdie("io_uring_setup", -err);
+	n = RING_ONE(&r, ({
+			     sqe->opcode = IORING_OP_CONNECT;
+			     sqe->fd = s;
+			     sqe->addr = (uintptr_t)&sa;
+			     sqe->off = sizeof(sa);
+		     }));
+	if (n < 0)
+		return rdie("io_uring connect", -n);
+	n = RING_ONE(&r, ({
+			     sqe->opcode = IORING_OP_SEND;
+			     sqe->fd = s;
+			     sqe->addr = (uintptr_t)req;
+			     sqe->len = sizeof(req) - 1;
+		     }));
+	if (n < 0)
+		return rdie("io_uring send", -n);
+	n = RING_ONE(&r, ({
+			     sqe->opcode = IORING_OP_RECV;
+			     sqe->fd = s;
+			     sqe->addr = (uintptr_t)buf;
+			     sqe->len = sizeof(buf) - 1;
+		     }));
+	if (n < 0)
+		return rdie("io_uring recv", -n);
+	buf[n] = '\0';
+	fputs(strrchr(buf, '\n') ? strrchr(buf, '\n') + 1 : buf, stdout);
+	putchar('\n');
+	return 0;
+}
+
+/* uring-path mkdir|symlink|link|rename|unlink A [B]: the path operations through io_uring. */
+static int uring_path(const char *op, const char *a, const char *b)
+{
+	struct ring r;
+	int n, err;
+
+	err = ring_init(&r, 0);
+	if (err)
+		return rdie("io_uring_setup", -err);
+	n = RING_ONE(&r, ({
+			     sqe->fd = AT_FDCWD;
+			     sqe->addr = (uintptr_t)a;
+			     if (!strcmp(op, "mkdir")) {
+				     sqe->opcode = IORING_OP_MKDIRAT;
+				     sqe->len = 0755;
+			     } else if (!strcmp(op, "unlink")) {
+				     sqe->opcode = IORING_OP_UNLINKAT;
+			     } else if (!strcmp(op, "symlink")) {
+				     /* symlinkat(target a, newdirfd, linkpath b) */
+				     sqe->opcode = IORING_OP_SYMLINKAT;
+				     sqe->addr2 = (uintptr_t)b;
+			     } else if (!strcmp(op, "link")) {
+				     sqe->opcode = IORING_OP_LINKAT;
+				     sqe->len = AT_FDCWD;
+				     sqe->addr2 = (uintptr_t)b;
+			     } else {
+				     sqe->opcode = IORING_OP_RENAMEAT;
+				     sqe->len = AT_FDCWD;
+				     sqe->addr2 = (uintptr_t)b;
+			     }
+		     }));
+	if (n < 0)
+		return rdie(op, -n);
+	printf("%s done\n", op);
+	return 0;
+}
+
+/* path mkdir|symlink|link|rename|unlink A [B]: the same through the classic syscalls. */
+static int path_op(const char *op, const char *a, const char *b)
+{
+	int rc;
+
+	if (!strcmp(op, "mkdir"))
+		rc = mkdir(a, 0755);
+	else if (!strcmp(op, "unlink"))
+		rc = unlink(a);
+	else if (!strcmp(op, "symlink"))
+		rc = symlink(a, b);
+	else if (!strcmp(op, "link"))
+		rc = link(a, b);
+	else
+		rc = rename(a, b);
+	if (rc)
+		return rdie(op, errno);
+	printf("%s done\n", op);
+	return 0;
+}
+
+/*
+ * pidfd-getfd PID FD r|w|dir [DATA|FILE]: take fd FD of process PID with pidfd_getfd (no ptrace
+ * attach, no /proc open), then read it, write DATA to it, or fchdir to it and read FILE there.
+ */
+static int pidfd_getfd(int argc, char **argv)
+{
+	int pfd, fd, n;
+	char buf[256];
+
+	pfd = syscall(SYS_pidfd_open, atoi(argv[0]), 0);
+	if (pfd < 0)
+		return rdie("pidfd_open", errno);
+	fd = syscall(SYS_pidfd_getfd, pfd, atoi(argv[1]), 0);
+	if (fd < 0)
+		return rdie("pidfd_getfd", errno);
+	printf("got fd %d\n", fd);
+	if (!strcmp(argv[2], "w")) {
+		n = pwrite(fd, argv[3], strlen(argv[3]), 0);
+		if (n < 0)
+			return rdie("write", errno);
+		printf("wrote %d bytes\n", n);
+		return 0;
+	}
+	if (!strcmp(argv[2], "dir")) {
+		if (fchdir(fd))
+			return rdie("fchdir", errno);
+		fd = open(argv[3], O_RDONLY);
+		if (fd < 0)
+			return rdie(argv[3], errno);
+	}
+	n = pread(fd, buf, sizeof(buf), 0);
+	if (n < 0)
+		return rdie("read", errno);
+	show(buf, n);
+	return 0;
+}
+
+/* reopen PATH DATA: open PATH with O_PATH, then reopen /proc/self/fd/N for writing DATA. */
+static int reopen(const char *path, const char *data)
+{
+	char proc[64];
+	int fd, wfd, n;
+
+	fd = open(path, O_PATH);
+	if (fd < 0)
+		return rdie("open O_PATH", errno);
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	wfd = open(proc, O_WRONLY);
+	if (wfd < 0)
+		return rdie("reopen", errno);
+	n = write(wfd, data, strlen(data));
+	if (n < 0)
+		return rdie("write", errno);
+	printf("wrote %d bytes\n", n);
+	return 0;
+}
+
+/*
+ * A string on a page the program has not touched: a private mapping of a file holding it. The
+ * kernel's copy faults the page in; a tracepoint reading it without faults reads nothing.
+ */
+static const char *unfaulted(const char *s)
+{
+	char tmpl[] = "/tmp/dcea-unfaulted-XXXXXX";
+	size_t len = strlen(s) + 1;
+	int fd = mkstemp(tmpl);
+	char *p;
+
+	if (fd < 0 || write(fd, s, len) != (ssize_t)len)
+		return NULL;
+	unlink(tmpl);
+	p = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	return p == MAP_FAILED ? NULL : p;
+}
+
+/* mount-unfaulted FSTYPE SOURCE TARGET: mount(2) with every string on an untouched page. */
+static int mount_unfaulted(const char *type, const char *src, const char *target)
+{
+	const char *t = unfaulted(type), *s = unfaulted(src), *d = unfaulted(target);
+
+	if (!t || !s || !d)
+		return rdie("mapping the strings", errno);
+	if (syscall(SYS_mount, s, d, t, 0UL, NULL))
+		return rdie("mount", errno);
+	printf("mounted %s\n", type);
+	return 0;
+}
+
+/* First mapping of PID: its start address, from /proc/PID/maps. */
+static unsigned long first_map(const char *pid)
+{
+	unsigned long a = 0;
+	char maps[64];
+	FILE *f;
+
+	snprintf(maps, sizeof(maps), "/proc/%s/maps", pid);
+	f = fopen(maps, "r");
+	if (f) {
+		if (fscanf(f, "%lx", &a) != 1)
+			a = 0;
+		fclose(f);
+	}
+	return a;
+}
+
+/* vm-readv PID: process_vm_readv of 16 bytes at the start of PID's first mapping. */
+static int vm_readv(const char *pid)
+{
+	char buf[16];
+	struct iovec l = { buf, sizeof(buf) }, r = { (void *)first_map(pid), sizeof(buf) };
+	ssize_t n;
+
+	if (!r.iov_base)
+		return rdie("maps", errno ? errno : ENOENT);
+	n = syscall(SYS_process_vm_readv, atoi(pid), &l, 1, &r, 1, 0);
+	if (n < 0)
+		return rdie("process_vm_readv", errno);
+	printf("read %zd bytes\n", n);
+	return 0;
+}
+
+/* madvise PID: process_madvise(MADV_COLD) over PID's first page. */
+static int pmadvise(const char *pid)
+{
+	struct iovec r = { (void *)first_map(pid), 4096 };
+	int pfd;
+	ssize_t n;
+
+	if (!r.iov_base)
+		return rdie("maps", errno ? errno : ENOENT);
+	pfd = syscall(SYS_pidfd_open, atoi(pid), 0);
+	if (pfd < 0)
+		return rdie("pidfd_open", errno);
+	n = syscall(SYS_process_madvise, pfd, &r, 1, 20 /* MADV_COLD */, 0);
+	if (n < 0)
+		return rdie("process_madvise", errno);
+	printf("advised %zd bytes\n", n);
+	return 0;
+}
+
+/*
+ * uring-copy SRC DST: a benign io_uring file copy (READ then WRITE in 64 KiB steps), and
+ * uring-echo: a loopback TCP and a unix socketpair round trip through io_uring. Both print "ok".
+ */
+static int uring_copy(const char *src, const char *dst)
+{
+	static char buf[65536];
+	int in = open(src, O_RDONLY), out = open(dst, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	struct ring r;
+	long long off = 0;
+	int n, err;
+
+	if (in < 0 || out < 0)
+		return rdie("open", errno);
+	err = ring_init(&r, 0);
+	if (err)
+		return rdie("io_uring_setup", -err);
+	for (;;) {
+		n = RING_ONE(&r, ({
+				     sqe->opcode = IORING_OP_READ;
+				     sqe->fd = in;
+				     sqe->addr = (uintptr_t)buf;
+				     sqe->len = sizeof(buf);
+				     sqe->off = off;
+			     }));
+		if (n < 0)
+			return rdie("io_uring read", -n);
+		if (n == 0)
+			break;
+		n = RING_ONE(&r, ({
+				     sqe->opcode = IORING_OP_WRITE;
+				     sqe->fd = out;
+				     sqe->addr = (uintptr_t)buf;
+				     sqe->len = n;
+				     sqe->off = off;
+			     }));
+		if (n < 0)
+			return rdie("io_uring write", -n);
+		off += n;
+	}
+	printf("ok %lld bytes\n", off);
+	return 0;
+}
+
+static int uring_pair(struct ring *r, int a, int b)
+{
+	char out[] = "ping", in[8] = {};
+	int n;
+
+	n = RING_ONE(r, ({
+			    sqe->opcode = IORING_OP_SEND;
+			    sqe->fd = a;
+			    sqe->addr = (uintptr_t)out;
+			    sqe->len = 4;
+		    }));
+	if (n != 4)
+		return n < 0 ? n : -EIO;
+	n = RING_ONE(r, ({
+			    sqe->opcode = IORING_OP_RECV;
+			    sqe->fd = b;
+			    sqe->addr = (uintptr_t)in;
+			    sqe->len = 4;
+		    }));
+	if (n != 4 || memcmp(in, "ping", 4))
+		return n < 0 ? n : -EIO;
+	return 0;
+}
+
+static int uring_echo(void)
+{
+	struct sockaddr_un ua = { .sun_family = AF_UNIX };
+	struct sockaddr_in { /* avoid <netinet/in.h> clashes with linux headers */
+		unsigned short sin_family, sin_port;
+		unsigned sin_addr;
+		char zero[8];
+	} ta = { 2 /* AF_INET */, 0, 0x0100007f, {} };
+	socklen_t tl = sizeof(ta);
+	int sp[2], l, c, a, ul, uc, ua_fd, n, err;
+	struct ring r;
+
+	err = ring_init(&r, 0);
+	if (err)
+		return rdie("io_uring_setup", -err);
+	/* a socketpair */
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sp))
+		return rdie("socketpair", errno);
+	if ((err = uring_pair(&r, sp[0], sp[1])))
+		return rdie("socketpair round trip", -err);
+	/* loopback TCP: accept and connect through the ring */
+	l = socket(2, SOCK_STREAM, 0);
+	c = socket(2, SOCK_STREAM, 0);
+	if (l < 0 || c < 0 || bind(l, (void *)&ta, sizeof(ta)) || listen(l, 1) ||
+	    getsockname(l, (void *)&ta, &tl))
+		return rdie("tcp listen", errno);
+	n = RING_ONE(&r, ({
+			     sqe->opcode = IORING_OP_CONNECT;
+			     sqe->fd = c;
+			     sqe->addr = (uintptr_t)&ta;
+			     sqe->off = sizeof(ta);
+		     }));
+	if (n < 0)
+		return rdie("io_uring tcp connect", -n);
+	a = RING_ONE(&r, ({
+			     sqe->opcode = IORING_OP_ACCEPT;
+			     sqe->fd = l;
+		     }));
+	if (a < 0)
+		return rdie("io_uring accept", -a);
+	if ((err = uring_pair(&r, c, a)))
+		return rdie("tcp round trip", -err);
+	/* the container's own unix socket, by path */
+	snprintf(ua.sun_path, sizeof(ua.sun_path), "/tmp/dcea-uring-%d.sock", (int)getpid());
+	unlink(ua.sun_path);
+	ul = socket(AF_UNIX, SOCK_STREAM, 0);
+	uc = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (ul < 0 || uc < 0 || bind(ul, (void *)&ua, sizeof(ua)) || listen(ul, 1))
+		return rdie("unix listen", errno);
+	n = RING_ONE(&r, ({
+			     sqe->opcode = IORING_OP_CONNECT;
+			     sqe->fd = uc;
+			     sqe->addr = (uintptr_t)&ua;
+			     sqe->off = sizeof(ua);
+		     }));
+	if (n < 0)
+		return rdie("io_uring unix connect", -n);
+	ua_fd = accept(ul, NULL, NULL);
+	if (ua_fd < 0)
+		return rdie("accept", errno);
+	if ((err = uring_pair(&r, uc, ua_fd)))
+		return rdie("unix round trip", -err);
+	unlink(ua.sun_path);
+	printf("ok\n");
+	return 0;
+}
+
+int route_main(int argc, char **argv)
+{
+	const char *c = argc > 0 ? argv[0] : "";
+
+	argc--, argv++;
+	if (!strcmp(c, "uring-open") && argc >= 2)
+		return uring_open(argc, argv, IORING_OP_OPENAT);
+	if (!strcmp(c, "uring-open2") && argc >= 2)
+		return uring_open(argc, argv, IORING_OP_OPENAT2);
+	if (!strcmp(c, "uring-open-linked") && argc == 2)
+		return uring_open_linked(argc, argv);
+	if (!strcmp(c, "uring-connect") && argc == 1)
+		return uring_connect(argv[0]);
+	if (!strcmp(c, "uring-path") && argc >= 2)
+		return uring_path(argv[0], argv[1], argc > 2 ? argv[2] : NULL);
+	if (!strcmp(c, "path") && argc >= 2)
+		return path_op(argv[0], argv[1], argc > 2 ? argv[2] : NULL);
+	if (!strcmp(c, "pidfd-getfd") && argc >= 3)
+		return pidfd_getfd(argc, argv);
+	if (!strcmp(c, "reopen") && argc == 2)
+		return reopen(argv[0], argv[1]);
+	if (!strcmp(c, "mount-unfaulted") && argc == 3)
+		return mount_unfaulted(argv[0], argv[1], argv[2]);
+	if (!strcmp(c, "vm-readv") && argc == 1)
+		return vm_readv(argv[0]);
+	if (!strcmp(c, "madvise") && argc == 1)
+		return pmadvise(argv[0]);
+	if (!strcmp(c, "uring-copy") && argc == 2)
+		return uring_copy(argv[0], argv[1]);
+	if (!strcmp(c, "uring-echo"))
+		return uring_echo();
+	fprintf(stderr,
+		"usage: dcea-escape route uring-open|uring-open2 PATH r|w|mem [DATA] [inline|async|sqpoll]\n"
+		"       | uring-open-linked PATH DATA | uring-connect SOCK\n"
+		"       | uring-path|path mkdir|symlink|link|rename|unlink A [B]\n"
+		"       | pidfd-getfd PID FD r|w|dir [DATA|FILE] | reopen PATH DATA\n"
+		"       | mount-unfaulted FSTYPE SOURCE TARGET | vm-readv PID | madvise PID\n"
+		"       | uring-copy SRC DST | uring-echo\n");
+	return 2;
+}
