@@ -8,7 +8,9 @@
 #ifndef DCEA_ABI_H
 #define DCEA_ABI_H
 
-#define DCEA_PIN_DIR	  "/sys/fs/bpf/dcea"
+#ifndef DCEA_PIN_DIR /* -DDCEA_PIN_DIR=... for a second instance in development */
+#define DCEA_PIN_DIR "/sys/fs/bpf/dcea"
+#endif
 #define DCEA_COMM_LEN	  16
 #define DCEA_CGNAME_LEN	  80 /* kernfs name of the task's cgroup: docker's is 64 hex digits */
 #define DCEA_PATH_LEN	  256
@@ -246,6 +248,7 @@ enum dcea_walk_op {
 	DCEA_WALK_LINK,
 	DCEA_WALK_RENAME,
 	DCEA_WALK_UNLINK,
+	DCEA_WALK_OPEN, /* an io_uring open judged on its name before it runs */
 };
 
 /* Event kinds carried in dcea_event.kind */

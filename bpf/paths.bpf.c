@@ -11,6 +11,11 @@
  */
 #include "bpf/routes.bpf.h"
 
+__noinline int walk_check_g(__s64 dfd, __u64 name, __u32 user, __u32 what, __u32 route)
+{
+	return walk_check_in(dfd, (const char *)name, user, what, route);
+}
+
 /* A name unreadable on entry, kept for the exit: its pointer, its dfd, the operation. */
 struct walk_later {
 	__u64 name;

@@ -167,6 +167,49 @@ static __always_inline __u32 pid_at(const char *s, int i)
 	return 0;
 }
 
+/* Digits at s[i...]: how many (a pid ends at '/' or the string's end), 0 if none. */
+static __always_inline int digits_at(const char *s, int i)
+{
+	int k;
+
+	for (k = 0; k < 8; k++) {
+		char c = s[(i + k) & (WALK_NAME - 1)];
+
+		if (c < '0' || c > '9')
+			return k;
+	}
+	return k;
+}
+
+static __always_inline bool word_at(const char *s, int i, const char *w, int n)
+{
+	char end;
+
+	for (int k = 0; k < n; k++)
+		if (s[(i + k) & (WALK_NAME - 1)] != w[k])
+			return false;
+	end = s[(i + n) & (WALK_NAME - 1)];
+	return end == '/' || end == '\0';
+}
+
+/*
+ * Is the component at s[i] one that reaches another task's files or memory: root, cwd, fd,
+ * map_files, mem, ns, or task/<tid>/ followed by one of those? (An open of /proc/<pid>/stat is
+ * not: monitoring agents read those.)
+ */
+static __always_inline bool sensitive_at(const char *s, int i)
+{
+	if (word_at(s, i, "task", 4)) {
+		int n = digits_at(s, i + 5);
+
+		if (!n)
+			return false;
+		i += 5 + n + 1;
+	}
+	return word_at(s, i, "root", 4) || word_at(s, i, "cwd", 3) || word_at(s, i, "fd", 2) ||
+	       word_at(s, i, "map_files", 9) || word_at(s, i, "mem", 3) || word_at(s, i, "ns", 2);
+}
+
 struct walk_buf {
 	char s[WALK_NAME];
 };
@@ -186,9 +229,10 @@ __dcea_map struct {
  * Reports and acts; returns the action, -1 for no match, -2 when the name cannot be read (the
  * caller may look again once the kernel has faulted it in).
  */
-static __always_inline int walk_check(struct dcea_task *t, int dfd, const char *name, bool user,
-				      __u32 what, __u32 route)
+static __always_inline int walk_check_in(int dfd, const char *name, bool user, __u32 what,
+					 __u32 route)
 {
+	struct dcea_task *t = current_ct_task();
 	struct task_struct *task = current_task();
 	struct dcea_config *c = cfg();
 	__u32 zero = 0, pid = 0;
@@ -201,7 +245,7 @@ static __always_inline int walk_check(struct dcea_task *t, int dfd, const char *
 	long n;
 	int action;
 
-	if (!b || !c)
+	if (!b || !c || !t)
 		return -1;
 	n = user ? bpf_probe_read_user_str(b->s, sizeof(b->s), name)
 		 : bpf_probe_read_kernel_str(b->s, sizeof(b->s), name);
@@ -223,20 +267,31 @@ static __always_inline int walk_check(struct dcea_task *t, int dfd, const char *
 			kind = PH_WALK; /* target pid 0: from a directory outside */
 	}
 	if (!kind && task_pidns(task) == c->host_ns[DCEA_NS_PID]) {
+		int ci = -1; /* where the component after /proc/<pid>/ starts */
+
 		if (b->s[0] == '/' && b->s[1] == 'p' && b->s[2] == 'r' && b->s[3] == 'o' &&
 		    b->s[4] == 'c' && b->s[5] == '/') {
 			pid = pid_at(b->s, 6);
+			ci = 6 + digits_at(b->s, 6) + 1;
 		} else if (start && BPF_CORE_READ(start, d_sb, s_magic) == PROC_SUPER_MAGIC) {
 			if (start == BPF_CORE_READ(start, d_sb, s_root)) {
 				pid = pid_at(b->s, 0); /* from /proc itself: "<pid>/root/..." */
+				ci = digits_at(b->s, 0) + 1;
 			} else if (BPF_CORE_READ(start, d_parent) == BPF_CORE_READ(start, d_sb, s_root)) {
-				char d[WALK_NAME] = {};
+				char d[16] = {};
 
 				/* from /proc/<pid>: "root/...", "cwd/..." */
 				bpf_probe_read_kernel_str(d, sizeof(d), BPF_CORE_READ(start, d_name.name));
-				pid = pid_at(d, 0);
+				d[15] = 0;
+				pid = 0;
+				for (int k = 0; k < 10 && d[k] >= '0' && d[k] <= '9'; k++)
+					pid = pid * 10 + (d[k] - '0');
+				ci = 0;
 			}
 		}
+		/* an open is judged again on its file: here only what reaches another task */
+		if (what == DCEA_WALK_OPEN && (ci < 0 || !sensitive_at(b->s, ci)))
+			pid = 0;
 		if (pid && !own_task(t, pid)) {
 			kind = PH_WALK;
 			a1 = pid;
@@ -258,6 +313,18 @@ static __always_inline int walk_check(struct dcea_task *t, int dfd, const char *
 	}
 	act(action);
 	return action;
+}
+
+/*
+ * The same as a global function (bpf/paths.bpf.c), checked by the verifier once instead of at
+ * every call site: the io_uring and syscall programs that call it stay far below its limits.
+ */
+extern int walk_check_g(__s64 dfd, __u64 name, __u32 user, __u32 what, __u32 route);
+
+static __always_inline int walk_check(struct dcea_task *t, int dfd, const char *name, bool user,
+				      __u32 what, __u32 route)
+{
+	return walk_check_g(dfd, (__u64)name, user, what, route);
 }
 
 #endif

@@ -29,12 +29,24 @@
 #define IORING_FILE_INDEX_ALLOC (~0U)
 #define AF_UNIX		1
 
+/*
+ * Requests already judged (and reported) on submission, so that their completion does not report
+ * the same attempt again: keyed by the request's address, removed on completion.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u64);
+	__type(value, __u32);
+} dcea_uring_seen SEC(".maps");
+
 /* The prepared requests (io_uring/openclose.c, fs.c): every one starts with the request's file. */
 struct io_open___dcea {
 	struct file *file;
 	int dfd;
 	__u32 file_slot;
 	struct filename *filename;
+	struct open_how how;
 } __attribute__((preserve_access_index));
 
 struct io_mkdir___dcea {
@@ -164,6 +176,10 @@ int watch_uring_complete(struct trace_event_raw_io_uring_complete *ctx)
 	res = BPF_CORE_READ(ctx, res);
 	if (!req || res < 0)
 		return 0;
+	if (bpf_map_lookup_elem(&dcea_uring_seen, &req)) {
+		bpf_map_delete_elem(&dcea_uring_seen, &req);
+		return 0;
+	}
 	op = BPF_CORE_READ(req, opcode);
 	if (op == IORING_OP_OPENAT || op == IORING_OP_OPENAT2) {
 		struct io_open___dcea *o = (void *)req;
@@ -183,6 +199,104 @@ int watch_uring_complete(struct trace_event_raw_io_uring_complete *ctx)
 	return 0;
 }
 
+#define O_ACCMODE_ 3 /* O_WRONLY or O_RDWR: opened for writing */
+
+/*
+ * On submission, before an io-wq worker runs the request: the same objects judged by name (the
+ * kernel's own copy). The kill is then sent by the submitting task itself, before it can make
+ * another request; the judgement on completion, by the object, stays for names this cannot see
+ * through (a symlink to a knob file), where the worker's kill can come after the process's next
+ * request (docs/ROUTES.md: kill-race).
+ */
+__noinline int knob_name_check_g(__u64 name_p)
+{
+	const char *name = (const char *)name_p;
+	struct dcea_task *t = current_ct_task();
+	static const __u32 magics[] = { 0x27e0eb /* cgroup */,	  0x63677270 /* cgroup2 */,
+					0x62656572 /* sysfs */,	  0x9fa0 /* proc */,
+					0x42494e4d /* binfmt_misc */, 0x73636673 /* securityfs */,
+					0x64626720 /* debugfs */, 0x74726163 /* tracefs */,
+					0x62656570 /* configfs */ };
+	__u32 zero = 0, base = 0, *rule = NULL;
+	struct walk_buf *b = bpf_map_lookup_elem(&dcea_walkbuf, &zero);
+	struct knob_file key = {};
+	struct dcea_event *e;
+	int i, action;
+	long n;
+
+	n = t && b ? bpf_probe_read_kernel_str(b->s, sizeof(b->s), name) : 0;
+	if (n <= 0)
+		return -1;
+	/* the last '/', searched from the end: one pass, no state per position for the verifier */
+	for (i = 0; i < WALK_NAME - 1; i++) {
+		int j = (int)n - 2 - i;
+
+		if (j < 0)
+			break;
+		if (b->s[j & (WALK_NAME - 1)] == '/') {
+			base = j + 1;
+			break;
+		}
+	}
+	bpf_probe_read_kernel_str(key.name, sizeof(key.name), &b->s[base & (WALK_NAME - 1)]);
+	for (i = 0; i < (int)(sizeof(magics) / sizeof(magics[0])); i++) {
+		key.magic = magics[i];
+		rule = bpf_map_lookup_elem(&dcea_knobfiles, &key);
+		if (rule)
+			break;
+	}
+	if (!rule)
+		return -1;
+	action = decide(*rule, t, DCEA_ACT_KILL);
+	if (action < 0)
+		return -1;
+	e = event_start(DCEA_EV_RULE, *rule, action);
+	if (e) {
+		e->arg[0] = key.magic;
+		e->arg[3] = DCEA_RT_IO_URING;
+		bpf_probe_read_kernel_str(e->path, sizeof(e->path), b->s);
+		event_submit(e);
+	}
+	act(action);
+	return action;
+}
+
+/* The prepared address of an IORING_OP_CONNECT (its async data), 6.10+ layout. */
+struct io_async_msghdr___dcea {
+	struct __kernel_sockaddr_storage addr;
+} __attribute__((preserve_access_index));
+
+__noinline int connect_name_check_g(__u64 req_p)
+{
+	struct io_kiocb *req = (struct io_kiocb *)req_p;
+	struct dcea_task *t = current_ct_task();
+	struct io_async_msghdr___dcea *io = BPF_CORE_READ(req, async_data);
+	struct sock_name key = {};
+	struct sockaddr_un *sun;
+	char path[108] = {};
+	int i, slash = -1, action;
+
+	if (!t || !io || !bpf_core_field_exists(io->addr))
+		return -1;
+	sun = (void *)&io->addr;
+	if (BPF_CORE_READ(sun, sun_family) != AF_UNIX)
+		return -1;
+	if (bpf_probe_read_kernel_str(path, sizeof(path), &sun->sun_path) <= 0)
+		return -1;
+	for (i = 0; i < 107 && path[i]; i++)
+		if (path[i] == '/')
+			slash = i;
+	bpf_probe_read_kernel_str(key.name, sizeof(key.name), &sun->sun_path[(slash + 1) & 0x7f]);
+	if (!bpf_map_lookup_elem(&dcea_socks, &key))
+		return -1;
+	action = decide(DCEA_R_RUNTIME_SOCKET, t, DCEA_ACT_KILL);
+	if (action >= 0) {
+		socket_report(action, path, &key, (__u64)-1, DCEA_RT_IO_URING);
+		act(action);
+	}
+	return action;
+}
+
 /* A path operation through another task's /proc/<pid>: the walk starts at dfd (kernel copy). */
 static __always_inline void judge_walk(struct dcea_task *t, int dfd, struct filename *fn,
 				       __u32 what)
@@ -198,6 +312,8 @@ int watch_uring_submit(struct trace_event_raw_io_uring_submit_req *ctx)
 {
 	struct dcea_task *t = current_ct_task();
 	struct io_kiocb *req;
+	int judged = -1;
+	__u32 one = 1;
 	__u8 op;
 
 	if (!t)
@@ -207,6 +323,24 @@ int watch_uring_submit(struct trace_event_raw_io_uring_submit_req *ctx)
 	if (!req)
 		return 0;
 	switch (op) {
+	case IORING_OP_OPENAT:
+	case IORING_OP_OPENAT2: {
+		struct io_open___dcea *o = (void *)req;
+		struct filename *fn = BPF_CORE_READ(o, filename);
+		const char *name = fn ? BPF_CORE_READ(fn, name) : NULL;
+
+		if (!name)
+			break;
+		judged = walk_check(t, BPF_CORE_READ(o, dfd), name, false, DCEA_WALK_OPEN,
+				    DCEA_RT_IO_URING);
+		if (judged < 0 && bpf_core_field_exists(o->how) &&
+		    (BPF_CORE_READ(o, how.flags) & O_ACCMODE_))
+			judged = knob_name_check_g((__u64)name);
+		break;
+	}
+	case IORING_OP_CONNECT:
+		judged = connect_name_check_g((__u64)req);
+		break;
 	case IORING_OP_MKDIRAT: {
 		struct io_mkdir___dcea *m = (void *)req;
 
@@ -236,5 +370,7 @@ int watch_uring_submit(struct trace_event_raw_io_uring_submit_req *ctx)
 		break;
 	}
 	}
+	if (judged >= 0)
+		bpf_map_update_elem(&dcea_uring_seen, &req, &one, BPF_ANY);
 	return 0;
 }

@@ -35,7 +35,8 @@ static void add_int(json_object *o, const char *k, int64_t v)
 static const char *const mount_kinds[] = { "",	    "fstype", "bind", "remount_rw",
 					    "device", "unreadable" };
 static const char *const proc_kinds[] = { "", "ns_file", "foreign_mount", "proc_mem", "path_walk" };
-static const char *const walk_ops[] = { "", "mkdir", "symlink", "link", "rename", "unlink" };
+static const char *const walk_ops[] = { "",	 "mkdir",  "symlink", "link",
+					 "rename", "unlink", "open" };
 /* enum dcea_route */
 static const char *const routes[] = { "syscall", "io_uring", "pidfd_getfd" };
 
@@ -93,6 +94,18 @@ static void cap_list(uint64_t caps, char *buf, size_t size)
 				      i < ARRAY_SIZE(names) ? names[i] : "?");
 }
 
+/*
+ * A file event's path: its parent directory's name and its own (what the kernel side keeps), or
+ * a full name when the event carries one (a name judged before the open, io_uring).
+ */
+static void dir_join(char *buf, size_t size, const char *dir, const char *name)
+{
+	if (name[0] == '/' || !dir[0])
+		snprintf(buf, size, "%s", name);
+	else
+		snprintf(buf, size, "%s%s%s", dir, strcmp(dir, "/") ? "/" : "", name);
+}
+
 /* Rule-specific fields, added to `d` (the alert's "details" object). */
 static void add_details(json_object *d, const struct dcea_event *e)
 {
@@ -138,7 +151,7 @@ static void add_details(json_object *d, const struct dcea_event *e)
 		add_str(d, "value", e->str2);
 		break;
 	case DCEA_R_KNOB_WRITE:
-		snprintf(buf, sizeof(buf), "%s/%s", e->str2, e->path);
+		dir_join(buf, sizeof(buf), e->str2, e->path);
 		add_str(d, "path", buf);
 		snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)e->arg[0]);
 		add_str(d, "fs_magic", buf);
@@ -173,7 +186,7 @@ static void add_details(json_object *d, const struct dcea_event *e)
 				json_object_object_add(d, "from_outside", json_object_new_boolean(1));
 			break;
 		}
-		snprintf(buf, sizeof(buf), "%s/%s", e->str2, e->path);
+		dir_join(buf, sizeof(buf), e->str2, e->path);
 		add_str(d, "path", buf);
 		if (e->arg[0] == 3)
 			add_int(d, "target_pid", e->arg[1]);

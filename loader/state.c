@@ -104,6 +104,27 @@ static bool tracepoint_exists(const char *sec)
 }
 
 /*
+ * Does the tracepoint of `sec` carry `field` (its format file names it)? io_uring_complete has
+ * the request only since 5.15: before, watch_uring_complete could not judge anything and is off,
+ * which `dcea status` then shows as a route gap.
+ */
+static bool tracepoint_has_field(const char *sec, const char *field)
+{
+	char path[256], line[256];
+	bool found = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/kernel/tracing/events/%s/format", sec + 3);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f))
+		found = strstr(line, field) != NULL;
+	fclose(f);
+	return found;
+}
+
+/*
  * Can a cgroup program of `type` call bpf_get_current_task and bpf_get_current_pid_tgid? Tried
  * with a real three-instruction program: libbpf_probe_bpf_helper() answers yes on 5.10, where
  * its probe fails for another reason.
@@ -205,6 +226,15 @@ static int open_and_load(struct state *st, bool try_lsm)
 				log_info("cgroup programs here lack the task helpers: '%s' knows "
 					 "containers by cgroup and its alerts carry no pid",
 					 bpf_program__name(prog));
+			continue;
+		}
+		if (!strcmp(sec, "tp/io_uring/io_uring_complete") &&
+		    !tracepoint_has_field(sec, " req;")) {
+			bpf_program__set_autoload(prog, false);
+			st->n_skipped++;
+			log_info("tracepoint '%s' carries no request on this kernel, its program "
+				 "'%s' is off",
+				 sec + 3, bpf_program__name(prog));
 			continue;
 		}
 		if (!strncmp(sec, "tp/", 3) && !tracepoint_exists(sec)) {

@@ -12,6 +12,7 @@
 #include "common/commands.h"
 #include "common/log.h"
 #include "common/util.h"
+#include "loader/routes.h"
 #include "loader/admission.h"
 #include "loader/enforcer.h"
 #include "loader/rules.h"
@@ -228,6 +229,7 @@ int cmd_status(int argc, char **argv)
 			json_object_array_add(rules, r);
 		}
 		json_object_object_add(o, "rules", rules);
+		json_object_object_add(o, "routes", routes_status_json(&c, cfg));
 		json_object_object_add(o, "scans", admission_status_json());
 		{
 			json_object *ps = policy_status(&st), *v;
@@ -257,6 +259,7 @@ int cmd_status(int argc, char **argv)
 		       "(maps full)\n\n",
 		       drops, untracked, ct_full);
 		print_rule_table(stdout, cfg, c.mode);
+		routes_status_print(stdout, &c, cfg);
 		{
 			json_object *ps = policy_status(&st);
 

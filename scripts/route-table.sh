@@ -12,10 +12,11 @@ for f in "${results[@]}"; do
 done
 
 declare -A out
-while IFS=$'\t' read -r id backend mode outcome effect; do
+while IFS=$'\t' read -r id backend mode outcome effect expected; do
 	[ "$mode" = block ] || { [ "$outcome" = alert ] && out[$id,$backend,audit]=alert || out[$id,$backend,audit]=$outcome; continue; }
 	out[$id,$backend,block]=$outcome
 	out[$id,$backend,effect]=$effect
+	out[$id,$backend,expected]=${expected:-}
 done < <(cat "${results[@]}")
 
 cell() { # ID BACKEND
@@ -24,7 +25,11 @@ cell() { # ID BACKEND
 		printf 'untested'
 	else
 		printf '%s' "$b"
-		[ "$b" = kill-after ] && printf ' (gap: the change is made)'
+		if [ "${out[$1,$2,expected]:-}" = kill-race ]; then
+			printf ' (a race: an io-wq worker may finish the operation before the kill)'
+		elif [ "$b" = kill-after ]; then
+			printf ' (gap: the change is made)'
+		fi
 		[ -n "$a" ] && [ "$a" != alert ] && printf '; audit: %s' "$a"
 	fi
 }
@@ -45,7 +50,8 @@ checked from the host. Regenerate with `DCEA_TEST_FILTER=13-routes make test && 
 |---|---|
 | `deny` | the operation fails (EPERM/EACCES) and nothing changed |
 | `kill` | the task is killed before it can use what it reached; nothing changed on the host |
-| `kill (gap: ...)` / `kill-after` | the task is killed and reported, but the kernel had finished the operation: the change is on the host. A gap of that backend, also listed by `dcea status` |
+| `kill-after (gap: ...)` | the task is killed and reported, but the kernel had finished the operation: the change is on the host. A gap of that backend, also listed by `dcea status` |
+| `... (a race ...)` | killed; whether the operation was done first depends on timing (an io-wq worker runs it while the kill is delivered): the outcome of this run is shown, `dcea status` lists the route as a gap |
 | `untested` | no test recorded this route on this backend |
 
 Audit mode reports every route below with an alert of the rule named (checked by the same tests).

@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Routes to the rules' kernel objects and their effect here: see routes.h and docs/ROUTES.md. */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/util.h"
+#include "loader/routes.h"
+#include "loader/rules.h"
+
+/*
+ * fallback: what the fallback backend does when `prog` is attached (kill: the task dies before it
+ * uses what it reached; kill-after: the kernel had finished the operation, a gap). With the LSM
+ * backend owning the rule, the LSM hook denies every route (kernel matrix).
+ */
+struct route_info {
+	const char *id;
+	enum dcea_rule rule;
+	const char *route;
+	const char *prog; /* the fallback program that sees it */
+	const char *fallback;
+};
+
+static const struct route_info routes[] = {
+	{ "uring-open-knob", DCEA_R_KNOB_WRITE, "io_uring open of a knob file",
+	  "watch_uring_submit", "kill" },
+	{ "uring-open-linked-knob", DCEA_R_KNOB_WRITE,
+	  "io_uring open into a fixed slot with a linked write", "watch_uring_submit", "kill" },
+	{ "uring-open-knob-symlink", DCEA_R_KNOB_WRITE,
+	  "io_uring open of a knob file by a name that does not say it (a symlink)",
+	  "watch_uring_complete", "kill-race" },
+	{ "reopen-knob", DCEA_R_KNOB_WRITE, "reopen through /proc/self/fd", "watch_openat",
+	  "kill" },
+	{ "uring-open-root", DCEA_R_PROC_HOST, "io_uring open through /proc/<pid>/root",
+	  "watch_uring_submit", "kill" },
+	{ "uring-open-mem", DCEA_R_PROC_HOST, "io_uring open of /proc/<pid>/mem",
+	  "watch_uring_submit", "kill" },
+	{ "uring-connect-sock", DCEA_R_RUNTIME_SOCKET, "io_uring connect to a runtime socket",
+	  "watch_uring_submit", "kill" },
+	{ "uring-path-root", DCEA_R_PROC_HOST,
+	  "io_uring mkdir/symlink/link/rename/unlink through /proc/<pid>/root",
+	  "watch_uring_submit", "kill-race" },
+	{ "path-root", DCEA_R_PROC_HOST,
+	  "mkdir/symlink/link/rename/unlink(2) through /proc/<pid>/root", "walk_mkdir",
+	  "kill-after" },
+	{ "pidfd-getfd", DCEA_R_PTRACE, "pidfd_getfd of a host process's fd", "watch_pidfd_getfd",
+	  "kill" },
+	{ "vm-readv", DCEA_R_PTRACE, "process_vm_readv of a host process",
+	  "watch_process_vm_readv", "kill" },
+	{ "process-madvise", DCEA_R_PTRACE, "process_madvise of a host process",
+	  "watch_process_madvise", "kill-after" },
+	{ "mount-unfaulted", DCEA_R_MOUNT, "mount(2) with arguments on unfaulted pages",
+	  "watch_mount", "kill-after" },
+};
+
+static bool prog_attached(const char *prog)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/links/%s", DCEA_PIN_DIR, prog);
+	return access(path, F_OK) == 0;
+}
+
+/* The effect of route r here, and whether it is a gap. */
+static const char *route_effect(const struct route_info *r, const struct dcea_config *c,
+				const struct dcea_rule_cfg *cfg, bool *gap)
+{
+	const struct dcea_rule_cfg *rc = &cfg[r->rule];
+
+	*gap = false;
+	if (!rc->enabled)
+		return "off";
+	if (c->backend == DCEA_BACKEND_LSM && rc->lsm)
+		return "deny";
+	if (!prog_attached(r->prog)) {
+		*gap = true;
+		return "gap";
+	}
+	*gap = strcmp(r->fallback, "kill") != 0; /* kill-race, kill-after */
+	return r->fallback;
+}
+
+json_object *routes_status_json(const struct dcea_config *c, const struct dcea_rule_cfg *cfg)
+{
+	json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < ARRAY_SIZE(routes); i++) {
+		json_object *o = json_object_new_object();
+		bool gap;
+		const char *eff = route_effect(&routes[i], c, cfg, &gap);
+
+		json_object_object_add(o, "id", json_object_new_string(routes[i].id));
+		json_object_object_add(o, "rule",
+				       json_object_new_string(rule_table[routes[i].rule].name));
+		json_object_object_add(o, "route", json_object_new_string(routes[i].route));
+		json_object_object_add(o, "effect", json_object_new_string(eff));
+		json_object_object_add(o, "gap", json_object_new_boolean(gap));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+void routes_status_print(FILE *f, const struct dcea_config *c, const struct dcea_rule_cfg *cfg)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(routes); i++) {
+		bool gap;
+		const char *eff = route_effect(&routes[i], c, cfg, &gap);
+
+		if (!gap)
+			continue;
+		if (!n++)
+			fprintf(f, "\nroute gaps on this kernel (docs/ROUTES.md):\n");
+		fprintf(f, "  %-18s %-16s %s: %s\n", rule_table[routes[i].rule].name, routes[i].id,
+			routes[i].route,
+			!strcmp(eff, "gap")	     ? "not watched here"
+			: !strcmp(eff, "kill-race") ? "killed, the operation may be done first"
+						      : "killed, but the kernel finished the operation");
+	}
+	if (n)
+		fprintf(f, "  (a custom rule of kind io_uring refuses io_uring in the containers it "
+			   "names; refuse --pid=host with SYS_PTRACE at admission)\n");
+}
