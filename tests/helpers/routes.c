@@ -28,99 +28,13 @@
 #include <unistd.h>
 
 #include "routes.h"
+#include "uring.h"
 
 static int rdie(const char *what, int err)
 {
 	fprintf(stderr, "dcea-escape: %s: %s\n", what, strerror(err));
 	return 1;
 }
-
-struct ring {
-	int fd;
-	unsigned *sq_head, *sq_tail, *sq_mask, *sq_array;
-	unsigned *cq_head, *cq_tail, *cq_mask;
-	struct io_uring_sqe *sqes;
-	struct io_uring_cqe *cqes;
-};
-
-/* flags: IORING_SETUP_SQPOLL for a kernel submission thread; else submitted by io_uring_enter */
-static int ring_init(struct ring *r, unsigned flags)
-{
-	struct io_uring_params p = { .flags = flags, .sq_thread_idle = 2000 };
-	void *sq, *cq;
-	size_t sqsz, cqsz;
-
-	r->fd = syscall(SYS_io_uring_setup, 8, &p);
-	if (r->fd < 0)
-		return -errno;
-	sqsz = p.sq_off.array + p.sq_entries * sizeof(unsigned);
-	cqsz = p.cq_off.cqes + p.cq_entries * sizeof(struct io_uring_cqe);
-	sq = mmap(NULL, sqsz, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, r->fd,
-		  IORING_OFF_SQ_RING);
-	cq = mmap(NULL, cqsz, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, r->fd,
-		  IORING_OFF_CQ_RING);
-	r->sqes = mmap(NULL, p.sq_entries * sizeof(struct io_uring_sqe), PROT_READ | PROT_WRITE,
-		       MAP_SHARED | MAP_POPULATE, r->fd, IORING_OFF_SQES);
-	if (sq == MAP_FAILED || cq == MAP_FAILED || r->sqes == MAP_FAILED)
-		return -errno;
-	r->sq_head = sq + p.sq_off.head;
-	r->sq_tail = sq + p.sq_off.tail;
-	r->sq_mask = sq + p.sq_off.ring_mask;
-	r->sq_array = sq + p.sq_off.array;
-	r->cq_head = cq + p.cq_off.head;
-	r->cq_tail = cq + p.cq_off.tail;
-	r->cq_mask = cq + p.cq_off.ring_mask;
-	r->cqes = cq + p.cq_off.cqes;
-	return 0;
-}
-
-static struct io_uring_sqe *ring_sqe(struct ring *r)
-{
-	unsigned tail = *r->sq_tail, i = tail & *r->sq_mask;
-	struct io_uring_sqe *s = &r->sqes[i];
-
-	memset(s, 0, sizeof(*s));
-	r->sq_array[i] = i;
-	__atomic_store_n(r->sq_tail, tail + 1, __ATOMIC_RELEASE);
-	return s;
-}
-
-/* Submit what is queued and wait for n completions; results in res[] in completion order. */
-static int ring_run(struct ring *r, unsigned n, int res[])
-{
-	unsigned got = 0;
-
-	if (syscall(SYS_io_uring_enter, r->fd, n, n, IORING_ENTER_GETEVENTS | IORING_ENTER_SQ_WAKEUP,
-		    NULL, 0) < 0)
-		return -errno;
-	while (got < n) {
-		unsigned head = *r->cq_head;
-
-		if (head == __atomic_load_n(r->cq_tail, __ATOMIC_ACQUIRE)) {
-			if (syscall(SYS_io_uring_enter, r->fd, 0, 1, IORING_ENTER_GETEVENTS, NULL,
-				    0) < 0)
-				return -errno;
-			continue;
-		}
-		struct io_uring_cqe *c = &r->cqes[head & *r->cq_mask];
-
-		res[c->user_data] = c->res;
-		got++;
-		__atomic_store_n(r->cq_head, head + 1, __ATOMIC_RELEASE);
-	}
-	return 0;
-}
-
-/* One request prepared by the caller through `sqe`, submitted and waited for: its result. */
-#define RING_ONE(r, sqe_setup)                                                                     \
-	({                                                                                         \
-		int __res[1] = { -EIO }, __err;                                                    \
-		struct io_uring_sqe *sqe = ring_sqe(r);                                            \
-		sqe_setup;                                                                         \
-		sqe->user_data = 0;                                                                \
-		__err = ring_run(r, 1, __res);                                                     \
-		__err ? __err : __res[0];                                                          \
-	})
 
 static unsigned ring_flags(const char *how)
 {

@@ -218,7 +218,7 @@ dcea_ns_exprs() {
 dcea_helper() {
 	local h=$DCEA_TESTS_DIR/helpers out=$OUTPUT/test-bin/dcea-escape f stale=0
 	DCEA_ESCAPE=$out
-	for f in "$h/escape.c" "$h/routes.c" "$h/routes.h"; do
+	for f in "$h/escape.c" "$h/routes.c" "$h/routes.h" "$h/uring.h"; do
 		[ "$f" -nt "$out" ] && stale=1
 	done
 	if [ -x "$out" ] && [ "$stale" = 0 ]; then
