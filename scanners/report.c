@@ -27,6 +27,7 @@ static void finding_free(struct scan_finding *f)
 	free(f->check);
 	free(f->title);
 	free(f->reference);
+	free(f->source);
 	free(f->target);
 	for (size_t i = 0; i < f->ndetail; i++)
 		free(f->detail[i]);
@@ -178,6 +179,8 @@ json_object *scan_finding_json(const struct scan_finding *f)
 	json_object_object_add(o, "title", json_object_new_string(f->title));
 	if (f->reference)
 		json_object_object_add(o, "reference", json_object_new_string(f->reference));
+	if (f->source)
+		json_object_object_add(o, "source", json_object_new_string(f->source));
 	d = json_object_new_array();
 	for (size_t i = 0; i < f->ndetail; i++)
 		json_object_array_add(d, json_object_new_string(f->detail[i]));

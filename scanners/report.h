@@ -63,6 +63,7 @@ struct scan_finding {
 	enum scan_result result;
 	char **detail; /* indented lines under the finding */
 	size_t ndetail;
+	char *source; /* what decided the result ("changelog: FILE"), NULL when not said */
 };
 
 struct scan_report {
