@@ -15,6 +15,8 @@ PKGS=(
 	# 70-service.sh: curl scrapes the metrics, promtool (prometheus) checks them, the alerts are
 	# validated against docs/alert.schema.json, yamllint lints deploy/k8s
 	curl python3-jsonschema yamllint prometheus
+	# scripts/gen-kernel-rules.py reads kernel_rules.hand.yaml
+	python3-yaml
 )
 [ "${DCEA_DEPS_EXTRA:-}" ] && read -r -a extra <<<"$DCEA_DEPS_EXTRA" && PKGS+=("${extra[@]}")
 
