@@ -51,38 +51,41 @@ bool image_wanted(const char *p)
 	return false;
 }
 
-static enum scan_severity severity_of(const char *s)
+static enum scan_severity severity_of(const char *level)
 {
-	if (!s)
-		return SEV_MEDIUM;
-	if (!strcasecmp(s, "CRITICAL"))
-		return SEV_CRITICAL;
-	if (!strcasecmp(s, "HIGH") || !strcasecmp(s, "IMPORTANT"))
-		return SEV_HIGH;
-	if (!strcasecmp(s, "LOW") || !strcasecmp(s, "NEGLIGIBLE") || !strcasecmp(s, "UNIMPORTANT"))
-		return SEV_LOW;
-	return SEV_MEDIUM;
+	enum scan_severity sev = SEV_NONE;
+
+	if (level && scan_severity_parse(level, &sev))
+		sev = SEV_NONE;
+	return sev;
 }
 
 struct hit {
 	const struct pkg *pkg;
 	const struct osv_vuln *vuln;
 	char *fixed, *ecosystem;
-	enum scan_severity sev;
-	bool sev_known;
+	enum scan_severity sev; /* SEV_NONE: the data gives none */
+	struct osv_severity why;
 };
 
 struct hits {
 	struct hit *v;
 	size_t n, cap;
 	const struct pkg *pkg;
+	size_t first; /* first hit of this package */
 };
+
+static const char *cve_of(const struct osv_vuln *v);
 
 static int on_hit(const struct osv_hit *h, void *arg)
 {
 	struct hits *hs = arg;
 	struct hit *x;
 
+	/* one finding per CVE and package: the same CVE in two loaded files (DSA and DEBIAN-CVE) */
+	for (size_t i = hs->first; i < hs->n; i++)
+		if (!strcmp(cve_of(hs->v[i].vuln), cve_of(h->vuln)))
+			return 0;
 	if (hs->n == hs->cap) {
 		size_t cap = hs->cap ? hs->cap * 2 : 64;
 
@@ -93,12 +96,18 @@ static int on_hit(const struct osv_hit *h, void *arg)
 		hs->cap = cap;
 	}
 	x = &hs->v[hs->n];
+	memset(x, 0, sizeof(*x));
 	x->pkg = hs->pkg;
 	x->vuln = h->vuln;
 	x->fixed = h->fixed ? strdup(h->fixed) : NULL;
 	x->ecosystem = strdup(h->ecosystem);
-	x->sev = severity_of(h->severity);
-	x->sev_known = h->severity != NULL;
+	if ((h->fixed && !x->fixed) || !x->ecosystem) {
+		free(x->fixed);
+		free(x->ecosystem);
+		return -ENOMEM;
+	}
+	osv_hit_severity(h, &x->why);
+	x->sev = severity_of(x->why.level);
 	hs->n++;
 	return 0;
 }
@@ -116,6 +125,7 @@ static int hit_cmp(const void *a, const void *b)
 
 static const char *cve_of(const struct osv_vuln *v)
 {
+	/* osv.dev's "DEBIAN-CVE-2024-1234" and "UBUNTU-CVE-..." name their CVE too */
 	if (!strncmp(v->id, "CVE-", 4))
 		return v->id;
 	for (size_t i = 0; i < v->naliases; i++)
@@ -240,7 +250,11 @@ int scan_image(const struct image_scan_opts *o, struct scan_report *r,
 
 		if (!first_of_source(&R->pkgs, i))
 			continue;
+		R->sources++;
 		hs.pkg = p;
+		hs.first = hs.n;
+		if (osv_db_has_package(o->db, R->distro.ecosystem, p->source))
+			R->covered++;
 		err = osv_db_match(o->db, R->distro.ecosystem, p->source, p->source_version,
 				   p->scheme, on_hit, &hs);
 		/* rpm data is keyed by binary package names */
@@ -258,28 +272,63 @@ int scan_image(const struct image_scan_opts *o, struct scan_report *r,
 		char check[96], title[160], bins[256];
 
 		snprintf(check, sizeof(check), "image.%s", cve_of(v));
-		snprintf(title, sizeof(title), "%s %s: %s", h->pkg->source, h->pkg->source_version,
-			 cve_of(v));
+		snprintf(title, sizeof(title), "%s %s: %s%s", h->pkg->source, h->pkg->source_version,
+			 cve_of(v), h->fixed ? "" : " (no fix available)");
 		f = scan_add_raw(r, check, h->sev, title, v->reference, SCAN_FAIL, target);
 		binaries_of(&R->pkgs, h->pkg, bins, sizeof(bins));
 		scan_detail(f, "package %s (%s: %s), installed %s", h->pkg->source, h->pkg->db,
 			    bins, h->pkg->source_version);
-		scan_detail(f, "fixed in %s (%s)", h->fixed ? h->fixed : "no fixed version yet",
-			    h->ecosystem);
-		if (h->sev_known && v->score > 0)
-			scan_detail(f, "severity %s, CVSS %.1f", scan_severity_name(h->sev),
-				    v->score);
-		else if (!h->sev_known)
-			scan_detail(f, "severity not in the data: medium assumed");
+		if (h->fixed)
+			scan_detail(f, "fixed in %s (%s)", h->fixed, h->ecosystem);
+		else
+			scan_detail(f, "no fix available in %s", h->ecosystem);
+		if (h->why.level)
+			scan_detail(f, "severity %s from %s", scan_severity_name(h->sev),
+				    h->why.from);
+		else
+			scan_detail(f, "severity unknown: the record has no CVSS vector, "
+				       "distribution rating or OSV severity (counts for --fail-on "
+				       "any)");
+		/* the other opinion, when the distribution's word decided */
+		if (h->why.level && v->cvss && strncmp(h->why.from, "CVSS", 4))
+			scan_detail(f, "CVSS %.1f %s: %s", v->score, v->severity, v->cvss);
 		if (v->summary)
 			scan_detail(f, "%s", v->summary);
 		scan_detail(f, "source %s (%s)", v->source, v->id);
 	}
 	R->vulns = hs.n;
-	if (!hs.n && R->distro.ecosystem[0]) {
-		f = scan_add_raw(r, "image.vulnerabilities", SEV_NONE,
-				 "no known vulnerability in the database", NULL, SCAN_PASS, target);
-		scan_detail(f, "%zu packages matched against %s", R->pkgs.n, R->distro.ecosystem);
+	if (R->distro.ecosystem[0] && o->db) {
+		char cov[256];
+
+		snprintf(cov, sizeof(cov),
+			 "%zu packages (%zu source packages), %zu with advisories in the database, "
+			 "database built %s",
+			 R->pkgs.n, R->sources, R->covered, o->db_built ? o->db_built : "(unknown)");
+		if (!R->covered && R->pkgs.n) {
+			f = scan_add_raw(r, "image.coverage", SEV_MEDIUM,
+					 "the database has no advisory for this distribution", NULL,
+					 SCAN_WARN, target);
+			scan_detail(f, "%s", cov);
+			scan_detail(f, "nothing was checked against %s: run 'dcea db update' or "
+				       "give --db",
+				    R->distro.ecosystem);
+		} else if (!hs.n) {
+			f = scan_add_raw(r, "image.vulnerabilities", SEV_NONE,
+					 "no known vulnerability in the database", NULL, SCAN_PASS,
+					 target);
+			scan_detail(f, "%s", cov);
+			scan_detail(f, "matched against %s", R->distro.ecosystem);
+		}
+		f = scan_add_raw(r, "image.database", SEV_NONE, "vulnerability data used", NULL,
+				 SCAN_INFO, target);
+		scan_detail(f, "%s", cov);
+		if (o->db_what)
+			scan_detail(f, "%s", o->db_what);
+	}
+	if (o->db_stale) {
+		f = scan_add_raw(r, "image.database-age", SEV_MEDIUM,
+				 "vulnerability data is old", NULL, SCAN_WARN, target);
+		scan_detail(f, "%s", o->db_stale);
 	}
 cleanup:
 	for (size_t i = 0; i < hs.n; i++) {

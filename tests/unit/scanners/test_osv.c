@@ -26,9 +26,12 @@ static int collect(const struct osv_hit *h, void *arg)
 	struct got *g = arg;
 
 	if (g->n < 8) {
+		struct osv_severity sv;
+
+		osv_hit_severity(h, &sv);
 		snprintf(g->ids[g->n], 64, "%s", h->vuln->id);
 		snprintf(g->fixed[g->n], 64, "%s", h->fixed ? h->fixed : "-");
-		snprintf(g->sev[g->n], 16, "%s", h->severity ? h->severity : "-");
+		snprintf(g->sev[g->n], 16, "%s", sv.level ? sv.level : "-");
 	}
 	g->n++;
 	return 0;
