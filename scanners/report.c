@@ -415,8 +415,14 @@ int scan_output_opt(struct scan_output *o, int opt, const char *arg)
 		o->sarif = arg;
 		return 1;
 	case 'F':
+		/* any: every FAIL, those whose severity the data does not give included */
+		if (!strcasecmp(arg, "any")) {
+			o->fail_on = SEV_NONE;
+			return 1;
+		}
 		if (scan_severity_parse(arg, &o->fail_on) || o->fail_on == SEV_NONE) {
-			log_err("invalid --fail-on '%s': expected low, medium, high or critical",
+			log_err("invalid --fail-on '%s': expected any, low, medium, high or "
+				"critical",
 				arg);
 			return -EINVAL;
 		}
