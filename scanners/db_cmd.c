@@ -72,7 +72,7 @@ static int status(const char *root, long max_age, bool json)
 		json_object_object_add(out, "installed", json_object_new_boolean(1));
 		json_object_object_add(out, "age_days", json_object_new_int64(age));
 		json_object_object_add(out, "stale", json_object_new_boolean(stale));
-		printf("%s\n", json_object_to_json_string_ext(out, JSON_C_TO_STRING_PLAIN));
+		printf("%s\n", json_object_to_json_string_ext(out, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 		json_object_put(out);
 	} else {
 		json_object *u;

@@ -413,7 +413,7 @@ int db_update(const struct db_update_opts *o)
 			goto cleanup;
 	}
 	snprintf(dst, sizeof(dst), "%s/manifest.json", tmp);
-	if (json_object_to_file_ext(dst, man, JSON_C_TO_STRING_PRETTY)) {
+	if (json_object_to_file_ext(dst, man, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE)) {
 		ret = -EIO;
 		log_err("failed to write '%s': %s", dst, json_util_get_last_err());
 		goto cleanup;
@@ -442,7 +442,7 @@ int db_update(const struct db_update_opts *o)
 	tmp[0] = '\0'; /* installed: keep it */
 	fsync_dir(o->root);
 	sweep(o->root, gen);
-	log_info("installed %zu sources in '%s'", o->sources->n, link);
+	log_info("installed %zu source(s) in '%s'", o->sources->n, link);
 	ret = 0;
 cleanup:
 	if (tmp[0])
