@@ -26,15 +26,18 @@ static void usage(FILE *f)
 		"update   fetch every source; by default osv.dev's exports:\n"
 		"           Debian Ubuntu Alpine Linux  https://osv-vulnerabilities.storage."
 		"googleapis.com/NAME/all.zip\n"
-		"         (Linux: the kernel's CVE records). Sources come from --source (repeatable,\n"
+		"         (Linux: the kernel's CVE records). Sources come from --source "
+		"(repeatable,\n"
 		"         replaces the list), else --sources FILE, else " DB_DEFAULT_SOURCES
 		" if it exists:\n"
-		"         lines 'NAME URL [sha256=HEX] [sha256-url=URL]'. http, https and file URLs.\n"
+		"         lines 'NAME URL [sha256=HEX] [sha256-url=URL]'. http, https and file "
+		"URLs.\n"
 		"         Verified: HTTP status and length, the server's MD5 (x-goog-hash), a\n"
 		"         pinned or published SHA-256, the zip's CRC-32s, every record parsed.\n"
 		"         --stall-timeout: give up on a server sending nothing for SECS (%d).\n"
 		"import   install local files (offline): the same as update with file:// sources.\n"
-		"status   what is installed, from where, how old; exit 1 when nothing is installed\n"
+		"status   what is installed, from where, how old; exit 1 when nothing is "
+		"installed\n"
 		"         or it is older than --max-age DAYS (%d).\n\n"
 		"Exit status: 0 success, 1 (status) missing or old, 2 error.\n\n"
 		"Examples:\n"
@@ -72,7 +75,9 @@ static int status(const char *root, long max_age, bool json)
 		json_object_object_add(out, "installed", json_object_new_boolean(1));
 		json_object_object_add(out, "age_days", json_object_new_int64(age));
 		json_object_object_add(out, "stale", json_object_new_boolean(stale));
-		printf("%s\n", json_object_to_json_string_ext(out, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+		printf("%s\n",
+		       json_object_to_json_string_ext(out, JSON_C_TO_STRING_PLAIN |
+								   JSON_C_TO_STRING_NOSLASHESCAPE));
 		json_object_put(out);
 	} else {
 		json_object *u;
@@ -84,8 +89,8 @@ static int status(const char *root, long max_age, bool json)
 		json_object_object_get_ex(d.manifest, "sources", &arr);
 		for (size_t i = 0; arr && i < json_object_array_length(arr); i++) {
 			json_object *s = json_object_array_get_idx(arr, i), *v;
-			const char *k[] = { "name", "records", "bytes", "newest", "verified",
-					    "sha256", "url" };
+			const char *k[] = { "name",	"records", "bytes", "newest",
+					    "verified", "sha256",  "url" };
 			const char *val[7];
 
 			for (size_t j = 0; j < 7; j++)

@@ -74,8 +74,8 @@ static int source_set(struct db_sources *s, const char *name, const char *url, c
 		return -EINVAL;
 	}
 	if (!good_url(url) || strlen(url) >= sizeof(d->url)) {
-		snprintf(err, errlen, "invalid URL '%s' for source '%s': http, https or file",
-			 url, name);
+		snprintf(err, errlen, "invalid URL '%s' for source '%s': http, https or file", url,
+			 name);
 		return -EINVAL;
 	}
 	for (size_t i = 0; i < s->n && !d; i++)
@@ -143,7 +143,8 @@ int db_sources_read(const char *path, struct db_sources *s, char *err, size_t er
 		url = strtok_r(NULL, " \t", &save);
 		ret = url ? source_set(s, name, url, msg, sizeof(msg), &d) : -EINVAL;
 		if (!url)
-			snprintf(msg, sizeof(msg), "expected NAME URL [sha256=HEX] [sha256-url=URL]");
+			snprintf(msg, sizeof(msg),
+				 "expected NAME URL [sha256=HEX] [sha256-url=URL]");
 		while (!ret && (opt = strtok_r(NULL, " \t", &save))) {
 			if (!strncmp(opt, "sha256=", 7) && is_hex64(opt + 7)) {
 				snprintf(d->sha256, sizeof(d->sha256), "%s", opt + 7);
@@ -227,10 +228,10 @@ static int fetch_source(const struct db_source *src, const char *tmpdir,
 			const struct db_update_opts *o, json_object *msrc)
 {
 	char path[4200], err[512] = "", want[65] = "", got[65], b64[32];
-	const char *ext = strlen(src->url) > 5 && !strcasecmp(src->url + strlen(src->url) - 5,
-							      ".json")
-				  ? "json"
-				  : "zip";
+	const char *ext =
+		strlen(src->url) > 5 && !strcasecmp(src->url + strlen(src->url) - 5, ".json")
+			? "json"
+			: "zip";
 	struct db_fetch_result fr;
 	struct osv_db *db = NULL;
 	struct verified v = { 0 };
@@ -413,7 +414,8 @@ int db_update(const struct db_update_opts *o)
 			goto cleanup;
 	}
 	snprintf(dst, sizeof(dst), "%s/manifest.json", tmp);
-	if (json_object_to_file_ext(dst, man, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE)) {
+	if (json_object_to_file_ext(dst, man,
+				    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE)) {
 		ret = -EIO;
 		log_err("failed to write '%s': %s", dst, json_util_get_last_err());
 		goto cleanup;

@@ -23,15 +23,15 @@
 
 #define DB_DEFAULT_ROOT	    "/var/lib/dcea/db"
 #define DB_DEFAULT_SOURCES  "/etc/dcea/db-sources"
-#define DB_DEFAULT_MAX_AGE  7	  /* days: scans warn about older data */
-#define DB_DEFAULT_STALL    60	  /* seconds below 1 byte/s before a download is abandoned */
+#define DB_DEFAULT_MAX_AGE  7  /* days: scans warn about older data */
+#define DB_DEFAULT_STALL    60 /* seconds below 1 byte/s before a download is abandoned */
 #define DB_DEFAULT_MAX_SIZE (4ULL << 30)
 #define DB_MAX_SOURCES	    16
 
 struct db_source {
-	char name[64];	      /* file name in the store: [A-Za-z0-9._-] */
-	char url[1024];	      /* http, https or file */
-	char sha256[65];      /* pinned checksum (hex), or "" */
+	char name[64];	       /* file name in the store: [A-Za-z0-9._-] */
+	char url[1024];	       /* http, https or file */
+	char sha256[65];       /* pinned checksum (hex), or "" */
 	char sha256_url[1024]; /* a URL whose first word is the checksum, or "" */
 };
 
@@ -52,8 +52,8 @@ int db_source_add(struct db_sources *s, const char *arg, char *err, size_t errle
 struct db_update_opts {
 	const char *root;
 	const struct db_sources *sources;
-	long stall_secs;    /* 0: DB_DEFAULT_STALL */
-	uint64_t max_size;  /* 0: DB_DEFAULT_MAX_SIZE */
+	long stall_secs;   /* 0: DB_DEFAULT_STALL */
+	uint64_t max_size; /* 0: DB_DEFAULT_MAX_SIZE */
 };
 /* Fetch, verify, install; 0 or negative errno with the reason logged. Nothing changes on error. */
 int db_update(const struct db_update_opts *o);

@@ -279,8 +279,8 @@ int scan_image(const struct image_scan_opts *opts, struct scan_report *r,
 		char check[96], title[160], bins[256];
 
 		snprintf(check, sizeof(check), "image.%s", cve_of(v));
-		snprintf(title, sizeof(title), "%s %s: %s%s", h->pkg->source, h->pkg->source_version,
-			 cve_of(v), h->fixed ? "" : " (no fix available)");
+		snprintf(title, sizeof(title), "%s %s: %s%s", h->pkg->source,
+			 h->pkg->source_version, cve_of(v), h->fixed ? "" : " (no fix available)");
 		f = scan_add_raw(r, check, h->sev, title, v->reference, SCAN_FAIL, target);
 		binaries_of(&R->pkgs, h->pkg, bins, sizeof(bins));
 		scan_detail(f, "package %s (%s: %s), installed %s", h->pkg->source, h->pkg->db,
@@ -310,14 +310,16 @@ int scan_image(const struct image_scan_opts *opts, struct scan_report *r,
 		snprintf(cov, sizeof(cov),
 			 "%zu packages (%zu source packages), %zu with advisories in the database, "
 			 "database built %s",
-			 R->pkgs.n, R->sources, R->covered, o->db_built ? o->db_built : "(unknown)");
+			 R->pkgs.n, R->sources, R->covered,
+			 o->db_built ? o->db_built : "(unknown)");
 		if (!R->covered && R->pkgs.n) {
 			f = scan_add_raw(r, "image.coverage", SEV_MEDIUM,
 					 "the database has no advisory for this distribution", NULL,
 					 SCAN_WARN, target);
 			scan_detail(f, "%s", cov);
-			scan_detail(f, "nothing was checked against %s: run 'dcea db update' or "
-				       "give --db",
+			scan_detail(f,
+				    "nothing was checked against %s: run 'dcea db update' or "
+				    "give --db",
 				    R->distro.ecosystem);
 		} else if (!hs.n) {
 			f = scan_add_raw(r, "image.vulnerabilities", SEV_NONE,
@@ -333,8 +335,8 @@ int scan_image(const struct image_scan_opts *opts, struct scan_report *r,
 			scan_detail(f, "%s", o->db_what);
 	}
 	if (o->db_stale) {
-		f = scan_add_raw(r, "image.database-age", SEV_MEDIUM,
-				 "vulnerability data is old", NULL, SCAN_WARN, target);
+		f = scan_add_raw(r, "image.database-age", SEV_MEDIUM, "vulnerability data is old",
+				 NULL, SCAN_WARN, target);
 		scan_detail(f, "%s", o->db_stale);
 	}
 cleanup:
@@ -419,7 +421,8 @@ static int image_get_db(struct image_scan_opts *o, const char *eco)
 	}
 	if (!installed && x->ndbs) {
 		when = newest_record(x->db);
-		snprintf(x->what, sizeof(x->what), "--db files%s", when ? " (date: newest record)" : "");
+		snprintf(x->what, sizeof(x->what), "--db files%s",
+			 when ? " (date: newest record)" : "");
 	}
 	osv_db_counts(x->db, &nrec, &nskip);
 	if (!installed && !x->ndbs && x->builtin) {
@@ -430,7 +433,8 @@ static int image_get_db(struct image_scan_opts *o, const char *eco)
 		snprintf(x->what, sizeof(x->what),
 			 "built-in records only (%zu, Debian 12, from Debian changelogs)", nrec);
 		snprintf(x->stale, sizeof(x->stale),
-			 "no vulnerability database installed in '%s': only the %zu built-in records "
+			 "no vulnerability database installed in '%s': only the %zu built-in "
+			 "records "
 			 "were used; run 'dcea db update' or give --db",
 			 x->root, nrec);
 		snprintf(x->built, sizeof(x->built), "(built into dcea)");
@@ -467,12 +471,12 @@ static void usage(FILE *f)
 		"TARGET: a `docker save` archive, an OCI layout (directory or tar), a root "
 		"filesystem\n"
 		"directory, or the name of a local docker image (exported with `docker save`).\n\n"
-		"Options:\n" SCAN_OUTPUT_HELP
-		"      --db PATH          OSV records: a .json file, a directory of them or a .zip\n"
+		"Options:\n" SCAN_OUTPUT_HELP "      --db PATH          OSV records: a .json file, "
+		"a directory of them or a .zip\n"
 		"                         (osv.dev exports, offline); repeatable; added to the\n"
 		"                         installed database\n"
-		"      --db-root DIR      the installed database ('dcea db update'; "
-		DB_DEFAULT_ROOT ")\n"
+		"      --db-root DIR      the installed database ('dcea db "
+		"update'; " DB_DEFAULT_ROOT ")\n"
 		"      --db-max-age DAYS  warn when the data is older (%d)\n"
 		"      --no-builtin-db    without any database, do not fall back on the built-in\n"
 		"                         records (Debian 12, a few packages)\n"
@@ -484,7 +488,8 @@ static void usage(FILE *f)
 		"(1000)\n\n"
 		"Severity comes from the data: the distribution's urgency or priority for the\n"
 		"release, else the record's CVSS v3 vector, else its OSV severity word; a record\n"
-		"with none is 'unknown' (counted by --fail-on any only). CVEs the distribution has\n"
+		"with none is 'unknown' (counted by --fail-on any only). CVEs the distribution "
+		"has\n"
 		"not fixed are reported as 'no fix available'.\n\n"
 		"Exit status: 0 nothing reached --fail-on (default high), 1 something did, 2 "
 		"error.\n\n"
@@ -558,7 +563,8 @@ int cmd_scan_image(int argc, char **argv)
 			break;
 		case OPT_DB_MAX_AGE:
 			if (parse_u64(optarg, &v) || v > 100000) {
-				log_err("invalid --db-max-age '%s': expected a number of days", optarg);
+				log_err("invalid --db-max-age '%s': expected a number of days",
+					optarg);
 				goto cleanup;
 			}
 			x.max_age = v;

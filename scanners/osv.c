@@ -297,7 +297,8 @@ static int severity_from(json_object *arr, struct osv_vuln *v)
 				if (!v->severity || !v->cvss)
 					return -ENOMEM;
 			}
-		} else if (!v->rating && (!strcasecmp(type, "Ubuntu") || !strcasecmp(type, "Debian"))) {
+		} else if (!v->rating &&
+			   (!strcasecmp(type, "Ubuntu") || !strcasecmp(type, "Debian"))) {
 			v->rating = strdup(val);
 			v->rating_from = strdup(!strcasecmp(type, "Ubuntu") ? "Ubuntu priority"
 									    : "Debian urgency");
@@ -787,7 +788,8 @@ int osv_db_match(const struct osv_db *db, const char *ecosystem, const char *nam
 				continue;
 			if (!entry_hits(e, version, scheme, &fixed))
 				continue;
-			if (!hit || (fixed && (!h.fixed || version_cmp(scheme, fixed, h.fixed) < 0))) {
+			if (!hit ||
+			    (fixed && (!h.fixed || version_cmp(scheme, fixed, h.fixed) < 0))) {
 				h.ecosystem = e->ecosystem;
 				h.urgency = e->severity;
 				if (fixed || !hit)
@@ -825,9 +827,9 @@ const char *osv_rating_level(const char *w)
 	static const struct {
 		const char *word, *level;
 	} words[] = {
-		{ "critical", "CRITICAL" },  { "urgent", "CRITICAL" },	{ "high", "HIGH" },
-		{ "important", "HIGH" },     { "medium", "MEDIUM" },	{ "moderate", "MEDIUM" },
-		{ "low", "LOW" },	     { "negligible", "LOW" },	{ "unimportant", "LOW" },
+		{ "critical", "CRITICAL" }, { "urgent", "CRITICAL" }, { "high", "HIGH" },
+		{ "important", "HIGH" },    { "medium", "MEDIUM" },   { "moderate", "MEDIUM" },
+		{ "low", "LOW" },	    { "negligible", "LOW" },  { "unimportant", "LOW" },
 	};
 
 	for (size_t i = 0; w && i < ARRAY_SIZE(words); i++)
@@ -859,7 +861,8 @@ void osv_hit_severity(const struct osv_hit *h, struct osv_severity *out)
 			 v->id);
 	} else if (v->cvss) {
 		out->level = v->severity;
-		snprintf(out->from, sizeof(out->from), "CVSS %.1f %s (%s)", v->score, v->cvss, v->id);
+		snprintf(out->from, sizeof(out->from), "CVSS %.1f %s (%s)", v->score, v->cvss,
+			 v->id);
 	} else if (v->rating && (lvl = osv_rating_level(v->rating))) {
 		out->level = lvl;
 		snprintf(out->from, sizeof(out->from), "%s '%s' (%s)", v->rating_from, v->rating,

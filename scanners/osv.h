@@ -20,16 +20,16 @@ struct osv_vuln {
 	char **aliases; /* aliases[] and upstream[] (osv.dev's DEBIAN-CVE records use upstream) */
 	size_t naliases;
 	char *summary;
-	char *severity;	 /* "CRITICAL" "HIGH" "MEDIUM" "LOW" or NULL: from the CVSS v3 vector */
-	double score;	 /* CVSS v3 base score computed from the vector, or 0 */
-	char *cvss;	 /* that vector, or NULL */
-	char *rating;	 /* the record's own word: severity[] of type Ubuntu/Debian, or
-			    database_specific.severity, as written; NULL: none */
+	char *severity;	   /* "CRITICAL" "HIGH" "MEDIUM" "LOW" or NULL: from the CVSS v3 vector */
+	double score;	   /* CVSS v3 base score computed from the vector, or 0 */
+	char *cvss;	   /* that vector, or NULL */
+	char *rating;	   /* the record's own word: severity[] of type Ubuntu/Debian, or
+			      database_specific.severity, as written; NULL: none */
 	char *rating_from; /* where rating came from: "Ubuntu priority", "database_specific" */
-	char *reference; /* first advisory or web reference, or NULL */
-	char *source;	 /* database_specific.source, else the file it came from */
-	char *modified;	 /* "modified" as written, or NULL */
-	bool builtin;	 /* loaded by osv_db_load_builtin() */
+	char *reference;   /* first advisory or web reference, or NULL */
+	char *source;	   /* database_specific.source, else the file it came from */
+	char *modified;	   /* "modified" as written, or NULL */
+	bool builtin;	   /* loaded by osv_db_load_builtin() */
 };
 
 struct osv_hit {

@@ -44,7 +44,7 @@ int osv_db_load_builtin(struct osv_db *db)
 	osv_db_builtin_mode(db, true);
 	for (size_t i = 0; i < sizeof(builtin) / sizeof(builtin[0]); i++) {
 		err = osv_db_load_json(db, builtin[i].start, builtin[i].end - builtin[i].start,
-					   builtin[i].name);
+				       builtin[i].name);
 
 		if (err)
 			break;

@@ -135,9 +135,8 @@ static void test_real_records(void **state)
 	assert_int_equal(osv_db_load_path(db, FIXTURES "/osv-real"), 0);
 	/* open in bookworm: no fix, Debian's urgency decides, the CVE from upstream[] */
 	memset(&o, 0, sizeof(o));
-	assert_int_equal(osv_db_match(db, "Debian:12", "apparmor", "3.0.8-3", VER_DPKG, take_one,
-				      &o),
-			 0);
+	assert_int_equal(
+		osv_db_match(db, "Debian:12", "apparmor", "3.0.8-3", VER_DPKG, take_one, &o), 0);
 	assert_int_equal(o.n, 1);
 	assert_string_equal(o.v->id, "DEBIAN-CVE-2016-1585");
 	assert_string_equal(o.v->aliases[0], "CVE-2016-1585");
@@ -228,8 +227,8 @@ static void test_release_precedence(void **state)
 static void test_rating_words(void **state)
 {
 	static const char *const w[][2] = {
-		{ "unimportant", "LOW" }, { "negligible", "LOW" },     { "Low", "LOW" },
-		{ "medium", "MEDIUM" },	  { "moderate", "MEDIUM" },    { "high", "HIGH" },
+		{ "unimportant", "LOW" }, { "negligible", "LOW" },    { "Low", "LOW" },
+		{ "medium", "MEDIUM" },	  { "moderate", "MEDIUM" },   { "high", "HIGH" },
 		{ "important", "HIGH" },  { "critical", "CRITICAL" },
 	};
 
@@ -330,8 +329,10 @@ static void test_cvss(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_dir),	  cmocka_unit_test(test_zip),
-		cmocka_unit_test(test_malformed), cmocka_unit_test(test_builtin),
+		cmocka_unit_test(test_dir),
+		cmocka_unit_test(test_zip),
+		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_builtin),
 		cmocka_unit_test(test_cvss),
 		cmocka_unit_test(test_real_records),
 		cmocka_unit_test(test_release_precedence),
