@@ -234,6 +234,26 @@ static void test_rating_words(void **state)
 
 	for (size_t i = 0; i < ARRAY_SIZE(w); i++)
 		assert_string_equal(osv_rating_level(w[i][0]), w[i][1]);
+	/* Ubuntu's priority (a severity of type Ubuntu) is the distribution's word: before CVSS */
+	{
+		static const char rec[] =
+			"{\"id\": \"UBUNTU-CVE-2099-1\", \"upstream\": [\"CVE-2099-1\"], "
+			"\"severity\": [{\"type\": \"Ubuntu\", \"score\": \"medium\"}, "
+			"{\"type\": \"CVSS_V3\", \"score\": "
+			"\"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H\"}], \"affected\": "
+			"[{\"package\": {\"ecosystem\": \"Ubuntu:22.04:LTS\", \"name\": \"bar\"}, "
+			"\"ranges\": [{\"type\": \"ECOSYSTEM\", \"events\": [{\"introduced\": "
+			"\"0\"}]}]}]}";
+		struct osv_db *db = osv_db_new();
+		struct one o = { 0 };
+
+		assert_int_equal(osv_db_load_json(db, rec, strlen(rec), "rec"), 0);
+		osv_db_match(db, "Ubuntu:22.04", "bar", "1.0", VER_DPKG, take_one, &o);
+		assert_int_equal(o.n, 1);
+		assert_string_equal(o.sev.level, "MEDIUM");
+		assert_string_equal(o.sev.from, "Ubuntu priority 'medium' (UBUNTU-CVE-2099-1)");
+		osv_db_free(db);
+	}
 	assert_null(osv_rating_level("not yet assigned"));
 	assert_null(osv_rating_level("end-of-life"));
 	assert_null(osv_rating_level("unknown"));
