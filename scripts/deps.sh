@@ -8,7 +8,7 @@ PKGS=(
 	make gcc pkg-config git
 	clang-19 llvm-19 lld-19
 	libbpf-dev bpftool libelf-dev zlib1g-dev libzstd-dev
-	libyaml-dev libjson-c-dev libcmocka-dev libsqlite3-dev libssl-dev
+	libyaml-dev libjson-c-dev libcmocka-dev libsqlite3-dev libssl-dev libcurl4-openssl-dev
 	docker.io busybox-static util-linux iproute2 procps jq bc valgrind
 	debootstrap skopeo umoci podman
 	cppcheck clang-format libclang-rt-19-dev libc6-dev
