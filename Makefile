@@ -29,11 +29,11 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 MAKEFLAGS += --no-print-directory
 endif
 
-PKGS := libbpf json-c yaml-0.1 zlib libzstd sqlite3 libcrypto
+PKGS := libbpf json-c yaml-0.1 zlib libzstd sqlite3 libcrypto libcurl
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Wshadow -Werror=implicit-function-declaration \
 	  -D_GNU_SOURCE -I$(OUTPUT) -I. $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS += $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lbpf -ljson-c -lyaml -lz -lzstd -lsqlite3 -lcrypto) -lelf
+LDLIBS += $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lbpf -ljson-c -lyaml -lz -lzstd -lsqlite3 -lcrypto -lcurl) -lelf
 ifeq ($(SANITIZE),1)
 CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer
 LDFLAGS += -fsanitize=address,undefined
@@ -101,7 +101,8 @@ $(OUTPUT)/dcea: $(OBJS)
 # libc). glibc warns that getaddrinfo/dlopen in libcrypto and sqlite need its shared libraries at
 # run time: dcea calls neither.
 STATIC_LDLIBS := -lbpf -lelf -ljson-c -lyaml -lz -lzstd -lsqlite3 -lcrypto -lm -lpthread
-$(OUTPUT)/dcea-static: $(OBJS)
+# no libcurl in the static binary: `dcea db update` says so (weak db_fetch in dbstore.c)
+$(OUTPUT)/dcea-static: $(filter-out $(OUTPUT)/obj/scanners/db_fetch.o,$(OBJS))
 	$(call msg,LD,$@)
 	$(Q)$(CC) -static $(LDFLAGS) $^ $(STATIC_LDLIBS) -o $@ 2>$@.log || { cat $@.log; exit 1; }
 

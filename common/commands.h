@@ -11,5 +11,6 @@ int cmd_stop(int argc, char **argv);   /* loader/status.c */
 int cmd_verify(int argc, char **argv); /* loader/verify.c */
 int cmd_policy(int argc, char **argv); /* policy/cmd.c */
 int cmd_scan(int argc, char **argv);   /* scanners/scan.c */
+int cmd_db(int argc, char **argv);     /* scanners/db_cmd.c */
 
 #endif

@@ -25,6 +25,7 @@ static const struct command {
 	{ "verify", cmd_verify, "check every container task against its namespace baseline" },
 	{ "policy", cmd_policy, "validate a YAML policy file or print the effective policy" },
 	{ "scan", cmd_scan, "pre-launch scanners: kernel, runtimes, container configs, images" },
+	{ "db", cmd_db, "fetch, verify and show the vulnerability database of 'scan image'" },
 };
 
 static void usage(FILE *f)

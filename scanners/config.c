@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "common/log.h"
 #include "common/util.h"
@@ -223,6 +224,18 @@ static void parse_docker(struct container_cfg *c, json_object *o, bool podman)
 	a = jget(hc, "Devices", json_type_array);
 	for (size_t i = 0; a && i < json_object_array_length(a); i++)
 		add_device(c, jstr(json_object_array_get_idx(a, i), "PathOnHost"));
+	a = jget(hc, "DeviceCgroupRules", json_type_array);
+	for (size_t i = 0; a && i < json_object_array_length(a) && !c->devcg_block[0]; i++) {
+		const char *rule = json_object_get_string(json_object_array_get_idx(a, i));
+		char type = 0, access[8] = "";
+
+		/* "TYPE MAJOR:MINOR ACCESS": block (b) or all (a), with read or write */
+		if (rule && sscanf(rule, " %c %*s %7s", &type, access) == 2 &&
+		    (type == 'b' || type == 'a') && strpbrk(access, "rw"))
+			snprintf(c->devcg_block, sizeof(c->devcg_block), "%s", rule);
+	}
+	s = jstr(o, "ProcessLabel");
+	c->selinux_labelled = s && *s;
 
 	/* mounts: inspect's "Mounts" array, or config.v2.json's "MountPoints" map, or Binds */
 	mounts = jget(o, "Mounts", json_type_array);
@@ -259,6 +272,65 @@ static void parse_docker(struct container_cfg *c, json_object *o, bool podman)
 	snprintf(c->user, sizeof(c->user), "%s", s ? s : "");
 }
 
+/* linux.resources.devices: an allow rule for block (or all) devices with read or write */
+static void oci_devcg(struct container_cfg *c, json_object *linux_)
+{
+	json_object *a =
+		jget(jget(linux_, "resources", json_type_object), "devices", json_type_array);
+
+	for (size_t i = 0; a && i < json_object_array_length(a) && !c->devcg_block[0]; i++) {
+		json_object *d = json_object_array_get_idx(a, i), *mj, *mn;
+		const char *type = jstr(d, "type"), *access = jstr(d, "access");
+		char maj[16] = "*", min[16] = "*";
+
+		if (!jbool(d, "allow") || (type && strcmp(type, "b") && strcmp(type, "a")) ||
+		    (access && !strpbrk(access, "rw")))
+			continue;
+		if ((mj = jget(d, "major", json_type_int)) && json_object_get_int64(mj) >= 0)
+			snprintf(maj, sizeof(maj), "%lld", (long long)json_object_get_int64(mj));
+		if ((mn = jget(d, "minor", json_type_int)) && json_object_get_int64(mn) >= 0)
+			snprintf(min, sizeof(min), "%lld", (long long)json_object_get_int64(mn));
+		snprintf(c->devcg_block, sizeof(c->devcg_block), "%s %s:%s %s", type ? type : "a",
+			 maj, min, access ? access : "rwm");
+	}
+}
+
+/*
+ * A bundle does not say "privileged"; runtimes write it as: no seccomp, no masked or read-only
+ * /proc paths, every device allowed, and every capability they can grant. A capability missing
+ * from this host's bounding set (CAP_SYS_RESOURCE on some hosts) or newer than the runtime
+ * (PERFMON, BPF, CHECKPOINT_RESTORE: Linux 5.8/5.9) is one it could not grant: still privileged.
+ */
+static bool oci_privileged(struct container_cfg *c, json_object *linux_)
+{
+	static const int newer[] = { 38, 39, 40 };
+	uint64_t missing = CAP_ALL & ~c->caps, excused = 0;
+	json_object *m = jget(linux_, "maskedPaths", json_type_array),
+		    *ro = jget(linux_, "readonlyPaths", json_type_array);
+	char names[96] = "";
+
+	if (!missing)
+		return true;
+	if (jget(linux_, "seccomp", json_type_object) || (m && json_object_array_length(m)) ||
+	    (ro && json_object_array_length(ro)) || strcmp(c->devcg_block, "a *:* rwm"))
+		return false;
+	for (size_t i = 0; i < ARRAY_SIZE(newer); i++)
+		excused |= 1ULL << newer[i];
+	if (c->host_capbnd)
+		excused |= CAP_ALL & ~c->host_capbnd;
+	if (missing & ~excused)
+		return false;
+	for (int i = 0; i < (int)ARRAY_SIZE(cap_names); i++)
+		if ((missing >> i) & 1)
+			snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
+				 names[0] ? " " : "", cap_names[i]);
+	snprintf(c->priv_shape, sizeof(c->priv_shape),
+		 "judged from the bundle: no seccomp, no masked paths, every device; "
+		 "not granted: %s",
+		 names);
+	return true;
+}
+
 static void parse_oci(struct container_cfg *c, json_object *o, const char *name)
 {
 	json_object *proc = jget(o, "process", json_type_object),
@@ -274,13 +346,17 @@ static void parse_oci(struct container_cfg *c, json_object *o, const char *name)
 	c->caps = caps_from_array(jget(caps, "effective", json_type_array), &all);
 	if (all)
 		c->caps = CAP_ALL;
-	/* what runtimes do for --privileged: every capability, no seccomp */
-	c->privileged =
-		(c->caps & CAP_ALL) == CAP_ALL ||
-		(__builtin_popcountll(c->caps) >= 38 && !jget(linux_, "seccomp", json_type_object));
+	oci_devcg(c, linux_);
+	c->privileged = oci_privileged(c, linux_);
+	/* as inspect's Privileged: the capability rows say "implied by --privileged"; the ones the
+	 * runtime could not grant are named in config.privileged's detail */
+	if (c->privileged)
+		c->caps = CAP_ALL;
 	c->no_new_privs = jbool(proc, "noNewPrivileges");
 	a = jget(jget(proc, "user", json_type_object), "uid", json_type_int);
 	snprintf(c->user, sizeof(c->user), "%d", a ? json_object_get_int(a) : 0);
+	s = jstr(proc, "selinuxLabel");
+	c->selinux_labelled = s && *s;
 	s = jstr(proc, "apparmorProfile");
 	c->apparmor = !s || !*s			 ? APPARMOR_NONE
 		      : !strcmp(s, "unconfined") ? APPARMOR_UNCONFINED
@@ -339,12 +415,37 @@ bool host_cgroup_v1(void)
 	return v1;
 }
 
+/* CapBnd of /proc/self/status */
+static uint64_t host_capbnd(void)
+{
+	char line[256];
+	unsigned long long v = 0;
+	FILE *f = fopen("/proc/self/status", "re");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "CapBnd: %llx", &v) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return v;
+}
+
+void container_cfg_host(struct container_cfg *c)
+{
+	c->host_cgroup_v1 = host_cgroup_v1();
+	c->host_selinux = access("/sys/fs/selinux/enforce", F_OK) == 0;
+	c->host_capbnd = host_capbnd();
+}
+
 int container_cfg_parse(json_object *o, const char *name, struct container_cfg *c)
 {
-	bool v1 = c->host_cgroup_v1;
+	bool v1 = c->host_cgroup_v1, se = c->host_selinux;
+	uint64_t bnd = c->host_capbnd;
 
 	memset(c, 0, sizeof(*c));
 	c->host_cgroup_v1 = v1;
+	c->host_selinux = se;
+	c->host_capbnd = bnd;
 	if (!json_object_is_type(o, json_type_object))
 		return -EINVAL;
 	if (jget(o, "HostConfig", json_type_object))

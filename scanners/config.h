@@ -26,7 +26,15 @@ struct container_cfg {
 	bool privileged;
 	uint64_t caps; /* effective capabilities, bit n = capability n */
 	bool host_ns[NS_COUNT];
-	bool host_cgroup_v1; /* input: cgroup v1 in use on this host */
+	/* inputs, the scanning host's (container_cfg_host()); kept by container_cfg_parse() */
+	bool host_cgroup_v1;  /* cgroup v1 in use on this host */
+	bool host_selinux;    /* SELinux enabled on this host */
+	uint64_t host_capbnd; /* this host's capability bounding set; 0: unknown */
+	/* parsed */
+	bool selinux_labelled; /* the file carries an SELinux process label: its host runs SELinux
+				*/
+	char priv_shape[160];  /* OCI: why the bundle is judged privileged, or "" */
+	char devcg_block[64];  /* a device cgroup rule opening block devices, or "" */
 	bool seccomp_unconfined;
 	enum apparmor_state apparmor;
 	bool selinux_disabled;
@@ -38,9 +46,11 @@ struct container_cfg {
 	unsigned ndevices;
 };
 
-/* c->host_cgroup_v1 is kept (set it first); -EINVAL when o is none of the known shapes */
+/* the host inputs are kept (container_cfg_host() first); -EINVAL when o is none of the shapes */
 int container_cfg_parse(json_object *o, const char *name, struct container_cfg *c);
 bool host_cgroup_v1(void);
+/* Fill the host inputs from the scanning host: cgroup v1, SELinux, capability bounding set. */
+void container_cfg_host(struct container_cfg *c);
 int cap_from_name(const char *name); /* "SYS_ADMIN" or "CAP_SYS_ADMIN"; -1 if unknown */
 const char *cap_name(int cap);
 

@@ -41,6 +41,8 @@ static int check_privileged(const struct scan_check *k, void *p, struct scan_rep
 	if (x->c->privileged)
 		scan_detail(f, "every capability, every host device, no seccomp or AppArmor: mount "
 			       "the host disk, load a module, write release_agent");
+	if (x->c->privileged && x->c->priv_shape[0])
+		scan_detail(f, "%s", x->c->priv_shape);
 	return 0;
 }
 
@@ -66,8 +68,10 @@ static int check_cap(const struct scan_check *k, void *p, struct scan_report *r)
 {
 	struct cctx *x = p;
 	const struct dangerous_cap *d = NULL;
+	enum scan_severity sev = k->severity;
 	struct scan_finding *f;
 	enum scan_result res;
+	bool ptrace = !strcmp(k->id, "config.cap-SYS_PTRACE");
 
 	for (size_t i = 0; i < ARRAY_SIZE(dangerous_caps); i++)
 		if (!strcmp(k->id + strlen("config.cap-"), dangerous_caps[i].cap))
@@ -78,8 +82,18 @@ static int check_cap(const struct scan_check *k, void *p, struct scan_report *r)
 	}
 	/* DAC_OVERRIDE is in Docker's default set: worth knowing, not a failure */
 	res = x->c->privileged || !strcmp(d->cap, "DAC_OVERRIDE") ? SCAN_INFO : SCAN_FAIL;
-	f = scan_add(r, k, res, x->target);
+	/* ptrace reaches host processes only when it can see them */
+	if (ptrace)
+		sev = x->c->host_ns[NS_PID] ? SEV_CRITICAL : SEV_MEDIUM;
+	f = scan_add_raw(r, k->id, sev, k->title, k->reference, res, x->target);
 	scan_detail(f, "CAP_%s: %s", d->cap, d->escape);
+	if (ptrace)
+		scan_detail(f, "%s",
+			    x->c->host_ns[NS_PID]
+				    ? "critical: with the host PID namespace every host "
+				      "process is a ptrace target"
+				    : "medium: without the host PID namespace only the "
+				      "container's own processes (critical with --pid=host)");
 	if (x->c->privileged)
 		scan_detail(f, "implied by --privileged");
 	return 0;
@@ -143,10 +157,13 @@ static int check_cgroupns(const struct scan_check *k, void *p, struct scan_repor
 			 : admin ? SCAN_FAIL
 				 : SCAN_WARN,
 			 x->target);
-	if (host)
+	if (host) {
 		scan_detail(f, "host cgroup namespace on cgroup v1: %s",
 			    admin ? "with CAP_SYS_ADMIN, mount cgroup and write release_agent"
 				  : "release_agent is one capability (CAP_SYS_ADMIN) away");
+		scan_detail(f, "cgroup v1 judged on the scanning host: the configuration does not "
+			       "say which cgroup version its host runs");
+	}
 	return 0;
 }
 
@@ -292,6 +309,26 @@ static int check_devices(const struct scan_check *k, void *p, struct scan_report
 	return 0;
 }
 
+static int check_devcg(const struct scan_check *k, void *p, struct scan_report *r)
+{
+	struct cctx *x = p;
+	struct scan_finding *f;
+
+	if (!x->c->devcg_block[0] && !x->c->privileged) {
+		scan_add(r, k, SCAN_PASS, x->target);
+		return 0;
+	}
+	f = scan_add(r, k, x->c->privileged ? SCAN_INFO : SCAN_FAIL, x->target);
+	if (x->c->privileged)
+		scan_detail(f, "every device (--privileged)");
+	else
+		scan_detail(f,
+			    "rule '%s' lets the container open the host's block devices: "
+			    "mknod the disk, mount it, read or write the host filesystem",
+			    x->c->devcg_block);
+	return 0;
+}
+
 static int check_flag(const struct scan_check *k, void *p, struct scan_report *r)
 {
 	struct cctx *x = p;
@@ -307,8 +344,13 @@ static int check_flag(const struct scan_check *k, void *p, struct scan_report *r
 		bad = c->apparmor == APPARMOR_UNCONFINED;
 		why = "AppArmor unconfined: mount and /proc/sys writes no longer blocked";
 	} else if (!strcmp(k->id, "config.selinux-disabled")) {
-		bad = c->selinux_disabled;
-		why = "SELinux labelling disabled (label=disable)";
+		/* without SELinux on the host, a label confines nothing: nothing is lost */
+		bad = c->selinux_disabled && (c->selinux_labelled || c->host_selinux);
+		why = c->selinux_labelled
+			      ? "SELinux labelling disabled (label=disable); the file "
+				"shows its host runs SELinux"
+			      : "SELinux labelling disabled (label=disable); SELinux is "
+				"enabled on the scanning host (judged here)";
 	} else if (!strcmp(k->id, "config.no-new-privileges")) {
 		bad = !c->no_new_privs;
 		why = "setuid binaries in the image can raise privileges";
@@ -325,6 +367,10 @@ static int check_flag(const struct scan_check *k, void *p, struct scan_report *r
 		scan_detail(f, "%s", why);
 	if (bad && !strcmp(k->id, "config.apparmor-unconfined") && c->privileged)
 		scan_detail(f, "implied by --privileged");
+	if (!bad && c->selinux_disabled && !strcmp(k->id, "config.selinux-disabled"))
+		scan_detail(f,
+			    "label=disable, but SELinux is not enabled on the scanning host and "
+			    "the file carries no SELinux label (judged here): it changes nothing");
 	return 0;
 }
 
@@ -363,6 +409,8 @@ static const struct scan_check config_checks[] = {
 	{ "config.mount-sensitive", SEV_HIGH, "sensitive host path mounted", NULL,
 	  check_mount_sensitive },
 	{ "config.devices", SEV_HIGH, "host devices passed in", NULL, check_devices },
+	{ "config.device-cgroup-rules", SEV_HIGH, "device cgroup opens block devices", NULL,
+	  check_devcg },
 	{ "config.seccomp-unconfined", SEV_HIGH, "seccomp unconfined", NULL, check_flag },
 	{ "config.apparmor-unconfined", SEV_MEDIUM, "AppArmor unconfined", NULL, check_flag },
 	{ "config.selinux-disabled", SEV_MEDIUM, "SELinux labels disabled", NULL, check_flag },
@@ -406,7 +454,7 @@ int scan_container_json(json_object *cfg, const char *name, struct scan_report *
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return -ENOMEM;
-	c->host_cgroup_v1 = host_cgroup_v1();
+	container_cfg_host(c);
 	err = container_cfg_parse(cfg, name, c);
 	if (!err)
 		err = scan_container_cfg(c, r);

@@ -259,7 +259,7 @@ static int scan_bundle(const char *id, const char *bundle, struct scan_report *r
 	snprintf(ci.id, sizeof(ci.id), "%s", id);
 	snprintf(path, sizeof(path), "%s/../../containers.json", bundle);
 	ct_read_podman_db(path, &ci);
-	c->host_cgroup_v1 = host_cgroup_v1();
+	container_cfg_host(c);
 	ret = container_cfg_parse(o, ci.name[0] ? ci.name : id, c);
 	if (!ret) {
 		snprintf(c->id, sizeof(c->id), "%.12s", id);

@@ -9,6 +9,7 @@
 
 #include "common/log.h"
 #include "common/util.h"
+#include "scanners/dbstore.h"
 #include "scanners/image.h"
 
 #define REF_DEBIAN "https://security-tracker.debian.org/tracker/"
@@ -51,38 +52,41 @@ bool image_wanted(const char *p)
 	return false;
 }
 
-static enum scan_severity severity_of(const char *s)
+static enum scan_severity severity_of(const char *level)
 {
-	if (!s)
-		return SEV_MEDIUM;
-	if (!strcasecmp(s, "CRITICAL"))
-		return SEV_CRITICAL;
-	if (!strcasecmp(s, "HIGH") || !strcasecmp(s, "IMPORTANT"))
-		return SEV_HIGH;
-	if (!strcasecmp(s, "LOW") || !strcasecmp(s, "NEGLIGIBLE") || !strcasecmp(s, "UNIMPORTANT"))
-		return SEV_LOW;
-	return SEV_MEDIUM;
+	enum scan_severity sev = SEV_NONE;
+
+	if (level && scan_severity_parse(level, &sev))
+		sev = SEV_NONE;
+	return sev;
 }
 
 struct hit {
 	const struct pkg *pkg;
 	const struct osv_vuln *vuln;
 	char *fixed, *ecosystem;
-	enum scan_severity sev;
-	bool sev_known;
+	enum scan_severity sev; /* SEV_NONE: the data gives none */
+	struct osv_severity why;
 };
 
 struct hits {
 	struct hit *v;
 	size_t n, cap;
 	const struct pkg *pkg;
+	size_t first; /* first hit of this package */
 };
+
+static const char *cve_of(const struct osv_vuln *v);
 
 static int on_hit(const struct osv_hit *h, void *arg)
 {
 	struct hits *hs = arg;
 	struct hit *x;
 
+	/* one finding per CVE and package: the same CVE in two loaded files (DSA and DEBIAN-CVE) */
+	for (size_t i = hs->first; i < hs->n; i++)
+		if (!strcmp(cve_of(hs->v[i].vuln), cve_of(h->vuln)))
+			return 0;
 	if (hs->n == hs->cap) {
 		size_t cap = hs->cap ? hs->cap * 2 : 64;
 
@@ -93,12 +97,18 @@ static int on_hit(const struct osv_hit *h, void *arg)
 		hs->cap = cap;
 	}
 	x = &hs->v[hs->n];
+	memset(x, 0, sizeof(*x));
 	x->pkg = hs->pkg;
 	x->vuln = h->vuln;
 	x->fixed = h->fixed ? strdup(h->fixed) : NULL;
 	x->ecosystem = strdup(h->ecosystem);
-	x->sev = severity_of(h->severity);
-	x->sev_known = h->severity != NULL;
+	if ((h->fixed && !x->fixed) || !x->ecosystem) {
+		free(x->fixed);
+		free(x->ecosystem);
+		return -ENOMEM;
+	}
+	osv_hit_severity(h, &x->why);
+	x->sev = severity_of(x->why.level);
 	hs->n++;
 	return 0;
 }
@@ -116,6 +126,7 @@ static int hit_cmp(const void *a, const void *b)
 
 static const char *cve_of(const struct osv_vuln *v)
 {
+	/* osv.dev's "DEBIAN-CVE-2024-1234" and "UBUNTU-CVE-..." name their CVE too */
 	if (!strncmp(v->id, "CVE-", 4))
 		return v->id;
 	for (size_t i = 0; i < v->naliases; i++)
@@ -178,9 +189,10 @@ static void report_components(const struct pkglist *l, const char *target, struc
 			       "containerd is installed");
 }
 
-int scan_image(const struct image_scan_opts *o, struct scan_report *r,
+int scan_image(const struct image_scan_opts *opts, struct scan_report *r,
 	       struct image_scan_result *res)
 {
+	struct image_scan_opts oo = *opts, *o = &oo;
 	struct image_scan_result local = { 0 };
 	struct image_scan_result *R = res ? res : &local;
 	struct stream_limits lim = o->lim;
@@ -202,6 +214,11 @@ int scan_image(const struct image_scan_opts *o, struct scan_report *r,
 	imgfs_get_stats(fs, &st);
 	snprintf(target, sizeof(target), "image %s", R->info.ref[0] ? R->info.ref : o->target);
 	distro_detect(fs, &R->distro);
+	if (o->get_db) {
+		err = o->get_db(o, R->distro.ecosystem);
+		if (err)
+			goto cleanup;
+	}
 	ndb = pkgdb_read(fs, &R->pkgs);
 	if (ndb < 0) {
 		err = ndb;
@@ -240,7 +257,11 @@ int scan_image(const struct image_scan_opts *o, struct scan_report *r,
 
 		if (!first_of_source(&R->pkgs, i))
 			continue;
+		R->sources++;
 		hs.pkg = p;
+		hs.first = hs.n;
+		if (osv_db_has_package(o->db, R->distro.ecosystem, p->source))
+			R->covered++;
 		err = osv_db_match(o->db, R->distro.ecosystem, p->source, p->source_version,
 				   p->scheme, on_hit, &hs);
 		/* rpm data is keyed by binary package names */
@@ -258,28 +279,65 @@ int scan_image(const struct image_scan_opts *o, struct scan_report *r,
 		char check[96], title[160], bins[256];
 
 		snprintf(check, sizeof(check), "image.%s", cve_of(v));
-		snprintf(title, sizeof(title), "%s %s: %s", h->pkg->source, h->pkg->source_version,
-			 cve_of(v));
+		snprintf(title, sizeof(title), "%s %s: %s%s", h->pkg->source,
+			 h->pkg->source_version, cve_of(v), h->fixed ? "" : " (no fix available)");
 		f = scan_add_raw(r, check, h->sev, title, v->reference, SCAN_FAIL, target);
 		binaries_of(&R->pkgs, h->pkg, bins, sizeof(bins));
 		scan_detail(f, "package %s (%s: %s), installed %s", h->pkg->source, h->pkg->db,
 			    bins, h->pkg->source_version);
-		scan_detail(f, "fixed in %s (%s)", h->fixed ? h->fixed : "no fixed version yet",
-			    h->ecosystem);
-		if (h->sev_known && v->score > 0)
-			scan_detail(f, "severity %s, CVSS %.1f", scan_severity_name(h->sev),
-				    v->score);
-		else if (!h->sev_known)
-			scan_detail(f, "severity not in the data: medium assumed");
+		if (h->fixed)
+			scan_detail(f, "fixed in %s (%s)", h->fixed, h->ecosystem);
+		else
+			scan_detail(f, "no fix available in %s", h->ecosystem);
+		if (h->why.level)
+			scan_detail(f, "severity %s from %s", scan_severity_name(h->sev),
+				    h->why.from);
+		else
+			scan_detail(f, "severity unknown: the record has no CVSS vector, "
+				       "distribution rating or OSV severity (counts for --fail-on "
+				       "any)");
+		/* the other opinion, when the distribution's word decided */
+		if (h->why.level && v->cvss && strncmp(h->why.from, "CVSS", 4))
+			scan_detail(f, "CVSS %.1f %s: %s", v->score, v->severity, v->cvss);
 		if (v->summary)
 			scan_detail(f, "%s", v->summary);
 		scan_detail(f, "source %s (%s)", v->source, v->id);
 	}
 	R->vulns = hs.n;
-	if (!hs.n && R->distro.ecosystem[0]) {
-		f = scan_add_raw(r, "image.vulnerabilities", SEV_NONE,
-				 "no known vulnerability in the database", NULL, SCAN_PASS, target);
-		scan_detail(f, "%zu packages matched against %s", R->pkgs.n, R->distro.ecosystem);
+	if (R->distro.ecosystem[0] && o->db) {
+		char cov[256];
+
+		snprintf(cov, sizeof(cov),
+			 "%zu packages (%zu source packages), %zu with advisories in the database, "
+			 "database built %s",
+			 R->pkgs.n, R->sources, R->covered,
+			 o->db_built ? o->db_built : "(unknown)");
+		if (!R->covered && R->pkgs.n) {
+			f = scan_add_raw(r, "image.coverage", SEV_MEDIUM,
+					 "the database has no advisory for this distribution", NULL,
+					 SCAN_WARN, target);
+			scan_detail(f, "%s", cov);
+			scan_detail(f,
+				    "nothing was checked against %s: run 'dcea db update' or "
+				    "give --db",
+				    R->distro.ecosystem);
+		} else if (!hs.n) {
+			f = scan_add_raw(r, "image.vulnerabilities", SEV_NONE,
+					 "no known vulnerability in the database", NULL, SCAN_PASS,
+					 target);
+			scan_detail(f, "%s", cov);
+			scan_detail(f, "matched against %s", R->distro.ecosystem);
+		}
+		f = scan_add_raw(r, "image.database", SEV_NONE, "vulnerability data used", NULL,
+				 SCAN_INFO, target);
+		scan_detail(f, "%s", cov);
+		if (o->db_what)
+			scan_detail(f, "%s", o->db_what);
+	}
+	if (o->db_stale) {
+		f = scan_add_raw(r, "image.database-age", SEV_MEDIUM, "vulnerability data is old",
+				 NULL, SCAN_WARN, target);
+		scan_detail(f, "%s", o->db_stale);
 	}
 cleanup:
 	for (size_t i = 0; i < hs.n; i++) {
@@ -299,6 +357,109 @@ void image_scan_result_free(struct image_scan_result *res)
 		pkglist_free(&res->pkgs);
 }
 
+struct dbctx {
+	const char *dbs[16];
+	size_t ndbs;
+	bool builtin;
+	const char *root;
+	long max_age; /* days */
+	struct osv_db *db;
+	char built[64], what[600], stale[400];
+};
+
+static long days_since(time_t t)
+{
+	time_t now = time(NULL);
+
+	return t < now ? (long)((now - t) / 86400) : 0;
+}
+
+/* the newest record's "modified" as a time, or 0 */
+static time_t newest_record(const struct osv_db *db)
+{
+	const char *n = osv_db_newest(db);
+	struct tm tm = { 0 };
+
+	if (!n || !strptime(n, "%Y-%m-%d", &tm))
+		return 0;
+	return timegm(&tm);
+}
+
+/*
+ * The data for this image: the installed database (only the sources covering the ecosystem),
+ * every --db, and the built-in records only when there is neither.
+ */
+static int image_get_db(struct image_scan_opts *o, const char *eco)
+{
+	struct dbctx *x = o->get_db_arg;
+	struct db_installed d = { 0 };
+	size_t nrec, nskip;
+	bool installed;
+	time_t when = 0;
+	int err;
+
+	x->db = osv_db_new();
+	if (!x->db)
+		return -ENOMEM;
+	err = db_installed_open(x->root, &d);
+	if (err && err != -ENOENT)
+		return err;
+	installed = !err;
+	if (installed) {
+		err = db_installed_load(&d, x->db, eco[0] ? eco : NULL);
+		when = d.updated;
+		snprintf(x->what, sizeof(x->what), "installed database %.500s ('dcea db status')",
+			 d.dir);
+		db_installed_close(&d);
+		if (err)
+			return err;
+	}
+	for (size_t i = 0; i < x->ndbs; i++) {
+		err = osv_db_load_path(x->db, x->dbs[i]);
+		if (err)
+			return err;
+	}
+	if (!installed && x->ndbs) {
+		when = newest_record(x->db);
+		snprintf(x->what, sizeof(x->what), "--db files%s",
+			 when ? " (date: newest record)" : "");
+	}
+	osv_db_counts(x->db, &nrec, &nskip);
+	if (!installed && !x->ndbs && x->builtin) {
+		err = osv_db_load_builtin(x->db);
+		if (err)
+			return err;
+		osv_db_counts(x->db, &nrec, &nskip);
+		snprintf(x->what, sizeof(x->what),
+			 "built-in records only (%zu, Debian 12, from Debian changelogs)", nrec);
+		snprintf(x->stale, sizeof(x->stale),
+			 "no vulnerability database installed in '%s': only the %zu built-in "
+			 "records "
+			 "were used; run 'dcea db update' or give --db",
+			 x->root, nrec);
+		snprintf(x->built, sizeof(x->built), "(built into dcea)");
+	}
+	if (when) {
+		struct tm tm;
+
+		gmtime_r(&when, &tm);
+		strftime(x->built, sizeof(x->built), "%Y-%m-%d", &tm);
+		if (days_since(when) > x->max_age)
+			snprintf(x->stale, sizeof(x->stale),
+				 "the vulnerability data is from %s, %ld days ago (more than "
+				 "--db-max-age %ld): run 'dcea db update'",
+				 x->built, days_since(when), x->max_age);
+	}
+	if (x->stale[0])
+		log_warn("%s", x->stale);
+	log_debug("vulnerability database: %zu records, %zu skipped", nrec, nskip);
+	o->db = x->db;
+	o->db_built = x->built[0] ? x->built : NULL;
+	o->db_what = x->what[0] ? x->what : NULL;
+	o->db_stale = x->stale[0] ? x->stale : NULL;
+	return 0;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -312,24 +473,45 @@ static void usage(FILE *f)
 		"directory, or the name of a local docker image (exported with `docker save`).\n\n"
 		"Options:\n" SCAN_OUTPUT_HELP "      --db PATH          OSV records: a .json file, "
 		"a directory of them or a .zip\n"
-		"                         (osv.dev exports); repeatable; added to the built-in "
-		"set\n"
-		"      --no-builtin-db    do not load the built-in curated records\n"
+		"                         (osv.dev exports, offline); repeatable; added to the\n"
+		"                         installed database\n"
+		"      --db-root DIR      the installed database ('dcea db "
+		"update'; " DB_DEFAULT_ROOT ")\n"
+		"      --db-max-age DAYS  warn when the data is older (%d)\n"
+		"      --no-builtin-db    without any database, do not fall back on the built-in\n"
+		"                         records (Debian 12, a few packages)\n"
 		"      --packages         print the installed packages (name, version, source) and "
 		"stop\n"
 		"      --max-layer-size N refuse a layer larger than N bytes decompressed (64 "
 		"GiB)\n"
 		"      --max-ratio N      refuse a layer that decompresses more than N times "
 		"(1000)\n\n"
-		"Exit status: 0 nothing reached --fail-on, 1 something did, 2 error.\n\n"
+		"Severity comes from the data: the distribution's urgency or priority for the\n"
+		"release, else the record's CVSS v3 vector, else its OSV severity word; a record\n"
+		"with none is 'unknown' (counted by --fail-on any only). CVEs the distribution "
+		"has\n"
+		"not fixed are reported as 'no fix available'.\n\n"
+		"Exit status: 0 nothing reached --fail-on (default high), 1 something did, 2 "
+		"error.\n\n"
 		"Examples:\n"
+		"  dcea db update && dcea scan image nginx:1.25\n"
 		"  docker save nginx:1.25 -o nginx.tar && dcea scan image nginx.tar\n"
 		"  skopeo copy docker-archive:nginx.tar oci:nginx-oci && dcea scan image "
 		"nginx-oci\n"
-		"  dcea scan image --db debian-all.zip --json /srv/rootfs\n");
+		"  dcea scan image --db debian-all.zip --json /srv/rootfs\n"
+		"  dcea scan image --fail-on critical nginx.tar\n",
+		DB_DEFAULT_MAX_AGE);
 }
 
-enum { OPT_DB = 256, OPT_NO_BUILTIN, OPT_PACKAGES, OPT_MAX_LAYER, OPT_MAX_RATIO };
+enum {
+	OPT_DB = 256,
+	OPT_NO_BUILTIN,
+	OPT_PACKAGES,
+	OPT_MAX_LAYER,
+	OPT_MAX_RATIO,
+	OPT_DB_ROOT,
+	OPT_DB_MAX_AGE
+};
 
 int cmd_scan_image(int argc, char **argv)
 {
@@ -340,17 +522,18 @@ int cmd_scan_image(int argc, char **argv)
 		{ "packages", no_argument, NULL, OPT_PACKAGES },
 		{ "max-layer-size", required_argument, NULL, OPT_MAX_LAYER },
 		{ "max-ratio", required_argument, NULL, OPT_MAX_RATIO },
+		{ "db-root", required_argument, NULL, OPT_DB_ROOT },
+		{ "db-max-age", required_argument, NULL, OPT_DB_MAX_AGE },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *dbs[16];
-	size_t ndbs = 0, nrec, nskip;
-	bool builtin = true, packages = false;
+	struct dbctx x = { .builtin = true, .max_age = DB_DEFAULT_MAX_AGE };
+	const char *root = NULL;
+	bool packages = false;
 	struct image_scan_opts o = { 0 };
 	struct image_scan_result res = { 0 };
 	struct scan_output out;
 	struct scan_report r;
-	struct osv_db *db = NULL;
 	uint64_t v;
 	int opt, err, ret = 2;
 
@@ -366,14 +549,25 @@ int cmd_scan_image(int argc, char **argv)
 			continue;
 		switch (opt) {
 		case OPT_DB:
-			if (ndbs == ARRAY_SIZE(dbs)) {
-				log_err("too many --db options (at most %zu)", ARRAY_SIZE(dbs));
+			if (x.ndbs == ARRAY_SIZE(x.dbs)) {
+				log_err("too many --db options (at most %zu)", ARRAY_SIZE(x.dbs));
 				goto cleanup;
 			}
-			dbs[ndbs++] = optarg;
+			x.dbs[x.ndbs++] = optarg;
 			break;
 		case OPT_NO_BUILTIN:
-			builtin = false;
+			x.builtin = false;
+			break;
+		case OPT_DB_ROOT:
+			root = optarg;
+			break;
+		case OPT_DB_MAX_AGE:
+			if (parse_u64(optarg, &v) || v > 100000) {
+				log_err("invalid --db-max-age '%s': expected a number of days",
+					optarg);
+				goto cleanup;
+			}
+			x.max_age = v;
 			break;
 		case OPT_PACKAGES:
 			packages = true;
@@ -403,19 +597,9 @@ int cmd_scan_image(int argc, char **argv)
 	}
 	o.target = argv[optind];
 	if (!packages) {
-		db = osv_db_new();
-		if (!db) {
-			log_err("failed to load the vulnerability database: %s", strerror(ENOMEM));
-			goto cleanup;
-		}
-		if (builtin && osv_db_load_builtin(db))
-			goto cleanup;
-		for (size_t i = 0; i < ndbs; i++)
-			if (osv_db_load_path(db, dbs[i]))
-				goto cleanup;
-		osv_db_counts(db, &nrec, &nskip);
-		log_debug("vulnerability database: %zu records, %zu skipped", nrec, nskip);
-		o.db = db;
+		x.root = db_root(root);
+		o.get_db = image_get_db;
+		o.get_db_arg = &x;
 	}
 	err = scan_image(&o, &r, &res);
 	if (err)
@@ -433,7 +617,7 @@ int cmd_scan_image(int argc, char **argv)
 	ret = scan_exit_code(&r, out.fail_on);
 cleanup:
 	image_scan_result_free(&res);
-	osv_db_free(db);
+	osv_db_free(x.db);
 	scan_report_free(&r);
 	return ret;
 }

@@ -19,6 +19,13 @@ struct image_scan_opts {
 	const char *target;
 	const struct osv_db *db;  /* loaded by the caller */
 	struct stream_limits lim; /* zero: the defaults below */
+	const char *db_built;	  /* "2026-12-01": when the data was made; NULL: unknown */
+	const char *db_what;	  /* one line on where the data came from, or NULL */
+	const char *db_stale;	  /* a warning about the data's age, or NULL */
+	/* Called once the distribution is known (ecosystem "" if not) to load only the data
+	 * that covers it; sets db and the three strings above in *o. NULL: o->db as given. */
+	int (*get_db)(struct image_scan_opts *o, const char *ecosystem);
+	void *get_db_arg;
 };
 
 #define IMAGE_DEFAULT_MAX_LAYER (64ULL << 30) /* 64 GiB decompressed per layer */
@@ -30,6 +37,8 @@ struct image_scan_result {
 	struct distro distro;
 	struct pkglist pkgs;
 	unsigned int vulns;
+	size_t sources; /* source packages matched */
+	size_t covered; /* of which the database has advisories for */
 };
 
 /* The files an image scan keeps while applying layers. */

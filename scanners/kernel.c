@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include "common/log.h"
@@ -171,7 +172,8 @@ static void rule_finding(struct scan_report *r, const struct kernel_rules *rules
 			 const struct posture *p, const char *target)
 {
 	char why[512], title[160], caps[256] = "";
-	enum kernel_match m = kernel_match(rules, k, t, why, sizeof(why));
+	enum kernel_source src;
+	enum kernel_match m = kernel_match_src(rules, k, t, why, sizeof(why), &src);
 	enum scan_result res = SCAN_PASS;
 	struct scan_finding *f;
 	const char *lowered = NULL;
@@ -212,6 +214,16 @@ static void rule_finding(struct scan_report *r, const struct kernel_rules *rules
 		 k->name ? k->name : "", k->name ? ")" : "");
 	f = scan_add_raw(r, id, k->severity, title, k->reference, res, target);
 	scan_detail(f, "%s: %s", kernel_match_name(m), why);
+	if (f) {
+		char *sv = NULL;
+
+		/* the rule's 'source' says which CVE record or hand entry gave the versions */
+		if (src != KS_RULES || !k->source ||
+		    asprintf(&sv, "kernel-rules (%s)", k->source) < 0)
+			sv = strdup(kernel_source_name(src));
+		f->source = sv;
+		scan_detail(f, "decided by: %s", sv ? sv : kernel_source_name(src));
+	}
 	if (m == KM_VULNERABLE || m == KM_UNKNOWN) {
 		scan_detail(f, "escape: %s", k->escape);
 		if (k->ncaps || k->userns)
@@ -289,6 +301,62 @@ static void posture_findings(struct scan_report *r, const struct posture *p, con
 		    yes_no(p->bpf_lsm, "yes", "no (dcea enforces from tracepoints only)"));
 }
 
+/*
+ * The running kernel's package changelog: Debian and Ubuntu ship it with the image package,
+ * RPM systems answer `rpm -q --changelog`. NULL text when there is none.
+ */
+static char *host_changelog(const char *release, char *src, size_t srclen)
+{
+	static const char *const names[] = { "changelog.Debian.gz", "changelog.gz" };
+	char path[512], cmd[512], *text = NULL;
+	size_t cap = 0, n = 0;
+	FILE *f;
+
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		snprintf(path, sizeof(path), "/usr/share/doc/linux-image-%s/%s", release, names[i]);
+		text = read_gz(path);
+		if (text) {
+			snprintf(src, srclen, "%s", path);
+			return text;
+		}
+	}
+	/* the release goes into a shell command: only the characters of a release string */
+	if (access("/usr/bin/rpm", X_OK) ||
+	    strspn(release, "abcdefghijklmnopqrstuvwxyz"
+			    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._+-") != strlen(release))
+		return NULL;
+	snprintf(cmd, sizeof(cmd),
+		 "rpm -q --changelog kernel-core-%s 2>/dev/null || "
+		 "rpm -q --changelog kernel-%s 2>/dev/null",
+		 release, release);
+	f = popen(cmd, "r");
+	if (!f)
+		return NULL;
+	for (;;) {
+		char *nt;
+		size_t r;
+
+		if (n + 4096 >= cap) {
+			cap = cap ? cap * 2 : 1 << 16;
+			nt = realloc(text, cap);
+			if (!nt)
+				break;
+			text = nt;
+		}
+		r = fread(text + n, 1, cap - n - 1, f);
+		if (!r)
+			break;
+		n += r;
+	}
+	if (pclose(f) != 0 || !text || !n) {
+		free(text);
+		return NULL;
+	}
+	text[n] = '\0';
+	snprintf(src, srclen, "rpm -q --changelog kernel-core-%s", release);
+	return text;
+}
+
 static void trim(char *s)
 {
 	s[strcspn(s, "\n")] = '\0';
@@ -301,7 +369,9 @@ int scan_kernel(const struct kernel_scan_opts *o, struct scan_report *r)
 		.userns = -1, .unpriv_bpf = -1, .cgroup_v1 = -1, .modules = -1, .bpf_lsm = -1
 	};
 	struct kernel_target t;
-	char errmsg[512], target[200], pv[512] = "", sig[128] = "";
+	struct kernel_changelog cl = { 0 };
+	char errmsg[512], target[200], pv[512] = "", sig[128] = "", clsrc[512] = "";
+	char *cltext = NULL;
 	const char *release = o->release;
 	struct utsname u;
 	char *buf = NULL;
@@ -338,6 +408,30 @@ int scan_kernel(const struct kernel_scan_opts *o, struct scan_report *r)
 	trim(pv);
 	trim(sig);
 	kernel_target_init(&t, release, pv, sig);
+	if (o->changelog) {
+		cltext = read_gz(o->changelog);
+		if (!cltext) {
+			log_err("failed to read changelog '%s'", o->changelog);
+			err = -EINVAL;
+			goto cleanup;
+		}
+		snprintf(clsrc, sizeof(clsrc), "%s", o->changelog);
+	} else if (!o->release) {
+		cltext = host_changelog(release, clsrc, sizeof(clsrc));
+	}
+	if (cltext) {
+		err = kernel_changelog_parse(cltext, t.pkgver_partial ? NULL : t.pkgver, &cl);
+		if (err)
+			goto cleanup;
+		snprintf(cl.source, sizeof(cl.source), "%s", clsrc);
+		t.changelog = &cl;
+		/* Debian's release string has no patch level: the changelog's merges give it */
+		if (t.flavor == KF_DEBIAN && !t.upstream_known &&
+		    kernel_changelog_base(&cl, &t.branch)) {
+			t.upstream = *kernel_changelog_base(&cl, &t.branch);
+			t.upstream_known = true;
+		}
+	}
 	/* another kernel's config only from --config: the host's says nothing about it */
 	if (o->config || !o->release)
 		load_config(&p, o->config, release);
@@ -355,6 +449,12 @@ int scan_kernel(const struct kernel_scan_opts *o, struct scan_report *r)
 		else
 			scan_detail(f, "upstream base unknown");
 		scan_detail(f, "kernel config: %s", p.config ? p.config_src : "not found");
+		if (t.changelog)
+			scan_detail(f,
+				    "package changelog: %s (%s, newest upload %s, %zu CVEs named)",
+				    cl.source, cl.kind, cl.top[0] ? cl.top : "?", cl.ncves);
+		else
+			scan_detail(f, "package changelog: not found");
 		if (o->release)
 			scan_detail(f, "live posture not applied: not the running kernel");
 	}
@@ -362,7 +462,10 @@ int scan_kernel(const struct kernel_scan_opts *o, struct scan_report *r)
 		rule_finding(r, &rules, &rules.v[i], &t, &p, target);
 	if (!o->release)
 		posture_findings(r, &p, target);
+cleanup:
+	kernel_changelog_free(&cl);
+	free(cltext);
 	kernel_rules_free(&rules);
 	free(p.config);
-	return 0;
+	return err;
 }

@@ -30,6 +30,7 @@ struct kernel_rule {
 	char *name;   /* Dirty Pipe */
 	char *escape; /* how it is used to leave a container */
 	char *reference;
+	char *source; /* where the versions come from (a CVE record, by hand), for the reports */
 	enum scan_severity severity;
 	struct kver introduced; /* mainline release that brought the bug; 0.0.0: always there */
 	struct kver fixed;	/* first mainline release with the fix; 0.0.0: none */
@@ -81,6 +82,30 @@ enum kernel_flavor {
 	KF_DISTRO, /* another distribution's build of a real X.Y.Z (Fedora, Arch, SUSE...) */
 };
 
+/*
+ * The kernel package's own changelog (scanners/kernel_changelog.c): the CVEs its uploads name
+ * and, for Debian, the upstream stable releases merged.
+ */
+struct kernel_changelog {
+	char source[512]; /* the file, or the rpm command */
+	char kind[8];	  /* "debian" (Debian and Ubuntu) or "rpm" */
+	char top[128];	  /* the newest upload that counts */
+	char **cves;
+	size_t ncves;
+	struct kver *bases; /* newest ChangeLog-X.Y.Z of each branch */
+	size_t nbases;
+};
+
+/*
+ * Parse changelog text. upto: the kernel's package version; Debian entries after it are left
+ * out (NULL or "": all). Returns 0 or -ENOMEM.
+ */
+int kernel_changelog_parse(const char *text, const char *upto, struct kernel_changelog *cl);
+void kernel_changelog_free(struct kernel_changelog *cl);
+bool kernel_changelog_names(const struct kernel_changelog *cl, const char *cve);
+/* The newest upstream stable release of branch b merged, or NULL */
+const struct kver *kernel_changelog_base(const struct kernel_changelog *cl, const struct kver *b);
+
 /* What is known of the kernel under scan; kernel_target_init() derives the rest. */
 struct kernel_target {
 	char release[128];	/* uname -r */
@@ -91,8 +116,9 @@ struct kernel_target {
 	struct kver branch;   /* X.Y from the release */
 	struct kver upstream; /* the upstream release the build is based on */
 	bool upstream_known;
-	char pkgver[128];    /* vendor package version, "" when unknown */
-	bool pkgver_partial; /* Ubuntu ABI known but not the upload number */
+	char pkgver[128];			  /* vendor package version, "" when unknown */
+	bool pkgver_partial;			  /* Ubuntu ABI known but not the upload number */
+	const struct kernel_changelog *changelog; /* set by the caller, may be NULL */
 };
 
 void kernel_target_init(struct kernel_target *t, const char *release, const char *proc_version,
@@ -113,6 +139,19 @@ enum kernel_match {
  */
 enum kernel_match kernel_match(const struct kernel_rules *rules, const struct kernel_rule *r,
 			       const struct kernel_target *t, char *why, size_t len);
+
+/* What decided a verdict, for reports: */
+enum kernel_source {
+	KS_RULES,     /* upstream versions in the rule file (CVE records, by hand: rule->source) */
+	KS_VENDOR,    /* a vendor package version in the rule file */
+	KS_CHANGELOG, /* the kernel package's changelog */
+	KS_NONE,      /* nothing: the verdict is unknown */
+};
+/* kernel_match() that also says which source decided (src may be NULL) */
+enum kernel_match kernel_match_src(const struct kernel_rules *rules, const struct kernel_rule *r,
+				   const struct kernel_target *t, char *why, size_t len,
+				   enum kernel_source *src);
+const char *kernel_source_name(enum kernel_source s);
 const char *kernel_match_name(enum kernel_match m);
 
 int kver_parse(const char *s, struct kver *v);

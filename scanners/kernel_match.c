@@ -259,12 +259,22 @@ static const struct kernel_eol *branch_eol(const struct kernel_rules *rules, con
 	return NULL;
 }
 
-enum kernel_match kernel_match(const struct kernel_rules *rules, const struct kernel_rule *r,
-			       const struct kernel_target *t, char *why, size_t len)
+const char *kernel_source_name(enum kernel_source s)
 {
+	static const char *const names[] = { "kernel-rules", "vendor-advisory", "changelog",
+					     "none" };
+
+	return names[s];
+}
+
+static enum kernel_match match(const struct kernel_rules *rules, const struct kernel_rule *r,
+			       const struct kernel_target *t, char *why, size_t len,
+			       enum kernel_source *src)
+{
+	const struct kernel_changelog *cl = t->changelog;
 	const char *distro = flavor_distro(t->flavor);
 	const struct kernel_vendor_fix *v;
-	struct kver vb = t->branch, base;
+	struct kver vb = t->branch, base, intro;
 	const struct kver *s = NULL;
 	const struct kernel_eol *e;
 
@@ -276,12 +286,20 @@ enum kernel_match kernel_match(const struct kernel_rules *rules, const struct ke
 		snprintf(why, len, "only %s kernels carry the bug", r->vendor_only);
 		return KM_NOT_AFFECTED;
 	}
+	if (cl && kernel_changelog_names(cl, r->id)) {
+		snprintf(why, len, "the changelog of %s names %s (%s)", cl->top[0] ? cl->top : "?",
+			 r->id, cl->source);
+		*src = KS_CHANGELOG;
+		return KM_FIXED;
+	}
 	/* the vendor's branch is the one of its package (a 5.10 backport on an older release) */
 	if (t->upstream_known)
 		vb = (struct kver){ t->upstream.major, t->upstream.minor, 0 };
 	v = vendor_fix(r, distro, &vb);
-	if (v)
+	if (v) {
+		*src = KS_VENDOR;
 		return match_vendor(v, t, why, len);
+	}
 	if (r->vendor_only) {
 		snprintf(why, len, "unknown (needs vendor data): no %s data for the %d.%d branch",
 			 r->vendor_only, vb.major, vb.minor);
@@ -291,7 +309,15 @@ enum kernel_match kernel_match(const struct kernel_rules *rules, const struct ke
 	 * Branch-level answers hold without the patch level. RHEL backports features into old
 	 * branches, so only "fixed in an older mainline" is trusted there.
 	 */
-	if (t->flavor != KF_RHEL && r->introduced.major && kver_cmp(&vb, &r->introduced) < 0) {
+	for (size_t i = 0; i < r->nstable; i++)
+		if (r->stable[i].major == vb.major && r->stable[i].minor == vb.minor)
+			s = &r->stable[i];
+	intro = (struct kver){ r->introduced.major, r->introduced.minor, 0 };
+	/*
+	 * A stable fix on a branch older than 'introduced' means the bug was backported there
+	 * (CVE-2024-26581: brought by 6.5, fixed in 5.10.210): 'introduced' says nothing then.
+	 */
+	if (t->flavor != KF_RHEL && r->introduced.major && !s && kver_cmp(&vb, &intro) < 0) {
 		snprintf(why, len, "introduced in %d.%d, kernel branch is %d.%d",
 			 r->introduced.major, r->introduced.minor, vb.major, vb.minor);
 		return KM_NOT_AFFECTED;
@@ -314,13 +340,30 @@ enum kernel_match kernel_match(const struct kernel_rules *rules, const struct ke
 		return KM_UNKNOWN;
 	}
 	base = t->upstream;
-	for (size_t i = 0; i < r->nstable; i++)
-		if (r->stable[i].major == base.major && r->stable[i].minor == base.minor)
-			s = &r->stable[i];
 	if (s && kver_cmp(&base, s) >= 0) {
 		snprintf(why, len, "fixed in %d.%d.%d, kernel is %d.%d.%d", s->major, s->minor,
 			 s->patch, base.major, base.minor, base.patch);
 		return KM_FIXED;
+	}
+	/*
+	 * Debian's changelog names the CVE of every fix it carries, cherry-picked or merged with a
+	 * stable release; a kernel whose upstream base (from that changelog) predates the fix and
+	 * whose changelog does not name it has not got it.
+	 */
+	if (t->flavor != KF_UPSTREAM && cl && !strcmp(cl->kind, "debian") &&
+	    kernel_changelog_base(cl, &base) &&
+	    (s || !r->fixed.major || kver_cmp(&base, &r->fixed) < 0)) {
+		char fix[40] = "";
+
+		if (s)
+			snprintf(fix, sizeof(fix), " in %d.%d.%d", s->major, s->minor, s->patch);
+		snprintf(why, len,
+			 "the changelog of %s does not name %s, and its upstream base %d.%d.%d "
+			 "predates the fix%s",
+			 cl->top[0] ? cl->top : "?", r->id, base.major, base.minor, base.patch,
+			 fix);
+		*src = KS_CHANGELOG;
+		return KM_VULNERABLE;
 	}
 	if (t->flavor != KF_UPSTREAM) {
 		snprintf(why, len,
@@ -350,4 +393,22 @@ enum kernel_match kernel_match(const struct kernel_rules *rules, const struct ke
 		 "unknown: no stable data for the %d.%d branch (mainline fixed it in %d.%d)",
 		 base.major, base.minor, r->fixed.major, r->fixed.minor);
 	return KM_UNKNOWN;
+}
+
+enum kernel_match kernel_match_src(const struct kernel_rules *rules, const struct kernel_rule *r,
+				   const struct kernel_target *t, char *why, size_t len,
+				   enum kernel_source *src)
+{
+	enum kernel_source s = KS_RULES;
+	enum kernel_match m = match(rules, r, t, why, len, &s);
+
+	if (src)
+		*src = m == KM_UNKNOWN ? KS_NONE : s;
+	return m;
+}
+
+enum kernel_match kernel_match(const struct kernel_rules *rules, const struct kernel_rule *r,
+			       const struct kernel_target *t, char *why, size_t len)
+{
+	return kernel_match_src(rules, r, t, why, len, NULL);
 }

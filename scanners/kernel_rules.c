@@ -325,6 +325,7 @@ static const struct field rule_fields[] = {
 	{ "severity", f_severity, offsetof(struct kernel_rule, severity), true },
 	{ "escape", f_string, offsetof(struct kernel_rule, escape), true },
 	{ "reference", f_string, offsetof(struct kernel_rule, reference), false },
+	{ "source", f_string, offsetof(struct kernel_rule, source), false },
 	{ "introduced", f_version, offsetof(struct kernel_rule, introduced), false },
 	{ "fixed", f_version, offsetof(struct kernel_rule, fixed), false },
 	{ "date", f_month, offsetof(struct kernel_rule, date), true },
@@ -408,6 +409,7 @@ static void rule_free(struct kernel_rule *r)
 	free(r->name);
 	free(r->escape);
 	free(r->reference);
+	free(r->source);
 	free(r->stable);
 	free(r->vendor_only);
 	free(r->date);

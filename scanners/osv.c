@@ -51,6 +51,8 @@ struct osv_db {
 	size_t nbuckets, naffected;
 	struct osv_vuln **vulns;
 	size_t nvulns, capvulns, skipped;
+	char *newest;	 /* newest "modified" seen */
+	bool in_builtin; /* osv_db_load_builtin() is loading */
 };
 
 /* key: lowercased ecosystem base (before the first ':') and the package name */
@@ -111,8 +113,12 @@ static void vuln_free(struct osv_vuln *v)
 	strv_free(v->aliases, v->naliases);
 	free(v->summary);
 	free(v->severity);
+	free(v->cvss);
+	free(v->rating);
+	free(v->rating_from);
 	free(v->reference);
 	free(v->source);
+	free(v->modified);
 	free(v);
 }
 
@@ -132,6 +138,7 @@ void osv_db_free(struct osv_db *db)
 		vuln_free(db->vulns[i]);
 	free(db->vulns);
 	free(db->tab);
+	free(db->newest);
 	free(db);
 }
 
@@ -264,17 +271,11 @@ static json_object *jobj(json_object *o, const char *key)
 	return v;
 }
 
-static char *upper_dup(const char *s)
-{
-	char *d = s ? strdup(s) : NULL;
-
-	for (char *p = d; p && *p; p++)
-		*p = toupper((unsigned char)*p);
-	return d;
-}
-
-/* Severity from a severity[] array: the highest CVSS v3 score, else a textual level. */
-static void severity_from(json_object *arr, char **sev, double *score)
+/*
+ * A severity[] array: the highest CVSS v3 vector into v->cvss/score/severity, a distribution's
+ * own word (type "Ubuntu", "Debian") into v->rating. CVSS v2 and v4 vectors are not scored.
+ */
+static int severity_from(json_object *arr, struct osv_vuln *v)
 {
 	size_t n = arr ? json_object_array_length(arr) : 0;
 
@@ -287,27 +288,47 @@ static void severity_from(json_object *arr, char **sev, double *score)
 		if (!strncmp(type, "CVSS_V3", 7)) {
 			double sc = osv_cvss3_score(val);
 
-			if (sc > *score) {
-				*score = sc;
-				free(*sev);
-				*sev = strdup(osv_score_severity(sc));
+			if (sc > v->score) {
+				v->score = sc;
+				free(v->severity);
+				free(v->cvss);
+				v->severity = strdup(osv_score_severity(sc));
+				v->cvss = strdup(val);
+				if (!v->severity || !v->cvss)
+					return -ENOMEM;
 			}
-		} else if (!*sev && (!strcasecmp(type, "Ubuntu") || !strcasecmp(type, "Debian"))) {
-			*sev = upper_dup(val);
+		} else if (!v->rating &&
+			   (!strcasecmp(type, "Ubuntu") || !strcasecmp(type, "Debian"))) {
+			v->rating = strdup(val);
+			v->rating_from = strdup(!strcasecmp(type, "Ubuntu") ? "Ubuntu priority"
+									    : "Debian urgency");
+			if (!v->rating || !v->rating_from)
+				return -ENOMEM;
 		}
 	}
+	return 0;
 }
 
-static char *severity_word(json_object *o)
+/* An affected[] entry's own rating, as written: Debian's urgency, a severity or priority word. */
+static char *entry_rating(json_object *aff)
 {
-	const char *s;
+	static const char *const keys[] = { "urgency", "severity", "priority" };
+	json_object *objs[] = { jobj(aff, "ecosystem_specific"), jobj(aff, "database_specific") };
+	json_object *arr = jarr(aff, "severity");
 
-	if (!o)
-		return NULL;
-	s = jstr(o, "severity");
-	if (!s)
-		s = jstr(o, "urgency");
-	return s ? upper_dup(s) : NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(objs); i++)
+		for (size_t k = 0; objs[i] && k < ARRAY_SIZE(keys); k++)
+			if (jstr(objs[i], keys[k]))
+				return strdup(jstr(objs[i], keys[k]));
+	for (size_t i = 0; arr && i < json_object_array_length(arr); i++) {
+		json_object *e = json_object_array_get_idx(arr, i);
+		const char *type = jstr(e, "type");
+
+		if (type && (!strcasecmp(type, "Ubuntu") || !strcasecmp(type, "Debian")) &&
+		    jstr(e, "score"))
+			return strdup(jstr(e, "score"));
+	}
+	return NULL;
 }
 
 static int add_vuln(struct osv_db *db, struct osv_vuln *v)
@@ -373,7 +394,7 @@ static int parse_ranges(json_object *aff, struct osv_affected *a)
 static int parse_record(struct osv_db *db, json_object *o, const char *label)
 {
 	struct osv_vuln *v;
-	json_object *affected, *arr, *ds;
+	json_object *affected, *arr, *ds, *up;
 	const char *id = jstr(o, "id"), *s;
 	size_t n;
 	int err = -ENOMEM;
@@ -390,16 +411,32 @@ static int parse_record(struct osv_db *db, json_object *o, const char *label)
 	v = calloc(1, sizeof(*v));
 	if (!v || !(v->id = strdup(id)))
 		goto fail;
+	v->builtin = db->in_builtin;
 	arr = jarr(o, "aliases");
-	n = arr ? json_object_array_length(arr) : 0;
+	up = jarr(o, "upstream");
+	n = (arr ? json_object_array_length(arr) : 0) + (up ? json_object_array_length(up) : 0);
 	v->aliases = calloc(n ? n : 1, sizeof(char *));
 	if (!v->aliases)
 		goto fail;
 	for (size_t i = 0; i < n; i++) {
-		const char *al = json_object_get_string(json_object_array_get_idx(arr, i));
+		size_t na = arr ? json_object_array_length(arr) : 0;
+		json_object *e = i < na ? json_object_array_get_idx(arr, i)
+					: json_object_array_get_idx(up, i - na);
+		const char *al = json_object_get_string(e);
 
 		if (al && !(v->aliases[v->naliases++] = strdup(al)))
 			goto fail;
+	}
+	s = jstr(o, "modified");
+	if (s && !(v->modified = strdup(s)))
+		goto fail;
+	if (s && (!db->newest || strcmp(s, db->newest) > 0)) {
+		char *nw = strdup(s);
+
+		if (!nw)
+			goto fail;
+		free(db->newest);
+		db->newest = nw;
 	}
 	s = jstr(o, "summary");
 	if (!s)
@@ -408,10 +445,17 @@ static int parse_record(struct osv_db *db, json_object *o, const char *label)
 		goto fail;
 	if (v->summary)
 		v->summary[strcspn(v->summary, "\n")] = '\0';
-	severity_from(jarr(o, "severity"), &v->severity, &v->score);
+	err = severity_from(jarr(o, "severity"), v);
+	if (err)
+		goto fail;
+	err = -ENOMEM;
 	ds = jobj(o, "database_specific");
-	if (!v->severity)
-		v->severity = severity_word(ds);
+	if (!v->rating && ds && jstr(ds, "severity")) {
+		v->rating = strdup(jstr(ds, "severity"));
+		v->rating_from = strdup("database_specific.severity");
+		if (!v->rating || !v->rating_from)
+			goto fail;
+	}
 	s = ds ? jstr(ds, "source") : NULL;
 	if (!(v->source = strdup(s ? s : label)))
 		goto fail;
@@ -445,14 +489,7 @@ static int parse_record(struct osv_db *db, json_object *o, const char *label)
 		a->vuln = v;
 		a->ecosystem = strdup(eco);
 		a->name = strdup(name);
-		a->severity = severity_word(jobj(aff, "ecosystem_specific"));
-		if (!a->severity)
-			a->severity = severity_word(jobj(aff, "database_specific"));
-		if (!a->severity) {
-			double sc = 0;
-
-			severity_from(jarr(aff, "severity"), &a->severity, &sc);
-		}
+		a->severity = entry_rating(aff);
 		err = (!a->ecosystem || !a->name) ? -ENOMEM : parse_ranges(aff, a);
 		arr = jarr(aff, "versions");
 		size_t nv = arr ? json_object_array_length(arr) : 0;
@@ -705,39 +742,135 @@ static bool range_affects(const struct osv_range *r, const char *ver, enum ver_s
 	return hit;
 }
 
+static bool entry_hits(const struct osv_affected *a, const char *ver, enum ver_scheme s,
+		       const char **fixed)
+{
+	bool hit = false;
+
+	for (size_t i = 0; i < a->nversions && !hit; i++)
+		hit = !strcmp(a->versions[i], ver);
+	for (size_t i = 0; i < a->nranges; i++)
+		hit |= range_affects(&a->ranges[i], ver, s, fixed);
+	return hit;
+}
+
+static bool entry_for(const struct osv_affected *a, const char *eco, const char *name)
+{
+	return !strcmp(a->name, name) && osv_ecosystem_matches(a->ecosystem, eco);
+}
+
+/*
+ * The entries of one record are inserted together, so they are adjacent in a bucket's chain: a
+ * record is judged on its run of entries. When the record has an entry for the queried release
+ * ("Debian:12"), only such entries count: a release-less "Debian" entry (a fix in unstable) must
+ * not decide for a release that has its own verdict, fixed or not.
+ */
 int osv_db_match(const struct osv_db *db, const char *ecosystem, const char *name,
 		 const char *version, enum ver_scheme scheme,
 		 int (*fn)(const struct osv_hit *hit, void *arg), void *arg)
 {
-	const struct osv_vuln *seen[64];
-	size_t nseen = 0;
 	size_t b = key_hash(ecosystem, name) & (db->nbuckets - 1);
+	const struct osv_affected *a = db->tab[b], *run;
 
-	for (const struct osv_affected *a = db->tab[b]; a; a = a->next) {
+	while (a) {
+		const struct osv_vuln *v = a->vuln;
 		struct osv_hit h = { 0 };
-		bool hit = false, dup = false;
+		bool exact = false, hit = false;
 		int rc;
 
-		if (strcmp(a->name, name) || !osv_ecosystem_matches(a->ecosystem, ecosystem))
-			continue;
-		for (size_t i = 0; i < a->nversions && !hit; i++)
-			hit = !strcmp(a->versions[i], version);
-		for (size_t i = 0; i < a->nranges; i++)
-			hit |= range_affects(&a->ranges[i], version, scheme, &h.fixed);
+		run = a;
+		for (; a && a->vuln == v; a = a->next)
+			exact |= entry_for(a, ecosystem, name) && strchr(a->ecosystem, ':');
+		for (const struct osv_affected *e = run; e != a; e = e->next) {
+			const char *fixed = NULL;
+
+			if (!entry_for(e, ecosystem, name) || (exact && !strchr(e->ecosystem, ':')))
+				continue;
+			if (!entry_hits(e, version, scheme, &fixed))
+				continue;
+			if (!hit ||
+			    (fixed && (!h.fixed || version_cmp(scheme, fixed, h.fixed) < 0))) {
+				h.ecosystem = e->ecosystem;
+				h.urgency = e->severity;
+				if (fixed || !hit)
+					h.fixed = fixed;
+			}
+			hit = true;
+		}
 		if (!hit)
 			continue;
-		for (size_t i = 0; i < nseen && !dup; i++)
-			dup = seen[i] == a->vuln;
-		if (dup)
-			continue;
-		if (nseen < ARRAY_SIZE(seen))
-			seen[nseen++] = a->vuln;
-		h.vuln = a->vuln;
-		h.ecosystem = a->ecosystem;
-		h.severity = a->severity ? a->severity : a->vuln->severity;
+		h.vuln = v;
 		rc = fn(&h, arg);
 		if (rc)
 			return rc;
 	}
 	return 0;
+}
+
+bool osv_db_has_package(const struct osv_db *db, const char *ecosystem, const char *name)
+{
+	size_t b = key_hash(ecosystem, name) & (db->nbuckets - 1);
+
+	for (const struct osv_affected *a = db->tab[b]; a; a = a->next)
+		if (entry_for(a, ecosystem, name))
+			return true;
+	return false;
+}
+
+const char *osv_db_newest(const struct osv_db *db)
+{
+	return db->newest;
+}
+
+const char *osv_rating_level(const char *w)
+{
+	static const struct {
+		const char *word, *level;
+	} words[] = {
+		{ "critical", "CRITICAL" }, { "urgent", "CRITICAL" }, { "high", "HIGH" },
+		{ "important", "HIGH" },    { "medium", "MEDIUM" },   { "moderate", "MEDIUM" },
+		{ "low", "LOW" },	    { "negligible", "LOW" },  { "unimportant", "LOW" },
+	};
+
+	for (size_t i = 0; w && i < ARRAY_SIZE(words); i++)
+		if (!strcasecmp(w, words[i].word))
+			return words[i].level;
+	return NULL; /* "not yet assigned", "end-of-life", "unknown", "untriaged" ... */
+}
+
+void osv_hit_severity(const struct osv_hit *h, struct osv_severity *out)
+{
+	const struct osv_vuln *v = h->vuln;
+	const char *lvl;
+
+	memset(out, 0, sizeof(*out));
+	if ((lvl = osv_rating_level(h->urgency))) {
+		bool ubuntu = !strncasecmp(h->ecosystem, "Ubuntu", 6);
+		bool debian = !strncasecmp(h->ecosystem, "Debian", 6);
+
+		out->level = lvl;
+		snprintf(out->from, sizeof(out->from), "%s '%s' (%s)",
+			 debian	  ? "Debian urgency"
+			 : ubuntu ? "Ubuntu priority"
+				  : "distribution rating",
+			 h->urgency, h->ecosystem);
+	} else if (v->rating && (lvl = osv_rating_level(v->rating)) &&
+		   strcmp(v->rating_from, "database_specific.severity")) {
+		out->level = lvl;
+		snprintf(out->from, sizeof(out->from), "%s '%s' (%s)", v->rating_from, v->rating,
+			 v->id);
+	} else if (v->cvss) {
+		out->level = v->severity;
+		snprintf(out->from, sizeof(out->from), "CVSS %.1f %s (%s)", v->score, v->cvss,
+			 v->id);
+	} else if (v->rating && (lvl = osv_rating_level(v->rating))) {
+		out->level = lvl;
+		snprintf(out->from, sizeof(out->from), "%s '%s' (%s)", v->rating_from, v->rating,
+			 v->id);
+	}
+}
+
+void osv_db_builtin_mode(struct osv_db *db, bool on)
+{
+	db->in_builtin = on;
 }

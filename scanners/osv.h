@@ -17,20 +17,33 @@
 
 struct osv_vuln {
 	char *id;
-	char **aliases;
+	char **aliases; /* aliases[] and upstream[] (osv.dev's DEBIAN-CVE records use upstream) */
 	size_t naliases;
 	char *summary;
-	char *severity;	 /* "CRITICAL" "HIGH" "MEDIUM" "LOW" or NULL */
-	double score;	 /* CVSS v3 base score computed from the vector, or 0 */
-	char *reference; /* first advisory or web reference, or NULL */
-	char *source;	 /* database_specific.source, else the file it came from */
+	char *severity;	   /* "CRITICAL" "HIGH" "MEDIUM" "LOW" or NULL: from the CVSS v3 vector */
+	double score;	   /* CVSS v3 base score computed from the vector, or 0 */
+	char *cvss;	   /* that vector, or NULL */
+	char *rating;	   /* the record's own word: severity[] of type Ubuntu/Debian, or
+			      database_specific.severity, as written; NULL: none */
+	char *rating_from; /* where rating came from: "Ubuntu priority", "database_specific" */
+	char *reference;   /* first advisory or web reference, or NULL */
+	char *source;	   /* database_specific.source, else the file it came from */
+	char *modified;	   /* "modified" as written, or NULL */
+	bool builtin;	   /* loaded by osv_db_load_builtin() */
 };
 
 struct osv_hit {
 	const struct osv_vuln *vuln;
 	const char *ecosystem; /* of the matching affected[] entry, e.g. "Debian:12" */
 	const char *fixed;     /* first fixed version above the installed one, NULL: none */
-	const char *severity;  /* the entry's own severity if it has one, else the record's */
+	const char *urgency;   /* the entry's own rating as written ("unimportant", "not yet
+				  assigned"), NULL: none */
+};
+
+/* How bad a hit is, from the data only (osv_hit_severity). */
+struct osv_severity {
+	const char *level; /* "CRITICAL" "HIGH" "MEDIUM" "LOW", NULL: the data has none */
+	char from[160];	   /* "Debian urgency 'unimportant' (Debian:12)", "CVSS 3.1 9.8 (...)" */
 };
 
 struct osv_db;
@@ -42,8 +55,9 @@ void osv_db_free(struct osv_db *db); /* accepts NULL */
 int osv_db_load_json(struct osv_db *db, const char *buf, size_t len, const char *label);
 /* Load a .json file, a directory (recursively, *.json) or a .zip; 0 or negative errno (logged). */
 int osv_db_load_path(struct osv_db *db, const char *path);
-/* Load the curated records compiled in. */
+/* Load the curated records compiled in (their vuln->builtin is set). */
 int osv_db_load_builtin(struct osv_db *db);
+void osv_db_builtin_mode(struct osv_db *db, bool on);
 /* Records loaded, records skipped as malformed. */
 void osv_db_counts(const struct osv_db *db, size_t *records, size_t *skipped);
 
@@ -54,6 +68,21 @@ void osv_db_counts(const struct osv_db *db, size_t *records, size_t *skipped);
 int osv_db_match(const struct osv_db *db, const char *ecosystem, const char *name,
 		 const char *version, enum ver_scheme scheme,
 		 int (*fn)(const struct osv_hit *hit, void *arg), void *arg);
+
+/*
+ * The severity of a hit, from the data only, first of: the distribution's own rating for that
+ * release (Debian urgency, Ubuntu priority, an ecosystem_specific/database_specific severity of
+ * the entry; "not yet assigned", "end-of-life" and "unknown" are not ratings), the record's
+ * highest CVSS v3 vector, the record's own word (database_specific.severity). None: level NULL.
+ */
+void osv_hit_severity(const struct osv_hit *h, struct osv_severity *out);
+/* "CRITICAL" ... "LOW" for a rating word (critical, important, moderate, negligible, unimportant
+ * ...), NULL when the word is not a rating. */
+const char *osv_rating_level(const char *word);
+/* Is there any record for name in ecosystem (whatever the version)? */
+bool osv_db_has_package(const struct osv_db *db, const char *ecosystem, const char *name);
+/* The newest "modified" of the records loaded ("2026-11-30T..."), or NULL. */
+const char *osv_db_newest(const struct osv_db *db);
 
 /* True when an affected ecosystem string ("Ubuntu:22.04:LTS") covers the queried one. */
 bool osv_ecosystem_matches(const char *affected, const char *query);

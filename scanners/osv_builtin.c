@@ -39,12 +39,16 @@ static const struct {
 
 int osv_db_load_builtin(struct osv_db *db)
 {
+	int err = 0;
+
+	osv_db_builtin_mode(db, true);
 	for (size_t i = 0; i < sizeof(builtin) / sizeof(builtin[0]); i++) {
-		int err = osv_db_load_json(db, builtin[i].start, builtin[i].end - builtin[i].start,
-					   builtin[i].name);
+		err = osv_db_load_json(db, builtin[i].start, builtin[i].end - builtin[i].start,
+				       builtin[i].name);
 
 		if (err)
-			return err;
+			break;
 	}
-	return 0;
+	osv_db_builtin_mode(db, false);
+	return err;
 }

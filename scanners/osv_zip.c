@@ -105,7 +105,7 @@ int osv_zip_foreach(const char *path, size_t max,
 	p = m + cdoff;
 	for (size_t i = 0; i < nent && !err; i++) {
 		uint16_t method, flags, nl, xl, cl, lnl, lxl;
-		uint32_t csize, usize, loff;
+		uint32_t csize, usize, loff, crc;
 		const unsigned char *lh, *data;
 		char *name = NULL, *buf = NULL;
 
@@ -116,6 +116,7 @@ int osv_zip_foreach(const char *path, size_t max,
 		}
 		flags = le16(p + 8);
 		method = le16(p + 10);
+		crc = le32(p + 16);
 		csize = le32(p + 20);
 		usize = le32(p + 24);
 		nl = le16(p + 28);
@@ -178,6 +179,12 @@ int osv_zip_foreach(const char *path, size_t max,
 			goto next;
 		}
 		buf[usize] = '\0';
+		/* a flipped bit in a stored member, or one deflate happens to accept */
+		if (crc32(0, (const unsigned char *)buf, usize) != crc) {
+			err = -EBADMSG;
+			log_err("failed to read '%s': member '%s' fails its CRC-32", path, name);
+			goto next;
+		}
 		err = fn(name, buf, usize, arg);
 	next:
 		free(buf);

@@ -27,6 +27,7 @@ static void finding_free(struct scan_finding *f)
 	free(f->check);
 	free(f->title);
 	free(f->reference);
+	free(f->source);
 	free(f->target);
 	for (size_t i = 0; i < f->ndetail; i++)
 		free(f->detail[i]);
@@ -164,6 +165,13 @@ int scan_severity_parse(const char *s, enum scan_severity *sev)
 	return -EINVAL;
 }
 
+/* a FAIL whose data gives no severity (an OSV record without one) is "unknown", not "none" */
+static const char *finding_severity(const struct scan_finding *f)
+{
+	return f->result == SCAN_FAIL && f->severity == SEV_NONE ? "unknown"
+								 : scan_severity_name(f->severity);
+}
+
 json_object *scan_finding_json(const struct scan_finding *f)
 {
 	json_object *o = json_object_new_object(), *d;
@@ -172,12 +180,13 @@ json_object *scan_finding_json(const struct scan_finding *f)
 		return NULL;
 	json_object_object_add(o, "check", json_object_new_string(f->check));
 	json_object_object_add(o, "result", json_object_new_string(scan_result_name(f->result)));
-	json_object_object_add(o, "severity",
-			       json_object_new_string(scan_severity_name(f->severity)));
+	json_object_object_add(o, "severity", json_object_new_string(finding_severity(f)));
 	json_object_object_add(o, "target", json_object_new_string(f->target));
 	json_object_object_add(o, "title", json_object_new_string(f->title));
 	if (f->reference)
 		json_object_object_add(o, "reference", json_object_new_string(f->reference));
+	if (f->source)
+		json_object_object_add(o, "source", json_object_new_string(f->source));
 	d = json_object_new_array();
 	for (size_t i = 0; i < f->ndetail; i++)
 		json_object_array_add(d, json_object_new_string(f->detail[i]));
@@ -242,8 +251,8 @@ int scan_print_table(const struct scan_report *r, FILE *out, const struct scan_o
 		}
 		fprintf(out, "%s%-4s%s  %-8s  %-30s  %.*s%s\n",
 			o->color ? result_color(f->result) : "", scan_result_name(f->result),
-			o->color ? "\033[0m" : "", scan_severity_name(f->severity), f->check, tw,
-			f->title, (int)strlen(f->title) > tw ? "…" : "");
+			o->color ? "\033[0m" : "", finding_severity(f), f->check, tw, f->title,
+			(int)strlen(f->title) > tw ? "…" : "");
 		for (size_t k = 0; k < f->ndetail; k++)
 			fprintf(out, "        %s\n", f->detail[k]);
 	}
@@ -415,8 +424,14 @@ int scan_output_opt(struct scan_output *o, int opt, const char *arg)
 		o->sarif = arg;
 		return 1;
 	case 'F':
+		/* any: every FAIL, those whose severity the data does not give included */
+		if (!strcasecmp(arg, "any")) {
+			o->fail_on = SEV_NONE;
+			return 1;
+		}
 		if (scan_severity_parse(arg, &o->fail_on) || o->fail_on == SEV_NONE) {
-			log_err("invalid --fail-on '%s': expected low, medium, high or critical",
+			log_err("invalid --fail-on '%s': expected any, low, medium, high or "
+				"critical",
 				arg);
 			return -EINVAL;
 		}

@@ -63,6 +63,7 @@ struct scan_finding {
 	enum scan_result result;
 	char **detail; /* indented lines under the finding */
 	size_t ndetail;
+	char *source; /* what decided the result ("changelog: FILE"), NULL when not said */
 };
 
 struct scan_report {
@@ -131,7 +132,7 @@ int scan_exit_code(const struct scan_report *r, enum scan_severity fail_on);
 	"  -j, --json             one JSON object per finding per line\n"                          \
 	"  -a, --all              also show checks that passed\n"                                  \
 	"      --sarif FILE       also write SARIF 2.1.0 to FILE\n"                                \
-	"      --fail-on SEV      exit 1 when a FAIL reaches SEV (low|medium|high|critical; "      \
+	"      --fail-on SEV      exit 1 when a FAIL reaches SEV (any|low|medium|high|critical; "  \
 	"default high)\n"
 void scan_output_init(struct scan_output *o);
 int scan_output_opt(struct scan_output *o, int opt, const char *arg);

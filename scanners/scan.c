@@ -29,7 +29,7 @@ static void usage(FILE *f)
 		   "  image      container images (see 'dcea scan image --help')\n\n"
 		   "Options:\n" SCAN_OUTPUT_HELP
 		   "  kernel:  --release R  --proc-version TEXT  --signature TEXT  --config FILE\n"
-		   "           --rules FILE\n"
+		   "           --rules FILE  --changelog FILE\n"
 		   "  runtime: --version NAME=VERSION (repeatable; only those are scanned)\n"
 		   "  config:  --running (Docker Engine and libpod APIs, then runc's state)\n\n"
 		   "Exit status: 0 nothing reached --fail-on, 1 something did, 2 error.\n\n"
@@ -50,6 +50,7 @@ enum {
 	OPT_SIGNATURE,
 	OPT_CONFIG,
 	OPT_RULES,
+	OPT_CHANGELOG,
 	OPT_RUNNING,
 	OPT_VERSION
 };
@@ -63,6 +64,7 @@ int cmd_scan(int argc, char **argv)
 		{ "signature", required_argument, NULL, OPT_SIGNATURE },
 		{ "config", required_argument, NULL, OPT_CONFIG },
 		{ "rules", required_argument, NULL, OPT_RULES },
+		{ "changelog", required_argument, NULL, OPT_CHANGELOG },
 		{ "running", no_argument, NULL, OPT_RUNNING },
 		{ "version", required_argument, NULL, OPT_VERSION },
 		{ "help", no_argument, NULL, 'h' },
@@ -109,6 +111,9 @@ int cmd_scan(int argc, char **argv)
 			break;
 		case OPT_RULES:
 			ko.rules = optarg;
+			break;
+		case OPT_CHANGELOG:
+			ko.changelog = optarg;
 			break;
 		case OPT_RUNNING:
 			running = true;

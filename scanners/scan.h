@@ -17,6 +17,7 @@ struct kernel_scan_opts {
 	const char *signature;	  /* its /proc/version_signature (Ubuntu) */
 	const char *config;	  /* its kernel config file */
 	const char *rules;	  /* a rule file instead of the built-in one */
+	const char *changelog;	  /* its package changelog (Debian or rpm, gzip or plain) */
 };
 int scan_kernel(const struct kernel_scan_opts *o, struct scan_report *r);
 

@@ -8,13 +8,15 @@ PKGS=(
 	make gcc pkg-config git
 	clang-19 llvm-19 lld-19
 	libbpf-dev bpftool libelf-dev zlib1g-dev libzstd-dev
-	libyaml-dev libjson-c-dev libcmocka-dev libsqlite3-dev libssl-dev
+	libyaml-dev libjson-c-dev libcmocka-dev libsqlite3-dev libssl-dev libcurl4-openssl-dev
 	docker.io busybox-static util-linux iproute2 procps jq bc valgrind
 	debootstrap skopeo umoci podman
 	cppcheck clang-format libclang-rt-19-dev libc6-dev
 	# 70-service.sh: curl scrapes the metrics, promtool (prometheus) checks them, the alerts are
 	# validated against docs/alert.schema.json, yamllint lints deploy/k8s
 	curl python3-jsonschema yamllint prometheus
+	# scripts/gen-kernel-rules.py reads kernel_rules.hand.yaml
+	python3-yaml
 )
 [ "${DCEA_DEPS_EXTRA:-}" ] && read -r -a extra <<<"$DCEA_DEPS_EXTRA" && PKGS+=("${extra[@]}")
 

@@ -62,6 +62,31 @@ assert d["version"] == "2.1.0" and any(r["ruleId"] == "config.privileged" for r 
 			--json) || rc=$?
 		check_eq scan-config-docker-dir-privileged FAIL \
 			"$(result_of config.privileged <<<"$out")"
+		# and from the OCI bundle runc ran, which the wrapper stripped of CAP_SYS_RESOURCE:
+		# still privileged, and the same findings as docker inspect's
+		bundle=$(python3 -c '
+import glob, json, sys
+for st in glob.glob("/run/docker/runtime-*/moby/%s*/state.json" % sys.argv[1]) + \
+        glob.glob("/run/containerd/runc/moby/%s*/state.json" % sys.argv[1]):
+    for label in json.load(open(st))["config"].get("labels") or []:
+        if label.startswith("bundle="):
+            print(label[7:]); sys.exit()' "$id" 2>/dev/null)
+		if [ -f "$bundle/config.json" ]; then
+			nonpass() { python3 -c '
+import json, sys
+print(" ".join(o["check"] + "=" + o["result"] for o in map(json.loads, sys.stdin)
+               if o["result"] != "PASS"))'; }
+			want=$(docker inspect "$id" | "$DCEA" scan config - --json | nonpass)
+			got=$("$DCEA" scan config "$bundle" --json | nonpass)
+			if [ -n "$got" ] && [ "$got" = "$want" ] &&
+				grep -q "config.privileged=FAIL" <<<"$got"; then
+				pass scan-config-oci-bundle-privileged
+			else
+				fail scan-config-oci-bundle-privileged "inspect: $want / bundle: $got"
+			fi
+		else
+			skip scan-config-oci-bundle-privileged "no runc state with a bundle for $id"
+		fi
 	else
 		skip scan-config-privileged "dcea-runc runtime not registered"
 	fi

@@ -13,7 +13,9 @@ need_dcea
 ALL=(image-rootfs-packages image-rootfs-clean image-docker-archive-packages image-docker-archive
 	image-docker-archive-nginx image-oci-layout image-oci-layout-nginx image-oci-archive
 	image-oci-archive-nginx image-local-name image-local-name-nginx image-busybox image-user-db
-	image-bookworm-under-2s image-json-lines)
+	image-bookworm-under-2s image-json-lines image-debian12-fixed image-debian12-open
+	image-debian12-severity-unknown image-debian12-exit-default image-debian12-fail-on
+	image-clean-coverage)
 need_root "${ALL[@]}"
 need_cmd dpkg-query "${ALL[@]}"
 need_cmd debootstrap "${ALL[@]}"
@@ -23,6 +25,8 @@ cache=$(DCEA_TEST_CACHE=${DCEA_TEST_CACHE:-} "$DCEA_TESTS_DIR/bench/image-build.
 ROOT=$cache/bookworm-rootfs
 tmp=$(mktemp -d)
 cleanup_add rm -rf "$tmp"
+# no installed database unless a check installs one: the built-in records are the fallback
+export DCEA_DB_ROOT=$tmp/no-db
 
 # installed packages as dpkg-query lists them: name<TAB>version, sorted
 dpkg_list() {
@@ -115,6 +119,66 @@ out=$("$DCEA" scan image --json --db "$tmp/user.json" "$OCI") || true
 case $(finding image.CVE-2099-1 <<<"$out") in
 "FAIL|"*"fixed in 99 (Debian:12)"*) pass image-user-db ;;
 *) fail image-user-db "no CVE-2099-1 finding for bash" ;;
+esac
+
+# Debian 12 data in osv.dev's DEBIAN-CVE shape (tests/fixtures/osv-debian12/SOURCE.md), installed
+# with 'dcea db import'; the planted image (runc 1.1.5+ds1-1, nginx 1.22.1-9, and bookworm's apt and
+# coreutils with their open CVEs) yields fixed and open CVEs with severities from the data.
+python3 - "$DCEA_ROOT/tests/fixtures/osv-debian12" "$tmp" <<'PY'
+import glob, os, sys, zipfile
+src, out = sys.argv[1:]
+with zipfile.ZipFile(out + "/Debian-all.zip", "w", zipfile.ZIP_DEFLATED) as z:
+    for f in sorted(glob.glob(src + "/*.json")):
+        z.write(f, os.path.basename(f))
+with zipfile.ZipFile(out + "/Debian-fixed-only.zip", "w", zipfile.ZIP_DEFLATED) as z:
+    for f in ("DEBIAN-CVE-2024-21626.json", "DEBIAN-CVE-2025-23419.json"):
+        z.write(src + "/" + f, f)
+PY
+"$DCEA" db import --root "$tmp/db" "Debian=$tmp/Debian-all.zip" 2>"$tmp/import.err" ||
+	echo "db import failed: $(tail -n 1 "$tmp/import.err")" >&2
+out=$("$DCEA" scan image --json --db-root "$tmp/db" "$ARCHIVE" 2>"$tmp/scan.err") && rc=0 || rc=$?
+sev() { python3 -c '
+import json, sys
+for line in sys.stdin:
+    o = json.loads(line)
+    if o["check"] == sys.argv[1]:
+        print(o["severity"] + "|" + o["title"]); break' "$1"; }
+f=$(finding image.CVE-2024-21626 <<<"$out")
+case "$(sev image.CVE-2024-21626 <<<"$out")|$f" in
+"high|runc 1.1.5+ds1-1: CVE-2024-21626|FAIL|"*"fixed in 1.1.5+ds1-1+deb12u1 (Debian:12)"*"severity high from CVSS 8.6 CVSS:3.1/AV:L/AC:L/PR:N/UI:R/S:C/C:H/I:H/A:H (DEBIAN-CVE-2024-21626)"*)
+	pass image-debian12-fixed ;;
+*) fail image-debian12-fixed "exit $rc: '$(sev image.CVE-2024-21626 <<<"$out")' '$f'" ;;
+esac
+f1=$(finding image.CVE-2011-3374 <<<"$out")
+f2=$(finding image.CVE-2016-2781 <<<"$out")
+case "$(sev image.CVE-2011-3374 <<<"$out")|$f1#$(sev image.CVE-2016-2781 <<<"$out")|$f2" in
+"low|apt "*": CVE-2011-3374 (no fix available)|FAIL|"*"no fix available in Debian:12"*"severity low from Debian urgency 'unimportant' (Debian:12)"*"#low|coreutils "*"(no fix available)|FAIL|"*"no fix available in Debian:12"*"severity low from Debian urgency 'unimportant' (Debian:12)"*"CVSS 6.5 MEDIUM: CVSS:3.0/"*)
+	pass image-debian12-open ;;
+*) fail image-debian12-open "apt: '$f1' coreutils: '$f2'" ;;
+esac
+case "$(sev image.CVE-2025-23419 <<<"$out")|$(finding image.CVE-2025-23419 <<<"$out")" in
+"unknown|nginx 1.22.1-9: CVE-2025-23419|FAIL|"*"severity unknown: the record has no CVSS vector"*)
+	pass image-debian12-severity-unknown ;;
+*) fail image-debian12-severity-unknown "'$(finding image.CVE-2025-23419 <<<"$out")'" ;;
+esac
+if [ "$rc" = 1 ]; then pass image-debian12-exit-default; else
+	fail image-debian12-exit-default "want exit 1 under the default --fail-on high, got $rc"; fi
+rcs=""
+for sevr in critical high low any; do
+	"$DCEA" scan image --fail-on "$sevr" --db-root "$tmp/db" "$ARCHIVE" >/dev/null 2>&1 && r=0 || r=$?
+	rcs="$rcs $sevr=$r"
+done
+if [ "$rcs" = " critical=0 high=1 low=1 any=1" ]; then pass image-debian12-fail-on; else
+	fail image-debian12-fail-on "exit codes:$rcs"; fi
+
+# a clean result says how much the database covered and how old it is
+"$DCEA" db import --root "$tmp/db2" "Debian=$tmp/Debian-fixed-only.zip" 2>/dev/null
+out=$("$DCEA" scan image --json --all --db-root "$tmp/db2" "$ROOT") && rc=0 || rc=$?
+f=$(finding image.vulnerabilities <<<"$out")
+case "$rc|$f" in
+"0|PASS|"[0-9]*" packages ("[0-9]*" source packages), 1 with advisories in the database, database built $(date -u +%Y-%m-%d)"*)
+	pass image-clean-coverage ;;
+*) fail image-clean-coverage "exit $rc: '$f'" ;;
 esac
 
 # the gzip OCI layout is the slow one: all 3 layers inflated

@@ -34,8 +34,8 @@ static const struct {
 	  "config.cap-SYS_BOOT=INFO config.cap-NET_ADMIN=INFO config.cap-BPF=INFO "
 	  "config.cap-PERFMON=INFO config.cap-SYSLOG=INFO config.cap-DAC_OVERRIDE=INFO "
 	  "config.host-userns=INFO config.host-cgroupns=FAIL config.devices=FAIL "
-	  "config.seccomp-unconfined=FAIL "
-	  "config.apparmor-unconfined=FAIL config.selinux-disabled=FAIL "
+	  "config.device-cgroup-rules=INFO config.seccomp-unconfined=FAIL "
+	  "config.apparmor-unconfined=FAIL "
 	  "config.no-new-privileges=WARN config.root-user=WARN",
 	  1 },
 	{ "inspect-cap-sys-admin",
@@ -44,7 +44,7 @@ static const struct {
 	  1 },
 	{ "inspect-pid-host",
 	  "config.cap-DAC_OVERRIDE=INFO config.host-pid=FAIL config.host-userns=INFO "
-	  "config.host-cgroupns=WARN config.selinux-disabled=FAIL config.no-new-privileges=WARN "
+	  "config.host-cgroupns=WARN config.no-new-privileges=WARN "
 	  "config.root-user=WARN",
 	  1 },
 	{ "inspect-host-root",
@@ -74,7 +74,8 @@ static const struct {
 	"config.cap-SYS_PTRACE=INFO config.cap-DAC_READ_SEARCH=INFO config.cap-SYS_RAWIO=INFO "    \
 	"config.cap-SYS_BOOT=INFO config.cap-NET_ADMIN=INFO config.cap-BPF=INFO "                  \
 	"config.cap-PERFMON=INFO config.cap-SYSLOG=INFO " P_COMMON                                 \
-	"config.host-cgroupns=FAIL config.devices=FAIL config.seccomp-unconfined=FAIL "            \
+	"config.host-cgroupns=FAIL config.devices=FAIL config.device-cgroup-rules=INFO "           \
+	"config.seccomp-unconfined=FAIL "                                                          \
 	"config.apparmor-unconfined=FAIL " P_TAIL
 #define P_SECCOMP P_COMMON "config.host-cgroupns=WARN config.seccomp-unconfined=FAIL "
 #define PODMAN_CASES(kind, seccomp_extra)                                                          \
@@ -104,6 +105,8 @@ static const struct {
 	PODMAN_CASES("podman-inspect", "config.apparmor-unconfined=FAIL "),
 	PODMAN_CASES("oci-podman", ""),
 };
+
+#define FIXTURE_HOST_CAPBND (((1ULL << 41) - 1) & ~(1ULL << 24)) /* all but CAP_SYS_RESOURCE */
 
 static json_object *load(const char *name)
 {
@@ -135,8 +138,10 @@ static int check_fixture(const char *fixture, const char *want, int want_exit)
 	int bad = 0;
 
 	scan_report_init(&r);
-	/* these fixtures come from a cgroup v1 host: scan them as such, wherever we run */
+	/* these fixtures come from a cgroup v1 host without SELinux whose bounding set lacks
+	 * CAP_SYS_RESOURCE (docs/TESTING.md): scan them as such, wherever we run */
 	c->host_cgroup_v1 = true;
+	c->host_capbnd = FIXTURE_HOST_CAPBND;
 	cfg = json_object_is_type(o, json_type_array) ? json_object_array_get_idx(o, 0) : o;
 	assert_int_equal(container_cfg_parse(cfg, NULL, c), 0);
 	assert_int_equal(scan_container_cfg(c, &r), 0);
@@ -216,6 +221,131 @@ static void test_oci_config(void **state)
 	assert_int_equal(scan_result_of(&r, "config.privileged"), SCAN_PASS);
 	scan_report_free(&r);
 	json_object_put(o);
+}
+
+/* the findings of one JSON text, scanned with the given host inputs */
+static void scan_text(const char *text, bool selinux, uint64_t capbnd, struct scan_report *r)
+{
+	json_object *o = json_tokener_parse(text);
+	struct container_cfg *c = calloc(1, sizeof(*c));
+
+	assert_non_null(o);
+	c->host_selinux = selinux;
+	c->host_capbnd = capbnd;
+	assert_int_equal(container_cfg_parse(o, "t", c), 0);
+	assert_int_equal(scan_container_cfg(c, r), 0);
+	free(c);
+	json_object_put(o);
+}
+
+static void summary_of(const char *fixture, uint64_t capbnd, char *buf, size_t len)
+{
+	json_object *o = load(fixture), *cfg;
+	struct container_cfg *c = calloc(1, sizeof(*c));
+	struct scan_report r;
+
+	scan_report_init(&r);
+	c->host_cgroup_v1 = true;
+	c->host_capbnd = capbnd;
+	cfg = json_object_is_type(o, json_type_array) ? json_object_array_get_idx(o, 0) : o;
+	assert_int_equal(container_cfg_parse(cfg, NULL, c), 0);
+	assert_int_equal(scan_container_cfg(c, &r), 0);
+	summary(&r, buf, len);
+	scan_report_free(&r);
+	free(c);
+	json_object_put(o);
+}
+
+/*
+ * One --privileged container, three formats, one answer. The OCI bundle lacks CAP_SYS_RESOURCE,
+ * which its host could not grant: still privileged; on a host that has it, the bundle chose to
+ * leave it out, and it is judged capability by capability.
+ */
+static void test_formats_agree(void **state)
+{
+	char docker[2048], podman[2048], oci[2048], full[2048];
+
+	summary_of("inspect-privileged", FIXTURE_HOST_CAPBND, docker, sizeof(docker));
+	summary_of("podman-inspect-privileged", FIXTURE_HOST_CAPBND, podman, sizeof(podman));
+	summary_of("oci-podman-privileged", FIXTURE_HOST_CAPBND, oci, sizeof(oci));
+	assert_string_equal(docker, podman);
+	/* AppArmor is off on the fixture host: the bundle has no trace of "unconfined" but
+	 * --privileged implies it, so it is reported there too */
+	assert_string_equal(podman, oci);
+	summary_of("oci-podman-privileged", (1ULL << 41) - 1, full, sizeof(full));
+	assert_null(strstr(full, "config.privileged=FAIL"));
+	assert_non_null(strstr(full, "config.cap-SYS_ADMIN=FAIL"));
+}
+
+static void test_device_cgroup_rules(void **state)
+{
+	static const struct {
+		const char *json;
+		enum scan_result want;
+	} c[] = {
+		{ "{\"HostConfig\":{\"DeviceCgroupRules\":[\"c 1:3 rwm\",\"b 8:* rmw\"]}}",
+		  SCAN_FAIL },
+		{ "{\"HostConfig\":{\"DeviceCgroupRules\":[\"a *:* rwm\"]}}", SCAN_FAIL },
+		/* mknod alone opens nothing */
+		{ "{\"HostConfig\":{\"DeviceCgroupRules\":[\"c 1:3 rwm\",\"b *:* m\"]}}",
+		  SCAN_PASS },
+		{ "{\"ociVersion\":\"1.0.2\",\"linux\":{\"seccomp\":{},\"resources\":{\"devices\":["
+		  "{\"allow\":false,\"access\":\"rwm\"},{\"allow\":true,\"type\":\"b\",\"major\":8,"
+		  "\"minor\":-1,\"access\":\"rw\"}]}}}",
+		  SCAN_FAIL },
+		{ "{\"ociVersion\":\"1.0.2\",\"linux\":{\"seccomp\":{},\"resources\":{\"devices\":["
+		  "{\"allow\":false,\"access\":\"rwm\"},{\"allow\":true,\"type\":\"b\","
+		  "\"access\":\"m\"},{\"allow\":true,\"type\":\"c\",\"major\":1,\"minor\":3,"
+		  "\"access\":\"rwm\"}]}}}",
+		  SCAN_PASS },
+	};
+
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		struct scan_report r;
+
+		scan_report_init(&r);
+		scan_text(c[i].json, false, 0, &r);
+		if (scan_result_of(&r, "config.device-cgroup-rules") != c[i].want)
+			fail_msg("case %zu: want %s", i, scan_result_name(c[i].want));
+		scan_report_free(&r);
+	}
+}
+
+/* SYS_PTRACE: critical with the host's PID namespace, medium without; SELinux by host */
+static void test_context(void **state)
+{
+	static const char *ptrace =
+		"{\"HostConfig\":{\"CapAdd\":[\"SYS_PTRACE\"],\"PidMode\":\"%s\"}}";
+	static const char *label =
+		"{\"ProcessLabel\":\"%s\",\"HostConfig\":{\"SecurityOpt\":[\"label=disable\"]}}";
+	const struct scan_finding *f;
+	struct scan_report r;
+	char buf[256];
+
+	for (int host = 0; host < 2; host++) {
+		scan_report_init(&r);
+		snprintf(buf, sizeof(buf), ptrace, host ? "host" : "");
+		scan_text(buf, false, 0, &r);
+		f = scan_find(&r, "config.cap-SYS_PTRACE");
+		assert_int_equal(f->result, SCAN_FAIL);
+		assert_int_equal(f->severity, host ? SEV_CRITICAL : SEV_MEDIUM);
+		assert_non_null(strstr(f->detail[1], host ? "host PID namespace every host process"
+							  : "critical with --pid=host"));
+		assert_int_equal(scan_exit_code(&r, SEV_HIGH), host);
+		scan_report_free(&r);
+	}
+	/* label=disable: FAIL where SELinux runs (the file's label or this host), else nothing */
+	for (int k = 0; k < 3; k++) {
+		scan_report_init(&r);
+		snprintf(buf, sizeof(buf), label, k == 1 ? "system_u:system_r:container_t:s0" : "");
+		scan_text(buf, k == 2, 0, &r);
+		f = scan_find(&r, "config.selinux-disabled");
+		assert_int_equal(f->result, k ? SCAN_FAIL : SCAN_PASS);
+		assert_non_null(strstr(f->detail[0], k == 0   ? "it changes nothing"
+						     : k == 1 ? "the file shows its host runs"
+							      : "judged here"));
+		scan_report_free(&r);
+	}
 }
 
 static void test_bad_input(void **state)
@@ -352,9 +482,15 @@ static void test_bad_files(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_fixtures),  cmocka_unit_test(test_podman_fixtures),
-		cmocka_unit_test(test_details),	  cmocka_unit_test(test_oci_config),
-		cmocka_unit_test(test_bad_input), cmocka_unit_test(test_bad_files),
+		cmocka_unit_test(test_fixtures),
+		cmocka_unit_test(test_podman_fixtures),
+		cmocka_unit_test(test_details),
+		cmocka_unit_test(test_oci_config),
+		cmocka_unit_test(test_bad_input),
+		cmocka_unit_test(test_formats_agree),
+		cmocka_unit_test(test_device_cgroup_rules),
+		cmocka_unit_test(test_context),
+		cmocka_unit_test(test_bad_files),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
