@@ -12,7 +12,7 @@
  * entrypoint's exec, so runc's own device nodes made before it are not seen either); its alerts
  * carry no pid, and the loader adds what /proc still shows.
  */
-#include "bpf/common.bpf.h"
+#include "bpf/judge.bpf.h"
 
 #define DEVCG_DEV_BLOCK 1
 #define DEVCG_DEV_CHAR	2
@@ -181,4 +181,47 @@ SEC("cgroup/sysctl")
 int deny_sysctl_write_legacy(struct bpf_sysctl *ctx)
 {
 	return sysctl(ctx, true);
+}
+
+/*
+ * A connect to a container runtime's socket, denied with EPERM by any route (connect(2),
+ * io_uring's IORING_OP_CONNECT, sendmsg with an address): cgroup/connect_unix runs in the kernel's
+ * unix connect itself (6.7+). Attached as BPF_CGROUP_UNIX_CONNECT by the loader where the kernel
+ * has the hook (the section name is what libbpf 1.1 knows for this program type). It sees the
+ * address as given, not the socket it resolves to: a name that does not say docker.sock (a
+ * symlink) passes here and is killed on the connect's exit by the peer's bound path, as before.
+ * Block mode only: audit mode reports through those same programs, once.
+ */
+extern void *bpf_cast_to_kern_ctx(void *obj) __ksym;
+#define PF_IO_WORKER_ 0x10
+
+SEC("cgroup/connect4")
+int deny_runtime_connect(struct bpf_sock_addr *ctx)
+{
+	struct bpf_sock_addr_kern *k = bpf_cast_to_kern_ctx(ctx);
+	struct dcea_task *t = current_ct_task();
+	struct sock_name key = {};
+	struct sockaddr_un *sun;
+	char path[108] = {};
+	int i, slash = -1, action;
+
+	if (!t)
+		return 1;
+	sun = (struct sockaddr_un *)k->uaddr;
+	if (bpf_probe_read_kernel_str(path, sizeof(path), sun->sun_path) <= 0)
+		return 1;
+	for (i = 0; i < 107 && path[i]; i++)
+		if (path[i] == '/')
+			slash = i;
+	bpf_probe_read_kernel_str(key.name, sizeof(key.name), &sun->sun_path[(slash + 1) & 0x7f]);
+	if (!bpf_map_lookup_elem(&dcea_socks, &key))
+		return 1;
+	action = decide(DCEA_R_RUNTIME_SOCKET, t, DCEA_ACT_DENY);
+	if (action != DCEA_ACT_DENY)
+		return 1;
+	/* an io_uring connect runs in an io-wq worker (PF_IO_WORKER) or in the submitter */
+	socket_report(action, path, &key, (__u64)-1,
+		      BPF_CORE_READ(current_task(), flags) & PF_IO_WORKER_ ? DCEA_RT_IO_URING
+									   : DCEA_RT_SYSCALL);
+	return 0;
 }

@@ -23,7 +23,7 @@ enum mount_kind {
 	MK_FSTYPE = 1, /* a pseudo fs that exposes the host: proc, sysfs, cgroup, debugfs... */
 	MK_BIND = 2,   /* a bind mount or a move */
 	MK_REMOUNT_RW = 3,
-	MK_DISK = 4, /* a file system on a device */
+	MK_DISK = 4,	   /* a file system on a device */
 	MK_UNREADABLE = 5, /* an argument the program could not read: fails closed */
 };
 

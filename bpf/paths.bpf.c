@@ -64,7 +64,7 @@ static __always_inline int walk_exit(void)
 #define AT_FDCWD_L (-100L)
 
 /* WALK(syscall, dfd, name, operation), and its exit */
-#define WALK(sc, dfd_expr, name_idx, op)                                                          \
+#define WALK(sc, dfd_expr, name_idx, op)                                                           \
 	SEC("tp/syscalls/sys_enter_" #sc)                                                          \
 	int walk_##sc(struct trace_event_raw_sys_enter *ctx)                                       \
 	{                                                                                          \

@@ -277,11 +277,13 @@ static __always_inline int walk_check_in(int dfd, const char *name, bool user, _
 			if (start == BPF_CORE_READ(start, d_sb, s_root)) {
 				pid = pid_at(b->s, 0); /* from /proc itself: "<pid>/root/..." */
 				ci = digits_at(b->s, 0) + 1;
-			} else if (BPF_CORE_READ(start, d_parent) == BPF_CORE_READ(start, d_sb, s_root)) {
+			} else if (BPF_CORE_READ(start, d_parent) ==
+				   BPF_CORE_READ(start, d_sb, s_root)) {
 				char d[16] = {};
 
 				/* from /proc/<pid>: "root/...", "cwd/..." */
-				bpf_probe_read_kernel_str(d, sizeof(d), BPF_CORE_READ(start, d_name.name));
+				bpf_probe_read_kernel_str(d, sizeof(d),
+							  BPF_CORE_READ(start, d_name.name));
 				d[15] = 0;
 				pid = 0;
 				for (int k = 0; k < 10 && d[k] >= '0' && d[k] <= '9'; k++)

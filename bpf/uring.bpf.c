@@ -18,16 +18,16 @@
  */
 #include "bpf/routes.bpf.h"
 
-#define IORING_OP_CONNECT  16
-#define IORING_OP_OPENAT   18
-#define IORING_OP_OPENAT2  28
-#define IORING_OP_RENAMEAT 35
-#define IORING_OP_UNLINKAT 36
-#define IORING_OP_MKDIRAT  37
-#define IORING_OP_SYMLINKAT 38
-#define IORING_OP_LINKAT   39
+#define IORING_OP_CONNECT	16
+#define IORING_OP_OPENAT	18
+#define IORING_OP_OPENAT2	28
+#define IORING_OP_RENAMEAT	35
+#define IORING_OP_UNLINKAT	36
+#define IORING_OP_MKDIRAT	37
+#define IORING_OP_SYMLINKAT	38
+#define IORING_OP_LINKAT	39
 #define IORING_FILE_INDEX_ALLOC (~0U)
-#define AF_UNIX		1
+#define AF_UNIX			1
 
 /*
  * Requests already judged (and reported) on submission, so that their completion does not report
@@ -167,6 +167,7 @@ int watch_uring_complete(struct trace_event_raw_io_uring_complete *ctx)
 {
 	struct dcea_task *t = current_ct_task();
 	struct io_kiocb *req;
+	__u32 *seen;
 	__u8 op;
 	int res;
 
@@ -174,13 +175,23 @@ int watch_uring_complete(struct trace_event_raw_io_uring_complete *ctx)
 		return 0;
 	req = BPF_CORE_READ(ctx, req);
 	res = BPF_CORE_READ(ctx, res);
-	if (!req || res < 0)
+	if (!req)
 		return 0;
-	if (bpf_map_lookup_elem(&dcea_uring_seen, &req)) {
-		bpf_map_delete_elem(&dcea_uring_seen, &req);
-		return 0;
-	}
 	op = BPF_CORE_READ(req, opcode);
+	/*
+	 * Judged on submission already? Requests are recycled: the mark is dropped on every
+	 * completion (a cancelled one included) and names the process and operation it was for.
+	 */
+	seen = bpf_map_lookup_elem(&dcea_uring_seen, &req);
+	if (seen) {
+		__u32 mine = *seen == ((bpf_get_current_pid_tgid() >> 32) << 8 | op);
+
+		bpf_map_delete_elem(&dcea_uring_seen, &req);
+		if (mine)
+			return 0;
+	}
+	if (res < 0)
+		return 0;
 	if (op == IORING_OP_OPENAT || op == IORING_OP_OPENAT2) {
 		struct io_open___dcea *o = (void *)req;
 		__u32 slot = 0;
@@ -190,9 +201,10 @@ int watch_uring_complete(struct trace_event_raw_io_uring_complete *ctx)
 		if (!slot)
 			judge_opened(t, fd_file(current_task(), res), DCEA_RT_IO_URING);
 		else
-			judge_opened(t,
-				     fixed_file(req, slot == IORING_FILE_INDEX_ALLOC ? res : slot - 1),
-				     DCEA_RT_IO_URING);
+			judge_opened(
+				t,
+				fixed_file(req, slot == IORING_FILE_INDEX_ALLOC ? res : slot - 1),
+				DCEA_RT_IO_URING);
 	} else if (op == IORING_OP_CONNECT && res == 0) {
 		judge_connected(t, BPF_CORE_READ(req, file));
 	}
@@ -212,10 +224,14 @@ __noinline int knob_name_check_g(__u64 name_p)
 {
 	const char *name = (const char *)name_p;
 	struct dcea_task *t = current_ct_task();
-	static const __u32 magics[] = { 0x27e0eb /* cgroup */,	  0x63677270 /* cgroup2 */,
-					0x62656572 /* sysfs */,	  0x9fa0 /* proc */,
-					0x42494e4d /* binfmt_misc */, 0x73636673 /* securityfs */,
-					0x64626720 /* debugfs */, 0x74726163 /* tracefs */,
+	static const __u32 magics[] = { 0x27e0eb /* cgroup */,
+					0x63677270 /* cgroup2 */,
+					0x62656572 /* sysfs */,
+					0x9fa0 /* proc */,
+					0x42494e4d /* binfmt_misc */,
+					0x73636673 /* securityfs */,
+					0x64626720 /* debugfs */,
+					0x74726163 /* tracefs */,
 					0x62656570 /* configfs */ };
 	__u32 zero = 0, base = 0, *rule = NULL;
 	struct walk_buf *b = bpf_map_lookup_elem(&dcea_walkbuf, &zero);
@@ -313,7 +329,6 @@ int watch_uring_submit(struct trace_event_raw_io_uring_submit_req *ctx)
 	struct dcea_task *t = current_ct_task();
 	struct io_kiocb *req;
 	int judged = -1;
-	__u32 one = 1;
 	__u8 op;
 
 	if (!t)
@@ -357,7 +372,8 @@ int watch_uring_submit(struct trace_event_raw_io_uring_submit_req *ctx)
 		/* symlinkat(target, newdfd, linkpath): only where the link is made counts */
 		struct io_link___dcea *l = (void *)req;
 
-		judge_walk(t, BPF_CORE_READ(l, new_dfd), BPF_CORE_READ(l, newpath), DCEA_WALK_SYMLINK);
+		judge_walk(t, BPF_CORE_READ(l, new_dfd), BPF_CORE_READ(l, newpath),
+			   DCEA_WALK_SYMLINK);
 		break;
 	}
 	case IORING_OP_RENAMEAT:
@@ -370,7 +386,10 @@ int watch_uring_submit(struct trace_event_raw_io_uring_submit_req *ctx)
 		break;
 	}
 	}
-	if (judged >= 0)
-		bpf_map_update_elem(&dcea_uring_seen, &req, &one, BPF_ANY);
+	if (judged >= 0) {
+		__u32 mark = (bpf_get_current_pid_tgid() >> 32) << 8 | op;
+
+		bpf_map_update_elem(&dcea_uring_seen, &req, &mark, BPF_ANY);
+	}
 	return 0;
 }

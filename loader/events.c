@@ -32,11 +32,12 @@ static void add_int(json_object *o, const char *k, int64_t v)
 	json_object_object_add(o, k, json_object_new_int64(v));
 }
 
-static const char *const mount_kinds[] = { "",	    "fstype", "bind", "remount_rw",
-					    "device", "unreadable" };
+static const char *const mount_kinds[] = { "",		 "fstype", "bind",
+					   "remount_rw", "device", "unreadable" };
 static const char *const proc_kinds[] = { "", "ns_file", "foreign_mount", "proc_mem", "path_walk" };
-static const char *const walk_ops[] = { "",	 "mkdir",  "symlink", "link",
-					 "rename", "unlink", "open" };
+static const char *const walk_ops[] = {
+	"", "mkdir", "symlink", "link", "rename", "unlink", "open"
+};
 /* enum dcea_route */
 static const char *const routes[] = { "syscall", "io_uring", "pidfd_getfd" };
 
@@ -183,7 +184,8 @@ static void add_details(json_object *d, const struct dcea_event *e)
 			if (e->arg[1])
 				add_int(d, "target_pid", e->arg[1]);
 			else
-				json_object_object_add(d, "from_outside", json_object_new_boolean(1));
+				json_object_object_add(d, "from_outside",
+						       json_object_new_boolean(1));
 			break;
 		}
 		dir_join(buf, sizeof(buf), e->str2, e->path);

@@ -19,6 +19,8 @@ struct route_info {
 	const char *route;
 	const char *prog; /* the fallback program that sees it */
 	const char *fallback;
+	const char *deny_prog; /* a fallback program that denies it where the kernel has its hook */
+	const char *deny_prog2;
 };
 
 static const struct route_info routes[] = {
@@ -36,7 +38,9 @@ static const struct route_info routes[] = {
 	{ "uring-open-mem", DCEA_R_PROC_HOST, "io_uring open of /proc/<pid>/mem",
 	  "watch_uring_submit", "kill" },
 	{ "uring-connect-sock", DCEA_R_RUNTIME_SOCKET, "io_uring connect to a runtime socket",
-	  "watch_uring_submit", "kill" },
+	  "watch_uring_submit", "kill", "deny_runtime_connect" },
+	{ "uring-open-sysctl", DCEA_R_SYSCTL_WRITE, "io_uring write to a /proc/sys knob",
+	  "deny_sysctl_write", "deny", "deny_sysctl_write", "deny_sysctl_write_legacy" },
 	{ "uring-path-root", DCEA_R_PROC_HOST,
 	  "io_uring mkdir/symlink/link/rename/unlink through /proc/<pid>/root",
 	  "watch_uring_submit", "kill-race" },
@@ -45,8 +49,8 @@ static const struct route_info routes[] = {
 	  "kill-after" },
 	{ "pidfd-getfd", DCEA_R_PTRACE, "pidfd_getfd of a host process's fd", "watch_pidfd_getfd",
 	  "kill" },
-	{ "vm-readv", DCEA_R_PTRACE, "process_vm_readv of a host process",
-	  "watch_process_vm_readv", "kill" },
+	{ "vm-readv", DCEA_R_PTRACE, "process_vm_readv of a host process", "watch_process_vm_readv",
+	  "kill" },
 	{ "process-madvise", DCEA_R_PTRACE, "process_madvise of a host process",
 	  "watch_process_madvise", "kill-after" },
 	{ "mount-unfaulted", DCEA_R_MOUNT, "mount(2) with arguments on unfaulted pages",
@@ -72,11 +76,14 @@ static const char *route_effect(const struct route_info *r, const struct dcea_co
 		return "off";
 	if (c->backend == DCEA_BACKEND_LSM && rc->lsm)
 		return "deny";
+	if ((r->deny_prog && prog_attached(r->deny_prog)) ||
+	    (r->deny_prog2 && prog_attached(r->deny_prog2)))
+		return "deny";
 	if (!prog_attached(r->prog)) {
 		*gap = true;
 		return "gap";
 	}
-	*gap = strcmp(r->fallback, "kill") != 0; /* kill-race, kill-after */
+	*gap = strcmp(r->fallback, "kill") && strcmp(r->fallback, "deny"); /* kill-race, -after */
 	return r->fallback;
 }
 
@@ -114,11 +121,13 @@ void routes_status_print(FILE *f, const struct dcea_config *c, const struct dcea
 			fprintf(f, "\nroute gaps on this kernel (docs/ROUTES.md):\n");
 		fprintf(f, "  %-18s %-16s %s: %s\n", rule_table[routes[i].rule].name, routes[i].id,
 			routes[i].route,
-			!strcmp(eff, "gap")	     ? "not watched here"
-			: !strcmp(eff, "kill-race") ? "killed, the operation may be done first"
-						      : "killed, but the kernel finished the operation");
+			!strcmp(eff, "gap") ? "not watched here"
+			: !strcmp(eff, "kill-race")
+				? "killed, the operation may be done first"
+				: "killed, but the kernel finished the operation");
 	}
 	if (n)
-		fprintf(f, "  (a custom rule of kind io_uring refuses io_uring in the containers it "
-			   "names; refuse --pid=host with SYS_PTRACE at admission)\n");
+		fprintf(f,
+			"  (a custom rule of kind io_uring refuses io_uring in the containers it "
+			"names; refuse --pid=host with SYS_PTRACE at admission)\n");
 }

@@ -60,7 +60,7 @@ const struct rule_info rule_table[DCEA_R_MAX] = {
 	  "tp/sys_enter_kexec{,_file}_load", DCEA_EFF_KILL),
 	R(DCEA_R_RUNTIME_SOCKET, "runtime_socket", SEV_CRITICAL,
 	  "connect to a container-runtime socket (docker.sock, containerd.sock, crio.sock)",
-	  "tp/sys_exit_connect", DCEA_EFF_KILL),
+	  "cgroup/connect_unix (6.7+), tp/sys_exit_connect, io_uring", DCEA_EFF_DENY),
 	R(DCEA_R_NS_ESCAPE, "ns_escape", SEV_CRITICAL,
 	  "container task in a host namespace it did not start in, above its container's "
 	  "capability "

@@ -198,6 +198,30 @@ static int configure_lsm(struct state *st, bool try_lsm)
 	return on;
 }
 
+/*
+ * Does the kernel have cgroup/connect_unix (BPF_CGROUP_UNIX_CONNECT, 6.7+) with the task helpers?
+ * Tried with a real program. libbpf 1.1 knows no section for it: deny_runtime_connect is built as
+ * cgroup/connect4 and given this attach type here, or switched off.
+ */
+#define ATTACH_CGROUP_UNIX_CONNECT 49 /* enum bpf_attach_type, 6.7 */
+static bool cgroup_unix_connect_works(void)
+{
+	struct bpf_insn insns[] = {
+		{ .code = BPF_JMP | BPF_CALL, .imm = BPF_FUNC_get_current_pid_tgid },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 1 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, opts,
+		    .expected_attach_type = (enum bpf_attach_type)ATTACH_CGROUP_UNIX_CONNECT);
+	int fd = bpf_prog_load(BPF_PROG_TYPE_CGROUP_SOCK_ADDR, NULL, "GPL", insns,
+			       ARRAY_SIZE(insns), &opts);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
 static int open_and_load(struct state *st, bool try_lsm)
 {
 	struct bpf_program *prog;
@@ -226,6 +250,21 @@ static int open_and_load(struct state *st, bool try_lsm)
 				log_info("cgroup programs here lack the task helpers: '%s' knows "
 					 "containers by cgroup and its alerts carry no pid",
 					 bpf_program__name(prog));
+			continue;
+		}
+		if (type == BPF_PROG_TYPE_CGROUP_SOCK_ADDR) {
+			if (cgroup_unix_connect_works()) {
+				bpf_program__set_expected_attach_type(
+					prog, (enum bpf_attach_type)ATTACH_CGROUP_UNIX_CONNECT);
+			} else {
+				bpf_program__set_autoload(prog, false);
+				st->n_skipped++;
+				log_info("cgroup/connect_unix is missing on this kernel, its "
+					 "program "
+					 "'%s' is off: runtime sockets are killed on connect, not "
+					 "denied",
+					 bpf_program__name(prog));
+			}
 			continue;
 		}
 		if (!strcmp(sec, "tp/io_uring/io_uring_complete") &&
@@ -316,7 +355,8 @@ int state_load(struct state *st, bool try_lsm)
 
 		if (!bpf_program__autoload(prog))
 			continue;
-		if (type == BPF_PROG_TYPE_CGROUP_DEVICE || type == BPF_PROG_TYPE_CGROUP_SYSCTL)
+		if (type == BPF_PROG_TYPE_CGROUP_DEVICE || type == BPF_PROG_TYPE_CGROUP_SYSCTL ||
+		    type == BPF_PROG_TYPE_CGROUP_SOCK_ADDR)
 			link = bpf_program__attach_cgroup(prog, cg_fd);
 		else
 			link = bpf_program__attach(prog);

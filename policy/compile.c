@@ -100,10 +100,14 @@ int policy_path_entries(const struct policy *p, struct policy_path_entry *out, s
 enum dcea_rule policy_kind_proxy(int kind)
 {
 	static const enum dcea_rule proxy[DCEA_K_MAX] = {
-		[DCEA_K_EXEC] = DCEA_R_SHELL,		[DCEA_K_OPEN_READ] = DCEA_R_CRED_FILE,
-		[DCEA_K_OPEN_WRITE] = DCEA_R_CRED_FILE, [DCEA_K_MOUNT] = DCEA_R_MOUNT,
-		[DCEA_K_MKNOD] = DCEA_R_DEV_FILE,	[DCEA_K_SETUID] = DCEA_R_SETUID_ROOT,
-		[DCEA_K_CAPSET] = DCEA_R_CAPSET,	[DCEA_K_CONNECT] = DCEA_R_RUNTIME_SOCKET,
+		[DCEA_K_EXEC] = DCEA_R_SHELL,
+		[DCEA_K_OPEN_READ] = DCEA_R_CRED_FILE,
+		[DCEA_K_OPEN_WRITE] = DCEA_R_CRED_FILE,
+		[DCEA_K_MOUNT] = DCEA_R_MOUNT,
+		[DCEA_K_MKNOD] = DCEA_R_DEV_FILE,
+		[DCEA_K_SETUID] = DCEA_R_SETUID_ROOT,
+		[DCEA_K_CAPSET] = DCEA_R_CAPSET,
+		[DCEA_K_CONNECT] = DCEA_R_RUNTIME_SOCKET,
 		/* a kill on a syscall's entry, as unshare_ns's */
 		[DCEA_K_IO_URING] = DCEA_R_UNSHARE,
 	};

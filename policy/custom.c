@@ -184,8 +184,9 @@ int pol_custom_rules(struct pctx *c, yaml_node_t *k, yaml_node_t *v, void *obj, 
 		err = pol_walk(c, n, "custom rule", custom_handlers, &r);
 		if (err && err != -EINVAL)
 			return err;
-		if (!err && (r.kind == DCEA_K_SETUID || r.kind == DCEA_K_CAPSET ||
-			     r.kind == DCEA_K_IO_URING) &&
+		if (!err &&
+		    (r.kind == DCEA_K_SETUID || r.kind == DCEA_K_CAPSET ||
+		     r.kind == DCEA_K_IO_URING) &&
 		    r.path[0])
 			err = pol_err(c, n, "custom rule '%s': kind %s has no path", r.id,
 				      policy_kind_names[r.kind]);

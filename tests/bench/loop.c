@@ -65,29 +65,30 @@ int main(int argc, char **argv)
 			if (pid < 0 || waitpid(pid, NULL, 0) < 0)
 				return 1;
 		} else if (!strcmp(argv[1], "mount")) {
-			if (mount("none", "/tmp/bench-mnt", "tmpfs", 0, NULL) || umount("/tmp/bench-mnt"))
+			if (mount("none", "/tmp/bench-mnt", "tmpfs", 0, NULL) ||
+			    umount("/tmp/bench-mnt"))
 				return 1;
 		} else if (!strcmp(argv[1], "uring-open")) {
 			int fd = RING_ONE(&r, ({
-						  sqe->opcode = IORING_OP_OPENAT;
-						  sqe->fd = AT_FDCWD;
-						  sqe->addr = (unsigned long)"/etc/passwd";
-						  sqe->open_flags = O_RDONLY;
-					  }));
+				sqe->opcode = IORING_OP_OPENAT;
+				sqe->fd = AT_FDCWD;
+				sqe->addr = (unsigned long)"/etc/passwd";
+				sqe->open_flags = O_RDONLY;
+			}));
 
 			if (fd < 0 || RING_ONE(&r, ({
-						       sqe->opcode = IORING_OP_CLOSE;
-						       sqe->fd = fd;
-					       })) < 0)
+					      sqe->opcode = IORING_OP_CLOSE;
+					      sqe->fd = fd;
+				      })) < 0)
 				return 1;
 		} else if (!strcmp(argv[1], "uring-read")) {
 			if (RING_ONE(&r, ({
-					     sqe->opcode = IORING_OP_READ;
-					     sqe->fd = rfd;
-					     sqe->addr = (unsigned long)buf;
-					     sqe->len = sizeof(buf);
-					     sqe->off = 0;
-				     })) < 0)
+				    sqe->opcode = IORING_OP_READ;
+				    sqe->fd = rfd;
+				    sqe->addr = (unsigned long)buf;
+				    sqe->len = sizeof(buf);
+				    sqe->off = 0;
+			    })) < 0)
 				return 1;
 		} else {
 			return 2;

@@ -87,44 +87,44 @@ static int uring_open(int argc, char **argv, int op)
 		return rdie("io_uring_setup", -err);
 	if (op == IORING_OP_OPENAT2)
 		fd = RING_ONE(&r, ({
-				      sqe->opcode = IORING_OP_OPENAT2;
-				      sqe->fd = AT_FDCWD;
-				      sqe->addr = (uintptr_t)path;
-				      sqe->len = sizeof(oh);
-				      sqe->off = (uintptr_t)&oh;
-				      sqe->flags = sqe_flags(how);
-			      }));
+			sqe->opcode = IORING_OP_OPENAT2;
+			sqe->fd = AT_FDCWD;
+			sqe->addr = (uintptr_t)path;
+			sqe->len = sizeof(oh);
+			sqe->off = (uintptr_t)&oh;
+			sqe->flags = sqe_flags(how);
+		}));
 	else
 		fd = RING_ONE(&r, ({
-				      sqe->opcode = IORING_OP_OPENAT;
-				      sqe->fd = AT_FDCWD;
-				      sqe->addr = (uintptr_t)path;
-				      sqe->open_flags = oflags;
-				      sqe->flags = sqe_flags(how);
-			      }));
+			sqe->opcode = IORING_OP_OPENAT;
+			sqe->fd = AT_FDCWD;
+			sqe->addr = (uintptr_t)path;
+			sqe->open_flags = oflags;
+			sqe->flags = sqe_flags(how);
+		}));
 	if (fd < 0)
 		return rdie(op == IORING_OP_OPENAT2 ? "io_uring openat2" : "io_uring openat", -fd);
 	printf("opened fd %d\n", fd);
 	if (data) {
 		n = RING_ONE(&r, ({
-				     sqe->opcode = IORING_OP_WRITE;
-				     sqe->fd = fd;
-				     sqe->addr = (uintptr_t)data;
-				     sqe->len = strlen(data);
-				     sqe->off = 0;
-			     }));
+			sqe->opcode = IORING_OP_WRITE;
+			sqe->fd = fd;
+			sqe->addr = (uintptr_t)data;
+			sqe->len = strlen(data);
+			sqe->off = 0;
+		}));
 		if (n < 0)
 			return rdie("io_uring write", -n);
 		printf("wrote %d bytes\n", n);
 		return 0;
 	}
 	n = RING_ONE(&r, ({
-			     sqe->opcode = IORING_OP_READ;
-			     sqe->fd = fd;
-			     sqe->addr = (uintptr_t)buf;
-			     sqe->len = sizeof(buf);
-			     sqe->off = addr;
-		     }));
+		sqe->opcode = IORING_OP_READ;
+		sqe->fd = fd;
+		sqe->addr = (uintptr_t)buf;
+		sqe->len = sizeof(buf);
+		sqe->off = addr;
+	}));
 	if (n < 0)
 		return rdie("io_uring read", -n);
 	show(buf, n);
@@ -191,27 +191,27 @@ static int uring_connect(const char *path)
 	if (err)
 		return rdie("io_uring_setup", -err);
 	n = RING_ONE(&r, ({
-			     sqe->opcode = IORING_OP_CONNECT;
-			     sqe->fd = s;
-			     sqe->addr = (uintptr_t)&sa;
-			     sqe->off = sizeof(sa);
-		     }));
+		sqe->opcode = IORING_OP_CONNECT;
+		sqe->fd = s;
+		sqe->addr = (uintptr_t)&sa;
+		sqe->off = sizeof(sa);
+	}));
 	if (n < 0)
 		return rdie("io_uring connect", -n);
 	n = RING_ONE(&r, ({
-			     sqe->opcode = IORING_OP_SEND;
-			     sqe->fd = s;
-			     sqe->addr = (uintptr_t)req;
-			     sqe->len = sizeof(req) - 1;
-		     }));
+		sqe->opcode = IORING_OP_SEND;
+		sqe->fd = s;
+		sqe->addr = (uintptr_t)req;
+		sqe->len = sizeof(req) - 1;
+	}));
 	if (n < 0)
 		return rdie("io_uring send", -n);
 	n = RING_ONE(&r, ({
-			     sqe->opcode = IORING_OP_RECV;
-			     sqe->fd = s;
-			     sqe->addr = (uintptr_t)buf;
-			     sqe->len = sizeof(buf) - 1;
-		     }));
+		sqe->opcode = IORING_OP_RECV;
+		sqe->fd = s;
+		sqe->addr = (uintptr_t)buf;
+		sqe->len = sizeof(buf) - 1;
+	}));
 	if (n < 0)
 		return rdie("io_uring recv", -n);
 	buf[n] = '\0';
@@ -230,27 +230,27 @@ static int uring_path(const char *op, const char *a, const char *b)
 	if (err)
 		return rdie("io_uring_setup", -err);
 	n = RING_ONE(&r, ({
-			     sqe->fd = AT_FDCWD;
-			     sqe->addr = (uintptr_t)a;
-			     if (!strcmp(op, "mkdir")) {
-				     sqe->opcode = IORING_OP_MKDIRAT;
-				     sqe->len = 0755;
-			     } else if (!strcmp(op, "unlink")) {
-				     sqe->opcode = IORING_OP_UNLINKAT;
-			     } else if (!strcmp(op, "symlink")) {
-				     /* symlinkat(target a, newdirfd, linkpath b) */
-				     sqe->opcode = IORING_OP_SYMLINKAT;
-				     sqe->addr2 = (uintptr_t)b;
-			     } else if (!strcmp(op, "link")) {
-				     sqe->opcode = IORING_OP_LINKAT;
-				     sqe->len = AT_FDCWD;
-				     sqe->addr2 = (uintptr_t)b;
-			     } else {
-				     sqe->opcode = IORING_OP_RENAMEAT;
-				     sqe->len = AT_FDCWD;
-				     sqe->addr2 = (uintptr_t)b;
-			     }
-		     }));
+		sqe->fd = AT_FDCWD;
+		sqe->addr = (uintptr_t)a;
+		if (!strcmp(op, "mkdir")) {
+			sqe->opcode = IORING_OP_MKDIRAT;
+			sqe->len = 0755;
+		} else if (!strcmp(op, "unlink")) {
+			sqe->opcode = IORING_OP_UNLINKAT;
+		} else if (!strcmp(op, "symlink")) {
+			/* symlinkat(target a, newdirfd, linkpath b) */
+			sqe->opcode = IORING_OP_SYMLINKAT;
+			sqe->addr2 = (uintptr_t)b;
+		} else if (!strcmp(op, "link")) {
+			sqe->opcode = IORING_OP_LINKAT;
+			sqe->len = AT_FDCWD;
+			sqe->addr2 = (uintptr_t)b;
+		} else {
+			sqe->opcode = IORING_OP_RENAMEAT;
+			sqe->len = AT_FDCWD;
+			sqe->addr2 = (uintptr_t)b;
+		}
+	}));
 	if (n < 0)
 		return rdie(op, -n);
 	printf("%s done\n", op);
@@ -438,23 +438,23 @@ static int uring_copy(const char *src, const char *dst)
 		return rdie("io_uring_setup", -err);
 	for (;;) {
 		n = RING_ONE(&r, ({
-				     sqe->opcode = IORING_OP_READ;
-				     sqe->fd = in;
-				     sqe->addr = (uintptr_t)buf;
-				     sqe->len = sizeof(buf);
-				     sqe->off = off;
-			     }));
+			sqe->opcode = IORING_OP_READ;
+			sqe->fd = in;
+			sqe->addr = (uintptr_t)buf;
+			sqe->len = sizeof(buf);
+			sqe->off = off;
+		}));
 		if (n < 0)
 			return rdie("io_uring read", -n);
 		if (n == 0)
 			break;
 		n = RING_ONE(&r, ({
-				     sqe->opcode = IORING_OP_WRITE;
-				     sqe->fd = out;
-				     sqe->addr = (uintptr_t)buf;
-				     sqe->len = n;
-				     sqe->off = off;
-			     }));
+			sqe->opcode = IORING_OP_WRITE;
+			sqe->fd = out;
+			sqe->addr = (uintptr_t)buf;
+			sqe->len = n;
+			sqe->off = off;
+		}));
 		if (n < 0)
 			return rdie("io_uring write", -n);
 		off += n;
@@ -469,19 +469,19 @@ static int uring_pair(struct ring *r, int a, int b)
 	int n;
 
 	n = RING_ONE(r, ({
-			    sqe->opcode = IORING_OP_SEND;
-			    sqe->fd = a;
-			    sqe->addr = (uintptr_t)out;
-			    sqe->len = 4;
-		    }));
+			     sqe->opcode = IORING_OP_SEND;
+			     sqe->fd = a;
+			     sqe->addr = (uintptr_t)out;
+			     sqe->len = 4;
+		     }));
 	if (n != 4)
 		return n < 0 ? n : -EIO;
 	n = RING_ONE(r, ({
-			    sqe->opcode = IORING_OP_RECV;
-			    sqe->fd = b;
-			    sqe->addr = (uintptr_t)in;
-			    sqe->len = 4;
-		    }));
+			     sqe->opcode = IORING_OP_RECV;
+			     sqe->fd = b;
+			     sqe->addr = (uintptr_t)in;
+			     sqe->len = 4;
+		     }));
 	if (n != 4 || memcmp(in, "ping", 4))
 		return n < 0 ? n : -EIO;
 	return 0;
@@ -514,17 +514,17 @@ static int uring_echo(void)
 	    getsockname(l, (void *)&ta, &tl))
 		return rdie("tcp listen", errno);
 	n = RING_ONE(&r, ({
-			     sqe->opcode = IORING_OP_CONNECT;
-			     sqe->fd = c;
-			     sqe->addr = (uintptr_t)&ta;
-			     sqe->off = sizeof(ta);
-		     }));
+		sqe->opcode = IORING_OP_CONNECT;
+		sqe->fd = c;
+		sqe->addr = (uintptr_t)&ta;
+		sqe->off = sizeof(ta);
+	}));
 	if (n < 0)
 		return rdie("io_uring tcp connect", -n);
 	a = RING_ONE(&r, ({
-			     sqe->opcode = IORING_OP_ACCEPT;
-			     sqe->fd = l;
-		     }));
+		sqe->opcode = IORING_OP_ACCEPT;
+		sqe->fd = l;
+	}));
 	if (a < 0)
 		return rdie("io_uring accept", -a);
 	if ((err = uring_pair(&r, c, a)))
@@ -537,11 +537,11 @@ static int uring_echo(void)
 	if (ul < 0 || uc < 0 || bind(ul, (void *)&ua, sizeof(ua)) || listen(ul, 1))
 		return rdie("unix listen", errno);
 	n = RING_ONE(&r, ({
-			     sqe->opcode = IORING_OP_CONNECT;
-			     sqe->fd = uc;
-			     sqe->addr = (uintptr_t)&ua;
-			     sqe->off = sizeof(ua);
-		     }));
+		sqe->opcode = IORING_OP_CONNECT;
+		sqe->fd = uc;
+		sqe->addr = (uintptr_t)&ua;
+		sqe->off = sizeof(ua);
+	}));
 	if (n < 0)
 		return rdie("io_uring unix connect", -n);
 	ua_fd = accept(ul, NULL, NULL);
@@ -586,7 +586,8 @@ int route_main(int argc, char **argv)
 	if (!strcmp(c, "uring-echo"))
 		return uring_echo();
 	fprintf(stderr,
-		"usage: dcea-escape route uring-open|uring-open2 PATH r|w|mem [DATA] [inline|async|sqpoll]\n"
+		"usage: dcea-escape route uring-open|uring-open2 PATH r|w|mem [DATA] "
+		"[inline|async|sqpoll]\n"
 		"       | uring-open-linked PATH DATA | uring-connect SOCK\n"
 		"       | uring-path|path mkdir|symlink|link|rename|unlink A [B]\n"
 		"       | pidfd-getfd PID FD r|w|dir [DATA|FILE] | reopen PATH DATA\n"

@@ -69,8 +69,8 @@ static inline int ring_run(struct ring *r, unsigned n, int res[])
 {
 	unsigned got = 0;
 
-	if (syscall(SYS_io_uring_enter, r->fd, n, n, IORING_ENTER_GETEVENTS | IORING_ENTER_SQ_WAKEUP,
-		    NULL, 0) < 0)
+	if (syscall(SYS_io_uring_enter, r->fd, n, n,
+		    IORING_ENTER_GETEVENTS | IORING_ENTER_SQ_WAKEUP, NULL, 0) < 0)
 		return -errno;
 	while (got < n) {
 		unsigned head = *r->cq_head;

@@ -479,13 +479,17 @@ for mode in audit block; do
 	fi
 done
 
-# A real docker client through the mounted socket is killed too (block mode still on).
+# A real docker client through the mounted socket is stopped too (block mode still on): refused
+# where cgroup/connect_unix denies the connect (6.7+), killed where the fallback kills on its exit.
 dcea_mark
 run_in "$ct_sock" docker -H unix:///var/run/docker.sock ps
-if [ "$RC" != 137 ]; then
+want_action=${EFF[runtime_socket]}
+if [ "$want_action" = kill ] && [ "$RC" != 137 ]; then
 	fail docker-client-block "exit $RC (want 137): $(printf '%s' "$OUT" | head -n 1) $ERR"
-elif ! dcea_wait_alert runtime_socket ".container.id == \"$ct_sock\" and .comm == \"docker\" and .action == \"kill\"" 5 >/dev/null; then
-	fail docker-client-block "no runtime_socket kill alert for the docker client"
+elif [ "$want_action" = deny ] && { [ "$RC" = 0 ] || [[ $ERR != *"not permitted"* ]]; }; then
+	fail docker-client-block "exit $RC (want the connect refused): $(printf '%s' "$OUT" | head -n 1) $ERR"
+elif ! dcea_wait_alert runtime_socket ".container.id == \"$ct_sock\" and .comm == \"docker\" and .action == \"$want_action\"" 5 >/dev/null; then
+	fail docker-client-block "no runtime_socket $want_action alert for the docker client"
 else
 	pass docker-client-block
 fi

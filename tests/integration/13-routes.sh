@@ -26,7 +26,7 @@ declare -A RULE=(
 	[uring-open-knob]=kernel_knob_file [uring-open-knob-async]=kernel_knob_file
 	[uring-open-knob-sqpoll]=kernel_knob_file [uring-open2-knob]=kernel_knob_file
 	[uring-open-linked-knob]=kernel_knob_file [reopen-knob]=kernel_knob_file
-	[uring-open-knob-symlink]=kernel_knob_file
+	[uring-open-knob-symlink]=kernel_knob_file [uring-open-sysctl]=kernel_knob_sysctl
 	[uring-open-root]=proc_host_access [uring-open-mem]=proc_host_access
 	[uring-connect-sock]=runtime_socket
 	[uring-mkdir-root]=proc_host_access [uring-symlink-root]=proc_host_access
@@ -40,7 +40,7 @@ declare -A RULE=(
 	[mount-unfaulted]=mount_sensitive
 )
 ROUTES=(uring-open-knob uring-open-knob-async uring-open-knob-sqpoll uring-open2-knob
-	uring-open-linked-knob uring-open-knob-symlink reopen-knob uring-open-root uring-open-mem uring-connect-sock
+	uring-open-linked-knob uring-open-knob-symlink reopen-knob uring-open-sysctl uring-open-root uring-open-mem uring-connect-sock
 	uring-mkdir-root uring-symlink-root uring-rename-root uring-unlink-root uring-link-root
 	path-mkdir-root path-symlink-root path-rename-root path-unlink-root path-link-root
 	pidfd-getfd-file pidfd-getfd-dir pidfd-getfd-write vm-readv process-madvise mount-unfaulted)
@@ -49,7 +49,7 @@ ROUTES=(uring-open-knob uring-open-knob-async uring-open-knob-sqpoll uring-open2
 declare -A EXPECT_fallback=(
 	[uring-open-knob]=kill [uring-open-knob-async]=kill [uring-open-knob-sqpoll]=kill
 	[uring-open2-knob]=kill [uring-open-linked-knob]=kill [reopen-knob]=kill
-	[uring-open-knob-symlink]=kill-race
+	[uring-open-knob-symlink]=kill-race [uring-open-sysctl]=deny
 	[uring-open-root]=kill [uring-open-mem]=kill [uring-connect-sock]=kill
 	[uring-mkdir-root]=kill-race [uring-symlink-root]=kill-race [uring-rename-root]=kill-race
 	[uring-unlink-root]=kill-race [uring-link-root]=kill-race
@@ -59,9 +59,16 @@ declare -A EXPECT_fallback=(
 	[vm-readv]=kill [process-madvise]=kill-after [mount-unfaulted]=kill-after
 )
 
+# cgroup/connect_unix (6.7+) denies a runtime-socket connect by any route: asked of the kernel's
+# own type information, not of dcea
+if bpftool btf dump file /sys/kernel/btf/vmlinux 2>/dev/null | grep -q "'BPF_CGROUP_UNIX_CONNECT'"; then
+	EXPECT_fallback[uring-connect-sock]=deny
+fi
+
 CHECKS=()
 for r in "${ROUTES[@]}"; do CHECKS+=("$r-audit" "$r-block"); done
-CHECKS+=(status-route-claims benign-uring-copy benign-uring-net benign-uring-quiet)
+CHECKS+=(status-route-claims benign-uring-copy benign-uring-net benign-uring-quiet
+	uring-refuse-named uring-refuse-alert uring-refuse-others)
 
 need_docker "${CHECKS[@]}"
 need_cmd jq "${CHECKS[@]}"
@@ -91,6 +98,13 @@ mount -t cgroup -o "none,name=dcea-routes-$$" cgroup "$cg" ||
 	fail_all "cannot mount a cgroup v1 hierarchy" "${CHECKS[@]}"
 cleanup_add umount "$cg"
 knob_value() { cat "$cg/release_agent"; }
+# The host's core_pattern: the audit step really changes it, so it is put back after every step.
+CORE_PATTERN=/proc/sys/kernel/core_pattern
+orig_core=$(cat "$CORE_PATTERN")
+restore_core() {
+	[ "$(cat "$CORE_PATTERN")" = "$orig_core" ] || printf '%s\n' "$orig_core" >"$CORE_PATTERN"
+}
+cleanup_add restore_core
 knob_reset() { printf '\n' >"$cg/release_agent"; }
 
 dcea_start || fail_all "$DCEA_ERR" "${CHECKS[@]}"
@@ -137,6 +151,7 @@ route_step() {
 	uring-open2-knob) run_in "$CT" dcea-escape route uring-open2 /cg/release_agent w "/payload-$tag" ;;
 	uring-open-linked-knob) run_in "$CT" dcea-escape route uring-open-linked /cg/release_agent "/payload-$tag" ;;
 	reopen-knob) run_in "$CT" dcea-escape route reopen /cg/release_agent "/payload-$tag" ;;
+	uring-open-sysctl) run_in "$CT" dcea-escape route uring-open /proc/sys/kernel/core_pattern w "/tmp/dcea-core-$tag" ;;
 	uring-open-knob-symlink)
 		docker exec "$CT" ln -sf /cg/release_agent "/tmp/ra-$tag"
 		run_in "$CT" dcea-escape route uring-open "/tmp/ra-$tag" w "/payload-$tag" async
@@ -174,6 +189,7 @@ effect() {
 	local id=$1
 	case $id in
 	*-knob | *-knob-*) [ "$(knob_value)" = "/payload-$TAG" ] ;;
+	uring-open-sysctl) [ "$(cat "$CORE_PATTERN")" = "/tmp/dcea-core-$TAG" ] ;;
 	uring-open-root | pidfd-getfd-file | pidfd-getfd-dir) [[ $OUT == *"host-secret-$$"* ]] ;;
 	uring-open-mem) [[ $OUT == *ELF* ]] ;;
 	uring-connect-sock) [[ $OUT == *OK* ]] ;;
@@ -197,6 +213,7 @@ effect() {
 # the route the alert names, for the rules that say it
 route_expr() {
 	case $1 in
+	uring-open-sysctl) echo '.details.path == "/proc/sys/kernel/core_pattern"' ;;
 	uring-open* | uring-connect* | uring-*-root) echo '.details.route == "io_uring"' ;;
 	pidfd-*) echo '.details.route // "pidfd_getfd" | . == "pidfd_getfd" or . == "syscall"' ;;
 	reopen-* | path-*) echo '.details.route == "syscall"' ;;
@@ -226,6 +243,7 @@ route_check() { # ID MODE
 	effect "$id" && eff=yes
 	[ "$?" = 2 ] && eff=unknown
 	knob_reset
+	restore_core
 	if [ "$mode" = audit ]; then
 		a=$(dcea_wait_alert "$rule" ".container.id == \"$CT\" and .action == \"alert\"" 5)
 		if [ "$RC" != 0 ] || [ "$eff" != yes ]; then
@@ -282,7 +300,7 @@ for r in "${ROUTES[@]}"; do
 	sid=$(status_id "$r")
 	claim=$(printf '%s' "$st" | jq -r --arg i "$sid" '.routes[] | select(.id == $i) | "\(.effect) \(.gap)"')
 	case "$claim/${MEASURED[$r]}" in
-	"kill false/kill" | "kill-race true/kill" | "kill-race true/kill-after" | "kill-after true/kill-after") ;;
+	"deny false/deny" | "kill false/kill" | "kill-race true/kill" | "kill-race true/kill-after" | "kill-after true/kill-after") ;;
 	*) bad+=("$r ($sid): status says '${claim:-nothing}', measured ${MEASURED[$r]}") ;;
 	esac
 done
@@ -311,4 +329,32 @@ if [ "$k" = 0 ]; then
 else
 	fail benign-uring-quiet "$k alerts: $(dcea_alerts_since_mark | jq -c 'select(.type == "alert") | [.rule, .comm, .details]' | tr '\n' ' ')"
 fi
+
+# The policy switch for what the fallback cannot stop before it happens: a custom rule of kind
+# io_uring refuses io_uring in the containers it names (here the privileged one), in block mode.
+pol=$DCEA_TMP/refuse-uring.yaml
+cat >"$pol" <<EOF
+version: 1
+mode: block
+custom_rules:
+  - id: no_io_uring_priv
+    description: no io_uring in the privileged test container
+    kind: io_uring
+    container: {name: '$(docker_name priv)'}
+    action: block
+    severity: high
+EOF
+refuse=(uring-refuse-named uring-refuse-alert uring-refuse-others)
+"$DCEA" policy check "$pol" >"$DCEA_TMP/pc.out" 2>&1 ||
+	fail_all "policy with an io_uring rule rejected: $(head -n 2 "$DCEA_TMP/pc.out")" "${refuse[@]}"
+dcea_stop
+dcea_start --policy "$pol" --mode block || fail_all "$DCEA_ERR" "${refuse[@]}"
+dcea_mark
+run_in "$ct_priv" dcea-escape route uring-echo
+check_eq uring-refuse-named 137 "$RC"
+a=$(dcea_wait_alert no_io_uring_priv ".container.id == \"$ct_priv\"" 5)
+dcea_expect_alert uring-refuse-alert "$a" '.action == "kill"' '.details.kind == "io_uring"'
+run_in "$ct_plain" dcea-escape route uring-echo
+check_eq uring-refuse-others "0 ok" "$RC $OUT"
 mv "$RESULTS" "${RESULTS%.tmp}"
+
