@@ -63,3 +63,37 @@ while IFS=$'\t' read -r id rule route; do
 	case $id in '#'* | '') continue ;; esac
 	printf '| `%s` | %s (`%s`) | %s | %s |\n' "$rule" "$route" "$id" "$(cell "$id" fallback)" "$(cell "$id" lsm)"
 done <tests/routes/catalogue.tsv
+
+cat <<'TAIL'
+
+## What the fallback backend cannot close, and what does
+
+Tracepoints cannot fail an operation; the fallback kills the task instead. Where the kill comes
+before the task can use what it reached, that is as good as a denial (`kill` above). Where it comes
+after the kernel has done the work, it is not:
+
+- **Path operations through `/proc/<host pid>/root`** (`mkdir`, `symlink`, `link`, `rename`,
+  `unlink`, classic or io_uring): the classic syscalls are judged on entry, and the kernel finishes
+  the operation before the task dies (`kill-after`). The io_uring forms are judged on submission and
+  usually cancelled with the dying process, but an io-wq worker may have started them (`kill-race`).
+  They need a host pid namespace and ptrace rights over host processes (`--pid=host` with
+  `SYS_PTRACE`, or `--privileged`): refuse such containers at admission (`admission.refuse` with
+  `config.host-pid` / `config.cap-SYS_PTRACE`, [ADMISSION.md](ADMISSION.md)). The LSM backend denies
+  the walk itself (`ptrace_access_check`).
+- **io_uring opens by a name that does not say what they open** (a symlink to a knob file): judged
+  on completion by the object, from the io-wq worker that ran them; the kill can come after the
+  process's next request (`kill-race`). Opens by their own name are judged on submission, by the
+  kernel's copy of the name, and killed before any other request. A custom rule of kind `io_uring`
+  refuses io_uring in the containers a policy names ([POLICY.md](POLICY.md)): killed on entry to
+  `io_uring_setup`, before the ring's fd exists. A process that shares its fd table with the refused
+  one without being one of its threads (`clone(CLONE_FILES)`) is not killed by that.
+- **`process_madvise`** of a host process: the advice is applied, then the task dies.
+- **`mount(2)` with unreadable arguments**: judged fail-closed (any such mount from a container is
+  killed), but like every mount on the fallback it happens first.
+- **Strings read on entry** (classic path syscalls): another thread can rewrite the name between the
+  program's read and the kernel's copy; io_uring requests are judged on the kernel's own copy.
+  A procfs mounted elsewhere than `/proc` is not recognised in a path string (only as the directory
+  the walk starts from).
+
+`dcea status` lists these per route on the running kernel (`--json`: `routes[]`, `gap`).
+TAIL
