@@ -98,13 +98,18 @@ dcea_expect_alert status-json-fields "$s" '.loaded == true' '(.backend | length)
 	'all(.rules[]; .effective == "unavailable" or .enabled == false or .now == "alert")' \
 	'[.rules[] | select(.id == "custom")][0].enabled == false'
 
-# What this machine can enforce (FACTS.md): cgroup/dev and cgroup/sysctl deny, syscall
+# What this machine can enforce (FACTS.md): cgroup/dev and cgroup/sysctl deny, and
+# cgroup/connect_unix where the kernel has it (6.7+: asked of its type information), syscall
 # tracepoints kill; module and kexec loads have no tracepoint here.
 tp=/sys/kernel/tracing/events/syscalls
 [ -d "$tp" ] || tp=/sys/kernel/debug/tracing/events/syscalls
+connect_unix=kill
+bpftool btf dump file /sys/kernel/btf/vmlinux 2>/dev/null | grep -q "'BPF_CGROUP_UNIX_CONNECT'" &&
+	connect_unix=deny
 want_eff() {
 	case $1 in
 	device_create | block_device_access | kernel_knob_sysctl) echo deny ;;
+	runtime_socket) echo "$connect_unix" ;;
 	module_load) [ -d "$tp/sys_enter_finit_module" ] && echo kill || echo unavailable ;;
 	kexec_load) [ -d "$tp/sys_enter_kexec_load" ] && echo kill || echo unavailable ;;
 	*) echo kill ;;
