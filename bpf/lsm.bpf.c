@@ -182,6 +182,36 @@ int BPF_PROG(deny_ptrace_host, struct task_struct *child, unsigned int mode, int
 	return verdict(action);
 }
 
+/*
+ * process_madvise of a task outside the container on 7.x: mm_access() grants PTRACE_MODE_READ
+ * access to a caller that is perfmon_capable() (CAP_PERFMON, else CAP_SYS_ADMIN) even when
+ * ptrace_access_check refused it, so the denial above (already reported) did not stop the advice
+ * (measured on 7.2 from a privileged container). For the length of such a call (dcea_madvise, set
+ * and cleared by the process_madvise tracepoints, priv.bpf.c) those two capabilities are refused
+ * to the thread: mm_access() then fails with EACCES. The syscall needs neither otherwise; before
+ * 7.x the ptrace denial ends the call first. Unmarked threads pay one map lookup, and only for
+ * these two capabilities.
+ */
+#define CAP_SYS_ADMIN_ 21
+#define CAP_PERFMON_   38
+
+SEC("lsm/capable")
+int BPF_PROG(deny_madvise_perfmon, const struct cred *cred, struct user_namespace *ns, int cap,
+	     unsigned int opts, int ret)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct dcea_task *t;
+	int action;
+
+	if (ret)
+		return ret;
+	if ((cap != CAP_PERFMON_ && cap != CAP_SYS_ADMIN_) ||
+	    !bpf_map_lookup_elem(&dcea_madvise, &tid))
+		return 0;
+	action = lsm_decide(DCEA_R_PTRACE, &t);
+	return action < 0 ? 0 : verdict(action);
+}
+
 /* The bpf hook has 3 arguments before 6.9 and 4 after (a `kernel` flag): one program each. */
 static __always_inline int bpf_cmd(int cmd, int ret)
 {
