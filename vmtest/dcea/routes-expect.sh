@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # The route table of the vmtest payload (routes.sh), printed as TSV: id, rule, what block mode
 # must do on the fallback backend, on the LSM backend, and the fallback's known gaps on some
-# kernels ("KERNEL=OUTCOME,...", "-" for none). The routes, their rules and the fallback
+# kernels ("KERNEL=OUTCOME,...", "-" for none), another fallback outcome accepted where the
+# outcome is a race ("-" for none). The routes, their rules and the fallback
 # expectations are read from the integration test (tests/integration/13-routes.sh: ROUTES, RULE,
 # EXPECT_fallback), so the kernel matrix and the host test cannot drift apart. The LSM column is
 # this file's: every route must be denied (EPERM/EACCES, nothing changed; issue 14), on every
@@ -19,6 +20,11 @@ declare -p ROUTES RULE EXPECT_fallback >/dev/null
 #  no completed open or connect there (path operations are judged at submission and are killed).
 #  The policy switch (a custom io_uring rule refusing io_uring_setup) closes it.
 GAPS=("5.10 uring-open* escaped" "5.10 uring-connect-sock escaped")
+# Routes whose fallback outcome is a race, and the other outcome accepted, from any kernel:
+#  uring-open-linked-knob: the linked write runs before the kill when the open completes inline
+#  (kill-after), not when the open was punted to an io-wq worker, whose completion kills the
+#  task before the write is issued (kill). Both measured on 6.12.
+RACES=("uring-open-linked-knob kill")
 for id in "${ROUTES[@]}"; do
 	gaps=""
 	for g in "${GAPS[@]}"; do
@@ -30,5 +36,10 @@ for id in "${ROUTES[@]}"; do
 		echo "routes-expect: route '$id' has no rule or no fallback expectation in '$src'" >&2
 		exit 1
 	}
-	printf '%s\t%s\t%s\t%s\t%s\n' "$id" "${RULE[$id]}" "${EXPECT_fallback[$id]}" deny "${gaps:--}"
+	also=-
+	for g in "${RACES[@]}"; do
+		read -r r outcome <<<"$g"
+		[ "$r" = "$id" ] && also=$outcome
+	done
+	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$id" "${RULE[$id]}" "${EXPECT_fallback[$id]}" deny "${gaps:--}" "$also"
 done
