@@ -93,6 +93,7 @@ kernels differ, a cell names them; "host" is this project's build host.
 | `deny` | the operation fails (EPERM/EACCES) and nothing changed |
 | `kill` | the task is killed before it can use what it reached; nothing changed on the host |
 | `kill (gap: ...)` / `kill-after` | the task is killed and reported, but the kernel had finished the operation: the change is on the host. A gap of that backend, also listed by `dcea status` |
+| `escaped` | nothing stopped the route on that kernel: a gap of that backend there (vmtest/dcea/routes-expect.sh says why) |
 | `unsupported` | the kernel has no such operation (an io_uring opcode added later): no route |
 | `untested` | no test recorded this route on this backend |
 
