@@ -188,7 +188,7 @@ static int do_listen(const char *path, const char *log)
 		c = accept(s, NULL, NULL);
 		if (c < 0)
 			continue;
-		/* what the peer sent before it closed, on the same line: a request reached the API */
+		/* what the peer sent before it closed: a request reached the API */
 		char buf[128];
 		ssize_t n = read(c, buf, sizeof(buf) - 1), i;
 		FILE *f = fopen(log, "a");
