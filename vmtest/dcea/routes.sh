@@ -28,7 +28,8 @@ echo "host-secret-$$" >$secret
 rwfile=$RT/host-rw
 echo untouched >$rwfile
 # The host process: the secret (fd 3), the writable file (fd 4), a directory (fd 5).
-sh -c 'exec 3<"$1" 4<>"$2" 5<"$3"; exec sleep 600' _ $secret $rwfile $RT </dev/null >/dev/null 2>&1 &
+env DCEA_ENV_SECRET=env-secret-$$ sh -c 'exec 3<"$1" 4<>"$2" 5<"$3"; exec sleep 600' _ $secret $rwfile $RT \
+	</dev/null >/dev/null 2>&1 &
 rhp=$!
 i=0
 while [ $i -lt 50 ] && ! { grep -q '^sleep' /proc/$rhp/comm 2>/dev/null && [ -e /proc/$rhp/fd/5 ]; }; do
@@ -176,6 +177,23 @@ while IFS='	' read -r id rule want_fallback want_lsm gaps also; do
 	echo >$R/cgr/release_agent
 	rm -f $RT/sock.log
 done </vmtest/routes.tsv
+
+# The memory-derived procfs files of the host process (environ, maps): not a route of the
+# catalogue, but the LSM backend's ptrace_host denial did not stop them on 7.x (mm_access()
+# accepts a perfmon_capable() reader), so they are judged at file_open now (lsm.bpf.c).
+for f in environ maps; do
+	n=$((n + 1))
+	out=$(/vmtest/ctr -p -n rt$n -c /sys/fs/cgroup/vmtest/rt$n $R sh -c "cat /proc/$rhp/$f" </dev/null 2>&1)
+	rc=$?
+	if [ "$backend" != lsm ]; then
+		vm_check SKIP proc_mm_$f "the fallback does not judge reads of /proc/<host pid>/$f"
+	elif [ $rc -ne 0 ] && echo "$out" | grep -q -e 'not permitted' -e 'Permission denied' &&
+		! echo "$out" | grep -q -e env-secret -e '^[0-9a-f]*-[0-9a-f]* '; then
+		vm_check PASS proc_mm_$f "denied: $(echo "$out" | tail -n 1)"
+	else
+		vm_check FAIL proc_mm_$f "read /proc/$rhp/$f, exit $rc: $(echo "$out" | tail -n 1 | head -c 80)"
+	fi
+done
 
 kill -9 $rhp $rlp 2>/dev/null
 umount $R/cgr
