@@ -26,7 +26,7 @@ done
 
 # out[id,backend,block|audit]: "kernel=outcome" words, one per kernel ("host": this host's run)
 declare -A out
-while IFS=$'\t' read -r id backend mode outcome effect kernel; do
+while IFS=$'\t' read -r id backend mode outcome _ kernel; do # _: effect
 	case $id in '#'* | '') continue ;; esac
 	kernel=${kernel:-host}
 	[ "$mode" = block ] || mode=audit
@@ -42,7 +42,7 @@ outcome() {
 
 # group WORDS: "deny" when every kernel agrees, else "deny (6.1, 6.12); kill (5.10)"
 group() {
-	local w k o seen=() i line=""
+	local w k o seen=() line=""
 	for w in $1; do
 		o=${w#*=}
 		[[ " ${seen[*]} " == *" $o "* ]] || seen+=("$o")
