@@ -216,6 +216,18 @@ __dcea_map struct {
 } dcea_scratch SEC(".maps");
 
 /*
+ * Threads of container tasks inside a process_madvise of a process outside their container, while
+ * the LSM backend owns ptrace_host: tid -> the target's host pid. Set and cleared by the
+ * process_madvise tracepoints (priv.bpf.c), read by lsm/capable (lsm.bpf.c).
+ */
+__dcea_map struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u32);
+	__type(value, __u32);
+} dcea_madvise SEC(".maps");
+
+/*
  * The last device event per thread (per cgroup for the legacy cgroup programs): the kernel checks
  * one device access twice (mknod, and opening a block device pass the device cgroup twice on
  * 6.18), so the second identical check within 50 ms is decided but not reported again. Keyed by

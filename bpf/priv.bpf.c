@@ -220,12 +220,46 @@ int watch_pidfd_getfd(struct trace_event_raw_sys_enter *ctx)
 	return foreign_pidfd(ctx->args[0], ctx->args[1], &name);
 }
 
+/*
+ * On the LSM backend, a process_madvise of a process outside the container is marked for the
+ * length of the syscall (dcea_madvise): 7.x's mm_access() accepts a caller that is
+ * perfmon_capable() when its ptrace check failed, so deny_ptrace_host alone does not refuse it
+ * there; deny_madvise_perfmon (lsm.bpf.c) refuses those capabilities to a marked thread.
+ */
+static __always_inline void madvise_mark(long fd)
+{
+	struct dcea_task *t = current_ct_task();
+	__u32 rule = DCEA_R_PTRACE, tid, target;
+	struct dcea_rule_cfg *rc;
+
+	if (!t)
+		return;
+	rc = bpf_map_lookup_elem(&dcea_rules, &rule);
+	if (!rc || !rc->enabled || !rc->lsm)
+		return;
+	target = pidfd_target(fd);
+	if (!target || own_task(t, target))
+		return;
+	tid = (__u32)bpf_get_current_pid_tgid();
+	bpf_map_update_elem(&dcea_madvise, &tid, &target, BPF_ANY);
+}
+
 SEC("tp/syscalls/sys_enter_process_madvise")
 int watch_process_madvise(struct trace_event_raw_sys_enter *ctx)
 {
 	static const char name[24] = "process_madvise";
 
+	madvise_mark(ctx->args[0]);
 	return foreign_pidfd(ctx->args[0], ctx->args[3], &name);
+}
+
+SEC("tp/syscalls/sys_exit_process_madvise")
+int watch_process_madvise_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+
+	bpf_map_delete_elem(&dcea_madvise, &tid);
+	return 0;
 }
 
 /*

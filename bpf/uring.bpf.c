@@ -77,6 +77,44 @@ struct io_link___dcea {
 	struct filename *newpath;
 } __attribute__((preserve_access_index));
 
+/*
+ * 7.x holds the names in a struct delayed_filename (the filename pointer inside it) instead of a
+ * struct filename pointer. Each layout is read only where CO-RE finds it: a relocation of the
+ * other layout fails on the running kernel, and the verifier must never reach it (it refused to
+ * load the whole object on 7.2, LSM programs included).
+ */
+struct delayed_filename___dcea {
+	struct filename *__incomplete_filename;
+} __attribute__((preserve_access_index));
+
+struct io_open___dly {
+	int dfd;
+	struct delayed_filename___dcea filename;
+} __attribute__((preserve_access_index));
+
+struct io_mkdir___dly {
+	int dfd;
+	struct delayed_filename___dcea filename;
+} __attribute__((preserve_access_index));
+
+struct io_unlink___dly {
+	int dfd;
+	struct delayed_filename___dcea filename;
+} __attribute__((preserve_access_index));
+
+struct io_rename___dly { /* io_link has the same fields */
+	int old_dfd;
+	int new_dfd;
+	struct delayed_filename___dcea oldpath;
+	struct delayed_filename___dcea newpath;
+} __attribute__((preserve_access_index));
+
+/* The struct filename of field `f` of a prepared request, whichever layout the kernel has. */
+#define REQ_FILENAME(req, old_t, dly_t, f)                                                         \
+	(bpf_core_field_exists(((struct dly_t *)0)->f)                                             \
+		 ? BPF_CORE_READ((struct dly_t *)(req), f.__incomplete_filename)                   \
+		 : BPF_CORE_READ((struct old_t *)(req), f))
+
 /* The fixed-file table: nodes since 6.13, an array of io_fixed_file before. */
 struct io_rsrc_node___dcea {
 	unsigned long file_ptr;
@@ -323,25 +361,18 @@ static __always_inline void judge_walk(struct dcea_task *t, int dfd, struct file
 		walk_check(t, dfd, name, false, what, DCEA_RT_IO_URING);
 }
 
-SEC("tp/io_uring/io_uring_submit_req")
-int watch_uring_submit(struct trace_event_raw_io_uring_submit_req *ctx)
+static __always_inline int judge_submit(struct io_kiocb *req, __u8 op)
 {
 	struct dcea_task *t = current_ct_task();
-	struct io_kiocb *req;
 	int judged = -1;
-	__u8 op;
 
-	if (!t)
-		return 0;
-	req = BPF_CORE_READ(ctx, req);
-	op = BPF_CORE_READ(ctx, opcode);
-	if (!req)
+	if (!t || !req)
 		return 0;
 	switch (op) {
 	case IORING_OP_OPENAT:
 	case IORING_OP_OPENAT2: {
 		struct io_open___dcea *o = (void *)req;
-		struct filename *fn = BPF_CORE_READ(o, filename);
+		struct filename *fn = REQ_FILENAME(req, io_open___dcea, io_open___dly, filename);
 		const char *name = fn ? BPF_CORE_READ(fn, name) : NULL;
 
 		if (!name)
@@ -356,23 +387,36 @@ int watch_uring_submit(struct trace_event_raw_io_uring_submit_req *ctx)
 	case IORING_OP_CONNECT:
 		judged = connect_name_check_g((__u64)req);
 		break;
+	/* requests of operations the kernel lacks (MKDIRAT, SYMLINKAT, LINKAT before 5.15) have no
+	 * type to relocate against: skipped, so the verifier never reaches a failed relocation */
 	case IORING_OP_MKDIRAT: {
 		struct io_mkdir___dcea *m = (void *)req;
 
-		judge_walk(t, BPF_CORE_READ(m, dfd), BPF_CORE_READ(m, filename), DCEA_WALK_MKDIR);
+		if (!bpf_core_type_exists(struct io_mkdir___dcea))
+			break;
+
+		judge_walk(t, BPF_CORE_READ(m, dfd),
+			   REQ_FILENAME(req, io_mkdir___dcea, io_mkdir___dly, filename),
+			   DCEA_WALK_MKDIR);
 		break;
 	}
 	case IORING_OP_UNLINKAT: {
 		struct io_unlink___dcea *u = (void *)req;
 
-		judge_walk(t, BPF_CORE_READ(u, dfd), BPF_CORE_READ(u, filename), DCEA_WALK_UNLINK);
+		judge_walk(t, BPF_CORE_READ(u, dfd),
+			   REQ_FILENAME(req, io_unlink___dcea, io_unlink___dly, filename),
+			   DCEA_WALK_UNLINK);
 		break;
 	}
 	case IORING_OP_SYMLINKAT: {
 		/* symlinkat(target, newdfd, linkpath): only where the link is made counts */
 		struct io_link___dcea *l = (void *)req;
 
-		judge_walk(t, BPF_CORE_READ(l, new_dfd), BPF_CORE_READ(l, newpath),
+		if (!bpf_core_type_exists(struct io_link___dcea))
+			break;
+
+		judge_walk(t, BPF_CORE_READ(l, new_dfd),
+			   REQ_FILENAME(req, io_link___dcea, io_rename___dly, newpath),
 			   DCEA_WALK_SYMLINK);
 		break;
 	}
@@ -381,8 +425,13 @@ int watch_uring_submit(struct trace_event_raw_io_uring_submit_req *ctx)
 		struct io_rename___dcea *r = (void *)req;
 		__u32 what = op == IORING_OP_LINKAT ? DCEA_WALK_LINK : DCEA_WALK_RENAME;
 
-		judge_walk(t, BPF_CORE_READ(r, old_dfd), BPF_CORE_READ(r, oldpath), what);
-		judge_walk(t, BPF_CORE_READ(r, new_dfd), BPF_CORE_READ(r, newpath), what);
+		if (!bpf_core_type_exists(struct io_rename___dcea))
+			break;
+
+		judge_walk(t, BPF_CORE_READ(r, old_dfd),
+			   REQ_FILENAME(req, io_rename___dcea, io_rename___dly, oldpath), what);
+		judge_walk(t, BPF_CORE_READ(r, new_dfd),
+			   REQ_FILENAME(req, io_rename___dcea, io_rename___dly, newpath), what);
 		break;
 	}
 	}
@@ -392,4 +441,26 @@ int watch_uring_submit(struct trace_event_raw_io_uring_submit_req *ctx)
 		bpf_map_update_elem(&dcea_uring_seen, &req, &mark, BPF_ANY);
 	}
 	return 0;
+}
+
+SEC("tp/io_uring/io_uring_submit_req")
+int watch_uring_submit(struct trace_event_raw_io_uring_submit_req *ctx)
+{
+	return judge_submit(BPF_CORE_READ(ctx, req), BPF_CORE_READ(ctx, opcode));
+}
+
+/*
+ * The same tracepoint before 6.3, named io_uring_submit_sqe (with the same req and opcode; 5.10's
+ * stable io_uring has it too). Without it 6.1 ran every io_uring path operation unseen. The
+ * loader switches off whichever of the two the kernel lacks.
+ */
+struct trace_event_raw_io_uring_submit_sqe___dcea {
+	void *req;
+	__u8 opcode;
+} __attribute__((preserve_access_index));
+
+SEC("tp/io_uring/io_uring_submit_sqe")
+int watch_uring_submit_sqe(struct trace_event_raw_io_uring_submit_sqe___dcea *ctx)
+{
+	return judge_submit(BPF_CORE_READ(ctx, req), BPF_CORE_READ(ctx, opcode));
 }

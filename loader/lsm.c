@@ -16,6 +16,7 @@ const struct lsm_prog lsm_progs[] = {
 	{ "deny_setuid_root", "task_fix_setuid", 3, DCEA_R_SETUID_ROOT, DCEA_R_MAX },
 	{ "deny_setgid_root", "task_fix_setgid", 3, DCEA_R_SETUID_ROOT, DCEA_R_MAX },
 	{ "deny_ptrace_host", "ptrace_access_check", 2, DCEA_R_PTRACE, DCEA_R_MAX },
+	{ "deny_madvise_perfmon", "capable", 4, DCEA_R_PTRACE, DCEA_R_MAX },
 	{ "deny_bpf_load3", "bpf", 3, DCEA_R_BPF_LOAD, DCEA_R_MAX },
 	{ "deny_bpf_load4", "bpf", 4, DCEA_R_BPF_LOAD, DCEA_R_MAX },
 	{ "deny_kernel_load_data", "kernel_load_data", 2, DCEA_R_MODULE_LOAD, DCEA_R_KEXEC },

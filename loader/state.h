@@ -52,7 +52,8 @@ struct state {
 	int n_lsm;	      /* LSM programs loaded */
 	__u32 lsm_rules;      /* rules that have a loaded LSM program (bit per enum dcea_rule) */
 	char lsm_reason[160]; /* why the LSM backend is not used, "" when it is tried */
-	struct bpf_link *unpinned[64]; /* tracepoint attachments this kernel cannot pin (< 5.15) */
+	/* tracepoint attachments this kernel cannot pin (< 5.15): more than the object's ~70 */
+	struct bpf_link *unpinned[128];
 	int n_unpinned;
 	struct dcea_bpf *reskel; /* state_reattach_tracepoints: the programs it loaded again */
 };

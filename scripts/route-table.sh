@@ -1,37 +1,81 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
 # docs/ROUTES.md from the route catalogue (tests/routes/catalogue.tsv) and the outcomes the tests
-# recorded: build/test-logs/routes.tsv (13-routes.sh: id, backend, mode, outcome, effect) and
-# any more result files given as arguments (the kernel matrix's, same columns). A route without a
-# recorded outcome is "untested". Usage: scripts/route-table.sh [RESULTS.tsv...] > docs/ROUTES.md
+# recorded: build/test-logs/routes.tsv (13-routes.sh on this host: id, backend, mode, outcome,
+# effect) and tests/routes/vmtest.tsv (the kernel matrix, vmtest/run.sh: the same columns and a
+# sixth, the kernel), or the result files given as arguments. Lines starting with '#' are comments.
+# A route without a recorded outcome is "untested"; where kernels differ, the cell names them.
+# Usage: scripts/route-table.sh [RESULTS.tsv...] > docs/ROUTES.md
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-results=("${@:-build/test-logs/routes.tsv}")
+if [ $# -gt 0 ]; then
+	results=("$@")
+else
+	results=()
+	for f in build/test-logs/routes.tsv tests/routes/vmtest.tsv; do
+		[ -r "$f" ] && results+=("$f")
+	done
+	[ ${#results[@]} -gt 0 ] || {
+		echo "route-table: no results (run DCEA_TEST_FILTER=13-routes make test or make vmtest first)" >&2
+		exit 1
+	}
+fi
 for f in "${results[@]}"; do
-	[ -r "$f" ] || { echo "route-table: cannot read '$f' (run DCEA_TEST_FILTER=13-routes make test first)" >&2; exit 1; }
+	[ -r "$f" ] || { echo "route-table: cannot read '$f'" >&2; exit 1; }
 done
 
+# out[id,backend,block|audit]: "kernel=outcome" words, one per kernel ("host": this host's run)
 declare -A out
-while IFS=$'\t' read -r id backend mode outcome effect expected; do
-	[ "$mode" = block ] || { [ "$outcome" = alert ] && out[$id,$backend,audit]=alert || out[$id,$backend,audit]=$outcome; continue; }
-	out[$id,$backend,block]=$outcome
-	out[$id,$backend,effect]=$effect
-	out[$id,$backend,expected]=${expected:-}
+# columns: id, backend, mode, outcome, effect, kernel ("host" for 13-routes.sh), expected (the
+# test's expectation: kill-race marks a route whose outcome is a race)
+declare -A race
+while IFS=$'\t' read -r id backend mode outcome _ kernel expected; do # _: effect
+	case $id in '#'* | '') continue ;; esac
+	kernel=${kernel:-host}
+	[ "${expected:-}" = kill-race ] && race[$id,$backend]=1
+	[ "$mode" = block ] || mode=audit
+	out[$id,$backend,$mode]+="$kernel=$outcome "
 done < <(cat "${results[@]}")
 
+# outcome OUTCOME: the words a cell shows for it
+outcome() {
+	printf '%s' "$1"
+	[ "$1" = kill-after ] && printf ' (gap: the change is made)'
+	return 0
+}
+
+# group WORDS: "deny" when every kernel agrees, else "deny (6.1, 6.12); kill (5.10)"
+group() {
+	local w k o seen=() line=""
+	for w in $1; do
+		o=${w#*=}
+		[[ " ${seen[*]} " == *" $o "* ]] || seen+=("$o")
+	done
+	if [ ${#seen[@]} -eq 1 ]; then
+		outcome "${seen[0]}"
+		return
+	fi
+	for o in "${seen[@]}"; do
+		k=""
+		for w in $1; do
+			[ "${w#*=}" = "$o" ] && k+="${k:+, }${w%%=*}"
+		done
+		line+="${line:+; }$(outcome "$o") ($k)"
+	done
+	printf '%s' "$line"
+}
+
 cell() { # ID BACKEND
-	local b=${out[$1,$2,block]:-} a=${out[$1,$2,audit]:-}
+	local b=${out[$1,$2,block]:-} a=${out[$1,$2,audit]:-} ga
 	if [ -z "$b" ]; then
 		printf 'untested'
-	else
-		printf '%s' "$b"
-		if [ "${out[$1,$2,expected]:-}" = kill-race ]; then
-			printf ' (a race: an io-wq worker may finish the operation before the kill)'
-		elif [ "$b" = kill-after ]; then
-			printf ' (gap: the change is made)'
-		fi
-		[ -n "$a" ] && [ "$a" != alert ] && printf '; audit: %s' "$a"
+		return
 	fi
+	group "$b"
+	[ -n "${race[$1,$2]:-}" ] && printf ' (a race: an io-wq worker may finish the operation before the kill)'
+	ga=$(group "$a")
+	[ -n "$a" ] && [ "$ga" != alert ] && printf '; audit: %s' "$ga"
+	return 0
 }
 
 cat <<'HDR'
@@ -44,14 +88,19 @@ An escape is a kernel object reached: a knob file written, a host file opened, a
 connected, a host process's memory read. dcea judges the object, not the syscall; this table lists,
 per rule, the other routes than the classic syscall (the classic ones: [10-rules.sh](../tests/integration/10-rules.sh))
 and what block mode does about each, as the tests measured it from a real docker container and
-checked from the host. Regenerate with `DCEA_TEST_FILTER=13-routes make test && scripts/route-table.sh > docs/ROUTES.md`.
+checked from the host. Regenerate with `DCEA_TEST_FILTER=13-routes make test && scripts/route-table.sh > docs/ROUTES.md`;
+the kernel matrix (`make vmtest`, [VMTEST.md](VMTEST.md)) adds its outcomes per kernel
+(tests/routes/vmtest.tsv: the LSM backend, and the fallback without `bpf` in `lsm=`). Where
+kernels differ, a cell names them; "host" is this project's build host.
 
 | outcome | meaning |
 |---|---|
 | `deny` | the operation fails (EPERM/EACCES) and nothing changed |
 | `kill` | the task is killed before it can use what it reached; nothing changed on the host |
 | `kill-after (gap: ...)` | the task is killed and reported, but the kernel had finished the operation: the change is on the host. A gap of that backend, also listed by `dcea status` |
-| `... (a race ...)` | killed; whether the operation was done first depends on timing (an io-wq worker runs it while the kill is delivered): the outcome of this run is shown, `dcea status` lists the route as a gap |
+| `... (a race ...)` | killed; whether the operation was done first depends on timing (an io-wq worker runs it while the kill is delivered): the outcomes measured are shown, `dcea status` lists the route as a gap |
+| `escaped` | nothing stopped the route on that kernel: a gap of that backend there (vmtest/dcea/routes-expect.sh says why) |
+| `unsupported` | the kernel has no such operation (an io_uring opcode added later): no route |
 | `untested` | no test recorded this route on this backend |
 
 Audit mode reports every route below with an alert of the rule named (checked by the same tests).

@@ -13,7 +13,11 @@
 #   VMTEST_LSM       lsm= of the first boot (default lockdown,capability,landlock,yama,apparmor,bpf);
 #                    a second boot drops bpf from it, to show the fallback path
 #   VMTEST_VARIANTS  "bpf nobpf" (default), "bpf" or "nobpf"
-#   VMTEST_TIMEOUT   seconds per boot (default 120); a boot without a status line is retried once;
+#   VMTEST_ROUTES    file the payload's route outcomes (DCEA-ROUTE lines) are merged into, one row
+#                    per route, backend and kernel in the routes.tsv format of scripts/route-table.sh
+#                    (default tests/routes/vmtest.tsv when VMTEST_DOC is set; "" for none); rows of
+#                    kernels this run did not boot are kept
+#   VMTEST_TIMEOUT   seconds per boot (default 180); a boot without a status line is retried once;
 #                    test.sh itself is stopped 20 s earlier in the guest (exit 143)
 #   VMTEST_SHELL=1   interactive: after test.sh, a shell on this terminal (one kernel, one boot)
 #   VMTEST_DOC       file the table is written to (default docs/KERNELS.md; "" for none)
@@ -37,10 +41,11 @@ ROOT=$(cd "$HERE/.." && pwd)
 OUTPUT=${OUTPUT:-build}
 [[ $OUTPUT == /* ]] || OUTPUT=$ROOT/$OUTPUT
 WORK=${VMTEST_WORK:-$HERE/cache}
-TIMEOUT=${VMTEST_TIMEOUT:-120}
+TIMEOUT=${VMTEST_TIMEOUT:-180}
 LSM_BPF=${VMTEST_LSM:-lockdown,capability,landlock,yama,apparmor,bpf}
 VARIANTS=${VMTEST_VARIANTS:-bpf nobpf}
 DOC=${VMTEST_DOC-$ROOT/docs/KERNELS.md}
+ROUTES_TSV=${VMTEST_ROUTES-$([ -n "$DOC" ] && echo "$ROOT/tests/routes/vmtest.tsv")}
 MEM=${VMTEST_MEM:-512M}
 RUNNER=${VMTEST_RUNNER:-qemu}
 CMDLINE=("$0" "$@")
@@ -238,6 +243,8 @@ run_one() {
 	failed=$(tr -d '\r' <"$BOOT_LOG" | sed -n 's/^FAIL \([^:]*\):.*/\1/p' | head -n 3 | paste -sd' ') || true
 	[ -n "$failed" ] && note="${note:+$note, }FAIL $failed"
 	[ -n "$fail" ] && [ "$fail" != 0 ] && FAILED=1
+	# route outcomes (vmtest/dcea/routes.sh): id backend mode outcome effect kernel
+	tr -d '\r' <"$BOOT_LOG" | grep -a -o 'DCEA-ROUTE .*' | tr ' ' '\t' | cut -f2-7 >>"$WORK/routes.tsv" || true
 	uname=$(kv "$info" kernel)
 	row="$label|${uname:--}|$variant|${active:--}|${backend:--}|${deny:--}|${kill:--}|${detect:--}"
 	row+="|${unav:--}|${pass:--}|${fail:--}|${skip:--}|$BOOT_SECS|$note"
@@ -318,6 +325,25 @@ write_doc() {
 	mv "$DOC.tmp" "$DOC"
 }
 
+# Merge this run's route outcomes into $ROUTES_TSV: the rows of every kernel this run booted are
+# replaced, the others kept (a run of one kernel does not forget the rest of the matrix).
+write_routes() {
+	local kernels
+	[ -s "$WORK/routes.tsv" ] || return 0
+	kernels=$(cut -f6 "$WORK/routes.tsv" | sort -u | paste -sd'|')
+	{
+		echo "# Route outcomes in the kernel matrix, written by vmtest/run.sh from the payload's"
+		echo "# DCEA-ROUTE lines (vmtest/dcea/routes.sh); do not edit by hand. Read by scripts/route-table.sh."
+		echo "# id	backend	mode	outcome	effect	kernel"
+		{
+			[ -f "$ROUTES_TSV" ] && grep -v '^#' "$ROUTES_TSV" | awk -F'\t' -v k="^($kernels)\$" '$6 !~ k'
+			cat "$WORK/routes.tsv"
+		} | sort -t$'\t' -k6,6V -k2,2 -s
+	} >"$ROUTES_TSV.tmp"
+	mv "$ROUTES_TSV.tmp" "$ROUTES_TSV"
+	log "route outcomes written to ${ROUTES_TSV#"$ROOT"/}"
+}
+
 # The closing line CI reads: checks summed over all boots; a boot that reported nothing counts as
 # one failed check.
 summary() {
@@ -343,7 +369,7 @@ main() {
 	# Payload, initramfs and logs live in one directory: one run at a time.
 	exec 9>"$WORK/.lock"
 	flock -n 9 || die "another vmtest run is using ${WORK#"$ROOT"/}"
-	rm -f "$WORK"/logs/*
+	rm -f "$WORK"/logs/* "$WORK/routes.tsv"
 	out=$(VMTEST_CACHE=${VMTEST_CACHE:-/var/cache/dcea-vmtest} "$HERE/kernels.sh" "$@") ||
 		die "cannot get every kernel asked for"
 	mapfile -t lines <<<"$out"
@@ -384,6 +410,7 @@ main() {
 		write_doc
 		log "table written to ${DOC#"$ROOT"/}"
 	fi
+	[ -n "$ROUTES_TSV" ] && write_routes
 	log "console logs in ${WORK#"$ROOT"/}/logs"
 	summary
 	return $FAILED

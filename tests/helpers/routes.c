@@ -56,9 +56,11 @@ static void show(const char *buf, ssize_t n)
 }
 
 /*
- * uring-open PATH r|w|mem [DATA] [inline|async|sqpoll]: IORING_OP_OPENAT of PATH, then a read
- * (r: printed), a write of DATA (w), or for /proc/PID/mem a read at the start of the target's
- * first mapping (mem: PATH is /proc/PID/mem, its maps file is read classically first).
+ * uring-open PATH r|w|mem[:ADDR] [DATA] [inline|async|sqpoll]: IORING_OP_OPENAT of PATH, then a
+ * read (r: printed), a write of DATA (w), or for /proc/PID/mem a read at the start of the target's
+ * first mapping (mem: PATH is /proc/PID/mem, its maps file is read classically first; mem:ADDR
+ * reads at ADDR instead, for a backend that refuses the maps read too, so the open itself is
+ * what is tried).
  */
 static int uring_open(int argc, char **argv, int op)
 {
@@ -72,7 +74,9 @@ static int uring_open(int argc, char **argv, int op)
 	char buf[256];
 	int fd, n, err;
 
-	if (!strcmp(mode, "mem")) {
+	if (!strncmp(mode, "mem:", 4)) {
+		addr = strtoull(mode + 4, NULL, 16);
+	} else if (!strcmp(mode, "mem")) {
 		char maps[64];
 		FILE *f;
 
@@ -367,13 +371,18 @@ static int mount_unfaulted(const char *type, const char *src, const char *target
 	return 0;
 }
 
-/* First mapping of PID: its start address, from /proc/PID/maps. */
-static unsigned long first_map(const char *pid)
+/*
+ * First mapping of PID: its start address, from /proc/PID/maps, or `addr` (hex) when given: a
+ * backend that refuses the maps read would otherwise stop the route before its own syscall.
+ */
+static unsigned long first_map(const char *pid, const char *addr)
 {
 	unsigned long a = 0;
 	char maps[64];
 	FILE *f;
 
+	if (addr)
+		return strtoul(addr, NULL, 16);
 	snprintf(maps, sizeof(maps), "/proc/%s/maps", pid);
 	f = fopen(maps, "r");
 	if (f) {
@@ -384,11 +393,11 @@ static unsigned long first_map(const char *pid)
 	return a;
 }
 
-/* vm-readv PID: process_vm_readv of 16 bytes at the start of PID's first mapping. */
-static int vm_readv(const char *pid)
+/* vm-readv PID [ADDR]: process_vm_readv of 16 bytes at the start of PID's first mapping. */
+static int vm_readv(const char *pid, const char *addr)
 {
 	char buf[16];
-	struct iovec l = { buf, sizeof(buf) }, r = { (void *)first_map(pid), sizeof(buf) };
+	struct iovec l = { buf, sizeof(buf) }, r = { (void *)first_map(pid, addr), sizeof(buf) };
 	ssize_t n;
 
 	if (!r.iov_base)
@@ -400,10 +409,10 @@ static int vm_readv(const char *pid)
 	return 0;
 }
 
-/* madvise PID: process_madvise(MADV_COLD) over PID's first page. */
-static int pmadvise(const char *pid)
+/* madvise PID [ADDR]: process_madvise(MADV_COLD) over PID's first page. */
+static int pmadvise(const char *pid, const char *addr)
 {
-	struct iovec r = { (void *)first_map(pid), 4096 };
+	struct iovec r = { (void *)first_map(pid, addr), 4096 };
 	int pfd;
 	ssize_t n;
 
@@ -577,21 +586,21 @@ int route_main(int argc, char **argv)
 		return reopen(argv[0], argv[1]);
 	if (!strcmp(c, "mount-unfaulted") && argc == 3)
 		return mount_unfaulted(argv[0], argv[1], argv[2]);
-	if (!strcmp(c, "vm-readv") && argc == 1)
-		return vm_readv(argv[0]);
-	if (!strcmp(c, "madvise") && argc == 1)
-		return pmadvise(argv[0]);
+	if (!strcmp(c, "vm-readv") && (argc == 1 || argc == 2))
+		return vm_readv(argv[0], argc == 2 ? argv[1] : NULL);
+	if (!strcmp(c, "madvise") && (argc == 1 || argc == 2))
+		return pmadvise(argv[0], argc == 2 ? argv[1] : NULL);
 	if (!strcmp(c, "uring-copy") && argc == 2)
 		return uring_copy(argv[0], argv[1]);
 	if (!strcmp(c, "uring-echo"))
 		return uring_echo();
 	fprintf(stderr,
-		"usage: dcea-escape route uring-open|uring-open2 PATH r|w|mem [DATA] "
+		"usage: dcea-escape route uring-open|uring-open2 PATH r|w|mem[:ADDR] [DATA] "
 		"[inline|async|sqpoll]\n"
 		"       | uring-open-linked PATH DATA | uring-connect SOCK\n"
 		"       | uring-path|path mkdir|symlink|link|rename|unlink A [B]\n"
 		"       | pidfd-getfd PID FD r|w|dir [DATA|FILE] | reopen PATH DATA\n"
-		"       | mount-unfaulted FSTYPE SOURCE TARGET | vm-readv PID | madvise PID\n"
+		"       | mount-unfaulted FSTYPE SOURCE TARGET | vm-readv PID [ADDR] | madvise PID [ADDR]\n"
 		"       | uring-copy SRC DST | uring-echo\n");
 	return 2;
 }

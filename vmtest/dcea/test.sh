@@ -3,7 +3,8 @@
 # Smoke test of the real dcea in a vmtest guest, the payload run.sh uses when $OUTPUT/dcea exists
 # and tests/vm/test.sh does not: the LSM canary as a baseline, dcea in block mode, the backend it
 # chose against what the boot allows, every rule's escape attempted from inside a container
-# (deny: EPERM and no side effect; kill: exit 137 and a kill alert), tampering with dcea's pins,
+# (deny: EPERM and no side effect; kill: exit 137 and a kill alert), the other routes to the same
+# objects (routes.sh: io_uring, pidfd, path walks...; issue 14), tampering with dcea's pins,
 # files and process from a privileged container, a benign container that raises no alert, and the
 # DCEA-RESULT line from `dcea status --json`.
 # tests/vm/test.sh replaces it with the full suite; see docs/VMTEST.md.
@@ -188,6 +189,9 @@ try unshare_ns "unshare -m true"
 for r in setns_foreign ns_escape; do
 	vm_check SKIP "${r}_blocked" "'$(eff $r)' on this kernel, not attempted: setns needs a host namespace fd (proc_host_access stops it first), ns_escape a task that moved out"
 done
+
+# --- the other routes to the same objects (issue 14): io_uring, pidfd, /proc/self/fd, path walks --
+. /vmtest/routes.sh
 
 # --- dcea_tamper: dcea's pins, policy file and process, from a privileged container ---------------
 # The host's bpffs and the policy's directory are bind-mounted into the rootfs, as

@@ -12,7 +12,12 @@
  *   attack move_mount SRC DST     open_tree(SRC, OPEN_TREE_CLONE) and move_mount it onto DST
  *   attack connect PATH           connect to the unix stream socket PATH and send "hello"
  *   attack listen PATH LOG        (host side) accept connections on PATH, one line per one to LOG
+ *                                 ("connection: " and the first line the peer sent)
  *   attack truncate PATH          truncate(2) PATH to 0 bytes (by path, no open)
+ *   attack route ROUTE ARG...     the other routes to the same objects (io_uring, pidfd_getfd,
+ *                                 /proc/self/fd, path syscalls through /proc/PID/root...):
+ *                                 tests/helpers/routes.c, linked in (its own exit convention:
+ *                                 0 done, 1 refused, 2 usage)
  * Exit status: 0 when the operation succeeded, 1 when it failed (the message names errno, e.g.
  * "Operation not permitted"), 2 when the side effect happened anyway, 3 on a usage or setup error.
  */
@@ -32,6 +37,8 @@
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <unistd.h>
+
+#include "routes.h"
 
 #ifndef OPEN_TREE_CLONE
 #define OPEN_TREE_CLONE 1
@@ -181,9 +188,16 @@ static int do_listen(const char *path, const char *log)
 		c = accept(s, NULL, NULL);
 		if (c < 0)
 			continue;
+		/* what the peer sent before it closed: a request reached the API */
+		char buf[128];
+		ssize_t n = read(c, buf, sizeof(buf) - 1), i;
 		FILE *f = fopen(log, "a");
+
+		for (i = 0; i < n; i++)
+			if (buf[i] == '\r' || buf[i] == '\n')
+				break;
 		if (f) {
-			fprintf(f, "connection\n");
+			fprintf(f, "connection: %.*s\n", (int)(i > 0 ? i : 0), buf);
 			fclose(f);
 		}
 		close(c);
@@ -270,6 +284,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(op, "listen") && argc == 4)
 		return do_listen(argv[2], argv[3]);
+	if (!strcmp(op, "route"))
+		return route_main(argc - 2, argv + 2);
 	if (!strcmp(op, "truncate") && argc == 3) {
 		if (truncate(argv[2], 0))
 			return failed("truncate");

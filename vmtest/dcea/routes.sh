@@ -1,0 +1,202 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=dash
+# Route-complete enforcement in the kernel matrix (issue 14), sourced by test.sh once dcea runs in
+# block mode: each route of tests/routes/catalogue.tsv, attempted from a fresh container with the
+# route helper of the integration tests (`attack route ...` = tests/helpers/routes.c), judged
+# against this payload's table (routes.tsv, made by routes-expect.sh: the fallback column is
+# 13-routes.sh's EXPECT_fallback, the LSM column says deny for every route) and checked from the
+# guest's host side: the knob unchanged, no file made, moved or removed in the host's /tmp, the
+# host process's files and memory not obtained, no request on the host's listener (as with
+# 13-routes.sh, where the effect is the API's answer).
+#   deny        EPERM/EACCES, nothing changed, a deny alert (the route's rule, or ptrace_host: the
+#               kernel asks ptrace_access_check first on /proc/<pid>/root, mem and pidfd routes)
+#   kill        exit 137, nothing changed, a kill alert of the route's rule
+#   kill-after  exit 137 and a kill alert, but the change is made (the fallback's known residual)
+# An io_uring operation the kernel does not have (EINVAL: MKDIRAT, SYMLINKAT and LINKAT on 5.10;
+# an open into a fixed-file slot, 5.15, is canceled at preparation) is "unsupported" and skipped:
+# there is no such route. A listed gap of the fallback on a kernel (routes.tsv's last column) is
+# skipped when measured as listed.
+# Each outcome is printed as "DCEA-ROUTE id backend block outcome effect kernel"; vmtest/run.sh
+# collects these lines into the routes.tsv format of scripts/route-table.sh.
+# Needs from test.sh: $R (the rootfs, with /bin/attack), $backend, alert(), vm_check.
+
+RT=/tmp/rt
+mkdir -p $RT $R/cgr $R/run
+kver=$(uname -r | cut -d. -f1,2)
+secret=$RT/host-secret
+echo "host-secret-$$" >$secret
+rwfile=$RT/host-rw
+echo untouched >$rwfile
+# The host process: the secret (fd 3), the writable file (fd 4), a directory (fd 5).
+env DCEA_ENV_SECRET=env-secret-$$ sh -c 'exec 3<"$1" 4<>"$2" 5<"$3"; exec sleep 600' _ $secret $rwfile $RT \
+	</dev/null >/dev/null 2>&1 &
+rhp=$!
+i=0
+while [ $i -lt 50 ] && ! { grep -q '^sleep' /proc/$rhp/comm 2>/dev/null && [ -e /proc/$rhp/fd/5 ]; }; do
+	sleep 0.1
+	i=$((i + 1))
+done
+# Its first mapping, read here: on the LSM backend the container cannot read its maps either,
+# which would stop the memory routes before the syscall they test.
+rhaddr=$(head -n 1 /proc/$rhp/maps | cut -d- -f1)
+P=/proc/$rhp/root
+# The knob: release_agent of a cgroup v1 hierarchy of our own, mounted inside the rootfs.
+mount -t cgroup -o none,name=dcearoutes cgroup $R/cgr
+knob() { cat $R/cgr/release_agent; }
+# The runtime socket: a host listener on the container's /run/docker.sock.
+rm -f $RT/sock.log
+/vmtest/attack listen $R/run/docker.sock $RT/sock.log </dev/null >/dev/null 2>&1 &
+rlp=$!
+sleep 0.3
+
+# route_script ID TAG: the container's command for route ID (sh -c), with host-side set-up.
+route_script() {
+	local id=$1 tag=$2 a="attack route"
+	case $id in
+	uring-open-knob) echo "$a uring-open /cgr/release_agent w /payload-$tag" ;;
+	uring-open-knob-async) echo "$a uring-open /cgr/release_agent w /payload-$tag async" ;;
+	uring-open-knob-sqpoll) echo "$a uring-open /cgr/release_agent w /payload-$tag sqpoll" ;;
+	uring-open2-knob) echo "$a uring-open2 /cgr/release_agent w /payload-$tag" ;;
+	uring-open-linked-knob) echo "$a uring-open-linked /cgr/release_agent /payload-$tag" ;;
+	reopen-knob) echo "$a reopen /cgr/release_agent /payload-$tag" ;;
+	uring-open-knob-symlink) echo "ln -sf /cgr/release_agent /tmp/ra-$tag; $a uring-open /tmp/ra-$tag w /payload-$tag async" ;;
+	uring-open-sysctl) echo "$a uring-open /proc/sys/kernel/core_pattern w /tmp/dcea-core-$tag" ;;
+	uring-open-root) echo "$a uring-open $P$secret r" ;;
+	uring-open-mem) echo "$a uring-open /proc/$rhp/mem mem:$rhaddr" ;;
+	uring-connect-sock) echo "$a uring-connect /run/docker.sock" ;;
+	uring-*-root | path-*-root)
+		local cmd=path op=${id#*-}
+		op=${op%-root}
+		[ "${id%%-*}" = uring ] && cmd=uring-path
+		case $op in
+		mkdir) echo "$a $cmd mkdir $P$RT/mk-$tag" ;;
+		symlink) echo "$a $cmd symlink /etc/passwd $P$RT/sym-$tag" ;;
+		rename)
+			echo x >$RT/ren-$tag
+			echo "$a $cmd rename $P$RT/ren-$tag $P$RT/ren-$tag.moved"
+			;;
+		unlink)
+			echo x >$RT/unl-$tag
+			echo "$a $cmd unlink $P$RT/unl-$tag"
+			;;
+		link) echo "$a $cmd link $P$secret $P$RT/hl-$tag" ;;
+		esac
+		;;
+	pidfd-getfd-file) echo "$a pidfd-getfd $rhp 3 r" ;;
+	pidfd-getfd-dir) echo "$a pidfd-getfd $rhp 5 dir host-secret" ;;
+	pidfd-getfd-write) echo "$a pidfd-getfd $rhp 4 w tampered-$tag" ;;
+	vm-readv) echo "$a vm-readv $rhp $rhaddr" ;;
+	process-madvise) echo "$a madvise $rhp $rhaddr" ;;
+	# the mount is in the container's own namespace: it looks itself, the host reads its answer
+	mount-unfaulted) echo "mkdir -p /mnt/u; $a mount-unfaulted proc proc /mnt/u; r=\$?; [ -e /mnt/u/self/status ] && echo SIDE-EFFECT; exit \$r" ;;
+	esac
+}
+
+# route_effect ID TAG: did the step change or obtain what it aimed at (0: yes)? From the host.
+route_effect() {
+	case $1 in
+	*-knob | *-knob-*) [ "$(knob)" = "/payload-$2" ] ;;
+	uring-open-sysctl) [ "$(cat /proc/sys/kernel/core_pattern)" = "/tmp/dcea-core-$2" ] ;;
+	uring-open-root | pidfd-getfd-file | pidfd-getfd-dir) echo "$out" | grep -q "host-secret-$$" ;;
+	uring-open-mem) echo "$out" | grep -q ELF ;;
+	# a connection alone asks nothing: the escape is a request reaching the API
+	uring-connect-sock) grep -q 'connection: GET /_ping' $RT/sock.log 2>/dev/null ;;
+	*-mkdir-root) [ -d $RT/mk-$2 ] ;;
+	*-symlink-root) [ -L $RT/sym-$2 ] ;;
+	*-rename-root) [ -e $RT/ren-$2.moved ] ;;
+	*-unlink-root) [ ! -e $RT/unl-$2 ] ;;
+	*-link-root) [ -e $RT/hl-$2 ] ;;
+	pidfd-getfd-write) grep -q "tampered-$2" $rwfile ;;
+	vm-readv) echo "$out" | grep -q 'read 16 bytes' ;;
+	# the advice leaves no trace: that the call returned is what the task got
+	process-madvise) echo "$out" | grep -q advised || [ $rc -eq 137 ] ;;
+	mount-unfaulted) echo "$out" | grep -q SIDE-EFFECT ;;
+	*) echo "routes.sh: no effect check for route '$1', counted as changed" >&2 ;;
+	esac
+}
+
+n=0
+while IFS='	' read -r id rule want_fallback want_lsm gaps also; do
+	n=$((n + 1))
+	tag=$n
+	name=rt$n # short: the text alert log shows 20 characters of a container name
+	want=$want_fallback gap=""
+	[ "$backend" = lsm ] && { want=$want_lsm also=-; }
+	if [ "$backend" = fallback ]; then
+		for g in $(echo "$gaps" | tr ',' ' '); do
+			[ "${g%%=*}" = "$kver" ] && gap=${g#*=}
+		done
+	fi
+	script=$(route_script $id $tag)
+	out=$(/vmtest/ctr -p -n $name -c /sys/fs/cgroup/vmtest/$name $R sh -c "$script; exit \$?" </dev/null 2>&1)
+	rc=$?
+	sleep 0.2 # a kill's alert
+	[ $id = uring-connect-sock ] && sleep 0.5 # the listener's log line
+	effect=no
+	route_effect $id $tag && effect=yes
+	k=""
+	case $id in *-knob | *-knob-*) k=", release_agent '$(knob)'" ;; esac
+	echo "$id (exit $rc, effect $effect$k): $(echo "$out" | tail -n 2 | tr '\n' ' ')"
+	if [ $rc -eq 137 ]; then
+		outcome=kill
+		[ $effect = yes ] && outcome=kill-after
+	elif [ $rc -eq 125 ]; then
+		outcome=setup-failed
+	elif [ $rc -ne 0 ] && echo "$out" | grep -q -e 'not permitted' -e 'Permission denied'; then
+		outcome=deny
+	elif [ $rc -ne 0 ] && [ $effect = no ] && [ "${id%%-*}" = uring ] &&
+		{ echo "$out" | grep -q 'Invalid argument' ||
+			{ [ $id = uring-open-linked-knob ] && echo "$out" | grep -q 'openat (fixed): Operation canceled'; }; }; then
+		# EINVAL: no such opcode; the open into a fixed-file slot (5.15) canceled at preparation
+		outcome=unsupported
+	elif [ $rc -ne 0 ]; then
+		outcome=refused
+	else
+		outcome=escaped
+	fi
+	echo "DCEA-ROUTE $id $backend block $outcome $effect $kver"
+	# a race of the fallback (routes-expect.sh): the other outcome is as good a measurement
+	[ "$outcome" = "$also" ] && want=$also
+	case $want in
+	deny) arule="($rule|ptrace_host)" action=deny ;;
+	*) arule=$rule action=kill ;;
+	esac
+	if [ $outcome = unsupported ]; then
+		vm_check SKIP route_$id "the io_uring operation does not exist on $kver: $(echo "$out" | tail -n 1)"
+	elif [ -n "$gap" ] && [ $outcome = "$gap" ]; then
+		vm_check SKIP route_$id "known gap of the fallback on $kver (routes-expect.sh): $outcome, effect $effect"
+	elif [ -n "$gap" ]; then
+		vm_check FAIL route_$id "the fallback's gap on $kver is listed as $gap, got $outcome (exit $rc, effect $effect): update routes-expect.sh"
+	elif [ $outcome != "$want" ]; then
+		vm_check FAIL route_$id "want $want, got $outcome (exit $rc, effect $effect): $(echo "$out" | tail -n 1)"
+	elif [ $outcome = deny ] && [ $effect = yes ]; then
+		vm_check FAIL route_$id "refused, but the change is made: $(echo "$out" | tail -n 1)"
+	elif ! alert "$arule" $action $name; then
+		vm_check FAIL route_$id "$outcome without a '$arule $action $name' alert"
+		grep -E "[[:space:]]$arule[[:space:]]" /tmp/alerts.log | tail -n 2
+	else
+		vm_check PASS route_$id "$outcome, effect $effect, $(grep -E "[[:space:]]$arule[[:space:]]+$action[[:space:]]+$name[[:space:]]" /tmp/alerts.log | head -n 1 | awk '{print $3}') alert"
+	fi
+	echo >$R/cgr/release_agent
+	rm -f $RT/sock.log
+done </vmtest/routes.tsv
+
+# The memory-derived procfs files of the host process (environ, maps): not a route of the
+# catalogue, but the LSM backend's ptrace_host denial did not stop them on 7.x (mm_access()
+# accepts a perfmon_capable() reader), so they are judged at file_open now (lsm.bpf.c).
+for f in environ maps; do
+	n=$((n + 1))
+	out=$(/vmtest/ctr -p -n rt$n -c /sys/fs/cgroup/vmtest/rt$n $R sh -c "cat /proc/$rhp/$f" </dev/null 2>&1)
+	rc=$?
+	if [ "$backend" != lsm ]; then
+		vm_check SKIP proc_mm_$f "the fallback does not judge reads of /proc/<host pid>/$f"
+	elif [ $rc -ne 0 ] && echo "$out" | grep -q -e 'not permitted' -e 'Permission denied' &&
+		! echo "$out" | grep -q -e env-secret -e '^[0-9a-f]*-[0-9a-f]* '; then
+		vm_check PASS proc_mm_$f "denied: $(echo "$out" | tail -n 1)"
+	else
+		vm_check FAIL proc_mm_$f "read /proc/$rhp/$f, exit $rc: $(echo "$out" | tail -n 1 | head -c 80)"
+	fi
+done
+
+kill -9 $rhp $rlp 2>/dev/null
+umount $R/cgr
