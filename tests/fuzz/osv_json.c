@@ -6,10 +6,14 @@
 
 static int hit(const struct osv_hit *h, void *arg)
 {
+	struct osv_severity sev;
 	size_t *n = arg;
 
+	/* the severity is derived from the record's data: exercise that too */
+	osv_hit_severity(h, &sev);
 	*n += strlen(h->vuln->id) + (h->fixed ? strlen(h->fixed) : 0) +
-	      (h->severity ? strlen(h->severity) : 0) + strlen(h->ecosystem);
+	      (h->urgency ? strlen(h->urgency) : 0) + (sev.level ? strlen(sev.level) : 0) +
+	      strlen(sev.from) + strlen(h->ecosystem);
 	return 0;
 }
 

@@ -340,7 +340,9 @@ PYEOF
 	if dcea_sanitized; then
 		skip k8s-image-libraries "'$DCEA' is built with ASan (SANITIZE=1) and links the sanitizer runtimes; the image holds a release build, checked by \`make test\` without SANITIZE"
 	elif command -v dpkg >/dev/null 2>&1; then
-		for lib in $(ldd "$DCEA" | awk '/=>/ { print $3 }'); do
+		# the libraries dcea links directly: apt installs what they need in turn
+		for lib in $(ldd "$DCEA" | awk -v need="$(objdump -p "$DCEA" | awk '/NEEDED/ { printf "%s ", $2 }')" \
+			'/=>/ && index(" " need, " " $1 " ") { print $3 }'); do
 			pkg=$(dpkg -S "$(readlink -f "$lib")" 2>/dev/null || dpkg -S "$lib" 2>/dev/null)
 			pkg=${pkg%%:*}
 			[ -z "$pkg" ] || [ "$pkg" = libc6 ] || grep -qw "$pkg" "$DCEA_ROOT/deploy/Dockerfile" ||
