@@ -87,6 +87,8 @@ ROWS = [r + (False,) for r in ROWS] + [r + (True,) for r in (
     ("ubuntu", "5.15.0-91-generic", None, "Ubuntu 5.15.0-91.101-generic 5.15.131", None),
     ("ubuntu", "5.15.0-91-generic", None, None, None),
     ("ubuntu", "5.15.0-105-generic", None, None, None),
+    ("ubuntu", "5.4.0-150-generic", None, "Ubuntu 5.4.0-150.167-generic 5.4.233", None),
+    ("ubuntu", "5.4.0-155-generic", None, "Ubuntu 5.4.0-155.172-generic 5.4.243", None),
 )]
 
 

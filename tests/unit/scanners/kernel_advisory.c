@@ -201,6 +201,11 @@ static void test_ubuntu(void **state)
 		/* an entry without a fix (an end-of-life HWE kernel): vulnerable */
 		{ "6.2.0-1018-aws", "#18~22.04.1-Ubuntu SMP", NULL, "CVE-2024-1086", KM_VULNERABLE,
 		  "CVE-2024-1086, Ubuntu:22.04:LTS" },
+		/* 20.04: linux 5.4.0-174.193 */
+		{ "5.4.0-150-generic", NULL, "Ubuntu 5.4.0-150.167-generic 5.4.233",
+		  "CVE-2024-1086", KM_VULNERABLE, "CVE-2024-1086, Ubuntu:20.04:LTS" },
+		{ "5.4.0-174-generic", "#193-Ubuntu SMP", NULL, "CVE-2024-1086", KM_FIXED,
+		  "CVE-2024-1086, Ubuntu:20.04:LTS" },
 		/* no record for 24.04 in the fixture: the rules decide (6.8 has the fix) */
 		{ "6.8.0-31-generic", NULL, "Ubuntu 6.8.0-31.31-generic 6.8.1", "CVE-2024-1086",
 		  KM_FIXED, "" },
