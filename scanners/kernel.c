@@ -372,7 +372,8 @@ static char *host_changelog(const char *release, char *src, size_t srclen)
  * the package; what says which data was read, or why none.
  */
 static struct osv_db *load_advisories(const struct kernel_scan_opts *o,
-				      const struct kernel_target *t, char *what, size_t len)
+				      const struct kernel_target *t, const char *const *ids,
+				      size_t nids, char *what, size_t len)
 {
 	const struct kernel_advisory_key *k = &t->adv;
 	const char *root = db_root(o->db_root);
@@ -388,8 +389,8 @@ static struct osv_db *load_advisories(const struct kernel_scan_opts *o,
 	db = osv_db_new();
 	if (!db)
 		return NULL;
-	/* a whole distribution's export: parse only the records that mention a linux package */
-	osv_db_only_containing(db, "\"linux");
+	/* a whole distribution's export: parse only the records that name a rule's CVE */
+	osv_db_only_containing(db, ids, nids);
 	err = db_installed_open(root, &d);
 	if (!err) {
 		struct tm tm;
@@ -441,6 +442,7 @@ int scan_kernel(const struct kernel_scan_opts *o, struct scan_report *r)
 	struct kernel_changelog cl = { 0 };
 	char errmsg[512], target[200], pv[512] = "", sig[128] = "", clsrc[512] = "";
 	char *cltext = NULL, advwhat[400] = "";
+	const char **ids = NULL;
 	struct osv_db *adv = NULL;
 	const char *release = o->release;
 	struct utsname u;
@@ -503,8 +505,15 @@ int scan_kernel(const struct kernel_scan_opts *o, struct scan_report *r)
 		}
 	}
 	if (t.flavor == KF_DEBIAN || t.flavor == KF_UBUNTU) {
+		ids = calloc(rules.n ? rules.n : 1, sizeof(*ids));
+		if (!ids) {
+			err = -ENOMEM;
+			goto cleanup;
+		}
+		for (size_t i = 0; i < rules.n; i++)
+			ids[i] = rules.v[i].id;
 		kernel_advisory_key(&t, &t.adv);
-		adv = load_advisories(o, &t, advwhat, sizeof(advwhat));
+		adv = load_advisories(o, &t, ids, rules.n, advwhat, sizeof(advwhat));
 		t.advisories = adv;
 	}
 	/* another kernel's config only from --config: the host's says nothing about it */
@@ -541,6 +550,7 @@ int scan_kernel(const struct kernel_scan_opts *o, struct scan_report *r)
 		posture_findings(r, &p, target);
 cleanup:
 	osv_db_free(adv);
+	free(ids);
 	kernel_changelog_free(&cl);
 	free(cltext);
 	kernel_rules_free(&rules);

@@ -69,7 +69,7 @@ static int debian_key(const struct kernel_target *t, struct kernel_advisory_key 
 	snprintf(k->package, sizeof(k->package), "linux");
 	/* "+deb12u1": a stable update of release 12; "~deb11u1": a newer branch built for 11,
 	 * a source package of its own there (linux-6.1 in bullseye, linux-5.10 in buster) */
-	if ((p = strstr(t->pkgver, "deb")) && (p[-1] == '+' || p[-1] == '~') &&
+	if ((p = strstr(t->pkgver, "deb")) && p > t->pkgver && (p[-1] == '+' || p[-1] == '~') &&
 	    sscanf(p + 3, "%d", &rel) == 1) {
 		snprintf(k->ecosystem, sizeof(k->ecosystem), "Debian:%d", rel);
 		for (size_t i = 0; p[-1] == '~' && i < ARRAY_SIZE(debian_branches); i++)

@@ -53,7 +53,8 @@ struct osv_db {
 	size_t nvulns, capvulns, skipped;
 	char *newest;	 /* newest "modified" seen */
 	bool in_builtin; /* osv_db_load_builtin() is loading */
-	const char *needle;
+	const char *const *needles;
+	size_t nneedles;
 };
 
 /* key: lowercased ecosystem base (before the first ':') and the package name */
@@ -518,9 +519,18 @@ fail:
 	return err;
 }
 
-void osv_db_only_containing(struct osv_db *db, const char *needle)
+void osv_db_only_containing(struct osv_db *db, const char *const *needles, size_t n)
 {
-	db->needle = needle;
+	db->needles = needles;
+	db->nneedles = n;
+}
+
+static bool wanted(const struct osv_db *db, const char *buf, size_t len)
+{
+	for (size_t i = 0; i < db->nneedles; i++)
+		if (memmem(buf, len, db->needles[i], strlen(db->needles[i])))
+			return true;
+	return !db->nneedles;
 }
 
 int osv_db_load_json(struct osv_db *db, const char *buf, size_t len, const char *label)
@@ -529,7 +539,7 @@ int osv_db_load_json(struct osv_db *db, const char *buf, size_t len, const char 
 	json_object *root;
 	int err = 0;
 
-	if (db->needle && !memmem(buf, len, db->needle, strlen(db->needle)))
+	if (!wanted(db, buf, len))
 		return 0;
 	tok = json_tokener_new_ex(OSV_MAX_DEPTH);
 	if (!tok)

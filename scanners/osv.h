@@ -55,9 +55,10 @@ void osv_db_free(struct osv_db *db); /* accepts NULL */
 int osv_db_load_json(struct osv_db *db, const char *buf, size_t len, const char *label);
 /* Load a .json file, a directory (recursively, *.json) or a .zip; 0 or negative errno (logged). */
 int osv_db_load_path(struct osv_db *db, const char *path);
-/* Skip every document that does not contain needle before parsing it (NULL: none skipped); the
- * kernel scan wants only the records of linux packages out of a whole distribution's export. */
-void osv_db_only_containing(struct osv_db *db, const char *needle);
+/* Skip every document that contains none of the n needles before parsing it (n 0: none is
+ * skipped); the kernel scan wants only the records naming its rules' CVEs out of a whole
+ * distribution's export. The needles must outlive the loading. */
+void osv_db_only_containing(struct osv_db *db, const char *const *needles, size_t n);
 /* Load the curated records compiled in (their vuln->builtin is set). */
 int osv_db_load_builtin(struct osv_db *db);
 void osv_db_builtin_mode(struct osv_db *db, bool on);
