@@ -23,6 +23,7 @@
 #include "loader/containers.h"
 #include "loader/state.h"
 #include "policy/admission.h"
+#include "scanners/dbstore.h"
 #include "scanners/image.h"
 #include "scanners/scan.h"
 
@@ -32,6 +33,7 @@
 struct img_entry {
 	char key[80]; /* the image id ("sha256:...") */
 	struct scan_report r;
+	char coverage[256]; /* what the database covered of this image */
 };
 
 struct admission {
@@ -39,7 +41,7 @@ struct admission {
 	const struct policy_admission *pol;
 	admission_emit_fn emit;
 	void *ctx;
-	struct osv_db *db;
+	struct image_db idb; /* idb.db NULL: images are not matched */
 	struct img_entry cache[IMG_CACHE];
 	unsigned int ncache, next;
 };
@@ -73,14 +75,22 @@ int admission_new(struct admission **out, struct state *st, const struct policy_
 	a->ctx = ctx;
 	for (int i = 0; i < IMG_CACHE; i++)
 		scan_report_init(&a->cache[i].r);
-	/* loaded now, not at the first container: its start would wait for it */
+	/*
+	 * Loaded now, not at the first container: its start would wait for it. The same data as
+	 * `dcea scan image`: the installed database (every source but the kernel's), else the
+	 * built-in records. A database installed later is read at the loader's next start.
+	 */
 	if (pol->scan_image) {
-		a->db = osv_db_new();
-		if (!a->db || osv_db_load_builtin(a->db)) {
+		a->idb.builtin = true;
+		a->idb.root = db_root(NULL);
+		a->idb.max_age = DB_DEFAULT_MAX_AGE;
+		if (image_db_load(&a->idb, NULL)) {
 			log_warn("failed to load the vulnerability database: images are not "
 				 "scanned, ignoring");
-			osv_db_free(a->db);
-			a->db = NULL;
+			image_db_free(&a->idb);
+		} else {
+			log_info("images are matched against %s, built %s%s%s", a->idb.what,
+				 a->idb.built, a->idb.stale[0] ? ": " : "", a->idb.stale);
 		}
 	}
 	*out = a;
@@ -94,7 +104,7 @@ void admission_free(struct admission *a)
 	publish(a, 0); /* the kernel holds nothing for a loader that is gone */
 	for (int i = 0; i < IMG_CACHE; i++)
 		scan_report_free(&a->cache[i].r);
-	osv_db_free(a->db);
+	image_db_free(&a->idb);
 	free(a);
 }
 
@@ -208,29 +218,43 @@ static void copy_findings(struct scan_report *dst, const struct scan_report *src
  * the same image id), "scanned", "failed", or "no database".
  */
 static const char *scan_image_of(struct admission *a, const struct ct_info *ci, pid_t pid,
-				 struct scan_report *r)
+				 struct scan_report *r, char *coverage, size_t covlen)
 {
 	struct image_scan_opts o = { 0 };
+	struct image_scan_result res = { 0 };
 	struct scan_report tmp;
 	struct img_entry *e;
 	char key[80], root[64];
 
+	coverage[0] = '\0';
 	image_id(ci, key, sizeof(key));
 	for (unsigned int i = 0; key[0] && i < a->ncache; i++)
 		if (!strcmp(a->cache[i].key, key)) {
 			copy_findings(r, &a->cache[i].r, NULL);
+			snprintf(coverage, covlen, "%s", a->cache[i].coverage);
 			return "cached";
 		}
-	if (!a->db)
+	if (!a->idb.db)
 		return "no database"; /* failed to load: said once at start */
 	snprintf(root, sizeof(root), "/proc/%d/root", pid);
 	o.target = root;
-	o.db = a->db;
+	o.db = a->idb.db;
+	o.db_built = a->idb.built;
+	o.db_what = a->idb.what;
 	scan_report_init(&tmp);
-	if (scan_image(&o, &tmp, NULL)) {
+	if (scan_image(&o, &tmp, &res)) {
 		scan_report_free(&tmp);
 		return "failed";
 	}
+	if (res.distro.ecosystem[0])
+		snprintf(coverage, covlen,
+			 "%zu packages (%zu source packages) of %s, %zu with advisories in the "
+			 "database",
+			 res.pkgs.n, res.sources, res.distro.ecosystem, res.covered);
+	else
+		snprintf(coverage, covlen, "%zu packages, distribution not recognised: not matched",
+			 res.pkgs.n);
+	image_scan_result_free(&res);
 	for (size_t i = 0; i < tmp.n; i++) { /* name the image, not /proc/PID/root */
 		free(tmp.v[i].target);
 		tmp.v[i].target = strdup(ci->image[0] ? ci->image : key);
@@ -244,11 +268,38 @@ static const char *scan_image_of(struct admission *a, const struct ct_info *ci, 
 		scan_report_free(&e->r);
 		scan_report_init(&e->r);
 		snprintf(e->key, sizeof(e->key), "%s", key);
+		snprintf(e->coverage, sizeof(e->coverage), "%s", coverage);
 		e->r = tmp;
 	} else {
 		scan_report_free(&tmp);
 	}
 	return "scanned";
+}
+
+/*
+ * The data the image part of a verdict used, for the admission record: where it came from, when
+ * it was made, whether it is older than 'dcea db' allows, and what it covered of this image.
+ */
+static json_object *image_db_json(const struct admission *a, const char *coverage)
+{
+	json_object *o = json_object_new_object();
+	long age = image_db_age_days(&a->idb);
+
+	json_object_object_add(o, "source",
+			       json_object_new_string(a->idb.installed	    ? "installed"
+						      : a->idb.only_builtin ? "builtin"
+									    : "none"));
+	json_object_object_add(o, "what", json_object_new_string(a->idb.what));
+	json_object_object_add(o, "built", json_object_new_string(a->idb.built));
+	json_object_object_add(o, "records", json_object_new_int64(a->idb.records));
+	if (age >= 0)
+		json_object_object_add(o, "age_days", json_object_new_int64(age));
+	json_object_object_add(o, "stale", json_object_new_boolean(a->idb.stale[0] != '\0'));
+	if (a->idb.stale[0])
+		json_object_object_add(o, "stale_reason", json_object_new_string(a->idb.stale));
+	if (coverage && coverage[0])
+		json_object_object_add(o, "coverage", json_object_new_string(coverage));
+	return o;
 }
 
 /* ---- alerts ---- */
@@ -342,6 +393,7 @@ static void judge(struct admission *a, __u64 cgid, pid_t pid, const char *cgname
 	struct ct_info ci;
 	json_object *o, *findings = json_object_new_array();
 	const char *image = "off";
+	char coverage[256] = "";
 	__u64 waited_ms;
 	int ret;
 
@@ -356,7 +408,7 @@ static void judge(struct admission *a, __u64 cgid, pid_t pid, const char *cgname
 			  ret == -ENOENT ? "unknown runtime state" : err);
 	}
 	if (!ret && a->pol->scan_image && pid > 0)
-		image = scan_image_of(a, &ci, pid, &r);
+		image = scan_image_of(a, &ci, pid, &r, coverage, sizeof(coverage));
 	for (size_t i = 0; i < r.n; i++) {
 		const struct scan_finding *f = &r.v[i];
 
@@ -410,6 +462,8 @@ static void judge(struct admission *a, __u64 cgid, pid_t pid, const char *cgname
 	json_object_object_add(o, "scan_ms",
 			       json_object_new_int64((now_ns(CLOCK_MONOTONIC) - t0) / 1000000));
 	json_object_object_add(o, "image_scan", json_object_new_string(image));
+	if (strcmp(image, "off"))
+		json_object_object_add(o, "image_db", image_db_json(a, coverage));
 	json_object_object_add(o, "fail", json_object_new_int(v.fail));
 	json_object_object_add(o, "warn", json_object_new_int(v.warn));
 	a->emit(a->ctx, o);

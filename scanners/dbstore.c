@@ -514,6 +514,9 @@ int db_installed_load(const struct db_installed *d, struct osv_db *db, const cha
 			known |= !strcasecmp(name, k);
 		if (ecosystem && known && !match)
 			continue;
+		/* no ecosystem: every source an image can need, not the kernel's records */
+		if (!ecosystem && !strcasecmp(name, "Linux"))
+			continue;
 		snprintf(path, sizeof(path), "%s/%s", d->dir, json_object_get_string(f));
 		err = osv_db_load_path(db, path);
 		if (err)

@@ -77,8 +77,8 @@ struct db_installed {
 /* 0, -ENOENT when nothing is installed, other negative errno (logged) */
 int db_installed_open(const char *root, struct db_installed *d);
 void db_installed_close(struct db_installed *d); /* accepts a zeroed one */
-/* Load the sources whose records cover ecosystem's base ("Debian" for "Debian:12"), every one
- * for NULL. */
+/* Load the sources whose records cover ecosystem's base ("Debian" for "Debian:12"); for NULL
+ * every one but "Linux" (the kernel CNA's records, which no image ecosystem matches). */
 int db_installed_load(const struct db_installed *d, struct osv_db *db, const char *ecosystem);
 
 int cmd_db(int argc, char **argv);

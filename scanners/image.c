@@ -357,102 +357,16 @@ void image_scan_result_free(struct image_scan_result *res)
 		pkglist_free(&res->pkgs);
 }
 
-struct dbctx {
-	const char *dbs[16];
-	size_t ndbs;
-	bool builtin;
-	const char *root;
-	long max_age; /* days */
-	struct osv_db *db;
-	char built[64], what[600], stale[400];
-};
-
-static long days_since(time_t t)
-{
-	time_t now = time(NULL);
-
-	return t < now ? (long)((now - t) / 86400) : 0;
-}
-
-/* the newest record's "modified" as a time, or 0 */
-static time_t newest_record(const struct osv_db *db)
-{
-	const char *n = osv_db_newest(db);
-	struct tm tm = { 0 };
-
-	if (!n || !strptime(n, "%Y-%m-%d", &tm))
-		return 0;
-	return timegm(&tm);
-}
-
-/*
- * The data for this image: the installed database (only the sources covering the ecosystem),
- * every --db, and the built-in records only when there is neither.
- */
+/* the image's ecosystem is known: load the data that covers it (image_db.c) */
 static int image_get_db(struct image_scan_opts *o, const char *eco)
 {
-	struct dbctx *x = o->get_db_arg;
-	struct db_installed d = { 0 };
-	size_t nrec, nskip;
-	bool installed;
-	time_t when = 0;
-	int err;
+	struct image_db *x = o->get_db_arg;
+	int err = image_db_load(x, eco[0] ? eco : NULL);
 
-	x->db = osv_db_new();
-	if (!x->db)
-		return -ENOMEM;
-	err = db_installed_open(x->root, &d);
-	if (err && err != -ENOENT)
+	if (err)
 		return err;
-	installed = !err;
-	if (installed) {
-		err = db_installed_load(&d, x->db, eco[0] ? eco : NULL);
-		when = d.updated;
-		snprintf(x->what, sizeof(x->what), "installed database %.500s ('dcea db status')",
-			 d.dir);
-		db_installed_close(&d);
-		if (err)
-			return err;
-	}
-	for (size_t i = 0; i < x->ndbs; i++) {
-		err = osv_db_load_path(x->db, x->dbs[i]);
-		if (err)
-			return err;
-	}
-	if (!installed && x->ndbs) {
-		when = newest_record(x->db);
-		snprintf(x->what, sizeof(x->what), "--db files%s",
-			 when ? " (date: newest record)" : "");
-	}
-	osv_db_counts(x->db, &nrec, &nskip);
-	if (!installed && !x->ndbs && x->builtin) {
-		err = osv_db_load_builtin(x->db);
-		if (err)
-			return err;
-		osv_db_counts(x->db, &nrec, &nskip);
-		snprintf(x->what, sizeof(x->what),
-			 "built-in records only (%zu, Debian 12, from Debian changelogs)", nrec);
-		snprintf(x->stale, sizeof(x->stale),
-			 "no vulnerability database installed in '%s': only the %zu built-in "
-			 "records "
-			 "were used; run 'dcea db update' or give --db",
-			 x->root, nrec);
-		snprintf(x->built, sizeof(x->built), "(built into dcea)");
-	}
-	if (when) {
-		struct tm tm;
-
-		gmtime_r(&when, &tm);
-		strftime(x->built, sizeof(x->built), "%Y-%m-%d", &tm);
-		if (days_since(when) > x->max_age)
-			snprintf(x->stale, sizeof(x->stale),
-				 "the vulnerability data is from %s, %ld days ago (more than "
-				 "--db-max-age %ld): run 'dcea db update'",
-				 x->built, days_since(when), x->max_age);
-	}
 	if (x->stale[0])
 		log_warn("%s", x->stale);
-	log_debug("vulnerability database: %zu records, %zu skipped", nrec, nskip);
 	o->db = x->db;
 	o->db_built = x->built[0] ? x->built : NULL;
 	o->db_what = x->what[0] ? x->what : NULL;
@@ -527,7 +441,7 @@ int cmd_scan_image(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct dbctx x = { .builtin = true, .max_age = DB_DEFAULT_MAX_AGE };
+	struct image_db x = { .builtin = true, .max_age = DB_DEFAULT_MAX_AGE };
 	const char *root = NULL;
 	bool packages = false;
 	struct image_scan_opts o = { 0 };
@@ -617,7 +531,7 @@ int cmd_scan_image(int argc, char **argv)
 	ret = scan_exit_code(&r, out.fail_on);
 cleanup:
 	image_scan_result_free(&res);
-	osv_db_free(x.db);
+	image_db_free(&x);
 	scan_report_free(&r);
 	return ret;
 }

@@ -8,6 +8,7 @@
 #define DCEA_SCANNERS_IMAGE_H
 
 #include <stdbool.h>
+#include <time.h>
 
 #include "scanners/image_archive.h"
 #include "scanners/image_distro.h"
@@ -51,6 +52,32 @@ bool image_wanted(const char *path);
 int scan_image(const struct image_scan_opts *o, struct scan_report *r,
 	       struct image_scan_result *res);
 void image_scan_result_free(struct image_scan_result *res);
+
+/*
+ * The vulnerability data for images (image_db.c). Set the options, then image_db_load() with the
+ * image's ecosystem ("Debian:12": only the installed source covering it) or NULL (every source an
+ * image can need: all but the kernel's "Linux"). 0 or negative errno (logged).
+ */
+struct image_db {
+	/* options */
+	const char *dbs[16]; /* --db paths */
+	size_t ndbs;
+	bool builtin;	  /* fall back on the built-in records when nothing else is there */
+	const char *root; /* the installed database, db_root() */
+	long max_age;	  /* days: older data sets stale */
+	/* results */
+	struct osv_db *db;
+	char built[64];	 /* "2026-12-01", "(built into dcea)" */
+	char what[600];	 /* where the data came from */
+	char stale[400]; /* why the data is old or lacking, "" when it is not */
+	time_t when;	 /* when the data was made, 0 unknown */
+	size_t records;
+	bool installed;	   /* the installed database was read */
+	bool only_builtin; /* nothing but the built-in records */
+};
+int image_db_load(struct image_db *x, const char *ecosystem);
+long image_db_age_days(const struct image_db *x); /* -1: unknown */
+void image_db_free(struct image_db *x);		  /* accepts a zeroed one */
 
 int cmd_scan_image(int argc, char **argv);
 

@@ -13,7 +13,9 @@
 
 #include "common/log.h"
 #include "common/util.h"
+#include "scanners/dbstore.h"
 #include "scanners/kernel.h"
+#include "scanners/osv.h"
 #include "scanners/scan.h"
 
 /* 1 yes, 0 no, -1 not known */
@@ -171,9 +173,9 @@ static void rule_finding(struct scan_report *r, const struct kernel_rules *rules
 			 const struct kernel_rule *k, const struct kernel_target *t,
 			 const struct posture *p, const char *target)
 {
-	char why[512], title[160], caps[256] = "";
+	char why[512], title[160], caps[256] = "", by[160];
 	enum kernel_source src;
-	enum kernel_match m = kernel_match_src(rules, k, t, why, sizeof(why), &src);
+	enum kernel_match m = kernel_match_by(rules, k, t, why, sizeof(why), &src, by, sizeof(by));
 	enum scan_result res = SCAN_PASS;
 	struct scan_finding *f;
 	const char *lowered = NULL;
@@ -217,9 +219,16 @@ static void rule_finding(struct scan_report *r, const struct kernel_rules *rules
 	if (f) {
 		char *sv = NULL;
 
-		/* the rule's 'source' says which CVE record or hand entry gave the versions */
-		if (src != KS_RULES || !k->source ||
-		    asprintf(&sv, "kernel-rules (%s)", k->source) < 0)
+		/* the rule's 'source' says which CVE record or hand entry gave the versions, an
+		 * advisory which record in which release */
+		if (src == KS_ADVISORY) {
+			if (asprintf(&sv, "vendor-advisory (%s)", by) < 0)
+				sv = NULL;
+		} else if (src != KS_RULES || !k->source ||
+			   asprintf(&sv, "kernel-rules (%s)", k->source) < 0) {
+			sv = NULL;
+		}
+		if (!sv)
 			sv = strdup(kernel_source_name(src));
 		f->source = sv;
 		scan_detail(f, "decided by: %s", sv ? sv : kernel_source_name(src));
@@ -357,6 +366,67 @@ static char *host_changelog(const char *release, char *src, size_t srclen)
 	return text;
 }
 
+/*
+ * The vendor's OSV records of the kernel's source package: from the installed database (only the
+ * source covering its distribution) and --db. NULL when there is nothing to load or no record of
+ * the package; what says which data was read, or why none.
+ */
+static struct osv_db *load_advisories(const struct kernel_scan_opts *o,
+				      const struct kernel_target *t, const char *const *ids,
+				      size_t nids, char *what, size_t len)
+{
+	const struct kernel_advisory_key *k = &t->adv;
+	const char *root = db_root(o->db_root);
+	struct db_installed d = { 0 };
+	struct osv_db *db;
+	char when[32] = "";
+	int err;
+
+	if (!k->ecosystem[0]) {
+		snprintf(what, len, "not used: %s", k->why);
+		return NULL;
+	}
+	db = osv_db_new();
+	if (!db)
+		return NULL;
+	/* a whole distribution's export: parse only the records that name a rule's CVE */
+	osv_db_only_containing(db, ids, nids);
+	err = db_installed_open(root, &d);
+	if (!err) {
+		struct tm tm;
+
+		gmtime_r(&d.updated, &tm);
+		strftime(when, sizeof(when), "%Y-%m-%d", &tm);
+		err = db_installed_load(&d, db, k->ecosystem);
+		db_installed_close(&d);
+	} else if (err == -ENOENT) {
+		err = 0;
+	}
+	for (size_t i = 0; !err && i < o->ndbs; i++)
+		err = osv_db_load_path(db, o->dbs[i]);
+	if (err) {
+		log_warn("failed to load the vendor advisories, ignoring");
+		snprintf(what, len, "not used: the database failed to load");
+		osv_db_free(db);
+		return NULL;
+	}
+	if (!when[0] && !o->ndbs) {
+		snprintf(what, len,
+			 "none: no vulnerability database installed in '%s' (run 'dcea db "
+			 "update')",
+			 root);
+		osv_db_free(db);
+		return NULL;
+	}
+	snprintf(what, len, "%s package %s %s%s against %s%s%s%s%s", k->ecosystem, k->package,
+		 k->version[0] ? k->version : "(version unknown)", k->partial ? " (ABI only)" : "",
+		 when[0] ? "the installed database of " : "", when,
+		 o->ndbs && when[0] ? " and " : "", o->ndbs ? "--db" : "",
+		 osv_db_has_package(db, k->ecosystem, k->package) ? ""
+								  : " (no record of the package)");
+	return db;
+}
+
 static void trim(char *s)
 {
 	s[strcspn(s, "\n")] = '\0';
@@ -371,7 +441,9 @@ int scan_kernel(const struct kernel_scan_opts *o, struct scan_report *r)
 	struct kernel_target t;
 	struct kernel_changelog cl = { 0 };
 	char errmsg[512], target[200], pv[512] = "", sig[128] = "", clsrc[512] = "";
-	char *cltext = NULL;
+	char *cltext = NULL, advwhat[400] = "";
+	const char **ids = NULL;
+	struct osv_db *adv = NULL;
 	const char *release = o->release;
 	struct utsname u;
 	char *buf = NULL;
@@ -432,6 +504,18 @@ int scan_kernel(const struct kernel_scan_opts *o, struct scan_report *r)
 			t.upstream_known = true;
 		}
 	}
+	if (t.flavor == KF_DEBIAN || t.flavor == KF_UBUNTU) {
+		ids = calloc(rules.n ? rules.n : 1, sizeof(*ids));
+		if (!ids) {
+			err = -ENOMEM;
+			goto cleanup;
+		}
+		for (size_t i = 0; i < rules.n; i++)
+			ids[i] = rules.v[i].id;
+		kernel_advisory_key(&t, &t.adv);
+		adv = load_advisories(o, &t, ids, rules.n, advwhat, sizeof(advwhat));
+		t.advisories = adv;
+	}
 	/* another kernel's config only from --config: the host's says nothing about it */
 	if (o->config || !o->release)
 		load_config(&p, o->config, release);
@@ -455,6 +539,8 @@ int scan_kernel(const struct kernel_scan_opts *o, struct scan_report *r)
 				    cl.source, cl.kind, cl.top[0] ? cl.top : "?", cl.ncves);
 		else
 			scan_detail(f, "package changelog: not found");
+		if (advwhat[0])
+			scan_detail(f, "vendor advisories: %s", advwhat);
 		if (o->release)
 			scan_detail(f, "live posture not applied: not the running kernel");
 	}
@@ -463,6 +549,8 @@ int scan_kernel(const struct kernel_scan_opts *o, struct scan_report *r)
 	if (!o->release)
 		posture_findings(r, &p, target);
 cleanup:
+	osv_db_free(adv);
+	free(ids);
 	kernel_changelog_free(&cl);
 	free(cltext);
 	kernel_rules_free(&rules);

@@ -106,6 +106,20 @@ bool kernel_changelog_names(const struct kernel_changelog *cl, const char *cve);
 /* The newest upstream stable release of branch b merged, or NULL */
 const struct kver *kernel_changelog_base(const struct kernel_changelog *cl, const struct kver *b);
 
+struct osv_db;
+
+/*
+ * Which vendor advisories judge a kernel (scanners/kernel_advisory.c): the OSV ecosystem of its
+ * distribution release and its source package, as osv.dev's Debian and Ubuntu exports name them.
+ */
+struct kernel_advisory_key {
+	char ecosystem[32]; /* "Debian:12", "Ubuntu:22.04"; "" when there is none */
+	char package[64];   /* "linux", "linux-6.1" (Debian 11), "linux-hwe-6.5", "linux-aws" */
+	char version[128];  /* its package version, "" when not known */
+	bool partial;	    /* Ubuntu: only the ABI ("5.15.0-91"), not the upload */
+	char why[320];	    /* no ecosystem or version: why */
+};
+
 /* What is known of the kernel under scan; kernel_target_init() derives the rest. */
 struct kernel_target {
 	char release[128];	/* uname -r */
@@ -119,6 +133,8 @@ struct kernel_target {
 	char pkgver[128];			  /* vendor package version, "" when unknown */
 	bool pkgver_partial;			  /* Ubuntu ABI known but not the upload number */
 	const struct kernel_changelog *changelog; /* set by the caller, may be NULL */
+	const struct osv_db *advisories;	  /* vendor OSV records, set by the caller */
+	struct kernel_advisory_key adv;		  /* kernel_advisory_key() */
 };
 
 void kernel_target_init(struct kernel_target *t, const char *release, const char *proc_version,
@@ -146,12 +162,29 @@ enum kernel_source {
 	KS_VENDOR,    /* a vendor package version in the rule file */
 	KS_CHANGELOG, /* the kernel package's changelog */
 	KS_NONE,      /* nothing: the verdict is unknown */
+	KS_ADVISORY,  /* the vendor's OSV record for the kernel's source package */
 };
 /* kernel_match() that also says which source decided (src may be NULL) */
 enum kernel_match kernel_match_src(const struct kernel_rules *rules, const struct kernel_rule *r,
 				   const struct kernel_target *t, char *why, size_t len,
 				   enum kernel_source *src);
+/* ... and, for KS_ADVISORY, which record in which release ("DEBIAN-CVE-2024-1086, Debian:12") */
+enum kernel_match kernel_match_by(const struct kernel_rules *rules, const struct kernel_rule *r,
+				  const struct kernel_target *t, char *why, size_t len,
+				  enum kernel_source *src, char *by, size_t bylen);
 const char *kernel_source_name(enum kernel_source s);
+
+/*
+ * The advisory key of a Debian or Ubuntu kernel, from its release, /proc/version and signature
+ * (kernel_target_init() first). 0, or -ENOENT with k->why set when no release or package is known.
+ */
+int kernel_advisory_key(const struct kernel_target *t, struct kernel_advisory_key *k);
+/*
+ * t->advisories on rule r: KM_FIXED / KM_VULNERABLE when a record naming r->id has an entry for
+ * the kernel's package in its release; KM_UNKNOWN otherwise (by is "" when no record covers it).
+ */
+enum kernel_match kernel_advisory_match(const struct kernel_rule *r, const struct kernel_target *t,
+					char *why, size_t len, char *by, size_t bylen);
 const char *kernel_match_name(enum kernel_match m);
 
 int kver_parse(const char *s, struct kver *v);

@@ -261,8 +261,8 @@ static const struct kernel_eol *branch_eol(const struct kernel_rules *rules, con
 
 const char *kernel_source_name(enum kernel_source s)
 {
-	static const char *const names[] = { "kernel-rules", "vendor-advisory", "changelog",
-					     "none" };
+	static const char *const names[] = { "kernel-rules", "vendor-rules", "changelog", "none",
+					     "vendor-advisory" };
 
 	return names[s];
 }
@@ -395,16 +395,44 @@ static enum kernel_match match(const struct kernel_rules *rules, const struct ke
 	return KM_UNKNOWN;
 }
 
+/*
+ * The kernel package's own changelog decides first when it answers; then the vendor's advisory
+ * (an OSV record for the kernel's source package in its release), which knows the vendor's
+ * backports; then the rule file. A vendor_only rule on another vendor's kernel stays not
+ * affected. An advisory that covers the CVE but cannot place the kernel (only the Ubuntu ABI
+ * known) gives its reason where the rules know nothing either.
+ */
+enum kernel_match kernel_match_by(const struct kernel_rules *rules, const struct kernel_rule *r,
+				  const struct kernel_target *t, char *why, size_t len,
+				  enum kernel_source *src, char *by, size_t bylen)
+{
+	enum kernel_source s = KS_RULES;
+	enum kernel_match m = match(rules, r, t, why, len, &s), am;
+	char awhy[512], aby[160];
+
+	if (by && bylen)
+		by[0] = '\0';
+	if (t->advisories && !(s == KS_CHANGELOG && m != KM_UNKNOWN) &&
+	    !(r->vendor_only && m == KM_NOT_AFFECTED)) {
+		am = kernel_advisory_match(r, t, awhy, sizeof(awhy), aby, sizeof(aby));
+		if (aby[0] && (am != KM_UNKNOWN || m == KM_UNKNOWN)) {
+			m = am;
+			s = KS_ADVISORY;
+			snprintf(why, len, "%s", awhy);
+			if (by && bylen)
+				snprintf(by, bylen, "%s", aby);
+		}
+	}
+	if (src)
+		*src = m == KM_UNKNOWN ? KS_NONE : s;
+	return m;
+}
+
 enum kernel_match kernel_match_src(const struct kernel_rules *rules, const struct kernel_rule *r,
 				   const struct kernel_target *t, char *why, size_t len,
 				   enum kernel_source *src)
 {
-	enum kernel_source s = KS_RULES;
-	enum kernel_match m = match(rules, r, t, why, len, &s);
-
-	if (src)
-		*src = m == KM_UNKNOWN ? KS_NONE : s;
-	return m;
+	return kernel_match_by(rules, r, t, why, len, src, NULL, 0);
 }
 
 enum kernel_match kernel_match(const struct kernel_rules *rules, const struct kernel_rule *r,

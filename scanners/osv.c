@@ -53,6 +53,8 @@ struct osv_db {
 	size_t nvulns, capvulns, skipped;
 	char *newest;	 /* newest "modified" seen */
 	bool in_builtin; /* osv_db_load_builtin() is loading */
+	const char *const *needles;
+	size_t nneedles;
 };
 
 /* key: lowercased ecosystem base (before the first ':') and the package name */
@@ -517,12 +519,29 @@ fail:
 	return err;
 }
 
+void osv_db_only_containing(struct osv_db *db, const char *const *needles, size_t n)
+{
+	db->needles = needles;
+	db->nneedles = n;
+}
+
+static bool wanted(const struct osv_db *db, const char *buf, size_t len)
+{
+	for (size_t i = 0; i < db->nneedles; i++)
+		if (memmem(buf, len, db->needles[i], strlen(db->needles[i])))
+			return true;
+	return !db->nneedles;
+}
+
 int osv_db_load_json(struct osv_db *db, const char *buf, size_t len, const char *label)
 {
-	struct json_tokener *tok = json_tokener_new_ex(OSV_MAX_DEPTH);
+	struct json_tokener *tok;
 	json_object *root;
 	int err = 0;
 
+	if (!wanted(db, buf, len))
+		return 0;
+	tok = json_tokener_new_ex(OSV_MAX_DEPTH);
 	if (!tok)
 		return -ENOMEM;
 	root = json_tokener_parse_ex(tok, buf, len);
@@ -805,6 +824,61 @@ int osv_db_match(const struct osv_db *db, const char *ecosystem, const char *nam
 			return rc;
 	}
 	return 0;
+}
+
+static bool names(const struct osv_vuln *v, const char *alias)
+{
+	if (!strcmp(v->id, alias))
+		return true;
+	for (size_t i = 0; i < v->naliases; i++)
+		if (!strcmp(v->aliases[i], alias))
+			return true;
+	return false;
+}
+
+/* the highest fixed event at or below ver, over every range of the entry */
+static const char *fixed_below(const struct osv_affected *a, const char *ver, enum ver_scheme s)
+{
+	const char *best = NULL;
+
+	for (size_t i = 0; i < a->nranges; i++)
+		for (size_t j = 0; j < a->ranges[i].nev; j++) {
+			const struct osv_event *e = &a->ranges[i].ev[j];
+
+			if (e->kind == EV_FIXED && version_cmp(s, e->value, ver) <= 0 &&
+			    (!best || version_cmp(s, e->value, best) > 0))
+				best = e->value;
+		}
+	return best;
+}
+
+void osv_db_judge(const struct osv_db *db, const char *ecosystem, const char *name,
+		  const char *version, enum ver_scheme scheme, const char *alias,
+		  struct osv_judgement *out)
+{
+	size_t b = key_hash(ecosystem, name) & (db->nbuckets - 1);
+
+	memset(out, 0, sizeof(*out));
+	for (const struct osv_affected *a = db->tab[b]; a; a = a->next) {
+		const char *fixed = NULL;
+		bool hit;
+
+		/* a release-less entry ("Debian": unstable) says nothing of one release */
+		if (!entry_for(a, ecosystem, name) || !strchr(a->ecosystem, ':') ||
+		    !names(a->vuln, alias))
+			continue;
+		hit = entry_hits(a, version, scheme, &fixed);
+		if (out->vuln && out->affected && !hit)
+			continue;
+		if (out->vuln && out->affected && hit &&
+		    (!fixed || (out->fixed && version_cmp(scheme, fixed, out->fixed) >= 0)))
+			continue;
+		out->vuln = a->vuln;
+		out->ecosystem = a->ecosystem;
+		out->urgency = a->severity;
+		out->affected = hit;
+		out->fixed = hit ? fixed : fixed_below(a, version, scheme);
+	}
 }
 
 bool osv_db_has_package(const struct osv_db *db, const char *ecosystem, const char *name)

@@ -55,6 +55,10 @@ void osv_db_free(struct osv_db *db); /* accepts NULL */
 int osv_db_load_json(struct osv_db *db, const char *buf, size_t len, const char *label);
 /* Load a .json file, a directory (recursively, *.json) or a .zip; 0 or negative errno (logged). */
 int osv_db_load_path(struct osv_db *db, const char *path);
+/* Skip every document that contains none of the n needles before parsing it (n 0: none is
+ * skipped); the kernel scan wants only the records naming its rules' CVEs out of a whole
+ * distribution's export. The needles must outlive the loading. */
+void osv_db_only_containing(struct osv_db *db, const char *const *needles, size_t n);
 /* Load the curated records compiled in (their vuln->builtin is set). */
 int osv_db_load_builtin(struct osv_db *db);
 void osv_db_builtin_mode(struct osv_db *db, bool on);
@@ -79,6 +83,23 @@ void osv_hit_severity(const struct osv_hit *h, struct osv_severity *out);
 /* "CRITICAL" ... "LOW" for a rating word (critical, important, moderate, negligible, unimportant
  * ...), NULL when the word is not a rating. */
 const char *osv_rating_level(const char *word);
+/*
+ * What the records naming alias (their id, aliases or upstream) say of name at version in one
+ * release ("Debian:12", "Ubuntu:22.04": only entries of that release count, never a release-less
+ * one). vuln NULL: no such record has an entry for the package there. Several records: affected
+ * when any says so.
+ */
+struct osv_judgement {
+	const struct osv_vuln *vuln; /* the record that decided */
+	const char *ecosystem;	     /* its entry's, as written ("Ubuntu:22.04:LTS") */
+	bool affected;
+	const char *fixed;   /* affected: first fix above the version, NULL none; not affected:
+				the highest fix at or below it, NULL when outside every range */
+	const char *urgency; /* the entry's own rating as written, NULL: none */
+};
+void osv_db_judge(const struct osv_db *db, const char *ecosystem, const char *name,
+		  const char *version, enum ver_scheme scheme, const char *alias,
+		  struct osv_judgement *out);
 /* Is there any record for name in ecosystem (whatever the version)? */
 bool osv_db_has_package(const struct osv_db *db, const char *ecosystem, const char *name);
 /* The newest "modified" of the records loaded ("2026-11-30T..."), or NULL. */

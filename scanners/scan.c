@@ -29,7 +29,9 @@ static void usage(FILE *f)
 		   "  image      container images (see 'dcea scan image --help')\n\n"
 		   "Options:\n" SCAN_OUTPUT_HELP
 		   "  kernel:  --release R  --proc-version TEXT  --signature TEXT  --config FILE\n"
-		   "           --rules FILE  --changelog FILE\n"
+		   "           --rules FILE  --changelog FILE  --db PATH  --db-root DIR\n"
+		   "           (Debian and Ubuntu kernels: the vendor's OSV records from 'dcea db\n"
+		   "           update' answer where the package changelog is missing)\n"
 		   "  runtime: --version NAME=VERSION (repeatable; only those are scanned)\n"
 		   "  config:  --running (Docker Engine and libpod APIs, then runc's state)\n\n"
 		   "Exit status: 0 nothing reached --fail-on, 1 something did, 2 error.\n\n"
@@ -51,6 +53,8 @@ enum {
 	OPT_CONFIG,
 	OPT_RULES,
 	OPT_CHANGELOG,
+	OPT_DB,
+	OPT_DB_ROOT,
 	OPT_RUNNING,
 	OPT_VERSION
 };
@@ -65,6 +69,8 @@ int cmd_scan(int argc, char **argv)
 		{ "config", required_argument, NULL, OPT_CONFIG },
 		{ "rules", required_argument, NULL, OPT_RULES },
 		{ "changelog", required_argument, NULL, OPT_CHANGELOG },
+		{ "db", required_argument, NULL, OPT_DB },
+		{ "db-root", required_argument, NULL, OPT_DB_ROOT },
 		{ "running", no_argument, NULL, OPT_RUNNING },
 		{ "version", required_argument, NULL, OPT_VERSION },
 		{ "help", no_argument, NULL, 'h' },
@@ -114,6 +120,16 @@ int cmd_scan(int argc, char **argv)
 			break;
 		case OPT_CHANGELOG:
 			ko.changelog = optarg;
+			break;
+		case OPT_DB:
+			if (ko.ndbs == ARRAY_SIZE(ko.dbs)) {
+				log_err("too many --db options (at most %zu)", ARRAY_SIZE(ko.dbs));
+				goto cleanup;
+			}
+			ko.dbs[ko.ndbs++] = optarg;
+			break;
+		case OPT_DB_ROOT:
+			ko.db_root = optarg;
 			break;
 		case OPT_RUNNING:
 			running = true;

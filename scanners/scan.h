@@ -18,6 +18,9 @@ struct kernel_scan_opts {
 	const char *config;	  /* its kernel config file */
 	const char *rules;	  /* a rule file instead of the built-in one */
 	const char *changelog;	  /* its package changelog (Debian or rpm, gzip or plain) */
+	const char *db_root;	  /* the installed database (NULL: $DCEA_DB_ROOT or the default) */
+	const char *dbs[8];	  /* OSV files, directories or zips besides it */
+	size_t ndbs;
 };
 int scan_kernel(const struct kernel_scan_opts *o, struct scan_report *r);
 

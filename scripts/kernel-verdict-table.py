@@ -11,8 +11,14 @@ the CVEs that have truth independent of the rule file:
     fixes; Canonical's fixed Ubuntu packages),
   - the upstream stable release whose section of Debian's changelog names the fix
     (tests/fixtures/kernel/debian-stable-cves.txt),
-  - for Debian kernels with a changelog fixture, that changelog.
-A cell the records cannot decide has truth '?', and counts nowhere. "Vulnerable" is the
+  - for Debian kernels with a changelog fixture, that changelog,
+  - for rows marked "+ osv" (dcea given the vendor OSV records of tests/fixtures/osv-kernel
+    with --db), where the above say nothing, the vendor's record for the kernel's release and
+    source package: Debian's (built from its complete linux changelogs) and Canonical's own;
+    an Ubuntu kernel known by its ABI only is compared by ABI. Those cells check the matcher
+    against the vendor's data, not the data itself.
+A cell the records cannot decide has truth '?', and counts nowhere. Every row runs with
+DCEA_DB_ROOT on an empty directory: what this machine has installed does not count. "Vulnerable" is the
 positive class. --update-doc rewrites the table in docs/SCANNERS.md between its markers.
 """
 import glob
@@ -22,12 +28,15 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FIX = os.path.join(TOP, "tests/fixtures/kernel")
 BOOKWORM = os.path.join(FIX, "debian-bookworm-linux-6.1.82-1.changelog.gz")
 BULLSEYE = os.path.join(FIX, "debian-bullseye-linux-5.10.209-2.changelog.gz")
 RPM = os.path.join(FIX, "rpm-kernel-changelog.txt")
+OSV = os.path.join(TOP, "tests/fixtures/osv-kernel")
+NO_DB = os.path.join(tempfile.gettempdir(), "dcea-verdict-table-no-db-%d" % os.getpid())
 CVES = ["CVE-2024-1086", "CVE-2024-26581", "CVE-2023-4623", "CVE-2023-0179", "CVE-2022-34918",
         "CVE-2022-27666", "CVE-2022-0995", "CVE-2022-0492", "CVE-2022-2588", "CVE-2021-22555",
         "CVE-2021-3490", "CVE-2023-2640"]
@@ -68,6 +77,19 @@ ROWS = [("upstream", r, None, None, None) for r in (
     ("amazon", "6.1.77-99.164.amzn2023.x86_64", None, None, None),
     ("amazon", "4.14.336-257.562.amzn2.x86_64", None, None, None),
 ]
+# the same kernels with the vendor's OSV records (--db): (label, release, pv, sig, changelog, osv)
+ROWS = [r + (False,) for r in ROWS] + [r + (True,) for r in (
+    ("debian", "6.1.0-17-amd64", deb("6.1.69-1"), None, None),
+    ("debian", "6.1.0-18-amd64", deb("6.1.76-1"), None, None),
+    ("debian", "6.1.0-19-amd64", deb("6.1.82-1"), None, None),
+    ("debian", "5.10.0-27-amd64", deb("5.10.209-1"), None, None),
+    ("debian", "5.10.0-28-amd64", deb("5.10.209-2"), None, None),
+    ("ubuntu", "5.15.0-91-generic", None, "Ubuntu 5.15.0-91.101-generic 5.15.131", None),
+    ("ubuntu", "5.15.0-91-generic", None, None, None),
+    ("ubuntu", "5.15.0-105-generic", None, None, None),
+    ("ubuntu", "5.4.0-150-generic", None, "Ubuntu 5.4.0-150.167-generic 5.4.233", None),
+    ("ubuntu", "5.4.0-155-generic", None, "Ubuntu 5.4.0-155.172-generic 5.4.243", None),
+)]
 
 
 def kv(s):
@@ -119,6 +141,55 @@ def load_records():
     return recs
 
 
+def load_osv():
+    """(ecosystem, package, CVE) -> fixed versions, from the vendor records in OSV"""
+    fixes = {}
+    for f in glob.glob(os.path.join(OSV, "*/*.json")):
+        r = json.load(open(f))
+        cves = {r["id"]} | set(r.get("upstream", [])) | set(r.get("aliases", []))
+        for a in r["affected"]:
+            eco = re.sub(r":LTS$", "", a["package"]["ecosystem"])
+            ev = [e for rg in a.get("ranges", []) for e in rg["events"]]
+            fixed = [e["fixed"] for e in ev if "fixed" in e]
+            for cve in cves:
+                if cve.startswith("CVE-"):
+                    fixes[(eco, a["package"]["name"], cve)] = fixed
+    return fixes
+
+
+def osv_key(label, release, pv, sig):
+    """(ecosystem, package, version, abi_only) as the vendor names this kernel, or None"""
+    if label == "debian" and pv:
+        ver = pv.split()[-1]
+        rel = {"6.1": "12", "5.10": "11", "4.19": "10"}.get(".".join(ver.split(".")[:2]))
+        return ("Debian:" + rel, "linux", ver, False) if rel else None
+    if label == "ubuntu":
+        ver = sig.split()[1].rsplit("-", 1)[0] if sig else release.rsplit("-", 1)[0]
+        rel = {"5.15": "22.04", "5.4": "20.04", "6.8": "24.04"}.get(".".join(ver.split(".")[:2]))
+        return ("Ubuntu:" + rel, "linux", ver, not sig) if rel else None
+    return None
+
+
+def abi(v):
+    return v.split("~")[0].rsplit(".", 1)[0] if "." in v.split("-", 1)[-1] else v
+
+
+def osv_truth(fixes, cve, label, release, pv, sig):
+    k = osv_key(label, release, pv, sig)
+    if not k or (k[0], k[1], cve) not in fixes:
+        return None
+    eco, pkg, ver, abi_only = k
+    fixed = fixes[(eco, pkg, cve)]
+    if not fixed:
+        return "V"  # the vendor has no fix
+    f = fixed[0]  # one fixed event per entry in these records
+    if abi_only:
+        if abi(f) == ver:
+            return "?"
+        return "V" if dpkg_lt(ver, abi(f)) else "F"
+    return "V" if dpkg_lt(ver, f) else "F"
+
+
 def changelog(path, upto):
     """CVEs named and upstream stable bases of a Debian changelog, entries up to upto."""
     named, bases, skip = set(), {}, False
@@ -142,6 +213,8 @@ def truth(rec, cve, label, release, pv, sig, cl):
     if cve == "CVE-2023-2640":
         if label != "ubuntu":
             return "F"
+        if not sig:
+            return "?"
         pkg = sig.split()[1].rsplit("-", 1)[0]
         fix = rec["ubuntu"].get(".".join(pkg.split(".")[:2]))
         return "?" if not fix else "V" if dpkg_lt(pkg, fix) else "F"
@@ -181,12 +254,15 @@ def truth(rec, cve, label, release, pv, sig, cl):
     return "?"
 
 
-def verdicts(dcea, release, pv, sig, cl):
+def verdicts(dcea, release, pv, sig, cl, osv):
     cmd = [dcea, "scan", "kernel", "--release", release, "--json", "--all"]
+    if osv:
+        cmd += ["--db", os.path.join(OSV, "debian"), "--db", os.path.join(OSV, "ubuntu")]
     for opt, val in (("--proc-version", pv), ("--signature", sig), ("--changelog", cl)):
         if val:
             cmd += [opt, val]
-    out = subprocess.run(cmd, capture_output=True, text=True).stdout
+    env = dict(os.environ, DCEA_DB_ROOT=NO_DB)
+    out = subprocess.run(cmd, capture_output=True, text=True, env=env).stdout
     v = {}
     for line in out.splitlines():
         o = json.loads(line)
@@ -201,15 +277,19 @@ def main():
     dcea = os.path.join(TOP, "build/dcea")
     if "--dcea" in sys.argv:
         dcea = sys.argv[sys.argv.index("--dcea") + 1]
-    recs = load_records()
+    recs, fixes = load_records(), load_osv()
     rows, tp, fp, fn, wrong_pass, unknown_known, known = [], 0, 0, 0, [], 0, 0
-    for label, release, pv, sig, cl in ROWS:
-        v = verdicts(dcea, release, pv, sig, cl)
+    for label, release, pv, sig, cl, osv in ROWS:
+        v = verdicts(dcea, release, pv, sig, cl, osv)
         cells = []
         for cve in CVES:
             d, _ = v[cve]
-            t = truth(recs.get(cve, {"stable": {}, "ubuntu": {}}), cve, label, release, pv,
-                      sig, cl)
+            t = truth(recs.get(cve, {"stable": {}, "ubuntu": {}}), cve, label, release, pv, sig,
+                      cl)
+            # the vendor's record only where the records and Debian's sections say nothing,
+            # so that a wrong vendor fixture still shows as a wrong verdict elsewhere
+            if t == "?" and osv:
+                t = osv_truth(fixes, cve, label, release, pv, sig) or "?"
             cell = "%s/%s" % (d, t)
             if t != "?":
                 known += 1
@@ -224,7 +304,7 @@ def main():
                     cell = "*%s*" % cell
             cells.append(cell)
         what = release + (" + " + pv.split()[-1] if pv else "") + \
-            (" + sig" if sig else "") + (" + changelog" if cl else "")
+            (" + sig" if sig else "") + (" + changelog" if cl else "") + (" + osv" if osv else "")
         rows.append("| %s | %s | %s |" % (label, what, " | ".join(cells)))
     prec = tp / (tp + fp) if tp + fp else 1.0
     rec_ = tp / (tp + fn) if tp + fn else 1.0

@@ -9,7 +9,8 @@
 
 ALL=(db-update-ok db-status db-update-truncated db-update-bad-md5 db-update-bad-sha256
 	db-update-bad-published-sha256 db-update-published-sha256 db-update-404 db-update-stall
-	db-update-not-osv db-import-offline db-status-stale db-scan-warns-old db-sources-file-error)
+	db-update-not-osv db-import-offline db-status-stale db-scan-warns-old db-sources-file-error
+	db-kernel-advisory)
 need_dcea "${ALL[@]}"
 need_cmd python3 "${ALL[@]}"
 
@@ -108,6 +109,36 @@ fi
 db_run import import --root "$T/offline" "Debian=$T/srv/Debian/all.zip"
 if [ "$RC" = 0 ] && grep -q "file://$T/srv/Debian/all.zip" "$T/offline/current/manifest.json"; then
 	pass db-import-offline; else fail db-import-offline "exit $RC: $(tail -n 1 "$T/import.err")"; fi
+
+# the kernel scan reads the installed Debian and Ubuntu records of the linux source package
+# (tests/fixtures/osv-kernel): Debian 12 fixed CVE-2024-1086 in 6.1.76-1, Ubuntu 22.04 in
+# 5.15.0-101.111
+python3 - "$DCEA_ROOT/tests/fixtures/osv-kernel" "$T" <<'PY'
+import glob, os, sys, zipfile
+for name in ("debian", "ubuntu"):
+    with zipfile.ZipFile("%s/kernel-%s.zip" % (sys.argv[2], name), "w") as z:
+        for f in sorted(glob.glob("%s/%s/*.json" % (sys.argv[1], name))):
+            z.write(f, os.path.basename(f))
+PY
+db_run kimport import --root "$T/kdb" "Debian=$T/kernel-debian.zip" "Ubuntu=$T/kernel-ubuntu.zip"
+kverdict() { # RELEASE ARGS...: "RESULT|SOURCE" of kernel.CVE-2024-1086
+	"$DCEA" scan kernel --json --all --db-root "$T/kdb" --release "$@" 2>>"$T/kscan.err" |
+		python3 -c '
+import json, sys
+for line in sys.stdin:
+    o = json.loads(line)
+    if o["check"] == "kernel.CVE-2024-1086":
+        print(o["result"] + "|" + o.get("source", ""))'
+}
+k1=$(kverdict 6.1.0-17-amd64 --proc-version "#1 SMP PREEMPT_DYNAMIC Debian 6.1.69-1 (2023-12-30)")
+k2=$(kverdict 6.1.0-18-amd64 --proc-version "#1 SMP PREEMPT_DYNAMIC Debian 6.1.76-1 (2024-02-01)")
+k3=$(kverdict 5.15.0-91-generic --signature "Ubuntu 5.15.0-91.101-generic 5.15.131")
+k4=$(kverdict 6.1.0-18-amd64)
+check_eq db-kernel-advisory "$(printf '%s\n' \
+	"FAIL|vendor-advisory (DEBIAN-CVE-2024-1086, Debian:12)" \
+	"PASS|vendor-advisory (DEBIAN-CVE-2024-1086, Debian:12)" \
+	"FAIL|vendor-advisory (CVE-2024-1086, Ubuntu:22.04:LTS)" "INFO|none")" \
+	"$(printf '%s\n' "$k1" "$k2" "$k3" "$k4")"
 
 # 30 days old: status exits 1 and says so; a scan warns (image.database-age) and names its age
 python3 - "$ROOT/current/manifest.json" <<'PY'

@@ -6,7 +6,10 @@
 #    the file must not exist), with an alert naming the refusing finding; a hardened container
 #    starts; `dcea status` shows the last results per container;
 #  - under the same policy, an image with a critical CVE in its dpkg database is refused, the
-#    second container of the image from the image cache;
+#    second container of the image from the image cache (no database installed: the built-in
+#    records, said in the admission record's image_db);
+#  - with a database installed by 'dcea db import' (Debian 12 records in osv.dev's shape,
+#    tests/fixtures/osv-debian12) the image part is judged by it, not by the built-in records;
 #  - in audit mode all start and their findings are alerted;
 #  - with no loader streaming, block mode kills a new container the policy would have to judge,
 #    and a restarted loader reports it;
@@ -22,9 +25,10 @@ CHECKS=(strict-hardened-starts strict-hardened-allowed strict-privileged-refused
 	strict-status-shows-verdicts strict-decision-time strict-image-refused strict-image-alert
 	strict-image-cached audit-image-starts audit-image-alert audit-privileged-starts
 	audit-privileged-alert audit-docker-sock-starts audit-docker-sock-alert
-	no-loader-block-kills no-loader-reported mapfull-block-kills-new mapfull-block-alert
-	mapfull-old-still-enforced mapfull-audit-starts mapfull-audit-alert mapfull-status-counts)
-# ${CHECKS[@]:19}: the mapfull-* checks
+	no-loader-block-kills no-loader-reported db-image-refused db-image-record
+	mapfull-block-kills-new mapfull-block-alert mapfull-old-still-enforced mapfull-audit-starts
+	mapfull-audit-alert mapfull-status-counts)
+# ${CHECKS[@]:21}: the mapfull-* checks
 need_docker "${CHECKS[@]}"
 need_cmd jq "${CHECKS[@]}"
 need_cmd bpftool "${CHECKS[@]}"
@@ -33,6 +37,9 @@ need_dcea "${CHECKS[@]}"
 
 OUT=$DCEA_TMP/out
 mkdir -p "$OUT" && chmod 0777 "$OUT"
+# the loader reads the vulnerability database from here: none until the db-image checks, so the
+# image checks do not depend on what this machine has installed in /var/lib/dcea/db
+export DCEA_DB_ROOT=$DCEA_TMP/no-db
 
 # run_ct NAME DOCKER-ARGS...: run a container whose entrypoint touches $OUT/NAME; prints the exit
 # code. The file exists only if the entrypoint ran.
@@ -51,17 +58,21 @@ privrt=()
 # The test image with a Debian 12 os-release and a dpkg status holding redis-server 5:6.0.16-1+deb11u2
 # (CVE-2022-0543, the Debian-specific Lua sandbox escape, CVSS 10.0, fixed in 5:7.0~rc2-2): the
 # image scanner's critical finding, from the built-in database. Prints the image name.
+# vuln_image runc: also runc 1.1.5+ds1-1 (CVE-2024-21626, fixed in 1.1.5+ds1-1+deb12u1, high).
 vuln_image() {
-	local ctx=$DCEA_TMP/vuln tag=dcea-test/vuln:$DCEA_TEST_ID
+	local ctx=$DCEA_TMP/vuln${1:-} tag=dcea-test/vuln${1:-}:$DCEA_TEST_ID
 	mkdir -p "$ctx"
 	printf '%s\n' 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"' 'NAME="Debian GNU/Linux"' \
 		'VERSION_ID="12"' 'VERSION_CODENAME=bookworm' 'ID=debian' >"$ctx/os-release"
 	printf '%s\n' 'Package: redis-server' 'Status: install ok installed' 'Architecture: amd64' \
 		'Source: redis' 'Version: 5:6.0.16-1+deb11u2' 'Description: Persistent key-value database' \
 		'' >"$ctx/status"
+	[ "${1:-}" = runc ] && printf '%s\n' 'Package: runc' 'Status: install ok installed' \
+		'Architecture: amd64' 'Version: 1.1.5+ds1-1' 'Description: Open Container Project' \
+		'' >>"$ctx/status"
 	printf '%s\n' "FROM $DCEA_IMAGE" 'COPY os-release /etc/os-release' \
 		'COPY status /var/lib/dpkg/status' >"$ctx/Dockerfile"
-	DOCKER_BUILDKIT=0 docker build -q --network none -t "$tag" "$ctx" >"$DCEA_TMP/vuln-build.log" 2>&1 ||
+	DOCKER_BUILDKIT=0 docker build -q --network none -t "$tag" "$ctx" >"$DCEA_TMP/vuln${1:-}-build.log" 2>&1 ||
 		return 1
 	cleanup_add docker rmi -f "$tag"
 	printf '%s\n' "$tag"
@@ -133,7 +144,9 @@ if VULN=$(vuln_image); then
 	rc=$(RUN_IMAGE=$VULN run_ct image)
 	r=$(dcea_alerts_since_mark | jq -c "select(.type == \"admission\" and $(name_is image))" | head -n 1)
 	dcea_expect_alert strict-image-cached "$r" '.verdict == "refused"' '.image_scan == "cached"' \
-		'.refused_by == ["image.CVE-2022-0543"]' "\"$first\" == \"scanned\"" "$rc == 137"
+		'.refused_by == ["image.CVE-2022-0543"]' "\"$first\" == \"scanned\"" "$rc == 137" \
+		'.image_db.source == "builtin"' '.image_db.stale == true' \
+		'.image_db.coverage | test("with advisories")'
 else
 	for c in strict-image-refused strict-image-alert strict-image-cached audit-image-starts \
 		audit-image-alert; do
@@ -198,12 +211,57 @@ a=$(dcea_wait_alert admission_no_loader ".container.id == \"$(cat "$DCEA_TMP/cid
 dcea_expect_alert no-loader-reported "$a" '.action == "kill"'
 dcea_stop
 
+# --- an installed database decides the image part ------------------------------------------------
+# Debian 12 records in osv.dev's shape installed with 'dcea db import' (41-db tests the store);
+# a policy refusing high image findings. The image holds redis (CVE-2022-0543: only the built-in
+# records know it) and runc 1.1.5+ds1-1 (CVE-2024-21626, high from CVSS 8.6 in both): judged by
+# the installed database, only the runc CVE refuses it.
+python3 - "$DCEA_ROOT/tests/fixtures/osv-debian12" "$DCEA_TMP/Debian-all.zip" <<'PY'
+import glob, os, sys, zipfile
+with zipfile.ZipFile(sys.argv[2], "w", zipfile.ZIP_DEFLATED) as z:
+    for f in sorted(glob.glob(sys.argv[1] + "/*.json")):
+        z.write(f, os.path.basename(f))
+PY
+sed "s/{check: 'image\.\*', severity: critical}/{check: 'image.*', severity: high}/" \
+	"$DCEA_ROOT/policy/strict.yaml" >"$DCEA_TMP/strict-high.yaml"
+if ! "$DCEA" db import --root "$DCEA_TMP/db" "Debian=$DCEA_TMP/Debian-all.zip" \
+	>"$DCEA_TMP/import.log" 2>&1; then
+	fail_all "dcea db import failed: $(tail -n 1 "$DCEA_TMP/import.log")" db-image-refused \
+		db-image-record "${CHECKS[@]:21}"
+elif ! grep -q "severity: high}" "$DCEA_TMP/strict-high.yaml"; then
+	fail_all "policy/strict.yaml has no image.* critical entry to raise" db-image-refused \
+		db-image-record "${CHECKS[@]:21}"
+elif ! VULNDB=$(vuln_image runc); then
+	for c in db-image-refused db-image-record; do
+		fail "$c" "docker build failed: $(tail -n 2 "$DCEA_TMP/vulnrunc-build.log")"
+	done
+else
+	export DCEA_DB_ROOT=$DCEA_TMP/db
+	dcea_start --policy "$DCEA_TMP/strict-high.yaml" ||
+		fail_all "$DCEA_ERR" db-image-refused db-image-record "${CHECKS[@]:21}"
+	dcea_mark
+	rc=$(RUN_IMAGE=$VULNDB run_ct dbimage)
+	if [ "$rc" = 137 ] && ! ran dbimage; then
+		pass db-image-refused
+	else
+		fail db-image-refused "exit $rc, entrypoint ran: $(ran dbimage && echo yes || echo no)"
+	fi
+	dcea_wait_alert image.CVE-2024-21626 "$(name_is dbimage)" 5 >/dev/null
+	r=$(dcea_alerts_since_mark | jq -c "select(.type == \"admission\" and $(name_is dbimage))" | head -n 1)
+	dcea_expect_alert db-image-record "$r" '.verdict == "refused"' \
+		'.refused_by == ["image.CVE-2024-21626"]' '.image_db.source == "installed"' \
+		".image_db.what | contains(\"$DCEA_TMP/db/\")" '.image_db.stale == false' \
+		'.image_db.coverage | test("of Debian:12, [1-9][0-9]* with advisories")'
+	dcea_stop
+	export DCEA_DB_ROOT=$DCEA_TMP/no-db
+fi
+
 # --- a full containers map -----------------------------------------------------------------------
 
 MAP=$DCEA_PIN_DIR/dcea_containers
-dcea_start --mode block --max-containers 16 || fail_all "$DCEA_ERR" "${CHECKS[@]:19}"
+dcea_start --mode block --max-containers 16 || fail_all "$DCEA_ERR" "${CHECKS[@]:21}"
 old=$(docker_run_test old -d --cap-add SYS_ADMIN "$DCEA_IMAGE" sleep 600) ||
-	fail_all "docker run failed: $old" "${CHECKS[@]:19}"
+	fail_all "docker run failed: $old" "${CHECKS[@]:21}"
 wait_until 5 bash -c "docker exec '$old' true" >/dev/null 2>&1
 # fill what is left with fake cgroup ids (never a real cgroup's: the top bit is set)
 value=$(printf '00 %.0s' $(seq "$(bpftool map show pinned "$MAP" -j | jq .bytes_value)"))
@@ -215,7 +273,7 @@ for ((i = 0; i < 16; i++)); do
 		filled=$((filled + 1))
 done
 n=$(dcea_status_json | jq -r .containers)
-[ "$n" = 16 ] || fail_all "containers map not full after $filled fake entries: $n of 16" "${CHECKS[@]:19}"
+[ "$n" = 16 ] || fail_all "containers map not full after $filled fake entries: $n of 16" "${CHECKS[@]:21}"
 
 dcea_mark
 rm -f "$OUT/new"
