@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include "common/log.h"
@@ -339,12 +340,18 @@ bool host_cgroup_v1(void)
 	return v1;
 }
 
+bool host_selinux(void)
+{
+	return access("/sys/fs/selinux/enforce", F_OK) == 0;
+}
+
 int container_cfg_parse(json_object *o, const char *name, struct container_cfg *c)
 {
-	bool v1 = c->host_cgroup_v1;
+	bool v1 = c->host_cgroup_v1, no_selinux = c->host_no_selinux;
 
 	memset(c, 0, sizeof(*c));
 	c->host_cgroup_v1 = v1;
+	c->host_no_selinux = no_selinux;
 	if (!json_object_is_type(o, json_type_object))
 		return -EINVAL;
 	if (jget(o, "HostConfig", json_type_object))

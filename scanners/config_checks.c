@@ -307,6 +307,12 @@ static int check_flag(const struct scan_check *k, void *p, struct scan_report *r
 		bad = c->apparmor == APPARMOR_UNCONFINED;
 		why = "AppArmor unconfined: mount and /proc/sys writes no longer blocked";
 	} else if (!strcmp(k->id, "config.selinux-disabled")) {
+		if (c->selinux_disabled && c->host_no_selinux) {
+			/* cannot apply: no label would confine it here either */
+			f = scan_add(r, k, SCAN_SKIP, x->target);
+			scan_detail(f, "SELinux is not enabled on this host: labels confine nothing");
+			return 0;
+		}
 		bad = c->selinux_disabled;
 		why = "SELinux labelling disabled (label=disable)";
 	} else if (!strcmp(k->id, "config.no-new-privileges")) {
@@ -407,6 +413,7 @@ int scan_container_json(json_object *cfg, const char *name, struct scan_report *
 	if (!c)
 		return -ENOMEM;
 	c->host_cgroup_v1 = host_cgroup_v1();
+	c->host_no_selinux = !host_selinux();
 	err = container_cfg_parse(cfg, name, c);
 	if (!err)
 		err = scan_container_cfg(c, r);

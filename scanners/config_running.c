@@ -260,6 +260,7 @@ static int scan_bundle(const char *id, const char *bundle, struct scan_report *r
 	snprintf(path, sizeof(path), "%s/../../containers.json", bundle);
 	ct_read_podman_db(path, &ci);
 	c->host_cgroup_v1 = host_cgroup_v1();
+	c->host_no_selinux = !host_selinux();
 	ret = container_cfg_parse(o, ci.name[0] ? ci.name : id, c);
 	if (!ret) {
 		snprintf(c->id, sizeof(c->id), "%.12s", id);
