@@ -220,6 +220,11 @@ static void add_details(json_object *d, const struct dcea_event *e)
 		add_str(d, "path", e->path);
 		json_object_object_add(d, "interactive", json_object_new_boolean(e->arg[0]));
 		json_object_object_add(d, "entrypoint", json_object_new_boolean(e->arg[1]));
+		add_str(d, "why",
+			e->arg[2] == DCEA_SHELL_INTERACTIVE ? "interactive"
+			: e->arg[2] == DCEA_SHELL_PARENT    ? "unexpected_parent"
+			: e->arg[2] == DCEA_SHELL_POLICY    ? "policy_all"
+							    : "");
 		break;
 	case DCEA_R_CRED_FILE:
 		add_str(d, "path", e->path);

@@ -24,6 +24,7 @@ struct policy_rule {
 	bool enabled;
 	enum policy_action action;
 	int severity; /* enum dcea_severity */
+	unsigned int opts; /* DCEA_RO_*: shell_in_container's non_interactive: all */
 };
 
 struct policy_knob_file {
