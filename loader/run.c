@@ -259,6 +259,13 @@ static int handle_event(void *ctx, void *data, size_t size)
 		ct_remember(e->cgroup_id, e->cgname);
 		apply_selectors(e->cgroup_id, e->cgname, s);
 	}
+	if (e->kind == DCEA_EV_RULE && e->rule == DCEA_R_PRIV_LAUNCH &&
+	    e->action == DCEA_ACT_ALERT && admission_repeat(s->adm, e->cgroup_id)) {
+		/* reported with the first container of this image and configuration */
+		json_object_put(o);
+		s->delivered++;
+		return 0;
+	}
 	if (e->kind == DCEA_EV_RULE)
 		verify_recheck(o, e->pid, e->ns);
 	emit(s, o);
