@@ -103,28 +103,6 @@ void admission_free(struct admission *a)
 	free(a);
 }
 
-static const char *jstr(json_object *o, const char *k)
-{
-	json_object *v;
-
-	return json_object_object_get_ex(o, k, &v) ? json_object_get_string(v) : "";
-}
-
-void admission_format_human(json_object *rec, char *buf, size_t size)
-{
-	json_object *c = NULL, *by = NULL;
-	const char *name;
-
-	json_object_object_get_ex(rec, "container", &c);
-	json_object_object_get_ex(rec, "refused_by", &by);
-	name = *jstr(c, "name") ? jstr(c, "name") : jstr(c, "id");
-	snprintf(buf, size, "%.23s  %-8s %-20s %-6s %-20.20s %s fail=%s warn=%s held_ms=%s%s%s",
-		 jstr(rec, "time"), "info", "admission", jstr(rec, "action"), name,
-		 jstr(rec, "verdict"), jstr(rec, "fail"), jstr(rec, "warn"), jstr(rec, "held_ms"),
-		 by && json_object_array_length(by) ? " refused_by=" : "",
-		 by && json_object_array_length(by) ? json_object_to_json_string(by) : "");
-}
-
 void admission_tick(struct admission *a)
 {
 	if (a && publish(a, a->pol->n_refuse ? DCEA_ADM_REFUSE : 0))

@@ -42,9 +42,6 @@ bool admission_repeat(struct admission *a, __u64 cgid);
 /* Decide every container the kernel holds (events lost, a restart, the timeout). */
 void admission_sweep(struct admission *a);
 
-/* One line for humans about an admission record. */
-void admission_format_human(json_object *rec, char *buf, size_t size);
-
 /* `dcea status`: the last scan results per container from ADM_SCAN_FILE. */
 json_object *admission_status_json(void);
 void admission_status_print(FILE *f);

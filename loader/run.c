@@ -19,6 +19,7 @@
 #include "common/log.h"
 #include "common/util.h"
 #include "loader/admission.h"
+#include "loader/text.h"
 #include "loader/canary.h"
 #include "loader/cgroup.h"
 #include "loader/containers.h"
@@ -204,7 +205,9 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 
 static void emit(struct streamer *s, json_object *o)
 {
-	char line[1024];
+	struct text_opts to = { .style = TEXT_FULL, .color = s->color,
+				.width = text_width(fileno(s->out)) };
+	char line[4096];
 	json_object *v;
 
 	outputs_emit(o);
@@ -213,13 +216,13 @@ static void emit(struct streamer *s, json_object *o)
 		/* for humans only verdicts that acted: the findings were alerts of their own */
 		if (json_object_object_get_ex(o, "action", &v) &&
 		    strcmp(json_object_get_string(v), "none")) {
-			admission_format_human(o, line, sizeof(line));
+			alert_format_text(o, line, sizeof(line), &to);
 			fprintf(s->out, "%s\n", line);
 		}
 	} else if (s->json) {
 		fprintf(s->out, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
 	} else {
-		alert_format_human(o, line, sizeof(line), s->color);
+		alert_format_text(o, line, sizeof(line), &to);
 		fprintf(s->out, "%s\n", line);
 	}
 	fflush(s->out);
