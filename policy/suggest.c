@@ -261,6 +261,41 @@ static void entry(struct suggest *s, FILE *out, const struct group *g, bool dang
 		n == 1 ? "" : "s", g->first, dangerous ? ", DANGEROUS" : "");
 }
 
+/*
+ * An alert names its executable by basename when the process was gone before the loader read
+ * /proc/PID/exe. Such a group joins the one group of the same image whose full path has that
+ * basename: the narrower exception (if it was another file, its alerts come back, and say so).
+ */
+static void merge_basenames(struct suggest *s)
+{
+	for (unsigned int i = 0; i < s->n; i++) {
+		struct group *g = &s->g[i], *to = NULL;
+		unsigned int cand = 0;
+
+		if (g->exe[0] || !g->total)
+			continue;
+		for (unsigned int k = 0; k < s->n; k++) {
+			const char *base = strrchr(s->g[k].exe, '/');
+
+			if (k != i && s->g[k].exe[0] && !strcmp(s->g[k].image, g->image) &&
+			    base && !strcmp(base + 1, g->seen)) {
+				to = &s->g[k];
+				cand++;
+			}
+		}
+		if (cand != 1)
+			continue;
+		for (int b = 0; b < SG_BITS; b++)
+			to->count[b] += g->count[b];
+		to->total += g->total;
+		to->danger += g->danger;
+		span(to->first, to->last, g->first);
+		span(to->first, to->last, g->last);
+		g->total = g->danger = 0;
+		memset(g->count, 0, sizeof(g->count));
+	}
+}
+
 static int by_total(const void *a, const void *b)
 {
 	const struct group *x = a, *y = b;
@@ -273,6 +308,7 @@ void suggest_print(struct suggest *s, FILE *out, const char *source)
 {
 	unsigned int active = 0;
 
+	merge_basenames(s);
 	/* the noisiest groups first: they get the limited exception slots */
 	qsort(s->g, s->n, sizeof(s->g[0]), by_total);
 	fprintf(out,
@@ -290,6 +326,8 @@ void suggest_print(struct suggest *s, FILE *out, const char *source)
 		const struct group *g = &s->g[i];
 		bool safe = false, danger = false;
 
+		if (!g->total)
+			continue; /* merged into another */
 		for (int b = 0; b < SG_BITS; b++) {
 			safe |= g->count[b] && !blocks(s->p, b);
 			danger |= g->count[b] && blocks(s->p, b);
