@@ -153,7 +153,8 @@ static FILE *connect_sock(const char *path)
 	return f;
 }
 
-static void show(json_object *a, const char *line, enum ev_output out,
+/* false when nothing was shown */
+static bool show(json_object *a, const char *line, enum ev_output out,
 		 const struct text_opts *to)
 {
 	const char *type = alert_str(a, "type");
@@ -161,6 +162,9 @@ static void show(json_object *a, const char *line, enum ev_output out,
 
 	if (out == OUT_JSON) {
 		fputs(line, stdout);
+	} else if (!strcmp(type, "container_start") ||
+		   (!strcmp(type, "admission") && !strcmp(alert_str(a, "action"), "none"))) {
+		return false; /* for humans: starts and verdicts that did nothing are not news */
 	} else if (!strcmp(type, "dropped")) {
 		printf("%.19s %-8s %-20s %s alerts lost: this reader was too slow (%s in total)\n",
 		       alert_str(a, "time"), "high", "events_dropped", alert_str(a, "dropped"),
@@ -170,6 +174,7 @@ static void show(json_object *a, const char *line, enum ev_output out,
 		printf("%s\n", buf);
 	}
 	fflush(stdout);
+	return true;
 }
 
 int cmd_events(int argc, char **argv)
@@ -202,10 +207,8 @@ int cmd_events(int argc, char **argv)
 
 		if (!a)
 			continue;
-		if (ev_filter_match(&flt, a)) {
-			show(a, line, out, &to);
+		if (ev_filter_match(&flt, a) && show(a, line, out, &to))
 			shown++;
-		}
 		json_object_put(a);
 		if (count && shown >= count)
 			break;

@@ -275,7 +275,8 @@ void findings_status_print(FILE *f)
 	n = a ? json_object_array_length(a) : 0;
 	fprintf(f,
 		"\nfindings    %zu image+configuration key(s) reported once; suppressed: %llu "
-		"repeat start(s), %llu below the alert severity, %llu said by another alert\n",
+		"repeat start(s),\n            %llu below the alert severity, %llu said by another "
+		"alert\n",
 		n, (unsigned long long)jnum(o, "repeats"),
 		(unsigned long long)jnum(o, "below_severity"), (unsigned long long)jnum(o, "folded"));
 	if (n)

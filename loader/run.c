@@ -221,6 +221,9 @@ static void emit(struct streamer *s, json_object *o)
 		}
 	} else if (s->json) {
 		fprintf(s->out, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	} else if (json_object_object_get_ex(o, "type", &v) &&
+		   !strcmp(json_object_get_string(v), "container_start")) {
+		return; /* for humans, quiet by default: a start is not news (--json has it) */
 	} else {
 		alert_format_text(o, line, sizeof(line), &to);
 		fprintf(s->out, "%s\n", line);

@@ -150,7 +150,7 @@ void alert_format_text(json_object *a, char *buf, size_t size, const struct text
 	const char *type = alert_str(a, "type"), *sev = alert_str(a, "severity");
 	const char *rule = alert_str(a, "rule"), *action = alert_str(a, "action");
 	const char *col = o->color ? sev_color(sev) : "", *end = o->color ? "\033[0m" : "";
-	char when[24], ct[24], proc[40], items[4096], head[256];
+	char when[24], ct[24], proc[40], items[4096], head[1024];
 	json_object *c = NULL;
 	int width = o->width;
 	size_t n = 0, nitems, line;
@@ -170,7 +170,7 @@ void alert_format_text(json_object *a, char *buf, size_t size, const struct text
 	for (char *p = ct; *p; p++)
 		if ((unsigned char)*p < 0x20)
 			*p = '?';
-	if (*alert_str(a, "pid") && strcmp(alert_str(a, "pid"), "0"))
+	if (*alert_str(a, "comm") && *alert_str(a, "pid") && strcmp(alert_str(a, "pid"), "0"))
 		snprintf(proc, sizeof(proc), "%.15s[%s]", alert_str(a, "comm"), alert_str(a, "pid"));
 	else
 		snprintf(proc, sizeof(proc), "%s", *alert_str(a, "source") ? alert_str(a, "source") : "-");
@@ -205,7 +205,7 @@ void alert_format_text(json_object *a, char *buf, size_t size, const struct text
 		when[10] = ' ';
 	if (!width)
 		width = FULL_WIDTH;
-	snprintf(head, sizeof(head), "%-19s %s%-8s%s %-20s %-6s %-18.18s %s", when, col, sev, end,
+	snprintf(head, sizeof(head), "%-19s %s%-8s%s %-20s %-6s %-20.20s %s", when, col, sev, end,
 		 rule, action, ct, proc);
 	put(buf, size, &n, head, strlen(head));
 	line = width; /* nothing more fits on the first line: details start on the next */
