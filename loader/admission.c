@@ -443,7 +443,9 @@ static void judge(struct admission *a, __u64 cgid, pid_t pid, const char *cgname
 		findings_key(&r, img[0] ? img : ci.image, key, sizeof(key));
 		for (size_t i = 0; i < r.n; i++)
 			nalert += worth_alert(&r.v[i]) && (int)r.v[i].severity >= a->pol->alert_severity;
-		first = findings_first(key, ci.image[0] ? ci.image : img, ci.name, nalert);
+		/* a refused start reports what it was refused for and is not remembered: the
+		 * first container of its key that runs (audit mode, a changed policy) reports */
+		first = refuse || findings_first(key, ci.image[0] ? ci.image : img, ci.name, nalert);
 		if (!first)
 			a->repeat[a->nrepeat++ % RECENT] = cgid;
 	}
