@@ -306,9 +306,7 @@ static bool priv_launch_on(struct admission *a)
 static bool implied_by_privileged(const char *check)
 {
 	static const char *const implied[] = {
-		"config.seccomp-unconfined",
-		"config.apparmor-unconfined",
-		"config.devices",
+		"config.seccomp-unconfined", "config.apparmor-unconfined", "config.devices",
 		"config.host-cgroupns", /* critical only for the CAP_SYS_ADMIN privileged gives */
 	};
 
@@ -442,10 +440,12 @@ static void judge(struct admission *a, __u64 cgid, pid_t pid, const char *cgname
 		image_id(&ci, img, sizeof(img));
 		findings_key(&r, img[0] ? img : ci.image, key, sizeof(key));
 		for (size_t i = 0; i < r.n; i++)
-			nalert += worth_alert(&r.v[i]) && (int)r.v[i].severity >= a->pol->alert_severity;
+			nalert += worth_alert(&r.v[i]) &&
+				  (int)r.v[i].severity >= a->pol->alert_severity;
 		/* a refused start reports what it was refused for and is not remembered: the
 		 * first container of its key that runs (audit mode, a changed policy) reports */
-		first = refuse || findings_first(key, ci.image[0] ? ci.image : img, ci.name, nalert);
+		first = refuse ||
+			findings_first(key, ci.image[0] ? ci.image : img, ci.name, nalert);
 		if (!first)
 			a->repeat[a->nrepeat++ % RECENT] = cgid;
 	}

@@ -154,8 +154,7 @@ static FILE *connect_sock(const char *path)
 }
 
 /* false when nothing was shown */
-static bool show(json_object *a, const char *line, enum ev_output out,
-		 const struct text_opts *to)
+static bool show(json_object *a, const char *line, enum ev_output out, const struct text_opts *to)
 {
 	const char *type = alert_str(a, "type");
 	char buf[4096];

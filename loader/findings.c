@@ -124,8 +124,8 @@ int findings_load(const char *path)
 		return 0;
 	o = json_object_from_file(mem.path);
 	if (!o) {
-		log_warn("failed to read '%s': %s, starting with no findings remembered",
-			 mem.path, json_util_get_last_err() ?: "not JSON");
+		log_warn("failed to read '%s': %s, starting with no findings remembered", mem.path,
+			 json_util_get_last_err() ?: "not JSON");
 		return -EINVAL;
 	}
 	mem.repeats = jnum(o, "repeats");
@@ -278,7 +278,8 @@ void findings_status_print(FILE *f)
 		"repeat start(s),\n            %llu below the alert severity, %llu said by another "
 		"alert\n",
 		n, (unsigned long long)jnum(o, "repeats"),
-		(unsigned long long)jnum(o, "below_severity"), (unsigned long long)jnum(o, "folded"));
+		(unsigned long long)jnum(o, "below_severity"),
+		(unsigned long long)jnum(o, "folded"));
 	if (n)
 		fprintf(f, "%-28s %-20s %6s %6s  %s\n", "IMAGE", "FIRST CONTAINER", "STARTS",
 			"ALERTS", "LAST SEEN");

@@ -205,7 +205,8 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 
 static void emit(struct streamer *s, json_object *o)
 {
-	struct text_opts to = { .style = TEXT_FULL, .color = s->color,
+	struct text_opts to = { .style = TEXT_FULL,
+				.color = s->color,
 				.width = text_width(fileno(s->out)) };
 	char line[4096];
 	json_object *v;

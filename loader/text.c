@@ -116,8 +116,8 @@ static size_t detail_items(json_object *a, char *items, size_t size)
 		return n;
 	}
 	if (!strcmp(type, "admission")) {
-		static const char *const keys[] = { "verdict", "fail", "warn", "held_ms",
-						    "image_scan", "refused_by" };
+		static const char *const keys[] = { "verdict", "fail",	     "warn",
+						    "held_ms", "image_scan", "refused_by" };
 
 		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 			if (!json_object_object_get_ex(a, keys[i], &d))
@@ -171,9 +171,11 @@ void alert_format_text(json_object *a, char *buf, size_t size, const struct text
 		if ((unsigned char)*p < 0x20)
 			*p = '?';
 	if (*alert_str(a, "comm") && *alert_str(a, "pid") && strcmp(alert_str(a, "pid"), "0"))
-		snprintf(proc, sizeof(proc), "%.15s[%s]", alert_str(a, "comm"), alert_str(a, "pid"));
+		snprintf(proc, sizeof(proc), "%.15s[%s]", alert_str(a, "comm"),
+			 alert_str(a, "pid"));
 	else
-		snprintf(proc, sizeof(proc), "%s", *alert_str(a, "source") ? alert_str(a, "source") : "-");
+		snprintf(proc, sizeof(proc), "%s",
+			 *alert_str(a, "source") ? alert_str(a, "source") : "-");
 	for (char *p = proc; *p; p++)
 		if ((unsigned char)*p < 0x20)
 			*p = '?';
@@ -182,8 +184,10 @@ void alert_format_text(json_object *a, char *buf, size_t size, const struct text
 
 	if (o->style == TEXT_COMPACT) {
 		/* time of day, then what happened where; cut to the terminal's width */
-		snprintf(when, sizeof(when), "%.8s", strlen(alert_str(a, "time")) > 11 ? alert_str(a, "time") + 11 : "");
-		snprintf(head, sizeof(head), "%s %-8s %s %s %s %s", when, sev, rule, ct, proc, action);
+		snprintf(when, sizeof(when), "%.8s",
+			 strlen(alert_str(a, "time")) > 11 ? alert_str(a, "time") + 11 : "");
+		snprintf(head, sizeof(head), "%s %-8s %s %s %s %s", when, sev, rule, ct, proc,
+			 action);
 		for (size_t i = 0; i < nitems; i += strlen(items + i) + 1) {
 			size_t len = strlen(head);
 

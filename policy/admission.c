@@ -202,7 +202,8 @@ static int h_alert_severity(struct pctx *c, yaml_node_t *k, yaml_node_t *v, void
 		return -EINVAL;
 	if (scan_severity_parse(s, &sev) || sev == SEV_NONE)
 		return pol_err(c, v,
-			       "'alert_severity' must be low, medium, high or critical, not '%s'", s);
+			       "'alert_severity' must be low, medium, high or critical, not '%s'",
+			       s);
 	a->alert_severity = sev;
 	return 0;
 }

@@ -249,7 +249,7 @@ void policy_print_yaml(FILE *f, const struct policy *p)
 			w - (int)strlen(rule_table[i].name), "", r->enabled ? "true" : "false",
 			r->action == POLICY_BLOCK ? "block" : "alert", severity_name(r->severity),
 			i == DCEA_R_SHELL ? ", non_interactive: " : "",
-			i != DCEA_R_SHELL		  ? ""
+			i != DCEA_R_SHELL	      ? ""
 			: r->opts & DCEA_RO_SHELL_ALL ? "all"
 						      : "unexpected_parent");
 	}

@@ -62,8 +62,7 @@ static const char *str(json_object *o, const char *k)
 	json_object *v;
 	const char *r;
 
-	return o && json_object_object_get_ex(o, k, &v) && (r = json_object_get_string(v)) ? r
-											    : "";
+	return o && json_object_object_get_ex(o, k, &v) && (r = json_object_get_string(v)) ? r : "";
 }
 
 static void tally(struct tally *t, unsigned int *n, const char *name)
@@ -96,14 +95,21 @@ static int rule_bit(const struct policy *p, const char *name)
 
 static const char *bit_name(const struct policy *p, int bit)
 {
-	return bit < 32 ? rule_table[bit].name : p->custom[bit - 32].id;
+	if (bit >= 0 && bit < DCEA_R_MAX)
+		return rule_table[bit].name;
+	if (bit >= 32 && bit - 32 < DCEA_MAX_CUSTOM)
+		return p->custom[bit - 32].id;
+	return "?";
 }
 
 /* Would block mode deny or kill it? Then an exception for it is dangerous. */
 static bool blocks(const struct policy *p, int bit)
 {
-	return bit < 32 ? p->rules[bit].action == POLICY_BLOCK
-			: p->custom[bit - 32].action == POLICY_BLOCK;
+	if (bit >= 0 && bit < DCEA_R_MAX)
+		return p->rules[bit].action == POLICY_BLOCK;
+	if (bit >= 32 && bit - 32 < DCEA_MAX_CUSTOM)
+		return p->custom[bit - 32].action == POLICY_BLOCK;
+	return false;
 }
 
 /* A path the policy takes as an exception's exe: absolute, no empty, '.' or '..' part, no glob */
@@ -228,7 +234,8 @@ static void entry(struct suggest *s, FILE *out, const struct group *g, bool dang
 		if (g->count[b] && blocks(s->p, b) == dangerous)
 			n += g->count[b];
 	if (dangerous)
-		fputs("  # DANGEROUS: rules that block mode enforces (escapes); left commented out\n",
+		fputs("  # DANGEROUS: rules that block mode enforces (escapes); left commented "
+		      "out\n",
 		      out);
 	fprintf(out, "  # %lu alert%s by %s:", n, n == 1 ? "" : "s", g->seen[0] ? g->seen : "?");
 	first = true;
@@ -239,8 +246,9 @@ static void entry(struct suggest *s, FILE *out, const struct group *g, bool dang
 		}
 	fputc('\n', out);
 	if (!g->exe[0])
-		fprintf(out, "  # no exe: '%s' is not a full path, so this covers every program "
-			     "of the image\n",
+		fprintf(out,
+			"  # no exe: '%s' is not a full path, so this covers every program "
+			"of the image\n",
 			g->seen);
 	first = true;
 	fprintf(out, "%s- rules: [", pre);
@@ -277,8 +285,8 @@ static void merge_basenames(struct suggest *s)
 		for (unsigned int k = 0; k < s->n; k++) {
 			const char *base = strrchr(s->g[k].exe, '/');
 
-			if (k != i && s->g[k].exe[0] && !strcmp(s->g[k].image, g->image) &&
-			    base && !strcmp(base + 1, g->seen)) {
+			if (k != i && s->g[k].exe[0] && !strcmp(s->g[k].image, g->image) && base &&
+			    !strcmp(base + 1, g->seen)) {
 				to = &s->g[k];
 				cand++;
 			}
@@ -313,10 +321,14 @@ void suggest_print(struct suggest *s, FILE *out, const char *source)
 	qsort(s->g, s->n, sizeof(s->g[0]), by_total);
 	fprintf(out,
 		"# dcea policy suggest: %lu alert%s read from %s, %.19s .. %.19s\n"
-		"# Exceptions that would silence what was seen, by container image and executable.\n"
-		"# Review each: an exception silences its rules for every container and program it\n"
-		"# matches. Merge the entries into the 'exceptions:' of your policy (at most %d in\n"
-		"# all) and check it with 'dcea policy check'. Entries marked DANGEROUS are for rules\n"
+		"# Exceptions that would silence what was seen, by container image and "
+		"executable.\n"
+		"# Review each: an exception silences its rules for every container and program "
+		"it\n"
+		"# matches. Merge the entries into the 'exceptions:' of your policy (at most %d "
+		"in\n"
+		"# all) and check it with 'dcea policy check'. Entries marked DANGEROUS are for "
+		"rules\n"
 		"# the policy blocks (escape rules): they are commented out, and uncommenting one\n"
 		"# lets that behaviour through in block mode for the containers it matches.\n"
 		"version: 1\n",
@@ -336,7 +348,8 @@ void suggest_print(struct suggest *s, FILE *out, const char *source)
 			entry(s, out, g, false);
 			active++;
 		} else if (safe) {
-			fprintf(out, "  # not written: a policy holds at most %d exceptions; %s in %s\n",
+			fprintf(out,
+				"  # not written: a policy holds at most %d exceptions; %s in %s\n",
 				DCEA_MAX_EXC, g->seen, g->image);
 		}
 		if (danger)

@@ -26,7 +26,7 @@ struct container_cfg {
 	bool privileged;
 	uint64_t caps; /* effective capabilities, bit n = capability n */
 	bool host_ns[NS_COUNT];
-	bool host_cgroup_v1; /* input: cgroup v1 in use on this host */
+	bool host_cgroup_v1;  /* input: cgroup v1 in use on this host */
 	bool host_no_selinux; /* input: SELinux is not enabled on this host (label checks skip) */
 	bool seccomp_unconfined;
 	enum apparmor_state apparmor;
@@ -39,10 +39,11 @@ struct container_cfg {
 	unsigned ndevices;
 };
 
-/* c->host_cgroup_v1 and host_no_selinux are kept (set them first); -EINVAL when o is none of the known shapes */
+/* c->host_cgroup_v1 and host_no_selinux are kept (set them first); -EINVAL when o is none of the
+ * known shapes */
 int container_cfg_parse(json_object *o, const char *name, struct container_cfg *c);
 bool host_cgroup_v1(void);
-bool host_selinux(void); /* SELinux enabled on this host (selinuxfs mounted) */
+bool host_selinux(void);	     /* SELinux enabled on this host (selinuxfs mounted) */
 int cap_from_name(const char *name); /* "SYS_ADMIN" or "CAP_SYS_ADMIN"; -1 if unknown */
 const char *cap_name(int cap);
 

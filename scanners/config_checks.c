@@ -310,7 +310,8 @@ static int check_flag(const struct scan_check *k, void *p, struct scan_report *r
 		if (c->selinux_disabled && c->host_no_selinux) {
 			/* cannot apply: no label would confine it here either */
 			f = scan_add(r, k, SCAN_SKIP, x->target);
-			scan_detail(f, "SELinux is not enabled on this host: labels confine nothing");
+			scan_detail(f,
+				    "SELinux is not enabled on this host: labels confine nothing");
 			return 0;
 		}
 		bad = c->selinux_disabled;

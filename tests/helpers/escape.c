@@ -276,6 +276,7 @@ int main(int argc, char **argv)
 		return cmd_storm(argv[2], atol(argv[3]), argc == 5 ? atol(argv[4]) : 0);
 	fprintf(stderr,
 		"usage: dcea-escape capset|setuid|setns PID FILE|ptrace PID|bpf|handle FILE|"
-		"fsopen FSTYPE|connect PATH|module|kexec|storm FSTYPE N [RATE]|spawn PROG ARG...\n");
+		"fsopen FSTYPE|connect PATH|module|kexec|storm FSTYPE N [RATE]|spawn PROG "
+		"ARG...\n");
 	return 2;
 }

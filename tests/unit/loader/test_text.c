@@ -48,13 +48,13 @@ static void test_full_folded(void **state)
 
 	assert_non_null(a);
 	alert_format_text(a, buf, sizeof(buf), &o);
-	assert_null(strstr(buf, "\\/"));			/* no JSON escapes */
-	assert_null(strstr(buf, "[\""));				/* nor JSON arrays */
+	assert_null(strstr(buf, "\\/")); /* no JSON escapes */
+	assert_null(strstr(buf, "[\"")); /* nor JSON arrays */
 	assert_non_null(strstr(buf, "/proc/sys writes"));
 	assert_non_null(strstr(buf, "implied by --privileged"));
 	assert_true(!strncmp(buf, "2026-12-04 20:14:57 medium ", 27));
 	assert_non_null(strstr(buf, "\n    result=FAIL")); /* details on an indented line */
-	assert_true(max_line(buf) <= 100);			/* no terminal: 100 columns */
+	assert_true(max_line(buf) <= 100);		   /* no terminal: 100 columns */
 	assert_null(strchr(buf, '\033'));
 	o.width = 60; /* a narrow terminal: the details fold to it */
 	alert_format_text(a, buf, sizeof(buf), &o);
@@ -71,7 +71,7 @@ static void test_colour_and_control(void **state)
 
 	alert_format_text(a, buf, sizeof(buf), &o);
 	assert_non_null(strstr(buf, "\033[1;31mcritical")); /* colour by severity */
-	assert_non_null(strstr(buf, "web?[31m"));	     /* a name cannot colour the terminal */
+	assert_non_null(strstr(buf, "web?[31m"));	    /* a name cannot colour the terminal */
 	assert_non_null(strstr(buf, "why=interactive"));
 	json_object_put(a);
 }
@@ -85,7 +85,8 @@ static void test_compact(void **state)
 
 	alert_format_text(a, buf, sizeof(buf), &o);
 	assert_null(strchr(buf, '\n')); /* one line per alert */
-	want = "20:14:57 medium   config.apparmor-unconfined thirsty_shaw sh[4242] alert result=FAIL";
+	want = "20:14:57 medium   config.apparmor-unconfined thirsty_shaw sh[4242] alert "
+	       "result=FAIL";
 	assert_true(!strncmp(buf, want, strlen(want)));
 	o.width = 80; /* cut to the terminal */
 	alert_format_text(a, buf, sizeof(buf), &o);

@@ -102,7 +102,8 @@ static void test_mode_and_rules(void **state)
 	assert_int_equal(p.mode, DCEA_MODE_AUDIT);
 	/* shell_in_container's option: unexpected_parent by default, all on request */
 	assert_int_equal(p.rules[DCEA_R_SHELL].opts, 0);
-	assert_int_equal(parse("rules:\n  shell_in_container: {non_interactive: all}\n", &p, &n), 0);
+	assert_int_equal(parse("rules:\n  shell_in_container: {non_interactive: all}\n", &p, &n),
+			 0);
 	assert_int_equal(p.rules[DCEA_R_SHELL].opts, DCEA_RO_SHELL_ALL);
 	assert_true(p.rules[DCEA_R_SHELL].enabled);
 	/* findings become alerts from high up by default */

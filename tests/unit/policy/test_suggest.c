@@ -21,15 +21,17 @@
 
 static const char alerts[] =
 	A("shell_in_container", "sh", "web:1", ",\"details\":{\"path\":\"/bin/sh\"}")
-	A("shell_in_container", "sh", "web:1", ",\"details\":{\"path\":\"/bin/sh\"}")
-	A("cred_file_access", "/usr/sbin/sshd", "web:1", ",\"details\":{\"path\":\"/etc/shadow\"}")
-	A("cred_file_access", "/usr/sbin/sshd", "web:1", "")
-	A("cred_file_access", "/usr/sbin/sshd", "web:1", "")
-	A("cred_file_access", "sshd", "web:1", "") /* gone before /proc/PID/exe was read */
-	A("mount_sensitive", "/bin/mount", "web:1", "")			/* an escape rule */
-	A("shell_in_container", "sh", "it's:2", "")				/* no full path */
-	A("config.root-user", "", "web:1", ",\"source\":\"admission\"")	/* a finding */
-	A("events_dropped", "", "", "")						/* no rule */
+		A("shell_in_container", "sh", "web:1", ",\"details\":{\"path\":\"/bin/sh\"}")
+			A("cred_file_access", "/usr/sbin/sshd", "web:1",
+			  ",\"details\":{\"path\":\"/etc/shadow\"}")
+				A("cred_file_access", "/usr/sbin/sshd", "web:1", "")
+					A("cred_file_access", "/usr/sbin/sshd", "web:1", "")
+						A("cred_file_access", "sshd", "web:1",
+						  "")	/* gone before /proc/PID/exe was read */
+	A("mount_sensitive", "/bin/mount", "web:1", "") /* an escape rule */
+	A("shell_in_container", "sh", "it's:2", "")	/* no full path */
+	A("config.root-user", "", "web:1", ",\"source\":\"admission\"") /* a finding */
+	A("events_dropped", "", "", "")					/* no rule */
 	"{\"type\":\"admission\",\"verdict\":\"reported\"}\n"
 	"not json\n";
 

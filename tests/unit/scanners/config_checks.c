@@ -208,7 +208,8 @@ static void test_selinux_not_on_host(void **state)
 		assert_non_null(f);
 		assert_int_equal(f->result, no_selinux ? SCAN_SKIP : SCAN_FAIL);
 		if (no_selinux)
-			assert_non_null(strstr(f->detail[0], "SELinux is not enabled on this host"));
+			assert_non_null(
+				strstr(f->detail[0], "SELinux is not enabled on this host"));
 		scan_report_free(&r);
 	}
 	free(c);
@@ -378,9 +379,12 @@ static void test_bad_files(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_fixtures),  cmocka_unit_test(test_podman_fixtures),
-		cmocka_unit_test(test_details),	  cmocka_unit_test(test_oci_config),
-		cmocka_unit_test(test_bad_input), cmocka_unit_test(test_bad_files),
+		cmocka_unit_test(test_fixtures),
+		cmocka_unit_test(test_podman_fixtures),
+		cmocka_unit_test(test_details),
+		cmocka_unit_test(test_oci_config),
+		cmocka_unit_test(test_bad_input),
+		cmocka_unit_test(test_bad_files),
 		cmocka_unit_test(test_selinux_not_on_host),
 	};
 
