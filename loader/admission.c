@@ -444,8 +444,8 @@ static void judge(struct admission *a, __u64 cgid, pid_t pid, const char *cgname
 				  (int)r.v[i].severity >= a->pol->alert_severity;
 		/* a refused start reports what it was refused for and is not remembered: the
 		 * first container of its key that runs (audit mode, a changed policy) reports */
-		first = refuse ||
-			findings_first(key, ci.image[0] ? ci.image : img, ci.name, nalert);
+		first = refuse || findings_first(key, ci.image[0] ? ci.image : img, ci.name, nalert,
+						 strcmp(source, "startup"));
 		if (!first)
 			a->repeat[a->nrepeat++ % RECENT] = cgid;
 	}
@@ -552,7 +552,7 @@ void admission_startup(struct admission *a)
 	findings_host_key(&r, fkey, sizeof(fkey));
 	for (size_t i = 0; i < r.n; i++)
 		nalert += worth_alert(&r.v[i]) && (int)r.v[i].severity >= a->pol->alert_severity;
-	first = findings_first(fkey, "", "host", nalert);
+	first = findings_first(fkey, "", "host", nalert, false);
 	for (size_t i = 0; i < r.n; i++)
 		if (worth_alert(&r.v[i])) {
 			if (alert_wanted(a, &r.v[i], first, false, false, &below, &folded))

@@ -152,7 +152,8 @@ int findings_load(const char *path)
 	return 0;
 }
 
-bool findings_first(const char *key, const char *image, const char *name, unsigned int nalert)
+bool findings_first(const char *key, const char *image, const char *name, unsigned int nalert,
+		    bool start)
 {
 	struct entry *e = NULL;
 	unsigned int oldest = 0;
@@ -166,10 +167,12 @@ bool findings_first(const char *key, const char *image, const char *name, unsign
 			oldest = i;
 	}
 	if (e) {
-		e->starts++;
 		e->used = ++mem.clock;
-		now_str(e->last_seen, sizeof(e->last_seen));
-		mem.repeats++;
+		if (start) {
+			e->starts++;
+			now_str(e->last_seen, sizeof(e->last_seen));
+			mem.repeats++;
+		}
 		return false;
 	}
 	e = mem.n < FINDINGS_MAX ? &mem.v[mem.n++] : &mem.v[oldest];

@@ -30,9 +30,11 @@ void findings_host_key(const struct scan_report *r, char *key, size_t size);
 int findings_load(const char *path);
 /*
  * Container `name` with image `image` has findings key `key` (nalert findings worth an alert):
- * true the first time the key is seen, false for a repeat (counted).
+ * true the first time the key is seen, false for a repeat (counted when `start`: a container
+ * starting, not one found running by a restarted loader).
  */
-bool findings_first(const char *key, const char *image, const char *name, unsigned int nalert);
+bool findings_first(const char *key, const char *image, const char *name, unsigned int nalert,
+		    bool start);
 /* Findings kept out of alerts: below the policy's alert severity, or said by another alert. */
 void findings_count_quiet(unsigned int below, unsigned int folded);
 /* Write the memory to FINDINGS_FILE (or the path given to findings_load), atomically. */

@@ -64,24 +64,26 @@ static void test_first_repeat_restart(void **state)
 	close(fd);
 	unlink(path); /* a missing file: nothing remembered */
 	assert_int_equal(findings_load(path), 0);
-	assert_true(findings_first("k1", "busybox", "web-1", 2));
-	assert_false(findings_first("k1", "busybox", "web-2", 2));
-	assert_false(findings_first("k1", "busybox", "web-3", 2));
-	assert_true(findings_first("k2", "nginx", "ng-1", 0));
+	assert_true(findings_first("k1", "busybox", "web-1", 2, true));
+	assert_false(findings_first("k1", "busybox", "web-2", 2, true));
+	assert_false(findings_first("k1", "busybox", "web-3", 2, true));
+	assert_true(findings_first("k2", "nginx", "ng-1", 0, true));
 	findings_count_quiet(3, 1);
 	assert_int_equal(findings_write(), 0);
 	/* a restarted loader remembers */
 	findings_reset();
-	assert_true(findings_first("k1", "busybox", "web-9", 2));
+	assert_true(findings_first("k1", "busybox", "web-9", 2, true));
 	assert_int_equal(findings_load(path), 0);
 	findings_get_totals(&t);
 	assert_int_equal(t.keys, 2);
 	assert_int_equal(t.repeats, 2);
 	assert_int_equal(t.below, 3);
 	assert_int_equal(t.folded, 1);
-	assert_false(findings_first("k1", "busybox", "web-4", 2));
-	assert_false(findings_first("k2", "nginx", "ng-2", 0));
-	assert_true(findings_first("k3", "redis", "r-1", 1));
+	assert_false(findings_first("k1", "busybox", "web-4", 2, true));
+	assert_false(findings_first("k2", "nginx", "ng-2", 0, true));
+	assert_true(findings_first("k3", "redis", "r-1", 1, true));
+	/* found running by a restarted loader: known, not a start */
+	assert_false(findings_first("k3", "redis", "r-1", 1, false));
 	findings_get_totals(&t);
 	assert_int_equal(t.repeats, 4);
 	unlink(path);
@@ -94,12 +96,13 @@ static void test_full_evicts_oldest(void **state)
 	findings_reset();
 	for (int i = 0; i < FINDINGS_MAX; i++) {
 		snprintf(key, sizeof(key), "k%d", i);
-		assert_true(findings_first(key, "", "", 0));
+		assert_true(findings_first(key, "", "", 0, true));
 	}
-	assert_false(findings_first("k0", "", "", 0)); /* k0 is used again: k1 is the oldest */
-	assert_true(findings_first("new", "", "", 0));
-	assert_false(findings_first("k0", "", "", 0));
-	assert_true(findings_first("k1", "", "", 0)); /* evicted: reported again */
+	assert_false(
+		findings_first("k0", "", "", 0, true)); /* k0 is used again: k1 is the oldest */
+	assert_true(findings_first("new", "", "", 0, true));
+	assert_false(findings_first("k0", "", "", 0, true));
+	assert_true(findings_first("k1", "", "", 0, true)); /* evicted: reported again */
 }
 
 int main(void)
