@@ -83,9 +83,9 @@ static __always_inline __u32 shell_why(struct task_struct *task, struct dcea_tas
 
 /*
  * What an exec in a container says about it (threat behaviour): custom exec rules, a shell
- * (shell_why() says which), privileges gained through a
- * setuid-root or file-capability binary, and drift: a program changed after the container started.
- * Killing here stops the new program before its first instruction.
+ * (shell_why() says which), privileges gained through a setuid-root or file-capability binary,
+ * and drift: a program changed after the container started. Killing here stops the new program
+ * before its first instruction.
  */
 static __always_inline void exec_checks(struct dcea_task *t, bool entry)
 {
