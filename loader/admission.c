@@ -68,6 +68,7 @@ int admission_new(struct admission **out, struct state *st, const struct policy_
 		  admission_emit_fn emit, void *ctx)
 {
 	struct admission *a = calloc(1, sizeof(*a));
+	struct dcea_config cfg;
 
 	if (!a)
 		return -ENOMEM;
@@ -77,7 +78,8 @@ int admission_new(struct admission **out, struct state *st, const struct policy_
 	a->ctx = ctx;
 	for (int i = 0; i < IMG_CACHE; i++)
 		scan_report_init(&a->cache[i].r);
-	findings_load(NULL); /* what an earlier loader reported is not reported again */
+	/* what an earlier loader of this load reported is not reported again */
+	findings_load(NULL, state_get_config(st, &cfg) ? 0 : cfg.loaded_at);
 	/* loaded now, not at the first container: its start would wait for it */
 	if (pol->scan_image) {
 		a->db = osv_db_new();

@@ -474,7 +474,7 @@ const char *alert_str(json_object *o, const char *k)
 
 void alert_format_human(json_object *a, char *buf, size_t size, bool color)
 {
-	struct text_opts o = { .style = TEXT_FULL, .color = color };
+	struct text_opts o = { .style = TEXT_FULL, .color = color, .width = -1 };
 
 	alert_format_text(a, buf, size, &o);
 }

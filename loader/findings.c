@@ -33,7 +33,7 @@ struct entry {
 static struct {
 	struct entry v[FINDINGS_MAX];
 	unsigned int n;
-	uint64_t clock, repeats, below, folded;
+	uint64_t clock, repeats, below, folded, instance;
 	char path[256];
 } mem;
 
@@ -114,11 +114,12 @@ static uint64_t jnum(json_object *o, const char *k)
 	return json_object_object_get_ex(o, k, &v) ? (uint64_t)json_object_get_int64(v) : 0;
 }
 
-int findings_load(const char *path)
+int findings_load(const char *path, uint64_t instance)
 {
 	json_object *o, *a;
 
 	findings_reset();
+	mem.instance = instance;
 	snprintf(mem.path, sizeof(mem.path), "%s", path ?: FINDINGS_FILE);
 	if (access(mem.path, F_OK))
 		return 0;
@@ -127,6 +128,11 @@ int findings_load(const char *path)
 		log_warn("failed to read '%s': %s, starting with no findings remembered", mem.path,
 			 json_util_get_last_err() ?: "not JSON");
 		return -EINVAL;
+	}
+	if (instance && jnum(o, "instance") != instance) {
+		/* left by another load (a stop that did not remove it): this one starts afresh */
+		json_object_put(o);
+		return 0;
 	}
 	mem.repeats = jnum(o, "repeats");
 	mem.below = jnum(o, "below_severity");
@@ -209,6 +215,7 @@ static json_object *to_json(void)
 
 	now_str(ts, sizeof(ts));
 	json_object_object_add(o, "updated", json_object_new_string(ts));
+	json_object_object_add(o, "instance", json_object_new_int64(mem.instance));
 	json_object_object_add(o, "repeats", json_object_new_int64(mem.repeats));
 	json_object_object_add(o, "below_severity", json_object_new_int64(mem.below));
 	json_object_object_add(o, "folded", json_object_new_int64(mem.folded));

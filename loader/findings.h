@@ -26,8 +26,11 @@ void findings_key(const struct scan_report *r, const char *image, char *key, siz
 /* "host:SHA256" for the host's findings (kernel, runtimes). */
 void findings_host_key(const struct scan_report *r, char *key, size_t size);
 
-/* Read FINDINGS_FILE (path NULL) or path; a missing file is an empty memory. 0 or -errno. */
-int findings_load(const char *path);
+/*
+ * Read FINDINGS_FILE (path NULL) or path; a missing file is an empty memory, and so is one kept
+ * for another load of dcea (`instance`: the pinned config's loaded_at; 0 takes any). 0 or -errno.
+ */
+int findings_load(const char *path, uint64_t instance);
 /*
  * Container `name` with image `image` has findings key `key` (nalert findings worth an alert):
  * true the first time the key is seen, false for a repeat (counted when `start`: a container

@@ -590,6 +590,10 @@ static int stream(struct streamer *s)
 	admission_tick(s->adm);
 	admission_startup(s->adm);
 	admission_sweep(s->adm);
+	/* after the scan of what runs already: a container started from now on is a new one */
+	log_info("streaming alerts in %s mode; Ctrl-C stops streaming, enforcement stays until "
+		 "'dcea stop'",
+		 mode_name(c.mode));
 	/* drops not yet reported, also those while no loader ran: reported at the first tick */
 	s->drops_seen = c.drops_reported;
 
@@ -822,9 +826,6 @@ int cmd_run(int argc, char **argv)
 		if (access(TS_DEFAULT_PATH, F_OK) == 0)
 			guard_add_file(&s.guard, TS_DEFAULT_PATH, false);
 	}
-	log_info("streaming alerts in %s mode; Ctrl-C stops streaming, enforcement stays until "
-		 "'dcea stop'",
-		 mode_name(o.mode));
 	err = stream(&s);
 	admission_free(s.adm);
 	if (!state_get_config(&st, &c) && c.loader_tgid == (__u32)getpid()) {

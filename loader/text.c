@@ -17,11 +17,13 @@ int text_width(int fd)
 	struct winsize ws;
 	const char *cols = getenv("COLUMNS");
 
-	if (isatty(fd) && !ioctl(fd, TIOCGWINSZ, &ws) && ws.ws_col >= 40)
+	if (!isatty(fd))
+		return -1;
+	if (!ioctl(fd, TIOCGWINSZ, &ws) && ws.ws_col >= 40)
 		return ws.ws_col;
-	if (isatty(fd) && cols && atoi(cols) >= 40)
+	if (cols && atoi(cols) >= 40)
 		return atoi(cols);
-	return 0;
+	return FULL_WIDTH;
 }
 
 /* append to buf at *n, never past size (always terminated) */
@@ -203,7 +205,7 @@ void alert_format_text(json_object *a, char *buf, size_t size, const struct text
 		return;
 	}
 
-	/* full: aligned columns on one line, the details folded under it */
+	/* full: aligned columns on one line, the details folded under it (or after it: no tty) */
 	snprintf(when, sizeof(when), "%.19s", alert_str(a, "time"));
 	if (when[10] == 'T')
 		when[10] = ' ';
@@ -212,6 +214,13 @@ void alert_format_text(json_object *a, char *buf, size_t size, const struct text
 	snprintf(head, sizeof(head), "%-19s %s%-8s%s %-20s %-6s %-20.20s %s", when, col, sev, end,
 		 rule, action, ct, proc);
 	put(buf, size, &n, head, strlen(head));
+	if (width < 0) {
+		for (size_t i = 0; i < nitems; i += strlen(items + i) + 1) {
+			put(buf, size, &n, i ? " " : "  ", i ? 1 : 2);
+			put(buf, size, &n, items + i, strlen(items + i));
+		}
+		return;
+	}
 	line = width; /* nothing more fits on the first line: details start on the next */
 	for (size_t i = 0; i < nitems; i += strlen(items + i) + 1) {
 		const char *it = items + i;

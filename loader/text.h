@@ -2,7 +2,8 @@
 /*
  * Alerts for humans (loader/text.c): no JSON in sight (strings as they are, arrays joined, control
  * characters shown as '?'), columns that fit the terminal, details folded onto indented lines,
- * severity in colour on a terminal only (log_color(): NO_COLOR turns it off).
+ * severity in colour on a terminal only (log_color(): NO_COLOR turns it off). Not on a terminal
+ * (a file, a pipe) every alert is one line, for grep and log tools.
  *
  *   full:    2026-12-04 20:14:57 high     shell_in_container   alert  web-1      sh[4242]
  *                why=interactive interactive=true entrypoint=false
@@ -20,10 +21,10 @@ enum text_style { TEXT_FULL, TEXT_COMPACT };
 struct text_opts {
 	enum text_style style;
 	bool color;
-	int width; /* columns; 0: no limit (compact lines are then never cut) */
+	int width; /* columns; 0: 100; -1: no terminal, one line per alert, never cut or folded */
 };
 
-/* The terminal's width for fd: TIOCGWINSZ, else $COLUMNS, else 0 (not a terminal: no limit). */
+/* The terminal's width for fd: TIOCGWINSZ, else $COLUMNS, else 100; -1 if fd is no terminal. */
 int text_width(int fd);
 /* One alert (or container_start / admission record); lines joined by '\n', no final newline. */
 void alert_format_text(json_object *a, char *buf, size_t size, const struct text_opts *o);

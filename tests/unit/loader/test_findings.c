@@ -63,7 +63,7 @@ static void test_first_repeat_restart(void **state)
 	assert_true(fd >= 0);
 	close(fd);
 	unlink(path); /* a missing file: nothing remembered */
-	assert_int_equal(findings_load(path), 0);
+	assert_int_equal(findings_load(path, 42), 0);
 	assert_true(findings_first("k1", "busybox", "web-1", 2, true));
 	assert_false(findings_first("k1", "busybox", "web-2", 2, true));
 	assert_false(findings_first("k1", "busybox", "web-3", 2, true));
@@ -73,7 +73,7 @@ static void test_first_repeat_restart(void **state)
 	/* a restarted loader remembers */
 	findings_reset();
 	assert_true(findings_first("k1", "busybox", "web-9", 2, true));
-	assert_int_equal(findings_load(path), 0);
+	assert_int_equal(findings_load(path, 42), 0);
 	findings_get_totals(&t);
 	assert_int_equal(t.keys, 2);
 	assert_int_equal(t.repeats, 2);
@@ -82,6 +82,13 @@ static void test_first_repeat_restart(void **state)
 	assert_false(findings_first("k1", "busybox", "web-4", 2, true));
 	assert_false(findings_first("k2", "nginx", "ng-2", 0, true));
 	assert_true(findings_first("k3", "redis", "r-1", 1, true));
+	assert_int_equal(findings_write(), 0);
+	/* another load of dcea: the file it finds is not its own */
+	assert_int_equal(findings_load(path, 43), 0);
+	findings_get_totals(&t);
+	assert_int_equal(t.keys, 0);
+	assert_true(findings_first("k1", "busybox", "web-5", 2, true));
+	assert_int_equal(findings_load(path, 42), 0);
 	/* found running by a restarted loader: known, not a start */
 	assert_false(findings_first("k3", "redis", "r-1", 1, false));
 	findings_get_totals(&t);

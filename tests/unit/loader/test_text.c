@@ -56,6 +56,10 @@ static void test_full_folded(void **state)
 	assert_non_null(strstr(buf, "\n    result=FAIL")); /* details on an indented line */
 	assert_true(max_line(buf) <= 100);		   /* no terminal: 100 columns */
 	assert_null(strchr(buf, '\033'));
+	o.width = -1; /* no terminal (a file, a pipe): one line, nothing folded */
+	alert_format_text(a, buf, sizeof(buf), &o);
+	assert_null(strchr(buf, '\n'));
+	assert_non_null(strstr(buf, "sh[4242]  result=FAIL target="));
 	o.width = 60; /* a narrow terminal: the details fold to it */
 	alert_format_text(a, buf, sizeof(buf), &o);
 	assert_true(strchr(buf, '\n') != NULL);
