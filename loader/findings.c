@@ -272,6 +272,15 @@ json_object *findings_status_json(void)
 	return access(FINDINGS_FILE, F_OK) ? NULL : json_object_from_file(FINDINGS_FILE);
 }
 
+#define STATUS_ROWS 20
+
+static int by_last_seen(const void *x, const void *y)
+{
+	json_object *const *a = x, *const *b = y;
+
+	return strcmp(jget(*b, "last_seen"), jget(*a, "last_seen")); /* newest first */
+}
+
 void findings_status_print(FILE *f)
 {
 	json_object *o = findings_status_json(), *a = NULL;
@@ -290,10 +299,12 @@ void findings_status_print(FILE *f)
 		n, (unsigned long long)jnum(o, "repeats"),
 		(unsigned long long)jnum(o, "below_severity"),
 		(unsigned long long)jnum(o, "folded"));
-	if (n)
+	if (n) {
+		json_object_array_sort(a, by_last_seen);
 		fprintf(f, "%-28s %-20s %6s %6s  %s\n", "IMAGE", "FIRST CONTAINER", "STARTS",
 			"ALERTS", "LAST SEEN");
-	for (size_t i = 0; i < n; i++) {
+	}
+	for (size_t i = 0; i < n && i < STATUS_ROWS; i++) {
 		json_object *k = json_object_array_get_idx(a, i);
 		const char *img = jget(k, "image");
 
@@ -305,5 +316,8 @@ void findings_status_print(FILE *f)
 			jget(k, "first_container"), (unsigned long long)jnum(k, "starts"),
 			(unsigned long long)jnum(k, "alerting"), jget(k, "last_seen"));
 	}
+	if (n > STATUS_ROWS)
+		fprintf(f, "... and %zu more keys seen less recently (dcea status --json)\n",
+			n - STATUS_ROWS);
 	json_object_put(o);
 }
