@@ -74,7 +74,17 @@ struct dcea_rule_cfg {
 	__u32 block;	 /* the policy's action is block (enforced in block mode) */
 	__u32 effective; /* enum dcea_effect proven by the self-test on this kernel */
 	__u32 lsm;	 /* 1: the LSM program acts on this rule, 0: the fallback programs do */
-	__u32 pad;
+	__u32 opts;	 /* DCEA_RO_*: options of this rule */
+};
+
+/* dcea_rule_cfg.opts of shell_in_container: every non-interactive shell, not only those with an
+ * unexpected parent (policy: non_interactive: all) */
+#define DCEA_RO_SHELL_ALL (1U << 0)
+/* shell_in_container's arg[2]: why the shell is reported */
+enum dcea_shell_why {
+	DCEA_SHELL_INTERACTIVE = 1, /* stdin is a terminal */
+	DCEA_SHELL_PARENT = 2,	    /* started by a container process that is not a shell */
+	DCEA_SHELL_POLICY = 3,	    /* non-interactive, reported because the policy asks for all */
 };
 
 /* What a rule can do on the running kernel, proven by the loader's canary self-test. */

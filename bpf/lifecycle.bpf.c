@@ -52,10 +52,40 @@ static __always_inline bool stdin_is_tty(struct task_struct *task)
 }
 
 /*
- * What an exec in a container says about it (threat behaviour): custom exec rules, a shell (not
- * the non-interactive entrypoint: `sh -c` entrypoints are everywhere), privileges gained through a
- * setuid-root or file-capability binary, and drift: a program changed after the container started.
- * Killing here stops the new program before its first instruction.
+ * Why a shell exec'd in a container is worth an alert (enum dcea_shell_why), 0 when it is not.
+ * A terminal on stdin is someone typing. Without one: the entrypoint (`sh -c` entrypoints are
+ * everywhere) and a shell started from outside the container (its parent is no container task:
+ * `docker exec`, `kubectl exec`, Kubernetes exec probes and health checks) are quiet, and so is
+ * a shell started by a shell (scripts); a shell started by any other container process (a web
+ * server, an interpreter: the shape of a remote code execution) is reported. The policy's
+ * `non_interactive: all` reports every non-interactive shell but the entrypoint.
+ */
+static __always_inline __u32 shell_why(struct task_struct *task, struct dcea_task *t, bool entry)
+{
+	struct task_struct *parent = BPF_CORE_READ(task, real_parent);
+	__u32 rule = DCEA_R_SHELL, ptgid = BPF_CORE_READ(parent, tgid);
+	struct dcea_rule_cfg *rc = bpf_map_lookup_elem(&dcea_rules, &rule);
+	struct comm_name pc = {};
+
+	if (stdin_is_tty(task))
+		return DCEA_SHELL_INTERACTIVE;
+	if (entry)
+		return 0;
+	if (rc && (rc->opts & DCEA_RO_SHELL_ALL))
+		return DCEA_SHELL_POLICY;
+	if (t->flags & DCEA_CT_CANARY)
+		return DCEA_SHELL_PARENT; /* the self-test's shell: exec'd by the canary itself */
+	if (!bpf_map_lookup_elem(&dcea_tasks, &ptgid))
+		return 0; /* from the runtime: an exec, a probe */
+	bpf_probe_read_kernel_str(pc.name, sizeof(pc.name), &parent->comm);
+	return bpf_map_lookup_elem(&dcea_shells, &pc) ? 0 : DCEA_SHELL_PARENT;
+}
+
+/*
+ * What an exec in a container says about it (threat behaviour): custom exec rules, a shell
+ * (shell_why() says which), privileges gained through a setuid-root or file-capability binary,
+ * and drift: a program changed after the container started. Killing here stops the new program
+ * before its first instruction.
  */
 static __always_inline void exec_checks(struct dcea_task *t, bool entry)
 {
@@ -83,11 +113,12 @@ static __always_inline void exec_checks(struct dcea_task *t, bool entry)
 
 	bpf_get_current_comm(comm.name, sizeof(comm.name));
 	if (bpf_map_lookup_elem(&dcea_shells, &comm)) {
-		bool tty = stdin_is_tty(task);
+		__u32 why = shell_why(task, t, entry);
 
-		action = !entry || tty ? decide(DCEA_R_SHELL, t, DCEA_ACT_KILL) : -1;
+		action = why ? decide(DCEA_R_SHELL, t, DCEA_ACT_KILL) : -1;
 		if (action >= 0) {
-			path_report(DCEA_R_SHELL, action, pb, tty, entry, 0);
+			path_report(DCEA_R_SHELL, action, pb, why == DCEA_SHELL_INTERACTIVE, entry,
+				    why);
 			act(action);
 			if (action == DCEA_ACT_KILL)
 				return;

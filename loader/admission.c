@@ -21,6 +21,7 @@
 #include "loader/admission_store.h"
 #include "loader/cgroup.h"
 #include "loader/containers.h"
+#include "loader/findings.h"
 #include "loader/state.h"
 #include "policy/admission.h"
 #include "scanners/dbstore.h"
@@ -29,6 +30,7 @@
 
 #define DOCKER_DIR "/var/lib/docker/containers"
 #define IMG_CACHE  32
+#define RECENT	   256 /* containers whose findings key was a repeat, for privileged_launch */
 
 struct img_entry {
 	char key[80]; /* the image id ("sha256:...") */
@@ -44,6 +46,8 @@ struct admission {
 	struct image_db idb; /* idb.db NULL: images are not matched */
 	struct img_entry cache[IMG_CACHE];
 	unsigned int ncache, next;
+	__u64 repeat[RECENT]; /* cgroup ids of the last containers whose key was a repeat */
+	unsigned int nrepeat;
 };
 
 static uint64_t now_ns(clockid_t clk)
@@ -66,6 +70,7 @@ int admission_new(struct admission **out, struct state *st, const struct policy_
 		  admission_emit_fn emit, void *ctx)
 {
 	struct admission *a = calloc(1, sizeof(*a));
+	struct dcea_config cfg;
 
 	if (!a)
 		return -ENOMEM;
@@ -75,6 +80,8 @@ int admission_new(struct admission **out, struct state *st, const struct policy_
 	a->ctx = ctx;
 	for (int i = 0; i < IMG_CACHE; i++)
 		scan_report_init(&a->cache[i].r);
+	/* what an earlier loader of this load reported is not reported again */
+	findings_load(NULL, state_get_config(st, &cfg) ? 0 : cfg.loaded_at);
 	/*
 	 * Loaded now, not at the first container: its start would wait for it. The same data as
 	 * `dcea scan image`: the installed database (every source but the kernel's), else the
@@ -106,28 +113,6 @@ void admission_free(struct admission *a)
 		scan_report_free(&a->cache[i].r);
 	image_db_free(&a->idb);
 	free(a);
-}
-
-static const char *jstr(json_object *o, const char *k)
-{
-	json_object *v;
-
-	return json_object_object_get_ex(o, k, &v) ? json_object_get_string(v) : "";
-}
-
-void admission_format_human(json_object *rec, char *buf, size_t size)
-{
-	json_object *c = NULL, *by = NULL;
-	const char *name;
-
-	json_object_object_get_ex(rec, "container", &c);
-	json_object_object_get_ex(rec, "refused_by", &by);
-	name = *jstr(c, "name") ? jstr(c, "name") : jstr(c, "id");
-	snprintf(buf, size, "%.23s  %-8s %-20s %-6s %-20.20s %s fail=%s warn=%s held_ms=%s%s%s",
-		 jstr(rec, "time"), "info", "admission", jstr(rec, "action"), name,
-		 jstr(rec, "verdict"), jstr(rec, "fail"), jstr(rec, "warn"), jstr(rec, "held_ms"),
-		 by && json_object_array_length(by) ? " refused_by=" : "",
-		 by && json_object_array_length(by) ? json_object_to_json_string(by) : "");
 }
 
 void admission_tick(struct admission *a)
@@ -361,6 +346,64 @@ static bool worth_alert(const struct scan_finding *f)
 	return f->result == SCAN_FAIL || f->result == SCAN_WARN;
 }
 
+/* Is the kernel's privileged_launch rule on? Then it is the one alert of a privileged start. */
+static bool priv_launch_on(struct admission *a)
+{
+	struct dcea_rule_cfg rc;
+	__u32 r = DCEA_R_PRIV_LAUNCH;
+
+	return !bpf_map_lookup_elem(a->st->fd[M_RULES], &r, &rc) && rc.enabled;
+}
+
+/* What --privileged implies: said by the one alert of a privileged start, not each on its own */
+static bool implied_by_privileged(const char *check)
+{
+	static const char *const implied[] = {
+		"config.seccomp-unconfined", "config.apparmor-unconfined", "config.devices",
+		"config.host-cgroupns", /* critical only for the CAP_SYS_ADMIN privileged gives */
+	};
+
+	if (!strncmp(check, "config.cap-", 11))
+		return true;
+	for (size_t i = 0; i < ARRAY_SIZE(implied); i++)
+		if (!strcmp(check, implied[i]))
+			return true;
+	return false;
+}
+
+/*
+ * Which of a scan's findings become alerts (docs/ALERTS.md, "Deduplication"): every one the
+ * policy refused (an action happened); otherwise only under a key seen for the first time, at or
+ * above the policy's alert severity. A privileged start is one alert: privileged_launch from the
+ * kernel when that rule is on, else config.privileged; what --privileged implies is folded in.
+ */
+static bool alert_wanted(struct admission *a, const struct scan_finding *f, bool first,
+			 bool refused, bool privileged, unsigned int *below, unsigned int *folded)
+{
+	if (refused)
+		return true;
+	if (!first)
+		return false;
+	if ((int)f->severity < a->pol->alert_severity) {
+		(*below)++;
+		return false;
+	}
+	if (privileged && (implied_by_privileged(f->check) ||
+			   (!strcmp(f->check, "config.privileged") && priv_launch_on(a)))) {
+		(*folded)++;
+		return false;
+	}
+	return true;
+}
+
+bool admission_repeat(struct admission *a, __u64 cgid)
+{
+	for (unsigned int i = 0; a && i < RECENT && i < a->nrepeat; i++)
+		if (a->repeat[i] == cgid)
+			return true;
+	return false;
+}
+
 /* ---- the verdict ---- */
 
 struct verdict {
@@ -394,6 +437,9 @@ static void judge(struct admission *a, __u64 cgid, pid_t pid, const char *cgname
 	json_object *o, *findings = json_object_new_array();
 	const char *image = "off";
 	char coverage[256] = "";
+	char key[FINDINGS_KEY_LEN] = "";
+	unsigned int nalert = 0, below = 0, folded = 0;
+	bool first = true, privileged;
 	__u64 waited_ms;
 	int ret;
 
@@ -442,11 +488,32 @@ static void judge(struct admission *a, __u64 cgid, pid_t pid, const char *cgname
 			log_warn("failed to %s container '%s' (pid %d): %s, ignoring",
 				 refuse ? "kill" : "resume", cgname, pid, strerror(errno));
 	}
-	for (size_t i = 0; i < r.n; i++)
-		if (worth_alert(&r.v[i]))
-			alert_finding(
-				a, &r.v[i], source, &ci, cgid, pid,
-				refuse && admission_refuses(a->pol, r.v[i].check, r.v[i].severity));
+	if (!ret) {
+		char img[80];
+
+		image_id(&ci, img, sizeof(img));
+		findings_key(&r, img[0] ? img : ci.image, key, sizeof(key));
+		for (size_t i = 0; i < r.n; i++)
+			nalert += worth_alert(&r.v[i]) &&
+				  (int)r.v[i].severity >= a->pol->alert_severity;
+		/* a refused start reports what it was refused for and is not remembered: the
+		 * first container of its key that runs (audit mode, a changed policy) reports */
+		first = refuse || findings_first(key, ci.image[0] ? ci.image : img, ci.name, nalert,
+						 strcmp(source, "startup"));
+		if (!first)
+			a->repeat[a->nrepeat++ % RECENT] = cgid;
+	}
+	privileged = scan_result_of(&r, "config.privileged") == SCAN_FAIL;
+	for (size_t i = 0; i < r.n; i++) {
+		bool refused = refuse && admission_refuses(a->pol, r.v[i].check, r.v[i].severity);
+
+		if (worth_alert(&r.v[i]) &&
+		    alert_wanted(a, &r.v[i], first, refused, privileged, &below, &folded))
+			alert_finding(a, &r.v[i], source, &ci, cgid, pid, refused);
+	}
+	findings_count_quiet(below, folded);
+	if (!ret)
+		findings_write();
 
 	o = record_start("admission");
 	json_object_object_add(o, "verdict", json_object_new_string(v.what));
@@ -466,6 +533,10 @@ static void judge(struct admission *a, __u64 cgid, pid_t pid, const char *cgname
 		json_object_object_add(o, "image_db", image_db_json(a, coverage));
 	json_object_object_add(o, "fail", json_object_new_int(v.fail));
 	json_object_object_add(o, "warn", json_object_new_int(v.warn));
+	if (key[0]) {
+		json_object_object_add(o, "findings_key", json_object_new_string(key));
+		json_object_object_add(o, "repeat", json_object_new_boolean(!first));
+	}
 	a->emit(a->ctx, o);
 	json_object_object_add(o, "findings", findings);
 	store_put(cgid, o);
@@ -526,15 +597,26 @@ void admission_startup(struct admission *a)
 	__u64 key, next, *prev = NULL;
 	struct scan_report r;
 	json_object *host = json_object_new_array();
+	char fkey[FINDINGS_KEY_LEN];
+	unsigned int nalert = 0, below = 0, folded = 0;
+	bool first;
 
 	scan_report_init(&r);
 	if (scan_kernel(&ko, &r) || scan_runtime(&ro, &r))
 		log_warn("the host scan did not complete, ignoring");
+	/* a restarted loader on an unchanged host says nothing new */
+	findings_host_key(&r, fkey, sizeof(fkey));
+	for (size_t i = 0; i < r.n; i++)
+		nalert += worth_alert(&r.v[i]) && (int)r.v[i].severity >= a->pol->alert_severity;
+	first = findings_first(fkey, "", "host", nalert, false);
 	for (size_t i = 0; i < r.n; i++)
 		if (worth_alert(&r.v[i])) {
-			alert_finding(a, &r.v[i], "startup", NULL, 0, 0, false);
+			if (alert_wanted(a, &r.v[i], first, false, false, &below, &folded))
+				alert_finding(a, &r.v[i], "startup", NULL, 0, 0, false);
 			json_object_array_add(host, scan_finding_json(&r.v[i]));
 		}
+	findings_count_quiet(below, folded);
+	findings_write();
 	store_put_host(host);
 	scan_report_free(&r);
 

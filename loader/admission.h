@@ -34,11 +34,13 @@ void admission_tick(struct admission *a);
 void admission_startup(struct admission *a);
 /* A DCEA_EV_CONTAINER event: scan that container (and decide it when held). */
 void admission_on_event(struct admission *a, const struct dcea_event *e);
+/*
+ * Was container cgid's findings key a repeat (its findings were reported for an earlier
+ * container)? The loader then drops its privileged_launch alert too (action alert only).
+ */
+bool admission_repeat(struct admission *a, __u64 cgid);
 /* Decide every container the kernel holds (events lost, a restart, the timeout). */
 void admission_sweep(struct admission *a);
-
-/* One line for humans about an admission record. */
-void admission_format_human(json_object *rec, char *buf, size_t size);
 
 /* `dcea status`: the last scan results per container from ADM_SCAN_FILE. */
 json_object *admission_status_json(void);

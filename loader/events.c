@@ -9,6 +9,7 @@
 #include "loader/containers.h"
 #include "loader/nsinfo.h"
 #include "loader/events.h"
+#include "loader/text.h"
 #include "loader/rules.h"
 #include "policy/parse.h"
 #include "policy/policy.h"
@@ -249,6 +250,11 @@ static void add_details(json_object *d, const struct dcea_event *e)
 		add_str(d, "path", e->path);
 		json_object_object_add(d, "interactive", json_object_new_boolean(e->arg[0]));
 		json_object_object_add(d, "entrypoint", json_object_new_boolean(e->arg[1]));
+		add_str(d, "why",
+			e->arg[2] == DCEA_SHELL_INTERACTIVE ? "interactive"
+			: e->arg[2] == DCEA_SHELL_PARENT    ? "unexpected_parent"
+			: e->arg[2] == DCEA_SHELL_POLICY    ? "policy_all"
+							    : "");
 		break;
 	case DCEA_R_CRED_FILE:
 		add_str(d, "path", e->path);
@@ -501,38 +507,7 @@ const char *alert_str(json_object *o, const char *k)
 
 void alert_format_human(json_object *a, char *buf, size_t size, bool color)
 {
-	json_object *c = NULL, *d = NULL;
-	const char *sev = alert_str(a, "severity"), *action = alert_str(a, "action"), *col = "",
-		   *end = "";
-	char ctname[48], details[512] = "";
-	size_t n = 0;
+	struct text_opts o = { .style = TEXT_FULL, .color = color, .width = -1 };
 
-	json_object_object_get_ex(a, "container", &c);
-	json_object_object_get_ex(a, "details", &d);
-	snprintf(ctname, sizeof(ctname), "%s",
-		 *alert_str(c, "name") ? alert_str(c, "name") : alert_str(c, "id"));
-	if (strlen(ctname) > 20)
-		ctname[20] = '\0';
-	if (d) {
-		json_object_object_foreach(d, k, v) {
-			const char *s = json_object_get_string(v);
-
-			if (n < sizeof(details) && s && *s)
-				n += snprintf(details + n, sizeof(details) - n, "%s%s=%s",
-					      n ? " " : "", k, s);
-		}
-	}
-	if (color) {
-		col = !strcmp(action, "alert") ? "\033[33m" : "\033[31m";
-		end = "\033[0m";
-	}
-	if (!strcmp(alert_str(a, "type"), "container_start")) {
-		snprintf(buf, size, "%.23s  %-8s %-20s %-6s %-20s %s[%s] image=%s",
-			 alert_str(a, "time"), "info", "container_start", "-", ctname,
-			 alert_str(a, "comm"), alert_str(a, "pid"), alert_str(c, "image"));
-		return;
-	}
-	snprintf(buf, size, "%.23s  %s%-8s %-20s %-6s%s %-20s %s[%s] %s", alert_str(a, "time"), col,
-		 sev, alert_str(a, "rule"), action, end, ctname, alert_str(a, "comm"),
-		 alert_str(a, "pid"), details);
+	alert_format_text(a, buf, size, &o);
 }

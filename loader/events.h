@@ -29,6 +29,7 @@ json_object *alert_new(const char *rule, const char *severity, const char *title
 const char *alert_str(json_object *o, const char *key);
 
 /* One human line (no trailing newline) for an alert built by event_to_json. */
+/* One line for humans (loader/text.c, full style, not folded). */
 void alert_format_human(json_object *alert, char *buf, size_t size, bool color);
 
 /* Rule-specific details as a short string, e.g. "fstype=proc source=proc flags=0x0". */

@@ -18,6 +18,7 @@
 #include "loader/enforcer.h"
 #include "loader/events.h"
 #include "loader/evsock.h"
+#include "loader/findings.h"
 #include "loader/metrics.h"
 #include "loader/rules.h"
 #include "loader/state.h"
@@ -232,6 +233,7 @@ static void render_kernel(struct text *t, struct state *st)
 size_t metrics_render(struct state *st, char *buf, size_t size)
 {
 	struct text t = { .buf = buf, .size = size };
+	struct findings_totals ft;
 	char r[96], a[40], s[40];
 
 	buf[0] = '\0';
@@ -242,6 +244,19 @@ size_t metrics_render(struct state *st, char *buf, size_t size)
 		    esc(m.alerts[i].severity, s, sizeof(s)), (unsigned long long)m.alerts[i].n);
 	head(&t, "dcea_container_starts_total", "counter", "containers seen starting");
 	put(&t, "dcea_container_starts_total %llu\n", (unsigned long long)m.container_starts);
+	findings_get_totals(&ft);
+	head(&t, "dcea_findings_keys", "gauge",
+	     "distinct image and configuration keys whose scanner findings were reported");
+	put(&t, "dcea_findings_keys %llu\n", (unsigned long long)ft.keys);
+	head(&t, "dcea_findings_repeats_total", "counter",
+	     "container starts whose findings were already reported under the same key");
+	put(&t, "dcea_findings_repeats_total %llu\n", (unsigned long long)ft.repeats);
+	head(&t, "dcea_findings_quiet_total", "counter",
+	     "findings not raised as alerts: below the alert severity, or said by another alert");
+	put(&t, "dcea_findings_quiet_total{reason=\"below_severity\"} %llu\n",
+	    (unsigned long long)ft.below);
+	put(&t, "dcea_findings_quiet_total{reason=\"folded\"} %llu\n",
+	    (unsigned long long)ft.folded);
 	head(&t, "dcea_output_dropped_total", "counter",
 	     "alerts an output could not take (slow socket reader, full syslog queue, write "
 	     "error)");

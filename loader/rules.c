@@ -71,7 +71,7 @@ const struct rule_info rule_table[DCEA_R_MAX] = {
 	  "writing",
 	  "tp/sys_enter_kill,tgkill, tp/sys_exit_openat", DCEA_EFF_KILL),
 	B(DCEA_R_SHELL, "shell_in_container", SEV_MEDIUM,
-	  "a shell exec'd in a container (interactive or not; not a non-interactive entrypoint)",
+	  "a shell in a container with a terminal, or started by a process that is not a shell",
 	  "tp/sched_process_exec", DCEA_EFF_KILL),
 	B(DCEA_R_CRED_FILE, "cred_file_access", SEV_HIGH,
 	  "open of /etc/shadow or another credential file (lists.cred_files) in a container",

@@ -19,6 +19,7 @@
 #include "common/log.h"
 #include "common/util.h"
 #include "loader/admission.h"
+#include "loader/text.h"
 #include "loader/canary.h"
 #include "loader/cgroup.h"
 #include "loader/containers.h"
@@ -204,7 +205,10 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 
 static void emit(struct streamer *s, json_object *o)
 {
-	char line[1024];
+	struct text_opts to = { .style = TEXT_FULL,
+				.color = s->color,
+				.width = text_width(fileno(s->out)) };
+	char line[4096];
 	json_object *v;
 
 	outputs_emit(o);
@@ -213,13 +217,16 @@ static void emit(struct streamer *s, json_object *o)
 		/* for humans only verdicts that acted: the findings were alerts of their own */
 		if (json_object_object_get_ex(o, "action", &v) &&
 		    strcmp(json_object_get_string(v), "none")) {
-			admission_format_human(o, line, sizeof(line));
+			alert_format_text(o, line, sizeof(line), &to);
 			fprintf(s->out, "%s\n", line);
 		}
 	} else if (s->json) {
 		fprintf(s->out, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	} else if (json_object_object_get_ex(o, "type", &v) &&
+		   !strcmp(json_object_get_string(v), "container_start")) {
+		return; /* for humans, quiet by default: a start is not news (--json has it) */
 	} else {
-		alert_format_human(o, line, sizeof(line), s->color);
+		alert_format_text(o, line, sizeof(line), &to);
 		fprintf(s->out, "%s\n", line);
 	}
 	fflush(s->out);
@@ -258,6 +265,13 @@ static int handle_event(void *ctx, void *data, size_t size)
 	if (e->kind == DCEA_EV_CONTAINER) {
 		ct_remember(e->cgroup_id, e->cgname);
 		apply_selectors(e->cgroup_id, e->cgname, s);
+	}
+	if (e->kind == DCEA_EV_RULE && e->rule == DCEA_R_PRIV_LAUNCH &&
+	    e->action == DCEA_ACT_ALERT && admission_repeat(s->adm, e->cgroup_id)) {
+		/* reported with the first container of this image and configuration */
+		json_object_put(o);
+		s->delivered++;
+		return 0;
 	}
 	if (e->kind == DCEA_EV_RULE)
 		verify_recheck(o, e->pid, e->ns);
@@ -576,6 +590,10 @@ static int stream(struct streamer *s)
 	admission_tick(s->adm);
 	admission_startup(s->adm);
 	admission_sweep(s->adm);
+	/* after the scan of what runs already: a container started from now on is a new one */
+	log_info("streaming alerts in %s mode; Ctrl-C stops streaming, enforcement stays until "
+		 "'dcea stop'",
+		 mode_name(c.mode));
 	/* drops not yet reported, also those while no loader ran: reported at the first tick */
 	s->drops_seen = c.drops_reported;
 
@@ -808,9 +826,6 @@ int cmd_run(int argc, char **argv)
 		if (access(TS_DEFAULT_PATH, F_OK) == 0)
 			guard_add_file(&s.guard, TS_DEFAULT_PATH, false);
 	}
-	log_info("streaming alerts in %s mode; Ctrl-C stops streaming, enforcement stays until "
-		 "'dcea stop'",
-		 mode_name(o.mode));
 	err = stream(&s);
 	admission_free(s.adm);
 	if (!state_get_config(&st, &c) && c.loader_tgid == (__u32)getpid()) {

@@ -14,6 +14,7 @@
 #include "common/util.h"
 #include "loader/routes.h"
 #include "loader/admission.h"
+#include "loader/findings.h"
 #include "loader/enforcer.h"
 #include "loader/rules.h"
 #include "loader/run.h"
@@ -231,6 +232,7 @@ int cmd_status(int argc, char **argv)
 		json_object_object_add(o, "rules", rules);
 		json_object_object_add(o, "routes", routes_status_json(&c, cfg));
 		json_object_object_add(o, "scans", admission_status_json());
+		json_object_object_add(o, "findings", findings_status_json());
 		{
 			json_object *ps = policy_status(&st), *v;
 
@@ -267,6 +269,7 @@ int cmd_status(int argc, char **argv)
 			json_object_put(ps);
 		}
 		admission_status_print(stdout);
+		findings_status_print(stdout);
 	}
 	state_close(&st);
 	return 0;
@@ -310,6 +313,9 @@ int cmd_stop(int argc, char **argv)
 		log_warn("failed to stop the loader (pid %u): %s, ignoring", c.loader_tgid,
 			 strerror(errno));
 	err = state_unpin();
+	/* a loader restart remembers the findings reported; an unload forgets them */
+	if (unlink(FINDINGS_FILE) && errno != ENOENT)
+		log_warn("failed to remove '%s': %s, ignoring", FINDINGS_FILE, strerror(errno));
 	if (err) {
 		log_err("failed to remove the pins under '%s': %s", DCEA_PIN_DIR, strerror(-err));
 		return 1;

@@ -17,6 +17,7 @@
 #include "loader/events.h"
 #include "loader/output.h"
 #include "loader/rules.h"
+#include "loader/text.h"
 #include "loader/truststore.h"
 #include "loader/verify.h"
 
@@ -69,7 +70,7 @@ static void periodic_alert(void *ctx, json_object *f)
 {
 	struct periodic *p = ctx;
 	json_object *a, *d;
-	char line[1024];
+	char line[4096];
 
 	if (seen_before(f))
 		return;
@@ -88,7 +89,11 @@ static void periodic_alert(void *ctx, json_object *f)
 	if (p->json) {
 		fprintf(p->out, "%s\n", json_object_to_json_string_ext(a, JSON_C_TO_STRING_PLAIN));
 	} else {
-		alert_format_human(a, line, sizeof(line), p->color);
+		struct text_opts to = { .style = TEXT_FULL,
+					.color = p->color,
+					.width = text_width(fileno(p->out)) };
+
+		alert_format_text(a, line, sizeof(line), &to);
 		fprintf(p->out, "%s\n", line);
 	}
 	fflush(p->out);

@@ -18,6 +18,7 @@ void policy_admission_default(struct policy_admission *a)
 {
 	memset(a, 0, sizeof(*a));
 	a->timeout_ms = ADM_DEFAULT_TIMEOUT_MS;
+	a->alert_severity = SEV_HIGH;
 }
 
 static bool matches(const char *pattern, const char *check)
@@ -191,8 +192,25 @@ static int h_scan_image(struct pctx *c, yaml_node_t *k, yaml_node_t *v, void *ob
 	return pol_bool(c, k, v, &a->scan_image);
 }
 
+static int h_alert_severity(struct pctx *c, yaml_node_t *k, yaml_node_t *v, void *obj, int arg)
+{
+	struct policy_admission *a = obj;
+	const char *s = pol_word(c, k, v);
+	enum scan_severity sev;
+
+	if (!s)
+		return -EINVAL;
+	if (scan_severity_parse(s, &sev) || sev == SEV_NONE)
+		return pol_err(c, v,
+			       "'alert_severity' must be low, medium, high or critical, not '%s'",
+			       s);
+	a->alert_severity = sev;
+	return 0;
+}
+
 static const struct handler admission_handlers[] = {
 	{ "refuse", h_refuse },
+	{ "alert_severity", h_alert_severity },
 	{ "timeout_ms", h_timeout },
 	{ "scan_image", h_scan_image },
 	{},
@@ -224,6 +242,10 @@ void policy_admission_print_yaml(FILE *f, const struct policy_admission *a)
 		else
 			fprintf(f, "    - '%s'\n", a->refuse[i].check);
 	}
+	fprintf(f, "  # findings at or above this severity are alerts, once per image and "
+		   "configuration;\n"
+		   "  # the others are only in 'dcea status' and 'dcea scan'\n");
+	fprintf(f, "  alert_severity: %s\n", scan_severity_name(a->alert_severity));
 	fprintf(f, "  # longest a new container waits for the verdict; then block mode kills it\n");
 	fprintf(f, "  timeout_ms: %u\n", a->timeout_ms);
 	fprintf(f, "  # also scan the image (read in place from the container's root, cached by "
@@ -245,6 +267,8 @@ json_object *policy_admission_json(const struct policy_admission *a)
 		json_object_array_add(r, e);
 	}
 	json_object_object_add(o, "refuse", r);
+	json_object_object_add(o, "alert_severity",
+			       json_object_new_string(scan_severity_name(a->alert_severity)));
 	json_object_object_add(o, "timeout_ms", json_object_new_int(a->timeout_ms));
 	json_object_object_add(o, "scan_image", json_object_new_boolean(a->scan_image));
 	return o;
@@ -252,9 +276,11 @@ json_object *policy_admission_json(const struct policy_admission *a)
 
 void policy_admission_print_summary(FILE *f, const struct policy_admission *a)
 {
-	fprintf(f, "\nadmission: refuses %zu finding(s)%s, holds at most %u ms, image scan %s\n",
+	fprintf(f,
+		"\nadmission: refuses %zu finding(s)%s, holds at most %u ms, image scan %s, alerts "
+		"from %s\n",
 		a->n_refuse, a->n_refuse ? "" : " (none: alerts only)", a->timeout_ms,
-		a->scan_image ? "on" : "off");
+		a->scan_image ? "on" : "off", scan_severity_name(a->alert_severity));
 	for (size_t i = 0; i < a->n_refuse; i++)
 		fprintf(f, "  %s%s%s\n", a->refuse[i].check,
 			a->refuse[i].min_severity ? " at or above " : "",

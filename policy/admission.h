@@ -27,6 +27,7 @@ struct policy_admission {
 	size_t n_refuse;
 	unsigned int timeout_ms; /* longest a new container is held for the verdict */
 	bool scan_image;	 /* also scan the container's image (cached by image id) */
+	int alert_severity;	 /* enum scan_severity: findings at or above it are alerts */
 };
 
 void policy_admission_default(struct policy_admission *a);

@@ -2,29 +2,49 @@
 /* dcea policy check FILE / dcea policy show [FILE]: validate a policy, print the effective one. */
 #include <errno.h>
 #include <getopt.h>
+#include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <json-c/json.h>
 
 #include "common/commands.h"
 #include "common/log.h"
+#include "common/util.h"
 #include "loader/rules.h"
 #include "policy/parse.h"
 #include "policy/show.h"
+#include "policy/suggest.h"
 
 static const char help[] =
 	"Usage: dcea policy check FILE [--json]\n"
-	"       dcea policy show [FILE] [--json]\n\n"
+	"       dcea policy show [FILE] [--json]\n"
+	"       dcea policy suggest [--policy FILE] [ALERTS...|--socket PATH --duration SECS]\n\n"
 	"check  validate a YAML policy file: every problem as FILE:LINE:COL: what is wrong, or a\n"
 	"       summary (mode, rules with action and severity, list sizes)\n"
 	"show   print the effective policy (FILE on top of the built-in default, or the default)\n"
-	"       as a YAML file to start from, or as one JSON object\n\n"
+	"       as a YAML file to start from, or as one JSON object\n"
+	"suggest  from alerts seen in audit mode (JSON lines: files, '-' for stdin, or the\n"
+	"       events socket for a while), the exceptions that would silence them, by image\n"
+	"       and executable, with counts, as a policy fragment; exceptions for rules the\n"
+	"       policy blocks (escape rules) are commented out and marked DANGEROUS\n\n"
 	"Options:\n"
-	"  -j, --json   one JSON object on stdout\n"
-	"  -h, --help   this text\n\n"
+	"  -j, --json           one JSON object on stdout (check, show)\n"
+	"  -p, --policy FILE    suggest: the policy whose block rules are dangerous (default:\n"
+	"                       the built-in one)\n"
+	"  -S, --socket PATH    suggest: read the events socket of 'dcea run --socket'\n"
+	"  -d, --duration SECS  suggest: for this long (with --socket)\n"
+	"  -h, --help           this text\n\n"
 	"Examples:\n"
 	"  dcea policy show > my-policy.yaml\n"
-	"  dcea policy check my-policy.yaml && dcea run --policy my-policy.yaml\n\n"
+	"  dcea policy check my-policy.yaml && dcea run --policy my-policy.yaml\n"
+	"  dcea run --mode audit --output-file /var/log/dcea.json   # a week later:\n"
+	"  dcea policy suggest /var/log/dcea.json* > exceptions.yaml\n"
+	"  dcea policy suggest --socket /run/dcea/events.sock --duration 3600\n\n"
 	"Exit status: 0 valid, 1 invalid or unreadable, 2 usage. The schema is in "
 	"docs/POLICY.md.\n";
 
@@ -114,21 +134,134 @@ static int show(const char *file, bool json)
 	return 0;
 }
 
+/* Records from the events socket for `secs` seconds (or until the loader closes it). */
+static int suggest_socket(struct suggest *s, const char *path, uint64_t secs)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	uint64_t end = (uint64_t)time(NULL) + secs;
+	char buf[65536], *line = NULL;
+	size_t len = 0;
+	int fd, err = 0;
+
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return -ENAMETOOLONG;
+	strcpy(sa.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		err = -errno;
+		goto cleanup;
+	}
+	for (;;) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		int64_t left = (int64_t)(end - (uint64_t)time(NULL));
+		ssize_t n;
+		char *nl, *tmp;
+
+		if (left <= 0 || poll(&p, 1, left * 1000) <= 0)
+			break;
+		n = read(fd, buf, sizeof(buf));
+		if (n <= 0)
+			break;
+		tmp = realloc(line, len + n + 1);
+		if (!tmp) {
+			err = -ENOMEM;
+			break;
+		}
+		line = tmp;
+		memcpy(line + len, buf, n);
+		len += n;
+		line[len] = '\0';
+		while ((nl = memchr(line, '\n', len))) {
+			json_object *o;
+
+			*nl = '\0';
+			o = json_tokener_parse(line);
+			if (o)
+				suggest_add(s, o);
+			json_object_put(o);
+			len -= nl + 1 - line;
+			memmove(line, nl + 1, len + 1);
+		}
+	}
+cleanup:
+	free(line);
+	if (fd >= 0)
+		close(fd);
+	return err;
+}
+
+static int suggest(int argc, char **argv, const char *policy, const char *sock, uint64_t secs)
+{
+	struct policy p;
+	struct suggest *s;
+	char source[256] = "";
+	int err = 0;
+
+	policy_default(&p);
+	if (policy && policy_load(policy, &p))
+		return 1;
+	s = suggest_new(&p);
+	if (!s)
+		return 1;
+	if (sock) {
+		err = suggest_socket(s, sock, secs);
+		if (err)
+			log_err("failed to read '%s': %s (is 'dcea run --socket' running?)", sock,
+				strerror(-err));
+		snprintf(source, sizeof(source), "%s for %llu s", sock, (unsigned long long)secs);
+	}
+	for (int i = 0; i < argc && !err; i++) {
+		FILE *f = strcmp(argv[i], "-") ? fopen(argv[i], "re") : stdin;
+
+		if (!f) {
+			log_err("failed to open '%s': %s", argv[i], strerror(errno));
+			err = -errno;
+			break;
+		}
+		suggest_read(s, f);
+		if (f != stdin)
+			fclose(f);
+		snprintf(source + strlen(source), sizeof(source) - strlen(source), "%s%s",
+			 i ? " " : "", argv[i]);
+	}
+	if (!err)
+		suggest_print(s, stdout, source);
+	suggest_free(s);
+	return err ? 1 : 0;
+}
+
 int cmd_policy(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "policy", required_argument, NULL, 'p' },
+		{ "socket", required_argument, NULL, 'S' },
+		{ "duration", required_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
-	const char *verb;
+	const char *verb, *policy = NULL, *sock = NULL;
+	uint64_t secs = 0;
 	bool json = false;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "jh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "jp:S:d:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			json = true;
+			break;
+		case 'p':
+			policy = optarg;
+			break;
+		case 'S':
+			sock = optarg;
+			break;
+		case 'd':
+			if (parse_u64(optarg, &secs) || !secs) {
+				log_err("invalid --duration '%s': expected a number of seconds",
+					optarg);
+				return 2;
+			}
 			break;
 		case 'h':
 			printf("%s", help);
@@ -139,10 +272,22 @@ int cmd_policy(int argc, char **argv)
 		}
 	}
 	if (optind >= argc) {
-		log_err("missing subcommand: check or show; see 'dcea policy --help'");
+		log_err("missing subcommand: check, show or suggest; see 'dcea policy --help'");
 		return 2;
 	}
 	verb = argv[optind++];
+	if ((policy || sock || secs) && strcmp(verb, "suggest")) {
+		log_err("--policy, --socket and --duration are options of 'policy suggest'");
+		return 2;
+	}
+	if (!strcmp(verb, "suggest")) {
+		if ((sock != NULL) == (argc > optind) || !sock != !secs) {
+			log_err("'policy suggest' reads ALERTS files or --socket PATH --duration "
+				"SECS; see 'dcea policy --help'");
+			return 2;
+		}
+		return suggest(argc - optind, argv + optind, policy, sock, secs);
+	}
 	if (!strcmp(verb, "check")) {
 		if (argc - optind != 1) {
 			log_err("'policy check' takes one FILE; see 'dcea policy --help'");

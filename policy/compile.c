@@ -22,6 +22,7 @@ void policy_rule_cfg(const struct policy *p, enum dcea_mode mode,
 		out[i].enabled = r->enabled && effective[i] != DCEA_EFF_UNAVAILABLE;
 		out[i].block = r->action == POLICY_BLOCK;
 		out[i].effective = effective[i];
+		out[i].opts = r->opts;
 		out[i].enforce = rule_enforced(&out[i], mode);
 	}
 }

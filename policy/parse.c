@@ -195,10 +195,32 @@ static int h_severity(struct pctx *c, yaml_node_t *k, yaml_node_t *v, void *obj,
 	return 0;
 }
 
+/* shell_in_container only: which non-interactive shells (not the entrypoint) are reported */
+static int h_non_interactive(struct pctx *c, yaml_node_t *k, yaml_node_t *v, void *obj, int arg)
+{
+	struct policy_rule *r = obj;
+	const char *s;
+
+	if (r != &c->p->rules[DCEA_R_SHELL])
+		return pol_err(c, k, "'non_interactive' is an option of shell_in_container only");
+	s = pol_word(c, k, v);
+	if (!s)
+		return -EINVAL;
+	if (!strcmp(s, "all"))
+		r->opts |= DCEA_RO_SHELL_ALL;
+	else if (!strcmp(s, "unexpected_parent"))
+		r->opts &= ~DCEA_RO_SHELL_ALL;
+	else
+		return pol_err(c, v, "'non_interactive' must be unexpected_parent or all, not '%s'",
+			       s);
+	return 0;
+}
+
 static const struct handler rule_handlers[] = {
 	{ "enabled", h_enabled },
 	{ "action", h_action },
 	{ "severity", h_severity },
+	{ "non_interactive", h_non_interactive },
 	{},
 };
 

@@ -23,7 +23,8 @@ enum policy_action {
 struct policy_rule {
 	bool enabled;
 	enum policy_action action;
-	int severity; /* enum dcea_severity */
+	int severity;	   /* enum dcea_severity */
+	unsigned int opts; /* DCEA_RO_*: shell_in_container's non_interactive: all */
 };
 
 struct policy_knob_file {

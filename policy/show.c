@@ -244,10 +244,14 @@ void policy_print_yaml(FILE *f, const struct policy *p)
 
 		if (i == DCEA_R_CUSTOM)
 			continue; /* custom rules are listed under custom_rules */
-		fprintf(f, "  # %s\n  %s:%*s {enabled: %s, action: %s, severity: %s}\n",
+		fprintf(f, "  # %s\n  %s:%*s {enabled: %s, action: %s, severity: %s%s%s}\n",
 			rule_table[i].title, rule_table[i].name,
 			w - (int)strlen(rule_table[i].name), "", r->enabled ? "true" : "false",
-			r->action == POLICY_BLOCK ? "block" : "alert", severity_name(r->severity));
+			r->action == POLICY_BLOCK ? "block" : "alert", severity_name(r->severity),
+			i == DCEA_R_SHELL ? ", non_interactive: " : "",
+			i != DCEA_R_SHELL	      ? ""
+			: r->opts & DCEA_RO_SHELL_ALL ? "all"
+						      : "unexpected_parent");
 	}
 	fprintf(f, "\n# a sequence replaces a list; {add: [...], remove: [...]} edits the default\n"
 		   "lists:\n");
@@ -291,6 +295,12 @@ json_object *policy_to_json(const struct policy *p)
 								      : "alert"));
 		json_object_object_add(r, "severity",
 				       json_object_new_string(severity_name(p->rules[i].severity)));
+		if (i == DCEA_R_SHELL)
+			json_object_object_add(
+				r, "non_interactive",
+				json_object_new_string(p->rules[i].opts & DCEA_RO_SHELL_ALL
+							       ? "all"
+							       : "unexpected_parent"));
 		if (i == DCEA_R_CUSTOM)
 			json_object_put(r);
 		else

@@ -263,10 +263,24 @@ int main(int argc, char **argv)
 		return cmd_kexec();
 	if (!strcmp(c, "route"))
 		return route_main(argc - 2, argv + 2);
+	if (!strcmp(c, "spawn") && argc >= 3) {
+		/* a process that is not a shell starting a program: a web server's system() */
+		pid_t pid = fork();
+		int st = 0;
+
+		if (pid == 0) {
+			execv(argv[2], argv + 2);
+			_exit(127);
+		}
+		if (pid < 0 || waitpid(pid, &st, 0) < 0)
+			return 1;
+		return WIFEXITED(st) ? WEXITSTATUS(st) : 1;
+	}
 	if (!strcmp(c, "storm") && (argc == 4 || argc == 5))
 		return cmd_storm(argv[2], atol(argv[3]), argc == 5 ? atol(argv[4]) : 0);
 	fprintf(stderr,
 		"usage: dcea-escape capset|setuid|setns PID FILE|ptrace PID|bpf|handle FILE|"
-		"fsopen FSTYPE|connect PATH|module|kexec|storm FSTYPE N [RATE]|route ...\n");
+		"fsopen FSTYPE|connect PATH|module|kexec|storm FSTYPE N [RATE]|spawn PROG "
+		"ARG...|route ...\n");
 	return 2;
 }

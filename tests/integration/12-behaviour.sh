@@ -25,9 +25,13 @@ docker tag "$DCEA_IMAGE" dcea-test-exempt:latest >/dev/null ||
 cleanup_add docker rmi dcea-test-exempt:latest
 tag=beh-$$
 pol=$DCEA_TMP/behaviour.yaml
+# non_interactive: all: the `docker exec CT sh -c` shells below are reported (by default they
+# are quiet, 14-shell-probe.sh)
 cat >"$pol" <<YAML
 version: 1
 mode: audit
+rules:
+  shell_in_container: {non_interactive: all}
 custom_rules:
   - id: test_escape_exec
     description: the test's helper binary must not run in containers named dcea-test-$tag-blk
@@ -60,6 +64,7 @@ docker exec "$ct" sh -c 'true' >/dev/null 2>&1
 a=$(dcea_wait_alert shell_in_container ".container.id == \"$ct\"" 10)
 check shell-alert test -n "$a"
 dcea_expect_alert shell-fields "$a" '.action == "alert"' '.details.interactive == false' \
+	'.details.why == "policy_all"' \
 	'.details.entrypoint == false' '.comm == "sh"' ".container.name == \"$(docker_name "$tag-plain")\""
 
 # interactive: `docker exec -t` gives the shell a pty on stdin

@@ -100,6 +100,16 @@ static void test_mode_and_rules(void **state)
 	assert_memory_equal(&p.rules[DCEA_R_MOUNT], &d.rules[DCEA_R_MOUNT], sizeof(p.rules[0]));
 	assert_int_equal(parse("mode: audit\n", &p, &n), 0);
 	assert_int_equal(p.mode, DCEA_MODE_AUDIT);
+	/* shell_in_container's option: unexpected_parent by default, all on request */
+	assert_int_equal(p.rules[DCEA_R_SHELL].opts, 0);
+	assert_int_equal(parse("rules:\n  shell_in_container: {non_interactive: all}\n", &p, &n),
+			 0);
+	assert_int_equal(p.rules[DCEA_R_SHELL].opts, DCEA_RO_SHELL_ALL);
+	assert_true(p.rules[DCEA_R_SHELL].enabled);
+	/* findings become alerts from high up by default */
+	assert_int_equal(p.admission.alert_severity, SEV_HIGH);
+	assert_int_equal(parse("admission: {alert_severity: medium}\n", &p, &n), 0);
+	assert_int_equal(p.admission.alert_severity, SEV_MEDIUM);
 }
 
 static void test_list_replace(void **state)
@@ -247,7 +257,13 @@ static const struct {
 	{ "mode: audit\nmode: block\n",
 	  "t.yaml:2:1: duplicate key 'mode' in 'policy'\n" },
 	{ "rules:\n  bpf_load: {enabled: true, colour: red}\n",
-	  "t.yaml:2:29: unknown key 'colour' in 'bpf_load' (known: enabled, action, severity)\n" },
+	  "t.yaml:2:29: unknown key 'colour' in 'bpf_load' (known: enabled, action, severity, non_interactive)\n" },
+	{ "rules:\n  bpf_load: {non_interactive: all}\n",
+	  "t.yaml:2:14: 'non_interactive' is an option of shell_in_container only\n" },
+	{ "rules:\n  shell_in_container: {non_interactive: some}\n",
+	  "t.yaml:2:41: 'non_interactive' must be unexpected_parent or all, not 'some'\n" },
+	{ "admission:\n  alert_severity: info\n",
+	  "t.yaml:2:19: 'alert_severity' must be low, medium, high or critical, not 'info'\n" },
 	{ "rules:\n  bpf_load: {action: alert, action: block}\n",
 	  "t.yaml:2:29: duplicate key 'action' in 'bpf_load'\n" },
 	{ "lists:\n  capabilities: [CAP_SYS_ADMIN]\n",

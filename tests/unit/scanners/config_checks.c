@@ -194,6 +194,33 @@ static void test_details(void **state)
 	json_object_put(o);
 }
 
+/* label=disable can only be a FAIL where SELinux labels confine anything: a SKIP elsewhere */
+static void test_selinux_not_on_host(void **state)
+{
+	json_object *o = load("inspect-pid-host"), *cfg;
+	struct container_cfg *c = calloc(1, sizeof(*c));
+	const struct scan_finding *f;
+	struct scan_report r;
+
+	cfg = json_object_is_type(o, json_type_array) ? json_object_array_get_idx(o, 0) : o;
+	for (int no_selinux = 0; no_selinux <= 1; no_selinux++) {
+		scan_report_init(&r);
+		c->host_selinux = !no_selinux;
+		assert_int_equal(container_cfg_parse(cfg, NULL, c), 0);
+		assert_true(c->selinux_disabled);
+		assert_int_equal(scan_container_cfg(c, &r), 0);
+		f = scan_find(&r, "config.selinux-disabled");
+		/* not a FAIL where it cannot apply: no finding without SELinux on the host */
+		if (no_selinux)
+			assert_true(!f || f->result != SCAN_FAIL);
+		else
+			assert_true(f && f->result == SCAN_FAIL);
+		scan_report_free(&r);
+	}
+	free(c);
+	json_object_put(o);
+}
+
 static void test_oci_config(void **state)
 {
 	static const char *oci =
@@ -491,6 +518,7 @@ int main(void)
 		cmocka_unit_test(test_device_cgroup_rules),
 		cmocka_unit_test(test_context),
 		cmocka_unit_test(test_bad_files),
+		cmocka_unit_test(test_selinux_not_on_host),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
