@@ -192,7 +192,8 @@ int deny_sysctl_write_legacy(struct bpf_sysctl *ctx)
  * symlink) passes here and is killed on the connect's exit by the peer's bound path, as before.
  * Block mode only: audit mode reports through those same programs, once.
  */
-extern void *bpf_cast_to_kern_ctx(void *obj) __ksym;
+/* weak: 6.2+, and the program is off where the hook (6.7+) is missing */
+extern void *bpf_cast_to_kern_ctx(void *obj) __ksym __weak;
 #define PF_IO_WORKER_ 0x10
 
 SEC("cgroup/connect4")
