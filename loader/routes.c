@@ -17,7 +17,7 @@ struct route_info {
 	const char *id;
 	enum dcea_rule rule;
 	const char *route;
-	const char *prog; /* the fallback program that sees it */
+	const char *prog; /* the fallback program that sees it (or its _sqe twin, before 6.3) */
 	const char *fallback;
 	const char *deny_prog; /* a fallback program that denies it where the kernel has its hook */
 	const char *deny_prog2;
@@ -38,7 +38,7 @@ static const struct route_info routes[] = {
 	{ "uring-open-mem", DCEA_R_PROC_HOST, "io_uring open of /proc/<pid>/mem",
 	  "watch_uring_submit", "kill" },
 	{ "uring-connect-sock", DCEA_R_RUNTIME_SOCKET, "io_uring connect to a runtime socket",
-	  "watch_uring_submit", "kill", "deny_runtime_connect" },
+	  "watch_uring_complete", "kill", "deny_runtime_connect" },
 	{ "uring-open-sysctl", DCEA_R_SYSCTL_WRITE, "io_uring write to a /proc/sys knob",
 	  "deny_sysctl_write", "deny", "deny_sysctl_write", "deny_sysctl_write_legacy" },
 	{ "uring-path-root", DCEA_R_PROC_HOST,
@@ -62,7 +62,11 @@ static bool prog_attached(const char *prog)
 	char path[256];
 
 	snprintf(path, sizeof(path), "%s/links/%s", DCEA_PIN_DIR, prog);
-	return access(path, F_OK) == 0;
+	if (access(path, F_OK) == 0)
+		return true;
+	/* watch_uring_submit's twin on io_uring_submit_sqe, the tracepoint's name before 6.3 */
+	snprintf(path, sizeof(path), "%s/links/%s_sqe", DCEA_PIN_DIR, prog);
+	return !strcmp(prog, "watch_uring_submit") && access(path, F_OK) == 0;
 }
 
 /* The effect of route r here, and whether it is a gap. */
