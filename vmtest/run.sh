@@ -45,7 +45,9 @@ TIMEOUT=${VMTEST_TIMEOUT:-180}
 LSM_BPF=${VMTEST_LSM:-lockdown,capability,landlock,yama,apparmor,bpf}
 VARIANTS=${VMTEST_VARIANTS:-bpf nobpf}
 DOC=${VMTEST_DOC-$ROOT/docs/KERNELS.md}
-ROUTES_TSV=${VMTEST_ROUTES-$([ -n "$DOC" ] && echo "$ROOT/tests/routes/vmtest.tsv")}
+# (no command substitution that can fail here: set -e with inherit_errexit ends the script on it)
+ROUTES_TSV=${VMTEST_ROUTES-}
+[ -n "${VMTEST_ROUTES+set}" ] || [ -z "$DOC" ] || ROUTES_TSV=$ROOT/tests/routes/vmtest.tsv
 MEM=${VMTEST_MEM:-512M}
 RUNNER=${VMTEST_RUNNER:-qemu}
 CMDLINE=("$0" "$@")
