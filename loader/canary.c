@@ -93,10 +93,11 @@ static int capset_raise_all(void)
 	return syscall(SYS_capset, &h, d);
 }
 
-static int copy_file(const char *from, const char *to, mode_t mode)
+/* Copy what `in` reads (closed here, whatever happens) into a new file `to`. */
+static int copy_fd(int in, const char *to, mode_t mode)
 {
 	char buf[65536];
-	int in = open(from, O_RDONLY | O_CLOEXEC), out = -1, ret = -1;
+	int out = -1, ret = -1;
 	ssize_t n;
 
 	if (in < 0)
@@ -137,9 +138,15 @@ static int child_prepare(struct canary *c, enum dcea_rule r, int *fd)
 		 * namespace (a path every uid can reach, whatever the mode of our own directory):
 		 * changed after the "container" started (drift), or setuid-root for an
 		 * unprivileged exec (privilege gain) */
-		if (mount("tmpfs", CANARY_TMP, "tmpfs", 0, "mode=0755") ||
-		    copy_file(c->self_exe, CANARY_TMP "/x", r == DCEA_R_PRIV_EXEC ? 04755 : 0755))
+		/* opened first: the tmpfs hides our own binary when dcea lives under /tmp */
+		*fd = open(c->self_exe, O_RDONLY | O_CLOEXEC);
+		if (*fd < 0 || mount("tmpfs", CANARY_TMP, "tmpfs", 0, "mode=0755"))
 			return -1;
+		if (copy_fd(*fd, CANARY_TMP "/x", r == DCEA_R_PRIV_EXEC ? 04755 : 0755)) {
+			*fd = -1;
+			return -1;
+		}
+		*fd = -1;
 		return r == DCEA_R_PRIV_EXEC ? setresuid(65534, 65534, 65534) : 0;
 	case DCEA_R_PRIV_LAUNCH:
 		/* a container start of our own: a new root (all of ours, bound), then an exec */
