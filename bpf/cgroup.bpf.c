@@ -194,7 +194,6 @@ int deny_sysctl_write_legacy(struct bpf_sysctl *ctx)
  */
 /* weak: 6.2+, and the program is off where the hook (6.7+) is missing */
 extern void *bpf_cast_to_kern_ctx(void *obj) __ksym __weak;
-#define PF_IO_WORKER_ 0x10
 
 SEC("cgroup/connect4")
 int deny_runtime_connect(struct bpf_sock_addr *ctx)
@@ -220,9 +219,8 @@ int deny_runtime_connect(struct bpf_sock_addr *ctx)
 	action = decide(DCEA_R_RUNTIME_SOCKET, t, DCEA_ACT_DENY);
 	if (action != DCEA_ACT_DENY)
 		return 1;
-	/* an io_uring connect runs in an io-wq worker (PF_IO_WORKER) or in the submitter */
-	socket_report(action, path, &key, (__u64)-1,
-		      BPF_CORE_READ(current_task(), flags) & PF_IO_WORKER_ ? DCEA_RT_IO_URING
-									   : DCEA_RT_SYSCALL);
+	/* an io_uring connect in an io-wq worker says so (route_of); inline, it is not told apart
+	 */
+	socket_report(action, path, &key, (__u64)-1, DCEA_RT_SYSCALL);
 	return 0;
 }

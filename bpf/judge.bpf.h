@@ -149,6 +149,20 @@ static __always_inline bool classify_file(struct dcea_task *t, struct task_struc
 	return true;
 }
 
+#define PF_IO_WORKER_ 0x10
+
+/*
+ * How the task reached the object, for hooks that cannot tell (the LSM hooks, the classic
+ * open's): an io_uring worker (io-wq or SQPOLL, PF_IO_WORKER) does the work of an io_uring
+ * request.
+ */
+static __always_inline __u32 route_of(__u32 route)
+{
+	if (route == DCEA_RT_SYSCALL && (BPF_CORE_READ(current_task(), flags) & PF_IO_WORKER_))
+		return DCEA_RT_IO_URING;
+	return route;
+}
+
 /* route: enum dcea_route, how the task reached the file (arg[3]) */
 static __always_inline void file_report_route(__u32 rule, int action, struct file *f, __u64 a0,
 					      __u64 a1, __u32 route)
@@ -159,7 +173,7 @@ static __always_inline void file_report_route(__u32 rule, int action, struct fil
 	if (e) {
 		e->arg[0] = a0;
 		e->arg[1] = a1;
-		e->arg[3] = route;
+		e->arg[3] = route_of(route);
 		bpf_probe_read_kernel_str(e->str2, sizeof(e->str2),
 					  BPF_CORE_READ(d, d_parent, d_name.name));
 		bpf_probe_read_kernel_str(e->path, sizeof(e->path), BPF_CORE_READ(d, d_name.name));
@@ -198,7 +212,7 @@ static __always_inline void socket_report(int action, const char path[108], stru
 
 	if (e) {
 		e->arg[0] = fd;
-		e->arg[3] = route;
+		e->arg[3] = route_of(route);
 		__builtin_memcpy(e->path, path, 108);
 		__builtin_memcpy(e->str2, key->name, sizeof(key->name));
 		event_submit(e);
