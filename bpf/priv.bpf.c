@@ -130,21 +130,27 @@ TO_ROOT(setresgid, 3, true)
  * pid namespace: only a container sharing the host's (--pid=host) can name a host process, and
  * there the number is the host pid that keys the tasks map.
  */
-static __always_inline int foreign_target(__u32 target, __u64 req, const char (*what)[24])
+static __always_inline int ptrace_foreign(struct dcea_task *t, __u32 target, __u64 req,
+					  const char (*what)[24])
 {
-	struct dcea_task *t = current_ct_task(), *tt;
-	struct dcea_config *c = cfg();
 	int action;
 
-	if (!t || !c || task_pidns(current_task()) != c->host_ns[DCEA_NS_PID])
-		return 0;
-	tt = bpf_map_lookup_elem(&dcea_tasks, &target);
-	if (tt && tt->cgroup_id == t->cgroup_id)
+	if (!target || own_task(t, target))
 		return 0;
 	action = decide(DCEA_R_PTRACE, t, DCEA_ACT_KILL);
 	if (action >= 0)
 		report(DCEA_R_PTRACE, action, req, target, 0, *what);
 	return 0;
+}
+
+static __always_inline int foreign_target(__u32 target, __u64 req, const char (*what)[24])
+{
+	struct dcea_task *t = current_ct_task();
+	struct dcea_config *c = cfg();
+
+	if (!t || !c || task_pidns(current_task()) != c->host_ns[DCEA_NS_PID])
+		return 0;
+	return ptrace_foreign(t, target, req, what);
 }
 
 SEC("tp/syscalls/sys_enter_ptrace")
@@ -173,20 +179,34 @@ int watch_process_vm_readv(struct trace_event_raw_sys_enter *ctx)
 	return foreign_target(ctx->args[0], 0, &name);
 }
 
+#define PID_FS_MAGIC_	     0x50494446
+#define ANON_INODE_FS_MAGIC_ 0x09041934
+
 /*
  * The host pid of the process a pidfd refers to, 0 if fd is not a pidfd: the struct pid is the
- * file's private data (anon-inode pidfds) or its inode's (pidfs, 6.9+).
+ * inode's private data on pidfs (6.9+), the file's on an anon inode named "[pidfd]" before. Any
+ * other file's private data is something else: never read as a struct pid (a benign call with a
+ * wrong fd, which the kernel refuses anyway, is not a foreign target).
  */
 static __always_inline __u32 pidfd_target(long fd)
 {
 	struct file *f = fd_file(current_task(), fd);
-	struct pid *p;
+	__u64 magic;
+	struct pid *p = NULL;
+	char n[8] = {};
 
 	if (!f)
 		return 0;
-	p = BPF_CORE_READ(f, private_data);
-	if (!p)
+	magic = BPF_CORE_READ(f, f_inode, i_sb, s_magic);
+	if (magic == PID_FS_MAGIC_) {
 		p = BPF_CORE_READ(f, f_inode, i_private);
+	} else if (magic == ANON_INODE_FS_MAGIC_) {
+		bpf_probe_read_kernel_str(n, sizeof(n),
+					  BPF_CORE_READ(f, f_path.dentry, d_name.name));
+		if (n[0] == '[' && n[1] == 'p' && n[2] == 'i' && n[3] == 'd' && n[4] == 'f' &&
+		    n[5] == 'd' && n[6] == ']')
+			p = BPF_CORE_READ(f, private_data);
+	}
 	return p ? BPF_CORE_READ(p, numbers[0].nr) : 0;
 }
 
@@ -198,18 +218,8 @@ static __always_inline __u32 pidfd_target(long fd)
 static __always_inline int foreign_pidfd(long fd, __u64 req, const char (*what)[24])
 {
 	struct dcea_task *t = current_ct_task();
-	__u32 target;
-	int action;
 
-	if (!t)
-		return 0;
-	target = pidfd_target(fd);
-	if (!target || own_task(t, target))
-		return 0;
-	action = decide(DCEA_R_PTRACE, t, DCEA_ACT_KILL);
-	if (action >= 0)
-		report(DCEA_R_PTRACE, action, req, target, 0, *what);
-	return 0;
+	return t ? ptrace_foreign(t, pidfd_target(fd), req, what) : 0;
 }
 
 SEC("tp/syscalls/sys_enter_pidfd_getfd")
