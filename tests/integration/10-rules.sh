@@ -60,20 +60,12 @@ for r in "${RULES[@]}"; do EFF[$r]=$(dcea_effective "$r"); done
 
 # --- the test's containers -----------------------------------------------------------------------
 
-ESC=(-v "$DCEA_ESCAPE:/usr/local/bin/dcea-escape:ro")
-start_ct() { # NAME ARGS...
-	local name=$1 id
-	shift
-	id=$(docker_run_test "$name" -d "${ESC[@]}" "$@" "$DCEA_IMAGE" sleep 600) ||
-		fail_all "docker run $name failed: $id" "${CHECKS[@]}"
-	printf '%s\n' "$id"
-}
-ct_plain=$(start_ct plain)
-ct_sa=$(start_ct sysadmin --cap-add SYS_ADMIN)
-ct_priv=$(start_ct priv --privileged --pid=host)
-ct_sock=$(start_ct sock -v /var/run/docker.sock:/var/run/docker.sock \
+ct_plain=$(dcea_escape_ct plain)
+ct_sa=$(dcea_escape_ct sysadmin --cap-add SYS_ADMIN)
+ct_priv=$(dcea_escape_ct priv --privileged --pid=host)
+ct_sock=$(dcea_escape_ct sock -v /var/run/docker.sock:/var/run/docker.sock \
 	-v /usr/local/bin/docker:/usr/local/bin/docker:ro)
-ct_dev=$(start_ct dev --device "$loopdev:/dev/xvdc")
+ct_dev=$(dcea_escape_ct dev --device "$loopdev:/dev/xvdc")
 
 # run_in CT CMD...: docker exec; sets OUT (stdout), ERR (stderr) and RC.
 run_in() {

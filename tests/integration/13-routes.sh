@@ -121,17 +121,9 @@ if [ "$BACKEND" != fallback ]; then
 	fail_all "no expectations for backend '$BACKEND' on this host" "${CHECKS[@]}"
 fi
 
-ESC=(-v "$DCEA_ESCAPE:/usr/local/bin/dcea-escape:ro")
-start_ct() { # NAME ARGS...
-	local name=$1 id
-	shift
-	id=$(docker_run_test "$name" -d "${ESC[@]}" "$@" "$DCEA_IMAGE" sleep 600) ||
-		fail_all "docker run $name failed: $id" "${CHECKS[@]}"
-	printf '%s\n' "$id"
-}
-ct_priv=$(start_ct priv --privileged --pid=host -v "$cg:/cg" -v /var/run/docker.sock:/var/run/docker.sock)
-ct_sa=$(start_ct sysadmin --cap-add SYS_ADMIN)
-ct_plain=$(start_ct plain)
+ct_priv=$(dcea_escape_ct priv --privileged --pid=host -v "$cg:/cg" -v /var/run/docker.sock:/var/run/docker.sock)
+ct_sa=$(dcea_escape_ct sysadmin --cap-add SYS_ADMIN)
+ct_plain=$(dcea_escape_ct plain)
 
 run_in() { # CT CMD...: sets OUT, ERR, RC
 	local ct=$1

@@ -17,6 +17,7 @@
 #   dcea_expect_alert NAME ALERT EXPR...   PASS when every jq EXPR holds on ALERT
 #   dcea_effective RULE           the rule's effective action on this kernel (deny/kill/...)
 #   dcea_helper                   build the static escape helper, set DCEA_ESCAPE
+#   dcea_escape_ct NAME ARGS...   a test container with that helper mounted, its id
 
 [ -n "${_DCEA_DCEA_SH:-}" ] && return 0
 _DCEA_DCEA_SH=1
@@ -211,6 +212,17 @@ dcea_ns_exprs() {
 		printf '%s\n' ".ns.$n == ${ino:-0}"
 	done
 	printf '%s\n' '.ppid > 0' '(.exe | length) > 0'
+}
+
+# dcea_escape_ct NAME DOCKER-ARGS...: a detached test container (docker_run_test) running sleep
+# with the escape helper (dcea_helper first) at /usr/local/bin/dcea-escape; prints its id, and
+# fails every check in CHECKS when docker cannot start it.
+dcea_escape_ct() {
+	local name=$1 id
+	shift
+	id=$(docker_run_test "$name" -d -v "$DCEA_ESCAPE:/usr/local/bin/dcea-escape:ro" "$@" \
+		"$DCEA_IMAGE" sleep 600) || fail_all "docker run $name failed: $id" "${CHECKS[@]}"
+	printf '%s\n' "$id"
 }
 
 # dcea_helper: build tests/helpers/escape.c statically (once, into $OUTPUT/test-bin) and set
