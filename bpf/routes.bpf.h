@@ -245,13 +245,22 @@ static __always_inline int walk_check_in(int dfd, const char *name, bool user, _
 	long n;
 	int action;
 
+	char first = 0;
+	bool hostpid;
+
 	if (!b || !c || !t)
 		return -1;
-	n = user ? bpf_probe_read_user_str(b->s, sizeof(b->s), name)
-		 : bpf_probe_read_kernel_str(b->s, sizeof(b->s), name);
-	if (n <= 0)
+	/*
+	 * The whole name is read only when it can matter: a task outside the host's pid namespace
+	 * cannot name another task's /proc/<pid>, so for it only where a relative walk starts
+	 * counts (most unlinks and mkdirs of a container stop after one byte).
+	 */
+	if (user ? bpf_probe_read_user(&first, 1, name) : bpf_probe_read_kernel(&first, 1, name))
 		return -2;
-	if (b->s[0] != '/') {
+	hostpid = task_pidns(task) == c->host_ns[DCEA_NS_PID];
+	if (first == '/' && !hostpid)
+		return -1;
+	if (first != '/') {
 		if (dfd == AT_FDCWD_) {
 			vm = BPF_CORE_READ(task, fs, pwd.mnt);
 			start = BPF_CORE_READ(task, fs, pwd.dentry);
@@ -266,7 +275,13 @@ static __always_inline int walk_check_in(int dfd, const char *name, bool user, _
 		if (vm && foreign_dir(task, vm))
 			kind = PH_WALK; /* target pid 0: from a directory outside */
 	}
-	if (!kind && task_pidns(task) == c->host_ns[DCEA_NS_PID]) {
+	if (!kind && !hostpid)
+		return -1;
+	n = user ? bpf_probe_read_user_str(b->s, sizeof(b->s), name)
+		 : bpf_probe_read_kernel_str(b->s, sizeof(b->s), name);
+	if (n <= 0)
+		return -2;
+	if (!kind) {
 		int ci = -1; /* where the component after /proc/<pid>/ starts */
 
 		if (b->s[0] == '/' && b->s[1] == 'p' && b->s[2] == 'r' && b->s[3] == 'o' &&
