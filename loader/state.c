@@ -555,6 +555,57 @@ static int unlink_dir(const char *dir)
 	return err;
 }
 
+/*
+ * The ids of the programs behind the pinned links, to wait for them to go after the pins are
+ * removed: an unpinned link is released by a kernel worker, and releasing a tracepoint link waits
+ * for an RCU grace period each (seconds for all of them on a slow machine). Returns how many.
+ */
+int state_pinned_prog_ids(__u32 *ids, int max)
+{
+	struct dirent *de;
+	char path[512];
+	DIR *d = opendir(PIN_LINKS);
+	int n = 0;
+
+	if (!d)
+		return 0;
+	while ((de = readdir(d)) && n < max) {
+		struct bpf_link_info li = {};
+		__u32 len = sizeof(li);
+		int fd;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", PIN_LINKS, de->d_name);
+		fd = bpf_obj_get(path);
+		if (fd < 0)
+			continue;
+		if (!bpf_obj_get_info_by_fd(fd, &li, &len) && li.prog_id)
+			ids[n++] = li.prog_id;
+		close(fd);
+	}
+	closedir(d);
+	return n;
+}
+
+/* How many of the programs `ids` still exist. */
+int state_progs_alive(const __u32 *ids, int n)
+{
+	int alive = 0;
+
+	for (int i = 0; i < n; i++) {
+		int fd = bpf_prog_get_fd_by_id(ids[i]);
+
+		if (fd >= 0) {
+			alive++;
+			close(fd);
+		} else if (errno != ENOENT) {
+			alive++; /* cannot tell: count it as there */
+		}
+	}
+	return alive;
+}
+
 int state_unpin(void)
 {
 	int err = unlink_dir(PIN_LINKS); /* links first: programs stop before maps go */

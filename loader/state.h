@@ -84,6 +84,8 @@ int state_reattach_tracepoints(struct state *st);
 void state_close(struct state *st);
 /* Remove every pin: detaches the programs once no process holds them. */
 int state_unpin(void);
+int state_pinned_prog_ids(__u32 *ids, int max);
+int state_progs_alive(const __u32 *ids, int n);
 
 int state_get_config(struct state *st, struct dcea_config *c);
 int state_set_config(struct state *st, const struct dcea_config *c);

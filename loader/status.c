@@ -275,16 +275,37 @@ int cmd_status(int argc, char **argv)
 	return 0;
 }
 
+#define STOP_WAIT_S 60
+
+/*
+ * Wait until process `pid` has exited (or, with `ids`, until none of those programs exists),
+ * saying what it waits for after a second. True when it happened within STOP_WAIT_S.
+ */
+static bool wait_gone(const char *what, __u32 pid, const __u32 *ids, int n)
+{
+	for (int i = 0; i < STOP_WAIT_S * 10; i++) {
+		if (ids ? !state_progs_alive(ids, n) : !alive(pid))
+			return true;
+		if (i == 10)
+			log_info("waiting for %s%s", what, ids ? "" : " to exit");
+		usleep(100000);
+	}
+	return false;
+}
+
 int cmd_stop(int argc, char **argv)
 {
 	static const char help[] =
 		"Usage: dcea stop\n\n"
 		"Stop the streaming loader, detach every program and remove the pins\n"
-		"under " DCEA_PIN_DIR ". Nothing is enforced afterwards.\n";
+		"under " DCEA_PIN_DIR ". Returns once the loader has exited and the kernel\n"
+		"has released every program (a few seconds on a slow machine). Nothing is\n"
+		"enforced afterwards.\n";
 	struct state st;
 	struct dcea_config c = {};
+	__u32 ids[256];
 	bool json = false;
-	int err;
+	int err, n_ids;
 
 	err = parse_simple(argc, argv, "stop", help, &json);
 	if (err)
@@ -309,15 +330,27 @@ int cmd_stop(int argc, char **argv)
 		}
 		state_close(&st);
 	}
-	if (alive(c.loader_tgid) && kill(c.loader_tgid, SIGTERM))
-		log_warn("failed to stop the loader (pid %u): %s, ignoring", c.loader_tgid,
-			 strerror(errno));
+	if (alive(c.loader_tgid)) {
+		if (kill(c.loader_tgid, SIGTERM))
+			log_warn("failed to stop the loader (pid %u): %s, ignoring", c.loader_tgid,
+				 strerror(errno));
+		else if (!wait_gone("the streaming loader", c.loader_tgid, NULL, 0))
+			log_warn("the loader (pid %u) has not exited after %d s, ignoring",
+				 c.loader_tgid, STOP_WAIT_S);
+	}
+	n_ids = state_pinned_prog_ids(ids, ARRAY_SIZE(ids));
 	err = state_unpin();
 	/* a loader restart remembers the findings reported; an unload forgets them */
 	if (unlink(FINDINGS_FILE) && errno != ENOENT)
 		log_warn("failed to remove '%s': %s, ignoring", FINDINGS_FILE, strerror(errno));
 	if (err) {
 		log_err("failed to remove the pins under '%s': %s", DCEA_PIN_DIR, strerror(-err));
+		return 1;
+	}
+	/* the kernel detaches an unpinned link in a worker: "detached" is said once it has */
+	if (!wait_gone("the programs to be detached", 0, ids, n_ids)) {
+		log_err("pins removed, but %d of dcea's %d programs are still loaded after %d s",
+			state_progs_alive(ids, n_ids), n_ids, STOP_WAIT_S);
 		return 1;
 	}
 	printf("dcea: stopped, programs detached and pins removed\n");
