@@ -75,8 +75,10 @@ int watch_fsopen(struct trace_event_raw_sys_enter *ctx)
 
 	if (!t)
 		return 0;
-	bpf_probe_read_user_str(fs.name, sizeof(fs.name), (const char *)ctx->args[0]);
-	if (!bpf_map_lookup_elem(&dcea_fstypes, &fs))
+	/* a name in a page not yet faulted in cannot be read here: fails closed */
+	if (bpf_probe_read_user_str(fs.name, sizeof(fs.name), (const char *)ctx->args[0]) < 0)
+		__builtin_memcpy(fs.name, "(unreadable)", 13);
+	else if (!bpf_map_lookup_elem(&dcea_fstypes, &fs))
 		return 0;
 	action = decide(DCEA_R_MOUNT_API, t, DCEA_ACT_KILL);
 	if (action < 0)

@@ -79,9 +79,15 @@ SEC("tp/syscalls/sys_enter_clone3")
 int watch_clone3(struct trace_event_raw_sys_enter *ctx)
 {
 	static const char name[24] = "clone3";
+	static const char unreadable[24] = "clone3 (unreadable)";
 	__u64 flags = 0;
 
-	/* struct clone_args starts with the 64-bit flags */
-	bpf_probe_read_user(&flags, sizeof(flags), (void *)ctx->args[0]);
+	/*
+	 * struct clone_args starts with the 64-bit flags. Arguments in a page not yet faulted in
+	 * cannot be read here, while the kernel's own copy faults it in: judged as asking for every
+	 * namespace, so a container task cannot hide its flags that way (fails closed).
+	 */
+	if (bpf_probe_read_user(&flags, sizeof(flags), (void *)ctx->args[0]))
+		return check_new_ns(CLONE_NEW_ANY, &unreadable);
 	return check_new_ns(flags, &name);
 }

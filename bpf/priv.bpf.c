@@ -62,8 +62,16 @@ int watch_capset(struct trace_event_raw_sys_enter *ctx)
 
 	if (!t || !ctx->args[1])
 		return 0;
-	if (bpf_probe_read_user(data, sizeof(data), (void *)ctx->args[1]))
+	if (bpf_probe_read_user(data, sizeof(data), (void *)ctx->args[1])) {
+		/* in a page not yet faulted in: judged as raising everything (fails closed) */
+		static const char unreadable[24] = "capset (unreadable)";
+
+		action = decide(DCEA_R_CAPSET, t, DCEA_ACT_KILL);
+		if (action >= 0)
+			report(DCEA_R_CAPSET, action, ~0ULL, ~0ULL, task_caps(current_task(), cap_effective),
+			       unreadable);
 		return 0;
+	}
 	eff = data[0] | ((__u64)data[3] << 32);
 	inh = data[2] | ((__u64)data[5] << 32);
 	task = current_task();

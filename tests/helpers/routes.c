@@ -371,6 +371,72 @@ static int mount_unfaulted(const char *type, const char *src, const char *target
 	return 0;
 }
 
+/* Bytes on a page the program has not touched (unfaulted() for binary data). */
+static void *unfaulted_bytes(const void *b, size_t len)
+{
+	char tmpl[] = "/tmp/dcea-unfaulted-XXXXXX";
+	int fd = mkstemp(tmpl);
+	void *p;
+
+	if (fd < 0 || write(fd, b, len) != (ssize_t)len)
+		return NULL;
+	unlink(tmpl);
+	p = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	return p == MAP_FAILED ? NULL : p;
+}
+
+/* fsopen-unfaulted FSTYPE: fsopen(2) with the file system's name on an untouched page. */
+static int fsopen_unfaulted(const char *type)
+{
+	const char *t = unfaulted(type);
+	int fd;
+
+	if (!t)
+		return rdie("mapping the name", errno);
+	fd = syscall(SYS_fsopen, t, 0);
+	if (fd < 0)
+		return rdie("fsopen", errno);
+	printf("fsopen %s: fd %d\n", type, fd);
+	return 0;
+}
+
+/*
+ * clone3-unfaulted: clone3(2) asking for a new user and mount namespace, its struct clone_args on
+ * an untouched page. The child exits at once.
+ */
+static int clone3_unfaulted(void)
+{
+	uint64_t args[11] = { 0x10000000ULL | 0x00020000ULL, 0, 0, 0, 17 /* SIGCHLD */ };
+	void *a = unfaulted_bytes(args, sizeof(args));
+	long pid;
+
+	if (!a)
+		return rdie("mapping the arguments", errno);
+	pid = syscall(SYS_clone3, a, sizeof(args));
+	if (pid < 0)
+		return rdie("clone3", errno);
+	if (pid == 0)
+		_exit(0);
+	printf("clone3: child %ld in new namespaces\n", pid);
+	return 0;
+}
+
+/* capset-unfaulted: capset(2) asking for CAP_SYS_ADMIN, its data on an untouched page. */
+static int capset_unfaulted(void)
+{
+	uint32_t hdr[2] = { 0x20080522 /* _LINUX_CAPABILITY_VERSION_3 */, 0 };
+	uint32_t data[6] = { 1U << 21, 1U << 21, 0, 0, 0, 0 };
+	void *d = unfaulted_bytes(data, sizeof(data));
+
+	if (!d)
+		return rdie("mapping the data", errno);
+	if (syscall(SYS_capset, hdr, d))
+		return rdie("capset", errno);
+	printf("capset: raised\n");
+	return 0;
+}
+
 /*
  * First mapping of PID: its start address, from /proc/PID/maps, or `addr` (hex) when given: a
  * backend that refuses the maps read would otherwise stop the route before its own syscall.
@@ -586,6 +652,12 @@ int route_main(int argc, char **argv)
 		return reopen(argv[0], argv[1]);
 	if (!strcmp(c, "mount-unfaulted") && argc == 3)
 		return mount_unfaulted(argv[0], argv[1], argv[2]);
+	if (!strcmp(c, "fsopen-unfaulted") && argc == 1)
+		return fsopen_unfaulted(argv[0]);
+	if (!strcmp(c, "clone3-unfaulted") && argc == 0)
+		return clone3_unfaulted();
+	if (!strcmp(c, "capset-unfaulted") && argc == 0)
+		return capset_unfaulted();
 	if (!strcmp(c, "vm-readv") && (argc == 1 || argc == 2))
 		return vm_readv(argv[0], argc == 2 ? argv[1] : NULL);
 	if (!strcmp(c, "madvise") && (argc == 1 || argc == 2))
@@ -601,6 +673,7 @@ int route_main(int argc, char **argv)
 		"       | uring-path|path mkdir|symlink|link|rename|unlink A [B]\n"
 		"       | pidfd-getfd PID FD r|w|dir [DATA|FILE] | reopen PATH DATA\n"
 		"       | mount-unfaulted FSTYPE SOURCE TARGET | vm-readv PID [ADDR] | madvise PID [ADDR]\n"
-		"       | uring-copy SRC DST | uring-echo\n");
+		"       | uring-copy SRC DST | uring-echo\n"
+		"       | fsopen-unfaulted FSTYPE | clone3-unfaulted | capset-unfaulted\n");
 	return 2;
 }
