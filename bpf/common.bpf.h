@@ -30,12 +30,18 @@ __dcea_map struct {
 } dcea_events SEC(".maps");
 
 /*
- * [0]: ring-buffer reserve failures; [1]: tasks map full; [2]: containers map full; [3]: setup or
- * held map full
+ * The reserved ring: deny and kill alerts, alerts of critical severity, container starts and map-full
+ * notices. Ordinary alerts cannot fill it, however many a container raises.
  */
 __dcea_map struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, DCEA_RINGBUF_HI_SIZE);
+} dcea_events_hi SEC(".maps");
+
+/* enum dcea_drop */
+__dcea_map struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 4);
+	__uint(max_entries, DCEA_DROP_MAX);
 	__type(key, __u32);
 	__type(value, __u64);
 } dcea_drops SEC(".maps");
@@ -360,19 +366,40 @@ __dcea_map struct {
 	__type(value, struct dcea_event);
 } dcea_evbuf SEC(".maps");
 
+/*
+ * Aggregation entries (bpf/agg.bpf.c): what makes two alerts the same, and their absorbed repeats.
+ * A hash, not an LRU: an entry holding repeats not yet reported is never evicted. When it is full
+ * an alert of a new key is delivered as it is (counted in DCEA_DROP_AGG_FULL).
+ */
+__dcea_map struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, DCEA_MAX_AGG);
+	__type(key, struct dcea_agg_key);
+	__type(value, struct dcea_agg);
+} dcea_agg SEC(".maps");
+
+/* Clear the per-CPU event buffer (strings compared as aggregation keys end in zeros). Global. */
+extern int event_clear_g(void);
+/*
+ * Deliver the event in the per-CPU buffer: absorbed into its aggregation entry when the same alert
+ * was delivered within DCEA_AGG_WINDOW_NS, else copied into its ring (the reserved one for deny,
+ * kill, critical and lifecycle events); a full ring is counted, never silent. Global.
+ */
+extern int event_submit_g(void);
+
 /* An empty event from the per-CPU buffer, NULL only if the map lookup fails. */
 static __always_inline struct dcea_event *event_new(void)
 {
 	__u32 zero = 0;
 
+	event_clear_g();
 	return bpf_map_lookup_elem(&dcea_evbuf, &zero);
 }
 
-/* Copy an event into the ring buffer; a full ring is counted, never silent. */
+/* `e` is the per-CPU buffer event_new() returned. */
 static __always_inline void event_submit(struct dcea_event *e)
 {
-	if (bpf_ringbuf_output(&dcea_events, e, sizeof(*e), 0))
-		count(&dcea_drops, 0);
+	event_submit_g();
 }
 
 /*
@@ -393,7 +420,6 @@ static __always_inline struct dcea_event *event_start_task(struct task_struct *t
 	e->ts_boot_ns = bpf_ktime_get_boot_ns();
 	e->cgroup_id = BPF_CORE_READ(task, cgroups, dfl_cgrp, kn, id);
 	task_ns(task, e->ns);
-	e->arg[0] = e->arg[1] = e->arg[2] = e->arg[3] = 0;
 	e->kind = kind;
 	e->rule = rule;
 	e->action = action;
@@ -401,7 +427,6 @@ static __always_inline struct dcea_event *event_start_task(struct task_struct *t
 	e->tid = BPF_CORE_READ(task, pid);
 	e->ppid = BPF_CORE_READ(task, real_parent, tgid);
 	e->uid = BPF_CORE_READ(task, real_cred, uid.val);
-	e->ret = 0;
 	bpf_probe_read_kernel_str(e->comm, sizeof(e->comm), &task->comm);
 	name = BPF_CORE_READ(task, mm, exe_file, f_path.dentry, d_name.name);
 	if (bpf_probe_read_kernel_str(e->exe, sizeof(e->exe), name) < 0)
@@ -409,8 +434,6 @@ static __always_inline struct dcea_event *event_start_task(struct task_struct *t
 	name = (const unsigned char *)BPF_CORE_READ(task, cgroups, dfl_cgrp, kn, name);
 	if (bpf_probe_read_kernel_str(e->cgname, sizeof(e->cgname), name) < 0)
 		e->cgname[0] = '\0';
-	e->path[0] = '\0';
-	e->str2[0] = '\0';
 	return e;
 }
 

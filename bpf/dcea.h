@@ -18,6 +18,10 @@
 #define DCEA_MAX_TASKS	  65536
 #define DCEA_MAX_CT	  4096
 #define DCEA_RINGBUF_SIZE (4 << 20) /* 4 MiB: ~250k events/s without drops, measured here */
+#define DCEA_RINGBUF_HI_SIZE (1 << 20) /* the reserved ring: deny, kill, critical, lifecycle */
+#define DCEA_MAX_AGG	  4096 /* aggregation entries: (container, rule, action, exe, detail) */
+#define DCEA_AGG_WINDOW_NS (500ULL * 1000000)	 /* repeats within this are summed */
+#define DCEA_AGG_IDLE_NS   (60ULL * 1000000000) /* an entry unused this long is removed */
 #define DCEA_MAX_CUSTOM	  16	    /* custom rules in a policy */
 #define DCEA_MAX_EXC	  16	    /* exceptions in a policy */
 #define DCEA_MAX_PATHS	  1024 /* path patterns (credential files, custom rules, executables) */
@@ -77,6 +81,8 @@ struct dcea_rule_cfg {
 	__u32 opts;	 /* DCEA_RO_*: options of this rule */
 };
 
+/* dcea_rule_cfg.opts of every rule: its alerts take the reserved ring (severity critical) */
+#define DCEA_RO_PRIO (1U << 31)
 /* dcea_rule_cfg.opts of shell_in_container: every non-interactive shell, not only those with an
  * unexpected parent (policy: non_interactive: all) */
 #define DCEA_RO_SHELL_ALL (1U << 0)
@@ -128,9 +134,19 @@ struct dcea_config {
 	__u32 custom_kinds; /* bit per enum dcea_kind with at least one custom rule */
 	__u32 n_exc;	    /* exceptions in dcea_exc */
 	__u32 path_needs;   /* DCEA_NEED_*: which hooks rebuild paths */
-	__u32 pad;
+	__u32 flags;	    /* DCEA_CFG_* */
 	__u64 canary_cgid; /* the self-test's cgroup: a container started there is a canary */
 };
+
+/* dcea_config.flags */
+#define DCEA_CFG_AGG (1U << 0) /* aggregate repeats: the flush program loaded (bpf_for_each_map_elem) */
+
+/*
+ * prctl(DCEA_PRCTL_AGG_FLUSH): the streaming loader asks the agg_flush program to report the
+ * absorbed repeats into dcea_aggout. An option no kernel defines ("DCEA"): the call fails with
+ * EINVAL and changes nothing; only the loader's own call (loader_tgid) is acted on.
+ */
+#define DCEA_PRCTL_AGG_FLUSH 0x44434541
 
 /* dcea_config.path_needs */
 #define DCEA_NEED_OPEN	   (1U << 0) /* opened files whose name is in dcea_leaves */
@@ -175,6 +191,7 @@ enum dcea_kind {
 #define DCEA_SEL_CT	(1U << 2)
 #define DCEA_CU_ENABLED (1U << 0)
 #define DCEA_CU_BLOCK	(1U << 1) /* the policy's action is block */
+#define DCEA_CU_PRIO	(1U << 2) /* severity critical: its alerts take the reserved ring */
 struct dcea_custom {
 	__u32 kind;    /* enum dcea_kind */
 	__u32 sel;     /* DCEA_SEL_*: which selectors must match */
@@ -266,6 +283,7 @@ enum dcea_event_kind {
 	DCEA_EV_RULE = 0,      /* a rule matched */
 	DCEA_EV_CONTAINER = 1, /* a container's entrypoint was exec'd; arg[0]: DCEA_START_* */
 	DCEA_EV_MAP_FULL = 2, /* no room in a map: arg[0] enum dcea_map_id; action: what was done */
+	DCEA_EV_AGG = 3,      /* repeats of a rule's alert, summed (count, first_ns, last_ns) */
 };
 
 /* DCEA_EV_CONTAINER arg[0]: what happened to the entrypoint at its exec */
@@ -301,6 +319,21 @@ struct dcea_hold {
 #define DCEA_MAX_HELD 1024
 
 /*
+ * dcea_drops indexes: events lost or not tracked, each counted where it happens. An event the
+ * aggregation table had no room for is delivered as it is (counted in DCEA_DROP_AGG_FULL, lost only
+ * if its ring is full too).
+ */
+enum dcea_drop {
+	DCEA_DROP_RING = 0,	  /* the ring of ordinary alerts was full: events lost */
+	DCEA_DROP_TASKS = 1,	  /* tasks map full: tasks not tracked */
+	DCEA_DROP_CONTAINERS = 2, /* containers map full */
+	DCEA_DROP_SETUP = 3,	  /* setup or held map full */
+	DCEA_DROP_RING_HI = 4,	  /* the reserved ring was full: deny/kill/critical events lost */
+	DCEA_DROP_AGG_FULL = 5,	  /* aggregation table full: delivered unaggregated */
+	DCEA_DROP_MAX = 8,
+};
+
+/*
  * The record sent through the ring buffer. arg[] carries rule-specific numbers:
  *   MOUNT: flags; DEVICE_*: major, minor, mode/access; CAPSET: requested effective, permitted,
  *   current effective; SETUID: requested id, current id, syscall nr; SETNS: nstype, fd;
@@ -310,12 +343,18 @@ struct dcea_hold {
  * bounding set; DRIFT: file change time (realtime s), container start (realtime s); CUSTOM: [0]
  * enum dcea_kind, [3] the rule's index. path: the full path where one was rebuilt. path: mount
  * source / device path / sysctl name / file name; str2: fs type / target.
+ * count: 0 for one occurrence; N for an aggregated report (DCEA_EV_AGG): N repeats of this alert
+ * (same container, rule, action, executable, args, path and str2) between first_ns and last_ns
+ * (boot time), the fields of the first of them.
  */
 struct dcea_event {
 	__u64 ts_boot_ns;
 	__u64 cgroup_id;
 	__u64 ns[DCEA_NS_MAX];
 	__u64 arg[4];
+	__u64 count;
+	__u64 first_ns;
+	__u64 last_ns;
 	__u32 kind;
 	__u32 rule;
 	__u32 action;
@@ -331,7 +370,40 @@ struct dcea_event {
 	char str2[DCEA_STR2_LEN];
 };
 
-_Static_assert(sizeof(struct dcea_event) == 8 * 14 + 8 * 4 + 16 + 64 + 80 + 256 + 64,
+/*
+ * Aggregation (bpf/agg.bpf.c): hash map keyed by what makes two alerts the same. A repeat within
+ * DCEA_AGG_WINDOW_NS of the last alert delivered for its key is absorbed into the entry; the
+ * loader's flush (DCEA_PRCTL_AGG_FLUSH) turns the absorbed repeats into one DCEA_EV_AGG record.
+ */
+struct dcea_agg_key {
+	__u64 cgroup_id;
+	__u64 arg[4];
+	__u32 kind;
+	__u32 rule;
+	__u32 action;
+	__u32 pad;
+	char exe[DCEA_COMM_LEN * 4];
+	char path[DCEA_PATH_LEN];
+	char str2[DCEA_STR2_LEN];
+};
+struct dcea_agg {
+	__u64 count;	/* repeats absorbed and not yet reported; only the flush lowers it */
+	__u64 win_ns;	/* boot ns of the last alert delivered at once for this key */
+	__u64 first_ns; /* first repeat absorbed since the last report, 0: none */
+	__u64 last_ns;	/* last occurrence */
+	struct dcea_event ev; /* the first repeat absorbed since the last report */
+};
+/* What the flush writes into dcea_aggout: a report of absorbed repeats, or an idle entry to remove */
+#define DCEA_AGG_REPORT 1
+#define DCEA_AGG_IDLE	2
+struct dcea_agg_rec {
+	__u32 type; /* DCEA_AGG_* */
+	__u32 pad;
+	struct dcea_agg_key key;
+	struct dcea_event ev; /* DCEA_AGG_REPORT: kind DCEA_EV_AGG, count, first_ns, last_ns set */
+};
+
+_Static_assert(sizeof(struct dcea_event) == 8 * 14 + 8 * 4 + 8 * 3 + 16 + 64 + 80 + 256 + 64,
 	       "dcea_event layout changed");
 _Static_assert(sizeof(struct dcea_container) == 96, "dcea_container layout changed");
 _Static_assert(sizeof(struct dcea_rule_cfg) == 24, "dcea_rule_cfg layout changed");
@@ -344,5 +416,7 @@ _Static_assert(DCEA_PM_EXC_EXE + DCEA_MAX_EXC <= 64 &&
 _Static_assert(sizeof(struct dcea_admission) == 16, "dcea_admission layout changed");
 _Static_assert(sizeof(struct dcea_hold) == 16, "dcea_hold layout changed");
 _Static_assert(sizeof(struct dcea_file_key) == 16, "dcea_file_key layout changed");
+_Static_assert(sizeof(struct dcea_agg_key) == 8 * 5 + 16 + 64 + 256 + 64, "dcea_agg_key layout");
+_Static_assert(sizeof(struct dcea_agg) == 32 + sizeof(struct dcea_event), "dcea_agg layout");
 
 #endif

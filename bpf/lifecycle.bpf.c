@@ -176,7 +176,7 @@ static __always_inline long track(__u32 tid, __u64 cgid, __u32 flags, __u64 exe)
 	long err = bpf_map_update_elem(&dcea_tasks, &tid, &t, BPF_ANY);
 
 	if (err)
-		count(&dcea_drops, 1); /* counted and reported by the loader */
+		count(&dcea_drops, DCEA_DROP_TASKS); /* counted and reported by the loader */
 	return err;
 }
 
@@ -228,7 +228,7 @@ static __always_inline void container_started(__u32 tgid, __u64 cgid)
 			struct dcea_hold h = { .start_ns = now, .tgid = tgid };
 
 			if (bpf_map_update_elem(&dcea_held, &cgid, &h, BPF_ANY)) {
-				count(&dcea_drops, 3);
+				count(&dcea_drops, DCEA_DROP_SETUP);
 				map_full(DCEA_MAP_HELD);
 				return;
 			}
@@ -264,7 +264,7 @@ int track_pivot_root(struct trace_event_raw_sys_exit *ctx)
 	tgid = bpf_get_current_pid_tgid() >> 32;
 	now = bpf_ktime_get_boot_ns();
 	if (bpf_map_update_elem(&dcea_setup, &tgid, &now, BPF_ANY)) {
-		count(&dcea_drops, 3);
+		count(&dcea_drops, DCEA_DROP_SETUP);
 		map_full(DCEA_MAP_SETUP);
 	}
 	return 0;
@@ -298,7 +298,7 @@ int track_exec(struct trace_event_raw_sched_process_exec *ctx)
 			if (err == -EEXIST) /* another entrypoint of this cgroup won the race */
 				ct = bpf_map_lookup_elem(&dcea_containers, &cgid);
 			if (err && !ct) {
-				count(&dcea_drops, 2);
+				count(&dcea_drops, DCEA_DROP_CONTAINERS);
 				map_full(DCEA_MAP_CONTAINERS);
 				return 0;
 			}

@@ -465,10 +465,20 @@ json_object *event_to_json(const struct dcea_event *ev, const struct policy *pol
 		add_int(ns, ns_name(i), e->ns[i]);
 	json_object_object_add(o, "ns", ns);
 
-	if (e->kind == DCEA_EV_RULE) {
+	if (e->kind == DCEA_EV_RULE || e->kind == DCEA_EV_AGG) {
 		d = json_object_new_object();
 		add_details(d, e);
 		json_object_object_add(o, "details", d);
+	}
+	if (e->kind == DCEA_EV_AGG) {
+		/* this record stands for `count` occurrences; its other fields are the first's */
+		d = json_object_new_object();
+		add_int(d, "count", e->count);
+		format_rfc3339(e->first_ns + clock_off, buf, sizeof(buf));
+		add_str(d, "first_time", buf);
+		format_rfc3339(e->last_ns + clock_off, buf, sizeof(buf));
+		add_str(d, "last_time", buf);
+		json_object_object_add(o, "aggregated", d);
 	} else if (e->kind == DCEA_EV_MAP_FULL) {
 		static const char *const maps[] = { "dcea_containers", "dcea_tasks", "dcea_setup",
 						    "dcea_held" };

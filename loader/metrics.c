@@ -184,12 +184,20 @@ static void render_kernel(struct text *t, struct state *st)
 
 	head(t, "dcea_ringbuf_dropped_total", "counter",
 	     "events the kernel could not queue (ring buffer full)");
-	put(t, "dcea_ringbuf_dropped_total %llu\n", state_percpu_sum(st, M_DROPS, 0));
+	put(t, "dcea_ringbuf_dropped_total{ring=\"ordinary\"} %llu\n",
+	    state_percpu_sum(st, M_DROPS, DCEA_DROP_RING));
+	put(t, "dcea_ringbuf_dropped_total{ring=\"reserved\"} %llu\n",
+	    state_percpu_sum(st, M_DROPS, DCEA_DROP_RING_HI));
+	head(t, "dcea_aggregation_table_full_total", "counter",
+	     "alerts delivered unsummed: no room in the aggregation table");
+	put(t, "dcea_aggregation_table_full_total %llu\n",
+	    state_percpu_sum(st, M_DROPS, DCEA_DROP_AGG_FULL));
 	head(t, "dcea_tasks_untracked_total", "counter", "tasks not tracked: task map full");
-	put(t, "dcea_tasks_untracked_total %llu\n", state_percpu_sum(st, M_DROPS, 1));
+	put(t, "dcea_tasks_untracked_total %llu\n", state_percpu_sum(st, M_DROPS, DCEA_DROP_TASKS));
 	head(t, "dcea_containers_untracked_total", "counter",
 	     "containers not tracked: container map full");
-	put(t, "dcea_containers_untracked_total %llu\n", state_percpu_sum(st, M_DROPS, 2));
+	put(t, "dcea_containers_untracked_total %llu\n",
+	    state_percpu_sum(st, M_DROPS, DCEA_DROP_CONTAINERS));
 	head(t, "dcea_containers_tracked", "gauge", "containers the kernel tracks");
 	put(t, "dcea_containers_tracked %d\n", state_count_entries(st->fd[M_CONTAINERS], 8));
 	head(t, "dcea_tasks_tracked", "gauge", "container tasks the kernel tracks");

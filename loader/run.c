@@ -11,8 +11,10 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/epoll.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #include "common/commands.h"
@@ -30,6 +32,7 @@
 #include "loader/nsinfo.h"
 #include "loader/output.h"
 #include "loader/rules.h"
+#include "loader/ring.h"
 #include "loader/run.h"
 #include "loader/state.h"
 #include "loader/truststore.h"
@@ -70,7 +73,10 @@ struct streamer {
 	FILE *out;
 	bool json, color;
 	int64_t clock_off;
-	unsigned long long drops_seen, delivered;
+	unsigned long long drops_seen, drops_hi_seen, delivered;
+	bool batching; /* inside a ring batch: written out once, before its space is released */
+	struct ring rings[2]; /* the reserved ring first */
+	struct ring aggout;   /* aggregation reports (fd 0: not mapped) */
 	struct admission *adm; /* NULL during the self-test */
 	struct guard guard;
 };
@@ -229,7 +235,8 @@ static void emit(struct streamer *s, json_object *o)
 		alert_format_text(o, line, sizeof(line), &to);
 		fprintf(s->out, "%s\n", line);
 	}
-	fflush(s->out);
+	if (!s->batching)
+		fflush(s->out);
 }
 
 /* The policy's container selectors for one container (ct_for_each_known callback). */
@@ -273,11 +280,11 @@ static int handle_event(void *ctx, void *data, size_t size)
 		s->delivered++;
 		return 0;
 	}
-	if (e->kind == DCEA_EV_RULE)
+	if (e->kind == DCEA_EV_RULE || e->kind == DCEA_EV_AGG)
 		verify_recheck(o, e->pid, e->ns);
 	emit(s, o);
 	json_object_put(o);
-	s->delivered++;
+	s->delivered += e->kind == DCEA_EV_AGG ? e->count : 1;
 	if (e->kind == DCEA_EV_CONTAINER && s->adm)
 		admission_on_event(s->adm, e);
 	return 0;
@@ -286,8 +293,10 @@ static int handle_event(void *ctx, void *data, size_t size)
 /* Drops are alerts of their own: nothing is lost silently. */
 static void check_drops(struct streamer *s)
 {
-	unsigned long long d = state_percpu_sum(s->st, M_DROPS, 0);
-	unsigned long long tf = state_percpu_sum(s->st, M_DROPS, 1);
+	unsigned long long lo = state_percpu_sum(s->st, M_DROPS, DCEA_DROP_RING);
+	unsigned long long hi = state_percpu_sum(s->st, M_DROPS, DCEA_DROP_RING_HI);
+	unsigned long long d = lo + hi;
+	unsigned long long tf = state_percpu_sum(s->st, M_DROPS, DCEA_DROP_TASKS);
 	json_object *o;
 	char ts[64];
 
@@ -304,10 +313,13 @@ static void check_drops(struct streamer *s)
 	json_object_object_add(o, "time", json_object_new_string(ts));
 	json_object_object_add(o, "type", json_object_new_string("alert"));
 	json_object_object_add(o, "rule", json_object_new_string("events_dropped"));
-	json_object_object_add(o, "severity", json_object_new_string("high"));
+	/* the reserved ring holds deny, kill and critical alerts: losing one of those is critical */
+	json_object_object_add(o, "severity",
+			       json_object_new_string(hi > s->drops_hi_seen ? "critical" : "high"));
 	json_object_object_add(o, "action", json_object_new_string("alert"));
 	json_object_object_add(o, "dropped", json_object_new_int64(d - s->drops_seen));
 	json_object_object_add(o, "dropped_total", json_object_new_int64(d));
+	json_object_object_add(o, "dropped_reserved_total", json_object_new_int64(hi));
 	json_object_object_add(o, "tasks_untracked_total", json_object_new_int64(tf));
 	if (s->json) {
 		emit(s, o);
@@ -320,6 +332,7 @@ static void check_drops(struct streamer *s)
 	}
 	json_object_put(o);
 	s->drops_seen = d;
+	s->drops_hi_seen = hi;
 	state_note_drops_reported(s->st, d);
 }
 
@@ -402,6 +415,10 @@ static int fresh_load(struct state *st, struct streamer *s, enum dcea_mode mode)
 	c.loaded_at = (__u64)now.tv_sec * 1000000000ULL + now.tv_nsec;
 	c.backend = st->lsm_rules ? DCEA_BACKEND_LSM : DCEA_BACKEND_FALLBACK;
 	c.loader_tgid = getpid();
+	c.flags = st->agg ? DCEA_CFG_AGG : 0;
+	if (!st->agg)
+		log_warn("this kernel lacks bpf_for_each_map_elem (5.13): repeats of an alert are "
+			 "not aggregated, each is delivered on its own");
 	err = state_set_config(st, &c);
 	if (!err)
 		err = enforcer_write_lists(st, &s->pol);
@@ -554,14 +571,117 @@ cleanup:
 	return err;
 }
 
+/* One aggregated report: a report of one repeat is that alert, as it would have come. */
+static void agg_deliver(struct streamer *s, struct dcea_event *e)
+{
+	if (e->count == 1) {
+		e->kind = DCEA_EV_RULE;
+		e->count = 0;
+	}
+	handle_event(s, e, sizeof(*e));
+}
+
+#define RING_BATCH 256 /* records handled, then written out, then released */
+#define DRAIN_MAX 64	/* batches before the loop looks at signals and ticks again */
+#define TICK_MS 500	/* admission heartbeat, namespace sweep, aggregation flush, drops */
+
+static void on_record(void *ctx, const void *data, size_t size)
+{
+	handle_event(ctx, (void *)data, size);
+}
+
+/* What the batch wrote is with the kernel (write(2) done) before the ring space is released. */
+static void batch_done(struct streamer *s, struct ring *r, __u64 pos)
+{
+	fflush(s->out);
+	ring_commit(r, pos);
+}
+
+/*
+ * Handle what the rings hold, the reserved ring first and again before every batch of the other:
+ * a flood of ordinary alerts never delays a deny, kill or critical alert by more than one batch.
+ * True when records are still waiting after DRAIN_MAX batches.
+ */
+static bool drain(struct streamer *s)
+{
+	s->batching = true;
+	for (int b = 0; b < DRAIN_MAX; b++) {
+		bool any = false;
+
+		for (int i = 0; i < 2 && !any; i++) {
+			__u64 pos;
+			int n = ring_read(&s->rings[i], on_record, s, RING_BATCH, &pos);
+
+			batch_done(s, &s->rings[i], pos); /* also releases discarded records */
+			any = n > 0;
+		}
+		if (!any) {
+			s->batching = false;
+			return false;
+		}
+	}
+	s->batching = false;
+	return !ring_empty(&s->rings[0]) || !ring_empty(&s->rings[1]);
+}
+
+/*
+ * Repeats the kernel absorbed (bpf/agg.bpf.c): ask for a flush, deliver one alert per report,
+ * remove the entries idle for a minute. An entry removed with repeats counted (one came between
+ * the flush and the removal) is reported from the removed value.
+ */
+static void agg_on_record(void *ctx, const void *data, size_t size)
+{
+	struct streamer *s = ctx;
+	struct dcea_agg_rec r;
+	struct dcea_agg v;
+
+	if (size < sizeof(r))
+		return;
+	memcpy(&r, data, sizeof(r));
+	if (r.type == DCEA_AGG_REPORT) {
+		agg_deliver(s, &r.ev);
+	} else if (r.type == DCEA_AGG_IDLE) {
+		if (!bpf_map_lookup_and_delete_elem(s->st->fd[M_AGG], &r.key, &v)) {
+			if (v.count) {
+				v.ev.kind = DCEA_EV_AGG;
+				v.ev.count = v.count;
+				v.ev.first_ns = v.first_ns ? v.first_ns : v.last_ns;
+				v.ev.last_ns = v.last_ns;
+				agg_deliver(s, &v.ev);
+			}
+		} else if (errno != ENOENT) {
+			/* hash lookup-and-delete needs 5.14; 5.13 only deletes */
+			bpf_map_delete_elem(s->st->fd[M_AGG], &r.key);
+		}
+	}
+}
+
+static void agg_flush(struct streamer *s)
+{
+	__u64 pos;
+	int n;
+
+	if (!s->aggout.fd)
+		return;
+	prctl(DCEA_PRCTL_AGG_FLUSH, 0, 0, 0, 0); /* EINVAL: the program saw it and acted */
+	s->batching = true;
+	do {
+		n = ring_read(&s->aggout, agg_on_record, s, RING_BATCH, &pos);
+		fflush(s->out);
+		ring_commit(&s->aggout, pos);
+	} while (n > 0);
+	s->batching = false;
+}
+
 static int stream(struct streamer *s)
 {
-	struct ring_buffer *rb = NULL;
 	struct epoll_event ev;
 	struct signalfd_siginfo si;
 	struct dcea_config c;
+	struct timespec last = {}, now;
 	sigset_t mask;
-	int sfd = -1, epfd = -1, err = 0, ticks = 0;
+	int sfd = -1, epfd = -1, err = 0;
+	bool pending = false;
 	enum dcea_mode last_mode;
 
 	sigemptyset(&mask);
@@ -572,18 +692,27 @@ static int stream(struct streamer *s)
 	sigaddset(&mask, SIGHUP);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
-	rb = ring_buffer__new(s->st->fd[M_EVENTS], handle_event, s, NULL);
 	epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (sfd < 0 || !rb || epfd < 0) {
+	if (sfd < 0 || epfd < 0) {
 		err = -errno;
 		log_err("failed to set up the event loop: %s", strerror(-err));
 		goto cleanup;
 	}
+	err = ring_open(&s->rings[0], s->st->fd[M_EVENTS_HI]);
+	err = err ?: ring_open(&s->rings[1], s->st->fd[M_EVENTS]);
+	if (err) {
+		log_err("failed to map the ring buffers: %s", strerror(-err));
+		goto cleanup;
+	}
+	if (ring_open(&s->aggout, s->st->fd[M_AGGOUT]))
+		s->aggout.fd = 0;
 	ev.events = EPOLLIN;
 	ev.data.fd = sfd;
 	epoll_ctl(epfd, EPOLL_CTL_ADD, sfd, &ev);
-	ev.data.fd = ring_buffer__epoll_fd(rb);
-	epoll_ctl(epfd, EPOLL_CTL_ADD, ring_buffer__epoll_fd(rb), &ev);
+	for (int i = 0; i < 2; i++) {
+		ev.data.fd = s->rings[i].fd;
+		epoll_ctl(epfd, EPOLL_CTL_ADD, s->rings[i].fd, &ev);
+	}
 	outputs_watch(epfd);
 	state_get_config(s->st, &c);
 	last_mode = c.mode;
@@ -599,13 +728,15 @@ static int stream(struct streamer *s)
 
 	for (;;) {
 		struct epoll_event evs[16];
-		int n = epoll_wait(epfd, evs, 16, 500);
+		int n = epoll_wait(epfd, evs, 16, pending ? 0 : TICK_MS);
 
 		if (n < 0 && errno != EINTR) {
 			err = -errno;
 			break;
 		}
 		for (int i = 0; i < n; i++) {
+			if (evs[i].data.fd == s->rings[0].fd || evs[i].data.fd == s->rings[1].fd)
+				continue;
 			if (evs[i].data.fd != sfd) {
 				outputs_event(evs[i].data.fd, evs[i].events);
 				continue;
@@ -635,31 +766,36 @@ static int stream(struct streamer *s)
 			}
 			goto done;
 		}
-		err = ring_buffer__consume(rb);
-		if (err < 0) {
-			log_err("failed to read events: %s", strerror(-err));
-			break;
-		}
+		pending = drain(s);
 		err = 0;
+		/* the periodic work runs on time, not per wake-up: a flood must not multiply it */
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if ((now.tv_sec - last.tv_sec) * 1000 + (now.tv_nsec - last.tv_nsec) / 1000000 <
+		    TICK_MS)
+			continue;
+		last = now;
 		admission_tick(s->adm);
 		admission_sweep(s->adm);
 		sweep();
+		agg_flush(s);
 		verify_periodic(s->out, s->json, s->color);
-		if (++ticks % 4 == 0 || n == 0) {
-			check_drops(s);
-			guard_check(&s->guard, emit_cb, s);
-			s->clock_off = events_clock_offset();
-			if (!state_get_config(s->st, &c) && c.mode != last_mode) {
-				log_info("mode switched to %s", mode_name(c.mode));
-				last_mode = c.mode;
-			}
+		check_drops(s);
+		guard_check(&s->guard, emit_cb, s);
+		s->clock_off = events_clock_offset();
+		if (!state_get_config(s->st, &c) && c.mode != last_mode) {
+			log_info("mode switched to %s", mode_name(c.mode));
+			last_mode = c.mode;
 		}
 	}
 done:
-	ring_buffer__consume(rb);
+	while (drain(s))
+		;
+	agg_flush(s);
 	check_drops(s);
 cleanup:
-	ring_buffer__free(rb);
+	ring_close(&s->rings[0]);
+	ring_close(&s->rings[1]);
+	ring_close(&s->aggout);
 	if (epfd >= 0)
 		close(epfd);
 	if (sfd >= 0)

@@ -34,6 +34,8 @@ const char *const state_map_names[M_MAX] = {
 	[M_EXC] = "dcea_exc",	      [M_EXC_HITS] = "dcea_exc_hits",
 	[M_HELD] = "dcea_held",	      [M_ADMIT] = "dcea_admit",
 	[M_PROTECT] = "dcea_protect", [M_LEAVES] = "dcea_leaves",
+	[M_EVENTS_HI] = "dcea_events_hi", [M_AGG] = "dcea_agg",
+	[M_AGGOUT] = "dcea_aggout",
 };
 
 static __u32 max_containers;
@@ -284,6 +286,10 @@ static int open_and_load(struct state *st, bool try_lsm)
 				 sec + 3, bpf_program__name(prog));
 		}
 	}
+	/* aggregation's flush walks the map with bpf_for_each_map_elem (5.13); without it, off */
+	st->agg = libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_for_each_map_elem,
+					  NULL) > 0;
+	bpf_program__set_autoload(st->skel->progs.agg_flush, st->agg);
 	st->n_lsm = configure_lsm(st, try_lsm);
 	err = max_containers
 		      ? bpf_map__set_max_entries(st->skel->maps.dcea_containers, max_containers)

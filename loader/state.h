@@ -37,6 +37,9 @@ enum state_map {
 	M_HELD,
 	M_ADMIT,
 	M_PROTECT,
+	M_EVENTS_HI,
+	M_AGG,
+	M_AGGOUT,
 	M_MAX,
 };
 
@@ -50,6 +53,7 @@ struct state {
 	int n_links;
 	int n_skipped;	      /* programs switched off because their hook is missing here */
 	int n_lsm;	      /* LSM programs loaded */
+	bool agg;	      /* the aggregation flush loaded: repeats are summed (DCEA_CFG_AGG) */
 	__u32 lsm_rules;      /* rules that have a loaded LSM program (bit per enum dcea_rule) */
 	char lsm_reason[160]; /* why the LSM backend is not used, "" when it is tried */
 	/* tracepoint attachments this kernel cannot pin (< 5.15): more than the object's ~70 */

@@ -130,6 +130,24 @@ static void policy_status_print(FILE *f, json_object *ps)
 	}
 }
 
+/* Entries of the aggregation table and the repeats they hold, not yet reported. */
+static void agg_pending(struct state *st, int *entries, unsigned long long *pending)
+{
+	struct dcea_agg_key key, next, *prev = NULL;
+	struct dcea_agg v;
+
+	*entries = 0;
+	*pending = 0;
+	while (!bpf_map_get_next_key(st->fd[M_AGG], prev, &next)) {
+		if (!bpf_map_lookup_elem(st->fd[M_AGG], &next, &v)) {
+			++*entries;
+			*pending += v.count;
+		}
+		key = next;
+		prev = &key;
+	}
+}
+
 int cmd_status(int argc, char **argv)
 {
 	static const char help[] =
@@ -147,7 +165,8 @@ int cmd_status(int argc, char **argv)
 	struct state st;
 	struct dcea_config c;
 	bool json = false;
-	unsigned long long drops, untracked, ct_full;
+	unsigned long long drops, drops_hi, untracked, ct_full, agg_full, pending;
+	int agg_entries;
 	int err, n_ct, n_tasks;
 
 	err = parse_simple(argc, argv, "status", help, &json);
@@ -171,9 +190,12 @@ int cmd_status(int argc, char **argv)
 		state_close(&st);
 		return 1;
 	}
-	drops = state_percpu_sum(&st, M_DROPS, 0);
-	untracked = state_percpu_sum(&st, M_DROPS, 1);
-	ct_full = state_percpu_sum(&st, M_DROPS, 2);
+	drops_hi = state_percpu_sum(&st, M_DROPS, DCEA_DROP_RING_HI);
+	drops = state_percpu_sum(&st, M_DROPS, DCEA_DROP_RING) + drops_hi;
+	untracked = state_percpu_sum(&st, M_DROPS, DCEA_DROP_TASKS);
+	ct_full = state_percpu_sum(&st, M_DROPS, DCEA_DROP_CONTAINERS);
+	agg_full = state_percpu_sum(&st, M_DROPS, DCEA_DROP_AGG_FULL);
+	agg_pending(&st, &agg_entries, &pending);
 	n_ct = state_count_entries(st.fd[M_CONTAINERS], sizeof(__u64));
 	n_tasks = state_count_entries(st.fd[M_TASKS], sizeof(__u32));
 
@@ -193,6 +215,19 @@ int cmd_status(int argc, char **argv)
 			o, "loader_pid",
 			json_object_new_int64(alive(c.loader_tgid) ? c.loader_tgid : 0));
 		json_object_object_add(o, "events_dropped", json_object_new_int64(drops));
+		json_object_object_add(o, "events_dropped_reserved", json_object_new_int64(drops_hi));
+		{
+			json_object *a = json_object_new_object();
+
+			json_object_object_add(a, "enabled",
+					       json_object_new_boolean(c.flags & DCEA_CFG_AGG));
+			json_object_object_add(a, "window_ms",
+					       json_object_new_int64(DCEA_AGG_WINDOW_NS / 1000000));
+			json_object_object_add(a, "entries", json_object_new_int64(agg_entries));
+			json_object_object_add(a, "pending", json_object_new_int64(pending));
+			json_object_object_add(a, "table_full", json_object_new_int64(agg_full));
+			json_object_object_add(o, "aggregation", a);
+		}
 		json_object_object_add(o, "tasks_untracked", json_object_new_int64(untracked));
 		json_object_object_add(o, "containers_untracked", json_object_new_int64(ct_full));
 		json_object_object_add(o, "containers", json_object_new_int64(n_ct));
@@ -257,9 +292,15 @@ int cmd_status(int argc, char **argv)
 			printf("loader      not running: enforcement continues from the pins, "
 			       "alerts are not read\n");
 		printf("containers  %d tracked, %d tasks\n", n_ct, n_tasks);
-		printf("drops       %llu events lost, %llu tasks and %llu containers not tracked "
-		       "(maps full)\n\n",
-		       drops, untracked, ct_full);
+		printf("drops       %llu events lost (%llu of them deny/kill/critical), %llu tasks "
+		       "and %llu containers not tracked (maps full)\n",
+		       drops, drops_hi, untracked, ct_full);
+		if (c.flags & DCEA_CFG_AGG)
+			printf("aggregate   repeats within %llu ms summed: %d keys, %llu repeats "
+			       "pending, %llu delivered unsummed (table full)\n\n",
+			       DCEA_AGG_WINDOW_NS / 1000000, agg_entries, pending, agg_full);
+		else
+			printf("aggregate   off (the kernel lacks bpf_for_each_map_elem)\n\n");
 		print_rule_table(stdout, cfg, c.mode);
 		routes_status_print(stdout, &c, cfg);
 		{

@@ -133,9 +133,15 @@ static size_t detail_items(json_object *a, char *items, size_t size)
 		}
 		return n;
 	}
+	if (json_object_object_get_ex(a, "aggregated", &c) &&
+	    json_object_object_get_ex(c, "count", &d)) {
+		/* first: "N times" says this line stands for many */
+		snprintf(v, sizeof(v), "repeated=%s", json_object_get_string(d));
+		put(items, size, &n, v, strlen(v) + 1);
+	}
 	if (!json_object_object_get_ex(a, "details", &d) ||
 	    !json_object_is_type(d, json_type_object))
-		return 0;
+		return n;
 	json_object_object_foreach(d, k, e) {
 		text_value(e, v, sizeof(v));
 		if (!v[0])

@@ -3,6 +3,7 @@
 #include <fnmatch.h>
 #include <string.h>
 
+#include "loader/rules.h"
 #include "policy/compile.h"
 
 bool rule_enforced(const struct dcea_rule_cfg *c, enum dcea_mode mode)
@@ -22,7 +23,8 @@ void policy_rule_cfg(const struct policy *p, enum dcea_mode mode,
 		out[i].enabled = r->enabled && effective[i] != DCEA_EFF_UNAVAILABLE;
 		out[i].block = r->action == POLICY_BLOCK;
 		out[i].effective = effective[i];
-		out[i].opts = r->opts;
+		/* critical alerts take the reserved ring, like every deny and kill */
+		out[i].opts = r->opts | (r->severity >= SEV_CRITICAL ? DCEA_RO_PRIO : 0);
 		out[i].enforce = rule_enforced(&out[i], mode);
 	}
 }
@@ -138,7 +140,8 @@ void policy_custom_cfg(const struct policy *p, enum dcea_mode mode,
 		out[i].sel = (r->path[0] ? DCEA_SEL_PATH : 0) | (r->exe[0] ? DCEA_SEL_EXE : 0) |
 			     (r->has_ct ? DCEA_SEL_CT : 0);
 		out[i].flags = (r->enabled && e != DCEA_EFF_UNAVAILABLE ? DCEA_CU_ENABLED : 0) |
-			       (r->action == POLICY_BLOCK ? DCEA_CU_BLOCK : 0);
+			       (r->action == POLICY_BLOCK ? DCEA_CU_BLOCK : 0) |
+			       (r->severity >= SEV_CRITICAL ? DCEA_CU_PRIO : 0);
 		out[i].enforce = custom_enforced(&out[i], mode, effective);
 	}
 }

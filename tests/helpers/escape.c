@@ -12,9 +12,11 @@
 #include <linux/bpf.h>
 #include <linux/capability.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -236,6 +238,109 @@ static int cmd_storm(const char *fstype, long n, long rate)
 	return 0;
 }
 
+/*
+ * A flood of cheap alert-only events for SECS seconds from NPROC processes, unpaced, cycling
+ * through the KINDS named (comma-separated): fsopen("proc") (mount_api; refused without CAP_SYS_ADMIN), an open of
+ * /etc/shadow (cred_file_access) and an open of /etc/gshadow (the same rule, another path: a key
+ * of its own). Prints one line per kind, "KIND COUNT", then "total COUNT SECONDS RATE". Counts are
+ * of calls that raise an event: opens that fail are not counted (and do not raise one).
+ */
+static int cmd_flood(double secs, int nproc, char *which)
+{
+	bool on[3] = { false };
+	struct timespec t0, t1;
+	long *counts = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	static const char *const kinds[] = { "fsopen", "shadow", "gshadow" };
+	long total = 0;
+	double took;
+
+	if (counts == MAP_FAILED)
+		return die("mmap");
+	for (char *w = strtok(which, ","); w; w = strtok(NULL, ","))
+		for (int k = 0; k < 3; k++)
+			on[k] |= !strcmp(w, kinds[k]);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (int p = 0; p < nproc; p++) {
+		if (fork() == 0) {
+			long c[3] = { 0 };
+			struct timespec now;
+
+			for (;;) {
+				for (int i = 0; i < 1000; i++) {
+					int fd;
+
+					if (on[0]) {
+						fd = syscall(SYS_fsopen, "proc", 0);
+						if (fd >= 0)
+							close(fd);
+						c[0]++;
+					}
+					fd = on[1] ? open("/etc/shadow", O_RDONLY | O_CLOEXEC) : -1;
+					if (fd >= 0) {
+						close(fd);
+						c[1]++;
+					}
+					fd = on[2] ? open("/etc/gshadow", O_RDONLY | O_CLOEXEC) : -1;
+					if (fd >= 0) {
+						close(fd);
+						c[2]++;
+					}
+				}
+				clock_gettime(CLOCK_MONOTONIC, &now);
+				if ((now.tv_sec - t0.tv_sec) + (now.tv_nsec - t0.tv_nsec) / 1e9 >= secs)
+					break;
+			}
+			for (int k = 0; k < 3; k++)
+				__atomic_fetch_add(&counts[k], c[k], __ATOMIC_RELAXED);
+			_exit(0);
+		}
+	}
+	while (wait(NULL) > 0)
+		;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	took = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	for (int k = 0; k < 3; k++) {
+		printf("%s %ld\n", kinds[k], counts[k]);
+		total += counts[k];
+	}
+	printf("total %ld %.3f %.0f\n", total, took, took > 0 ? total / took : 0);
+	return 0;
+}
+
+/*
+ * One escape attempt a second, N times: write /proc/sys/kernel/core_pattern with the value it
+ * already has (an attempt dcea must report; where it is allowed, nothing changes). Prints
+ * "ATTEMPT ERRNO" per attempt (0: the write went through).
+ */
+static int cmd_knobloop(int n)
+{
+	char cur[4096];
+	struct timespec next;
+	ssize_t len;
+	int fd = open("/proc/sys/kernel/core_pattern", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return die("open core_pattern");
+	len = read(fd, cur, sizeof(cur));
+	close(fd);
+	if (len <= 0)
+		return die("read core_pattern");
+	clock_gettime(CLOCK_MONOTONIC, &next);
+	for (int i = 1; i <= n; i++) {
+		int err = 0;
+
+		fd = open("/proc/sys/kernel/core_pattern", O_WRONLY | O_CLOEXEC);
+		if (fd < 0 || write(fd, cur, len) != len)
+			err = errno;
+		if (fd >= 0)
+			close(fd);
+		printf("%d %d\n", i, err);
+		next.tv_sec++;
+		clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL);
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *c = argc > 1 ? argv[1] : "";
@@ -276,11 +381,16 @@ int main(int argc, char **argv)
 			return 1;
 		return WIFEXITED(st) ? WEXITSTATUS(st) : 1;
 	}
+	if (!strcmp(c, "flood") && argc == 5)
+		return cmd_flood(atof(argv[2]), atoi(argv[3]), argv[4]);
+	if (!strcmp(c, "knobloop") && argc == 3)
+		return cmd_knobloop(atoi(argv[2]));
 	if (!strcmp(c, "storm") && (argc == 4 || argc == 5))
 		return cmd_storm(argv[2], atol(argv[3]), argc == 5 ? atol(argv[4]) : 0);
 	fprintf(stderr,
 		"usage: dcea-escape capset|setuid|setns PID FILE|ptrace PID|bpf|handle FILE|"
-		"fsopen FSTYPE|connect PATH|module|kexec|storm FSTYPE N [RATE]|spawn PROG "
+		"fsopen FSTYPE|connect PATH|module|kexec|storm FSTYPE N [RATE]|flood SECS NPROC KINDS|"
+		"knobloop N|spawn PROG "
 		"ARG...|route ...\n");
 	return 2;
 }
