@@ -35,16 +35,6 @@ struct {
 	__type(value, struct dcea_agg_rec);
 } dcea_aggrec SEC(".maps");
 
-__noinline int event_clear_g(void)
-{
-	__u32 zero = 0;
-	struct dcea_event *e = bpf_map_lookup_elem(&dcea_evbuf, &zero);
-
-	if (e)
-		__builtin_memset(e, 0, sizeof(*e));
-	return 0;
-}
-
 /* Deny, kill, critical severity and the lifecycle events take the reserved ring. */
 static __always_inline bool event_prio(const struct dcea_event *e)
 {
@@ -94,9 +84,11 @@ static __always_inline bool absorbed(struct dcea_event *e)
 	s->key.rule = e->rule;
 	s->key.action = e->action;
 	s->key.pad = 0;
-	__builtin_memcpy(s->key.exe, e->exe, sizeof(s->key.exe));
-	__builtin_memcpy(s->key.path, e->path, sizeof(s->key.path));
-	__builtin_memcpy(s->key.str2, e->str2, sizeof(s->key.str2));
+	/* the strings up to their end: what lies after it in the event buffer is an older event's */
+	__builtin_memset(s->key.exe, 0, sizeof(s->key.exe) + sizeof(s->key.path) + sizeof(s->key.str2));
+	bpf_probe_read_kernel_str(s->key.exe, sizeof(s->key.exe), e->exe);
+	bpf_probe_read_kernel_str(s->key.path, sizeof(s->key.path), e->path);
+	bpf_probe_read_kernel_str(s->key.str2, sizeof(s->key.str2), e->str2);
 	v = bpf_map_lookup_elem(&dcea_agg, &s->key);
 	if (!v) {
 		s->init.count = 0;

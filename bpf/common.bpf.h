@@ -378,8 +378,6 @@ __dcea_map struct {
 	__type(value, struct dcea_agg);
 } dcea_agg SEC(".maps");
 
-/* Clear the per-CPU event buffer (strings compared as aggregation keys end in zeros). Global. */
-extern int event_clear_g(void);
 /*
  * Deliver the event in the per-CPU buffer: absorbed into its aggregation entry when the same alert
  * was delivered within DCEA_AGG_WINDOW_NS, else copied into its ring (the reserved one for deny,
@@ -392,7 +390,6 @@ static __always_inline struct dcea_event *event_new(void)
 {
 	__u32 zero = 0;
 
-	event_clear_g();
 	return bpf_map_lookup_elem(&dcea_evbuf, &zero);
 }
 
@@ -420,6 +417,8 @@ static __always_inline struct dcea_event *event_start_task(struct task_struct *t
 	e->ts_boot_ns = bpf_ktime_get_boot_ns();
 	e->cgroup_id = BPF_CORE_READ(task, cgroups, dfl_cgrp, kn, id);
 	task_ns(task, e->ns);
+	e->arg[0] = e->arg[1] = e->arg[2] = e->arg[3] = 0;
+	e->count = e->first_ns = e->last_ns = 0;
 	e->kind = kind;
 	e->rule = rule;
 	e->action = action;
@@ -427,6 +426,7 @@ static __always_inline struct dcea_event *event_start_task(struct task_struct *t
 	e->tid = BPF_CORE_READ(task, pid);
 	e->ppid = BPF_CORE_READ(task, real_parent, tgid);
 	e->uid = BPF_CORE_READ(task, real_cred, uid.val);
+	e->ret = 0;
 	bpf_probe_read_kernel_str(e->comm, sizeof(e->comm), &task->comm);
 	name = BPF_CORE_READ(task, mm, exe_file, f_path.dentry, d_name.name);
 	if (bpf_probe_read_kernel_str(e->exe, sizeof(e->exe), name) < 0)
@@ -434,6 +434,8 @@ static __always_inline struct dcea_event *event_start_task(struct task_struct *t
 	name = (const unsigned char *)BPF_CORE_READ(task, cgroups, dfl_cgrp, kn, name);
 	if (bpf_probe_read_kernel_str(e->cgname, sizeof(e->cgname), name) < 0)
 		e->cgname[0] = '\0';
+	e->path[0] = '\0';
+	e->str2[0] = '\0';
 	return e;
 }
 

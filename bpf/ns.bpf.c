@@ -12,28 +12,40 @@
 	 0x04000000 /* UTS */ | 0x08000000 /* IPC */ | 0x10000000 /* USER */ |                     \
 	 0x20000000 /* PID */ | 0x40000000 /* NET */)
 
+/*
+ * The namespaces (bit per enum dcea_ns) in which the current task differs from container
+ * `cgroup_id`'s baseline; -1 when the container is unknown. A global function: its caller sees one
+ * unknown number, not one verifier state per combination of the eight comparisons (the state
+ * count that took watch_setns over the 1M-instruction limit on 5.10).
+ */
+__noinline int setns_changed_g(__u64 cgroup_id)
+{
+	struct dcea_container *ct = bpf_map_lookup_elem(&dcea_containers, &cgroup_id);
+	__u64 ns[DCEA_NS_MAX] = {};
+	int changed = 0;
+
+	if (!ct)
+		return -1;
+	task_ns(current_task(), ns);
+	for (int i = 0; i < DCEA_NS_MAX; i++)
+		if (ns[i] != ct->ns[i] && ct->ns[i])
+			changed |= 1 << i;
+	return changed;
+}
+
 SEC("tp/syscalls/sys_exit_setns")
 int watch_setns(struct trace_event_raw_sys_exit *ctx)
 {
 	struct dcea_task *t;
-	struct dcea_container *ct;
-	__u64 ns[DCEA_NS_MAX] = {};
-	__u64 changed = 0;
-	int action;
+	int changed, action;
 
 	if (ctx->ret != 0)
 		return 0;
 	t = current_ct_task();
 	if (!t)
 		return 0;
-	ct = bpf_map_lookup_elem(&dcea_containers, &t->cgroup_id);
-	if (!ct)
-		return 0;
-	task_ns(current_task(), ns);
-	for (int i = 0; i < DCEA_NS_MAX; i++)
-		if (ns[i] != ct->ns[i] && ct->ns[i])
-			changed |= 1ULL << i;
-	if (!changed)
+	changed = setns_changed_g(t->cgroup_id);
+	if (changed <= 0)
 		return 0; /* back into its own namespaces: allowed */
 	escape_report(current_task(), t, escape_bits(current_task(), t, false), true);
 	action = decide(DCEA_R_SETNS, t, DCEA_ACT_KILL);

@@ -224,6 +224,13 @@ static bool cgroup_unix_connect_works(void)
 	return true;
 }
 
+/* Aggregation's flush walks its map with bpf_for_each_map_elem (5.13); without it, off. */
+static bool agg_supported(void)
+{
+	return libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_for_each_map_elem, NULL) >
+	       0;
+}
+
 static int open_and_load(struct state *st, bool try_lsm)
 {
 	struct bpf_program *prog;
@@ -286,9 +293,7 @@ static int open_and_load(struct state *st, bool try_lsm)
 				 sec + 3, bpf_program__name(prog));
 		}
 	}
-	/* aggregation's flush walks the map with bpf_for_each_map_elem (5.13); without it, off */
-	st->agg = libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_for_each_map_elem,
-					  NULL) > 0;
+	st->agg = agg_supported();
 	bpf_program__set_autoload(st->skel->progs.agg_flush, st->agg);
 	st->n_lsm = configure_lsm(st, try_lsm);
 	err = max_containers
@@ -468,6 +473,7 @@ int state_reattach_tracepoints(struct state *st)
 		const char *sec = bpf_program__section_name(prog);
 		bool load = bpf_program__type(prog) == BPF_PROG_TYPE_TRACEPOINT &&
 			    !strncmp(sec, "tp/", 3) && tracepoint_exists(sec) &&
+			    (prog != skel->progs.agg_flush || agg_supported()) &&
 			    !pin_path(path, sizeof(path), PIN_LINKS, bpf_program__name(prog)) &&
 			    access(path, F_OK) != 0;
 

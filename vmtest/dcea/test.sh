@@ -27,7 +27,8 @@ if $DCEA run --mode block --detach --policy /tmp/dcea-files/policy.yaml -o /tmp/
 	vm_check PASS dcea_run "dcea run --mode block --detach"
 else
 	vm_check FAIL dcea_run "dcea run exited $?: $(grep -v '^libbpf: ' /tmp/run.out | tail -n1)"
-	# the end of the first verifier log says why
+	# which program, then the end of the first verifier log says why
+	grep -m 2 "libbpf: prog '.*failed to load\|libbpf: prog '.*load failed" /tmp/run.out
 	sed -n '/BEGIN PROG LOAD LOG/,/END PROG LOAD LOG/p' /tmp/run.out | sed '/END PROG LOAD LOG/q' |
 		tail -n 60
 	vm_result backend=none deny=0 kill=0 detect=0 unavailable=0
