@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
+#include <dirent.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -313,19 +314,73 @@ void event_details(const struct dcea_event *e, char *buf, size_t size)
 	json_object_put(d);
 }
 
+/*
+ * The executable's full path while the process lives; the kernel's basename once it is gone
+ * (killed). Cached per process for a second: a burst of alerts from one process reads /proc once.
+ * An entry is used only while the kernel's basename still matches it (an exec since) and for no
+ * longer than a second (a pid cannot be reused that fast: it would take pid_max forks).
+ */
+#define EXE_CACHE 256
+static struct {
+	__u32 pid;
+	time_t at;
+	char base[DCEA_COMM_LEN * 4];
+	char path[512];
+} exe_cache[EXE_CACHE];
+
 static void exe_of(const struct dcea_event *e, char *buf, size_t size)
 {
+	typeof(exe_cache[0]) *c = &exe_cache[e->pid % EXE_CACHE];
+	struct timespec now;
 	char path[64];
 	ssize_t n;
 
-	/* the full path while the process lives; the kernel's basename once it is gone (killed) */
-	snprintf(path, sizeof(path), "/proc/%u/exe", e->pid);
-	n = readlink(path, buf, size - 1);
-	if (n > 0) {
-		buf[n] = '\0';
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (e->pid && c->pid == e->pid && now.tv_sec - c->at < 1 && !strcmp(c->base, e->exe)) {
+		snprintf(buf, size, "%s", c->path);
 		return;
 	}
-	snprintf(buf, size, "%s", e->exe);
+	snprintf(path, sizeof(path), "/proc/%u/exe", e->pid);
+	n = readlink(path, buf, size - 1);
+	if (n <= 0) {
+		snprintf(buf, size, "%s", e->exe);
+		return;
+	}
+	buf[n] = '\0';
+	c->pid = e->pid;
+	c->at = now.tv_sec;
+	snprintf(c->base, sizeof(c->base), "%s", e->exe);
+	memcpy(c->path, buf, (size_t)n < sizeof(c->path) - 1 ? (size_t)n + 1 : sizeof(c->path) - 1);
+	c->path[sizeof(c->path) - 1] = '\0';
+}
+
+/* Depth-first search under `dir` (at most `depth` levels) for the directory with inode `ino`. */
+static bool find_inode(const char *dir, __u64 ino, int depth, char *name, size_t size)
+{
+	struct dirent *de;
+	bool found = false;
+	DIR *d;
+
+	if (depth <= 0 || !(d = opendir(dir)))
+		return false;
+	while (!found && (de = readdir(d))) {
+		char sub[4096];
+
+		if (de->d_type != DT_DIR || de->d_name[0] == '.')
+			continue;
+		if (de->d_ino == ino) {
+			size_t n = strnlen(de->d_name, size - 1);
+
+			memcpy(name, de->d_name, n);
+			name[n] = '\0';
+			found = true;
+			break;
+		}
+		if (snprintf(sub, sizeof(sub), "%s/%s", dir, de->d_name) < (int)sizeof(sub))
+			found = find_inode(sub, ino, depth - 1, name, size);
+	}
+	closedir(d);
+	return found;
 }
 
 /* The kernfs name of cgroup v2 `id` (its inode), found by walking the hierarchy; "" if gone. */
@@ -333,8 +388,7 @@ static void cgname_of_id(__u64 id, char *buf, size_t size)
 {
 	static __u64 last_id;
 	static char last[DCEA_CGNAME_LEN];
-	char root[256], cmd[512];
-	FILE *f;
+	char root[256];
 
 	buf[0] = '\0';
 	if (id == last_id && last[0]) {
@@ -343,17 +397,9 @@ static void cgname_of_id(__u64 id, char *buf, size_t size)
 	}
 	if (cgroup_v2_mount(root, sizeof(root)))
 		return;
-	/* containers sit at most a few levels down (/docker/<id>, /system.slice/docker-<id>.scope)
-	 */
-	snprintf(cmd, sizeof(cmd),
-		 "find '%s' -maxdepth 4 -type d -inum %llu -printf '%%f' -quit 2>/dev/null", root,
-		 (unsigned long long)id);
-	f = popen(cmd, "re");
-	if (!f)
-		return;
-	if (!fgets(buf, size, f))
+	/* containers sit at most a few levels down (/docker/<id>, /system.slice/docker-<id>.scope) */
+	if (!find_inode(root, id, 4, buf, size))
 		buf[0] = '\0';
-	pclose(f);
 	last_id = id;
 	snprintf(last, sizeof(last), "%s", buf);
 }

@@ -56,6 +56,7 @@ void metrics_alert(json_object *a)
 {
 	const char *rule = alert_str(a, "rule"), *action = alert_str(a, "action"),
 		   *sev = alert_str(a, "severity");
+	json_object *agg, *cnt;
 	int i;
 
 	if (!strcmp(alert_str(a, "type"), "container_start")) {
@@ -74,7 +75,12 @@ void metrics_alert(json_object *a)
 		snprintf(m.alerts[i].severity, sizeof(m.alerts[i].severity), "%s", sev);
 		m.n_alerts++;
 	}
-	m.alerts[i].n++;
+	/* an aggregated record counts the repeats it stands for */
+	if (json_object_object_get_ex(a, "aggregated", &agg) &&
+	    json_object_object_get_ex(agg, "count", &cnt) && json_object_get_int64(cnt) > 1)
+		m.alerts[i].n += json_object_get_int64(cnt);
+	else
+		m.alerts[i].n++;
 }
 
 void metrics_output_drop(const char *output)

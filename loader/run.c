@@ -49,6 +49,7 @@ struct run_opts {
 	bool json;
 	bool detach;
 	__u32 max_containers; /* 0: DCEA_MAX_CT */
+	bool no_aggregation;
 };
 
 #define RELOAD_STATUS	"/run/dcea/reload.status"
@@ -108,6 +109,9 @@ static void usage(FILE *f)
 		"  -d, --detach        run in the background (alerts to --output, default\n"
 		"                      " DEFAULT_DETACH_LOG ")\n"
 		"      --verify-interval SECONDS  also run the 'dcea verify' sweep this often\n"
+		"      --no-aggregation  deliver every repeat of an alert on its own instead of\n"
+		"                      summing repeats within 500 ms (docs/ALERTS.md); for\n"
+		"                      measurements: a flood then costs ring space and drops\n"
 		"      --max-containers N  size of the containers map (default 4096); a new\n"
 		"                      container that finds it full is reported, and killed in\n"
 		"                      block mode (containers already watched stay enforced)\n"
@@ -139,6 +143,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		{ "help", no_argument, NULL, 'h' },
 		{ "verify-interval", required_argument, NULL, 'I' },
 		{ "max-containers", required_argument, NULL, 'C' },
+		{ "no-aggregation", no_argument, NULL, 'A' },
 		OUTPUT_LONGOPTS,
 		{},
 	};
@@ -189,6 +194,9 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 			o->max_containers = n;
 			break;
 		}
+		case 'A':
+			o->no_aggregation = true;
+			break;
 		case 'h':
 			usage(stdout);
 			return 1;
@@ -948,6 +956,11 @@ int cmd_run(int argc, char **argv)
 	s.clock_off = events_clock_offset();
 	if (!state_get_config(&st, &c)) {
 		c.loader_tgid = getpid();
+		/* each run says whether repeats are summed: where the flush program is loaded */
+		if (!o.no_aggregation && (st.agg || access(DCEA_PIN_DIR "/links/agg_flush", F_OK) == 0))
+			c.flags |= DCEA_CFG_AGG;
+		else
+			c.flags &= ~DCEA_CFG_AGG;
 		state_set_config(&st, &c);
 	}
 	err = admission_new(&s.adm, &st, &s.pol.admission, emit_cb, &s);

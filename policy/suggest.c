@@ -149,8 +149,9 @@ static void span(char *first, char *last, const char *t)
 void suggest_add(struct suggest *s, json_object *rec)
 {
 	const char *rule = str(rec, "rule"), *exe, *image, *t = str(rec, "time");
-	json_object *c = NULL;
+	json_object *c = NULL, *agg = NULL, *cnt;
 	struct group *g = NULL;
+	unsigned long n;
 	int bit;
 
 	if (strcmp(str(rec, "type"), "alert"))
@@ -187,11 +188,20 @@ void suggest_add(struct suggest *s, json_object *rec)
 		if (usable_exe(exe))
 			snprintf(g->exe, sizeof(g->exe), "%s", exe);
 	}
-	g->count[bit]++;
-	g->total++;
+	/* an aggregated record stands for its count of repeats (docs/ALERTS.md) */
+	n = 1;
+	if (json_object_object_get_ex(rec, "aggregated", &agg) &&
+	    json_object_object_get_ex(agg, "count", &cnt) && json_object_get_int64(cnt) > 1)
+		n = (unsigned long)json_object_get_int64(cnt);
+	g->count[bit] += n;
+	g->total += n;
 	if (blocks(s->p, bit))
-		g->danger++;
+		g->danger += n;
 	span(g->first, g->last, t);
+	if (agg && json_object_object_get_ex(agg, "last_time", &cnt)) {
+		span(g->first, g->last, json_object_get_string(cnt));
+		span(s->first, s->last, json_object_get_string(cnt));
+	}
 }
 
 void suggest_read(struct suggest *s, FILE *f)

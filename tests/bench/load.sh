@@ -83,6 +83,63 @@ printf 'handled %s (%s records, the rest aggregated): %.0f events/s; loader CPU 
 	"$n" "$(records_gen)" "$(echo "$n / ($t1 - $t0)" | bc -l)" \
 	"$(echo "($c1 - $c0) * 100 / $hz / ($t1 - $t0)" | bc -l)" "$d" "$((made - n - d))"
 
+# --- 1b. the consumer alone, and where the reserved ring first drops -------------------------------
+# With --no-aggregation every event is a record: the same storm measures the loader's batching
+# consumer (records written per second). A custom rule of severity critical on opens of
+# /etc/passwd sends each open to the reserved ring; paced opens at rising rates find the rate at
+# which that ring first drops (with aggregation on, repeats of one key never reach it).
+pol=$DCEA_TMP/load-critical.yaml
+cat >"$pol" <<'YAML'
+version: 1
+mode: audit
+custom_rules:
+  - id: bench_critical_open
+    description: every open of /etc/passwd, critical (reserved ring)
+    kind: open_read
+    path: /etc/passwd
+    severity: critical
+    action: alert
+YAML
+restart_noagg() {
+	"$DCEA" stop >/dev/null 2>&1
+	"$DCEA" run --mode audit --detach --json -o "$alerts" --no-aggregation --policy "$pol" >/dev/null 2>&1 ||
+		{ echo "load: dcea run --no-aggregation failed"; exit 1; }
+	wait_until 30 "$DCEA" status >/dev/null 2>&1
+	pid=$("$DCEA" status --json | jq -r .loader_pid)
+}
+restart_noagg
+settle
+: >"$alerts"
+d0=$(drops)
+t0=$(date +%s.%N)
+out=$(docker exec "$gen" dcea-escape storm proc "$STORM")
+t1=$(date +%s.%N)
+settle
+t2=$(date +%s.%N)
+n=$(records_gen)
+d=$(($(drops) - d0))
+printf '\n== the consumer without aggregation (%s events, unpaced, --no-aggregation) ==\n' "${out%% *}"
+printf 'generated at %s events/s; delivered %s records in %.2f s: %.0f records/s; dropped %s (counted); unaccounted %s\n' \
+	"$(echo "$out" | cut -d' ' -f3)" "$n" "$(echo "$t2 - $t0 - 1" | bc -l)" "$(echo "$n / ($t2 - $t0 - 1)" | bc -l)" \
+	"$d" "$((${out%% *} - n - d))"
+printf '\n== the reserved ring: critical alerts at a fixed rate, --no-aggregation (3 s each) ==\n'
+printf '%-12s %10s %10s %14s\n' "events/s" achieved delivered "reserved drops"
+dr() { "$DCEA" status --json | jq -r .events_dropped_reserved; }
+for r in 20000 50000 100000 200000 400000; do
+	settle
+	: >"$alerts"
+	d0=$(dr)
+	out=$(docker exec "$gen" dcea-escape storm open:/etc/passwd $((r * 3)) "$r")
+	settle
+	printf '%-12s %10s %10s %14s\n' "$r" "$(echo "$out" | cut -d' ' -f3)" \
+		"$(grep -cF '"rule":"bench_critical_open"' "$alerts")" "$(($(dr) - d0))"
+done
+# back to the default: aggregation on, the built-in policy
+"$DCEA" stop >/dev/null 2>&1
+"$DCEA" run --mode audit --detach --json -o "$alerts" >/dev/null 2>&1 || { echo "load: dcea run failed"; exit 1; }
+wait_until 30 "$DCEA" status >/dev/null 2>&1
+pid=$("$DCEA" status --json | jq -r .loader_pid)
+
 # --- 2. CPU and RSS at fixed rates ---------------------------------------------------------------
 printf '\n== loader CPU and RSS at a fixed event rate (%s s each) ==\n' "$SECS"
 printf '%-12s %10s %10s %10s %10s %10s %10s\n' "events/s" achieved handled dropped "CPU %" "RSS MiB" "peak MiB"

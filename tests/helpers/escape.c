@@ -205,7 +205,7 @@ static int cmd_kexec(void)
 
 /*
  * An alert storm: N fsopen(FSTYPE) calls (each one a mount_api event; without CAP_SYS_ADMIN the
- * kernel then refuses it, so nothing changes). RATE > 0 paces them to RATE calls a second, in
+ * kernel then refuses it, so nothing changes), or N opens of PATH when FSTYPE is "open:PATH". RATE > 0 paces them to RATE calls a second, in
  * batches each millisecond. Prints the calls made, the seconds taken and the rate achieved.
  */
 static int cmd_storm(const char *fstype, long n, long rate)
@@ -218,7 +218,8 @@ static int cmd_storm(const char *fstype, long n, long rate)
 	next = t0;
 	while (done < n) {
 		for (long i = 0; i < batch && done < n; i++, done++) {
-			int fd = syscall(SYS_fsopen, fstype, 0);
+			int fd = strncmp(fstype, "open:", 5) ? syscall(SYS_fsopen, fstype, 0)
+							      : open(fstype + 5, O_RDONLY | O_CLOEXEC);
 
 			if (fd >= 0)
 				close(fd);

@@ -46,12 +46,17 @@ noise
 docker exec "$n" mount -t proc proc /mnt/p >/dev/null 2>&1 # an escape attempt, audit: it runs
 docker exec "$n" umount /mnt/p >/dev/null 2>&1
 dcea_wait_alert mount_sensitive ".container.id == \"$n\"" 10 >/dev/null
-wait_until 10 test "$(dcea_count_alerts ".container.id == \"$n\" and .rule == \"shell_in_container\"")" -ge 5
+seen() { # RULE: its events since the mark (repeats within 500 ms come summed: .aggregated.count)
+	dcea_alerts_since_mark | jq -s "[.[] | select(.type == \"alert\" and .container.id == \"$n\" and .rule == \"$1\") | .aggregated.count // 1] | add // 0"
+}
+wait_until 10 eval '[ "$(seen shell_in_container)" -ge 5 ] && [ "$(seen cred_file_access)" -ge 10 ]'
 rec=$DCEA_TMP/recorded.json
 dcea_alerts_since_mark >"$rec"
 cp "$rec" "$OUTPUT/test-logs/15-suggest-recorded.json" 2>/dev/null
-cred=$(jq -c "select(.type == \"alert\" and .container.id == \"$n\" and .rule == \"cred_file_access\")" "$rec" | wc -l)
-shells=$(jq -c "select(.type == \"alert\" and .container.id == \"$n\" and .rule == \"shell_in_container\")" "$rec" | wc -l)
+# events, not records: repeats within 500 ms come summed (.aggregated.count)
+occ() { jq -s "[.[] | select(.type == \"alert\" and .container.id == \"$n\" and .rule == \"$1\") | .aggregated.count // 1] | add // 0" "$rec"; }
+cred=$(occ cred_file_access)
+shells=$(occ shell_in_container)
 check suggest-recorded test "$cred" -eq 10 -a "$shells" -eq 5
 
 # --- the fragment --------------------------------------------------------------------------------

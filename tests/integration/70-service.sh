@@ -100,7 +100,8 @@ test_runtime() {
 
 	start_bg sl_pid "$PY" "$HELPERS/syslog_listen.py" unix "$sl_unix" "$DCEA_TMP/syslog-unix.log"
 	wait_until 5 test -S "$sl_unix" || fail_all "the syslog listener did not start" "${RT_CHECKS[@]}"
-	dcea_start --socket "$sock" --syslog "unix:$sl_unix" --metrics "unix:$DCEA_TMP/metrics.sock" \
+	# --no-aggregation: the outputs are tested with a record per event (1500 of them)
+	dcea_start --no-aggregation --socket "$sock" --syslog "unix:$sl_unix" --metrics "unix:$DCEA_TMP/metrics.sock" \
 		--output-file "$DCEA_TMP/out.json" --rotate-size 64K --rotate-keep 2 --bpf-stats ||
 		fail_all "$DCEA_ERR" "${RT_CHECKS[@]}"
 	[ "$(dcea_effective mount_sensitive)" = unavailable ] &&
@@ -238,7 +239,7 @@ test_runtime() {
 	port=$((20000 + $$ % 20000))
 	start_bg sl2_pid "$PY" "$HELPERS/syslog_listen.py" udp "$port" "$DCEA_TMP/syslog-udp.log"
 	dcea_kill_loader
-	DCEA_ADOPT=1 dcea_start --syslog "udp:127.0.0.1:$port" --metrics "127.0.0.1:$((port + 1))" ||
+	DCEA_ADOPT=1 dcea_start --no-aggregation --syslog "udp:127.0.0.1:$port" --metrics "127.0.0.1:$((port + 1))" ||
 		{ fail syslog-udp "$DCEA_ERR"; fail metrics-tcp "$DCEA_ERR"; return; }
 	docker exec "$ct" sh -c 'mount -t proc proc /mnt/p && umount /mnt/p'
 	_udp_in() { grep -q 'mount_sensitive' "$DCEA_TMP/syslog-udp.log" 2>/dev/null; }

@@ -112,11 +112,39 @@ static void test_policy_decides_danger(void **state)
 	free(out);
 }
 
+/* An aggregated record counts as the repeats it stands for (issue 18). */
+static void test_aggregated_counts(void **state)
+{
+	static const char alert[] =
+		A("cred_file_access", "/usr/sbin/sshd", "web:1",
+		  ",\"aggregated\":{\"count\":998512,\"first_time\":\"2026-12-04T20:00:00Z\","
+		  "\"last_time\":\"2026-12-04T20:01:00Z\"}");
+	json_object *a = json_tokener_parse(alert);
+	struct policy p;
+	struct suggest *s;
+	char *out = NULL;
+	size_t len = 0;
+	FILE *o = open_memstream(&out, &len);
+
+	assert_non_null(a);
+	policy_default(&p);
+	s = suggest_new(&p);
+	suggest_add(s, a);
+	suggest_print(s, o, "test");
+	fclose(o);
+	assert_non_null(strstr(out, "cred_file_access 998512"));
+	assert_non_null(strstr(out, "20:01:00"));
+	suggest_free(s);
+	json_object_put(a);
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fragment),
 		cmocka_unit_test(test_policy_decides_danger),
+		cmocka_unit_test(test_aggregated_counts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
