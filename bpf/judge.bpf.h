@@ -70,22 +70,43 @@ struct file_verdict {
 	__u64 a0, a1;
 };
 
+/* What the checks on an opened file read of it, each field read once. */
+struct file_facts {
+	struct vfsmount *mnt;
+	struct dentry *d;
+	__u64 magic;
+	__u32 fmode;
+};
+
+static __always_inline void file_facts(struct file *f, struct file_facts *ff)
+{
+	struct path p = {};
+
+	bpf_core_read(&p, sizeof(p), &f->f_path); /* mnt and dentry in one read */
+	ff->mnt = p.mnt;
+	ff->d = p.dentry;
+	ff->fmode = BPF_CORE_READ(f, f_mode);
+	ff->magic = BPF_CORE_READ(p.dentry, d_sb, s_magic);
+}
+
 /*
  * Judge a file a container task opened: a knob file opened for writing, a namespace file or the
  * memory of a task outside its container, or any file on a mount outside its mount namespace
- * (/proc/<pid>/root of a host task, a leaked host fd). Returns true with `v` filled on a match.
+ * (`own_ns`: /proc/<pid>/root of a host task, a leaked host fd). Returns true with `v` filled on a
+ * match. A file opened for reading on a mount of its own namespace, neither on nsfs nor procfs,
+ * costs one probe read here (its mount's namespace).
  */
-static __always_inline bool classify_file(struct dcea_task *t, struct task_struct *task,
-					  struct file *f, struct file_verdict *v)
+static __always_inline bool classify_facts(struct dcea_task *t, void *own_ns,
+					   const struct file_facts *ff, struct file_verdict *v)
 {
-	struct dentry *d = BPF_CORE_READ(f, f_path.dentry);
-	__u64 magic = BPF_CORE_READ(d, d_sb, s_magic);
+	struct dentry *d = ff->d;
+	__u64 magic = ff->magic;
 	struct knob_file key = {};
-	void *mnt_ns, *own_ns;
+	void *mnt_ns;
 	struct mount *m;
 	__u32 *rule;
 
-	if (BPF_CORE_READ(f, f_mode) & FMODE_WRITE) {
+	if (ff->fmode & FMODE_WRITE) {
 		struct dcea_file_key fk = {
 			.dev = BPF_CORE_READ(d, d_sb, s_dev),
 			.ino = BPF_CORE_READ(d, d_inode, i_ino),
@@ -138,15 +159,23 @@ static __always_inline bool classify_file(struct dcea_task *t, struct task_struc
 	}
 	/* struct mount embeds the vfsmount; internal mounts (pipes, sockets) carry an error pointer
 	 */
-	m = (void *)BPF_CORE_READ(f, f_path.mnt) - bpf_core_field_offset(struct mount, mnt);
+	m = (void *)ff->mnt - bpf_core_field_offset(struct mount, mnt);
 	mnt_ns = BPF_CORE_READ(m, mnt_ns);
-	own_ns = BPF_CORE_READ(task, nsproxy, mnt_ns);
 	if (!mnt_ns || (unsigned long)mnt_ns >= (unsigned long)-4095 || mnt_ns == own_ns)
 		return false;
 	v->rule = DCEA_R_PROC_HOST;
 	v->a0 = PH_FOREIGN_MOUNT;
 	v->a1 = BPF_CORE_READ((struct mnt_namespace *)mnt_ns, ns.inum);
 	return true;
+}
+
+static __always_inline bool classify_file(struct dcea_task *t, struct task_struct *task,
+					  struct file *f, struct file_verdict *v)
+{
+	struct file_facts ff;
+
+	file_facts(f, &ff);
+	return classify_facts(t, BPF_CORE_READ(task, nsproxy, mnt_ns), &ff, v);
 }
 
 #define PF_IO_WORKER_ 0x10
