@@ -51,12 +51,30 @@ static __always_inline struct file *current_fd_file(long fd)
 	return f;
 }
 
-/* Is the file name one of the open patterns' exact file names (lists the loader made)? */
-static __always_inline bool leaf_listed(struct dentry *d)
+/*
+ * Is the file name one of the open patterns' exact file names (lists the loader made)? A name
+ * kept inline in the dentry is taken from the window file_facts() read (no helper call); a name
+ * too long for a key cannot be listed (the loader rebuilds every path for patterns with one).
+ */
+static __always_inline bool leaf_listed(const struct file_facts *ff)
 {
 	struct leaf_name key = {};
+	__u32 len = ff->name_len;
 
-	bpf_probe_read_kernel_str(key.name, sizeof(key.name), BPF_CORE_READ(d, d_name.name));
+	if (len >= sizeof(key.name))
+		return false;
+	/* the same constant offsets as file_facts(): the verifier sees each byte's place */
+	if (ff->name_inline && dentry_name_off() + sizeof(key.name) <= dentry_win_lo() + DENTRY_WIN) {
+		const char *src = (const char *)ff->dwin + (dentry_name_off() - dentry_win_lo());
+
+#pragma unroll
+		for (__u32 i = 0; i < sizeof(key.name); i++)
+			key.name[i] = i < len ? src[i] : 0;
+	} else {
+		struct dentry *d = ff->d; /* a local: BPF_CORE_READ would relocate ff->d itself */
+
+		bpf_probe_read_kernel_str(key.name, sizeof(key.name), BPF_CORE_READ(d, d_name.name));
+	}
 	return bpf_map_lookup_elem(&dcea_leaves, &key) != NULL;
 }
 
@@ -93,7 +111,7 @@ static __always_inline int open_behaviour(struct dcea_task *t, struct task_struc
 	pb = NULL;
 	bits = 0;
 	if (created || (c->path_needs & DCEA_NEED_OPEN_ALL) ||
-	    ((c->path_needs & DCEA_NEED_OPEN) && leaf_listed(ff->d))) {
+	    ((c->path_needs & DCEA_NEED_OPEN) && leaf_listed(ff))) {
 		pb = path_of_file(task, f);
 		if (!pb)
 			return 0;
