@@ -64,7 +64,8 @@ static __always_inline bool leaf_listed(const struct file_facts *ff)
 	if (len >= sizeof(key.name))
 		return false;
 	/* the same constant offsets as file_facts(): the verifier sees each byte's place */
-	if (ff->name_inline && dentry_name_off() + sizeof(key.name) <= dentry_win_lo() + DENTRY_WIN) {
+	if (ff->name_inline &&
+	    dentry_name_off() + sizeof(key.name) <= dentry_win_lo() + DENTRY_WIN) {
 		const char *src = (const char *)ff->dwin + (dentry_name_off() - dentry_win_lo());
 
 #pragma unroll
@@ -73,7 +74,8 @@ static __always_inline bool leaf_listed(const struct file_facts *ff)
 	} else {
 		struct dentry *d = ff->d; /* a local: BPF_CORE_READ would relocate ff->d itself */
 
-		bpf_probe_read_kernel_str(key.name, sizeof(key.name), BPF_CORE_READ(d, d_name.name));
+		bpf_probe_read_kernel_str(key.name, sizeof(key.name),
+					  BPF_CORE_READ(d, d_name.name));
 	}
 	return bpf_map_lookup_elem(&dcea_leaves, &key) != NULL;
 }
@@ -118,7 +120,7 @@ static __always_inline int open_behaviour(struct dcea_task *t, struct task_struc
 		bits = path_buf_match(pb);
 	}
 	if (!pb) {
-		/* the common case: no name matched and no custom open rule at all (custom_find_g) */
+		/* the common case: no name matched, the policy has no custom open rule */
 		if (!(c->custom_kinds & ((1U << DCEA_K_OPEN_WRITE) | (1U << DCEA_K_OPEN_READ))))
 			return 0;
 		goto custom;
