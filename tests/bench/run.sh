@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
 # make bench: the enforcer's cost on syscalls made inside a container, as ratios against no dcea
-# in the same run. Configurations are interleaved round by round (none, audit, block) so drift on
-# a shared machine hits all three alike; the median of the rounds is reported.
+# in the same run. Configurations are interleaved round by round (none, floor, audit, block) so
+# drift on a shared machine hits all alike; the median of the rounds is reported. "floor" is empty
+# programs (tests/bench/floor.c) on exactly the hooks dcea attaches here, read from its pinned links
+# and the BPF object's sections at the start of the run: the price of the hooks themselves.
 #   BENCH_IMAGE=0 skips the image-scan benchmark (tests/bench/image.sh)
 #   BENCH_START=0 skips the container start benchmark (tests/bench/start.sh)
 #   BENCH_SCAN=0 skips the pre-launch scan timings (tests/bench/scan.sh, also runnable alone)
 #   BENCH_LOAD=0 skips the load figures (tests/bench/load.sh: alert throughput, loader CPU/RSS, map memory)
 #   uring-open/uring-read: benign io_uring (IORING_OP_OPENAT+CLOSE, IORING_OP_READ), issue 14
+#   BENCH_OPS ("open stat forkexec mount uring-open uring-read") the operations measured
 #   BENCH_ROUNDS (5)  BENCH_N_URING (100000)  BENCH_N_OPEN (200000)  BENCH_N_STAT (200000)  BENCH_N_FORK (2000)  BENCH_N_MOUNT (20000)
 set -u
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -16,7 +19,7 @@ set -u
 ROUNDS=${BENCH_ROUNDS:-5}
 declare -A N=([open]=${BENCH_N_OPEN:-200000} [stat]=${BENCH_N_STAT:-200000} [forkexec]=${BENCH_N_FORK:-2000} [mount]=${BENCH_N_MOUNT:-20000}
 	[uring-open]=${BENCH_N_URING:-100000} [uring-read]=${BENCH_N_URING:-100000})
-OPS="open stat forkexec mount uring-open uring-read"
+OPS=${BENCH_OPS:-open stat forkexec mount uring-open uring-read}
 
 [ "$(id -u)" = 0 ] || { echo "bench: needs root"; exit 1; }
 [ -x "$DCEA" ] || { echo "bench: $DCEA is not built"; exit 1; }
@@ -30,14 +33,42 @@ if "$DCEA" status >/dev/null 2>&1; then
 fi
 mkdir -p "$OUTPUT/image-bin"
 gcc -O2 -static -o "$OUTPUT/image-bin/dcea-bench" "$here/loop.c" || exit 1
+gcc -O2 -o "$OUTPUT/dcea-floor" "$here/floor.c" -lbpf || exit 1
 docker_up || { echo "bench: $DCEA_DOCKER_ERR"; exit 1; }
 docker_image || exit 1
 cleanup_add "$DCEA" stop
 ct=$(docker_run_test bench -d --cap-add SYS_ADMIN "$DCEA_IMAGE" sleep 3600) || exit 1
 
+floor_pid=
+floor_stop() {
+	[ -n "$floor_pid" ] || return 0
+	kill "$floor_pid" 2>/dev/null
+	wait "$floor_pid" 2>/dev/null
+	floor_pid=
+}
+cleanup_add floor_stop
+
+# The section of every program dcea attached (a pinned link per program, named after it).
+dcea_hooks() {
+	local syms l
+	syms=$(llvm-objdump-19 -t "$OUTPUT/dcea.bpf.o" | awk '$3 == "F" && $4 != ".text" {print $6, $4}')
+	for l in /sys/fs/bpf/dcea/links/*; do
+		awk -v n="${l##*/}" '$1 == n {print $2}' <<<"$syms"
+	done | sort -u
+}
+
 set_config() {
+	floor_stop
 	case $1 in
 	none) "$DCEA" stop >/dev/null ;;
+	floor)
+		"$DCEA" stop >/dev/null
+		# shellcheck disable=SC2086 # one argument per hook
+		coproc FLOOR { exec "$OUTPUT/dcea-floor" $HOOKS; }
+		# shellcheck disable=SC2153 # FLOOR_PID: set by coproc
+		floor_pid=$FLOOR_PID
+		read -r -t 10 ready _ <&"${FLOOR[0]}" && [ "$ready" = ready ]
+		;;
 	audit)
 		"$DCEA" run --mode audit --detach --json -o "$DCEA_TMP/alerts.json" >/dev/null 2>&1 || return 1
 		wait_until 10 grep -q dcea_config <(ls /sys/fs/bpf/dcea 2>/dev/null)
@@ -46,9 +77,15 @@ set_config() {
 	esac
 }
 
+set_config audit || { echo "bench: failed to set up audit"; exit 1; }
+HOOKS=$(dcea_hooks)
+[ -n "$HOOKS" ] || { echo "bench: found no hooks dcea attached"; exit 1; }
+printf 'floor: %d hooks: %s\n' "$(wc -w <<<"$HOOKS")" "$(tr "\n" " " <<<"$HOOKS")" >&2
+set_config none
+
 declare -A R
 for ((r = 1; r <= ROUNDS; r++)); do
-	for cfg in none audit block; do
+	for cfg in none floor audit block; do
 		set_config "$cfg" || { echo "bench: failed to set up $cfg"; exit 1; }
 		sleep 0.5
 		for op in $OPS; do
@@ -58,15 +95,19 @@ for ((r = 1; r <= ROUNDS; r++)); do
 	done
 	printf 'round %d/%d done\n' "$r" "$ROUNDS" >&2
 done
-"$DCEA" stop >/dev/null
+set_config none
 
 median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
-printf '\n%-10s %12s %12s %12s %8s %8s\n' op "none ns/op" "audit ns/op" "block ns/op" audit/x block/x
+ratio() { echo "$1 / $2" | bc -l; }
+printf '\n%-10s %9s %9s %9s %9s %7s %7s %7s %7s\n' "op ns/op" none floor audit block \
+	fl/none au/none bl/none bl/floor
 for op in $OPS; do
 	n=$(echo "${R[none.$op]}" | median)
+	f=$(echo "${R[floor.$op]}" | median)
 	a=$(echo "${R[audit.$op]}" | median)
 	b=$(echo "${R[block.$op]}" | median)
-	printf '%-10s %12.1f %12.1f %12.1f %8.3f %8.3f\n' "$op" "$n" "$a" "$b" "$(echo "$a / $n" | bc -l)" "$(echo "$b / $n" | bc -l)"
+	printf '%-10s %9.1f %9.1f %9.1f %9.1f %7.3f %7.3f %7.3f %7.3f\n' "$op" "$n" "$f" "$a" "$b" \
+		"$(ratio "$f" "$n")" "$(ratio "$a" "$n")" "$(ratio "$b" "$n")" "$(ratio "$b" "$f")"
 done
 printf '\n%s rounds, median; kernel %s; %s\n' "$ROUNDS" "$(uname -r)" "$(date -u +%Y-%m-%d)"
 
