@@ -23,6 +23,7 @@ CHURN_SECS=${DCEA_CHURN_SECS:-60}
 
 # A --privileged --pid=host container whose task enters the host's namespaces through our host
 # process after DELAY seconds and then runs CMD there (exec: the same pid, measured before).
+ESCAPEES=()
 escapee() { # NAME DELAY CMD
 	docker_run_test "$1" -d --privileged --pid=host "$DCEA_IMAGE" \
 		sh -c "sleep $2; exec nsenter -t $host_pid -m -u -i -n -p $3"
@@ -40,6 +41,7 @@ escaped_pid() { # CONTAINER-ID: the host pid of its task in the host's mount nam
 # the container's init stays; its child (measured while in the container) later execs nsenter
 ct=$(docker_run_test store -d --privileged --pid=host "$DCEA_IMAGE" \
 	sh -c "sh -c 'sleep 4; exec nsenter -t $host_pid -m -u -i -n -p sleep 300' & exec sleep 300")
+ESCAPEES+=("${ct:0:12}")
 sleep 1
 "$DCEA" verify --store "$STORE" >"$DCEA_TMP/verify1.txt" 2>&1
 if [ "$(stat -c '%a %u' "$STORE" 2>/dev/null)" = "600 0" ] &&
@@ -86,6 +88,7 @@ dcea_start --verify-interval 1 || fail_all "$DCEA_ERR" nsenter-audit-alert alert
 	nsenter-block-kills
 dcea_mark
 ct=$(escapee audit 0.5 "sleep 300")
+ESCAPEES+=("${ct:0:12}")
 a=$(dcea_wait_alert ns_escape ".container.id == \"$ct\" and (.source // \"\") != \"verify\" and (.details.host_namespaces | index(\"mnt\") != null)" 10)
 dcea_expect_alert nsenter-audit-alert "$a" '.action == "alert"' '.details.host_namespaces | index("mnt") != null' \
 	'.details.host_namespaces | index("net") != null'
@@ -125,12 +128,17 @@ done
 wait "${workers[@]}" # not a bare wait: our host process and dcea run are children too
 starts=$(($(cat "$DCEA_TMP/churn1") + $(cat "$DCEA_TMP/churn2") + $(cat "$DCEA_TMP/churn3")))
 sleep 2 # one more verify interval and kernel sweep
-bad=$(dcea_alerts_since_mark | jq -c 'select(.type == "alert" and .rule == "ns_escape")' 2>/dev/null | head -n 3)
+# this script's own escapees escaped for real: an alert of theirs that comes late is not a false one
+# (seen: one more ns_escape of the audit escapee's task about a minute after its escape, during
+# the churn; under investigation, docs/TRUST.md)
+own=$(printf '%s\n' "${ESCAPEES[@]}" | jq -R . | jq -sc .)
+bad=$(dcea_alerts_since_mark | jq -c --argjson own "$own" \
+	'select(.type == "alert" and .rule == "ns_escape" and ((.container.id // "")[:12] as $c | $own | index($c) | not))' 2>/dev/null | head -n 3)
 echo "churn: $starts container starts in ${CHURN_SECS}s" >&2
 if [ "$starts" -lt 20 ]; then
 	fail churn-no-false-alert "only $starts container starts"
 elif [ -n "$bad" ]; then
-	fail churn-no-false-alert "$starts starts, false alerts: $bad"
+	fail churn-no-false-alert "$starts starts, false alerts: $bad (this script's escapees: ${ESCAPEES[*]})"
 else
 	pass churn-no-false-alert "($starts container starts in ${CHURN_SECS}s)"
 fi
