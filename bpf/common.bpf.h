@@ -275,12 +275,29 @@ static __always_inline struct dcea_task *current_ct_task(void)
 }
 
 /*
- * The current task as a plain pointer, read only with CO-RE probe reads: bpf_get_current_task_btf()
- * (5.11+) would allow direct loads, but these programs also run on 5.10.
+ * The current task as a plain pointer, read only with CO-RE probe reads (one helper call per
+ * field). Hot paths read it directly where the kernel has bpf_get_current_task_btf() (5.11+):
+ * see have_task_btf().
  */
 static __always_inline struct task_struct *current_task(void)
 {
 	return (struct task_struct *)bpf_get_current_task();
+}
+
+/*
+ * Does this kernel have bpf_get_current_task_btf()? A CO-RE probe of the helper's id, a constant
+ * once loaded: on 5.10 the branch that calls it is dead code, never explored by the verifier and
+ * removed before the helper is looked up. Its result is a BTF pointer whose fields are plain
+ * loads (faults are caught like a probe read's) and whose pointers can be followed the same way.
+ */
+#define have_task_btf() bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_get_current_task_btf)
+
+/* The current task's mount namespace: compared with a file's, on every open of a container task. */
+static __always_inline void *current_mnt_ns(void)
+{
+	if (have_task_btf())
+		return bpf_get_current_task_btf()->nsproxy->mnt_ns;
+	return BPF_CORE_READ(current_task(), nsproxy, mnt_ns);
 }
 
 /*

@@ -22,7 +22,7 @@ static __always_inline int check_open(long ret)
 		return 0;
 	t = current_ct_task();
 	if (t)
-		judge_opened(t, fd_file(current_task(), ret), DCEA_RT_SYSCALL);
+		judge_opened(t, current_fd_file(ret), DCEA_RT_SYSCALL);
 	return 0;
 }
 
@@ -60,7 +60,7 @@ int watch_pidfd_getfd_exit(struct trace_event_raw_sys_exit *ctx)
 		return 0;
 	t = current_ct_task();
 	if (t)
-		judge_opened(t, fd_file(current_task(), ctx->ret), DCEA_RT_PIDFD);
+		judge_opened(t, current_fd_file(ctx->ret), DCEA_RT_PIDFD);
 	return 0;
 }
 

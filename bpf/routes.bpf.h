@@ -31,12 +31,52 @@ static __always_inline struct file *fd_file(struct task_struct *task, long fd)
 	return f;
 }
 
-/* Is the file name one of the open patterns' exact file names (lists the loader made)? */
-static __always_inline bool leaf_listed(struct dentry *d)
+/*
+ * The same for the current task, with direct loads where the kernel allows them: one probe read
+ * (the array slot: a pointer to pointers is a plain number to the verifier) instead of seven.
+ */
+static __always_inline struct file *current_fd_file(long fd)
+{
+	struct file *f = NULL;
+
+	if (!have_task_btf())
+		return fd_file(current_task(), fd);
+	if (fd >= 0) {
+		struct fdtable *fdt = bpf_get_current_task_btf()->files->fdt;
+		struct file **fds = fdt->fd;
+
+		if (fd < (long)fdt->max_fds)
+			bpf_probe_read_kernel(&f, sizeof(f), &fds[fd & 0xfffff]);
+	}
+	return f;
+}
+
+/*
+ * Is the file name one of the open patterns' exact file names (lists the loader made)? A name
+ * kept inline in the dentry is taken from the window file_facts() read (no helper call); a name
+ * too long for a key cannot be listed (the loader rebuilds every path for patterns with one).
+ */
+static __always_inline bool leaf_listed(const struct file_facts *ff)
 {
 	struct leaf_name key = {};
+	__u32 len = ff->name_len;
 
-	bpf_probe_read_kernel_str(key.name, sizeof(key.name), BPF_CORE_READ(d, d_name.name));
+	if (len >= sizeof(key.name))
+		return false;
+	/* the same constant offsets as file_facts(): the verifier sees each byte's place */
+	if (ff->name_inline &&
+	    dentry_name_off() + sizeof(key.name) <= dentry_win_lo() + DENTRY_WIN) {
+		const char *src = (const char *)ff->dwin + (dentry_name_off() - dentry_win_lo());
+
+#pragma unroll
+		for (__u32 i = 0; i < sizeof(key.name); i++)
+			key.name[i] = i < len ? src[i] : 0;
+	} else {
+		struct dentry *d = ff->d; /* a local: BPF_CORE_READ would relocate ff->d itself */
+
+		bpf_probe_read_kernel_str(key.name, sizeof(key.name),
+					  BPF_CORE_READ(d, d_name.name));
+	}
 	return bpf_map_lookup_elem(&dcea_leaves, &key) != NULL;
 }
 
@@ -54,9 +94,9 @@ static __always_inline bool has_prefix(const char *s, const char *p, int n)
  * path is rebuilt only when the policy needs it, or for a file this open created.
  */
 static __always_inline int open_behaviour(struct dcea_task *t, struct task_struct *task,
-					  struct file *f)
+					  struct file *f, const struct file_facts *ff)
 {
-	__u32 fmode = BPF_CORE_READ(f, f_mode);
+	__u32 fmode = ff->fmode;
 	struct dcea_config *c = cfg();
 	struct path_buf *pb;
 	bool created;
@@ -73,14 +113,18 @@ static __always_inline int open_behaviour(struct dcea_task *t, struct task_struc
 	pb = NULL;
 	bits = 0;
 	if (created || (c->path_needs & DCEA_NEED_OPEN_ALL) ||
-	    ((c->path_needs & DCEA_NEED_OPEN) && leaf_listed(BPF_CORE_READ(f, f_path.dentry)))) {
+	    ((c->path_needs & DCEA_NEED_OPEN) && leaf_listed(ff))) {
 		pb = path_of_file(task, f);
 		if (!pb)
 			return 0;
 		bits = path_buf_match(pb);
 	}
-	if (!pb)
+	if (!pb) {
+		/* the common case: no name matched, the policy has no custom open rule */
+		if (!(c->custom_kinds & ((1U << DCEA_K_OPEN_WRITE) | (1U << DCEA_K_OPEN_READ))))
+			return 0;
 		goto custom;
+	}
 	if (created && !pb->truncated && has_prefix(path_str(pb), "/dev/", 5) &&
 	    !has_prefix(path_str(pb), "/dev/shm/", 9) &&
 	    !has_prefix(path_str(pb), "/dev/mqueue/", 12)) {
@@ -115,11 +159,13 @@ static __always_inline void judge_opened(struct dcea_task *t, struct file *f, __
 {
 	struct task_struct *task = current_task();
 	struct file_verdict v;
+	struct file_facts ff;
 	int action;
 
 	if (!f)
 		return;
-	if (classify_file(t, task, f, &v)) {
+	file_facts(f, &ff);
+	if (classify_facts(t, current_mnt_ns(), &ff, &v)) {
 		action = decide(v.rule, t, DCEA_ACT_KILL);
 		if (action >= 0) {
 			file_report_route(v.rule, action, f, v.a0, v.a1, route);
@@ -128,7 +174,7 @@ static __always_inline void judge_opened(struct dcea_task *t, struct file *f, __
 				return;
 		}
 	}
-	open_behaviour(t, task, f);
+	open_behaviour(t, task, f, &ff);
 }
 
 /* Is host pid `pid` a task of t's container? Only meaningful in the host's pid namespace. */

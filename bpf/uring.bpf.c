@@ -237,7 +237,7 @@ int watch_uring_complete(struct trace_event_raw_io_uring_complete *ctx)
 		if (bpf_core_field_exists(o->file_slot))
 			slot = BPF_CORE_READ(o, file_slot);
 		if (!slot)
-			judge_opened(t, fd_file(current_task(), res), DCEA_RT_IO_URING);
+			judge_opened(t, current_fd_file(res), DCEA_RT_IO_URING);
 		else
 			judge_opened(
 				t,
