@@ -5,14 +5,15 @@
  * An alert is delivered at once unless the same alert (container, rule, action, executable, the
  * rule's numbers, path and second string) was delivered less than DCEA_AGG_WINDOW_NS ago; such
  * repeats are absorbed into the key's entry in dcea_agg. The loader asks for a flush every 500 ms
- * (agg_flush below): each entry whose window has passed with repeats absorbed becomes one DCEA_EV_AGG
- * record carrying the count and the first and last time. So a flood of a million identical
- * events is a few records a second, while two different paths or two different target pids stay
- * two alerts.
+ * (agg_flush below): each entry whose window has passed with repeats absorbed becomes one
+ * DCEA_EV_AGG record carrying the count and the first and last time. So a flood of a million
+ * identical events is a few records a second, while two different paths or two different target
+ * pids stay two alerts.
  *
  * Exact counts: a repeat is counted by one atomic add; only the flush lowers the count, by the
- * number it reported, after the report is in the flush ring. Nothing is evicted: the map is a plain hash and an entry is removed by the loader
- * only after a minute without use (DCEA_AGG_IDLE records).
+ * number it reported, after the report is in the flush ring. Nothing is evicted: the map is a plain
+ * hash and an entry is removed by the loader only after a minute without use (DCEA_AGG_IDLE
+ * records).
  */
 #include "bpf/common.bpf.h"
 
@@ -84,8 +85,10 @@ static __always_inline bool absorbed(struct dcea_event *e)
 	s->key.rule = e->rule;
 	s->key.action = e->action;
 	s->key.pad = 0;
-	/* the strings up to their end: what lies after it in the event buffer is an older event's */
-	__builtin_memset(s->key.exe, 0, sizeof(s->key.exe) + sizeof(s->key.path) + sizeof(s->key.str2));
+	/* the strings up to their end: what lies after it in the event buffer is an older event's
+	 */
+	__builtin_memset(s->key.exe, 0,
+			 sizeof(s->key.exe) + sizeof(s->key.path) + sizeof(s->key.str2));
 	bpf_probe_read_kernel_str(s->key.exe, sizeof(s->key.exe), e->exe);
 	bpf_probe_read_kernel_str(s->key.path, sizeof(s->key.path), e->path);
 	bpf_probe_read_kernel_str(s->key.str2, sizeof(s->key.str2), e->str2);

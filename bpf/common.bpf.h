@@ -30,8 +30,8 @@ __dcea_map struct {
 } dcea_events SEC(".maps");
 
 /*
- * The reserved ring: deny and kill alerts, alerts of critical severity, container starts and map-full
- * notices. Ordinary alerts cannot fill it, however many a container raises.
+ * The reserved ring: deny and kill alerts, alerts of critical severity, container starts and
+ * map-full notices. Ordinary alerts cannot fill it, however many a container raises.
  */
 __dcea_map struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);

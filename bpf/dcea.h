@@ -11,21 +11,21 @@
 #ifndef DCEA_PIN_DIR /* -DDCEA_PIN_DIR=... for a second instance in development */
 #define DCEA_PIN_DIR "/sys/fs/bpf/dcea"
 #endif
-#define DCEA_COMM_LEN	  16
-#define DCEA_CGNAME_LEN	  80 /* kernfs name of the task's cgroup: docker's is 64 hex digits */
-#define DCEA_PATH_LEN	  256
-#define DCEA_STR2_LEN	  64
-#define DCEA_MAX_TASKS	  65536
-#define DCEA_MAX_CT	  4096
-#define DCEA_RINGBUF_SIZE (4 << 20) /* 4 MiB: ~250k events/s without drops, measured here */
+#define DCEA_COMM_LEN	     16
+#define DCEA_CGNAME_LEN	     80 /* kernfs name of the task's cgroup: docker's is 64 hex digits */
+#define DCEA_PATH_LEN	     256
+#define DCEA_STR2_LEN	     64
+#define DCEA_MAX_TASKS	     65536
+#define DCEA_MAX_CT	     4096
+#define DCEA_RINGBUF_SIZE    (4 << 20) /* 4 MiB: ~250k events/s without drops, measured here */
 #define DCEA_RINGBUF_HI_SIZE (1 << 20) /* the reserved ring: deny, kill, critical, lifecycle */
-#define DCEA_MAX_AGG	  4096 /* aggregation entries: (container, rule, action, exe, detail) */
-#define DCEA_AGG_WINDOW_NS (500ULL * 1000000)	 /* repeats within this are summed */
-#define DCEA_AGG_IDLE_NS   (60ULL * 1000000000) /* an entry unused this long is removed */
-#define DCEA_MAX_CUSTOM	  16	    /* custom rules in a policy */
-#define DCEA_MAX_EXC	  16	    /* exceptions in a policy */
-#define DCEA_MAX_PATHS	  1024 /* path patterns (credential files, custom rules, executables) */
-#define DCEA_PATH_DEPTH	  16   /* components of a path the kernel side rebuilds */
+#define DCEA_MAX_AGG	     4096 /* aggregation entries: (container, rule, action, exe, detail) */
+#define DCEA_AGG_WINDOW_NS   (500ULL * 1000000)	  /* repeats within this are summed */
+#define DCEA_AGG_IDLE_NS     (60ULL * 1000000000) /* an entry unused this long is removed */
+#define DCEA_MAX_CUSTOM	     16			  /* custom rules in a policy */
+#define DCEA_MAX_EXC	     16			  /* exceptions in a policy */
+#define DCEA_MAX_PATHS	     1024 /* path patterns (credential files, custom rules, executables) */
+#define DCEA_PATH_DEPTH	     16	  /* components of a path the kernel side rebuilds */
 
 /* Stable rule ids. Names and metadata live in loader/rules.c; never renumber, only append. */
 enum dcea_rule {
@@ -135,11 +135,12 @@ struct dcea_config {
 	__u32 n_exc;	    /* exceptions in dcea_exc */
 	__u32 path_needs;   /* DCEA_NEED_*: which hooks rebuild paths */
 	__u32 flags;	    /* DCEA_CFG_* */
-	__u64 canary_cgid; /* the self-test's cgroup: a container started there is a canary */
+	__u64 canary_cgid;  /* the self-test's cgroup: a container started there is a canary */
 };
 
 /* dcea_config.flags */
-#define DCEA_CFG_AGG (1U << 0) /* aggregate repeats: the flush program loaded (bpf_for_each_map_elem) */
+#define DCEA_CFG_AGG                                                                               \
+	(1U << 0) /* aggregate repeats: the flush program loaded (bpf_for_each_map_elem) */
 
 /*
  * prctl(DCEA_PRCTL_AGG_FLUSH): the streaming loader asks the agg_flush program to report the
@@ -387,13 +388,14 @@ struct dcea_agg_key {
 	char str2[DCEA_STR2_LEN];
 };
 struct dcea_agg {
-	__u64 count;	/* repeats absorbed and not yet reported; only the flush lowers it */
-	__u64 win_ns;	/* boot ns of the last alert delivered at once for this key */
-	__u64 first_ns; /* first repeat absorbed since the last report, 0: none */
-	__u64 last_ns;	/* last occurrence */
+	__u64 count;	      /* repeats absorbed and not yet reported; only the flush lowers it */
+	__u64 win_ns;	      /* boot ns of the last alert delivered at once for this key */
+	__u64 first_ns;	      /* first repeat absorbed since the last report, 0: none */
+	__u64 last_ns;	      /* last occurrence */
 	struct dcea_event ev; /* the first repeat absorbed since the last report */
 };
-/* What the flush writes into dcea_aggout: a report of absorbed repeats, or an idle entry to remove */
+/* What the flush writes into dcea_aggout: a report of absorbed repeats, or an idle entry to remove
+ */
 #define DCEA_AGG_REPORT 1
 #define DCEA_AGG_IDLE	2
 struct dcea_agg_rec {

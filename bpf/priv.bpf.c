@@ -68,8 +68,8 @@ int watch_capset(struct trace_event_raw_sys_enter *ctx)
 
 		action = decide(DCEA_R_CAPSET, t, DCEA_ACT_KILL);
 		if (action >= 0)
-			report(DCEA_R_CAPSET, action, ~0ULL, ~0ULL, task_caps(current_task(), cap_effective),
-			       unreadable);
+			report(DCEA_R_CAPSET, action, ~0ULL, ~0ULL,
+			       task_caps(current_task(), cap_effective), unreadable);
 		return 0;
 	}
 	eff = data[0] | ((__u64)data[3] << 32);

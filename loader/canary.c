@@ -539,7 +539,8 @@ int canary_run(struct state *st, canary_passthrough_fn fn, void *ctx, __u32 only
 		log_err("failed to set up the self-test: %s", strerror(-err));
 		goto cleanup;
 	}
-	/* deny and kill events come through the reserved ring, the canaries' alerts through the other */
+	/* deny and kill events come through the reserved ring, the canaries' alerts through the
+	 * other */
 	rb = ring_buffer__new(st->fd[M_EVENTS_HI], on_event, &c, NULL);
 	if (rb && ring_buffer__add(rb, st->fd[M_EVENTS], on_event, &c))
 		ring_buffer__free(rb), rb = NULL;

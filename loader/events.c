@@ -397,7 +397,8 @@ static void cgname_of_id(__u64 id, char *buf, size_t size)
 	}
 	if (cgroup_v2_mount(root, sizeof(root)))
 		return;
-	/* containers sit at most a few levels down (/docker/<id>, /system.slice/docker-<id>.scope) */
+	/* containers sit at most a few levels down (/docker/<id>, /system.slice/docker-<id>.scope)
+	 */
 	if (!find_inode(root, id, 4, buf, size))
 		buf[0] = '\0';
 	last_id = id;

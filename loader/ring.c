@@ -72,7 +72,8 @@ int ring_read(struct ring *r, ring_cb cb, void *ctx, int max, __u64 *pos)
 
 		if (len & BPF_RINGBUF_BUSY_BIT)
 			break; /* reserved, not yet committed: read it next time */
-		cons += (len & ~(BPF_RINGBUF_BUSY_BIT | BPF_RINGBUF_DISCARD_BIT)) + BPF_RINGBUF_HDR_SZ;
+		cons += (len & ~(BPF_RINGBUF_BUSY_BIT | BPF_RINGBUF_DISCARD_BIT)) +
+			BPF_RINGBUF_HDR_SZ;
 		cons = (cons + 7) & ~7ULL;
 		if (len & BPF_RINGBUF_DISCARD_BIT)
 			continue;

@@ -8,8 +8,8 @@
 #include <linux/types.h>
 
 struct ring {
-	int fd;		/* the map: poll it for new records */
-	size_t size;	/* data area, a power of two */
+	int fd;	     /* the map: poll it for new records */
+	size_t size; /* data area, a power of two */
 	size_t page;
 	void *consumer; /* page 0: the consumer position, ours to write */
 	void *producer; /* page 1: the producer position; the data follows */

@@ -76,8 +76,8 @@ struct streamer {
 	int64_t clock_off;
 	unsigned long long drops_seen, drops_hi_seen, delivered;
 	bool batching; /* inside a ring batch: written out once, before its space is released */
-	struct ring rings[2]; /* the reserved ring first */
-	struct ring aggout;   /* aggregation reports (fd 0: not mapped) */
+	struct ring rings[2];  /* the reserved ring first */
+	struct ring aggout;    /* aggregation reports (fd 0: not mapped) */
 	struct admission *adm; /* NULL during the self-test */
 	struct guard guard;
 };
@@ -321,7 +321,8 @@ static void check_drops(struct streamer *s)
 	json_object_object_add(o, "time", json_object_new_string(ts));
 	json_object_object_add(o, "type", json_object_new_string("alert"));
 	json_object_object_add(o, "rule", json_object_new_string("events_dropped"));
-	/* the reserved ring holds deny, kill and critical alerts: losing one of those is critical */
+	/* the reserved ring holds deny, kill and critical alerts: losing one of those is critical
+	 */
 	json_object_object_add(o, "severity",
 			       json_object_new_string(hi > s->drops_hi_seen ? "critical" : "high"));
 	json_object_object_add(o, "action", json_object_new_string("alert"));
@@ -590,8 +591,8 @@ static void agg_deliver(struct streamer *s, struct dcea_event *e)
 }
 
 #define RING_BATCH 256 /* records handled, then written out, then released */
-#define DRAIN_MAX 64	/* batches before the loop looks at signals and ticks again */
-#define TICK_MS 500	/* admission heartbeat, namespace sweep, aggregation flush, drops */
+#define DRAIN_MAX  64  /* batches before the loop looks at signals and ticks again */
+#define TICK_MS	   500 /* admission heartbeat, namespace sweep, aggregation flush, drops */
 
 static void on_record(void *ctx, const void *data, size_t size)
 {
@@ -957,7 +958,8 @@ int cmd_run(int argc, char **argv)
 	if (!state_get_config(&st, &c)) {
 		c.loader_tgid = getpid();
 		/* each run says whether repeats are summed: where the flush program is loaded */
-		if (!o.no_aggregation && (st.agg || access(DCEA_PIN_DIR "/links/agg_flush", F_OK) == 0))
+		if (!o.no_aggregation &&
+		    (st.agg || access(DCEA_PIN_DIR "/links/agg_flush", F_OK) == 0))
 			c.flags |= DCEA_CFG_AGG;
 		else
 			c.flags &= ~DCEA_CFG_AGG;

@@ -215,7 +215,8 @@ int cmd_status(int argc, char **argv)
 			o, "loader_pid",
 			json_object_new_int64(alive(c.loader_tgid) ? c.loader_tgid : 0));
 		json_object_object_add(o, "events_dropped", json_object_new_int64(drops));
-		json_object_object_add(o, "events_dropped_reserved", json_object_new_int64(drops_hi));
+		json_object_object_add(o, "events_dropped_reserved",
+				       json_object_new_int64(drops_hi));
 		{
 			json_object *a = json_object_new_object();
 
