@@ -27,7 +27,7 @@ if "$DCEA" status >/dev/null 2>&1; then
 fi
 esc=$OUTPUT/test-bin/dcea-escape
 mkdir -p "${esc%/*}"
-gcc -O2 -static -o "$esc" "$root/tests/helpers/escape.c" || exit 1
+gcc -O2 -static -o "$esc" "$root/tests/helpers/escape.c" "$root/tests/helpers/routes.c" || exit 1
 docker_up || { echo "load: $DCEA_DOCKER_ERR"; exit 1; }
 docker_image || exit 1
 cleanup_add "$DCEA" stop
