@@ -129,8 +129,8 @@ wait "${workers[@]}" # not a bare wait: our host process and dcea run are childr
 starts=$(($(cat "$DCEA_TMP/churn1") + $(cat "$DCEA_TMP/churn2") + $(cat "$DCEA_TMP/churn3")))
 sleep 2 # one more verify interval and kernel sweep
 # this script's own escapees escaped for real: an alert of theirs that comes late is not a false one
-# (seen: one more ns_escape of the audit escapee's task about a minute after its escape, during
-# the churn; under investigation, docs/TRUST.md)
+# (seen: the audit escapee's nsenter child, summed with its parent's alert, delivered after the
+# mark; docs/TRUST.md, Limits)
 own=$(printf '%s\n' "${ESCAPEES[@]}" | jq -R . | jq -sc .)
 bad=$(dcea_alerts_since_mark | jq -c --argjson own "$own" \
 	'select(.type == "alert" and .rule == "ns_escape" and ((.container.id // "")[:12] as $c | $own | index($c) | not))' 2>/dev/null | head -n 3)
