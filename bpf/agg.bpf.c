@@ -84,7 +84,8 @@ static __always_inline bool absorbed(struct dcea_event *e)
 	s->key.kind = e->kind;
 	s->key.rule = e->rule;
 	s->key.action = e->action;
-	s->key.pad = 0;
+	/* an escaped task is an escape of its own: never summed with another task's */
+	s->key.tid = e->rule == DCEA_R_NS_ESCAPE ? e->tid : 0;
 	/* the strings up to their end: what lies after it in the event buffer is an older event's
 	 */
 	__builtin_memset(s->key.exe, 0,

@@ -382,7 +382,7 @@ struct dcea_agg_key {
 	__u32 kind;
 	__u32 rule;
 	__u32 action;
-	__u32 pad;
+	__u32 tid; /* ns_escape: the task (each escaped task is its own finding); else 0 */
 	char exe[DCEA_COMM_LEN * 4];
 	char path[DCEA_PATH_LEN];
 	char str2[DCEA_STR2_LEN];
