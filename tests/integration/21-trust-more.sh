@@ -128,9 +128,8 @@ done
 wait "${workers[@]}" # not a bare wait: our host process and dcea run are children too
 starts=$(($(cat "$DCEA_TMP/churn1") + $(cat "$DCEA_TMP/churn2") + $(cat "$DCEA_TMP/churn3")))
 sleep 2 # one more verify interval and kernel sweep
-# this script's own escapees escaped for real: an alert of theirs that comes late is not a false one
-# (seen: the audit escapee's nsenter child, summed with its parent's alert, delivered after the
-# mark; docs/TRUST.md, Limits)
+# this script's own escapees escaped for real: an alert of theirs is never a false one (the audit
+# escapee's nsenter child was once summed with its parent's alert and came after the mark)
 own=$(printf '%s\n' "${ESCAPEES[@]}" | jq -R . | jq -sc .)
 bad=$(dcea_alerts_since_mark | jq -c --argjson own "$own" \
 	'select(.type == "alert" and .rule == "ns_escape" and ((.container.id // "")[:12] as $c | $own | index($c) | not))' 2>/dev/null | head -n 3)
