@@ -84,6 +84,9 @@ a=$(dcea_wait_alert dev_file_create ".container.id == \"$ct\"" 10)
 dcea_expect_alert dev-file-alert "$a" '.details.path == "/dev/dcea-planted"'
 
 dcea_mark
+# drift compares whole seconds (docs/POLICY.md): the file must change after the start's second
+started=$(date -d "$(docker inspect -f '{{.State.StartedAt}}' "$ct")" +%s)
+wait_until 3 eval '[ "$(date +%s)" -gt "$started" ]'
 docker exec "$ct" sh -c 'cp /bin/busybox /tmp/dropped && /tmp/dropped true' >/dev/null 2>&1
 a=$(dcea_wait_alert drift_exec ".container.id == \"$ct\"" 10)
 dcea_expect_alert drift-alert "$a" '.details.changed >= .details.container_started' '.details.path == "/tmp/dropped"'
