@@ -340,22 +340,27 @@ static int reopen(const char *path, const char *data)
 }
 
 /*
- * A string on a page the program has not touched: a private mapping of a file holding it. The
+ * Bytes on a page the program has not touched: a private mapping of a file holding them. The
  * kernel's copy faults the page in; a tracepoint reading it without faults reads nothing.
  */
-static const char *unfaulted(const char *s)
+static void *unfaulted_bytes(const void *b, size_t len)
 {
 	char tmpl[] = "/tmp/dcea-unfaulted-XXXXXX";
-	size_t len = strlen(s) + 1;
 	int fd = mkstemp(tmpl);
-	char *p;
+	void *p;
 
-	if (fd < 0 || write(fd, s, len) != (ssize_t)len)
+	if (fd < 0 || write(fd, b, len) != (ssize_t)len)
 		return NULL;
 	unlink(tmpl);
 	p = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0);
 	close(fd);
 	return p == MAP_FAILED ? NULL : p;
+}
+
+/* A string on an untouched page. */
+static const char *unfaulted(const char *s)
+{
+	return unfaulted_bytes(s, strlen(s) + 1);
 }
 
 /* mount-unfaulted FSTYPE SOURCE TARGET: mount(2) with every string on an untouched page. */
@@ -369,21 +374,6 @@ static int mount_unfaulted(const char *type, const char *src, const char *target
 		return rdie("mount", errno);
 	printf("mounted %s\n", type);
 	return 0;
-}
-
-/* Bytes on a page the program has not touched (unfaulted() for binary data). */
-static void *unfaulted_bytes(const void *b, size_t len)
-{
-	char tmpl[] = "/tmp/dcea-unfaulted-XXXXXX";
-	int fd = mkstemp(tmpl);
-	void *p;
-
-	if (fd < 0 || write(fd, b, len) != (ssize_t)len)
-		return NULL;
-	unlink(tmpl);
-	p = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	return p == MAP_FAILED ? NULL : p;
 }
 
 /* fsopen-unfaulted FSTYPE: fsopen(2) with the file system's name on an untouched page. */
