@@ -305,19 +305,15 @@ static void check_drops(struct streamer *s)
 	unsigned long long hi = state_percpu_sum(s->st, M_DROPS, DCEA_DROP_RING_HI);
 	unsigned long long d = lo + hi;
 	unsigned long long tf = state_percpu_sum(s->st, M_DROPS, DCEA_DROP_TASKS);
+	struct timespec now;
 	json_object *o;
 	char ts[64];
 
 	if (d == s->drops_seen)
 		return;
 	o = json_object_new_object();
-	format_rfc3339(events_clock_offset() + (int64_t)0, ts, sizeof(ts));
-	{
-		struct timespec now;
-
-		clock_gettime(CLOCK_REALTIME, &now);
-		format_rfc3339((uint64_t)now.tv_sec * 1000000000ULL + now.tv_nsec, ts, sizeof(ts));
-	}
+	clock_gettime(CLOCK_REALTIME, &now);
+	format_rfc3339((uint64_t)now.tv_sec * 1000000000ULL + now.tv_nsec, ts, sizeof(ts));
 	json_object_object_add(o, "time", json_object_new_string(ts));
 	json_object_object_add(o, "type", json_object_new_string("alert"));
 	json_object_object_add(o, "rule", json_object_new_string("events_dropped"));
@@ -840,20 +836,16 @@ static int detach(const char *output)
 	return 0;
 }
 
-int cmd_run(int argc, char **argv)
+/* cmd_run's phases: each returns 0 to go on or a negative errno, except where it says otherwise. */
+
+/*
+ * Root, kernel BTF, the policy, the mode and bpffs: everything checked before a map is touched.
+ * Returns 0 or the exit status.
+ */
+static int run_preflight(struct run_opts *o, struct streamer *s, bool *mode_given)
 {
-	struct state st = { .skel = NULL };
-	struct streamer s = { .st = &st };
-	struct run_opts o;
-	struct dcea_config c;
-	bool mode_given;
 	int err;
 
-	for (int i = 0; i < M_MAX; i++)
-		st.fd[i] = -1;
-	err = parse_opts(argc, argv, &o);
-	if (err)
-		return err > 0 ? 0 : 2;
 	if (geteuid() != 0) {
 		log_err("dcea run needs root (CAP_BPF, CAP_SYS_ADMIN and CAP_PERFMON)");
 		return 1;
@@ -863,127 +855,205 @@ int cmd_run(int argc, char **argv)
 			"CONFIG_DEBUG_INFO_BTF=y");
 		return 1;
 	}
-	policy_default(&s.pol);
-	if (o.policy && policy_load(o.policy, &s.pol))
+	policy_default(&s->pol);
+	if (o->policy && policy_load(o->policy, &s->pol))
 		return 1;
-	s.policy_path = o.policy;
-	mode_given = o.mode >= 0 || o.policy;
-	if (o.mode < 0)
-		o.mode = o.policy ? (int)s.pol.mode : DCEA_MODE_AUDIT;
+	s->policy_path = o->policy;
+	*mode_given = o->mode >= 0 || o->policy;
+	if (o->mode < 0)
+		o->mode = o->policy ? (int)s->pol.mode : DCEA_MODE_AUDIT;
 	err = state_ensure_bpffs();
 	if (err) {
 		log_err("failed to mount bpffs at '/sys/fs/bpf': %s", strerror(-err));
 		return 1;
 	}
-	state_set_max_containers(o.max_containers);
+	state_set_max_containers(o->max_containers);
+	return 0;
+}
 
-	if (state_pinned()) {
-		err = state_adopt(&st);
-		if (err)
-			return 1;
-		state_get_config(&st, &c);
-		if (loader_alive(c.loader_tgid)) {
-			if (!mode_given) {
-				log_err("dcea is already running (pid %u); use 'dcea run --mode "
-					"audit|block' "
-					"to switch its mode or 'dcea stop'",
-					c.loader_tgid);
-				state_close(&st);
-				return 1;
-			}
-			err = enforcer_set_mode(&st, o.mode);
-			state_close(&st);
-			if (err) {
-				log_err("failed to switch mode: %s", strerror(-err));
-				return 1;
-			}
-			printf("dcea: mode of the running instance (pid %u) set to %s\n",
-			       c.loader_tgid, mode_name(o.mode));
-			return 0;
-		}
-		/* a restarted loader keeps the mode it finds unless told otherwise */
-		if (mode_given && o.mode != (int)c.mode)
-			enforcer_set_mode(&st, o.mode);
-		else
-			o.mode = c.mode;
-		log_info("adopting the pinned enforcer under %s (%s mode)", DCEA_PIN_DIR,
-			 mode_name(o.mode));
-		err = state_reattach_tracepoints(&st);
-		if (err > 0)
-			log_warn(
-				"%d tracepoint program(s) had no pin (not pinnable before 5.15, or "
-				"removed): attached again%s",
-				err, st.n_unpinned ? "; they stop with this process" : "");
-		else if (err < 0)
-			log_warn("failed to attach the unpinned tracepoint programs again: %s; "
-				 "'dcea stop' and 'dcea run' load everything afresh",
-				 strerror(-err));
-		err = 0;
-		/* the restarted loader's policy is the one in force */
-		if (o.policy && reload(&s))
-			goto cleanup;
-	} else {
-		if (fresh_load(&st, &s, o.mode))
-			return 1;
+/*
+ * A pinned enforcer whose loader still streams: only its mode may be switched from here. The
+ * state is closed on return; the value is the exit status.
+ */
+static int run_switch_mode(struct state *st, const struct dcea_config *c, const struct run_opts *o,
+			   bool mode_given)
+{
+	int err;
+
+	if (!mode_given) {
+		log_err("dcea is already running (pid %u); use 'dcea run --mode audit|block' to "
+			"switch its mode or 'dcea stop'",
+			c->loader_tgid);
+		state_close(st);
+		return 1;
 	}
+	err = enforcer_set_mode(st, o->mode);
+	state_close(st);
+	if (err) {
+		log_err("failed to switch mode: %s", strerror(-err));
+		return 1;
+	}
+	printf("dcea: mode of the running instance (pid %u) set to %s\n", c->loader_tgid,
+	       mode_name(o->mode));
+	return 0;
+}
 
-	if (o.detach) {
-		if (!o.output)
-			o.output = DEFAULT_DETACH_LOG;
+/*
+ * A pinned enforcer whose loader is gone (a restart): take it over with the mode it has unless
+ * told otherwise, attach again what could not be pinned, and put the given policy in force.
+ */
+static int run_take_over(struct state *st, struct streamer *s, struct run_opts *o,
+			 const struct dcea_config *c, bool mode_given)
+{
+	int err;
+
+	if (mode_given && o->mode != (int)c->mode)
+		enforcer_set_mode(st, o->mode);
+	else
+		o->mode = c->mode;
+	log_info("adopting the pinned enforcer under %s (%s mode)", DCEA_PIN_DIR,
+		 mode_name(o->mode));
+	err = state_reattach_tracepoints(st);
+	if (err > 0)
+		log_warn("%d tracepoint program(s) had no pin (not pinnable before 5.15, or "
+			 "removed): attached again%s",
+			 err, st->n_unpinned ? "; they stop with this process" : "");
+	else if (err < 0)
+		log_warn("failed to attach the unpinned tracepoint programs again: %s; 'dcea stop' "
+			 "and 'dcea run' load everything afresh",
+			 strerror(-err));
+	/* the restarted loader's policy is the one in force */
+	if (o->policy && reload(s))
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * Load the enforcer, or adopt the pinned one. When *done is set, the state is closed and the value
+ * is the exit status; otherwise st is open and the value is 0 or a negative errno.
+ */
+static int run_attach(struct state *st, struct streamer *s, struct run_opts *o, bool mode_given,
+		      bool *done)
+{
+	struct dcea_config c;
+
+	*done = true;
+	if (!state_pinned()) {
+		if (fresh_load(st, s, o->mode))
+			return 1;
+		*done = false;
+		return 0;
+	}
+	if (state_adopt(st))
+		return 1;
+	state_get_config(st, &c);
+	if (loader_alive(c.loader_tgid))
+		return run_switch_mode(st, &c, o, mode_given);
+	*done = false;
+	return run_take_over(st, s, o, &c, mode_given);
+}
+
+/* Detach if asked, then open where alerts go: the output file or stdout, and the extra outputs. */
+static int run_open_outputs(struct state *st, struct streamer *s, struct run_opts *o)
+{
+	int err;
+
+	if (o->detach) {
+		if (!o->output)
+			o->output = DEFAULT_DETACH_LOG;
 		mkdir("/var/log/dcea", 0700);
-		err = detach(o.output);
+		err = detach(o->output);
 		if (err) {
 			log_err("failed to detach: %s", strerror(-err));
-			goto cleanup;
+			return err;
 		}
 	}
-	if (o.output) {
-		s.out = fopen(o.output, "ae");
-		if (!s.out) {
+	if (o->output) {
+		s->out = fopen(o->output, "ae");
+		if (!s->out) {
 			err = -errno;
-			log_err("failed to open output '%s': %s", o.output, strerror(errno));
-			goto cleanup;
+			log_err("failed to open output '%s': %s", o->output, strerror(errno));
+			return err;
 		}
 	} else {
-		s.out = stdout;
+		s->out = stdout;
 	}
-	write_policy_in_force(&s.pol);
-	if (outputs_open(&st)) {
-		err = -EINVAL;
-		goto cleanup;
-	}
-	s.json = o.json;
-	s.color = !o.output && !o.json && log_color(STDOUT_FILENO);
-	s.clock_off = events_clock_offset();
-	if (!state_get_config(&st, &c)) {
-		c.loader_tgid = getpid();
-		/* each run says whether repeats are summed: where the flush program is loaded */
-		if (!o.no_aggregation &&
-		    (st.agg || access(DCEA_PIN_DIR "/links/agg_flush", F_OK) == 0))
-			c.flags |= DCEA_CFG_AGG;
-		else
-			c.flags &= ~DCEA_CFG_AGG;
-		state_set_config(&st, &c);
-	}
-	err = admission_new(&s.adm, &st, &s.pol.admission, emit_cb, &s);
+	write_policy_in_force(&s->pol);
+	if (outputs_open(st))
+		return -EINVAL;
+	s->json = o->json;
+	s->color = !o->output && !o->json && log_color(STDOUT_FILENO);
+	s->clock_off = events_clock_offset();
+	return 0;
+}
+
+/* This process becomes the loader of record; each run says whether repeats are summed. */
+static void run_claim(struct state *st, const struct run_opts *o)
+{
+	struct dcea_config c;
+
+	if (state_get_config(st, &c))
+		return;
+	c.loader_tgid = getpid();
+	/* repeats are summed where the flush program is loaded */
+	if (!o->no_aggregation && (st->agg || access(DCEA_PIN_DIR "/links/agg_flush", F_OK) == 0))
+		c.flags |= DCEA_CFG_AGG;
+	else
+		c.flags &= ~DCEA_CFG_AGG;
+	state_set_config(st, &c);
+}
+
+/* Admission, the guard of dcea's own files, then the stream until a signal ends it. */
+static int run_serve(struct state *st, struct streamer *s, const struct run_opts *o)
+{
+	struct dcea_config c;
+	int err;
+
+	err = admission_new(&s->adm, st, &s->pol.admission, emit_cb, s);
 	if (err) {
 		log_err("failed to set up admission: %s", strerror(-err));
-		goto cleanup;
+		return err;
 	}
-	if (!guard_init(&s.guard, &st)) {
-		guard_add_file(&s.guard, "/proc/self/exe", true);
-		if (o.policy)
-			guard_add_file(&s.guard, o.policy, true);
+	if (!guard_init(&s->guard, st)) {
+		guard_add_file(&s->guard, "/proc/self/exe", true);
+		if (o->policy)
+			guard_add_file(&s->guard, o->policy, true);
 		if (access(TS_DEFAULT_PATH, F_OK) == 0)
-			guard_add_file(&s.guard, TS_DEFAULT_PATH, false);
+			guard_add_file(&s->guard, TS_DEFAULT_PATH, false);
 	}
-	err = stream(&s);
-	admission_free(s.adm);
-	if (!state_get_config(&st, &c) && c.loader_tgid == (__u32)getpid()) {
+	err = stream(s);
+	admission_free(s->adm);
+	if (!state_get_config(st, &c) && c.loader_tgid == (__u32)getpid()) {
 		c.loader_tgid = 0;
-		state_set_config(&st, &c);
+		state_set_config(st, &c);
 	}
-cleanup:
+	return err;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct state st = { .skel = NULL };
+	struct streamer s = { .st = &st };
+	struct run_opts o;
+	bool mode_given, done;
+	int err;
+
+	for (int i = 0; i < M_MAX; i++)
+		st.fd[i] = -1;
+	err = parse_opts(argc, argv, &o);
+	if (err)
+		return err > 0 ? 0 : 2;
+	err = run_preflight(&o, &s, &mode_given);
+	if (err)
+		return err;
+	err = run_attach(&st, &s, &o, mode_given, &done);
+	if (done)
+		return err;
+	err = err ?: run_open_outputs(&st, &s, &o);
+	if (!err) {
+		run_claim(&st, &o);
+		err = run_serve(&st, &s, &o);
+	}
 	guard_close(&s.guard);
 	outputs_close();
 	if (s.out && s.out != stdout)
