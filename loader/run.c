@@ -31,6 +31,7 @@
 #include "loader/lsm.h"
 #include "loader/nsinfo.h"
 #include "loader/output.h"
+#include "loader/plan.h"
 #include "loader/rules.h"
 #include "loader/ring.h"
 #include "loader/run.h"
@@ -441,11 +442,8 @@ static int fresh_load(struct state *st, struct streamer *s, enum dcea_mode mode)
 	if (!err)
 		err = canary_run(st, handle_event, s, 0, eff);
 	if (!err && lsm) {
-		__u32 retry = 0;
+		__u32 retry = plan_unproven_lsm(lsm, eff);
 
-		for (int i = 0; i < DCEA_R_MAX; i++)
-			if ((lsm & (1U << i)) && eff[i] != DCEA_EFF_DENY)
-				retry |= 1U << i;
 		if (retry == lsm)
 			snprintf(st->lsm_reason, sizeof(st->lsm_reason),
 				 "LSM programs loaded but denied nothing in the self-test (is "

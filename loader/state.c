@@ -18,6 +18,7 @@
 #include "common/util.h"
 #include "loader/cgroup.h"
 #include "loader/lsm.h"
+#include "loader/plan.h"
 #include "loader/state.h"
 
 #define PIN_LINKS DCEA_PIN_DIR "/links"
@@ -180,38 +181,6 @@ static int pin_path(char *buf, size_t size, const char *dir, const char *name)
 }
 
 /* Switch off LSM programs that cannot run here; returns how many stay on. */
-static int configure_lsm(struct state *st, bool try_lsm)
-{
-	struct bpf_program *prog;
-	int on = 0;
-
-	bpf_object__for_each_program(prog, st->skel->obj) {
-		const char *name = bpf_program__name(prog);
-		const struct lsm_prog *lp = NULL;
-		int nargs;
-
-		if (bpf_program__type(prog) != BPF_PROG_TYPE_LSM)
-			continue;
-		for (int i = 0; i < n_lsm_progs; i++)
-			if (!strcmp(lsm_progs[i].prog, name))
-				lp = &lsm_progs[i];
-		nargs = lp ? lsm_hook_nargs(lp->hook) : -ENOENT;
-		if (!try_lsm || !lp || nargs != lp->nargs) {
-			bpf_program__set_autoload(prog, false);
-			if (try_lsm && lp && strcmp(lp->hook, "bpf"))
-				log_debug(
-					"LSM program '%s' is off: hook '%s' has %d arguments here",
-					name, lp->hook, nargs);
-			continue;
-		}
-		on++;
-		for (int r = 0; r < DCEA_R_MAX; r++)
-			if (lp->rule == (enum dcea_rule)r || lp->rule2 == (enum dcea_rule)r)
-				st->lsm_rules |= 1U << r;
-	}
-	return on;
-}
-
 /*
  * Does the kernel have cgroup/connect_unix (BPF_CGROUP_UNIX_CONNECT, 6.7+) with the task helpers?
  * Tried with a real program. libbpf 1.1 knows no section for it: deny_runtime_connect is built as
@@ -243,71 +212,107 @@ static bool agg_supported(void)
 	       0;
 }
 
+static void probe_kernel(struct kernel_facts *k, bool try_lsm)
+{
+	k->try_lsm = try_lsm;
+	k->cgroup_dev_task = cgroup_prog_has_task_helpers(BPF_PROG_TYPE_CGROUP_DEVICE);
+	k->cgroup_sysctl_task = cgroup_prog_has_task_helpers(BPF_PROG_TYPE_CGROUP_SYSCTL);
+	k->unix_connect = cgroup_unix_connect_works();
+	k->for_each_map_elem = agg_supported();
+}
+
+/* What plan.c needs to know of one program: its hook, probed here. */
+static void probe_prog(const struct bpf_program *prog, struct prog_facts *p)
+{
+	const char *sec = bpf_program__section_name(prog);
+
+	*p = (struct prog_facts){ .name = bpf_program__name(prog),
+				  .sec = sec,
+				  .type = bpf_program__type(prog),
+				  .lsm_nargs = -ENOENT };
+	if (!strncmp(sec, "tp/", 3)) {
+		p->tp_exists = tracepoint_exists(sec);
+		if (!strcmp(sec, "tp/io_uring/io_uring_complete"))
+			p->tp_has_req = tracepoint_has_field(sec, " req;");
+	}
+	if (p->type == BPF_PROG_TYPE_LSM) {
+		for (int i = 0; i < n_lsm_progs; i++)
+			if (!strcmp(lsm_progs[i].prog, p->name))
+				p->lsm = &lsm_progs[i];
+		if (p->lsm)
+			p->lsm_nargs = lsm_hook_nargs(p->lsm->hook);
+	}
+}
+
+/* Say why a program is off or different here; the quiet cases say nothing. */
+static void log_verdict(const struct prog_facts *p, enum plan_verdict v)
+{
+	switch (v) {
+	case PLAN_LOAD_LEGACY:
+		log_info("cgroup programs here lack the task helpers: '%s' knows containers by "
+			 "cgroup and its alerts carry no pid",
+			 p->name);
+		break;
+	case PLAN_OFF_NO_UNIX_CONNECT:
+		log_info("cgroup/connect_unix is missing on this kernel, its program '%s' is off: "
+			 "runtime sockets are killed on connect, not denied",
+			 p->name);
+		break;
+	case PLAN_OFF_NO_REQ:
+		log_info("tracepoint '%s' carries no request on this kernel, its program '%s' is "
+			 "off",
+			 p->sec + 3, p->name);
+		break;
+	case PLAN_OFF_NO_TRACEPOINT:
+		log_info("tracepoint '%s' is missing on this kernel, its program '%s' is off",
+			 p->sec + 3, p->name);
+		break;
+	case PLAN_OFF_LSM_ARITY:
+		if (strcmp(p->lsm->hook, "bpf")) /* the bpf hook has two programs, one per arity */
+			log_debug("LSM program '%s' is off: hook '%s' has %d arguments here",
+				  p->name, p->lsm->hook, p->lsm_nargs);
+		break;
+	default:
+		break;
+	}
+}
+
 static int open_and_load(struct state *st, bool try_lsm)
 {
+	struct kernel_facts k;
 	struct bpf_program *prog;
 	int err;
 
 	st->lsm_rules = 0;
 	st->n_skipped = 0;
+	st->n_lsm = 0;
 	st->skel = dcea_bpf__open();
 	if (!st->skel) {
 		err = -errno;
 		log_err("failed to open the BPF object: %s", strerror(-err));
 		return err;
 	}
+	probe_kernel(&k, try_lsm);
 	bpf_object__for_each_program(prog, st->skel->obj) {
-		const char *sec = bpf_program__section_name(prog);
-		enum bpf_prog_type type = bpf_program__type(prog);
+		struct prog_facts p;
+		enum plan_verdict v;
 
-		/* cgroup programs: the variant that the kernel's helper set allows */
-		if (type == BPF_PROG_TYPE_CGROUP_DEVICE || type == BPF_PROG_TYPE_CGROUP_SYSCTL) {
-			bool legacy = strstr(bpf_program__name(prog), "_legacy") != NULL;
-			bool has_task = cgroup_prog_has_task_helpers(type);
-
-			if (legacy == has_task)
-				bpf_program__set_autoload(prog, false);
-			else if (legacy)
-				log_info("cgroup programs here lack the task helpers: '%s' knows "
-					 "containers by cgroup and its alerts carry no pid",
-					 bpf_program__name(prog));
-			continue;
-		}
-		if (type == BPF_PROG_TYPE_CGROUP_SOCK_ADDR) {
-			if (cgroup_unix_connect_works()) {
-				bpf_program__set_expected_attach_type(
-					prog, (enum bpf_attach_type)ATTACH_CGROUP_UNIX_CONNECT);
-			} else {
-				bpf_program__set_autoload(prog, false);
-				st->n_skipped++;
-				log_info("cgroup/connect_unix is missing on this kernel, its "
-					 "program "
-					 "'%s' is off: runtime sockets are killed on connect, not "
-					 "denied",
-					 bpf_program__name(prog));
-			}
-			continue;
-		}
-		if (!strcmp(sec, "tp/io_uring/io_uring_complete") &&
-		    !tracepoint_has_field(sec, " req;")) {
-			bpf_program__set_autoload(prog, false);
-			st->n_skipped++;
-			log_info("tracepoint '%s' carries no request on this kernel, its program "
-				 "'%s' is off",
-				 sec + 3, bpf_program__name(prog));
-			continue;
-		}
-		if (!strncmp(sec, "tp/", 3) && !tracepoint_exists(sec)) {
-			bpf_program__set_autoload(prog, false);
-			st->n_skipped++;
-			log_info("tracepoint '%s' is missing on this kernel, its program '%s' is "
-				 "off",
-				 sec + 3, bpf_program__name(prog));
+		probe_prog(prog, &p);
+		v = plan_program(&p, &k);
+		log_verdict(&p, v);
+		bpf_program__set_autoload(prog, plan_loads(v));
+		st->n_skipped += plan_skipped(v);
+		if (v == PLAN_LOAD_UNIX_CONNECT)
+			bpf_program__set_expected_attach_type(
+				prog, (enum bpf_attach_type)ATTACH_CGROUP_UNIX_CONNECT);
+		if (p.type == BPF_PROG_TYPE_LSM && plan_loads(v)) {
+			st->n_lsm++;
+			st->lsm_rules |= 1U << p.lsm->rule;
+			if (p.lsm->rule2 != DCEA_R_MAX)
+				st->lsm_rules |= 1U << p.lsm->rule2;
 		}
 	}
-	st->agg = agg_supported();
-	bpf_program__set_autoload(st->skel->progs.agg_flush, st->agg);
-	st->n_lsm = configure_lsm(st, try_lsm);
+	st->agg = k.for_each_map_elem;
 	err = max_containers
 		      ? bpf_map__set_max_entries(st->skel->maps.dcea_containers, max_containers)
 		      : 0;
@@ -472,6 +477,7 @@ int state_adopt(struct state *st)
 
 int state_reattach_tracepoints(struct state *st)
 {
+	struct kernel_facts k = {};
 	struct dcea_bpf *skel;
 	struct bpf_program *prog;
 	struct bpf_link *link;
@@ -481,13 +487,14 @@ int state_reattach_tracepoints(struct state *st)
 	skel = dcea_bpf__open();
 	if (!skel)
 		return -errno;
+	k.for_each_map_elem = agg_supported();
 	bpf_object__for_each_program(prog, skel->obj) {
-		const char *sec = bpf_program__section_name(prog);
-		bool load = bpf_program__type(prog) == BPF_PROG_TYPE_TRACEPOINT &&
-			    !strncmp(sec, "tp/", 3) && tracepoint_exists(sec) &&
-			    (prog != skel->progs.agg_flush || agg_supported()) &&
-			    !pin_path(path, sizeof(path), PIN_LINKS, bpf_program__name(prog)) &&
-			    access(path, F_OK) != 0;
+		struct prog_facts p;
+		bool load;
+
+		probe_prog(prog, &p);
+		load = !pin_path(path, sizeof(path), PIN_LINKS, p.name) &&
+		       plan_reattach(&p, &k, access(path, F_OK) == 0);
 
 		bpf_program__set_autoload(prog, load);
 		want += load;

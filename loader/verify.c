@@ -142,27 +142,46 @@ static void finding(struct verify *v, struct vct *ct, pid_t pid, const char *wha
 
 static void check_task(struct verify *v, struct vct *ct, pid_t pid)
 {
-	__u64 eff;
+	struct verify_base b = { .cap_bset = ct->cap_bset,
+				 .root_dev = ct->root_dev,
+				 .root_ino = ct->root_ino };
+	struct verify_obs o = {};
 	char detail[256], path[64];
 	struct ts_meas m;
 	struct stat st;
 	json_object *hn = NULL;
+	unsigned int f;
+	__u32 host_ns;
 	size_t n = 0;
 
 	v->tasks++;
 	if (ts_measure(pid, &m))
 		return; /* gone */
+	memcpy(b.ns, ct->ns, sizeof(b.ns));
+	memcpy(b.host, v->host, sizeof(b.host));
+	memcpy(o.ns, m.ns, sizeof(o.ns));
+	o.cap_eff = proc_status_hex(pid, "CapEff:");
+	snprintf(path, sizeof(path), "/proc/%d/root", pid);
+	if (!stat(path, &st)) {
+		o.root_known = true;
+		o.root_dev = st.st_dev;
+		o.root_ino = st.st_ino;
+	}
+	snprintf(path, sizeof(path), "/proc/%d/cwd", pid);
+	o.cwd_foreign = !stat(path, &st) && !dev_mounted_in(ct->init, st.st_dev);
+	f = verify_judge(&b, &o, &host_ns);
+
 	if (v->recheck)
 		json_object_object_get_ex(v->recheck, "host_ns", &hn);
 	detail[0] = '\0';
-	for (int i = 0; i < DCEA_NS_MAX; i++)
-		if (m.ns[i] != ct->ns[i] && m.ns[i] == v->host[i] && ct->ns[i]) {
-			n += snprintf(detail + n, sizeof(detail) - n, "%s%s", n ? "," : "",
-				      ns_name(i));
-			if (hn)
-				json_object_array_add(hn, json_object_new_string(ns_name(i)));
-		}
-	if (n)
+	for (int i = 0; i < DCEA_NS_MAX; i++) {
+		if (!(host_ns & (1U << i)))
+			continue;
+		n += snprintf(detail + n, sizeof(detail) - n, "%s%s", n ? "," : "", ns_name(i));
+		if (hn)
+			json_object_array_add(hn, json_object_new_string(ns_name(i)));
+	}
+	if (f & VF_HOST_NS)
 		finding(v, ct, pid, "host_ns", detail);
 	if (v->store && ts_compare(v->store, ct->cgid, ct->base.start ? &ct->base : NULL, &m,
 				   detail, sizeof(detail)))
@@ -176,18 +195,14 @@ static void check_task(struct verify *v, struct vct *ct, pid_t pid)
 						 ct->base.start ? &ct->base : &m);
 		ts_add_task(ct->sct, ct->cgid, &m);
 	}
-	eff = proc_status_hex(pid, "CapEff:");
-	if (ct->cap_bset && (eff & ~ct->cap_bset)) {
+	if (f & VF_CAPS) {
 		snprintf(detail, sizeof(detail), "CapEff %llx beyond bounding set %llx",
-			 (unsigned long long)eff, (unsigned long long)ct->cap_bset);
+			 (unsigned long long)o.cap_eff, (unsigned long long)ct->cap_bset);
 		finding(v, ct, pid, "capabilities", detail);
 	}
-	snprintf(path, sizeof(path), "/proc/%d/root", pid);
-	if (!stat(path, &st) && ct->root_ino &&
-	    (st.st_dev != ct->root_dev || st.st_ino != ct->root_ino))
+	if (f & VF_ROOT)
 		finding(v, ct, pid, "root", "root directory is not its container's");
-	snprintf(path, sizeof(path), "/proc/%d/cwd", pid);
-	if (!stat(path, &st) && !dev_mounted_in(ct->init, st.st_dev))
+	if (f & VF_CWD)
 		finding(v, ct, pid, "cwd",
 			"working directory on a file system its container does not mount");
 }

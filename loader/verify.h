@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <sys/types.h>
+#include <linux/types.h>
 #include <json-c/json.h>
 
 #include "bpf/dcea.h"
@@ -29,6 +30,38 @@ struct verify_summary {
  */
 int verify_sweep(const char *store, bool update, verify_cb cb, void *ctx,
 		 struct verify_summary *sum);
+
+/* A container's baseline, and what was observed of one of its tasks (verify_judge). */
+struct verify_base {
+	__u64 ns[DCEA_NS_MAX];	 /* the container's namespaces; 0 where unknown */
+	__u64 host[DCEA_NS_MAX]; /* the host's */
+	__u64 cap_bset;		 /* the container's bounding set; 0 unknown */
+	dev_t root_dev;		 /* the container's root directory; root_ino 0 unknown */
+	ino_t root_ino;
+};
+
+struct verify_obs {
+	__u64 ns[DCEA_NS_MAX];
+	__u64 cap_eff;
+	bool root_known; /* root_dev/root_ino were read */
+	dev_t root_dev;
+	ino_t root_ino;
+	bool cwd_foreign; /* its working directory is on a file system the container does not mount
+			   */
+};
+
+enum verify_finding {
+	VF_HOST_NS = 1 << 0, /* shares a namespace with the host that its container does not */
+	VF_CAPS = 1 << 1,    /* effective capabilities beyond the container's bounding set */
+	VF_ROOT = 1 << 2,    /* root directory is not its container's */
+	VF_CWD = 1 << 3,     /* working directory outside the container's mounts */
+};
+
+/*
+ * The findings (enum verify_finding bits) for one task; *host_ns gets a bit per enum dcea_ns
+ * that VF_HOST_NS is about. Pure: loader/verify_judge.c.
+ */
+unsigned int verify_judge(const struct verify_base *b, const struct verify_obs *o, __u32 *host_ns);
 
 /* `dcea run --verify-interval SECONDS`: parse and remember; 0 or -EINVAL (logged). */
 int verify_set_interval(const char *arg);
