@@ -1,45 +1,35 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* dcea run: load (or adopt) the enforcer, prove what it enforces, stream alerts. */
 #include <errno.h>
-#include <stdarg.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <sys/epoll.h>
-#include <sys/prctl.h>
-#include <sys/signalfd.h>
 #include <sys/stat.h>
-#include <bpf/bpf.h>
-#include <bpf/libbpf.h>
 
 #include "common/commands.h"
 #include "common/log.h"
 #include "common/util.h"
 #include "loader/admission.h"
-#include "loader/text.h"
 #include "loader/canary.h"
 #include "loader/cgroup.h"
 #include "loader/containers.h"
 #include "loader/enforcer.h"
 #include "loader/events.h"
-#include "loader/guard.h"
-#include "loader/lsm.h"
 #include "loader/nsinfo.h"
+#include "loader/lsm.h"
 #include "loader/output.h"
 #include "loader/plan.h"
 #include "loader/rules.h"
-#include "loader/ring.h"
 #include "loader/run.h"
 #include "loader/state.h"
+#include "loader/stream.h"
 #include "loader/truststore.h"
 #include "loader/verify.h"
 #include "policy/policy.h"
-#include "policy/show.h"
 
 #define DEFAULT_DETACH_LOG "/var/log/dcea/alerts.log"
 
@@ -51,36 +41,6 @@ struct run_opts {
 	bool detach;
 	__u32 max_containers; /* 0: DCEA_MAX_CT */
 	bool no_aggregation;
-};
-
-#define RELOAD_STATUS	"/run/dcea/reload.status"
-#define POLICY_IN_FORCE "/run/dcea/policy.json" /* names for `dcea status` */
-
-/* The policy in force, for `dcea status` (exception and custom rule names). */
-static void write_policy_in_force(const struct policy *p)
-{
-	json_object *o = policy_to_json(p);
-
-	mkdir("/run/dcea", 0700);
-	if (json_object_to_file_ext(POLICY_IN_FORCE ".tmp", o, JSON_C_TO_STRING_PLAIN) ||
-	    rename(POLICY_IN_FORCE ".tmp", POLICY_IN_FORCE))
-		log_warn("failed to write '%s': %s", POLICY_IN_FORCE, strerror(errno));
-	json_object_put(o);
-}
-
-struct streamer {
-	struct state *st;
-	struct policy pol;
-	const char *policy_path; /* NULL: the built-in default */
-	FILE *out;
-	bool json, color;
-	int64_t clock_off;
-	unsigned long long drops_seen, drops_hi_seen, delivered;
-	bool batching; /* inside a ring batch: written out once, before its space is released */
-	struct ring rings[2];  /* the reserved ring first */
-	struct ring aggout;    /* aggregation reports (fd 0: not mapped) */
-	struct admission *adm; /* NULL during the self-test */
-	struct guard guard;
 };
 
 _Static_assert(DCEA_MAX_CT == 4096, "the --max-containers help names the default");
@@ -218,153 +178,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 	return 0;
 }
 
-static void emit(struct streamer *s, json_object *o)
-{
-	struct text_opts to = { .style = TEXT_FULL,
-				.color = s->color,
-				.width = text_width(fileno(s->out)) };
-	char line[4096];
-	json_object *v;
-
-	outputs_emit(o);
-	if (!s->json && json_object_object_get_ex(o, "type", &v) &&
-	    !strcmp(json_object_get_string(v), "admission")) {
-		/* for humans only verdicts that acted: the findings were alerts of their own */
-		if (json_object_object_get_ex(o, "action", &v) &&
-		    strcmp(json_object_get_string(v), "none")) {
-			alert_format_text(o, line, sizeof(line), &to);
-			fprintf(s->out, "%s\n", line);
-		}
-	} else if (s->json) {
-		fprintf(s->out, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
-	} else if (json_object_object_get_ex(o, "type", &v) &&
-		   !strcmp(json_object_get_string(v), "container_start")) {
-		return; /* for humans, quiet by default: a start is not news (--json has it) */
-	} else {
-		alert_format_text(o, line, sizeof(line), &to);
-		fprintf(s->out, "%s\n", line);
-	}
-	if (!s->batching)
-		fflush(s->out);
-}
-
-/* The policy's container selectors for one container (ct_for_each_known callback). */
-static void apply_selectors(uint64_t cgroup_id, const char *cgname, void *arg)
-{
-	struct streamer *s = arg;
-	struct ct_info ci;
-	int err;
-
-	if (!s->pol.n_exc && !s->pol.n_custom)
-		return;
-	ct_lookup(cgroup_id, cgname, 0, &ci);
-	err = enforcer_apply_container(s->st, &s->pol, cgroup_id, &ci);
-	if (err && err != -ENOENT)
-		log_warn("failed to apply the policy's container selectors to '%s': %s",
-			 ci.name[0] ? ci.name : cgname, strerror(-err));
-}
-
-static void emit_cb(void *ctx, json_object *o)
-{
-	emit(ctx, o);
-}
-
-static int handle_event(void *ctx, void *data, size_t size)
-{
-	struct streamer *s = ctx;
-	const struct dcea_event *e = data;
-	json_object *o;
-
-	if (size < sizeof(struct dcea_event))
-		return 0; /* never return <0: that would stop the poll loop */
-	o = event_to_json(data, &s->pol, s->clock_off);
-	if (e->kind == DCEA_EV_CONTAINER) {
-		ct_remember(e->cgroup_id, e->cgname);
-		apply_selectors(e->cgroup_id, e->cgname, s);
-	}
-	if (e->kind == DCEA_EV_RULE && e->rule == DCEA_R_PRIV_LAUNCH &&
-	    e->action == DCEA_ACT_ALERT && admission_repeat(s->adm, e->cgroup_id)) {
-		/* reported with the first container of this image and configuration */
-		json_object_put(o);
-		s->delivered++;
-		return 0;
-	}
-	if (e->kind == DCEA_EV_RULE || e->kind == DCEA_EV_AGG)
-		verify_recheck(o, e->pid, e->ns);
-	emit(s, o);
-	json_object_put(o);
-	s->delivered += e->kind == DCEA_EV_AGG ? e->count : 1;
-	if (e->kind == DCEA_EV_CONTAINER && s->adm)
-		admission_on_event(s->adm, e);
-	return 0;
-}
-
-/* Drops are alerts of their own: nothing is lost silently. */
-static void check_drops(struct streamer *s)
-{
-	unsigned long long lo = state_percpu_sum(s->st, M_DROPS, DCEA_DROP_RING);
-	unsigned long long hi = state_percpu_sum(s->st, M_DROPS, DCEA_DROP_RING_HI);
-	unsigned long long d = lo + hi;
-	unsigned long long tf = state_percpu_sum(s->st, M_DROPS, DCEA_DROP_TASKS);
-	struct timespec now;
-	json_object *o;
-	char ts[64];
-
-	if (d == s->drops_seen)
-		return;
-	o = json_object_new_object();
-	clock_gettime(CLOCK_REALTIME, &now);
-	format_rfc3339((uint64_t)now.tv_sec * 1000000000ULL + now.tv_nsec, ts, sizeof(ts));
-	json_object_object_add(o, "time", json_object_new_string(ts));
-	json_object_object_add(o, "type", json_object_new_string("alert"));
-	json_object_object_add(o, "rule", json_object_new_string("events_dropped"));
-	/* the reserved ring holds deny, kill and critical alerts: losing one of those is critical
-	 */
-	json_object_object_add(o, "severity",
-			       json_object_new_string(hi > s->drops_hi_seen ? "critical" : "high"));
-	json_object_object_add(o, "action", json_object_new_string("alert"));
-	json_object_object_add(o, "dropped", json_object_new_int64(d - s->drops_seen));
-	json_object_object_add(o, "dropped_total", json_object_new_int64(d));
-	json_object_object_add(o, "dropped_reserved_total", json_object_new_int64(hi));
-	json_object_object_add(o, "tasks_untracked_total", json_object_new_int64(tf));
-	if (s->json) {
-		emit(s, o);
-	} else {
-		outputs_emit(o);
-		fprintf(s->out,
-			"%.23s  %-8s %-20s %llu events lost (ring buffer full), %llu in total\n",
-			ts, "high", "events_dropped", d - s->drops_seen, d);
-		fflush(s->out);
-	}
-	json_object_put(o);
-	s->drops_seen = d;
-	s->drops_hi_seen = hi;
-	state_note_drops_reported(s->st, d);
-}
-
-/*
- * Namespace trust's periodic sweep: reading the pinned task iterator checks every container task
- * in the kernel; it prints the pids block mode must kill (the iterator cannot signal them itself).
- */
-static void sweep(void)
-{
-	char buf[4096];
-	FILE *f = fopen(DCEA_PIN_DIR "/links/sweep_tasks", "re");
-
-	if (!f)
-		return;
-	while (fgets(buf, sizeof(buf), f)) {
-		uint64_t pid;
-
-		buf[strcspn(buf, "\n")] = '\0';
-		if (!parse_u64(buf, &pid) && pid > 1 && kill((pid_t)pid, SIGKILL) == 0)
-			log_debug("namespace trust: killed escaped task %llu",
-				  (unsigned long long)pid);
-	}
-	fclose(f);
-}
-
-static bool loader_alive(__u32 pid)
+bool run_loader_alive(__u32 pid)
 {
 	return pid != (__u32)getpid() && process_running(pid, "dcea");
 }
@@ -440,7 +254,7 @@ static int fresh_load(struct state *st, struct streamer *s, enum dcea_mode mode)
 	lsm = st->lsm_rules;
 	err = enforcer_write_rules(st, &s->pol, DCEA_MODE_AUDIT, eff, lsm);
 	if (!err)
-		err = canary_run(st, handle_event, s, 0, eff);
+		err = canary_run(st, stream_handle_event, s, 0, eff);
 	if (!err && lsm) {
 		__u32 retry = plan_unproven_lsm(lsm, eff);
 
@@ -454,7 +268,7 @@ static int fresh_load(struct state *st, struct streamer *s, enum dcea_mode mode)
 				eff[i] = DCEA_EFF_DETECT; /* on again for the fallback's test */
 		err = enforcer_write_rules(st, &s->pol, DCEA_MODE_AUDIT, eff, lsm);
 		if (!err && retry)
-			err = canary_run(st, handle_event, s, retry, eff);
+			err = canary_run(st, stream_handle_event, s, retry, eff);
 	}
 	if (err && mode == DCEA_MODE_BLOCK) {
 		log_err("the self-test could not run, refusing to claim block mode");
@@ -479,7 +293,7 @@ static int fresh_load(struct state *st, struct streamer *s, enum dcea_mode mode)
 			 "up "
 			 "at their entrypoint's exec",
 			 n_ct, n_tasks);
-	ct_for_each_known(st, apply_selectors, s);
+	ct_for_each_known(st, stream_apply_selectors, s);
 	enforcer_read_rules(st, cfg);
 	if (!s->json || log_verbose) {
 		if (lsm)
@@ -498,311 +312,6 @@ static int fresh_load(struct state *st, struct streamer *s, enum dcea_mode mode)
 fail:
 	state_close(st);
 	state_unpin();
-	return err;
-}
-
-static void reload_status(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void reload_status(const char *fmt, ...)
-{
-	FILE *f;
-	va_list ap;
-
-	mkdir("/run/dcea", 0700);
-	f = fopen(RELOAD_STATUS ".tmp", "we");
-	if (!f)
-		return;
-	va_start(ap, fmt);
-	vfprintf(f, fmt, ap);
-	va_end(ap);
-	fputc('\n', f);
-	if (!fclose(f))
-		rename(RELOAD_STATUS ".tmp", RELOAD_STATUS);
-}
-
-/*
- * Swap in the policy file again (SIGHUP, `dcea reload`). A policy that does not parse is rejected
- * whole and the one in force stays. Each map entry is replaced atomically and list entries are
- * added before stale ones go, so a rule both policies enforce is enforced throughout. The mode in
- * force stays (SIGUSR1/SIGUSR2 or `dcea run --mode` switch it).
- */
-static int reload(struct streamer *s)
-{
-	const char *name = s->policy_path ?: "the built-in default policy";
-	struct dcea_rule_cfg cfg[DCEA_R_MAX];
-	enum dcea_effect eff[DCEA_R_MAX];
-	struct policy *np = malloc(sizeof(*np));
-	struct dcea_config c;
-	__u32 lsm = 0;
-	int err;
-
-	if (!np)
-		return -ENOMEM;
-	policy_default(np);
-	err = s->policy_path ? policy_load(s->policy_path, np) : 0;
-	if (err) {
-		log_err("reload: '%s' rejected (%s); the policy in force stays", name,
-			strerror(-err));
-		reload_status("rejected %s: %s", name, strerror(-err));
-		goto cleanup;
-	}
-	err = enforcer_read_rules(s->st, cfg);
-	err = err ?: state_get_config(s->st, &c);
-	if (err)
-		goto fail;
-	for (int i = 0; i < DCEA_R_MAX; i++) {
-		eff[i] = cfg[i].effective;
-		lsm |= cfg[i].lsm ? 1U << i : 0;
-	}
-	if (cfg[DCEA_R_CUSTOM].effective == DCEA_EFF_UNAVAILABLE)
-		eff[DCEA_R_CUSTOM] = DCEA_EFF_KILL;
-	err = enforcer_write_lists(s->st, np);
-	err = err ?: enforcer_write_rules(s->st, np, c.mode, eff, lsm);
-	if (err)
-		goto fail;
-	s->pol = *np;
-	write_policy_in_force(&s->pol);
-	ct_for_each_known(s->st, apply_selectors, s);
-	log_info("reload: policy from %s in force (%zu custom rules, %zu exceptions, %s mode)",
-		 name, np->n_custom, np->n_exc, mode_name(c.mode));
-	reload_status("ok %s", name);
-	goto cleanup;
-fail:
-	log_err("reload: failed to write '%s' into the kernel: %s", name, strerror(-err));
-	reload_status("failed %s: %s", name, strerror(-err));
-cleanup:
-	free(np);
-	return err;
-}
-
-/* One aggregated report: a report of one repeat is that alert, as it would have come. */
-static void agg_deliver(struct streamer *s, struct dcea_event *e)
-{
-	if (e->count == 1) {
-		e->kind = DCEA_EV_RULE;
-		e->count = 0;
-	}
-	handle_event(s, e, sizeof(*e));
-}
-
-#define RING_BATCH 256 /* records handled, then written out, then released */
-#define DRAIN_MAX  64  /* batches before the loop looks at signals and ticks again */
-#define TICK_MS	   500 /* admission heartbeat, namespace sweep, aggregation flush, drops */
-
-static void on_record(void *ctx, const void *data, size_t size)
-{
-	handle_event(ctx, (void *)data, size);
-}
-
-/* What the batch wrote is with the kernel (write(2) done) before the ring space is released. */
-static void batch_done(struct streamer *s, struct ring *r, __u64 pos)
-{
-	fflush(s->out);
-	ring_commit(r, pos);
-}
-
-/*
- * Handle what the rings hold, the reserved ring first and again before every batch of the other:
- * a flood of ordinary alerts never delays a deny, kill or critical alert by more than one batch.
- * True when records are still waiting after DRAIN_MAX batches.
- */
-static bool drain(struct streamer *s)
-{
-	s->batching = true;
-	for (int b = 0; b < DRAIN_MAX; b++) {
-		bool any = false;
-
-		for (int i = 0; i < 2 && !any; i++) {
-			__u64 pos;
-			int n = ring_read(&s->rings[i], on_record, s, RING_BATCH, &pos);
-
-			batch_done(s, &s->rings[i], pos); /* also releases discarded records */
-			any = n > 0;
-		}
-		if (!any) {
-			s->batching = false;
-			return false;
-		}
-	}
-	s->batching = false;
-	return !ring_empty(&s->rings[0]) || !ring_empty(&s->rings[1]);
-}
-
-/*
- * Repeats the kernel absorbed (bpf/agg.bpf.c): ask for a flush, deliver one alert per report,
- * remove the entries idle for a minute. An entry removed with repeats counted (one came between
- * the flush and the removal) is reported from the removed value.
- */
-static void agg_on_record(void *ctx, const void *data, size_t size)
-{
-	struct streamer *s = ctx;
-	struct dcea_agg_rec r;
-	struct dcea_agg v;
-
-	if (size < sizeof(r))
-		return;
-	memcpy(&r, data, sizeof(r));
-	if (r.type == DCEA_AGG_REPORT) {
-		agg_deliver(s, &r.ev);
-	} else if (r.type == DCEA_AGG_IDLE) {
-		if (!bpf_map_lookup_and_delete_elem(s->st->fd[M_AGG], &r.key, &v)) {
-			if (v.count) {
-				v.ev.kind = DCEA_EV_AGG;
-				v.ev.count = v.count;
-				v.ev.first_ns = v.first_ns ? v.first_ns : v.last_ns;
-				v.ev.last_ns = v.last_ns;
-				agg_deliver(s, &v.ev);
-			}
-		} else if (errno != ENOENT) {
-			/* hash lookup-and-delete needs 5.14; 5.13 only deletes */
-			bpf_map_delete_elem(s->st->fd[M_AGG], &r.key);
-		}
-	}
-}
-
-static void agg_flush(struct streamer *s)
-{
-	__u64 pos;
-	int n;
-
-	if (!s->aggout.fd)
-		return;
-	prctl(DCEA_PRCTL_AGG_FLUSH, 0, 0, 0, 0); /* EINVAL: the program saw it and acted */
-	s->batching = true;
-	do {
-		n = ring_read(&s->aggout, agg_on_record, s, RING_BATCH, &pos);
-		fflush(s->out);
-		ring_commit(&s->aggout, pos);
-	} while (n > 0);
-	s->batching = false;
-}
-
-static int stream(struct streamer *s)
-{
-	struct epoll_event ev;
-	struct signalfd_siginfo si;
-	struct dcea_config c;
-	struct timespec last = {}, now;
-	sigset_t mask;
-	int sfd = -1, epfd = -1, err = 0;
-	bool pending = false;
-	enum dcea_mode last_mode;
-
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGUSR1);
-	sigaddset(&mask, SIGUSR2);
-	sigaddset(&mask, SIGHUP);
-	sigprocmask(SIG_BLOCK, &mask, NULL);
-	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
-	epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (sfd < 0 || epfd < 0) {
-		err = -errno;
-		log_err("failed to set up the event loop: %s", strerror(-err));
-		goto cleanup;
-	}
-	err = ring_open(&s->rings[0], s->st->fd[M_EVENTS_HI]);
-	err = err ?: ring_open(&s->rings[1], s->st->fd[M_EVENTS]);
-	if (err) {
-		log_err("failed to map the ring buffers: %s", strerror(-err));
-		goto cleanup;
-	}
-	if (ring_open(&s->aggout, s->st->fd[M_AGGOUT]))
-		s->aggout.fd = 0;
-	ev.events = EPOLLIN;
-	ev.data.fd = sfd;
-	epoll_ctl(epfd, EPOLL_CTL_ADD, sfd, &ev);
-	for (int i = 0; i < 2; i++) {
-		ev.data.fd = s->rings[i].fd;
-		epoll_ctl(epfd, EPOLL_CTL_ADD, s->rings[i].fd, &ev);
-	}
-	outputs_watch(epfd);
-	state_get_config(s->st, &c);
-	last_mode = c.mode;
-	admission_tick(s->adm);
-	admission_startup(s->adm);
-	admission_sweep(s->adm);
-	/* after the scan of what runs already: a container started from now on is a new one */
-	log_info("streaming alerts in %s mode; Ctrl-C stops streaming, enforcement stays until "
-		 "'dcea stop'",
-		 mode_name(c.mode));
-	/* drops not yet reported, also those while no loader ran: reported at the first tick */
-	s->drops_seen = c.drops_reported;
-
-	for (;;) {
-		struct epoll_event evs[16];
-		int n = epoll_wait(epfd, evs, 16, pending ? 0 : TICK_MS);
-
-		if (n < 0 && errno != EINTR) {
-			err = -errno;
-			break;
-		}
-		for (int i = 0; i < n; i++) {
-			if (evs[i].data.fd == s->rings[0].fd || evs[i].data.fd == s->rings[1].fd)
-				continue;
-			if (evs[i].data.fd != sfd) {
-				outputs_event(evs[i].data.fd, evs[i].events);
-				continue;
-			}
-			if (read(sfd, &si, sizeof(si)) != sizeof(si))
-				continue;
-			if (si.ssi_signo == SIGUSR1 || si.ssi_signo == SIGUSR2) {
-				enum dcea_mode m =
-					si.ssi_signo == SIGUSR1 ? DCEA_MODE_BLOCK : DCEA_MODE_AUDIT;
-
-				err = enforcer_set_mode(s->st, m);
-				if (err)
-					log_err("failed to switch to %s mode: %s", mode_name(m),
-						strerror(-err));
-				continue;
-			}
-			if (si.ssi_signo == SIGHUP) {
-				reload(s);
-				continue;
-			}
-			/* a container task that block mode killed for signalling us: ignore it */
-			if (!state_get_config(s->st, &c) && c.tamper_tgid &&
-			    si.ssi_pid == c.tamper_tgid) {
-				log_warn("ignoring signal %u from container task %u (dcea_tamper)",
-					 si.ssi_signo, si.ssi_pid);
-				continue;
-			}
-			goto done;
-		}
-		pending = drain(s);
-		err = 0;
-		/* the periodic work runs on time, not per wake-up: a flood must not multiply it */
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if ((now.tv_sec - last.tv_sec) * 1000 + (now.tv_nsec - last.tv_nsec) / 1000000 <
-		    TICK_MS)
-			continue;
-		last = now;
-		admission_tick(s->adm);
-		admission_sweep(s->adm);
-		sweep();
-		agg_flush(s);
-		verify_periodic(s->out, s->json, s->color);
-		check_drops(s);
-		guard_check(&s->guard, emit_cb, s);
-		s->clock_off = events_clock_offset();
-		if (!state_get_config(s->st, &c) && c.mode != last_mode) {
-			log_info("mode switched to %s", mode_name(c.mode));
-			last_mode = c.mode;
-		}
-	}
-done:
-	while (drain(s))
-		;
-	agg_flush(s);
-	check_drops(s);
-cleanup:
-	ring_close(&s->rings[0]);
-	ring_close(&s->rings[1]);
-	ring_close(&s->aggout);
-	if (epfd >= 0)
-		close(epfd);
-	if (sfd >= 0)
-		close(sfd);
 	return err;
 }
 
@@ -921,7 +430,7 @@ static int run_take_over(struct state *st, struct streamer *s, struct run_opts *
 			 "and 'dcea run' load everything afresh",
 			 strerror(-err));
 	/* the restarted loader's policy is the one in force */
-	if (o->policy && reload(s))
+	if (o->policy && stream_reload(s))
 		return -EINVAL;
 	return 0;
 }
@@ -945,7 +454,7 @@ static int run_attach(struct state *st, struct streamer *s, struct run_opts *o, 
 	if (state_adopt(st))
 		return 1;
 	state_get_config(st, &c);
-	if (loader_alive(c.loader_tgid))
+	if (run_loader_alive(c.loader_tgid))
 		return run_switch_mode(st, &c, o, mode_given);
 	*done = false;
 	return run_take_over(st, s, o, &c, mode_given);
@@ -976,7 +485,7 @@ static int run_open_outputs(struct state *st, struct streamer *s, struct run_opt
 	} else {
 		s->out = stdout;
 	}
-	write_policy_in_force(&s->pol);
+	stream_write_policy(&s->pol);
 	if (outputs_open(st))
 		return -EINVAL;
 	s->json = o->json;
@@ -1007,7 +516,7 @@ static int run_serve(struct state *st, struct streamer *s, const struct run_opts
 	struct dcea_config c;
 	int err;
 
-	err = admission_new(&s->adm, st, &s->pol.admission, emit_cb, s);
+	err = admission_new(&s->adm, st, &s->pol.admission, stream_emit_cb, s);
 	if (err) {
 		log_err("failed to set up admission: %s", strerror(-err));
 		return err;
@@ -1019,7 +528,7 @@ static int run_serve(struct state *st, struct streamer *s, const struct run_opts
 		if (access(TS_DEFAULT_PATH, F_OK) == 0)
 			guard_add_file(&s->guard, TS_DEFAULT_PATH, false);
 	}
-	err = stream(s);
+	err = stream_run(s);
 	admission_free(s->adm);
 	if (!state_get_config(st, &c) && c.loader_tgid == (__u32)getpid()) {
 		c.loader_tgid = 0;
@@ -1058,58 +567,4 @@ int cmd_run(int argc, char **argv)
 		fclose(s.out);
 	state_close(&st);
 	return err ? 1 : 0;
-}
-
-int cmd_reload(int argc, char **argv)
-{
-	static const char help[] =
-		"Usage: dcea reload\n\n"
-		"Make the streaming 'dcea run' read its policy file again (the same as sending it\n"
-		"SIGHUP) and wait for the result. The new policy is swapped in rule by rule with\n"
-		"no moment without enforcement; a policy that does not validate is rejected whole "
-		"and\n"
-		"the one in force stays. Check a file first with 'dcea policy check FILE'.\n"
-		"Exit status: 0 swapped in, 1 rejected or no loader, 2 usage.\n";
-	struct state st;
-	struct dcea_config c = {};
-	struct stat before = {}, after;
-	char line[512] = "";
-
-	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-		fputs(help, stdout);
-		return 0;
-	}
-	if (argc > 1) {
-		fputs(help, stderr);
-		return 2;
-	}
-	if (!state_pinned() || state_adopt(&st)) {
-		log_err("dcea is not loaded");
-		return 1;
-	}
-	state_get_config(&st, &c);
-	state_close(&st);
-	if (!loader_alive(c.loader_tgid)) {
-		log_err("no 'dcea run' is streaming: start one with --policy FILE");
-		return 1;
-	}
-	stat(RELOAD_STATUS, &before);
-	if (kill(c.loader_tgid, SIGHUP)) {
-		log_err("failed to signal the loader (pid %u): %s", c.loader_tgid, strerror(errno));
-		return 1;
-	}
-	for (int i = 0; i < 100; i++) {
-		usleep(50000);
-		if (!stat(RELOAD_STATUS, &after) &&
-		    (after.st_mtim.tv_sec != before.st_mtim.tv_sec ||
-		     after.st_mtim.tv_nsec != before.st_mtim.tv_nsec ||
-		     after.st_ino != before.st_ino))
-			break;
-	}
-	if (read_line(RELOAD_STATUS, line, sizeof(line))) {
-		log_err("the loader (pid %u) did not answer", c.loader_tgid);
-		return 1;
-	}
-	printf("dcea: reload %s\n", line);
-	return strncmp(line, "ok ", 3) ? 1 : 0;
 }
