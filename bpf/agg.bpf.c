@@ -50,7 +50,7 @@ static __always_inline bool event_prio(const struct dcea_event *e)
 		return true;
 	if (rule != DCEA_R_CUSTOM)
 		return false;
-	idx = e->arg[3];
+	idx = e->custom.index;
 	cu = bpf_map_lookup_elem(&dcea_custom, &idx);
 	return cu && (cu->flags & DCEA_CU_PRIO);
 }
@@ -77,10 +77,10 @@ static __always_inline bool absorbed(struct dcea_event *e)
 	if (!s)
 		return false;
 	s->key.cgroup_id = e->cgroup_id;
-	s->key.arg[0] = e->arg[0];
-	s->key.arg[1] = e->arg[1];
-	s->key.arg[2] = e->arg[2];
-	s->key.arg[3] = e->arg[3];
+	s->key.raw[0] = e->raw[0];
+	s->key.raw[1] = e->raw[1];
+	s->key.raw[2] = e->raw[2];
+	s->key.raw[3] = e->raw[3];
 	s->key.kind = e->kind;
 	s->key.rule = e->rule;
 	s->key.action = e->action;

@@ -28,7 +28,8 @@ static __always_inline int check_mknod(const char *up, __u64 mode, __u64 dev)
 	    pb->s[2] == 'e' && pb->s[3] == 'v' && pb->s[4] == '/') {
 		action = decide(DCEA_R_DEV_FILE, t, DCEA_ACT_KILL);
 		if (action >= 0) {
-			path_report(DCEA_R_DEV_FILE, action, pb, mode, dev, 0);
+			path_report(DCEA_R_DEV_FILE, action, pb, dev_file, .mode = mode,
+				    .dev = dev);
 			act(action);
 			if (action == DCEA_ACT_KILL)
 				return 0;

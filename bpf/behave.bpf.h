@@ -43,9 +43,9 @@ static __always_inline int custom_check(__u32 kind, struct dcea_task *t, __u64 p
 	action = cr->enforce ? DCEA_ACT_KILL : DCEA_ACT_ALERT;
 	e = event_start(DCEA_EV_RULE, DCEA_R_CUSTOM, action);
 	if (e) {
-		e->arg[0] = kind;
-		e->arg[1] = a1;
-		e->arg[3] = i;
+		e->custom.kind = kind;
+		e->custom.value = a1;
+		e->custom.index = i;
 		if (path)
 			bpf_probe_read_kernel_str(e->path, sizeof(e->path), path);
 		event_submit(e);
@@ -53,20 +53,27 @@ static __always_inline int custom_check(__u32 kind, struct dcea_task *t, __u64 p
 	return action;
 }
 
-/* Report a behaviour rule match with a path from the path buffer (may be NULL). */
-static __always_inline void path_report(__u32 rule, int action, struct path_buf *pb, __u64 a0,
-					__u64 a1, __u64 a2)
+/* An event for a behaviour rule match with a path from the path buffer (may be NULL). */
+static __always_inline struct dcea_event *path_event(__u32 rule, int action, struct path_buf *pb)
 {
 	struct dcea_event *e = event_start(DCEA_EV_RULE, rule, action);
 
-	if (!e)
-		return;
-	e->arg[0] = a0;
-	e->arg[1] = a1;
-	e->arg[2] = a2;
-	if (pb)
+	if (e && pb)
 		bpf_probe_read_kernel_str(e->path, sizeof(e->path), path_str(pb));
-	event_submit(e);
+	return e;
 }
+
+/*
+ * Report it, with the rule's numbers: `member` of the event's union and its fields, e.g.
+ * path_report(DCEA_R_CRED_FILE, action, pb, cred, .write = 1).
+ */
+#define path_report(rule, action, pb, member, ...)                                                 \
+	({                                                                                         \
+		struct dcea_event *__e = path_event(rule, action, pb);                             \
+		if (__e) {                                                                         \
+			__e->member = (typeof(__e->member)){ __VA_ARGS__ };                        \
+			event_submit(__e);                                                         \
+		}                                                                                  \
+	})
 
 #endif

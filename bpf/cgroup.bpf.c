@@ -119,9 +119,9 @@ static __always_inline int device(struct bpf_cgroup_dev_ctx *ctx, bool legacy)
 		return action == DCEA_ACT_DENY ? 0 : 1;
 	e = cgroup_event(legacy, t, rule, action);
 	if (e) {
-		e->arg[0] = ctx->major;
-		e->arg[1] = ctx->minor;
-		e->arg[2] = ctx->access_type;
+		e->device.major = ctx->major;
+		e->device.minor = ctx->minor;
+		e->device.access = ctx->access_type;
 		event_submit(e);
 	}
 	return action == DCEA_ACT_DENY ? 0 : 1;

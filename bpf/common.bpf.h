@@ -434,7 +434,7 @@ static __always_inline struct dcea_event *event_start_task(struct task_struct *t
 	e->ts_boot_ns = bpf_ktime_get_boot_ns();
 	e->cgroup_id = BPF_CORE_READ(task, cgroups, dfl_cgrp, kn, id);
 	task_ns(task, e->ns);
-	e->arg[0] = e->arg[1] = e->arg[2] = e->arg[3] = 0;
+	e->raw[0] = e->raw[1] = e->raw[2] = e->raw[3] = 0;
 	e->count = e->first_ns = e->last_ns = 0;
 	e->kind = kind;
 	e->rule = rule;
@@ -468,24 +468,26 @@ static __always_inline void act(int action)
 		bpf_send_signal(SIGKILL);
 }
 
-/* Report a match that carries no strings but the syscall's name (a literal); no action taken. */
-#define report_noact(rule, action, a0, a1, a2, what)                                               \
+/*
+ * Report a match that carries no strings but the syscall's name (a literal); no action taken.
+ * The rule's numbers: `member` of the event's union and its fields, e.g.
+ * report_noact(DCEA_R_SETNS, action, "setns", setns, .changed = changed).
+ */
+#define report_noact(rule, action, what, member, ...)                                              \
 	({                                                                                         \
 		struct dcea_event *__e = event_start(DCEA_EV_RULE, rule, action);                  \
 		_Static_assert(sizeof(what) <= DCEA_STR2_LEN, "name too long");                    \
 		if (__e) {                                                                         \
-			__e->arg[0] = (a0);                                                        \
-			__e->arg[1] = (a1);                                                        \
-			__e->arg[2] = (a2);                                                        \
+			__e->member = (typeof(__e->member)){ __VA_ARGS__ };                        \
 			__builtin_memcpy(__e->str2, what, sizeof(what));                           \
 			event_submit(__e);                                                         \
 		}                                                                                  \
 	})
 
 /* The same, then kill when that is the action (the fallback backend's syscall rules). */
-#define report(rule, action, a0, a1, a2, what)                                                     \
+#define report(rule, action, what, member, ...)                                                    \
 	({                                                                                         \
-		report_noact(rule, action, a0, a1, a2, what);                                      \
+		report_noact(rule, action, what, member, __VA_ARGS__);                             \
 		act(action);                                                                       \
 	})
 

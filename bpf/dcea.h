@@ -55,7 +55,7 @@ enum dcea_rule {
 	DCEA_R_PRIV_EXEC,   /* exec gaining privileges: setuid-root or file capabilities */
 	DCEA_R_PRIV_LAUNCH, /* a container whose entrypoint has every capability */
 	DCEA_R_DRIFT,	    /* exec of a file changed after the container started */
-	DCEA_R_CUSTOM,	    /* one of the policy's custom rules: arg[3] is its index */
+	DCEA_R_CUSTOM,	    /* one of the policy's custom rules: custom.index is its index */
 	DCEA_R_MAX,
 };
 
@@ -86,7 +86,7 @@ struct dcea_rule_cfg {
 /* dcea_rule_cfg.opts of shell_in_container: every non-interactive shell, not only those with an
  * unexpected parent (policy: non_interactive: all) */
 #define DCEA_RO_SHELL_ALL (1U << 0)
-/* shell_in_container's arg[2]: why the shell is reported */
+/* shell_in_container's shell.why: why the shell is reported */
 enum dcea_shell_why {
 	DCEA_SHELL_INTERACTIVE = 1, /* stdin is a terminal */
 	DCEA_SHELL_PARENT = 2,	    /* started by a container process that is not a shell */
@@ -216,9 +216,9 @@ struct dcea_file_key {
 	__u64 ino;
 };
 #define DCEA_MAX_PROTECT 32
-/* dcea_tamper events, in arg[0]: a file opened for writing (fallback and LSM), then what only the
- * LSM backend can deny: an unlink, rmdir, rename or truncate of a guarded entry, an umount of
- * dcea's bpffs. arg[1]: the inode; path: the entry's name, str2: its directory's. */
+/* dcea_tamper events, in object.kind: a file opened for writing (fallback and LSM), then what only
+ * the LSM backend can deny: an unlink, rmdir, rename or truncate of a guarded entry, an umount of
+ * dcea's bpffs. object.inode: the inode; path: the entry's name, str2: its directory's. */
 #define DCEA_TAMPER_FILE     1
 #define DCEA_TAMPER_UNLINK   2
 #define DCEA_TAMPER_RMDIR    3
@@ -253,23 +253,25 @@ struct dcea_task {
 	__u64 exe;	 /* DCEA_PM_* bits its executable's path matched at its last exec */
 };
 
-/* ns_escape findings, a bit mask in arg[0]; the low DCEA_NS_MAX bits name host namespaces joined */
+/* ns_escape findings, a bit mask in escape.bits; the low DCEA_NS_MAX bits name host namespaces
+ * joined */
 #define DCEA_ESC_CAPS (1U << 16) /* effective capabilities beyond the container's bounding set */
 #define DCEA_ESC_ROOT (1U << 17) /* fs root on a mount outside the task's mount namespace */
 #define DCEA_ESC_CWD  (1U << 18) /* working directory on a mount outside it (CVE-2024-21626) */
 
 /*
- * How a task reached the object of a rule's event (arg[3] of file, socket and path-walk events):
- * the classic syscall, an io_uring request, a descriptor taken from another process with
+ * How a task reached the object of a rule's event (object.route of file, socket and path-walk
+ * events): the classic syscall, an io_uring request, a descriptor taken from another process with
  * pidfd_getfd.
  */
 enum dcea_route {
 	DCEA_RT_SYSCALL = 0,
 	DCEA_RT_IO_URING = 1,
 	DCEA_RT_PIDFD = 2,
+	DCEA_RT_MAX,
 };
 
-/* proc_host_access path walks (arg[0] 4): the operation, in arg[2] */
+/* proc_host_access path walks (object.kind DCEA_PH_WALK): the operation, in object.op */
 enum dcea_walk_op {
 	DCEA_WALK_MKDIR = 1,
 	DCEA_WALK_SYMLINK,
@@ -277,26 +279,48 @@ enum dcea_walk_op {
 	DCEA_WALK_RENAME,
 	DCEA_WALK_UNLINK,
 	DCEA_WALK_OPEN, /* an io_uring open judged on its name before it runs */
+	DCEA_WALK_MAX,
+};
+
+/* mount_sensitive: what makes the mount an escape step, in mount.kind */
+enum dcea_mount_kind {
+	DCEA_MK_NONE = 0,
+	DCEA_MK_FSTYPE = 1, /* a pseudo fs that exposes the host: proc, sysfs, cgroup, debugfs... */
+	DCEA_MK_BIND = 2,   /* a bind mount or a move */
+	DCEA_MK_REMOUNT_RW = 3,
+	DCEA_MK_DISK = 4,	/* a file system on a device */
+	DCEA_MK_UNREADABLE = 5, /* an argument the program could not read: fails closed */
+	DCEA_MK_MAX,
+};
+
+/* proc_host_access: what reached outside the container, in object.kind */
+enum dcea_proc_kind {
+	DCEA_PH_NSFILE = 1,	   /* a namespace file not among the container's own */
+	DCEA_PH_FOREIGN_MOUNT = 2, /* a file on a mount outside the task's mount namespace */
+	DCEA_PH_PROC_MEM = 3,	   /* /proc/<pid>/mem of a task outside the container */
+	DCEA_PH_WALK = 4, /* a path walk through /proc/<pid> of one, or from a dir outside */
+	DCEA_PH_MAX,
 };
 
 /* Event kinds carried in dcea_event.kind */
 enum dcea_event_kind {
 	DCEA_EV_RULE = 0,      /* a rule matched */
-	DCEA_EV_CONTAINER = 1, /* a container's entrypoint was exec'd; arg[0]: DCEA_START_* */
-	DCEA_EV_MAP_FULL = 2, /* no room in a map: arg[0] enum dcea_map_id; action: what was done */
-	DCEA_EV_AGG = 3,      /* repeats of a rule's alert, summed (count, first_ns, last_ns) */
+	DCEA_EV_CONTAINER = 1, /* a container's entrypoint was exec'd; start.flags: DCEA_START_* */
+	DCEA_EV_MAP_FULL = 2,  /* no room in a map: map_full.map; action: what was done */
+	DCEA_EV_AGG = 3,       /* repeats of a rule's alert, summed (count, first_ns, last_ns) */
 };
 
-/* DCEA_EV_CONTAINER arg[0]: what happened to the entrypoint at its exec */
+/* DCEA_EV_CONTAINER start.flags: what happened to the entrypoint at its exec */
 #define DCEA_START_HELD	     (1U << 0) /* stopped (SIGSTOP) until the loader's admission verdict */
 #define DCEA_START_NO_LOADER (1U << 1) /* a verdict was needed and no loader streams */
 
-/* DCEA_EV_MAP_FULL arg[0]: which map had no room */
+/* DCEA_EV_MAP_FULL map_full.map: which map had no room */
 enum dcea_map_id {
 	DCEA_MAP_CONTAINERS = 0, /* the new container is not tracked */
 	DCEA_MAP_TASKS = 1,	 /* a container's entrypoint is not tracked */
 	DCEA_MAP_SETUP = 2, /* a runtime's pivot_root was not seen: the container would be missed */
 	DCEA_MAP_HELD = 3,  /* a container to hold for admission could not be recorded */
+	DCEA_MAP_MAX,
 };
 
 /*
@@ -335,24 +359,204 @@ enum dcea_drop {
 };
 
 /*
- * The record sent through the ring buffer. arg[] carries rule-specific numbers:
- *   MOUNT: flags; DEVICE_*: major, minor, mode/access; CAPSET: requested effective, permitted,
- *   current effective; SETUID: requested id, current id, syscall nr; SETNS: nstype, fd;
- *   UNSHARE: flags; PTRACE: request, target pid; BPF_LOAD: cmd; RUNTIME_SOCKET: inode;
- *   SHELL: interactive (stdin is a terminal), entrypoint; CRED_FILE: opened for writing;
- *   DEV_FILE: file mode; PRIV_EXEC: uid, euid, effective caps; PRIV_LAUNCH: effective caps,
- * bounding set; DRIFT: file change time (realtime s), container start (realtime s); CUSTOM: [0]
- * enum dcea_kind, [3] the rule's index. path: the full path where one was rebuilt. path: mount
- * source / device path / sysctl name / file name; str2: fs type / target.
- * count: 0 for one occurrence; N for an aggregated report (DCEA_EV_AGG): N repeats of this alert
- * (same container, rule, action, executable, args, path and str2) between first_ns and last_ns
- * (boot time), the fields of the first of them.
+ * The rule-specific numbers of an event: one struct per rule family, each member of the anonymous
+ * union in struct dcea_event. Every struct is four __u64 (the size of `raw`): aggregation keys on
+ * `raw`, so two alerts stay distinct whenever any of their numbers differs; event_start() zeroes
+ * `raw`, so fields a program does not fill read 0. The strings of each kind go in dcea_event.path
+ * and .str2, as said with each struct. The loader has one decoder per rule (loader/decode.c).
+ */
+
+/* mount_sensitive. path: the mount's source, str2: the file system type */
+struct dcea_ev_mount {
+	__u64 flags; /* mount(2) flags */
+	__u64 kind;  /* enum dcea_mount_kind */
+	__u64 pad[2];
+};
+
+/* mount_api. path: "fsopen" for fsopen, str2: its fs type; else str2: the syscall */
+struct dcea_ev_mount_api {
+	__u64 flags; /* open_tree's and move_mount's flags; 0 for fsopen and the LSM hook */
+	__u64 pad[3];
+};
+
+/* device_create, block_device: what the cgroup device program was asked (no strings) */
+struct dcea_ev_device {
+	__u64 major;
+	__u64 minor;
+	__u64 access; /* bpf_cgroup_dev_ctx.access_type: BPF_DEVCG_DEV_* | BPF_DEVCG_ACC_* << 16 */
+	__u64 pad;
+};
+
+/* capset_raise. str2: the syscall */
+struct dcea_ev_capset {
+	__u64 effective;     /* requested effective set (all bits: the request was unreadable) */
+	__u64 inheritable;   /* requested inheritable set */
+	__u64 cur_effective; /* the effective set the task held */
+	__u64 pad;
+};
+
+/* setuid_root. str2: the syscall */
+struct dcea_ev_setid {
+	__u64 from; /* the task's effective id before the call */
+	__u64 gid;  /* 1: a setgid-family call, the id is a gid */
+	__u64 pad[2];
+};
+
+/* setns_foreign. str2: the syscall */
+struct dcea_ev_setns {
+	__u64 changed; /* bit per enum dcea_ns left for one not the container's */
+	__u64 pad[3];
+};
+
+/* unshare_ns. str2: the syscall */
+struct dcea_ev_unshare {
+	__u64 flags; /* CLONE_NEW* flags asked for */
+	__u64 pad[3];
+};
+
+/* ptrace_host. str2: the syscall (or "proc_mm_file") */
+struct dcea_ev_ptrace {
+	__u64 request; /* ptrace request, the LSM's access mode, 0 for a /proc/<pid> mm file */
+	__u64 target_pid;
+	__u64 pad[2];
+};
+
+/* bpf_load, module_load, open_by_handle, kexec_load. str2: the syscall */
+struct dcea_ev_call {
+	__u64 arg; /* the call's telling argument: bpf command, descriptor, length or LSM load id */
+	__u64 pad[3];
+};
+
+/*
+ * Rules judged on an object a task reached by some route: kernel_knob_file, proc_host_access,
+ * dcea_tamper, runtime_socket. One layout, as the shared reporting helpers fill it (`what`,
+ * `id`); the rule-specific names alias them. path: the file's name (a walk's or io_uring's name
+ * as given, a socket's bound path); str2: the file's directory (a socket's name).
+ */
+struct dcea_ev_object {
+	union {
+		__u64 what;
+		__u64 kind; /* proc_host_access: enum dcea_proc_kind; dcea_tamper: DCEA_TAMPER_* */
+		__u64 signal;	/* dcea_tamper by a signal (its event has no path) */
+		__u64 fs_magic; /* kernel_knob_file: the file's file system */
+		__u64 fd;	/* runtime_socket: the connecting descriptor, -1 where unknown */
+	};
+	union {
+		__u64 id;
+		__u64 ns_inode;	  /* proc_host_access ns_file, foreign_mount: the namespace */
+		__u64 target_pid; /* proc_host_access proc_mem, path_walk (0: from a dir outside),
+				     dcea_tamper by a signal */
+		__u64 inode;	  /* dcea_tamper of a file: the guarded entry */
+	};
+	__u64 op;    /* proc_host_access path_walk: enum dcea_walk_op */
+	__u64 route; /* enum dcea_route */
+};
+
+/* ns_escape (no strings) */
+struct dcea_ev_escape {
+	__u64 bits;	     /* DCEA_ESC_* | bit per enum dcea_ns of the host's the task is in */
+	__u64 cap_effective; /* the task's effective set */
+	__u64 cap_bset;	     /* the container's bounding set (0: not known) */
+	__u64 pad;
+};
+
+/* shell_in_container. path: the shell's */
+struct dcea_ev_shell {
+	__u64 interactive; /* 1: stdin is a terminal */
+	__u64 entrypoint;  /* 1: the container's entrypoint */
+	__u64 why;	   /* enum dcea_shell_why */
+	__u64 pad;
+};
+
+/* cred_file_access. path: the file's */
+struct dcea_ev_cred {
+	__u64 write; /* 1: opened for writing */
+	__u64 pad[3];
+};
+
+/* dev_file_create. path: the file's */
+struct dcea_ev_dev_file {
+	__u64 mode; /* file type and permissions */
+	__u64 dev;  /* mknod's device number, 0 for an open that created it */
+	__u64 pad[2];
+};
+
+/* privilege_gain_exec. path: the executable's */
+struct dcea_ev_priv_exec {
+	__u64 uid;
+	__u64 euid;
+	__u64 cap_effective;
+	__u64 pad;
+};
+
+/* privileged_launch (no strings) */
+struct dcea_ev_priv_launch {
+	__u64 cap_effective; /* the entrypoint's effective set */
+	__u64 cap_bset;	     /* the container's bounding set */
+	__u64 pad[2];
+};
+
+/* drift_exec. path: the executable's */
+struct dcea_ev_drift {
+	__s64 changed; /* the file's change time, realtime s */
+	__s64 started; /* the container's start, realtime s */
+	__u64 pad[2];
+};
+
+/* a custom rule. path: the object's where one was rebuilt */
+struct dcea_ev_custom {
+	__u64 kind;  /* enum dcea_kind */
+	__u64 value; /* the kind's number: open mode, mount flags, capset's effective set... */
+	__u64 pad;
+	__u64 index; /* the rule's position in the policy */
+};
+
+/* DCEA_EV_CONTAINER (no strings) */
+struct dcea_ev_start {
+	__u64 flags; /* DCEA_START_* */
+	__u64 pad[3];
+};
+
+/* DCEA_EV_MAP_FULL (no strings) */
+struct dcea_ev_map_full {
+	__u64 map; /* enum dcea_map_id */
+	__u64 pad[3];
+};
+
+/*
+ * The record sent through the ring buffer: what every event carries, then the rule-specific
+ * numbers (one member of the union, named by `rule` and `kind`). path and str2 as each
+ * dcea_ev_* struct says. count: 0 for one occurrence; N for an aggregated report (DCEA_EV_AGG): N
+ * repeats of this alert (same container, rule, action, executable, numbers, path and str2)
+ * between first_ns and last_ns (boot time), the fields of the first of them.
  */
 struct dcea_event {
 	__u64 ts_boot_ns;
 	__u64 cgroup_id;
 	__u64 ns[DCEA_NS_MAX];
-	__u64 arg[4];
+	union {
+		__u64 raw[4]; /* all of them, for aggregation's key */
+		struct dcea_ev_mount mount;
+		struct dcea_ev_mount_api mount_api;
+		struct dcea_ev_device device;
+		struct dcea_ev_capset capset;
+		struct dcea_ev_setid setid;
+		struct dcea_ev_setns setns;
+		struct dcea_ev_unshare unshare;
+		struct dcea_ev_ptrace ptrace;
+		struct dcea_ev_call call;
+		struct dcea_ev_object object;
+		struct dcea_ev_escape escape;
+		struct dcea_ev_shell shell;
+		struct dcea_ev_cred cred;
+		struct dcea_ev_dev_file dev_file;
+		struct dcea_ev_priv_exec priv_exec;
+		struct dcea_ev_priv_launch priv_launch;
+		struct dcea_ev_drift drift;
+		struct dcea_ev_custom custom;
+		struct dcea_ev_start start;
+		struct dcea_ev_map_full map_full;
+	};
 	__u64 count;
 	__u64 first_ns;
 	__u64 last_ns;
@@ -378,7 +582,7 @@ struct dcea_event {
  */
 struct dcea_agg_key {
 	__u64 cgroup_id;
-	__u64 arg[4];
+	__u64 raw[4]; /* dcea_event.raw: the rule-specific numbers */
 	__u32 kind;
 	__u32 rule;
 	__u32 action;
@@ -407,6 +611,28 @@ struct dcea_agg_rec {
 
 _Static_assert(sizeof(struct dcea_event) == 8 * 14 + 8 * 4 + 8 * 3 + 16 + 64 + 80 + 256 + 64,
 	       "dcea_event layout changed");
+#define DCEA_EV_ARGS_SIZE(s) _Static_assert(sizeof(struct s) == 4 * 8, #s " is not 4 __u64")
+DCEA_EV_ARGS_SIZE(dcea_ev_mount);
+DCEA_EV_ARGS_SIZE(dcea_ev_mount_api);
+DCEA_EV_ARGS_SIZE(dcea_ev_device);
+DCEA_EV_ARGS_SIZE(dcea_ev_capset);
+DCEA_EV_ARGS_SIZE(dcea_ev_setid);
+DCEA_EV_ARGS_SIZE(dcea_ev_setns);
+DCEA_EV_ARGS_SIZE(dcea_ev_unshare);
+DCEA_EV_ARGS_SIZE(dcea_ev_ptrace);
+DCEA_EV_ARGS_SIZE(dcea_ev_call);
+DCEA_EV_ARGS_SIZE(dcea_ev_object);
+DCEA_EV_ARGS_SIZE(dcea_ev_escape);
+DCEA_EV_ARGS_SIZE(dcea_ev_shell);
+DCEA_EV_ARGS_SIZE(dcea_ev_cred);
+DCEA_EV_ARGS_SIZE(dcea_ev_dev_file);
+DCEA_EV_ARGS_SIZE(dcea_ev_priv_exec);
+DCEA_EV_ARGS_SIZE(dcea_ev_priv_launch);
+DCEA_EV_ARGS_SIZE(dcea_ev_drift);
+DCEA_EV_ARGS_SIZE(dcea_ev_custom);
+DCEA_EV_ARGS_SIZE(dcea_ev_start);
+DCEA_EV_ARGS_SIZE(dcea_ev_map_full);
+#undef DCEA_EV_ARGS_SIZE
 _Static_assert(sizeof(struct dcea_container) == 96, "dcea_container layout changed");
 _Static_assert(sizeof(struct dcea_rule_cfg) == 24, "dcea_rule_cfg layout changed");
 _Static_assert(sizeof(struct dcea_config) == 144, "dcea_config layout changed");

@@ -18,33 +18,23 @@
 #define NSFS_MAGIC	 0x6e736673
 #define PROC_SUPER_MAGIC 0x9fa0
 
-enum mount_kind {
-	MK_NONE = 0,
-	MK_FSTYPE = 1, /* a pseudo fs that exposes the host: proc, sysfs, cgroup, debugfs... */
-	MK_BIND = 2,   /* a bind mount or a move */
-	MK_REMOUNT_RW = 3,
-	MK_DISK = 4,	   /* a file system on a device */
-	MK_UNREADABLE = 5, /* an argument the program could not read: fails closed */
-};
-
-/* PROC_HOST sub-kinds, in arg[0] */
-enum { PH_NSFILE = 1, PH_FOREIGN_MOUNT = 2, PH_PROC_MEM = 3, PH_WALK = 4 };
-
 /*
- * Propagation-only changes (MS_PRIVATE, MS_SLAVE, MS_SHARED, MS_UNBINDABLE) are ignored: every
- * runtime and init system makes them. `dev_is_path`: the source starts with "/dev/".
+ * enum dcea_mount_kind of a mount. Propagation-only changes (MS_PRIVATE, MS_SLAVE, MS_SHARED,
+ * MS_UNBINDABLE) are ignored: every runtime and init system makes them. `dev_is_path`: the source
+ * starts with "/dev/".
  */
 static __always_inline __u32 classify_mount(__u64 flags, struct fs_name *fs, bool dev_is_path)
 {
 	if (flags & MS_REMOUNT)
-		return !(flags & MS_RDONLY) && !(flags & MS_BIND) ? MK_REMOUNT_RW : MK_NONE;
+		return !(flags & MS_RDONLY) && !(flags & MS_BIND) ? DCEA_MK_REMOUNT_RW
+								  : DCEA_MK_NONE;
 	if (flags & (MS_BIND | MS_MOVE))
-		return MK_BIND;
+		return DCEA_MK_BIND;
 	if (flags & MS_PROPAGATION)
-		return MK_NONE;
+		return DCEA_MK_NONE;
 	if (bpf_map_lookup_elem(&dcea_fstypes, fs))
-		return MK_FSTYPE;
-	return dev_is_path && fs->name[0] ? MK_DISK : MK_NONE;
+		return DCEA_MK_FSTYPE;
+	return dev_is_path && fs->name[0] ? DCEA_MK_DISK : DCEA_MK_NONE;
 }
 
 static __always_inline bool is_dev_path(const char *s)
@@ -65,6 +55,7 @@ static __always_inline bool in_baseline(struct dcea_task *t, __u64 ino)
 	return false;
 }
 
+/* a0, a1: dcea_ev_object's `what` and `id` */
 struct file_verdict {
 	__u32 rule;
 	__u64 a0, a1;
@@ -215,7 +206,7 @@ static __always_inline bool classify_facts(struct dcea_task *t, void *own_ns,
 		__u64 ino = BPF_CORE_READ(d, d_inode, i_ino);
 
 		v->rule = DCEA_R_PROC_HOST;
-		v->a0 = PH_NSFILE;
+		v->a0 = DCEA_PH_NSFILE;
 		v->a1 = ino;
 		return !in_baseline(t, ino);
 	}
@@ -231,7 +222,7 @@ static __always_inline bool classify_facts(struct dcea_task *t, void *own_ns,
 			struct dcea_task *tt = bpf_map_lookup_elem(&dcea_tasks, &host_pid);
 
 			v->rule = DCEA_R_PROC_HOST;
-			v->a0 = PH_PROC_MEM;
+			v->a0 = DCEA_PH_PROC_MEM;
 			v->a1 = host_pid;
 			return !(tt && tt->cgroup_id == t->cgroup_id);
 		}
@@ -243,7 +234,7 @@ static __always_inline bool classify_facts(struct dcea_task *t, void *own_ns,
 	if (!mnt_ns || (unsigned long)mnt_ns >= (unsigned long)-4095 || mnt_ns == own_ns)
 		return false;
 	v->rule = DCEA_R_PROC_HOST;
-	v->a0 = PH_FOREIGN_MOUNT;
+	v->a0 = DCEA_PH_FOREIGN_MOUNT;
 	v->a1 = BPF_CORE_READ((struct mnt_namespace *)mnt_ns, ns.inum);
 	return true;
 }
@@ -271,7 +262,8 @@ static __always_inline __u32 route_of(__u32 route)
 	return route;
 }
 
-/* route: enum dcea_route, how the task reached the file (arg[3]) */
+/* a0, a1: the event's object.what and object.id; route: enum dcea_route, how the task reached
+ * the file */
 static __always_inline void file_report_route(__u32 rule, int action, struct file *f, __u64 a0,
 					      __u64 a1, __u32 route)
 {
@@ -279,9 +271,9 @@ static __always_inline void file_report_route(__u32 rule, int action, struct fil
 	struct dentry *d = BPF_CORE_READ(f, f_path.dentry);
 
 	if (e) {
-		e->arg[0] = a0;
-		e->arg[1] = a1;
-		e->arg[3] = route_of(route);
+		e->object.what = a0;
+		e->object.id = a1;
+		e->object.route = route_of(route);
 		bpf_probe_read_kernel_str(e->str2, sizeof(e->str2),
 					  BPF_CORE_READ(d, d_parent, d_name.name));
 		bpf_probe_read_kernel_str(e->path, sizeof(e->path), BPF_CORE_READ(d, d_name.name));
@@ -319,8 +311,8 @@ static __always_inline void socket_report(int action, const char path[108], stru
 	struct dcea_event *e = event_start(DCEA_EV_RULE, DCEA_R_RUNTIME_SOCKET, action);
 
 	if (e) {
-		e->arg[0] = fd;
-		e->arg[3] = route_of(route);
+		e->object.fd = fd;
+		e->object.route = route_of(route);
 		__builtin_memcpy(e->path, path, 108);
 		__builtin_memcpy(e->str2, key->name, sizeof(key->name));
 		event_submit(e);

@@ -117,8 +117,9 @@ static __always_inline void exec_checks(struct dcea_task *t, bool entry)
 
 		action = why ? decide(DCEA_R_SHELL, t, DCEA_ACT_KILL) : -1;
 		if (action >= 0) {
-			path_report(DCEA_R_SHELL, action, pb, why == DCEA_SHELL_INTERACTIVE, entry,
-				    why);
+			path_report(DCEA_R_SHELL, action, pb, shell,
+				    .interactive = why == DCEA_SHELL_INTERACTIVE,
+				    .entrypoint = entry, .why = why);
 			act(action);
 			if (action == DCEA_ACT_KILL)
 				return;
@@ -131,7 +132,8 @@ static __always_inline void exec_checks(struct dcea_task *t, bool entry)
 	if (uid != 0 && (euid == 0 || eff)) {
 		action = decide(DCEA_R_PRIV_EXEC, t, DCEA_ACT_KILL);
 		if (action >= 0) {
-			path_report(DCEA_R_PRIV_EXEC, action, pb, uid, euid, eff);
+			path_report(DCEA_R_PRIV_EXEC, action, pb, priv_exec, .uid = uid,
+				    .euid = euid, .cap_effective = eff);
 			act(action);
 			if (action == DCEA_ACT_KILL)
 				return;
@@ -146,7 +148,8 @@ static __always_inline void exec_checks(struct dcea_task *t, bool entry)
 		if (changed > started) {
 			action = decide(DCEA_R_DRIFT, t, DCEA_ACT_KILL);
 			if (action >= 0) {
-				path_report(DCEA_R_DRIFT, action, pb, changed, started, 0);
+				path_report(DCEA_R_DRIFT, action, pb, drift, .changed = changed,
+					    .started = started);
 				act(action);
 			}
 		}
@@ -163,8 +166,9 @@ static __always_inline void launch_checks(struct dcea_task *t, struct dcea_conta
 		return;
 	action = decide(DCEA_R_PRIV_LAUNCH, t, DCEA_ACT_KILL);
 	if (action >= 0) {
-		path_report(DCEA_R_PRIV_LAUNCH, action, NULL,
-			    task_caps(current_task(), cap_effective), ct->cap_bset, 0);
+		path_report(DCEA_R_PRIV_LAUNCH, action, NULL, priv_launch,
+			    .cap_effective = task_caps(current_task(), cap_effective),
+			    .cap_bset = ct->cap_bset);
 		act(action);
 	}
 }
@@ -199,7 +203,7 @@ static __always_inline void map_full(__u32 map)
 	struct dcea_event *e = event_start(DCEA_EV_MAP_FULL, 0, action);
 
 	if (e) {
-		e->arg[0] = map;
+		e->map_full.map = map;
 		event_submit(e);
 	}
 	act(action);
@@ -239,7 +243,7 @@ static __always_inline void container_started(__u32 tgid, __u64 cgid)
 	/* lost in a full ring, a hold is still found: the loader also reads dcea_held */
 	e = event_start(DCEA_EV_CONTAINER, 0, action);
 	if (e) {
-		e->arg[0] = what;
+		e->start.flags = what;
 		event_submit(e);
 	}
 	act(action);

@@ -48,12 +48,12 @@ int BPF_PROG(deny_mount, const char *dev_name, const struct path *path, const ch
 	if (dev_name)
 		bpf_probe_read_kernel(dev, sizeof(dev), dev_name);
 	kind = classify_mount(flags, &fs, is_dev_path(dev));
-	if (kind == MK_NONE)
+	if (kind == DCEA_MK_NONE)
 		return 0;
 	e = event_start(DCEA_EV_RULE, DCEA_R_MOUNT, action);
 	if (e) {
-		e->arg[0] = flags;
-		e->arg[1] = kind;
+		e->mount.flags = flags;
+		e->mount.kind = kind;
 		if (dev_name)
 			bpf_probe_read_kernel_str(e->path, sizeof(e->path), dev_name);
 		__builtin_memcpy(e->str2, fs.name, sizeof(fs.name));
@@ -74,7 +74,7 @@ int BPF_PROG(deny_move_mount, const struct path *from_path, const struct path *t
 	action = lsm_decide(DCEA_R_MOUNT_API, &t);
 	if (action < 0)
 		return 0;
-	report_noact(DCEA_R_MOUNT_API, action, 0, 0, 0, "move_mount");
+	report_noact(DCEA_R_MOUNT_API, action, "move_mount", mount_api, .flags = 0);
 	return verdict(action);
 }
 
@@ -133,7 +133,7 @@ int BPF_PROG(deny_file_open, struct file *file, int ret)
 		action = decide_in(DCEA_R_PTRACE, t, DCEA_ACT_DENY, 1);
 		if (action < 0)
 			return 0;
-		report_noact(DCEA_R_PTRACE, action, 0, pid, 0, "proc_mm_file");
+		report_noact(DCEA_R_PTRACE, action, "proc_mm_file", ptrace, .target_pid = pid);
 		return verdict(action);
 	}
 	action = decide_in(v.rule, t, DCEA_ACT_DENY, 1);
@@ -163,7 +163,8 @@ int BPF_PROG(deny_capset, struct cred *new, const struct cred *old, const kernel
 	bpf_core_read(&cur_inh, sizeof(cur_inh), &old->cap_inheritable);
 	if (!((eff & ~cur_eff) | (inh & ~cur_inh)))
 		return 0;
-	report_noact(DCEA_R_CAPSET, action, eff, inh, cur_eff, "capset");
+	report_noact(DCEA_R_CAPSET, action, "capset", capset, .effective = eff, .inheritable = inh,
+		     .cur_effective = cur_eff);
 	return verdict(action);
 }
 
@@ -183,7 +184,7 @@ int BPF_PROG(deny_setuid_root, struct cred *new, const struct cred *old, int fla
 	action = lsm_decide(DCEA_R_SETUID_ROOT, &t);
 	if (action < 0)
 		return 0;
-	report_noact(DCEA_R_SETUID_ROOT, action, from, 0, 0, "setuid");
+	report_noact(DCEA_R_SETUID_ROOT, action, "setuid", setid, .from = from, .gid = 0);
 	return verdict(action);
 }
 
@@ -203,7 +204,7 @@ int BPF_PROG(deny_setgid_root, struct cred *new, const struct cred *old, int fla
 	action = lsm_decide(DCEA_R_SETUID_ROOT, &t);
 	if (action < 0)
 		return 0;
-	report_noact(DCEA_R_SETUID_ROOT, action, from, 1, 0, "setgid");
+	report_noact(DCEA_R_SETUID_ROOT, action, "setgid", setid, .from = from, .gid = 1);
 	return verdict(action);
 }
 
@@ -225,7 +226,8 @@ int BPF_PROG(deny_ptrace_host, struct task_struct *child, unsigned int mode, int
 	tt = bpf_map_lookup_elem(&dcea_tasks, &target);
 	if (tt && tt->cgroup_id == t->cgroup_id)
 		return 0;
-	report_noact(DCEA_R_PTRACE, action, mode, BPF_CORE_READ(child, tgid), 0, "ptrace");
+	report_noact(DCEA_R_PTRACE, action, "ptrace", ptrace, .request = mode,
+		     .target_pid = BPF_CORE_READ(child, tgid));
 	return verdict(action);
 }
 
@@ -270,7 +272,7 @@ static __always_inline int bpf_cmd(int cmd, int ret)
 	action = lsm_decide(DCEA_R_BPF_LOAD, &t);
 	if (action < 0)
 		return 0;
-	report_noact(DCEA_R_BPF_LOAD, action, cmd, 0, 0, "bpf");
+	report_noact(DCEA_R_BPF_LOAD, action, "bpf", call, .arg = cmd);
 	return verdict(action);
 }
 
@@ -306,7 +308,7 @@ static __always_inline int load_id(int id, int ret)
 	action = lsm_decide(rule, &t);
 	if (action < 0)
 		return 0;
-	report_noact(rule, action, id, 0, 0, "kernel_load");
+	report_noact(rule, action, "kernel_load", call, .arg = id);
 	return verdict(action);
 }
 
@@ -362,7 +364,7 @@ int BPF_PROG(deny_signal_loader, struct task_struct *p, struct kernel_siginfo *i
 	action = lsm_decide(DCEA_R_TAMPER, &t);
 	if (action < 0)
 		return 0;
-	report_noact(DCEA_R_TAMPER, action, sig, target, 0, "signal");
+	report_noact(DCEA_R_TAMPER, action, "signal", object, .signal = sig, .target_pid = target);
 	return verdict(action);
 }
 
@@ -402,8 +404,8 @@ static __always_inline int guard_verdict(__u32 kind, struct dentry *d, int ret)
 		return 0;
 	e = event_start(DCEA_EV_RULE, DCEA_R_TAMPER, action);
 	if (e) {
-		e->arg[0] = kind;
-		e->arg[1] = BPF_CORE_READ(d, d_inode, i_ino);
+		e->object.kind = kind;
+		e->object.inode = BPF_CORE_READ(d, d_inode, i_ino);
 		bpf_probe_read_kernel_str(e->path, sizeof(e->path), BPF_CORE_READ(d, d_name.name));
 		bpf_probe_read_kernel_str(e->str2, sizeof(e->str2),
 					  BPF_CORE_READ(d, d_parent, d_name.name));

@@ -37,14 +37,14 @@ int watch_mount(struct trace_event_raw_sys_enter *ctx)
 	 * (taken later, with faults allowed) is the real value: never a pass. Fails closed for
 	 * container tasks; propagation-only changes carry no strings that matter.
 	 */
-	if (kind == MK_NONE && unreadable && !(flags & MS_PROPAGATION))
-		kind = MK_UNREADABLE;
-	action = kind == MK_NONE ? -1 : decide(DCEA_R_MOUNT, t, DCEA_ACT_KILL);
+	if (kind == DCEA_MK_NONE && unreadable && !(flags & MS_PROPAGATION))
+		kind = DCEA_MK_UNREADABLE;
+	action = kind == DCEA_MK_NONE ? -1 : decide(DCEA_R_MOUNT, t, DCEA_ACT_KILL);
 	if (action >= 0) {
 		e = event_start(DCEA_EV_RULE, DCEA_R_MOUNT, action);
 		if (e) {
-			e->arg[0] = flags;
-			e->arg[1] = kind;
+			e->mount.flags = flags;
+			e->mount.kind = kind;
 			if (src)
 				bpf_probe_read_user_str(e->path, sizeof(e->path), src);
 			__builtin_memcpy(e->str2, fs.name, sizeof(fs.name));
@@ -103,7 +103,7 @@ int watch_open_tree(struct trace_event_raw_sys_enter *ctx)
 		return 0;
 	action = decide(DCEA_R_MOUNT_API, t, DCEA_ACT_KILL);
 	if (action >= 0)
-		report(DCEA_R_MOUNT_API, action, ctx->args[2], 0, 0, "open_tree");
+		report(DCEA_R_MOUNT_API, action, "open_tree", mount_api, .flags = ctx->args[2]);
 	return 0;
 }
 
@@ -117,6 +117,6 @@ int watch_move_mount(struct trace_event_raw_sys_enter *ctx)
 		return 0;
 	action = decide(DCEA_R_MOUNT_API, t, DCEA_ACT_KILL);
 	if (action >= 0)
-		report(DCEA_R_MOUNT_API, action, ctx->args[4], 0, 0, "move_mount");
+		report(DCEA_R_MOUNT_API, action, "move_mount", mount_api, .flags = ctx->args[4]);
 	return 0;
 }

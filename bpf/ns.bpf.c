@@ -50,7 +50,7 @@ int watch_setns(struct trace_event_raw_sys_exit *ctx)
 	escape_report(current_task(), t, escape_bits(current_task(), t, false), true);
 	action = decide(DCEA_R_SETNS, t, DCEA_ACT_KILL);
 	if (action >= 0)
-		report(DCEA_R_SETNS, action, changed, 0, 0, "setns");
+		report(DCEA_R_SETNS, action, "setns", setns, .changed = changed);
 	return 0;
 }
 
@@ -67,7 +67,7 @@ static __always_inline int check_new_ns(__u64 flags, const char (*what)[24])
 	action = decide(DCEA_R_UNSHARE, t, DCEA_ACT_KILL);
 	if (action < 0)
 		return 0;
-	report(DCEA_R_UNSHARE, action, flags, 0, 0, *what);
+	report(DCEA_R_UNSHARE, action, *what, unshare, .flags = flags);
 	return 0;
 }
 

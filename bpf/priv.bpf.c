@@ -12,7 +12,7 @@
 #define PTRACE_SEIZE  0x4206
 #define BPF_PROG_LOAD 5
 
-static __always_inline int simple(__u32 rule, __u64 a0, __u64 a1, const char (*what)[24])
+static __always_inline int simple(__u32 rule, __u64 arg, const char (*what)[24])
 {
 	struct dcea_task *t = current_ct_task();
 	int action;
@@ -21,7 +21,7 @@ static __always_inline int simple(__u32 rule, __u64 a0, __u64 a1, const char (*w
 		return 0;
 	action = decide(rule, t, DCEA_ACT_KILL);
 	if (action >= 0)
-		report(rule, action, a0, a1, 0, *what);
+		report(rule, action, *what, call, .arg = arg);
 	return 0;
 }
 
@@ -30,7 +30,7 @@ static __always_inline int simple(__u32 rule, __u64 a0, __u64 a1, const char (*w
 	int fn(struct trace_event_raw_sys_enter *ctx)                                              \
 	{                                                                                          \
 		static const char name[24] = #tp;                                                  \
-		return simple(rule, a0, 0, &name);                                                 \
+		return simple(rule, a0, &name);                                                    \
 	}
 
 SIMPLE(watch_init_module, init_module, DCEA_R_MODULE_LOAD, ctx->args[1])
@@ -45,7 +45,7 @@ int watch_bpf(struct trace_event_raw_sys_enter *ctx)
 	static const char name[24] = "bpf";
 
 	/* every command: a container has no business with BPF objects, dcea's pins included */
-	return simple(DCEA_R_BPF_LOAD, ctx->args[0], 0, &name);
+	return simple(DCEA_R_BPF_LOAD, ctx->args[0], &name);
 }
 
 /* capset raising the effective or inheritable set beyond what the task has now. */
@@ -68,8 +68,9 @@ int watch_capset(struct trace_event_raw_sys_enter *ctx)
 
 		action = decide(DCEA_R_CAPSET, t, DCEA_ACT_KILL);
 		if (action >= 0)
-			report(DCEA_R_CAPSET, action, ~0ULL, ~0ULL,
-			       task_caps(current_task(), cap_effective), unreadable);
+			report(DCEA_R_CAPSET, action, unreadable, capset, .effective = ~0ULL,
+			       .inheritable = ~0ULL,
+			       .cur_effective = task_caps(current_task(), cap_effective));
 		return 0;
 	}
 	eff = data[0] | ((__u64)data[3] << 32);
@@ -81,7 +82,8 @@ int watch_capset(struct trace_event_raw_sys_enter *ctx)
 	if ((eff & ~cur_eff) | (inh & ~cur_inh)) {
 		action = decide(DCEA_R_CAPSET, t, DCEA_ACT_KILL);
 		if (action >= 0) {
-			report(DCEA_R_CAPSET, action, eff, inh, cur_eff, name);
+			report(DCEA_R_CAPSET, action, name, capset, .effective = eff,
+			       .inheritable = inh, .cur_effective = cur_eff);
 			if (action == DCEA_ACT_KILL)
 				return 0;
 		}
@@ -109,7 +111,7 @@ static __always_inline int to_root(__u64 a, __u64 b, __u64 c, int n, bool gid,
 	if (cur != 0 && ((__u32)a == 0 || (n > 1 && (__u32)b == 0) || (n > 2 && (__u32)c == 0))) {
 		action = decide(DCEA_R_SETUID_ROOT, t, DCEA_ACT_KILL);
 		if (action >= 0) {
-			report(DCEA_R_SETUID_ROOT, action, cur, gid, 0, *what);
+			report(DCEA_R_SETUID_ROOT, action, *what, setid, .from = cur, .gid = gid);
 			if (action == DCEA_ACT_KILL)
 				return 0;
 		}
@@ -147,7 +149,7 @@ static __always_inline int ptrace_foreign(struct dcea_task *t, __u32 target, __u
 		return 0;
 	action = decide(DCEA_R_PTRACE, t, DCEA_ACT_KILL);
 	if (action >= 0)
-		report(DCEA_R_PTRACE, action, req, target, 0, *what);
+		report(DCEA_R_PTRACE, action, *what, ptrace, .request = req, .target_pid = target);
 	return 0;
 }
 
@@ -301,7 +303,7 @@ static __always_inline int to_loader(__u32 target, __u64 sig, const char (*what)
 	 */
 	if (action == DCEA_ACT_KILL)
 		c->tamper_tgid = bpf_get_current_pid_tgid() >> 32;
-	report(DCEA_R_TAMPER, action, sig, target, 0, *what);
+	report(DCEA_R_TAMPER, action, *what, object, .signal = sig, .target_pid = target);
 	return 0;
 }
 

@@ -130,7 +130,7 @@ static __always_inline int open_behaviour(struct dcea_task *t, struct task_struc
 	    !has_prefix(path_str(pb), "/dev/mqueue/", 12)) {
 		action = decide(DCEA_R_DEV_FILE, t, DCEA_ACT_KILL);
 		if (action >= 0) {
-			path_report(DCEA_R_DEV_FILE, action, pb, S_IFREG, 0, 0);
+			path_report(DCEA_R_DEV_FILE, action, pb, dev_file, .mode = S_IFREG);
 			act(action);
 			if (action == DCEA_ACT_KILL)
 				return 0;
@@ -139,7 +139,8 @@ static __always_inline int open_behaviour(struct dcea_task *t, struct task_struc
 	if (bits & DCEA_PM_CRED) {
 		action = decide(DCEA_R_CRED_FILE, t, DCEA_ACT_KILL);
 		if (action >= 0) {
-			path_report(DCEA_R_CRED_FILE, action, pb, !!(fmode & FMODE_WRITE), 0, 0);
+			path_report(DCEA_R_CRED_FILE, action, pb, cred,
+				    .write = !!(fmode & FMODE_WRITE));
 			act(action);
 			if (action == DCEA_ACT_KILL)
 				return 0;
@@ -319,7 +320,7 @@ static __always_inline int walk_check_in(int dfd, const char *name, bool user, _
 			}
 		}
 		if (vm && foreign_dir(task, vm))
-			kind = PH_WALK; /* target pid 0: from a directory outside */
+			kind = DCEA_PH_WALK; /* target pid 0: from a directory outside */
 	}
 	if (!kind && !hostpid)
 		return -1;
@@ -356,7 +357,7 @@ static __always_inline int walk_check_in(int dfd, const char *name, bool user, _
 		if (what == DCEA_WALK_OPEN && (ci < 0 || !sensitive_at(b->s, ci)))
 			pid = 0;
 		if (pid && !own_task(t, pid)) {
-			kind = PH_WALK;
+			kind = DCEA_PH_WALK;
 			a1 = pid;
 		}
 	}
@@ -367,10 +368,10 @@ static __always_inline int walk_check_in(int dfd, const char *name, bool user, _
 		return -1;
 	e = event_start(DCEA_EV_RULE, DCEA_R_PROC_HOST, action);
 	if (e) {
-		e->arg[0] = kind;
-		e->arg[1] = a1;
-		e->arg[2] = what;
-		e->arg[3] = route;
+		e->object.kind = kind;
+		e->object.target_pid = a1;
+		e->object.op = what;
+		e->object.route = route;
 		bpf_probe_read_kernel_str(e->path, sizeof(e->path), b->s);
 		event_submit(e);
 	}

@@ -73,9 +73,9 @@ static __always_inline int escape_report(struct task_struct *task, struct dcea_t
 			struct dcea_container *ct =
 				bpf_map_lookup_elem(&dcea_containers, &t->cgroup_id);
 
-			e->arg[0] = bits;
-			e->arg[1] = task_caps(task, cap_effective);
-			e->arg[2] = ct ? ct->cap_bset : 0;
+			e->escape.bits = bits;
+			e->escape.cap_effective = task_caps(task, cap_effective);
+			e->escape.cap_bset = ct ? ct->cap_bset : 0;
 			event_submit(e);
 		}
 	}

@@ -306,8 +306,8 @@ __noinline int knob_name_check_g(__u64 name_p)
 		return -1;
 	e = event_start(DCEA_EV_RULE, *rule, action);
 	if (e) {
-		e->arg[0] = key.magic;
-		e->arg[3] = DCEA_RT_IO_URING;
+		e->object.fs_magic = key.magic;
+		e->object.route = DCEA_RT_IO_URING;
 		bpf_probe_read_kernel_str(e->path, sizeof(e->path), b->s);
 		event_submit(e);
 	}

@@ -550,9 +550,9 @@ void admission_on_event(struct admission *a, const struct dcea_event *e)
 	struct dcea_hold h;
 	bool held = false;
 
-	if (e->arg[0] & DCEA_START_NO_LOADER)
+	if (e->start.flags & DCEA_START_NO_LOADER)
 		return; /* killed by the kernel already: the event's alert says so */
-	if (e->arg[0] & DCEA_START_HELD) {
+	if (e->start.flags & DCEA_START_HELD) {
 		if (bpf_map_lookup_elem(a->st->fd[M_HELD], &e->cgroup_id, &h))
 			return; /* already decided by admission_sweep() */
 		held = true;

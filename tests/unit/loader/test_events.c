@@ -100,8 +100,8 @@ static void test_alert_fields(void **state)
 	json_object *o;
 
 	policy_default(&pol);
-	e.arg[0] = 32768;
-	e.arg[1] = 1;
+	e.mount.flags = 32768;
+	e.mount.kind = DCEA_MK_FSTYPE;
 	strcpy(e.path, "proc");
 	strcpy(e.str2, "proc");
 	/* boot time 1 s + offset: 2026-11-28T00:00:00Z */
@@ -141,7 +141,7 @@ static void test_policy_severity_wins(void **state)
 
 	policy_default(&pol);
 	pol.rules[DCEA_R_UNSHARE].severity = SEV_CRITICAL;
-	e.arg[0] = 0x10000000;
+	e.unshare.flags = 0x10000000;
 	strcpy(e.str2, "unshare");
 	o = event_to_json(&e, &pol, 0);
 	assert_string_equal(get(o, "severity"), "critical");
@@ -157,27 +157,27 @@ static void test_details_per_rule(void **state)
 	char buf[256];
 	json_object *o;
 
-	e.arg[0] = (1 << DCEA_NS_MNT) | (1 << DCEA_NS_PID);
+	e.setns.changed = (1 << DCEA_NS_MNT) | (1 << DCEA_NS_PID);
 	o = event_to_json(&e, NULL, 0);
 	assert_string_equal(get(o, "details.namespaces_changed"), "[ \"mnt\", \"pid\" ]");
 	json_object_put(o);
 
 	e = sample(DCEA_R_DEVICE_CREATE, DCEA_ACT_DENY);
-	e.arg[0] = 8;
-	e.arg[1] = 0;
-	e.arg[2] = (1 << 16) | 1; /* mknod of a block device */
+	e.device.major = 8;
+	e.device.minor = 0;
+	e.device.access = (1 << 16) | 1; /* mknod of a block device */
 	event_details(&e, buf, sizeof(buf));
 	assert_string_equal(buf, "device=block 8:0 access=mknod");
 
 	e = sample(DCEA_R_CAPSET, DCEA_ACT_KILL);
-	e.arg[0] = (1ULL << 21) | (1ULL << 0); /* requested: sys_admin, chown */
-	e.arg[2] = 1ULL << 0;		       /* had: chown */
+	e.capset.effective = (1ULL << 21) | (1ULL << 0); /* requested: sys_admin, chown */
+	e.capset.cur_effective = 1ULL << 0;		 /* had: chown */
 	o = event_to_json(&e, NULL, 0);
 	assert_string_equal(get(o, "details.capabilities_gained"), "sys_admin");
 	json_object_put(o);
 
 	e = sample(DCEA_R_PTRACE, DCEA_ACT_KILL);
-	e.arg[1] = 4242;
+	e.ptrace.target_pid = 4242;
 	strcpy(e.str2, "ptrace");
 	o = event_to_json(&e, NULL, 0);
 	assert_string_equal(get(o, "details.target_pid"), "4242");
@@ -185,8 +185,8 @@ static void test_details_per_rule(void **state)
 
 	/* the LSM backend's refusal of a rename over one of dcea's files */
 	e = sample(DCEA_R_TAMPER, DCEA_ACT_DENY);
-	e.arg[0] = DCEA_TAMPER_RENAME;
-	e.arg[1] = 77;
+	e.object.kind = DCEA_TAMPER_RENAME;
+	e.object.inode = 77;
 	strcpy(e.path, "policy.yaml");
 	strcpy(e.str2, "dcea");
 	o = event_to_json(&e, NULL, 0);
@@ -195,15 +195,15 @@ static void test_details_per_rule(void **state)
 	assert_string_equal(get(o, "details.dir"), "dcea");
 	assert_string_equal(get(o, "details.inode"), "77");
 	json_object_put(o);
-	e.arg[0] = DCEA_TAMPER_UMOUNT;
+	e.object.kind = DCEA_TAMPER_UMOUNT;
 	o = event_to_json(&e, NULL, 0);
 	assert_string_equal(get(o, "details.kind"), "umount");
 	json_object_put(o);
 
 	/* a SIGINT (2) to the loader: a signal, although 2 is also DCEA_TAMPER_UNLINK */
 	e = sample(DCEA_R_TAMPER, DCEA_ACT_KILL);
-	e.arg[0] = 2;
-	e.arg[1] = 4242;
+	e.object.signal = 2;
+	e.object.target_pid = 4242;
 	strcpy(e.str2, "kill");
 	o = event_to_json(&e, NULL, 0);
 	assert_string_equal(get(o, "details.kind"), "signal");
