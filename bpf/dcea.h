@@ -298,7 +298,7 @@ enum dcea_proc_kind {
 	DCEA_PH_NSFILE = 1,	   /* a namespace file not among the container's own */
 	DCEA_PH_FOREIGN_MOUNT = 2, /* a file on a mount outside the task's mount namespace */
 	DCEA_PH_PROC_MEM = 3,	   /* /proc/<pid>/mem of a task outside the container */
-	DCEA_PH_WALK = 4, /* a path walk through /proc/<pid> of one, or from a dir outside */
+	DCEA_PH_WALK = 4,	   /* a path walk through /proc/<pid> of one, or from outside */
 	DCEA_PH_MAX,
 };
 
