@@ -99,6 +99,26 @@ enum dcea_effect {
 	DCEA_EFF_DETECT = 1,
 	DCEA_EFF_KILL = 2,
 	DCEA_EFF_DENY = 3,
+	/* the self-test could not set the attempt up (dcea_config.selftest says why): not proven,
+	 * so alerts only; never a claim about the kernel */
+	DCEA_EFF_SELFTEST_FAILED = 4,
+};
+
+/* The step of the self-test that failed: dcea_config.selftest[rule] is step << 16 | errno. */
+enum dcea_selftest_step {
+	DCEA_ST_NONE = 0,
+	DCEA_ST_SETUP,	  /* the self-test as a whole: its cgroup, helper task or ring buffer */
+	DCEA_ST_PARENT,	  /* the loader's side of one attempt: pipe, fork, the child's namespaces */
+	DCEA_ST_NS,	  /* the child could not enter a mount and UTS namespace of its own */
+	DCEA_ST_CGROUP,	  /* the child could not join the self-test's cgroup */
+	DCEA_ST_SCRATCH,  /* the child's private tmpfs or its copy of dcea's binary */
+	DCEA_ST_PREPARE,  /* the rule's own preparation */
+	DCEA_ST_EXEC,	  /* the exec attempted failed before the kernel judged it */
+	DCEA_ST_TIMEOUT,  /* the child did not finish in time */
+	DCEA_ST_SIGNAL,	  /* the child died of a signal nothing of dcea's sends (errno: signal) */
+	DCEA_ST_NO_EVENT, /* the child was killed, but no event of it arrived (ring full?) */
+	DCEA_ST_LOST,	  /* the child ended before it said it was ready */
+	DCEA_ST_MAX,
 };
 
 enum dcea_backend {
@@ -136,6 +156,9 @@ struct dcea_config {
 	__u32 path_needs;   /* DCEA_NEED_*: which hooks rebuild paths */
 	__u32 flags;	    /* DCEA_CFG_* */
 	__u64 canary_cgid;  /* the self-test's cgroup: a container started there is a canary */
+	/* per enum dcea_rule: why the self-test failed (DCEA_EFF_SELFTEST_FAILED), step << 16 |
+	 * errno, else 0; for status only */
+	__u32 selftest[32];
 };
 
 /* dcea_config.flags */
@@ -635,7 +658,7 @@ DCEA_EV_ARGS_SIZE(dcea_ev_map_full);
 #undef DCEA_EV_ARGS_SIZE
 _Static_assert(sizeof(struct dcea_container) == 96, "dcea_container layout changed");
 _Static_assert(sizeof(struct dcea_rule_cfg) == 24, "dcea_rule_cfg layout changed");
-_Static_assert(sizeof(struct dcea_config) == 144, "dcea_config layout changed");
+_Static_assert(sizeof(struct dcea_config) == 144 + 4 * 32, "dcea_config layout changed");
 _Static_assert(DCEA_R_MAX <= 32 && DCEA_MAX_CUSTOM <= 32,
 	       "exception masks: rules, then custom rules");
 _Static_assert(DCEA_PM_EXC_EXE + DCEA_MAX_EXC <= 64 &&

@@ -17,6 +17,7 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <linux/capability.h>
+#include <linux/magic.h>
 #include <linux/mount.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -24,6 +25,7 @@
 #include "common/log.h"
 #include "common/util.h"
 #include "loader/canary.h"
+#include "loader/canary_outcome.h"
 #include "loader/cgroup.h"
 #include "loader/nsinfo.h"
 #include "loader/rules.h"
@@ -33,11 +35,20 @@
 #define CANARY_KNOB  "dcea-canary-knob"
 #define CANARY_SHELL "dcea-canary-sh"	/* listed as a shell for the test: comm after exec */
 #define CANARY_CRED  "dcea-canary-cred" /* listed as a credential file name for the test */
-#define CANARY_TMP   "/tmp"		/* mounted over in the child's own mount namespace only */
+#define CANARY_EXE   "x"		/* the child's copy of dcea's binary, in its scratch */
+
+/*
+ * Where each child mounts its scratch tmpfs, in its own mount namespace: the first of these that
+ * is a directory. Nothing of the loader's is needed there: the child copies dcea's binary from an
+ * fd the loader opened through /proc/self/exe, so where dcea lives (under /tmp, a read-only or
+ * noexec mount, a deleted file) and whether /run is writable, nodev or noexec change nothing.
+ */
+static const char *const scratch_dirs[] = { "/tmp", "/var/tmp", "/mnt", "/run", "/root" };
 
 struct canary {
 	struct state *st;
-	char dir[64];	  /* private temp dir: mount point, device nodes, socket */
+	const char *dir;  /* the scratch mount point (the tmpfs is the child's own) */
+	int exe_fd;	  /* dcea's own binary, whatever its path */
 	char cgpath[300]; /* the canary cgroup */
 	__u64 cgid;
 	pid_t helper; /* a process in its own UTS namespace: a "host" task to reach */
@@ -46,7 +57,6 @@ struct canary {
 	void *fn_ctx;
 	int seen[DCEA_R_MAX]; /* 1 + action of the canary's event per rule */
 	char core_pattern[256];
-	char self_exe[256];
 	struct {
 		__u32 magic;
 		char name[28];
@@ -93,27 +103,82 @@ static int capset_raise_all(void)
 	return syscall(SYS_capset, &h, d);
 }
 
-/* Copy what `in` reads (closed here, whatever happens) into a new file `to`. */
+/*
+ * Copy all of `in` into a new file `to` with pread: the fd is shared with the loader and the other
+ * children, its offset is left alone. -1 with errno on failure.
+ */
 static int copy_fd(int in, const char *to, mode_t mode)
 {
 	char buf[65536];
-	int out = -1, ret = -1;
+	int out, ret = -1;
+	off_t off = 0;
 	ssize_t n;
 
-	if (in < 0)
-		return -1;
 	out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0700);
 	if (out < 0)
-		goto cleanup;
-	while ((n = read(in, buf, sizeof(buf))) > 0)
+		return -1;
+	while ((n = pread(in, buf, sizeof(buf), off)) > 0) {
 		if (write(out, buf, n) != n)
 			goto cleanup;
+		off += n;
+	}
+	/* fchmod after the writes: a write clears the setuid bit */
 	ret = n < 0 ? -1 : fchmod(out, mode);
 cleanup:
-	if (out >= 0)
-		close(out);
-	close(in);
+	if (close(out) && !ret)
+		ret = -1;
 	return ret;
+}
+
+/*
+ * The child's scratch: a tmpfs of its own (exec, suid and device nodes allowed) over c->dir and
+ * what the rule needs in it. Done before it joins the canary cgroup, so nothing here is watched.
+ * -1 with errno on failure.
+ */
+static int child_scratch(struct canary *c, enum dcea_rule r)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char path[160];
+	int s;
+
+	if (mount("tmpfs", c->dir, "tmpfs", 0, "mode=0755"))
+		return -1;
+	snprintf(path, sizeof(path), "%s/mnt", c->dir);
+	if (mkdir(path, 0700))
+		return -1;
+	switch (r) {
+	case DCEA_R_BLOCK_DEVICE:
+		snprintf(path, sizeof(path), "%s/blk", c->dir);
+		return mknod(path, S_IFBLK | 0600, makedev(7, 0));
+	case DCEA_R_RUNTIME_SOCKET:
+		/* left open: the child's own listener, for its connect */
+		snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/docker.sock", c->dir);
+		s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		return s < 0 || bind(s, (struct sockaddr *)&sa, sizeof(sa)) || listen(s, 1) ? -1
+											    : 0;
+	case DCEA_R_CRED_FILE:
+		snprintf(path, sizeof(path), "%s/" CANARY_CRED, c->dir);
+		s = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+		return s < 0 ? -1 : close(s);
+	case DCEA_R_NS_ESCAPE:
+	case DCEA_R_SHELL:
+	case DCEA_R_PRIV_EXEC:
+	case DCEA_R_PRIV_LAUNCH:
+	case DCEA_R_DRIFT:
+	case DCEA_R_MODULE_LOAD:
+	case DCEA_R_KEXEC:
+		/* executed or loaded from the child's own mount namespace: a file on a mount of the
+		 * namespace it left would be proc_host_access's first; setuid-root for an
+		 * unprivileged exec (privilege gain), newer than the "container" (drift) */
+		snprintf(path, sizeof(path), "%s/" CANARY_EXE, c->dir);
+		if (copy_fd(c->exe_fd, path, r == DCEA_R_PRIV_EXEC ? 04755 : 0755))
+			return -1;
+		/* a shell name for the test: the name of the exec, not of the file, is judged */
+		snprintf(path, sizeof(path), "%s/" CANARY_SHELL, c->dir);
+		return r == DCEA_R_SHELL ? symlink(CANARY_EXE, path) : 0;
+	default:
+		return 0;
+	}
 }
 
 /* Preparation done before the child is armed (nothing it does then is watched). */
@@ -133,21 +198,8 @@ static int child_prepare(struct canary *c, enum dcea_rule r, int *fd)
 	case DCEA_R_DEV_FILE:
 		return mount("tmpfs", "/dev", "tmpfs", MS_NOSUID, "mode=0755");
 	case DCEA_R_PRIV_EXEC:
-	case DCEA_R_DRIFT:
-		/* a fresh copy of ourselves in a tmpfs over /tmp of the child's private mount
-		 * namespace (a path every uid can reach, whatever the mode of our own directory):
-		 * changed after the "container" started (drift), or setuid-root for an
-		 * unprivileged exec (privilege gain) */
-		/* opened first: the tmpfs hides our own binary when dcea lives under /tmp */
-		*fd = open(c->self_exe, O_RDONLY | O_CLOEXEC);
-		if (*fd < 0 || mount("tmpfs", CANARY_TMP, "tmpfs", 0, "mode=0755"))
-			return -1;
-		if (copy_fd(*fd, CANARY_TMP "/x", r == DCEA_R_PRIV_EXEC ? 04755 : 0755)) {
-			*fd = -1;
-			return -1;
-		}
-		*fd = -1;
-		return r == DCEA_R_PRIV_EXEC ? setresuid(65534, 65534, 65534) : 0;
+		/* the scratch is 0755: every uid reaches the setuid-root copy */
+		return setresuid(65534, 65534, 65534);
 	case DCEA_R_PRIV_LAUNCH:
 		/* a container start of our own: a new root (all of ours, bound), then an exec */
 		snprintf(path, sizeof(path), "%s/mnt", c->dir);
@@ -163,11 +215,12 @@ static int child_prepare(struct canary *c, enum dcea_rule r, int *fd)
 /* The attempt itself; returns 0 when the operation succeeded, else errno. */
 static int child_attempt(struct canary *c, enum dcea_rule r, int fd)
 {
-	char path[160];
+	char path[160], exe[160];
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	union bpf_attr attr;
 	int ret = -1, s;
 
+	snprintf(exe, sizeof(exe), "%s/" CANARY_EXE, c->dir);
 	switch (r) {
 	case DCEA_R_MOUNT:
 		snprintf(path, sizeof(path), "%s/mnt", c->dir);
@@ -221,10 +274,10 @@ static int child_attempt(struct canary *c, enum dcea_rule r, int fd)
 		break;
 	case DCEA_R_PROC_HOST:
 		/* a file on a mount of the namespace it left, reached through a directory fd it
-		 * kept (the way /proc/<pid>/root and leaked fds reach host files); the ns files
-		 * under /proc/<pid> of a host task would be stopped first by ptrace_host's
-		 * ptrace_access_check */
-		ret = openat(fd, "mnt", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		 * kept (the way /proc/<pid>/root and leaked fds reach host files): the host's root;
+		 * the ns files under /proc/<pid> of a host task would be stopped first by
+		 * ptrace_host's ptrace_access_check */
+		ret = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		break;
 	case DCEA_R_BPF_LOAD:
 		memset(&attr, 0, sizeof(attr));
@@ -233,7 +286,7 @@ static int child_attempt(struct canary *c, enum dcea_rule r, int fd)
 	case DCEA_R_MODULE_LOAD:
 		/* a real file, so the LSM hook (kernel_read_file) is reached; not a module, so a
 		 * kernel that let it through refuses it as ENOEXEC */
-		s = open(c->self_exe, O_RDONLY | O_CLOEXEC);
+		s = open(exe, O_RDONLY | O_CLOEXEC);
 		ret = syscall(SYS_finit_module, s, "", 0);
 		break;
 	case DCEA_R_OPEN_BY_HANDLE:
@@ -241,7 +294,7 @@ static int child_attempt(struct canary *c, enum dcea_rule r, int fd)
 		break;
 	case DCEA_R_KEXEC:
 		/* likewise: our own binary is no kernel image (KEXEC_FILE_NO_INITRAMFS = 4) */
-		s = open(c->self_exe, O_RDONLY | O_CLOEXEC);
+		s = open(exe, O_RDONLY | O_CLOEXEC);
 		ret = syscall(SYS_kexec_file_load, s, -1, 0UL, "", 4UL);
 		break;
 	case DCEA_R_NS_ESCAPE:
@@ -252,7 +305,7 @@ static int child_attempt(struct canary *c, enum dcea_rule r, int fd)
 		dup2(open("/dev/null", O_WRONLY | O_CLOEXEC), STDOUT_FILENO);
 		/* by path, through its own mount namespace: /proc/self/exe would be a file on a
 		 * mount of the namespace it left, which proc_host_access denies first */
-		execl(c->self_exe, "dcea", "--version", (char *)NULL);
+		execl(exe, "dcea", "--version", (char *)NULL);
 		break;
 	case DCEA_R_TAMPER:
 		ret = kill(getppid(), 0); /* the loader; signal 0 only asks whether it exists */
@@ -276,12 +329,9 @@ static int child_attempt(struct canary *c, enum dcea_rule r, int fd)
 		break;
 	case DCEA_R_PRIV_EXEC:
 	case DCEA_R_DRIFT:
+	case DCEA_R_PRIV_LAUNCH: /* the scratch is bound into its new root at the same place */
 		dup2(open("/dev/null", O_WRONLY | O_CLOEXEC), STDOUT_FILENO);
-		execl(CANARY_TMP "/x", "dcea", "--version", (char *)NULL);
-		break;
-	case DCEA_R_PRIV_LAUNCH:
-		dup2(open("/dev/null", O_WRONLY | O_CLOEXEC), STDOUT_FILENO);
-		execl(c->self_exe, "dcea", "--version", (char *)NULL);
+		execl(exe, "dcea", "--version", (char *)NULL);
 		break;
 	default:
 		errno = ENOSYS;
@@ -290,44 +340,74 @@ static int child_attempt(struct canary *c, enum dcea_rule r, int fd)
 	return ret >= 0 ? 0 : errno;
 }
 
+/* What a child writes on its "ready" pipe: 'r', or 'f' with the step that failed and its errno. */
+struct child_msg {
+	char tag;
+	int step;
+	int err;
+};
+
+static void child_fail(int ready, int step)
+{
+	struct child_msg m = { .tag = 'f', .step = step, .err = errno };
+
+	if (write(ready, &m, sizeof(m)) < 0)
+		_exit(126);
+	_exit(125);
+}
+
 static void child_main(struct canary *c, enum dcea_rule r, int ready, int go)
 {
+	struct child_msg m = { .tag = 'r' };
 	char pid[16], path[400];
 	int fd = -1, cg, err;
 	char b;
 
 	alarm(5);
 	if (r == DCEA_R_NS_ESCAPE || r == DCEA_R_PROC_HOST)
-		fd = open(c->dir, O_PATH | O_DIRECTORY | O_CLOEXEC); /* still the host's mount */
+		fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC); /* still the host's mount */
 	if (unshare(CLONE_NEWNS | CLONE_NEWUTS) ||
 	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
-		_exit(120);
+		child_fail(ready, DCEA_ST_NS);
+	if (child_scratch(c, r))
+		child_fail(ready, DCEA_ST_SCRATCH);
 	snprintf(path, sizeof(path), "%s/cgroup.procs", c->cgpath);
 	cg = open(path, O_WRONLY | O_CLOEXEC);
 	snprintf(pid, sizeof(pid), "%d", getpid());
 	if (cg < 0 || write(cg, pid, strlen(pid)) < 0)
-		_exit(121);
+		child_fail(ready, DCEA_ST_CGROUP);
 	close(cg);
 	if (child_prepare(c, r, &fd))
-		_exit(122);
-	if (write(ready, "r", 1) != 1 || read(go, &b, 1) != 1)
-		_exit(123);
+		child_fail(ready, DCEA_ST_PREPARE);
+	if (write(ready, &m, sizeof(m)) != sizeof(m) || read(go, &b, 1) != 1)
+		_exit(124);
 	err = child_attempt(c, r, fd);
-	_exit(err > 100 ? 100 : err);
+	_exit(err > CANARY_EXIT_MAX ? CANARY_EXIT_MAX : err);
 }
 
-static enum dcea_effect run_one(struct canary *c, enum dcea_rule r, struct ring_buffer *rb)
+/* Run rule r's canary; returns its effect, *why as canary_classify() sets it. */
+static enum dcea_effect run_one(struct canary *c, enum dcea_rule r, struct ring_buffer *rb,
+				__u32 *why)
 {
 	struct dcea_container ct = { .flags = DCEA_CT_CANARY };
 	struct dcea_task t = { .cgroup_id = c->cgid, .flags = DCEA_CT_CANARY };
-	int ready[2], go[2], status = 0;
-	bool killed, denied;
+	struct canary_outcome o = { .status = 0 };
+	struct child_msg m = { 0 };
+	int ready[2], go[2], err;
+	enum dcea_effect eff;
 	pid_t pid;
 	__u32 key;
-	char b;
 
-	if (pipe2(ready, O_CLOEXEC) || pipe2(go, O_CLOEXEC))
-		return DCEA_EFF_UNAVAILABLE;
+	if (pipe2(ready, O_CLOEXEC)) {
+		o.step = DCEA_ST_PARENT, o.err = errno;
+		return canary_classify(r, &o, why);
+	}
+	if (pipe2(go, O_CLOEXEC)) {
+		o.step = DCEA_ST_PARENT, o.err = errno;
+		close(ready[0]);
+		close(ready[1]);
+		return canary_classify(r, &o, why);
+	}
 	pid = fork();
 	if (pid == 0) {
 		close(ready[0]);
@@ -336,15 +416,26 @@ static enum dcea_effect run_one(struct canary *c, enum dcea_rule r, struct ring_
 	}
 	close(ready[1]);
 	close(go[0]);
-	if (pid < 0 || read(ready[0], &b, 1) != 1)
+	if (pid < 0) {
+		o.step = DCEA_ST_PARENT, o.err = errno;
 		goto reap;
+	}
+	if (read(ready[0], &m, sizeof(m)) != sizeof(m) || m.tag != 'r') {
+		if (m.tag == 'f')
+			o.step = m.step, o.err = m.err;
+		goto reap; /* not ready: the status says the rest */
+	}
 	if (r == DCEA_R_PRIV_LAUNCH) {
 		/* the kernel registers this one at its exec, as any container */
 		bpf_map_delete_elem(c->st->fd[M_CONTAINERS], &c->cgid);
 	} else {
 		/* the child's own namespaces are its container's baseline */
-		if (ns_of_pid(pid, ct.ns))
+		err = ns_of_pid(pid, ct.ns);
+		if (err) {
+			o.step = DCEA_ST_PARENT, o.err = -err;
+			kill(pid, SIGKILL);
 			goto reap;
+		}
 		ct.init_tgid = pid;
 		ct.start_ns =
 			r == DCEA_R_DRIFT ? 1 : 0; /* "started" at boot: every file is newer */
@@ -352,30 +443,26 @@ static enum dcea_effect run_one(struct canary *c, enum dcea_rule r, struct ring_
 		key = pid;
 		bpf_map_update_elem(c->st->fd[M_TASKS], &key, &t, BPF_ANY);
 	}
-	if (write(go[1], "g", 1) != 1)
+	if (write(go[1], "g", 1) != 1) {
+		o.step = DCEA_ST_PARENT, o.err = errno;
 		kill(pid, SIGKILL);
+		goto reap;
+	}
+	o.ready = true;
 reap:
 	close(ready[0]);
 	close(go[1]);
 	if (pid > 0)
-		waitpid(pid, &status, 0);
+		waitpid(pid, &o.status, 0);
 	key = pid;
 	bpf_map_delete_elem(c->st->fd[M_TASKS], &key);
 	ring_buffer__consume(rb);
 
-	killed = WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
-	denied = WIFEXITED(status) && WEXITSTATUS(status) == EPERM;
-	log_debug("canary '%s': %s (status 0x%x), event %s", rule_table[r].name,
-		  killed	      ? "killed"
-		  : denied	      ? "EPERM"
-		  : WIFEXITED(status) ? "exited"
-				      : "signalled",
-		  status, c->seen[r] ? action_name(c->seen[r] - 1) : "none");
-	if (killed && c->seen[r] == 1 + DCEA_ACT_KILL)
-		return DCEA_EFF_KILL;
-	if (denied && c->seen[r] == 1 + DCEA_ACT_DENY)
-		return DCEA_EFF_DENY;
-	return c->seen[r] ? DCEA_EFF_DETECT : DCEA_EFF_UNAVAILABLE;
+	o.seen = c->seen[r];
+	eff = canary_classify(r, &o, why);
+	log_debug("canary '%s': status 0x%x, event %s: %s", rule_table[r].name, o.status,
+		  o.seen ? action_name(o.seen - 1) : "none", effect_name(eff));
+	return eff;
 }
 
 static pid_t start_helper(int *pipe_w)
@@ -403,27 +490,20 @@ static pid_t start_helper(int *pipe_w)
 static int setup(struct canary *c)
 {
 	char root[256], path[160];
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	struct statfs sfs;
-	ssize_t n;
-	int s, err;
+	struct dcea_config cf;
+	__u32 rule;
+	struct stat sb;
+	int err;
 
-	/* under /run/dcea: the one place under /run the systemd unit (ProtectSystem=strict) lets
-	 * dcea write */
-	mkdir(DCEA_RUN_DIR, 0755);
-	snprintf(c->dir, sizeof(c->dir), "%s/canary.XXXXXX", DCEA_RUN_DIR);
-	if (!mkdtemp(c->dir))
+	for (size_t i = 0; i < ARRAY_SIZE(scratch_dirs) && !c->dir; i++)
+		if (stat(scratch_dirs[i], &sb) == 0 && S_ISDIR(sb.st_mode))
+			c->dir = scratch_dirs[i];
+	if (!c->dir)
+		return -ENOENT;
+	/* through the magic link: the file itself, even when its path is hidden or gone */
+	c->exe_fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	if (c->exe_fd < 0)
 		return -errno;
-	snprintf(path, sizeof(path), "%s/mnt", c->dir);
-	mkdir(path, 0700);
-	snprintf(path, sizeof(path), "%s/blk", c->dir);
-	if (mknod(path, S_IFBLK | 0600, makedev(7, 0)))
-		log_debug("failed to create canary block device '%s': %s", path, strerror(errno));
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/docker.sock", c->dir);
-	s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (s < 0 || bind(s, (struct sockaddr *)&sa, sizeof(sa)) || listen(s, 32))
-		log_debug("failed to create canary socket: %s", strerror(errno));
-	/* the socket fd stays open until exit: close-on-exec, a few bytes */
 	err = cgroup_v2_mount(root, sizeof(root));
 	if (err)
 		return err;
@@ -435,42 +515,30 @@ static int setup(struct canary *c)
 		return err;
 	if (read_line("/proc/sys/kernel/core_pattern", c->core_pattern, sizeof(c->core_pattern)))
 		c->core_pattern[0] = '\0';
-	if (statfs(c->dir, &sfs) == 0) {
-		__u32 rule = DCEA_R_KNOB_WRITE;
-
-		c->knob_key.magic = sfs.f_type;
-		strcpy(c->knob_key.name, CANARY_KNOB);
-		bpf_map_update_elem(c->st->fd[M_KNOBFILES], &c->knob_key, &rule, BPF_ANY);
-	}
-	n = readlink("/proc/self/exe", c->self_exe, sizeof(c->self_exe) - 1);
-	c->self_exe[n > 0 ? n : 0] = '\0';
-	/* a shell name and a credential file of our own, listed for the test */
-	snprintf(path, sizeof(path), "%s/" CANARY_SHELL, c->dir);
-	if (symlink(c->self_exe, path) == 0) {
-		__u32 rule = DCEA_R_SHELL;
-
-		strcpy(c->shell_key, CANARY_SHELL);
-		bpf_map_update_elem(c->st->fd[M_SHELLS], c->shell_key, &rule, BPF_ANY);
-	}
+	/* a knob file, a shell name and a credential file of our own, listed for the test: on the
+	 * children's scratch tmpfs */
+	rule = DCEA_R_KNOB_WRITE;
+	c->knob_key.magic = TMPFS_MAGIC;
+	strcpy(c->knob_key.name, CANARY_KNOB);
+	bpf_map_update_elem(c->st->fd[M_KNOBFILES], &c->knob_key, &rule, BPF_ANY);
+	rule = DCEA_R_SHELL;
+	strcpy(c->shell_key, CANARY_SHELL);
+	bpf_map_update_elem(c->st->fd[M_SHELLS], c->shell_key, &rule, BPF_ANY);
 	snprintf(path, sizeof(path), "%s/" CANARY_CRED, c->dir);
-	s = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
-	if (s >= 0) {
-		struct dcea_config cf;
+	{
 		__u64 bits = DCEA_PM_CRED;
-
-		close(s);
-		__u32 rule = DCEA_R_CRED_FILE;
 		char leaf[POLICY_LEAF_LEN] = CANARY_CRED;
 
+		rule = DCEA_R_CRED_FILE;
 		c->cred_key = policy_path_key(path);
 		bpf_map_update_elem(c->st->fd[M_PATHS], &c->cred_key, &bits, BPF_ANY);
 		bpf_map_update_elem(c->st->fd[M_LEAVES], leaf, &rule, BPF_ANY);
-		if (!state_get_config(c->st, &cf)) {
-			c->saved_needs = cf.path_needs;
-			cf.path_needs |= DCEA_NEED_OPEN;
-			cf.canary_cgid = c->cgid;
-			state_set_config(c->st, &cf);
-		}
+	}
+	if (!state_get_config(c->st, &cf)) {
+		c->saved_needs = cf.path_needs;
+		cf.path_needs |= DCEA_NEED_OPEN;
+		cf.canary_cgid = c->cgid;
+		state_set_config(c->st, &cf);
 	}
 	c->helper = start_helper(&c->helper_pipe);
 	return c->helper < 0 ? -errno : 0;
@@ -478,8 +546,6 @@ static int setup(struct canary *c)
 
 static void teardown(struct canary *c)
 {
-	char path[160];
-
 	if (c->helper > 0) {
 		close(c->helper_pipe);
 		kill(c->helper, SIGKILL);
@@ -505,35 +571,32 @@ static void teardown(struct canary *c)
 	}
 	if (c->cgpath[0])
 		rmdir(c->cgpath);
-	if (c->dir[0]) {
-		snprintf(path, sizeof(path), "%s/mnt", c->dir);
-		rmdir(path);
-		snprintf(path, sizeof(path), "%s/blk", c->dir);
-		unlink(path);
-		snprintf(path, sizeof(path), "%s/mem", c->dir);
-		unlink(path);
-		snprintf(path, sizeof(path), "%s/docker.sock", c->dir);
-		unlink(path);
-		snprintf(path, sizeof(path), "%s/" CANARY_KNOB, c->dir);
-		unlink(path);
-		snprintf(path, sizeof(path), "%s/" CANARY_SHELL, c->dir);
-		unlink(path);
-		snprintf(path, sizeof(path), "%s/" CANARY_CRED, c->dir);
-		unlink(path);
-		rmdir(c->dir);
-	}
+	if (c->exe_fd >= 0)
+		close(c->exe_fd);
+}
+
+/* Record in the pinned config why the rules in `only` were or were not proven. */
+static void note_why(struct state *st, __u32 only, const __u32 why[DCEA_R_MAX])
+{
+	struct dcea_config cf;
+
+	if (state_get_config(st, &cf))
+		return;
+	for (int i = 0; i < DCEA_R_MAX; i++)
+		if (!only || (only & (1U << i)))
+			cf.selftest[i] = why[i];
+	state_set_config(st, &cf);
 }
 
 int canary_run(struct state *st, canary_passthrough_fn fn, void *ctx, __u32 only,
 	       enum dcea_effect eff[DCEA_R_MAX])
 {
-	struct canary c = { .st = st, .fn = fn, .fn_ctx = ctx, .helper = -1 };
+	struct canary c = { .st = st, .fn = fn, .fn_ctx = ctx, .helper = -1, .exe_fd = -1 };
 	struct ring_buffer *rb = NULL;
+	__u32 why[DCEA_R_MAX] = { 0 };
+	char buf[128];
 	int err;
 
-	for (int i = 0; i < DCEA_R_MAX; i++)
-		if (!only || (only & (1U << i)))
-			eff[i] = DCEA_EFF_UNAVAILABLE;
 	err = setup(&c);
 	if (err) {
 		log_err("failed to set up the self-test: %s", strerror(-err));
@@ -549,13 +612,26 @@ int canary_run(struct state *st, canary_passthrough_fn fn, void *ctx, __u32 only
 		log_err("failed to open the ring buffer: %s", strerror(-err));
 		goto cleanup;
 	}
-	for (int r = 0; r < DCEA_R_MAX; r++)
-		if ((!only || (only & (1U << r))) && r != DCEA_R_CUSTOM)
-			eff[r] = run_one(&c, r, rb);
+	for (int r = 0; r < DCEA_R_MAX; r++) {
+		if ((only && !(only & (1U << r))) || r == DCEA_R_CUSTOM)
+			continue;
+		eff[r] = run_one(&c, r, rb, &why[r]);
+		if (eff[r] == DCEA_EFF_SELFTEST_FAILED)
+			log_warn("self-test of '%s' failed (%s): it only alerts",
+				 rule_table[r].name, canary_why_str(why[r], buf, sizeof(buf)));
+	}
 	/* custom rules act through the hooks of built-in rules: policy_kind_proxy() */
 	if (!only || (only & (1U << DCEA_R_CUSTOM)))
 		eff[DCEA_R_CUSTOM] = DCEA_EFF_KILL;
 cleanup:
+	if (err)
+		/* nothing was tried: not a claim about the kernel */
+		for (int i = 0; i < DCEA_R_MAX; i++)
+			if (!only || (only & (1U << i))) {
+				eff[i] = DCEA_EFF_SELFTEST_FAILED;
+				why[i] = (__u32)DCEA_ST_SETUP << 16 | (-err & 0xffff);
+			}
+	note_why(st, only, why);
 	ring_buffer__free(rb);
 	teardown(&c);
 	return err;

@@ -186,7 +186,7 @@ static void render_kernel(struct text *t, struct state *st)
 	struct dcea_rule_cfg cfg[DCEA_R_MAX];
 	struct dcea_config c;
 	char line[32] = "0";
-	int per_eff[DCEA_EFF_DENY + 1] = { 0 };
+	int per_eff[DCEA_EFF_SELFTEST_FAILED + 1] = { 0 };
 
 	head(t, "dcea_ringbuf_dropped_total", "counter",
 	     "events the kernel could not queue (ring buffer full)");
@@ -224,7 +224,7 @@ static void render_kernel(struct text *t, struct state *st)
 		head(t, "dcea_rule_effective", "gauge",
 		     "1 for what the self-test proved each rule can do on this kernel");
 		for (int r = 0; r < DCEA_R_MAX; r++) {
-			if (cfg[r].effective <= DCEA_EFF_DENY)
+			if (cfg[r].effective <= DCEA_EFF_SELFTEST_FAILED)
 				per_eff[cfg[r].effective]++;
 			put(t,
 			    "dcea_rule_effective{rule=\"%s\",effective=\"%s\",enabled=\"%s\"} 1\n",
@@ -232,7 +232,7 @@ static void render_kernel(struct text *t, struct state *st)
 			    cfg[r].enabled ? "true" : "false");
 		}
 		head(t, "dcea_rules", "gauge", "rules by their effective action on this kernel");
-		for (int e = DCEA_EFF_UNAVAILABLE; e <= DCEA_EFF_DENY; e++)
+		for (int e = DCEA_EFF_UNAVAILABLE; e <= DCEA_EFF_SELFTEST_FAILED; e++)
 			put(t, "dcea_rules{effective=\"%s\"} %d\n", effect_name(e), per_eff[e]);
 	}
 	read_line("/proc/sys/kernel/bpf_stats_enabled", line, sizeof(line));

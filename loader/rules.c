@@ -119,7 +119,8 @@ int severity_parse(const char *s)
 
 const char *effect_name(enum dcea_effect e)
 {
-	static const char *const n[] = { "unavailable", "detect", "kill", "deny" };
+	static const char *const n[] = { "unavailable", "detect", "kill", "deny",
+					 "selftest-failed" };
 
 	return (unsigned)e < ARRAY_SIZE(n) ? n[e] : "unknown";
 }

@@ -193,14 +193,14 @@ const char *rule_hook(int r, const struct dcea_rule_cfg *cfg, char *buf, size_t 
 
 void print_rule_table(FILE *f, const struct dcea_rule_cfg cfg[DCEA_R_MAX], enum dcea_mode mode)
 {
-	fprintf(f, "%-20s %-12s %-7s %s\n", "RULE", "ON KERNEL", "NOW", "HOOK");
+	fprintf(f, "%-20s %-15s %-7s %s\n", "RULE", "ON KERNEL", "NOW", "HOOK");
 	for (int i = 0; i < DCEA_R_MAX; i++) {
 		const char *now = !cfg[i].enabled  ? "off"
 				  : cfg[i].enforce ? effect_name(cfg[i].effective)
 						   : "alert";
 		char hook[160];
 
-		fprintf(f, "%-20s %-12s %-7s %s\n", rule_table[i].name,
+		fprintf(f, "%-20s %-15s %-7s %s\n", rule_table[i].name,
 			effect_name(cfg[i].effective), now,
 			rule_hook(i, &cfg[i], hook, sizeof(hook)));
 	}

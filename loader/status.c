@@ -14,6 +14,7 @@
 #include "common/util.h"
 #include "loader/routes.h"
 #include "loader/admission.h"
+#include "loader/canary_outcome.h"
 #include "loader/findings.h"
 #include "loader/enforcer.h"
 #include "loader/rules.h"
@@ -153,19 +154,22 @@ int cmd_status(int argc, char **argv)
 	static const char help[] =
 		"Usage: dcea status [--json]\n\n"
 		"Show the pinned enforcer: backend, mode, the streaming loader, drop counters,\n"
-		"containers and tasks tracked, and per rule its hook, what the self-test proved it "
-		"can\n"
-		"do on this kernel (deny, kill, detect, unavailable), what it does now in the "
-		"current\n"
-		"mode, and how often it fired; then the last pre-launch scan results per "
-		"container\n"
-		"(written by the streaming loader to " ADM_SCAN_FILE ").\n\n"
+		"containers and tasks tracked, and per rule its hook, what the self-test proved "
+		"it\n"
+		"can do on this kernel (deny, kill, detect, or unavailable: the kernel lacks what "
+		"it\n"
+		"needs; selftest-failed: the test could not set itself up, with the reason), what "
+		"it\n"
+		"does now in the current mode, and how often it fired; then the last pre-launch "
+		"scan\n"
+		"results per container (written by the streaming loader to " ADM_SCAN_FILE ").\n\n"
 		"Exit status: 0 loaded, 3 not loaded, 1 error.\n";
 	struct dcea_rule_cfg cfg[DCEA_R_MAX];
 	struct state st;
 	struct dcea_config c;
 	bool json = false;
 	unsigned long long drops, drops_hi, untracked, ct_full, agg_full, pending;
+	char why[128];
 	int agg_entries;
 	int err, n_ct, n_tasks;
 
@@ -251,6 +255,10 @@ int cmd_status(int argc, char **argv)
 			json_object_object_add(
 				r, "effective",
 				json_object_new_string(effect_name(cfg[i].effective)));
+			if (cfg[i].effective == DCEA_EFF_SELFTEST_FAILED)
+				json_object_object_add(r, "selftest_error",
+						       json_object_new_string(canary_why_str(
+							       c.selftest[i], why, sizeof(why))));
 			json_object_object_add(r, "enabled",
 					       json_object_new_boolean(cfg[i].enabled));
 			json_object_object_add(
@@ -303,6 +311,10 @@ int cmd_status(int argc, char **argv)
 		else
 			printf("aggregate   off (the kernel lacks bpf_for_each_map_elem)\n\n");
 		print_rule_table(stdout, cfg, c.mode);
+		for (int i = 0; i < DCEA_R_MAX; i++)
+			if (cfg[i].effective == DCEA_EFF_SELFTEST_FAILED)
+				printf("selftest-failed: %s: %s\n", rule_table[i].name,
+				       canary_why_str(c.selftest[i], why, sizeof(why)));
 		routes_status_print(stdout, &c, cfg);
 		{
 			json_object *ps = policy_status(&st);
