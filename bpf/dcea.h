@@ -118,6 +118,8 @@ enum dcea_selftest_step {
 	DCEA_ST_SIGNAL,	  /* the child died of a signal nothing of dcea's sends (errno: signal) */
 	DCEA_ST_NO_EVENT, /* the child was killed, but no event of it arrived (ring full?) */
 	DCEA_ST_LOST,	  /* the child ended before it said it was ready */
+	DCEA_ST_CAPS, /* unseen, and dcea lacks a capability the attempt needs (errno: the cap) */
+	DCEA_ST_NNP,  /* unseen, and dcea runs with no_new_privs: a setuid exec gains nothing */
 	DCEA_ST_MAX,
 };
 

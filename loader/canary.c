@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -64,6 +65,9 @@ struct canary {
 	char shell_key[DCEA_COMM_LEN];
 	struct dcea_path_key cred_key; /* <dir>/cred, listed as a credential file for the test */
 	__u32 saved_needs;	       /* dcea_config.path_needs before the test */
+	__u64 missing_caps; /* capabilities the loader lacks: its canaries lack them too */
+	__u64 cap_full;	    /* dcea_config.cap_full */
+	bool no_new_privs;  /* inherited by the canaries: no setuid gain */
 };
 
 static int on_event(void *ctx, void *data, size_t size)
@@ -89,6 +93,24 @@ static int capset_eff(__u64 eff_mask_clear)
 	d[0].effective &= ~(__u32)eff_mask_clear;
 	d[1].effective &= ~(__u32)(eff_mask_clear >> 32);
 	return syscall(SYS_capset, &h, d);
+}
+
+/* The capabilities this kernel has that the loader's effective set lacks. */
+static __u64 missing_caps(void)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+	char line[16];
+	__u64 full, eff;
+	int last = 40; /* CAP_LAST_CAP of 5.9+, when the sysctl cannot be read */
+
+	if (!read_line("/proc/sys/kernel/cap_last_cap", line, sizeof(line)))
+		last = atoi(line);
+	if (last < 0 || last > 63 || syscall(SYS_capget, &h, d))
+		return 0;
+	full = last == 63 ? ~0ULL : (1ULL << (last + 1)) - 1;
+	eff = (__u64)d[1].effective << 32 | d[0].effective;
+	return full & ~eff;
 }
 
 static int capset_raise_all(void)
@@ -391,7 +413,9 @@ static enum dcea_effect run_one(struct canary *c, enum dcea_rule r, struct ring_
 {
 	struct dcea_container ct = { .flags = DCEA_CT_CANARY };
 	struct dcea_task t = { .cgroup_id = c->cgid, .flags = DCEA_CT_CANARY };
-	struct canary_outcome o = { .status = 0 };
+	struct canary_outcome o = { .missing_caps = c->missing_caps,
+				    .cap_full = c->cap_full,
+				    .no_new_privs = c->no_new_privs };
 	struct child_msg m = { 0 };
 	int ready[2], go[2], err;
 	enum dcea_effect eff;
@@ -515,6 +539,13 @@ static int setup(struct canary *c)
 		return err;
 	if (read_line("/proc/sys/kernel/core_pattern", c->core_pattern, sizeof(c->core_pattern)))
 		c->core_pattern[0] = '\0';
+	c->missing_caps = missing_caps();
+	c->no_new_privs = prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1;
+	if (c->missing_caps)
+		log_debug("dcea lacks capabilities 0x%llx: a rule whose attempt needs one of them "
+			  "and "
+			  "that nothing saw is 'selftest-failed', not 'unavailable'",
+			  (unsigned long long)c->missing_caps);
 	/* a knob file, a shell name and a credential file of our own, listed for the test: on the
 	 * children's scratch tmpfs */
 	rule = DCEA_R_KNOB_WRITE;
@@ -536,6 +567,7 @@ static int setup(struct canary *c)
 	}
 	if (!state_get_config(c->st, &cf)) {
 		c->saved_needs = cf.path_needs;
+		c->cap_full = cf.cap_full;
 		cf.path_needs |= DCEA_NEED_OPEN;
 		cf.canary_cgid = c->cgid;
 		state_set_config(c->st, &cf);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <linux/capability.h>
 
 #include "common/util.h"
 #include "loader/canary_outcome.h"
@@ -21,6 +22,36 @@ bool canary_rule_execs(enum dcea_rule r)
 		return true;
 	default:
 		return false;
+	}
+}
+
+__u64 canary_rule_caps(enum dcea_rule r, __u64 cap_full)
+{
+	switch (r) {
+	case DCEA_R_MOUNT:
+	case DCEA_R_MOUNT_API:
+	case DCEA_R_SETNS:
+	case DCEA_R_UNSHARE:
+	case DCEA_R_DEV_FILE:
+		return 1ULL << CAP_SYS_ADMIN;
+	case DCEA_R_DEVICE_CREATE:
+	case DCEA_R_BLOCK_DEVICE:
+		return 1ULL << CAP_MKNOD; /* mknod checks it before the device cgroup */
+	case DCEA_R_SETUID_ROOT:
+	case DCEA_R_PRIV_EXEC:
+		return 1ULL << CAP_SETUID;
+	case DCEA_R_PTRACE:
+		return 1ULL << CAP_SYS_PTRACE;
+	case DCEA_R_MODULE_LOAD:
+		return 1ULL << CAP_SYS_MODULE; /* before the LSM's kernel_read_file */
+	case DCEA_R_KEXEC:
+		return 1ULL << CAP_SYS_BOOT;
+	case DCEA_R_OPEN_BY_HANDLE:
+		return 1ULL << CAP_DAC_READ_SEARCH;
+	case DCEA_R_PRIV_LAUNCH:
+		return cap_full; /* dcea's own capabilities are the canary's */
+	default:
+		return 0;
 	}
 }
 
@@ -63,8 +94,34 @@ enum dcea_effect canary_classify(enum dcea_rule r, const struct canary_outcome *
 		*why = WHY(DCEA_ST_EXEC, WEXITSTATUS(st));
 		return DCEA_EFF_SELFTEST_FAILED;
 	}
+	if (o->missing_caps & canary_rule_caps(r, o->cap_full)) {
+		/* a capability check of its own may have refused it before the hook */
+		*why = WHY(DCEA_ST_CAPS,
+			   __builtin_ctzll(o->missing_caps & canary_rule_caps(r, o->cap_full)));
+		return DCEA_EFF_SELFTEST_FAILED;
+	}
+	if (r == DCEA_R_PRIV_EXEC && o->no_new_privs) {
+		/* the setuid copy ran without gaining anything: there was nothing to see */
+		*why = WHY(DCEA_ST_NNP, 0);
+		return DCEA_EFF_SELFTEST_FAILED;
+	}
 	/* the operation reached the kernel (it succeeded, or the kernel refused it) unseen */
 	return DCEA_EFF_UNAVAILABLE;
+}
+
+static const char *cap_name(unsigned int cap)
+{
+	static const char *const n[] = {
+		[CAP_DAC_READ_SEARCH] = "CAP_DAC_READ_SEARCH",
+		[CAP_SETUID] = "CAP_SETUID",
+		[CAP_SYS_MODULE] = "CAP_SYS_MODULE",
+		[CAP_SYS_PTRACE] = "CAP_SYS_PTRACE",
+		[CAP_SYS_ADMIN] = "CAP_SYS_ADMIN",
+		[CAP_SYS_BOOT] = "CAP_SYS_BOOT",
+		[CAP_MKNOD] = "CAP_MKNOD",
+	};
+
+	return cap < ARRAY_SIZE(n) ? n[cap] : NULL;
 }
 
 const char *canary_why_str(__u32 why, char *buf, size_t size)
@@ -82,6 +139,8 @@ const char *canary_why_str(__u32 why, char *buf, size_t size)
 		[DCEA_ST_SIGNAL] = "signal",
 		[DCEA_ST_NO_EVENT] = "killed without an event",
 		[DCEA_ST_LOST] = "child lost",
+		[DCEA_ST_CAPS] = "dcea lacks a capability",
+		[DCEA_ST_NNP] = "dcea runs with no_new_privs (NoNewPrivileges=)",
 	};
 	unsigned int step = why >> 16, err = why & 0xffff;
 	const char *name = step < ARRAY_SIZE(steps) && steps[step] ? steps[step] : "unknown";
@@ -90,6 +149,10 @@ const char *canary_why_str(__u32 why, char *buf, size_t size)
 		snprintf(buf, size, "%s", "");
 	else if (step == DCEA_ST_SIGNAL)
 		snprintf(buf, size, "%s: %s", name, strsignal(err));
+	else if (step == DCEA_ST_CAPS && cap_name(err))
+		snprintf(buf, size, "%s: %s", name, cap_name(err));
+	else if (step == DCEA_ST_CAPS)
+		snprintf(buf, size, "%s: capability %u", name, err);
 	else if (step == DCEA_ST_LOST)
 		snprintf(buf, size, "%s: exit status %u", name, err);
 	else if (err)

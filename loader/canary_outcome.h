@@ -16,9 +16,12 @@
 struct canary_outcome {
 	int step; /* enum dcea_selftest_step that failed before the attempt, DCEA_ST_NONE if none */
 	int err;  /* errno of that step */
-	bool ready; /* the child said it was ready and was let go */
-	int status; /* the child's wait status */
-	int seen;   /* 0: no event of the canary for the rule, else 1 + enum dcea_action */
+	bool ready;	    /* the child said it was ready and was let go */
+	int status;	    /* the child's wait status */
+	int seen;	    /* 0: no event of the canary for the rule, else 1 + enum dcea_action */
+	__u64 missing_caps; /* capabilities dcea itself lacks (bit per CAP_*) */
+	__u64 cap_full;	    /* dcea_config.cap_full: what a privileged launch must hold */
+	bool no_new_privs;  /* dcea runs with no_new_privs (systemd's NoNewPrivileges=) */
 };
 
 /* The child's exit status after the attempt: its errno (0: the operation succeeded), capped. */
@@ -26,6 +29,12 @@ struct canary_outcome {
 
 /* Does the rule's attempt end in an exec of the canary's copy of dcea? */
 bool canary_rule_execs(enum dcea_rule r);
+
+/*
+ * The capabilities whose check comes before the rule's hook on some backend (bit per CAP_*):
+ * without one of them an unseen attempt proves nothing about the kernel.
+ */
+__u64 canary_rule_caps(enum dcea_rule r, __u64 cap_full);
 
 /*
  * The effect proven for rule `r` by outcome `o`; for DCEA_EFF_SELFTEST_FAILED, *why is set to

@@ -37,9 +37,12 @@
 
 static void emit(struct streamer *s, json_object *o)
 {
+	/* another container's event drained by the self-test comes before the output is open:
+	 * stderr then, rather than lose it (fileno(NULL) crashed the loader) */
+	FILE *out = s->out ? s->out : stderr;
 	struct text_opts to = { .style = TEXT_FULL,
 				.color = s->color,
-				.width = text_width(fileno(s->out)) };
+				.width = text_width(fileno(out)) };
 	char line[4096];
 	json_object *v;
 
@@ -50,19 +53,19 @@ static void emit(struct streamer *s, json_object *o)
 		if (json_object_object_get_ex(o, "action", &v) &&
 		    strcmp(json_object_get_string(v), "none")) {
 			alert_format_text(o, line, sizeof(line), &to);
-			fprintf(s->out, "%s\n", line);
+			fprintf(out, "%s\n", line);
 		}
 	} else if (s->json) {
-		fprintf(s->out, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+		fprintf(out, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
 	} else if (json_object_object_get_ex(o, "type", &v) &&
 		   !strcmp(json_object_get_string(v), "container_start")) {
 		return; /* for humans, quiet by default: a start is not news (--json has it) */
 	} else {
 		alert_format_text(o, line, sizeof(line), &to);
-		fprintf(s->out, "%s\n", line);
+		fprintf(out, "%s\n", line);
 	}
 	if (!s->batching)
-		fflush(s->out);
+		fflush(out);
 }
 
 /* The policy's container selectors for one container (ct_for_each_known callback). */

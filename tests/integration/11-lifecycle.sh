@@ -93,8 +93,10 @@ dcea_expect_alert status-json-fields "$s" '.loaded == true' '(.backend | length)
 	'.mode == "audit"' '.pinned == "/sys/fs/bpf/dcea"' ".loader_pid == $DCEA_RUN_PID" \
 	'.events_dropped == 0' '(.containers | type) == "number" and .containers >= 2' \
 	"($ids - [.rules[].id]) == []" '([.rules[].id] | length) == ([.rules[].id] | unique | length)' \
-	'all(.rules[]; (.effective | IN("deny", "kill", "detect", "unavailable")) and has("now") and (.hook | length) > 0)' \
+	'all(.rules[]; (.effective | IN("deny", "kill", "detect", "unavailable", "selftest-failed")) and has("now") and (.hook | length) > 0)' \
 	'all(.rules[]; .effective != "unavailable" or .now == "off")' \
+	'all(.rules[]; (.effective == "selftest-failed") == has("selftest_error"))' \
+	'all(.rules[]; .effective != "selftest-failed" or .now == "alert" or .now == "off")' \
 	'all(.rules[]; .effective == "unavailable" or .enabled == false or .now == "alert")' \
 	'[.rules[] | select(.id == "custom")][0].enabled == false'
 

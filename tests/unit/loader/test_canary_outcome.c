@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
+#include <linux/capability.h>
 
 #include "loader/canary_outcome.h"
 
@@ -169,6 +170,62 @@ static void test_unseen_deaths(void **state)
 	assert_string_equal(canary_why_str(why, buf, sizeof(buf)), "killed without an event");
 }
 
+/* unseen, but dcea itself lacks a capability the attempt needs: dcea's set-up, not the kernel */
+static void test_missing_caps(void **state)
+{
+	struct canary_outcome o = { .ready = true, .status = EXITED(EPERM) };
+	char buf[128];
+	__u32 why;
+
+	(void)state;
+	o.missing_caps = 1ULL << CAP_MKNOD;
+	assert_int_equal(canary_classify(DCEA_R_DEVICE_CREATE, &o, &why), DCEA_EFF_SELFTEST_FAILED);
+	assert_string_equal(canary_why_str(why, buf, sizeof(buf)),
+			    "dcea lacks a capability: CAP_MKNOD");
+	/* a rule that does not need it is still the kernel's answer */
+	assert_int_equal(canary_classify(DCEA_R_BPF_LOAD, &o, &why), DCEA_EFF_UNAVAILABLE);
+	assert_int_equal(why, 0);
+	/* seen all the same: proven */
+	o.seen = SEEN(DCEA_ACT_ALERT);
+	assert_int_equal(canary_classify(DCEA_R_DEVICE_CREATE, &o, &why), DCEA_EFF_DETECT);
+	/* a privileged launch needs what makes one privileged (cap_full), nothing more */
+	o.seen = 0;
+	o.status = EXITED(0);
+	o.cap_full = 1ULL << CAP_SYS_PTRACE | 1ULL << CAP_MAC_ADMIN;
+	o.missing_caps = 1ULL << CAP_SYS_PTRACE;
+	assert_int_equal(canary_classify(DCEA_R_PRIV_LAUNCH, &o, &why), DCEA_EFF_SELFTEST_FAILED);
+	assert_string_equal(canary_why_str(why, buf, sizeof(buf)),
+			    "dcea lacks a capability: CAP_SYS_PTRACE");
+	o.missing_caps = 1ULL << CAP_MAC_ADMIN;
+	assert_int_equal(canary_classify(DCEA_R_PRIV_LAUNCH, &o, &why), DCEA_EFF_SELFTEST_FAILED);
+	assert_string_equal(canary_why_str(why, buf, sizeof(buf)),
+			    "dcea lacks a capability: capability 33");
+	/* a host that drops one outside cap_full for everyone (CAP_SYS_RESOURCE here) */
+	o.missing_caps = 1ULL << CAP_SYS_RESOURCE;
+	assert_int_equal(canary_classify(DCEA_R_PRIV_LAUNCH, &o, &why), DCEA_EFF_UNAVAILABLE);
+}
+
+/* a setuid exec under no_new_privs gains nothing: unseen proves nothing */
+static void test_no_new_privs(void **state)
+{
+	struct canary_outcome o = { .ready = true, .status = EXITED(0), .no_new_privs = true };
+	char buf[128];
+	__u32 why;
+
+	(void)state;
+	assert_int_equal(canary_classify(DCEA_R_PRIV_EXEC, &o, &why), DCEA_EFF_SELFTEST_FAILED);
+	assert_string_equal(canary_why_str(why, buf, sizeof(buf)),
+			    "dcea runs with no_new_privs (NoNewPrivileges=)");
+	assert_int_equal(canary_classify(DCEA_R_DRIFT, &o, &why), DCEA_EFF_UNAVAILABLE);
+	o.seen = SEEN(DCEA_ACT_KILL);
+	o.status = SIGNALLED(SIGKILL);
+	assert_int_equal(canary_classify(DCEA_R_PRIV_EXEC, &o, &why), DCEA_EFF_KILL);
+	o.seen = 0;
+	o.status = EXITED(0);
+	o.no_new_privs = false;
+	assert_int_equal(canary_classify(DCEA_R_PRIV_EXEC, &o, &why), DCEA_EFF_UNAVAILABLE);
+}
+
 static void test_why_str(void **state)
 {
 	char buf[16];
@@ -188,7 +245,8 @@ int main(void)
 		cmocka_unit_test(test_enforced),      cmocka_unit_test(test_detect),
 		cmocka_unit_test(test_unavailable),   cmocka_unit_test(test_exec_failed),
 		cmocka_unit_test(test_setup_failed),  cmocka_unit_test(test_lost),
-		cmocka_unit_test(test_unseen_deaths), cmocka_unit_test(test_why_str),
+		cmocka_unit_test(test_unseen_deaths), cmocka_unit_test(test_missing_caps),
+		cmocka_unit_test(test_no_new_privs),  cmocka_unit_test(test_why_str),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
