@@ -12,7 +12,6 @@
 #include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/vfs.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/un.h>
@@ -517,6 +516,8 @@ static int setup(struct canary *c)
 	struct dcea_config cf;
 	__u32 rule;
 	struct stat sb;
+	__u64 bits = DCEA_PM_CRED;
+	char leaf[POLICY_LEAF_LEN] = CANARY_CRED;
 	int err;
 
 	for (size_t i = 0; i < ARRAY_SIZE(scratch_dirs) && !c->dir; i++)
@@ -556,15 +557,10 @@ static int setup(struct canary *c)
 	strcpy(c->shell_key, CANARY_SHELL);
 	bpf_map_update_elem(c->st->fd[M_SHELLS], c->shell_key, &rule, BPF_ANY);
 	snprintf(path, sizeof(path), "%s/" CANARY_CRED, c->dir);
-	{
-		__u64 bits = DCEA_PM_CRED;
-		char leaf[POLICY_LEAF_LEN] = CANARY_CRED;
-
-		rule = DCEA_R_CRED_FILE;
-		c->cred_key = policy_path_key(path);
-		bpf_map_update_elem(c->st->fd[M_PATHS], &c->cred_key, &bits, BPF_ANY);
-		bpf_map_update_elem(c->st->fd[M_LEAVES], leaf, &rule, BPF_ANY);
-	}
+	rule = DCEA_R_CRED_FILE;
+	c->cred_key = policy_path_key(path);
+	bpf_map_update_elem(c->st->fd[M_PATHS], &c->cred_key, &bits, BPF_ANY);
+	bpf_map_update_elem(c->st->fd[M_LEAVES], leaf, &rule, BPF_ANY);
 	if (!state_get_config(c->st, &cf)) {
 		c->saved_needs = cf.path_needs;
 		c->cap_full = cf.cap_full;

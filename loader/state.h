@@ -11,7 +11,7 @@
 #include <linux/types.h>
 #include "bpf/dcea.h"
 
-/* Runtime files: the self-test scratch directory, the events socket (systemd RuntimeDirectory) */
+/* Runtime files: the events socket, the scan results (systemd RuntimeDirectory) */
 #define DCEA_RUN_DIR "/run/dcea"
 
 enum state_map {
