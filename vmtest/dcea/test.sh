@@ -48,6 +48,8 @@ R=/tmp/rootfs
 vm_rootfs $R
 cp /vmtest/attack $R/bin/attack
 mkdir -p $R/mnt $R/run /sys/fs/cgroup/vmtest
+# alerts are judged within seconds below: only once the detached loader streams them
+vm_dcea_streaming /tmp/alerts.log $R
 json=$($DCEA status --json 2>/dev/null)
 
 # eff RULE: the rule's effective action on this kernel, from `dcea status --json`.

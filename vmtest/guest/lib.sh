@@ -79,6 +79,29 @@ vm_container() {
 	/vmtest/ctr -n "$name" -c "/sys/fs/cgroup/vmtest/$name" "$root" "$@"
 }
 
+# vm_dcea_streaming ALERTS_LOG ROOTFS [SECONDS]: wait until the detached loader writes alerts.
+# `dcea run --detach` returns once the enforcer is loaded and self-tested; the loader then scans
+# the host (`runc --version`...) before it streams, and until it does every alert waits in the
+# ring buffer. Checks that look for an alert within seconds must not start before: a container
+# named vmtest-ready runs `true`, and its privileged_launch alert (every vm_container container
+# keeps the whole bounding set) proves that the loader reads the ring. Prints how long it took;
+# a FAIL after SECONDS (default 120).
+vm_dcea_streaming() {
+	local log="$1" root="$2" max="${3:-120}" t0 i=0
+	t0=$(cut -d' ' -f1 /proc/uptime)
+	vm_container vmtest-ready "$root" true >/dev/null 2>&1
+	while ! grep -Eq "[[:space:]]vmtest-ready[[:space:]]" "$log" 2>/dev/null; do
+		i=$((i + 1))
+		if [ $i -gt $((max * 5)) ]; then
+			vm_check FAIL dcea_streaming "no alert for the container vmtest-ready in $log after ${max}s"
+			return 1
+		fi
+		sleep 0.2
+	done
+	echo "INFO the loader streams alerts: vmtest-ready's alert after" \
+		"$(awk -v a="$t0" -v b="$(cut -d' ' -f1 /proc/uptime)" 'BEGIN { printf "%.1f", b - a }')s"
+}
+
 # vm_dcea_summary [DCEA]: "backend=B deny=N kill=N detect=N unavailable=N" from `dcea status
 # --json` (busybox has no JSON parser: this reads the first "backend" key, which is the top-level
 # one, and counts the rules' "effective" values). Returns 1 when dcea is not loaded.
