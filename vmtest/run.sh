@@ -17,8 +17,8 @@
 #                    per route, backend and kernel in the routes.tsv format of scripts/route-table.sh
 #                    (default tests/routes/vmtest.tsv when VMTEST_DOC is set; "" for none); rows of
 #                    kernels this run did not boot are kept
-#   VMTEST_TIMEOUT   seconds per boot (default 180); a boot without a status line is retried once;
-#                    test.sh itself is stopped 20 s earlier in the guest (exit 143)
+#   VMTEST_TIMEOUT   seconds per boot (default 180, vng 420); a boot without a status line is
+#                    retried once; test.sh itself is stopped 20 s earlier in the guest (exit 143)
 #   VMTEST_SHELL=1   interactive: after test.sh, a shell on this terminal (one kernel, one boot)
 #   VMTEST_DOC       file the table is written to (default docs/KERNELS.md; "" for none)
 #   VMTEST_CACHE     kernel cache (default /var/cache/dcea-vmtest), VMTEST_WORK build dir
@@ -381,6 +381,7 @@ main() {
 		# shellcheck source=vmtest/vng.sh
 		. "$HERE/vng.sh"
 		vng_install || die "cannot install virtme-ng"
+		[ -n "${VMTEST_TIMEOUT:-}" ] || TIMEOUT=$VNG_TIMEOUT
 		VNG_VERSION=$(basename "$VNG_CACHE"/vng/virtme-ng_*.deb .deb 2>/dev/null | tr _ ' ' |
 			cut -d' ' -f1-2) || true
 		for i in "${!lines[@]}"; do

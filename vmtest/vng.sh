@@ -14,13 +14,16 @@
 #
 # Environment: VMTEST_LSM (lsm= of the boot, default lockdown,capability,landlock,yama,apparmor,bpf),
 # VMTEST_MEM (512M), VMTEST_CACHE (/var/cache/dcea-vmtest), VNG_OPTS (extra vng options).
-# Sourced by run.sh for vng_install, vng_kernel and vng_cmd.
+# Sourced by run.sh for vng_install, vng_kernel, vng_cmd and VNG_TIMEOUT.
 set -euo pipefail
 shopt -s inherit_errexit nullglob
 
 VNG_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 VNG_CACHE=${VMTEST_CACHE:-/var/cache/dcea-vmtest}
 VNG_ROOT=$VNG_CACHE/vng/root
+# run.sh's seconds per boot when VMTEST_TIMEOUT is unset: a vng boot with the dcea payload takes
+# 2-3 times a plain QEMU one (vng's init over 9p, single-threaded TCG), more on a loaded host.
+VNG_TIMEOUT=420
 
 vng_log() { printf 'vng: %s\n' "$*" >&2; }
 
