@@ -23,6 +23,7 @@ VNG_CACHE=${VMTEST_CACHE:-/var/cache/dcea-vmtest}
 VNG_ROOT=$VNG_CACHE/vng/root
 # run.sh's seconds per boot when VMTEST_TIMEOUT is unset: a vng boot with the dcea payload takes
 # 2-3 times a plain QEMU one (vng's init over 9p, single-threaded TCG), more on a loaded host.
+# shellcheck disable=SC2034 # read by run.sh
 VNG_TIMEOUT=420
 
 vng_log() { printf 'vng: %s\n' "$*" >&2; }
