@@ -43,8 +43,9 @@ if [ -z "${VMTEST_CHROOT:-}" ]; then
 	# which delays its first alerts. An empty file over each makes the guest a host without them.
 	: >/run/vmtest-noexec
 	for c in runc containerd dockerd crio podman crun; do
-		p=$(command -v "$c") && p=$(readlink -f "$p") || continue
-		[ -e "$r$p" ] && mount --bind /run/vmtest-noexec "$r$p"
+		p=$(command -v "$c") || continue
+		p=$(readlink -f "$p")
+		if [ -e "$r$p" ]; then mount --bind /run/vmtest-noexec "$r$p"; fi
 	done
 	cp -a "$PAYLOAD/." $r/vmtest/
 	cp "$0" $r/run/vng-guest.sh
@@ -56,6 +57,13 @@ lsm=$(cat /sys/kernel/security/lsm 2>/dev/null)
 btf=no
 [ -r /sys/kernel/btf/vmlinux ] && btf=yes
 echo "DCEA-VMINFO kernel=$(uname -r) lsm=${lsm:-none} btf=$btf"
+# The payload contract (docs/VMTEST.md): test.sh runs under busybox sh with busybox's applets, as
+# in the QEMU guest, not under the host's dash and GNU tools (and a static binary in RAM starts
+# faster than dynamic ones over 9p). Host tools busybox lacks stay on PATH after it.
+mkdir -p /run/busybox
+cp /bin/busybox /run/busybox/busybox
+/run/busybox/busybox --install -s /run/busybox
+export PATH=/run/busybox:$PATH
 cd /vmtest || exit 1
 # As in vmtest/init: test.sh leads its own session; a hung test is killed with its group.
 setsid sh -c 'echo $$ >/tmp/.vmtest-pgid; exec sh /vmtest/test.sh' </dev/null 2>&1 &
