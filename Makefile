@@ -48,7 +48,7 @@ BPF_OBJS := $(patsubst bpf/%.bpf.c,$(OUTPUT)/bpf/%.bpf.o,$(BPF_SRCS))
 BPF_HDRS := $(wildcard bpf/*.h)
 
 # Every .c under these directories is part of the dcea binary; main.c alone is left out of tests.
-SRC_DIRS := common loader policy scanners
+SRC_DIRS := common rules loader policy scanners
 SRCS := $(sort $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c)))
 OBJS := $(patsubst %.c,$(OUTPUT)/obj/%.o,$(SRCS))
 LIB_OBJS := $(filter-out $(OUTPUT)/obj/loader/main.o,$(OBJS))

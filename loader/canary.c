@@ -28,7 +28,7 @@
 #include "loader/canary_outcome.h"
 #include "loader/cgroup.h"
 #include "loader/nsinfo.h"
-#include "loader/rules.h"
+#include "rules/rules.h"
 #include "loader/state.h"
 #include "policy/compile.h"
 

@@ -5,7 +5,7 @@
 
 #include "common/util.h"
 #include "loader/decode.h"
-#include "loader/rules.h"
+#include "rules/rules.h"
 #include "policy/parse.h"
 
 static void add_str(json_object *o, const char *k, const char *v)

@@ -10,7 +10,7 @@
 #include "loader/containers.h"
 #include "loader/enforcer.h"
 #include "loader/nsinfo.h"
-#include "loader/rules.h"
+#include "rules/rules.h"
 #include "loader/state.h"
 #include "policy/compile.h"
 

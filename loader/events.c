@@ -12,7 +12,7 @@
 #include "loader/nsinfo.h"
 #include "loader/events.h"
 #include "loader/text.h"
-#include "loader/rules.h"
+#include "rules/rules.h"
 #include "policy/parse.h"
 #include "policy/policy.h"
 

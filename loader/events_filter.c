@@ -5,7 +5,7 @@
 #include "common/log.h"
 #include "loader/events.h"
 #include "loader/events_filter.h"
-#include "loader/rules.h"
+#include "rules/rules.h"
 
 void ev_filter_init(struct ev_filter *f)
 {

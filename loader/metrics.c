@@ -20,7 +20,7 @@
 #include "loader/evsock.h"
 #include "loader/findings.h"
 #include "loader/metrics.h"
-#include "loader/rules.h"
+#include "rules/rules.h"
 #include "loader/state.h"
 
 #define MAX_SERIES 128

@@ -17,7 +17,7 @@
 #include "common/util.h"
 #include "loader/containers.h"
 #include "loader/enforcer.h"
-#include "loader/rules.h"
+#include "rules/rules.h"
 #include "loader/run.h"
 #include "loader/state.h"
 #include "loader/stream.h"

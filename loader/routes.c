@@ -6,7 +6,7 @@
 
 #include "common/util.h"
 #include "loader/routes.h"
-#include "loader/rules.h"
+#include "rules/rules.h"
 
 /*
  * fallback: what the fallback backend does when `prog` is attached (kill: the task dies before it

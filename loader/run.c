@@ -23,7 +23,7 @@
 #include "loader/lsm.h"
 #include "loader/output.h"
 #include "loader/plan.h"
-#include "loader/rules.h"
+#include "rules/rules.h"
 #include "loader/run.h"
 #include "loader/state.h"
 #include "loader/stream.h"

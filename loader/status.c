@@ -17,7 +17,7 @@
 #include "loader/canary_outcome.h"
 #include "loader/findings.h"
 #include "loader/enforcer.h"
-#include "loader/rules.h"
+#include "rules/rules.h"
 #include "loader/run.h"
 #include "loader/state.h"
 

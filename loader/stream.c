@@ -25,7 +25,7 @@
 #include "loader/events.h"
 #include "loader/guard.h"
 #include "loader/output.h"
-#include "loader/rules.h"
+#include "rules/rules.h"
 #include "loader/state.h"
 #include "loader/stream.h"
 #include "loader/text.h"

@@ -27,7 +27,7 @@
 #include "loader/events.h"
 #include "loader/nsinfo.h"
 #include "loader/output.h"
-#include "loader/rules.h"
+#include "rules/rules.h"
 #include "loader/state.h"
 #include "loader/truststore.h"
 #include "loader/verify.h"

@@ -16,7 +16,7 @@
 #include "common/util.h"
 #include "loader/events.h"
 #include "loader/output.h"
-#include "loader/rules.h"
+#include "rules/rules.h"
 #include "loader/text.h"
 #include "loader/truststore.h"
 #include "loader/verify.h"

@@ -15,7 +15,7 @@
 #include "common/commands.h"
 #include "common/log.h"
 #include "common/util.h"
-#include "loader/rules.h"
+#include "rules/rules.h"
 #include "policy/parse.h"
 #include "policy/show.h"
 #include "policy/suggest.h"

@@ -3,7 +3,7 @@
 #include <fnmatch.h>
 #include <string.h>
 
-#include "loader/rules.h"
+#include "rules/rules.h"
 #include "policy/compile.h"
 
 bool rule_enforced(const struct dcea_rule_cfg *c, enum dcea_mode mode)

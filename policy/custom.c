@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "common/util.h"
-#include "loader/rules.h"
+#include "rules/rules.h"
 #include "policy/parse_int.h"
 
 const char *const policy_kind_names[DCEA_K_MAX] = {

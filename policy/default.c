@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "common/util.h"
-#include "loader/rules.h"
+#include "rules/rules.h"
 #include "policy/policy.h"
 
 #define CGROUP_SUPER_MAGIC 0x27e0eb

@@ -13,7 +13,7 @@
 
 #include "common/log.h"
 #include "common/util.h"
-#include "loader/rules.h"
+#include "rules/rules.h"
 #include "policy/parse_int.h"
 
 #define POLICY_MAX_FILE (1 << 20)

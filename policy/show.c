@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <string.h>
 
-#include "loader/rules.h"
+#include "rules/rules.h"
 #include "policy/parse.h"
 #include "policy/show.h"
 

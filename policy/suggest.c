@@ -12,7 +12,7 @@
 #include <json-c/json.h>
 
 #include "common/util.h"
-#include "loader/rules.h"
+#include "rules/rules.h"
 #include "policy/suggest.h"
 
 #define SG_GROUPS 256

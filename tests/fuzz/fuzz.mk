@@ -15,7 +15,7 @@ FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-om
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -D_GNU_SOURCE -I. -I$(OUTPUT) $(FUZZ_SAN) \
 	       $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 FUZZ_LIB_SRCS := $(sort $(wildcard common/*.c policy/*.c scanners/*.c)) \
-		 loader/containers.c loader/cgroup.c loader/nsinfo.c loader/rules.c
+		 loader/containers.c loader/cgroup.c loader/nsinfo.c rules/rules.c
 FUZZ_LIB_OBJS := $(patsubst %.c,$(FUZZ_DIR)/obj/%.o,$(FUZZ_LIB_SRCS))
 FUZZ_SRCS := $(sort $(wildcard tests/fuzz/*.c))
 FUZZ_NAMES := $(patsubst tests/fuzz/%.c,%,$(FUZZ_SRCS))

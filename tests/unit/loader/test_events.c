@@ -13,7 +13,7 @@
 #include "common/util.h"
 #include "loader/containers.h"
 #include "loader/events.h"
-#include "loader/rules.h"
+#include "rules/rules.h"
 #include "policy/policy.h"
 
 static const char *get(json_object *o, const char *path)

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "loader/rules.h"
+#include "rules/rules.h"
 #include "policy/compile.h"
 #include "policy/parse.h"
 

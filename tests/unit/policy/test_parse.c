@@ -11,7 +11,7 @@
 #include <cmocka.h>
 
 #include "common/util.h"
-#include "loader/rules.h"
+#include "rules/rules.h"
 #include "policy/parse.h"
 #include "policy/show.h"
 

@@ -10,7 +10,7 @@
 #include <cmocka.h>
 #include <json-c/json.h>
 
-#include "loader/rules.h"
+#include "rules/rules.h"
 #include "policy/parse.h"
 #include "policy/suggest.h"
 

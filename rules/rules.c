@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "common/util.h"
-#include "loader/rules.h"
+#include "rules/rules.h"
 
 #define R(i, n, sev, t, hook, best) [i] = { i, n, sev, t, hook, best, false }
 /* threat behaviour: reported by default, blocked only when a policy says so */

@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* The runtime rules: stable ids, what each watches, and how each backend can act on it. */
+/*
+ * The rule catalogue: the runtime rules' stable ids, severities, titles, hooks and what each
+ * backend can do at best, and the names of modes, actions and effects. One home for the loader,
+ * the policy and the docs (tests/unit/rules/rules.c checks README.md against it); no libbpf.
+ */
 #ifndef DCEA_RULES_H
 #define DCEA_RULES_H
 
