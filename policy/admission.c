@@ -110,7 +110,7 @@ static int h_min_severity(struct pctx *c, yaml_node_t *k, yaml_node_t *v, void *
 {
 	struct adm_refuse *r = obj;
 	const char *s = pol_word(c, k, v);
-	enum scan_severity sev;
+	enum dcea_severity sev;
 
 	if (!s)
 		return -EINVAL;
@@ -196,11 +196,11 @@ static int h_alert_severity(struct pctx *c, yaml_node_t *k, yaml_node_t *v, void
 {
 	struct policy_admission *a = obj;
 	const char *s = pol_word(c, k, v);
-	enum scan_severity sev;
+	enum dcea_severity sev;
 
 	if (!s)
 		return -EINVAL;
-	if (scan_severity_parse(s, &sev) || sev == SEV_NONE)
+	if (scan_severity_parse(s, &sev) || sev == SEV_INFO)
 		return pol_err(c, v,
 			       "'alert_severity' must be low, medium, high or critical, not '%s'",
 			       s);

@@ -19,7 +19,7 @@
 
 struct adm_refuse {
 	char check[ADM_CHECK_LEN]; /* a check id, or a prefix ending in '*' */
-	int min_severity;	   /* enum scan_severity; 0 (none): any severity */
+	int min_severity;	   /* enum dcea_severity; 0 (none): any severity */
 };
 
 struct policy_admission {
@@ -27,13 +27,13 @@ struct policy_admission {
 	size_t n_refuse;
 	unsigned int timeout_ms; /* longest a new container is held for the verdict */
 	bool scan_image;	 /* also scan the container's image (cached by image id) */
-	int alert_severity;	 /* enum scan_severity: findings at or above it are alerts */
+	int alert_severity;	 /* enum dcea_severity: findings at or above it are alerts */
 };
 
 void policy_admission_default(struct policy_admission *a);
 
 /*
- * The refuse entry that a FAIL finding of `check` with severity `sev` (enum scan_severity)
+ * The refuse entry that a FAIL finding of `check` with severity `sev` (enum dcea_severity)
  * matches, or NULL.
  */
 const struct adm_refuse *admission_refuses(const struct policy_admission *a, const char *check,

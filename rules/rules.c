@@ -102,21 +102,6 @@ const struct rule_info *rule_by_name(const char *name)
 	return NULL;
 }
 
-static const char *const severities[] = { "info", "low", "medium", "high", "critical" };
-
-const char *severity_name(enum dcea_severity s)
-{
-	return (unsigned)s < ARRAY_SIZE(severities) ? severities[s] : "unknown";
-}
-
-int severity_parse(const char *s)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(severities); i++)
-		if (!strcmp(s, severities[i]))
-			return i;
-	return -EINVAL;
-}
-
 const char *effect_name(enum dcea_effect e)
 {
 	static const char *const n[] = { "unavailable", "detect", "kill", "deny",

@@ -10,14 +10,7 @@
 #include <stdbool.h>
 #include <linux/types.h>
 #include "bpf/dcea.h"
-
-enum dcea_severity {
-	SEV_INFO = 0,
-	SEV_LOW,
-	SEV_MEDIUM,
-	SEV_HIGH,
-	SEV_CRITICAL,
-};
+#include "common/severity.h"
 
 struct rule_info {
 	enum dcea_rule id;
@@ -32,8 +25,6 @@ struct rule_info {
 extern const struct rule_info rule_table[DCEA_R_MAX];
 
 const struct rule_info *rule_by_name(const char *name);
-const char *severity_name(enum dcea_severity s);
-int severity_parse(const char *s); /* enum dcea_severity or -EINVAL */
 const char *effect_name(enum dcea_effect e);
 const char *action_name(enum dcea_action a);
 const char *mode_name(enum dcea_mode m);

@@ -68,7 +68,7 @@ static int check_cap(const struct scan_check *k, void *p, struct scan_report *r)
 {
 	struct cctx *x = p;
 	const struct dangerous_cap *d = NULL;
-	enum scan_severity sev = k->severity;
+	enum dcea_severity sev = k->severity;
 	struct scan_finding *f;
 	enum scan_result res;
 	bool ptrace = !strcmp(k->id, "config.cap-SYS_PTRACE");

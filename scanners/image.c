@@ -52,12 +52,12 @@ bool image_wanted(const char *p)
 	return false;
 }
 
-static enum scan_severity severity_of(const char *level)
+static enum dcea_severity severity_of(const char *level)
 {
-	enum scan_severity sev = SEV_NONE;
+	enum dcea_severity sev = SEV_INFO;
 
 	if (level && scan_severity_parse(level, &sev))
-		sev = SEV_NONE;
+		sev = SEV_INFO;
 	return sev;
 }
 
@@ -65,7 +65,7 @@ struct hit {
 	const struct pkg *pkg;
 	const struct osv_vuln *vuln;
 	char *fixed, *ecosystem;
-	enum scan_severity sev; /* SEV_NONE: the data gives none */
+	enum dcea_severity sev; /* SEV_INFO: the data gives none */
 	struct osv_severity why;
 };
 
@@ -164,7 +164,7 @@ static void report_components(const struct pkglist *l, const char *target, struc
 	struct scan_finding *f;
 	int found = 0;
 
-	f = scan_add_raw(r, "image.components", SEV_NONE, "key components and their versions", NULL,
+	f = scan_add_raw(r, "image.components", SEV_INFO, "key components and their versions", NULL,
 			 SCAN_INFO, target);
 	for (size_t c = 0; c < ARRAY_SIZE(components); c++) {
 		for (size_t i = 0; i < l->n; i++) {
@@ -225,7 +225,7 @@ int scan_image(const struct image_scan_opts *opts, struct scan_report *r,
 		goto cleanup;
 	}
 
-	f = scan_add_raw(r, "image.contents", SEV_NONE, "image read", NULL, SCAN_INFO, target);
+	f = scan_add_raw(r, "image.contents", SEV_INFO, "image read", NULL, SCAN_INFO, target);
 	scan_detail(f, "format %s, %u layers (%s), %llu bytes stored, %llu unpacked, %llu entries",
 		    R->info.format, R->info.layers, R->info.codecs[0] ? R->info.codecs : "-",
 		    (unsigned long long)R->info.bytes_in, (unsigned long long)R->info.bytes_out,
@@ -322,13 +322,13 @@ int scan_image(const struct image_scan_opts *opts, struct scan_report *r,
 				    "give --db",
 				    R->distro.ecosystem);
 		} else if (!hs.n) {
-			f = scan_add_raw(r, "image.vulnerabilities", SEV_NONE,
+			f = scan_add_raw(r, "image.vulnerabilities", SEV_INFO,
 					 "no known vulnerability in the database", NULL, SCAN_PASS,
 					 target);
 			scan_detail(f, "%s", cov);
 			scan_detail(f, "matched against %s", R->distro.ecosystem);
 		}
-		f = scan_add_raw(r, "image.database", SEV_NONE, "vulnerability data used", NULL,
+		f = scan_add_raw(r, "image.database", SEV_INFO, "vulnerability data used", NULL,
 				 SCAN_INFO, target);
 		scan_detail(f, "%s", cov);
 		if (o->db_what)

@@ -523,7 +523,7 @@ int scan_kernel(const struct kernel_scan_opts *o, struct scan_report *r)
 		live_posture(&p);
 	snprintf(target, sizeof(target), "%s kernel %s", o->release ? "scanned" : "host", release);
 	{
-		struct scan_finding *f = scan_add_raw(r, "kernel.version", SEV_NONE,
+		struct scan_finding *f = scan_add_raw(r, "kernel.version", SEV_INFO,
 						      "kernel identified", NULL, SCAN_INFO, target);
 		scan_detail(f, "flavor %s%s%s", kernel_flavor_name(t.flavor),
 			    t.pkgver[0] ? ", package " : "", t.pkgver);

@@ -31,7 +31,7 @@ struct kernel_rule {
 	char *escape; /* how it is used to leave a container */
 	char *reference;
 	char *source; /* where the versions come from (a CVE record, by hand), for the reports */
-	enum scan_severity severity;
+	enum dcea_severity severity;
 	struct kver introduced; /* mainline release that brought the bug; 0.0.0: always there */
 	struct kver fixed;	/* first mainline release with the fix; 0.0.0: none */
 	struct kver *stable;	/* first fixed release of each stable branch */

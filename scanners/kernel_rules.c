@@ -143,7 +143,7 @@ static int f_bool(struct yctx *y, yaml_node_t *n, void *dst)
 static int f_severity(struct yctx *y, yaml_node_t *n, void *dst)
 {
 	if (n->type != YAML_SCALAR_NODE || scan_severity_parse(scalar(n), dst) ||
-	    *(enum scan_severity *)dst == SEV_NONE)
+	    *(enum dcea_severity *)dst == SEV_INFO)
 		return yerr(y, n, "expected low, medium, high or critical");
 	return 0;
 }

@@ -15,7 +15,6 @@
 #endif
 
 static const char *const result_names[] = { "PASS", "SKIP", "INFO", "WARN", "FAIL" };
-static const char *const severity_names[] = { "none", "low", "medium", "high", "critical" };
 
 void scan_report_init(struct scan_report *r)
 {
@@ -56,7 +55,7 @@ static char *dup_or_null(const char *s, bool *oom)
 	return d;
 }
 
-struct scan_finding *scan_add_raw(struct scan_report *r, const char *check, enum scan_severity sev,
+struct scan_finding *scan_add_raw(struct scan_report *r, const char *check, enum dcea_severity sev,
 				  const char *title, const char *reference, enum scan_result result,
 				  const char *target)
 {
@@ -149,15 +148,17 @@ const char *scan_result_name(enum scan_result res)
 	return (unsigned)res < ARRAY_SIZE(result_names) ? result_names[res] : "?";
 }
 
-const char *scan_severity_name(enum scan_severity sev)
+const char *scan_severity_name(enum dcea_severity sev)
 {
-	return (unsigned)sev < ARRAY_SIZE(severity_names) ? severity_names[sev] : "?";
+	if (sev == SEV_INFO)
+		return "none";
+	return (unsigned)sev <= SEV_CRITICAL ? severity_name(sev) : "?";
 }
 
-int scan_severity_parse(const char *s, enum scan_severity *sev)
+int scan_severity_parse(const char *s, enum dcea_severity *sev)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(severity_names); i++) {
-		if (!strcasecmp(s, severity_names[i])) {
+	for (int i = SEV_INFO; i <= SEV_CRITICAL; i++) {
+		if (!strcasecmp(s, scan_severity_name(i))) {
 			*sev = i;
 			return 0;
 		}
@@ -168,7 +169,7 @@ int scan_severity_parse(const char *s, enum scan_severity *sev)
 /* a FAIL whose data gives no severity (an OSV record without one) is "unknown", not "none" */
 static const char *finding_severity(const struct scan_finding *f)
 {
-	return f->result == SCAN_FAIL && f->severity == SEV_NONE ? "unknown"
+	return f->result == SCAN_FAIL && f->severity == SEV_INFO ? "unknown"
 								 : scan_severity_name(f->severity);
 }
 
@@ -263,7 +264,7 @@ int scan_print_table(const struct scan_report *r, FILE *out, const struct scan_o
 }
 
 /* GitHub reads "security-severity" (0.0-10.0) to rank security results. */
-static const char *sarif_security_severity(enum scan_severity sev)
+static const char *sarif_security_severity(enum dcea_severity sev)
 {
 	static const char *const s[] = { "0.0", "3.0", "5.5", "8.0", "9.5" };
 
@@ -396,7 +397,7 @@ int scan_print(const struct scan_report *r, const struct scan_output *o)
 	return err;
 }
 
-int scan_exit_code(const struct scan_report *r, enum scan_severity fail_on)
+int scan_exit_code(const struct scan_report *r, enum dcea_severity fail_on)
 {
 	for (size_t i = 0; i < r->n; i++)
 		if (r->v[i].result == SCAN_FAIL && r->v[i].severity >= fail_on)
@@ -426,10 +427,10 @@ int scan_output_opt(struct scan_output *o, int opt, const char *arg)
 	case 'F':
 		/* any: every FAIL, those whose severity the data does not give included */
 		if (!strcasecmp(arg, "any")) {
-			o->fail_on = SEV_NONE;
+			o->fail_on = SEV_INFO;
 			return 1;
 		}
-		if (scan_severity_parse(arg, &o->fail_on) || o->fail_on == SEV_NONE) {
+		if (scan_severity_parse(arg, &o->fail_on) || o->fail_on == SEV_INFO) {
 			log_err("invalid --fail-on '%s': expected any, low, medium, high or "
 				"critical",
 				arg);

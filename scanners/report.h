@@ -25,6 +25,8 @@
 #include <stdio.h>
 #include <json-c/json.h>
 
+#include "common/severity.h"
+
 /* Ordered from best to worst: the worst result of a check wins. */
 enum scan_result {
 	SCAN_PASS,
@@ -34,20 +36,12 @@ enum scan_result {
 	SCAN_FAIL,
 };
 
-enum scan_severity {
-	SEV_NONE,
-	SEV_LOW,
-	SEV_MEDIUM,
-	SEV_HIGH,
-	SEV_CRITICAL,
-};
-
 struct scan_report;
 
 /* A row of a scanner's check table (STYLE 12); fn is the scanner's own, ctx its own context. */
 struct scan_check {
 	const char *id; /* stable: "config.privileged", "kernel.CVE-2022-0847" */
-	enum scan_severity severity;
+	enum dcea_severity severity;
 	const char *title;
 	const char *reference; /* URL, or NULL */
 	int (*fn)(const struct scan_check *c, void *ctx, struct scan_report *r);
@@ -59,7 +53,7 @@ struct scan_finding {
 	char *reference; /* may be NULL */
 	char *target; /* "host kernel 6.1.0-18-amd64", "container web (3f2a…)", "image nginx:1.25"
 		       */
-	enum scan_severity severity;
+	enum dcea_severity severity;
 	enum scan_result result;
 	char **detail; /* indented lines under the finding */
 	size_t ndetail;
@@ -76,7 +70,7 @@ struct scan_output {
 	bool all;		    /* also print PASS findings */
 	bool color;		    /* table only; set from log_color(1) */
 	const char *sarif;	    /* write SARIF 2.1.0 here as well, or NULL */
-	enum scan_severity fail_on; /* exit code 1 when a FAIL at or above this (default high) */
+	enum dcea_severity fail_on; /* exit code 1 when a FAIL at or above this (default high) */
 };
 
 void scan_report_init(struct scan_report *r);
@@ -89,7 +83,7 @@ void scan_report_free(struct scan_report *r); /* accepts NULL */
 struct scan_finding *scan_add(struct scan_report *r, const struct scan_check *c,
 			      enum scan_result result, const char *target);
 /* Same with every field given: for checks generated from data (rule files, CVE databases). */
-struct scan_finding *scan_add_raw(struct scan_report *r, const char *check, enum scan_severity sev,
+struct scan_finding *scan_add_raw(struct scan_report *r, const char *check, enum dcea_severity sev,
 				  const char *title, const char *reference, enum scan_result result,
 				  const char *target);
 __attribute__((format(printf, 2, 3))) int scan_detail(struct scan_finding *f, const char *fmt, ...);
@@ -100,9 +94,10 @@ enum scan_result scan_result_of(const struct scan_report *r,
 				const char *check); /* PASS if absent */
 enum scan_result scan_worst(const struct scan_report *r);
 
-const char *scan_result_name(enum scan_result res);		 /* "PASS" ... "FAIL" */
-const char *scan_severity_name(enum scan_severity sev);		 /* "none" ... "critical" */
-int scan_severity_parse(const char *s, enum scan_severity *sev); /* 0 or -EINVAL */
+const char *scan_result_name(enum scan_result res); /* "PASS" ... "FAIL" */
+/* A finding's severity: "none" (SEV_INFO: its check or data gives none), "low" ... "critical" */
+const char *scan_severity_name(enum dcea_severity sev);
+int scan_severity_parse(const char *s, enum dcea_severity *sev); /* any case; 0 or -EINVAL */
 
 /* {"check","result","severity","target","title","reference","detail":[...]}; caller puts it */
 json_object *scan_finding_json(const struct scan_finding *f);
@@ -113,8 +108,8 @@ int scan_write_sarif(const struct scan_report *r, const char *path);
 /* Table or JSON on stdout, and the SARIF file when asked; 0 or negative errno. */
 int scan_print(const struct scan_report *r, const struct scan_output *o);
 
-/* 1 when some FAIL finding has severity >= fail_on, else 0 (SEV_NONE: any FAIL). */
-int scan_exit_code(const struct scan_report *r, enum scan_severity fail_on);
+/* 1 when some FAIL finding has severity >= fail_on, else 0 (SEV_INFO: any FAIL). */
+int scan_exit_code(const struct scan_report *r, enum dcea_severity fail_on);
 
 /*
  * The common options of every `dcea scan` subcommand, for getopt_long tables:

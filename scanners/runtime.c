@@ -272,7 +272,7 @@ static void scan_one(struct scan_report *r, const char *name, const char *versio
 			scan_detail(f, "escape: %s", rule->escape);
 	}
 	if (!any) {
-		struct scan_finding *f = scan_add_raw(r, "runtime.version", SEV_NONE,
+		struct scan_finding *f = scan_add_raw(r, "runtime.version", SEV_INFO,
 						      "runtime found", NULL, SCAN_INFO, target);
 		scan_detail(f, "no escape CVE on file for %s", name);
 	}

@@ -9,7 +9,7 @@
 struct runtime_rule {
 	const char *component; /* runc, containerd, docker, crio */
 	const char *cve;
-	enum scan_severity severity;
+	enum dcea_severity severity;
 	const char *escape;
 	const char *reference;
 	const char *introduced;	  /* NULL: every earlier version */

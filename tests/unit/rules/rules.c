@@ -38,13 +38,6 @@ static void test_table_complete(void **state)
 
 static void test_names(void **state)
 {
-	assert_string_equal(severity_name(SEV_INFO), "info");
-	assert_string_equal(severity_name(SEV_CRITICAL), "critical");
-	assert_string_equal(severity_name(99), "unknown");
-	for (int s = SEV_INFO; s <= SEV_CRITICAL; s++)
-		assert_int_equal(severity_parse(severity_name(s)), s);
-	assert_int_equal(severity_parse("High"), -EINVAL);
-	assert_int_equal(severity_parse("none"), -EINVAL);
 	assert_string_equal(effect_name(DCEA_EFF_DENY), "deny");
 	assert_string_equal(effect_name(DCEA_EFF_UNAVAILABLE), "unavailable");
 	assert_string_equal(action_name(DCEA_ACT_KILL), "kill");

@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The one severity scale: names, strict parsing, order. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "common/severity.h"
+
+static void test_names_round_trip(void **state)
+{
+	assert_string_equal(severity_name(SEV_INFO), "info");
+	assert_string_equal(severity_name(SEV_LOW), "low");
+	assert_string_equal(severity_name(SEV_CRITICAL), "critical");
+	assert_string_equal(severity_name(SEV_CRITICAL + 1), "unknown");
+	for (int s = SEV_INFO; s <= SEV_CRITICAL; s++)
+		assert_int_equal(severity_parse(severity_name(s)), s);
+}
+
+static void test_parse_strict(void **state)
+{
+	assert_int_equal(severity_parse("High"), -EINVAL);
+	assert_int_equal(severity_parse("none"), -EINVAL);
+	assert_int_equal(severity_parse(""), -EINVAL);
+	assert_int_equal(severity_parse("critical "), -EINVAL);
+}
+
+/* "at or above" is a comparison: policies, --fail-on and alert filters rely on the order */
+static void test_order(void **state)
+{
+	assert_true(SEV_INFO < SEV_LOW && SEV_LOW < SEV_MEDIUM && SEV_MEDIUM < SEV_HIGH &&
+		    SEV_HIGH < SEV_CRITICAL);
+	assert_int_equal(SEV_INFO, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_names_round_trip),
+		cmocka_unit_test(test_parse_strict),
+		cmocka_unit_test(test_order),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
