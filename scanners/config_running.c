@@ -20,7 +20,7 @@
 
 #include "common/log.h"
 #include "common/util.h"
-#include "loader/containers.h"
+#include "common/containers.h"
 #include "scanners/config.h"
 #include "scanners/report.h"
 #include "scanners/scan.h"

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Docker config.v2.json and cgroup names (loader/containers.c) */
-#include "loader/containers.h"
+/* Docker config.v2.json and cgroup names (common/containers.c) */
+#include "common/containers.h"
 #include "tests/fuzz/fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

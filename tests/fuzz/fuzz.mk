@@ -2,7 +2,7 @@
 # libFuzzer harnesses for every parser (tests/fuzz/*.c), built with clang-19 and ASan+UBSan into
 # $(OUTPUT)/fuzz. The parsers are compiled again with the sanitizers and coverage into
 # $(OUTPUT)/fuzz/obj and linked from one archive, so a harness pulls in only what it uses; none of
-# them needs the BPF skeleton (loader/containers.c links libbpf for bpf_map_* only).
+# them needs the BPF skeleton or libbpf: the harnesses reach only the libraries (docs/DESIGN.md).
 #   make fuzz FUZZ_SECONDS=N   build and run every harness N seconds (default 60), one line each
 #   make fuzz-smoke            the same for 10 s each (CI)
 #   make fuzz-build            build the harnesses and seed corpora only
@@ -14,8 +14,7 @@ FUZZ_DIR := $(OUTPUT)/fuzz
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -D_GNU_SOURCE -I. -I$(OUTPUT) $(FUZZ_SAN) \
 	       $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-FUZZ_LIB_SRCS := $(sort $(wildcard common/*.c policy/*.c scanners/*.c)) \
-		 loader/containers.c loader/cgroup.c loader/nsinfo.c rules/rules.c
+FUZZ_LIB_SRCS := $(sort $(wildcard common/*.c rules/*.c policy/*.c scanners/*.c))
 FUZZ_LIB_OBJS := $(patsubst %.c,$(FUZZ_DIR)/obj/%.o,$(FUZZ_LIB_SRCS))
 FUZZ_SRCS := $(sort $(wildcard tests/fuzz/*.c))
 FUZZ_NAMES := $(patsubst tests/fuzz/%.c,%,$(FUZZ_SRCS))

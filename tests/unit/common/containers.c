@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* loader/containers.c: containerd and CRI-O containers named with their pods from runtime state. */
+/* common/containers.c: containerd and CRI-O containers named with their pods from runtime state. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,7 +11,7 @@
 #include <json-c/json.h>
 
 #include "common/util.h"
-#include "loader/containers.h"
+#include "common/containers.h"
 #include "loader/events.h"
 
 #define CD "4c1c5e1a6a0f2b8e7f3d9c0b1a2e3f4d5c6b7a8e9f0a1b2c3d4e5f6a7b8c9d0e"
