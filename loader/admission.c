@@ -19,6 +19,7 @@
 #include "common/util.h"
 #include "loader/admission.h"
 #include "loader/admission_store.h"
+#include "loader/admission_verdict.h"
 #include "loader/cgroup.h"
 #include "loader/containers.h"
 #include "loader/findings.h"
@@ -320,7 +321,7 @@ static void alert_finding(struct admission *a, const struct scan_finding *f, con
 
 	json_object_object_add(o, "rule", json_object_new_string(f->check));
 	json_object_object_add(o, "severity",
-			       json_object_new_string(scan_severity_name(f->severity)));
+			       json_object_new_string(severity_finding_name(f->severity)));
 	json_object_object_add(o, "action", json_object_new_string(refused ? "kill" : "alert"));
 	json_object_object_add(o, "title", json_object_new_string(f->title));
 	json_object_object_add(o, "source", json_object_new_string(source));
@@ -341,11 +342,6 @@ static void alert_finding(struct admission *a, const struct scan_finding *f, con
 	json_object_put(o);
 }
 
-static bool worth_alert(const struct scan_finding *f)
-{
-	return f->result == SCAN_FAIL || f->result == SCAN_WARN;
-}
-
 /* Is the kernel's privileged_launch rule on? Then it is the one alert of a privileged start. */
 static bool priv_launch_on(struct admission *a)
 {
@@ -353,47 +349,6 @@ static bool priv_launch_on(struct admission *a)
 	__u32 r = DCEA_R_PRIV_LAUNCH;
 
 	return !bpf_map_lookup_elem(a->st->fd[M_RULES], &r, &rc) && rc.enabled;
-}
-
-/* What --privileged implies: said by the one alert of a privileged start, not each on its own */
-static bool implied_by_privileged(const char *check)
-{
-	static const char *const implied[] = {
-		"config.seccomp-unconfined", "config.apparmor-unconfined", "config.devices",
-		"config.host-cgroupns", /* critical only for the CAP_SYS_ADMIN privileged gives */
-	};
-
-	if (!strncmp(check, "config.cap-", 11))
-		return true;
-	for (size_t i = 0; i < ARRAY_SIZE(implied); i++)
-		if (!strcmp(check, implied[i]))
-			return true;
-	return false;
-}
-
-/*
- * Which of a scan's findings become alerts (docs/ALERTS.md, "Deduplication"): every one the
- * policy refused (an action happened); otherwise only under a key seen for the first time, at or
- * above the policy's alert severity. A privileged start is one alert: privileged_launch from the
- * kernel when that rule is on, else config.privileged; what --privileged implies is folded in.
- */
-static bool alert_wanted(struct admission *a, const struct scan_finding *f, bool first,
-			 bool refused, bool privileged, unsigned int *below, unsigned int *folded)
-{
-	if (refused)
-		return true;
-	if (!first)
-		return false;
-	if ((int)f->severity < a->pol->alert_severity) {
-		(*below)++;
-		return false;
-	}
-	if (privileged && (implied_by_privileged(f->check) ||
-			   (!strcmp(f->check, "config.privileged") && priv_launch_on(a)))) {
-		(*folded)++;
-		return false;
-	}
-	return true;
 }
 
 bool admission_repeat(struct admission *a, __u64 cgid)
@@ -405,12 +360,6 @@ bool admission_repeat(struct admission *a, __u64 cgid)
 }
 
 /* ---- the verdict ---- */
-
-struct verdict {
-	const char *what; /* allowed, refused, refused_timeout, unscanned, reported */
-	json_object *refused_by;
-	unsigned int fail, warn;
-};
 
 /* Is pid still the entrypoint the kernel held in cgroup cgid? (no signal to a reused pid) */
 static bool same_task(pid_t pid, __u64 cgid)
@@ -429,8 +378,9 @@ static void judge(struct admission *a, __u64 cgid, pid_t pid, const char *cgname
 		  __u64 start_ns, const char *source)
 {
 	uint64_t t0 = now_ns(CLOCK_MONOTONIC);
-	struct verdict v = { .what = "allowed", .refused_by = json_object_new_array() };
-	bool block = held && block_mode(a), refuse = false;
+	json_object *refused_by = json_object_new_array();
+	struct adm_input in = { .held = held, .block = held && block_mode(a) };
+	struct adm_verdict v;
 	char path[512], err[512];
 	struct scan_report r;
 	struct ct_info ci;
@@ -439,8 +389,7 @@ static void judge(struct admission *a, __u64 cgid, pid_t pid, const char *cgname
 	char coverage[256] = "";
 	char key[FINDINGS_KEY_LEN] = "";
 	unsigned int nalert = 0, below = 0, folded = 0;
-	bool first = true, privileged;
-	__u64 waited_ms;
+	bool first = true, privileged, pl_on;
 	int ret;
 
 	scan_report_init(&r);
@@ -448,45 +397,32 @@ static void judge(struct admission *a, __u64 cgid, pid_t pid, const char *cgname
 	ret = config_path(&ci, path, sizeof(path));
 	if (!ret)
 		ret = scan_container_path(path, &r, err, sizeof(err));
-	if (ret) {
-		v.what = "unscanned";
+	if (ret)
 		log_debug("container '%s': no configuration found to scan (%s)", cgname,
 			  ret == -ENOENT ? "unknown runtime state" : err);
-	}
 	if (!ret && a->pol->scan_image && pid > 0)
 		image = scan_image_of(a, &ci, pid, &r, coverage, sizeof(coverage));
 	for (size_t i = 0; i < r.n; i++) {
 		const struct scan_finding *f = &r.v[i];
 
-		if (!worth_alert(f))
+		if (!admission_worth_alert(f))
 			continue;
-		v.fail += f->result == SCAN_FAIL;
-		v.warn += f->result == SCAN_WARN;
-		if (held && admission_refuses(a->pol, f->check, f->severity)) {
-			json_object_array_add(v.refused_by, json_object_new_string(f->check));
-			refuse = true;
-		}
+		if (held && admission_finding_refused(a->pol, f))
+			json_object_array_add(refused_by, json_object_new_string(f->check));
 		json_object_array_add(findings, scan_finding_json(f));
 	}
-	waited_ms = held ? (now_ns(CLOCK_BOOTTIME) - start_ns) / 1000000 : 0;
-	if (block && !refuse && waited_ms > a->pol->timeout_ms) {
-		v.what = "refused_timeout"; /* fails closed: the verdict came too late */
-		refuse = true;
-	} else if (block && refuse) {
-		v.what = "refused";
-	} else if (!held) {
-		v.what = ret ? "unscanned" : "reported";
-	}
-	refuse = refuse && block;
+	in.scanned = !ret;
+	in.waited_ms = held ? (now_ns(CLOCK_BOOTTIME) - start_ns) / 1000000 : 0;
+	v = admission_verdict(a->pol, &r, &in);
 
 	/* act first, report after: the entrypoint waits for nothing else */
 	if (held) {
 		bpf_map_delete_elem(a->st->fd[M_HELD], &cgid);
 		if (!same_task(pid, cgid))
 			log_debug("held container '%s' (pid %d) is gone", cgname, pid);
-		else if (kill(pid, refuse ? SIGKILL : SIGCONT))
+		else if (kill(pid, v.kill ? SIGKILL : SIGCONT))
 			log_warn("failed to %s container '%s' (pid %d): %s, ignoring",
-				 refuse ? "kill" : "resume", cgname, pid, strerror(errno));
+				 v.kill ? "kill" : "resume", cgname, pid, strerror(errno));
 	}
 	if (!ret) {
 		char img[80];
@@ -494,21 +430,22 @@ static void judge(struct admission *a, __u64 cgid, pid_t pid, const char *cgname
 		image_id(&ci, img, sizeof(img));
 		findings_key(&r, img[0] ? img : ci.image, key, sizeof(key));
 		for (size_t i = 0; i < r.n; i++)
-			nalert += worth_alert(&r.v[i]) &&
+			nalert += admission_worth_alert(&r.v[i]) &&
 				  (int)r.v[i].severity >= a->pol->alert_severity;
 		/* a refused start reports what it was refused for and is not remembered: the
 		 * first container of its key that runs (audit mode, a changed policy) reports */
-		first = refuse || findings_first(key, ci.image[0] ? ci.image : img, ci.name, nalert,
+		first = v.kill || findings_first(key, ci.image[0] ? ci.image : img, ci.name, nalert,
 						 strcmp(source, "startup"));
 		if (!first)
 			a->repeat[a->nrepeat++ % RECENT] = cgid;
 	}
 	privileged = scan_result_of(&r, "config.privileged") == SCAN_FAIL;
+	pl_on = privileged && priv_launch_on(a);
 	for (size_t i = 0; i < r.n; i++) {
-		bool refused = refuse && admission_refuses(a->pol, r.v[i].check, r.v[i].severity);
+		bool refused = v.kill && admission_finding_refused(a->pol, &r.v[i]);
 
-		if (worth_alert(&r.v[i]) &&
-		    alert_wanted(a, &r.v[i], first, refused, privileged, &below, &folded))
+		if (admission_alert_wanted(a->pol, &r.v[i], first, refused, privileged, pl_on,
+					   &below, &folded))
 			alert_finding(a, &r.v[i], source, &ci, cgid, pid, refused);
 	}
 	findings_count_quiet(below, folded);
@@ -516,16 +453,13 @@ static void judge(struct admission *a, __u64 cgid, pid_t pid, const char *cgname
 		findings_write();
 
 	o = record_start("admission");
-	json_object_object_add(o, "verdict", json_object_new_string(v.what));
-	json_object_object_add(o, "action",
-			       json_object_new_string(refuse ? "kill"
-						      : held ? "resume"
-							     : "none"));
-	json_object_object_add(o, "refused_by", json_object_get(v.refused_by));
+	json_object_object_add(o, "verdict", json_object_new_string(adm_what_name(v.what)));
+	json_object_object_add(o, "action", json_object_new_string(adm_action_name(&v, &in)));
+	json_object_object_add(o, "refused_by", json_object_get(refused_by));
 	json_object_object_add(o, "source", json_object_new_string(source));
 	json_object_object_add(o, "pid", json_object_new_int64(pid));
 	json_object_object_add(o, "container", ct_json(&ci, cgid));
-	json_object_object_add(o, "held_ms", json_object_new_int64(waited_ms));
+	json_object_object_add(o, "held_ms", json_object_new_int64(in.waited_ms));
 	json_object_object_add(o, "scan_ms",
 			       json_object_new_int64((now_ns(CLOCK_MONOTONIC) - t0) / 1000000));
 	json_object_object_add(o, "image_scan", json_object_new_string(image));
@@ -541,7 +475,7 @@ static void judge(struct admission *a, __u64 cgid, pid_t pid, const char *cgname
 	json_object_object_add(o, "findings", findings);
 	store_put(cgid, o);
 	json_object_put(o);
-	json_object_put(v.refused_by);
+	json_object_put(refused_by);
 	scan_report_free(&r);
 }
 
@@ -607,11 +541,13 @@ void admission_startup(struct admission *a)
 	/* a restarted loader on an unchanged host says nothing new */
 	findings_host_key(&r, fkey, sizeof(fkey));
 	for (size_t i = 0; i < r.n; i++)
-		nalert += worth_alert(&r.v[i]) && (int)r.v[i].severity >= a->pol->alert_severity;
+		nalert += admission_worth_alert(&r.v[i]) &&
+			  (int)r.v[i].severity >= a->pol->alert_severity;
 	first = findings_first(fkey, "", "host", nalert, false);
 	for (size_t i = 0; i < r.n; i++)
-		if (worth_alert(&r.v[i])) {
-			if (alert_wanted(a, &r.v[i], first, false, false, &below, &folded))
+		if (admission_worth_alert(&r.v[i])) {
+			if (admission_alert_wanted(a->pol, &r.v[i], first, false, false, false,
+						   &below, &folded))
 				alert_finding(a, &r.v[i], "startup", NULL, 0, 0, false);
 			json_object_array_add(host, scan_finding_json(&r.v[i]));
 		}

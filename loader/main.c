@@ -6,6 +6,8 @@
 #include "common/commands.h"
 #include "common/log.h"
 #include "common/util.h"
+#include "policy/admission.h"
+#include "scanners/config.h"
 
 #ifndef DCEA_VERSION
 #define DCEA_VERSION "0.1.0"
@@ -59,6 +61,8 @@ int main(int argc, char **argv)
 		printf("dcea %s\n", DCEA_VERSION);
 		return 0;
 	}
+	/* the policy validates admission check ids against the scanners' table */
+	admission_set_config_checks(config_check_exists);
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].fn(argc - 1, argv + 1);

@@ -9,10 +9,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/severity.h"
 #include "common/util.h"
 #include "policy/parse_int.h"
-#include "scanners/config.h"
-#include "scanners/report.h"
+
+/* the scanners know their config.* check ids; the loader's main hands their lookup in */
+static admission_check_fn config_check_known;
+
+void admission_set_config_checks(admission_check_fn fn)
+{
+	config_check_known = fn;
+}
+
+static bool config_check(const char *id, bool family)
+{
+	return config_check_known && config_check_known(id, family);
+}
 
 void policy_admission_default(struct policy_admission *a)
 {
@@ -62,14 +74,14 @@ bool admission_check_known(const char *id)
 	if (family) {
 		snprintf(prefix, sizeof(prefix), "%.*s", (int)(n - 1), id);
 		if (!strncmp(prefix, "config.", 7))
-			return config_check_exists(prefix, true);
+			return config_check(prefix, true);
 		if (!strncmp(prefix, "image.", 6))
 			return !prefix[6] || strspn(prefix + 6, "ABCDEFGHIJKLMNOPQRSTUVWXYZ-") ==
 						     strlen(prefix + 6);
 		return false;
 	}
 	if (!strncmp(id, "config.", 7))
-		return config_check_exists(id, false);
+		return config_check(id, false);
 	if (!strncmp(id, "image.", 6)) {
 		for (size_t i = 0; i < ARRAY_SIZE(image_words); i++)
 			if (!strcmp(id + 6, image_words[i]))
@@ -114,7 +126,7 @@ static int h_min_severity(struct pctx *c, yaml_node_t *k, yaml_node_t *v, void *
 
 	if (!s)
 		return -EINVAL;
-	if (scan_severity_parse(s, &sev))
+	if (severity_finding_parse(s, &sev))
 		return pol_err(c, v, "'severity' must be low, medium, high or critical, not '%s'",
 			       s);
 	r->min_severity = sev;
@@ -200,7 +212,7 @@ static int h_alert_severity(struct pctx *c, yaml_node_t *k, yaml_node_t *v, void
 
 	if (!s)
 		return -EINVAL;
-	if (scan_severity_parse(s, &sev) || sev == SEV_INFO)
+	if (severity_finding_parse(s, &sev) || sev == SEV_INFO)
 		return pol_err(c, v,
 			       "'alert_severity' must be low, medium, high or critical, not '%s'",
 			       s);
@@ -238,14 +250,14 @@ void policy_admission_print_yaml(FILE *f, const struct policy_admission *a)
 	for (size_t i = 0; i < a->n_refuse; i++) {
 		if (a->refuse[i].min_severity)
 			fprintf(f, "    - {check: '%s', severity: %s}\n", a->refuse[i].check,
-				scan_severity_name(a->refuse[i].min_severity));
+				severity_finding_name(a->refuse[i].min_severity));
 		else
 			fprintf(f, "    - '%s'\n", a->refuse[i].check);
 	}
 	fprintf(f, "  # findings at or above this severity are alerts, once per image and "
 		   "configuration;\n"
 		   "  # the others are only in 'dcea status' and 'dcea scan'\n");
-	fprintf(f, "  alert_severity: %s\n", scan_severity_name(a->alert_severity));
+	fprintf(f, "  alert_severity: %s\n", severity_finding_name(a->alert_severity));
 	fprintf(f, "  # longest a new container waits for the verdict; then block mode kills it\n");
 	fprintf(f, "  timeout_ms: %u\n", a->timeout_ms);
 	fprintf(f, "  # also scan the image (read in place from the container's root, cached by "
@@ -263,12 +275,12 @@ json_object *policy_admission_json(const struct policy_admission *a)
 		json_object_object_add(e, "check", json_object_new_string(a->refuse[i].check));
 		json_object_object_add(
 			e, "severity",
-			json_object_new_string(scan_severity_name(a->refuse[i].min_severity)));
+			json_object_new_string(severity_finding_name(a->refuse[i].min_severity)));
 		json_object_array_add(r, e);
 	}
 	json_object_object_add(o, "refuse", r);
 	json_object_object_add(o, "alert_severity",
-			       json_object_new_string(scan_severity_name(a->alert_severity)));
+			       json_object_new_string(severity_finding_name(a->alert_severity)));
 	json_object_object_add(o, "timeout_ms", json_object_new_int(a->timeout_ms));
 	json_object_object_add(o, "scan_image", json_object_new_boolean(a->scan_image));
 	return o;
@@ -280,10 +292,10 @@ void policy_admission_print_summary(FILE *f, const struct policy_admission *a)
 		"\nadmission: refuses %zu finding(s)%s, holds at most %u ms, image scan %s, alerts "
 		"from %s\n",
 		a->n_refuse, a->n_refuse ? "" : " (none: alerts only)", a->timeout_ms,
-		a->scan_image ? "on" : "off", scan_severity_name(a->alert_severity));
+		a->scan_image ? "on" : "off", severity_finding_name(a->alert_severity));
 	for (size_t i = 0; i < a->n_refuse; i++)
 		fprintf(f, "  %s%s%s\n", a->refuse[i].check,
 			a->refuse[i].min_severity ? " at or above " : "",
-			a->refuse[i].min_severity ? scan_severity_name(a->refuse[i].min_severity)
+			a->refuse[i].min_severity ? severity_finding_name(a->refuse[i].min_severity)
 						  : "");
 }

@@ -41,6 +41,13 @@ const struct adm_refuse *admission_refuses(const struct policy_admission *a, con
 
 /* Is `id` a check id (or family) a container scan can produce? For policy validation. */
 bool admission_check_known(const char *id);
+/*
+ * Which config.* ids exist is the scanners' knowledge (config_check_exists() in
+ * scanners/config.h): main() hands it in before any policy is parsed. Unset, no config.* id is
+ * known and a policy naming one is refused.
+ */
+typedef bool (*admission_check_fn)(const char *id, bool family);
+void admission_set_config_checks(admission_check_fn fn);
 
 /* The `admission:` section of policy_print_yaml(), and its JSON for policy_to_json(). */
 void policy_admission_print_yaml(FILE *f, const struct policy_admission *a);

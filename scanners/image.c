@@ -56,7 +56,7 @@ static enum dcea_severity severity_of(const char *level)
 {
 	enum dcea_severity sev = SEV_INFO;
 
-	if (level && scan_severity_parse(level, &sev))
+	if (level && severity_finding_parse(level, &sev))
 		sev = SEV_INFO;
 	return sev;
 }
@@ -290,7 +290,7 @@ int scan_image(const struct image_scan_opts *opts, struct scan_report *r,
 		else
 			scan_detail(f, "no fix available in %s", h->ecosystem);
 		if (h->why.level)
-			scan_detail(f, "severity %s from %s", scan_severity_name(h->sev),
+			scan_detail(f, "severity %s from %s", severity_finding_name(h->sev),
 				    h->why.from);
 		else
 			scan_detail(f, "severity unknown: the record has no CVSS vector, "

@@ -142,7 +142,7 @@ static int f_bool(struct yctx *y, yaml_node_t *n, void *dst)
 
 static int f_severity(struct yctx *y, yaml_node_t *n, void *dst)
 {
-	if (n->type != YAML_SCALAR_NODE || scan_severity_parse(scalar(n), dst) ||
+	if (n->type != YAML_SCALAR_NODE || severity_finding_parse(scalar(n), dst) ||
 	    *(enum dcea_severity *)dst == SEV_INFO)
 		return yerr(y, n, "expected low, medium, high or critical");
 	return 0;

@@ -148,29 +148,12 @@ const char *scan_result_name(enum scan_result res)
 	return (unsigned)res < ARRAY_SIZE(result_names) ? result_names[res] : "?";
 }
 
-const char *scan_severity_name(enum dcea_severity sev)
-{
-	if (sev == SEV_INFO)
-		return "none";
-	return (unsigned)sev <= SEV_CRITICAL ? severity_name(sev) : "?";
-}
-
-int scan_severity_parse(const char *s, enum dcea_severity *sev)
-{
-	for (int i = SEV_INFO; i <= SEV_CRITICAL; i++) {
-		if (!strcasecmp(s, scan_severity_name(i))) {
-			*sev = i;
-			return 0;
-		}
-	}
-	return -EINVAL;
-}
-
 /* a FAIL whose data gives no severity (an OSV record without one) is "unknown", not "none" */
 static const char *finding_severity(const struct scan_finding *f)
 {
-	return f->result == SCAN_FAIL && f->severity == SEV_INFO ? "unknown"
-								 : scan_severity_name(f->severity);
+	return f->result == SCAN_FAIL && f->severity == SEV_INFO
+		       ? "unknown"
+		       : severity_finding_name(f->severity);
 }
 
 json_object *scan_finding_json(const struct scan_finding *f)
@@ -430,7 +413,7 @@ int scan_output_opt(struct scan_output *o, int opt, const char *arg)
 			o->fail_on = SEV_INFO;
 			return 1;
 		}
-		if (scan_severity_parse(arg, &o->fail_on) || o->fail_on == SEV_INFO) {
+		if (severity_finding_parse(arg, &o->fail_on) || o->fail_on == SEV_INFO) {
 			log_err("invalid --fail-on '%s': expected any, low, medium, high or "
 				"critical",
 				arg);

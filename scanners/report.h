@@ -95,9 +95,6 @@ enum scan_result scan_result_of(const struct scan_report *r,
 enum scan_result scan_worst(const struct scan_report *r);
 
 const char *scan_result_name(enum scan_result res); /* "PASS" ... "FAIL" */
-/* A finding's severity: "none" (SEV_INFO: its check or data gives none), "low" ... "critical" */
-const char *scan_severity_name(enum dcea_severity sev);
-int scan_severity_parse(const char *s, enum dcea_severity *sev); /* any case; 0 or -EINVAL */
 
 /* {"check","result","severity","target","title","reference","detail":[...]}; caller puts it */
 json_object *scan_finding_json(const struct scan_finding *f);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* policy YAML: policy_parse (policy/parse.c, lists.c) over arbitrary bytes */
+#include "policy/admission.h"
 #include "policy/parse.h"
+#include "scanners/config.h"
 #include "tests/fuzz/fuzz.h"
 
 static void diag(const struct policy_diag *d, void *arg)
@@ -17,6 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t n = 0;
 
 	fuzz_quiet();
+	admission_set_config_checks(config_check_exists); /* as main() does */
 	policy_default(&p);
 	policy_parse("fuzz.yaml", (const char *)data, size, &p, diag, &n);
 	return 0;

@@ -35,12 +35,29 @@ static void test_order(void **state)
 	assert_int_equal(SEV_INFO, 0);
 }
 
+static void test_finding_spelling(void **state)
+{
+	enum dcea_severity s;
+
+	assert_int_equal(severity_finding_parse("HIGH", &s), 0);
+	assert_int_equal(s, SEV_HIGH);
+	assert_int_not_equal(severity_finding_parse("hi", &s), 0);
+	/* a finding without a severity is "none" in scanner output, "info" nowhere */
+	assert_int_equal(severity_finding_parse("None", &s), 0);
+	assert_int_equal(s, SEV_INFO);
+	assert_int_not_equal(severity_finding_parse("info", &s), 0);
+	assert_string_equal(severity_finding_name(SEV_INFO), "none");
+	assert_string_equal(severity_finding_name(SEV_MEDIUM), "medium");
+	assert_string_equal(severity_finding_name(SEV_CRITICAL + 1), "?");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_names_round_trip),
 		cmocka_unit_test(test_parse_strict),
 		cmocka_unit_test(test_order),
+		cmocka_unit_test(test_finding_spelling),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

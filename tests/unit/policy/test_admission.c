@@ -13,11 +13,36 @@
 
 #include "policy/parse.h"
 #include "policy/show.h"
-#include "scanners/report.h"
+#include "common/severity.h"
+#include "policy/admission.h"
 
 #define STRICT_YAML FIXTURES "/../../policy/strict.yaml"
 
 static char errs[8192];
+
+/*
+ * The scanners' config.* ids as the loader hands them in (config_check_exists()), a few of them:
+ * the policy is tested alone; tests/unit/loader/admission_verdict.c parses strict.yaml against the
+ * scanners' real table.
+ */
+static bool fake_config_checks(const char *id, bool family)
+{
+	static const char *const ids[] = {
+		"config.privileged",	       "config.cap-SYS_ADMIN",	 "config.cap-SYS_MODULE",
+		"config.mount-runtime-socket", "config.mount-host-root", "config.host-pid",
+	};
+
+	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
+		if (family ? !strncmp(ids[i], id, strlen(id)) : !strcmp(ids[i], id))
+			return true;
+	return false;
+}
+
+static int setup(void **state)
+{
+	admission_set_config_checks(fake_config_checks);
+	return 0;
+}
 
 static void capture(const struct policy_diag *d, void *arg)
 {
@@ -103,6 +128,21 @@ static void test_known_ids(void **state)
 	assert_false(admission_check_known("privileged"));
 }
 
+/* without the scanners' table no config.* id is known: a policy naming one is refused */
+static void test_no_config_table(void **state)
+{
+	struct policy p;
+
+	admission_set_config_checks(NULL);
+	assert_false(admission_check_known("config.privileged"));
+	assert_false(admission_check_known("config.*"));
+	assert_true(admission_check_known("image.CVE-2019-5736"));
+	assert_int_equal(parse("admission: {refuse: [config.privileged]}\n", &p), -EINVAL);
+	assert_non_null(strstr(errs, "unknown check 'config.privileged'"));
+	admission_set_config_checks(fake_config_checks);
+	assert_int_equal(parse("admission: {refuse: [config.privileged]}\n", &p), 0);
+}
+
 /* strict.yaml parses, and what show prints of it reads back to the same admission settings */
 static void test_strict_round_trip(void **state)
 {
@@ -137,8 +177,9 @@ int main(void)
 		cmocka_unit_test(test_parse_and_match),
 		cmocka_unit_test(test_errors_have_positions),
 		cmocka_unit_test(test_known_ids),
+		cmocka_unit_test(test_no_config_table),
 		cmocka_unit_test(test_strict_round_trip),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, setup, NULL);
 }

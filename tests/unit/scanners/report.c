@@ -95,29 +95,12 @@ static void test_sarif(void **state)
 	scan_report_free(&r);
 }
 
-static void test_severity_parse(void **state)
-{
-	enum dcea_severity s;
-
-	assert_int_equal(scan_severity_parse("HIGH", &s), 0);
-	assert_int_equal(s, SEV_HIGH);
-	assert_int_not_equal(scan_severity_parse("hi", &s), 0);
-	/* a finding without a severity is "none" in scanner output, "info" nowhere */
-	assert_int_equal(scan_severity_parse("None", &s), 0);
-	assert_int_equal(s, SEV_INFO);
-	assert_int_not_equal(scan_severity_parse("info", &s), 0);
-	assert_string_equal(scan_severity_name(SEV_INFO), "none");
-	assert_string_equal(scan_severity_name(SEV_MEDIUM), "medium");
-	assert_string_equal(scan_severity_name(SEV_CRITICAL + 1), "?");
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_exit_code),
 		cmocka_unit_test(test_json_line),
 		cmocka_unit_test(test_sarif),
-		cmocka_unit_test(test_severity_parse),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
