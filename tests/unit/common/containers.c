@@ -12,7 +12,6 @@
 
 #include "common/util.h"
 #include "common/containers.h"
-#include "loader/events.h"
 
 #define CD "4c1c5e1a6a0f2b8e7f3d9c0b1a2e3f4d5c6b7a8e9f0a1b2c3d4e5f6a7b8c9d0e"
 #define SB "8f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8b7a6f5e4d3c2b1a0f9e8d7c6b5a4f3e"
