@@ -34,6 +34,9 @@ CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Wshadow -Werror=implicit-function-declaration \
 	  -D_GNU_SOURCE -I$(OUTPUT) -I. $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS += $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lbpf -ljson-c -lyaml -lz -lzstd -lsqlite3 -lcrypto -lcurl) -lelf
+# what the libraries (all but loader/) link against: no libbpf, no libelf
+LIB_PKGS := $(filter-out libbpf,$(PKGS))
+LIB_LDLIBS := $(shell pkg-config --libs $(LIB_PKGS) 2>/dev/null || echo -ljson-c -lyaml -lz -lzstd -lsqlite3 -lcrypto -lcurl)
 ifeq ($(SANITIZE),1)
 CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer
 LDFLAGS += -fsanitize=address,undefined
@@ -51,13 +54,31 @@ BPF_HDRS := $(wildcard bpf/*.h)
 SRC_DIRS := common rules loader policy scanners
 SRCS := $(sort $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c)))
 OBJS := $(patsubst %.c,$(OUTPUT)/obj/%.o,$(SRCS))
-LIB_OBJS := $(filter-out $(OUTPUT)/obj/loader/main.o,$(OBJS))
 HDRS := $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.h)) bpf/dcea.h
+
+# The layers: what each directory's files may include (docs/DESIGN.md's map says the same, and
+# `make check` holds both to it: scripts/check-layers.sh). Only the loader sees libbpf and the
+# skeleton; the libraries below it build and link without them. A unit test of tests/unit/D/
+# links the archives of what D may include, upper layers first, and libbpf only for the loader.
+LAYER_common := common
+LAYER_rules := rules common bpf/dcea.h
+LAYER_policy := policy rules common bpf/dcea.h
+LAYER_scanners := scanners common
+LAYER_loader := loader policy scanners rules common bpf/dcea.h dcea.skel.h libbpf
+LINK_ORDER := loader policy scanners rules common
+ARCHIVE = $(OUTPUT)/lib/libdcea-$(1).a
+objs_of = $(patsubst %.c,$(OUTPUT)/obj/%.o,$(filter-out loader/main.c,$(wildcard $(1)/*.c)))
+test_archives = $(foreach l,$(LINK_ORDER),$(if $(filter $(l),$(LAYER_$(1))),$(call ARCHIVE,$(l))))
+test_ldlibs = $(if $(filter libbpf,$(LAYER_$(1))),$(LDLIBS),$(LIB_LDLIBS))
+LOADER_OBJS := $(call objs_of,loader) $(OUTPUT)/obj/loader/main.o
+ARCHIVES := $(foreach l,$(LINK_ORDER),$(call ARCHIVE,$(l)))
+DEPFILES := $(OBJS:.o=.d)
 
 UNIT_SRCS := $(sort $(wildcard tests/unit/*/*.c))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(UNIT_SRCS))
 
 .DELETE_ON_ERROR:
+.SECONDEXPANSION:
 .PHONY: all deps run test unit integration bench check clean vmtest install uninstall static
 
 all: $(OUTPUT)/dcea
@@ -84,10 +105,23 @@ $(OUTPUT)/dcea.skel.h: $(OUTPUT)/dcea.bpf.o
 	$(call msg,SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name dcea_bpf > $@
 
-$(OUTPUT)/obj/%.o: %.c $(HDRS) $(OUTPUT)/dcea.skel.h
+# Header dependencies are the compiler's (-MMD): editing a .bpf.c regenerates the skeleton and
+# recompiles only the loader files that include it, never a library. An object without its .d
+# file (a build from before) is rebuilt once.
+$(OUTPUT)/obj/%.o: %.c $(OUTPUT)/obj/%.d
 	$(Q)mkdir -p $(@D)
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+# the skeleton must exist before the first loader object; after that the .d files say who uses it
+$(LOADER_OBJS): | $(OUTPUT)/dcea.skel.h
+$(DEPFILES):
+include $(wildcard $(DEPFILES))
+
+.SECONDARY: $(ARCHIVES)
+$(OUTPUT)/lib/libdcea-%.a: $$(call objs_of,$$*)
+	$(Q)mkdir -p $(@D)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
 
 # Data files the scanners embed with .incbin
 $(OUTPUT)/obj/scanners/kernel_rules.o: scanners/kernel_rules.yaml
@@ -120,10 +154,13 @@ DCEA_STATIC := $(abspath $(OUTPUT)/dcea-static)
 STATIC_FOR_TESTS := $(OUTPUT)/dcea-static
 endif
 
-$(OUTPUT)/tests/%: tests/unit/%.c $(LIB_OBJS)
+# tests/unit/D/X.c: D's archives and libraries only (test_archives, test_ldlibs above)
+$(OUTPUT)/tests/%: tests/unit/%.c $$(call test_archives,$$(firstword $$(subst /, ,$$*)))
 	$(Q)mkdir -p $(@D)
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -DFIXTURES=\"$(CURDIR)/tests/fixtures\" $< $(LIB_OBJS) $(LDFLAGS) $(LDLIBS) -lcmocka -o $@
+	$(Q)$(CC) $(CFLAGS) -DFIXTURES=\"$(CURDIR)/tests/fixtures\" $< \
+		$(call test_archives,$(firstword $(subst /, ,$*))) $(LDFLAGS) \
+		$(call test_ldlibs,$(firstword $(subst /, ,$*))) -lcmocka -o $@
 
 $(OUTPUT) $(OUTPUT)/bpf:
 	$(Q)mkdir -p $@
@@ -144,6 +181,7 @@ bench: all
 
 check:
 	$(Q)clang-format --dry-run --Werror $(SRCS) $(UNIT_SRCS) $(HDRS) $(BPF_SRCS)
+	$(Q)scripts/check-layers.sh $(foreach d,$(SRC_DIRS),'$(d):$(LAYER_$(d))')
 	$(Q)cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr \
 		--suppress=missingIncludeSystem -DLIBBPF_OPTS\(t,n,...\)="struct t n = {0}" -I. -Icommon $(SRCS)
 
