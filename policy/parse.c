@@ -13,6 +13,7 @@
 
 #include "common/log.h"
 #include "common/util.h"
+#include "common/yaml.h"
 #include "rules/rules.h"
 #include "policy/parse_int.h"
 
@@ -48,52 +49,43 @@ bool pol_is_null(const yaml_node_t *n)
 		!strcmp(s, "NULL"));
 }
 
+/* struct handler rows as the common walker reads them */
+static const char *handler_key(const void *tab, size_t i)
+{
+	return ((const struct handler *)tab)[i].key;
+}
+
+static bool handler_required(const void *tab, size_t i)
+{
+	return ((const struct handler *)tab)[i].required;
+}
+
+static int handler_call(void *ctx, const void *tab, size_t i, yaml_node_t *k, yaml_node_t *v,
+			void *obj)
+{
+	const struct handler *h = &((const struct handler *)tab)[i];
+
+	return h->fn(ctx, k, v, obj, h->arg);
+}
+
+static int walk_err(void *ctx, const yaml_node_t *n, const char *msg)
+{
+	return pol_err(ctx, n, "%s", msg);
+}
+
 /* Errors other than -EINVAL (out of memory) stop everything; -EINVAL ones are counted in c->nerr.
  */
 int pol_walk(struct pctx *c, yaml_node_t *n, const char *what, const struct handler *tab, void *obj)
 {
-	unsigned long long seen = 0;
-	char known[256];
-	size_t ntab, off = 0;
-	int ret = 0;
+	const struct ywalk w = { .what = what,
+				 .doc = c->doc,
+				 .tab = tab,
+				 .key = handler_key,
+				 .required = handler_required,
+				 .handle = handler_call,
+				 .err = walk_err };
 
-	if (n->type != YAML_MAPPING_NODE)
-		return pol_err(c, n, "'%s' must be a mapping", what);
-	for (ntab = 0; tab[ntab].key; ntab++)
-		off += snprintf(known + off, off < sizeof(known) ? sizeof(known) - off : 0, "%s%s",
-				ntab ? ", " : "", tab[ntab].key);
-	for (yaml_node_pair_t *pr = n->data.mapping.pairs.start; pr < n->data.mapping.pairs.top;
-	     pr++) {
-		yaml_node_t *k = node(c, pr->key), *v = node(c, pr->value);
-		size_t i;
-		int err;
-
-		if (k->type != YAML_SCALAR_NODE) {
-			ret = pol_err(c, k, "keys of '%s' must be strings", what);
-			continue;
-		}
-		for (i = 0; i < ntab && strcmp(tab[i].key, scalar(k)); i++)
-			;
-		if (i == ntab) {
-			ret = pol_err(c, k, "unknown key '%s' in '%s' (known: %s)", scalar(k), what,
-				      known);
-			continue;
-		}
-		if (seen & (1ULL << i)) {
-			ret = pol_err(c, k, "duplicate key '%s' in '%s'", scalar(k), what);
-			continue;
-		}
-		seen |= 1ULL << i;
-		err = tab[i].fn(c, k, v, obj, tab[i].arg);
-		if (err && err != -EINVAL)
-			return err;
-		if (err)
-			ret = err;
-	}
-	for (size_t i = 0; i < ntab; i++)
-		if (tab[i].required && !(seen & (1ULL << i)))
-			ret = pol_err(c, n, "missing key '%s' in '%s'", tab[i].key, what);
-	return ret;
+	return yaml_walk_mapping(&w, c, n, obj);
 }
 
 static int get_bool(struct pctx *c, yaml_node_t *k, yaml_node_t *v, bool *out)

@@ -12,6 +12,7 @@
 #include <yaml.h>
 
 #include "common/util.h"
+#include "common/yaml.h"
 #include "scanners/kernel.h"
 
 /*
@@ -49,11 +50,6 @@ __attribute__((format(printf, 3, 4))) static int yerr(struct yctx *y, const yaml
 	return -EINVAL;
 }
 
-static const char *scalar(const yaml_node_t *n)
-{
-	return (const char *)n->data.scalar.value;
-}
-
 typedef int (*field_fn)(struct yctx *y, yaml_node_t *n, void *dst);
 
 struct field {
@@ -63,38 +59,50 @@ struct field {
 	bool required;
 };
 
+/* struct field rows as the common walker reads them; ntab rows, the walker stops at the first */
+struct fields {
+	const struct field *v;
+	size_t n;
+};
+
+static const char *field_key(const void *tab, size_t i)
+{
+	const struct fields *f = tab;
+
+	return i < f->n ? f->v[i].key : NULL;
+}
+
+static bool field_required(const void *tab, size_t i)
+{
+	return ((const struct fields *)tab)->v[i].required;
+}
+
+static int field_call(void *ctx, const void *tab, size_t i, yaml_node_t *k, yaml_node_t *v,
+		      void *obj)
+{
+	const struct field *f = &((const struct fields *)tab)->v[i];
+
+	return f->fn(ctx, v, (char *)obj + f->off);
+}
+
+static int field_err(void *ctx, const yaml_node_t *n, const char *msg)
+{
+	return yerr(ctx, n, "%s", msg);
+}
+
 static int parse_mapping(struct yctx *y, yaml_node_t *n, const struct field *tab, size_t ntab,
 			 void *obj)
 {
-	uint64_t seen = 0;
-	yaml_node_pair_t *p;
+	const struct fields f = { tab, ntab };
+	const struct ywalk w = { .first_stops = true,
+				 .doc = y->doc,
+				 .tab = &f,
+				 .key = field_key,
+				 .required = field_required,
+				 .handle = field_call,
+				 .err = field_err };
 
-	if (n->type != YAML_MAPPING_NODE)
-		return yerr(y, n, "expected a mapping");
-	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
-		yaml_node_t *k = yaml_document_get_node(y->doc, p->key);
-		yaml_node_t *v = yaml_document_get_node(y->doc, p->value);
-		size_t i;
-		int err;
-
-		if (k->type != YAML_SCALAR_NODE)
-			return yerr(y, k, "expected a scalar key");
-		for (i = 0; i < ntab; i++)
-			if (!strcmp(tab[i].key, scalar(k)))
-				break;
-		if (i == ntab)
-			return yerr(y, k, "unknown key '%s'", scalar(k));
-		if (seen & (1ULL << i))
-			return yerr(y, k, "duplicate key '%s'", scalar(k));
-		seen |= 1ULL << i;
-		err = tab[i].fn(y, v, (char *)obj + tab[i].off);
-		if (err)
-			return err;
-	}
-	for (size_t i = 0; i < ntab; i++)
-		if (tab[i].required && !(seen & (1ULL << i)))
-			return yerr(y, n, "missing key '%s'", tab[i].key);
-	return 0;
+	return yaml_walk_mapping(&w, y, n, obj);
 }
 
 static int f_string(struct yctx *y, yaml_node_t *n, void *dst)
@@ -104,7 +112,7 @@ static int f_string(struct yctx *y, yaml_node_t *n, void *dst)
 	if (n->type != YAML_SCALAR_NODE)
 		return yerr(y, n, "expected a string");
 	free(*s);
-	*s = strdup(scalar(n));
+	*s = strdup(yaml_scalar(n));
 	return *s ? 0 : -ENOMEM;
 }
 
@@ -114,15 +122,15 @@ static int f_cve(struct yctx *y, yaml_node_t *n, void *dst)
 	int len = 0;
 
 	if (n->type != YAML_SCALAR_NODE ||
-	    sscanf(scalar(n), "CVE-%4u-%u%n", &year, &num, &len) != 2 || scalar(n)[len] ||
-	    strspn(scalar(n) + 4, "0123456789") != 4 || strlen(scalar(n)) < 13)
+	    sscanf(yaml_scalar(n), "CVE-%4u-%u%n", &year, &num, &len) != 2 || yaml_scalar(n)[len] ||
+	    strspn(yaml_scalar(n) + 4, "0123456789") != 4 || strlen(yaml_scalar(n)) < 13)
 		return yerr(y, n, "expected a CVE id like CVE-2022-0847");
 	return f_string(y, n, dst);
 }
 
 static int f_version(struct yctx *y, yaml_node_t *n, void *dst)
 {
-	if (n->type != YAML_SCALAR_NODE || kver_parse(scalar(n), dst))
+	if (n->type != YAML_SCALAR_NODE || kver_parse(yaml_scalar(n), dst))
 		return yerr(y, n, "expected a kernel version like 5.10 or 5.10.102");
 	return 0;
 }
@@ -131,9 +139,9 @@ static int f_bool(struct yctx *y, yaml_node_t *n, void *dst)
 {
 	bool *b = dst;
 
-	if (n->type == YAML_SCALAR_NODE && !strcmp(scalar(n), "true"))
+	if (n->type == YAML_SCALAR_NODE && !strcmp(yaml_scalar(n), "true"))
 		*b = true;
-	else if (n->type == YAML_SCALAR_NODE && !strcmp(scalar(n), "false"))
+	else if (n->type == YAML_SCALAR_NODE && !strcmp(yaml_scalar(n), "false"))
 		*b = false;
 	else
 		return yerr(y, n, "expected true or false");
@@ -142,7 +150,7 @@ static int f_bool(struct yctx *y, yaml_node_t *n, void *dst)
 
 static int f_severity(struct yctx *y, yaml_node_t *n, void *dst)
 {
-	if (n->type != YAML_SCALAR_NODE || severity_finding_parse(scalar(n), dst) ||
+	if (n->type != YAML_SCALAR_NODE || severity_finding_parse(yaml_scalar(n), dst) ||
 	    *(enum dcea_severity *)dst == SEV_INFO)
 		return yerr(y, n, "expected low, medium, high or critical");
 	return 0;
@@ -187,14 +195,14 @@ static int parse_seq(struct yctx *y, yaml_node_t *n, struct seq *s, size_t elem,
 
 static int f_cap(struct yctx *y, yaml_node_t *n, void *dst)
 {
-	if (n->type != YAML_SCALAR_NODE || strncmp(scalar(n), "CAP_", 4))
+	if (n->type != YAML_SCALAR_NODE || strncmp(yaml_scalar(n), "CAP_", 4))
 		return yerr(y, n, "expected a capability like CAP_NET_ADMIN");
 	return f_string(y, n, dst);
 }
 
 static int f_config(struct yctx *y, yaml_node_t *n, void *dst)
 {
-	if (n->type != YAML_SCALAR_NODE || strncmp(scalar(n), "CONFIG_", 7))
+	if (n->type != YAML_SCALAR_NODE || strncmp(yaml_scalar(n), "CONFIG_", 7))
 		return yerr(y, n, "expected a kernel option like CONFIG_NF_TABLES");
 	return f_string(y, n, dst);
 }
@@ -266,9 +274,9 @@ static int f_vendor(struct yctx *y, yaml_node_t *n, void *dst)
 		yaml_node_t *m = yaml_document_get_node(y->doc, p->value);
 
 		if (d->type != YAML_SCALAR_NODE ||
-		    (strcmp(scalar(d), "debian") && strcmp(scalar(d), "ubuntu")))
+		    (strcmp(yaml_scalar(d), "debian") && strcmp(yaml_scalar(d), "ubuntu")))
 			return yerr(y, d, "unknown distribution '%s': expected debian or ubuntu",
-				    d->type == YAML_SCALAR_NODE ? scalar(d) : "?");
+				    d->type == YAML_SCALAR_NODE ? yaml_scalar(d) : "?");
 		if (m->type != YAML_MAPPING_NODE)
 			return yerr(y, m, "expected a mapping of kernel branches");
 		for (q = m->data.mapping.pairs.start; q < m->data.mapping.pairs.top; q++) {
@@ -277,10 +285,12 @@ static int f_vendor(struct yctx *y, yaml_node_t *n, void *dst)
 			struct kernel_vendor_fix *nv, *f;
 			struct kver bv;
 
-			if (b->type != YAML_SCALAR_NODE || kver_parse(scalar(b), &bv) || bv.patch)
+			if (b->type != YAML_SCALAR_NODE || kver_parse(yaml_scalar(b), &bv) ||
+			    bv.patch)
 				return yerr(y, b, "expected a kernel branch like 5.10");
-			if (v->type != YAML_SCALAR_NODE || !*scalar(v) ||
-			    (!strchr(scalar(v), '-') && strcmp(scalar(v), "not-affected")))
+			if (v->type != YAML_SCALAR_NODE || !*yaml_scalar(v) ||
+			    (!strchr(yaml_scalar(v), '-') &&
+			     strcmp(yaml_scalar(v), "not-affected")))
 				return yerr(y, v,
 					    "expected a package version like 5.10.92-2 or "
 					    "not-affected");
@@ -290,10 +300,10 @@ static int f_vendor(struct yctx *y, yaml_node_t *n, void *dst)
 			r->vendor = nv;
 			f = &r->vendor[r->nvendor++];
 			memset(f, 0, sizeof(*f));
-			f->distro = strdup(scalar(d));
-			f->branch = strdup(scalar(b));
-			f->not_affected = !strcmp(scalar(v), "not-affected");
-			f->fixed = f->not_affected ? NULL : strdup(scalar(v));
+			f->distro = strdup(yaml_scalar(d));
+			f->branch = strdup(yaml_scalar(b));
+			f->not_affected = !strcmp(yaml_scalar(v), "not-affected");
+			f->fixed = f->not_affected ? NULL : strdup(yaml_scalar(v));
 			if (!f->distro || !f->branch || (!f->not_affected && !f->fixed))
 				return -ENOMEM;
 		}
@@ -303,7 +313,7 @@ static int f_vendor(struct yctx *y, yaml_node_t *n, void *dst)
 
 static int f_vendor_only(struct yctx *y, yaml_node_t *n, void *dst)
 {
-	if (n->type != YAML_SCALAR_NODE || strcmp(scalar(n), "ubuntu"))
+	if (n->type != YAML_SCALAR_NODE || strcmp(yaml_scalar(n), "ubuntu"))
 		return yerr(y, n, "expected ubuntu");
 	return f_string(y, n, dst);
 }
@@ -313,8 +323,9 @@ static int f_month(struct yctx *y, yaml_node_t *n, void *dst)
 	unsigned yy, mm;
 	int len = 0;
 
-	if (n->type != YAML_SCALAR_NODE || sscanf(scalar(n), "%4u-%2u%n", &yy, &mm, &len) != 2 ||
-	    scalar(n)[len] || len != 7 || mm < 1 || mm > 12)
+	if (n->type != YAML_SCALAR_NODE ||
+	    sscanf(yaml_scalar(n), "%4u-%2u%n", &yy, &mm, &len) != 2 || yaml_scalar(n)[len] ||
+	    len != 7 || mm < 1 || mm > 12)
 		return yerr(y, n, "expected a month like 2022-03");
 	return f_string(y, n, dst);
 }
@@ -359,7 +370,7 @@ static int f_rules(struct yctx *y, yaml_node_t *n, void *dst)
 
 static int f_file_version(struct yctx *y, yaml_node_t *n, void *dst)
 {
-	if (n->type != YAML_SCALAR_NODE || strcmp(scalar(n), "1"))
+	if (n->type != YAML_SCALAR_NODE || strcmp(yaml_scalar(n), "1"))
 		return yerr(y, n, "unsupported rule file version: expected 1");
 	return 0;
 }
@@ -384,7 +395,7 @@ static int f_eol(struct yctx *y, yaml_node_t *n, void *dst)
 		char *month = NULL;
 		int err;
 
-		if (b->type != YAML_SCALAR_NODE || kver_parse(scalar(b), &e->branch) ||
+		if (b->type != YAML_SCALAR_NODE || kver_parse(yaml_scalar(b), &e->branch) ||
 		    e->branch.patch)
 			return yerr(y, b, "expected a kernel branch like 5.10");
 		err = f_month(y, v, &month);
