@@ -27,7 +27,7 @@
 #define DCEA_MAX_PATHS	     1024 /* path patterns (credential files, custom rules, executables) */
 #define DCEA_PATH_DEPTH	     16	  /* components of a path the kernel side rebuilds */
 
-/* Stable rule ids. Names and metadata live in loader/rules.c; never renumber, only append. */
+/* Stable rule ids. Names and metadata live in rules/rules.c; never renumber, only append. */
 enum dcea_rule {
 	DCEA_R_MOUNT = 0,      /* mount of proc/sysfs/cgroup/... or a host path, remount rw */
 	DCEA_R_MOUNT_API,      /* fsopen/fsmount/move_mount/open_tree */
