@@ -6,7 +6,8 @@
 #   make test       unit tests (cmocka) + integration tests (root, docker); one summary line
 #   make test SANITIZE=1   the same, built with ASan+UBSan under build-san/; any report fails
 #   make bench      benchmarks, ratios against a baseline in the same run
-#   make check      formatter and static analysis, changing nothing
+#   make check      formatter, static analysis and the layering (docs/DESIGN.md), changing nothing
+#   make rules-doc  docs/RULES.md from the rule catalogue (rules/rules.c)
 #   make static     build/dcea-static, to copy into a container for `dcea scan self`
 #   make install    binary, /etc/dcea/policy.yaml, systemd unit, man pages (PREFIX, DESTDIR)
 
@@ -79,7 +80,7 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(UNIT_SRCS))
 
 .DELETE_ON_ERROR:
 .SECONDEXPANSION:
-.PHONY: all deps run test unit integration bench check clean vmtest install uninstall static
+.PHONY: all deps run test unit integration bench check clean vmtest install uninstall static rules-doc
 
 all: $(OUTPUT)/dcea
 
@@ -162,6 +163,16 @@ $(OUTPUT)/tests/%: tests/unit/%.c $$(call test_archives,$$(firstword $$(subst /,
 		$(call test_archives,$(firstword $(subst /, ,$*))) $(LDFLAGS) \
 		$(call test_ldlibs,$(firstword $(subst /, ,$*))) -lcmocka -o $@
 
+# docs/RULES.md is the rule catalogue's own page; tests/unit/rules/rules.c fails when it is stale.
+RULES_DOC_LIBS := $(call ARCHIVE,rules) $(call ARCHIVE,common)
+$(OUTPUT)/rules-doc: scripts/rules-doc.c $(RULES_DOC_LIBS)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $< $(RULES_DOC_LIBS) $(LDFLAGS) $(LIB_LDLIBS) -o $@
+
+rules-doc: $(OUTPUT)/rules-doc
+	$(call msg,GEN,docs/RULES.md)
+	$(Q)$(OUTPUT)/rules-doc > docs/RULES.md
+
 $(OUTPUT) $(OUTPUT)/bpf:
 	$(Q)mkdir -p $@
 
@@ -180,7 +191,7 @@ bench: all
 	$(Q)OUTPUT=$(OUTPUT) tests/bench/run.sh
 
 check:
-	$(Q)clang-format --dry-run --Werror $(SRCS) $(UNIT_SRCS) $(HDRS) $(BPF_SRCS)
+	$(Q)clang-format --dry-run --Werror $(SRCS) $(UNIT_SRCS) $(HDRS) $(BPF_SRCS) scripts/*.c
 	$(Q)scripts/check-layers.sh $(foreach d,$(SRC_DIRS),'$(d):$(LAYER_$(d))')
 	$(Q)cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr \
 		--suppress=missingIncludeSystem -DLIBBPF_OPTS\(t,n,...\)="struct t n = {0}" -I. -Icommon $(SRCS)

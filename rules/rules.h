@@ -2,12 +2,14 @@
 /*
  * The rule catalogue: the runtime rules' stable ids, severities, titles, hooks and what each
  * backend can do at best, and the names of modes, actions and effects. One home for the loader,
- * the policy and the docs (tests/unit/rules/rules.c checks README.md against it); no libbpf.
+ * the policy and the docs (docs/RULES.md is rules_print_markdown()'s output, README.md's rule
+ * tables are checked against it: tests/unit/rules/rules.c); no libbpf.
  */
 #ifndef DCEA_RULES_H
 #define DCEA_RULES_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <linux/types.h>
 #include "bpf/dcea.h"
 #include "common/severity.h"
@@ -29,5 +31,8 @@ const char *effect_name(enum dcea_effect e);
 const char *action_name(enum dcea_action a);
 const char *mode_name(enum dcea_mode m);
 const char *ns_name(enum dcea_ns n);
+
+/* The catalogue as a Markdown page (docs/RULES.md; `make rules-doc` writes it); 0 or -EIO. */
+int rules_print_markdown(FILE *f);
 
 #endif

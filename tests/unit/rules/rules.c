@@ -16,7 +16,8 @@
 #include "common/util.h"
 #include "rules/rules.h"
 
-#define README FIXTURES "/../../README.md"
+#define README	 FIXTURES "/../../README.md"
+#define RULES_MD FIXTURES "/../../docs/RULES.md"
 
 static void test_table_complete(void **state)
 {
@@ -80,12 +81,37 @@ static void test_readme_rows(void **state)
 	free(doc);
 }
 
+/* docs/RULES.md is what the catalogue prints: `make rules-doc` after changing rules/rules.c */
+static void test_rules_md_current(void **state)
+{
+	char *doc = NULL, *want = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&want, &len);
+
+	assert_non_null(f);
+	assert_int_equal(rules_print_markdown(f), 0);
+	fclose(f);
+	assert_int_equal(read_file(RULES_MD, &doc, NULL), 0);
+	if (strcmp(doc, want))
+		fail_msg("docs/RULES.md is not what rules/rules.c says: run 'make rules-doc'");
+	for (int i = 0; i < DCEA_R_MAX; i++) {
+		char row[64];
+
+		snprintf(row, sizeof(row), "\n| `%s` | %s |", rule_table[i].name,
+			 severity_name(rule_table[i].severity));
+		assert_non_null(strstr(doc, row));
+	}
+	free(doc);
+	free(want);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table_complete),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_readme_rows),
+		cmocka_unit_test(test_rules_md_current),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
