@@ -431,7 +431,7 @@ static void judge(struct admission *a, __u64 cgid, pid_t pid, const char *cgname
 		findings_key(&r, img[0] ? img : ci.image, key, sizeof(key));
 		for (size_t i = 0; i < r.n; i++)
 			nalert += admission_worth_alert(&r.v[i]) &&
-				  (int)r.v[i].severity >= a->pol->alert_severity;
+				  r.v[i].severity >= a->pol->alert_severity;
 		/* a refused start reports what it was refused for and is not remembered: the
 		 * first container of its key that runs (audit mode, a changed policy) reports */
 		first = v.kill || findings_first(key, ci.image[0] ? ci.image : img, ci.name, nalert,
@@ -541,8 +541,8 @@ void admission_startup(struct admission *a)
 	/* a restarted loader on an unchanged host says nothing new */
 	findings_host_key(&r, fkey, sizeof(fkey));
 	for (size_t i = 0; i < r.n; i++)
-		nalert += admission_worth_alert(&r.v[i]) &&
-			  (int)r.v[i].severity >= a->pol->alert_severity;
+		nalert +=
+			admission_worth_alert(&r.v[i]) && r.v[i].severity >= a->pol->alert_severity;
 	first = findings_first(fkey, "", "host", nalert, false);
 	for (size_t i = 0; i < r.n; i++)
 		if (admission_worth_alert(&r.v[i])) {

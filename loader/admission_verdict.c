@@ -78,7 +78,7 @@ bool admission_alert_wanted(const struct policy_admission *pol, const struct sca
 		return true;
 	if (!first)
 		return false;
-	if ((int)f->severity < pol->alert_severity) {
+	if (f->severity < pol->alert_severity) {
 		(*below)++;
 		return false;
 	}

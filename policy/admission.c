@@ -43,7 +43,7 @@ static bool matches(const char *pattern, const char *check)
 }
 
 const struct adm_refuse *admission_refuses(const struct policy_admission *a, const char *check,
-					   int sev)
+					   enum dcea_severity sev)
 {
 	for (size_t i = 0; i < a->n_refuse; i++)
 		if (matches(a->refuse[i].check, check) && sev >= a->refuse[i].min_severity)

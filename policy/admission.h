@@ -12,14 +12,16 @@
 #include <stdio.h>
 #include <json-c/json.h>
 
+#include "common/severity.h"
+
 #define ADM_MAX_REFUSE	       32
 #define ADM_CHECK_LEN	       64
 #define ADM_DEFAULT_TIMEOUT_MS 3000
 #define ADM_MAX_TIMEOUT_MS     60000
 
 struct adm_refuse {
-	char check[ADM_CHECK_LEN]; /* a check id, or a prefix ending in '*' */
-	int min_severity;	   /* enum dcea_severity; 0 (none): any severity */
+	char check[ADM_CHECK_LEN];	 /* a check id, or a prefix ending in '*' */
+	enum dcea_severity min_severity; /* SEV_INFO: any severity */
 };
 
 struct policy_admission {
@@ -27,17 +29,14 @@ struct policy_admission {
 	size_t n_refuse;
 	unsigned int timeout_ms; /* longest a new container is held for the verdict */
 	bool scan_image;	 /* also scan the container's image (cached by image id) */
-	int alert_severity;	 /* enum dcea_severity: findings at or above it are alerts */
+	enum dcea_severity alert_severity; /* findings at or above it are alerts */
 };
 
 void policy_admission_default(struct policy_admission *a);
 
-/*
- * The refuse entry that a FAIL finding of `check` with severity `sev` (enum dcea_severity)
- * matches, or NULL.
- */
+/* The refuse entry that a FAIL finding of `check` with severity `sev` matches, or NULL. */
 const struct adm_refuse *admission_refuses(const struct policy_admission *a, const char *check,
-					   int sev);
+					   enum dcea_severity sev);
 
 /* Is `id` a check id (or family) a container scan can produce? For policy validation. */
 bool admission_check_known(const char *id);
