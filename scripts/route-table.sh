@@ -99,7 +99,7 @@ kernels differ, a cell names them; "host" is this project's build host.
 | `kill` | the task is killed before it can use what it reached; nothing changed on the host |
 | `kill-after (gap: ...)` | the task is killed and reported, but the kernel had finished the operation: the change is on the host. A gap of that backend, also listed by `dcea status` |
 | `... (a race ...)` | killed; whether the operation was done first depends on timing (an io-wq worker runs it while the kill is delivered): the outcomes measured are shown, `dcea status` lists the route as a gap |
-| `escaped` | nothing stopped the route on that kernel: a gap of that backend there (vmtest/dcea/routes-expect.sh says why) |
+| `escaped` | nothing stopped the route on that kernel: a gap of that backend there (tests/routes/catalogue.tsv says why) |
 | `unsupported` | the kernel has no such operation (an io_uring opcode added later): no route |
 | `untested` | no test recorded this route on this backend |
 
@@ -108,7 +108,7 @@ Audit mode reports every route below with an alert of the rule named (checked by
 | rule | route | fallback backend | LSM backend |
 |---|---|---|---|
 HDR
-while IFS=$'\t' read -r id rule route; do
+while IFS=$'\t' read -r id rule route _; do # _: the runners' columns
 	case $id in '#'* | '') continue ;; esac
 	printf '| `%s` | %s (`%s`) | %s | %s |\n' "$rule" "$route" "$id" "$(cell "$id" fallback)" "$(cell "$id" lsm)"
 done <tests/routes/catalogue.tsv

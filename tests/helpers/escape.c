@@ -1,22 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * dcea-escape: the escape steps busybox cannot make, one per subcommand, for the integration
- * tests (tests/integration/1*-*.sh). Built statically by tests/lib/dcea.sh and bind-mounted into
- * test containers. Each step prints what it achieved on stdout and exits 0 when the step
- * succeeded, 1 with the errno name on stderr when the kernel refused it; a step stopped by dcea's
- * kill rules never returns (exit status 137).
+ * dcea-escape: the one escape-attempt helper, one step per subcommand, for the integration tests
+ * (tests/integration/1*-*.sh: built statically by tests/lib/dcea.sh, bind-mounted into test
+ * containers) and the kernel matrix (vmtest/dcea/test.sh: built by vmtest/dcea/prepare.sh, copied
+ * into the guest's container root). The routes of tests/routes/catalogue.tsv are `route ...`
+ * (routes.c). Exit status: 0 when the step succeeded (what it achieved on stdout), 1 with the
+ * errno name on stderr ("dcea-escape: WHAT: REASON") when the kernel refused it, 2 when it was
+ * refused but its side effect is there anyway, 3 when the step could not be set up (stderr
+ * "dcea-escape: setup: ..."); a step stopped by dcea's kill rules never returns (exit status 137).
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/bpf.h>
 #include <linux/capability.h>
+#include <linux/securebits.h>
 #include <sched.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -27,43 +33,97 @@
 
 #include "routes.h"
 
+#ifndef OPEN_TREE_CLONE
+#define OPEN_TREE_CLONE 1
+#endif
+#ifndef MOVE_MOUNT_F_EMPTY_PATH
+#define MOVE_MOUNT_F_EMPTY_PATH 0x00000004
+#endif
+#ifndef SYS_open_tree
+#define SYS_open_tree 428
+#endif
+#ifndef SYS_move_mount
+#define SYS_move_mount 429
+#endif
+#ifndef KEXEC_FILE_NO_INITRAMFS
+#define KEXEC_FILE_NO_INITRAMFS 0x00000004
+#endif
+
 static int die(const char *what)
 {
 	fprintf(stderr, "dcea-escape: %s: %s\n", what, strerror(errno));
 	return 1;
 }
 
-/* Drop CAP_CHOWN from the effective set, then raise it again: the second capset raises. */
-static int cmd_capset(void)
+/* The step could not be prepared: not an answer of the kernel to the attempt. */
+static int setup_failed(const char *what)
+{
+	fprintf(stderr, "dcea-escape: setup: %s: %s\n", what, strerror(errno));
+	return 3;
+}
+
+/*
+ * capset [sys_admin]: drop CAP_CHOWN (or CAP_SYS_ADMIN) from the effective set, then raise it
+ * again: the second capset raises. Exit 2 when the raise is refused but the capability is
+ * effective anyway.
+ */
+static int cmd_capset(const char *which)
 {
 	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
 	struct __user_cap_data_struct d[2];
+	bool admin = which && !strcmp(which, "sys_admin");
+	unsigned bit = 1u << (admin ? CAP_SYS_ADMIN : CAP_CHOWN);
+	const char *name = admin ? "sys_admin" : "chown";
 
 	if (syscall(SYS_capget, &h, d))
 		return die("capget");
-	if (!(d[0].permitted & (1u << CAP_CHOWN))) {
+	if (!(d[0].permitted & bit)) {
 		errno = EPERM;
-		return die("no CAP_CHOWN in the permitted set");
+		return setup_failed(admin ? "no CAP_SYS_ADMIN in the permitted set"
+					  : "no CAP_CHOWN in the permitted set");
 	}
-	d[0].effective &= ~(1u << CAP_CHOWN);
+	d[0].effective &= ~bit;
 	if (syscall(SYS_capset, &h, d))
-		return die("capset (lower)");
-	d[0].effective |= 1u << CAP_CHOWN;
-	if (syscall(SYS_capset, &h, d))
-		return die("capset (raise)");
+		return setup_failed("capset (lower)");
+	d[0].effective |= bit;
+	if (syscall(SYS_capset, &h, d)) {
+		die("capset (raise)");
+		if (syscall(SYS_capget, &h, d) == 0 && (d[0].effective & bit)) {
+			printf("%s effective anyway\n", name);
+			return 2;
+		}
+		return 1;
+	}
 	if (syscall(SYS_capget, &h, d))
 		return die("capget");
-	printf("chown %s\n", d[0].effective & (1u << CAP_CHOWN) ? "raised" : "missing");
+	printf("%s %s\n", name, d[0].effective & bit ? "raised" : "missing");
 	return 0;
 }
 
-/* From effective uid 1000 (saved uid 0) back to 0: a non-root process becoming root. */
-static int cmd_setuid(void)
+/*
+ * setuid: from effective uid 1000 (saved uid 0) back to 0, a non-root process becoming root.
+ * setuid keepcaps: keep the capabilities across the change (SECBIT_NO_SETUID_FIXUP), become uid
+ * 1000 entirely, then setuid(0) with CAP_SETUID. Exit 2 when refused but uid or euid is 0 anyway.
+ */
+static int cmd_setuid(const char *how)
 {
-	if (setresuid(1000, 1000, 0))
+	if (how && !strcmp(how, "keepcaps")) {
+		if (prctl(PR_SET_SECUREBITS,
+			  SECBIT_NO_SETUID_FIXUP | SECBIT_NO_SETUID_FIXUP_LOCKED))
+			return setup_failed("securebits");
+		if (setresuid(1000, 1000, 1000))
+			return setup_failed("setresuid(1000, 1000, 1000)");
+	} else if (setresuid(1000, 1000, 0)) {
 		return die("setresuid(1000, 1000, 0)");
-	if (setuid(0))
-		return die("setuid(0)");
+	}
+	if (syscall(SYS_setuid, 0)) {
+		die("setuid(0)");
+		if (getuid() == 0 || geteuid() == 0) {
+			printf("uid %d euid %d anyway\n", (int)getuid(), (int)geteuid());
+			return 2;
+		}
+		return 1;
+	}
 	printf("euid %d\n", (int)geteuid());
 	return geteuid() == 0 ? 0 : 1;
 }
@@ -189,24 +249,143 @@ static int cmd_connect(const char *path)
 	return 0;
 }
 
-static int cmd_module(void)
+/* module [FILE]: finit_module of FILE, or of fd -1 (the call itself is the attempt). */
+static int cmd_module(const char *file)
 {
-	if (syscall(SYS_finit_module, -1, "", 0))
+	int fd = -1;
+
+	if (file && (fd = open(file, O_RDONLY | O_CLOEXEC)) < 0)
+		return setup_failed(file);
+	if (syscall(SYS_finit_module, fd, "", 0))
 		return die("finit_module");
+	printf("module loaded\n");
 	return 0;
 }
 
-static int cmd_kexec(void)
+/* kexec [FILE]: kexec_file_load of FILE (no initramfs), or an empty kexec_load. */
+static int cmd_kexec(const char *file)
 {
-	if (syscall(SYS_kexec_load, 0, 0, NULL, 0))
-		return die("kexec_load");
+	int fd;
+
+	if (!file) {
+		if (syscall(SYS_kexec_load, 0, 0, NULL, 0))
+			return die("kexec_load");
+		printf("kexec loaded\n");
+		return 0;
+	}
+	fd = open(file, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return setup_failed(file);
+	if (syscall(SYS_kexec_file_load, fd, -1, 1, "", KEXEC_FILE_NO_INITRAMFS))
+		return die("kexec_file_load");
+	printf("kexec loaded\n");
+	return 0;
+}
+
+/* write PATH DATA: open PATH for writing and write DATA (kernel knobs, dcea's files). */
+static int cmd_write(const char *path, const char *data)
+{
+	int fd = open(path, O_WRONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return die(path);
+	n = write(fd, data, strlen(data));
+	if (n < 0)
+		return die("write");
+	printf("wrote %zd bytes\n", n);
+	return 0;
+}
+
+/* read PATH: open PATH and print the start of it (host files, /dev/mem). */
+static int cmd_read(const char *path)
+{
+	char buf[256];
+	ssize_t n;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		return die(path);
+	n = read(fd, buf, sizeof(buf) - 1);
+	if (n < 0)
+		return die("read");
+	buf[n] = '\0';
+	printf("read %zd bytes: %.40s\n", n, buf);
+	return 0;
+}
+
+/* mount TYPE DIR: mount a TYPE file system on DIR. */
+static int cmd_mount(const char *type, const char *dir)
+{
+	if (mount("none", dir, type, 0, NULL))
+		return die("mount");
+	printf("mounted %s on %s\n", type, dir);
+	return 0;
+}
+
+/* move_mount SRC DST: open_tree(SRC, OPEN_TREE_CLONE) and move_mount it onto DST. */
+static int cmd_move_mount(const char *src, const char *dst)
+{
+	int mnt = syscall(SYS_open_tree, AT_FDCWD, src, OPEN_TREE_CLONE | O_CLOEXEC);
+
+	if (mnt < 0)
+		return die("open_tree(OPEN_TREE_CLONE)");
+	if (syscall(SYS_move_mount, mnt, "", AT_FDCWD, dst, MOVE_MOUNT_F_EMPTY_PATH))
+		return die("move_mount");
+	printf("moved %s onto %s\n", src, dst);
+	return 0;
+}
+
+/* truncate PATH: truncate(2) PATH to 0 bytes (by path, no open). */
+static int cmd_truncate(const char *path)
+{
+	if (truncate(path, 0))
+		return die("truncate");
+	printf("truncated %s\n", path);
 	return 0;
 }
 
 /*
+ * listen PATH LOG (the host side of runtime_socket in the kernel matrix): accept connections on
+ * the unix socket PATH forever, one line per connection to LOG: "connection: " and the first
+ * line the peer sent (a request reached the API).
+ */
+static int cmd_listen(const char *path, const char *log)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	int s = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	snprintf(a.sun_path, sizeof(a.sun_path), "%s", path);
+	unlink(path);
+	if (s < 0 || bind(s, (struct sockaddr *)&a, sizeof(a)) || listen(s, 8))
+		return die("listen");
+	printf("listening on %s\n", path);
+	for (;;) {
+		char buf[128];
+		ssize_t n, i;
+		FILE *f;
+		int c = accept(s, NULL, NULL);
+
+		if (c < 0)
+			continue;
+		n = read(c, buf, sizeof(buf) - 1);
+		for (i = 0; i < n; i++)
+			if (buf[i] == '\r' || buf[i] == '\n')
+				break;
+		f = fopen(log, "a");
+		if (f) {
+			fprintf(f, "connection: %.*s\n", (int)(i > 0 ? i : 0), buf);
+			fclose(f);
+		}
+		close(c);
+	}
+}
+
+/*
  * An alert storm: N fsopen(FSTYPE) calls (each one a mount_api event; without CAP_SYS_ADMIN the
- * kernel then refuses it, so nothing changes), or N opens of PATH when FSTYPE is "open:PATH". RATE > 0 paces them to RATE calls a second, in
- * batches each millisecond. Prints the calls made, the seconds taken and the rate achieved.
+ * kernel then refuses it, so nothing changes), or N opens of PATH when FSTYPE is "open:PATH". RATE
+ * > 0 paces them to RATE calls a second, in batches each millisecond. Prints the calls made, the
+ * seconds taken and the rate achieved.
  */
 static int cmd_storm(const char *fstype, long n, long rate)
 {
@@ -218,8 +397,9 @@ static int cmd_storm(const char *fstype, long n, long rate)
 	next = t0;
 	while (done < n) {
 		for (long i = 0; i < batch && done < n; i++, done++) {
-			int fd = strncmp(fstype, "open:", 5) ? syscall(SYS_fsopen, fstype, 0)
-							      : open(fstype + 5, O_RDONLY | O_CLOEXEC);
+			int fd = strncmp(fstype, "open:", 5)
+					 ? syscall(SYS_fsopen, fstype, 0)
+					 : open(fstype + 5, O_RDONLY | O_CLOEXEC);
 
 			if (fd >= 0)
 				close(fd);
@@ -241,10 +421,11 @@ static int cmd_storm(const char *fstype, long n, long rate)
 
 /*
  * A flood of cheap alert-only events for SECS seconds from NPROC processes, unpaced, cycling
- * through the KINDS named (comma-separated): fsopen("proc") (mount_api; refused without CAP_SYS_ADMIN), an open of
- * /etc/shadow (cred_file_access) and an open of /etc/gshadow (the same rule, another path: a key
- * of its own). Prints one line per kind, "KIND COUNT", then "total COUNT SECONDS RATE". Counts are
- * of calls that raise an event: opens that fail are not counted (and do not raise one).
+ * through the KINDS named (comma-separated): fsopen("proc") (mount_api; refused without
+ * CAP_SYS_ADMIN), an open of /etc/shadow (cred_file_access) and an open of /etc/gshadow (the same
+ * rule, another path: a key of its own). Prints one line per kind, "KIND COUNT", then "total COUNT
+ * SECONDS RATE". Counts are of calls that raise an event: opens that fail are not counted (and do
+ * not raise one).
  */
 static int cmd_flood(double secs, int nproc, char *which)
 {
@@ -281,14 +462,16 @@ static int cmd_flood(double secs, int nproc, char *which)
 						close(fd);
 						c[1]++;
 					}
-					fd = on[2] ? open("/etc/gshadow", O_RDONLY | O_CLOEXEC) : -1;
+					fd = on[2] ? open("/etc/gshadow", O_RDONLY | O_CLOEXEC)
+						   : -1;
 					if (fd >= 0) {
 						close(fd);
 						c[2]++;
 					}
 				}
 				clock_gettime(CLOCK_MONOTONIC, &now);
-				if ((now.tv_sec - t0.tv_sec) + (now.tv_nsec - t0.tv_nsec) / 1e9 >= secs)
+				if ((now.tv_sec - t0.tv_sec) + (now.tv_nsec - t0.tv_nsec) / 1e9 >=
+				    secs)
 					break;
 			}
 			for (int k = 0; k < 3; k++)
@@ -347,10 +530,10 @@ int main(int argc, char **argv)
 	const char *c = argc > 1 ? argv[1] : "";
 
 	setvbuf(stdout, NULL, _IONBF, 0);
-	if (!strcmp(c, "capset"))
-		return cmd_capset();
-	if (!strcmp(c, "setuid"))
-		return cmd_setuid();
+	if (!strcmp(c, "capset") && argc <= 3)
+		return cmd_capset(argv[2]);
+	if (!strcmp(c, "setuid") && argc <= 3)
+		return cmd_setuid(argv[2]);
 	if (!strcmp(c, "setns") && argc == 4)
 		return cmd_setns(argv[2], argv[3]);
 	if (!strcmp(c, "ptrace") && argc == 3)
@@ -363,10 +546,22 @@ int main(int argc, char **argv)
 		return cmd_fsopen(argv[2]);
 	if (!strcmp(c, "connect") && argc == 3)
 		return cmd_connect(argv[2]);
-	if (!strcmp(c, "module"))
-		return cmd_module();
-	if (!strcmp(c, "kexec"))
-		return cmd_kexec();
+	if (!strcmp(c, "module") && argc <= 3)
+		return cmd_module(argv[2]);
+	if (!strcmp(c, "kexec") && argc <= 3)
+		return cmd_kexec(argv[2]);
+	if (!strcmp(c, "write") && argc == 4)
+		return cmd_write(argv[2], argv[3]);
+	if (!strcmp(c, "read") && argc == 3)
+		return cmd_read(argv[2]);
+	if (!strcmp(c, "mount") && argc == 4)
+		return cmd_mount(argv[2], argv[3]);
+	if (!strcmp(c, "move_mount") && argc == 4)
+		return cmd_move_mount(argv[2], argv[3]);
+	if (!strcmp(c, "truncate") && argc == 3)
+		return cmd_truncate(argv[2]);
+	if (!strcmp(c, "listen") && argc == 4)
+		return cmd_listen(argv[2], argv[3]);
 	if (!strcmp(c, "route"))
 		return route_main(argc - 2, argv + 2);
 	if (!strcmp(c, "spawn") && argc >= 3) {
@@ -389,9 +584,12 @@ int main(int argc, char **argv)
 	if (!strcmp(c, "storm") && (argc == 4 || argc == 5))
 		return cmd_storm(argv[2], atol(argv[3]), argc == 5 ? atol(argv[4]) : 0);
 	fprintf(stderr,
-		"usage: dcea-escape capset|setuid|setns PID FILE|ptrace PID|bpf|handle FILE|"
-		"fsopen FSTYPE|connect PATH|module|kexec|storm FSTYPE N [RATE]|flood SECS NPROC KINDS|"
-		"knobloop N|spawn PROG "
-		"ARG...|route ...\n");
+		"usage: dcea-escape capset [sys_admin] | setuid [keepcaps] | setns PID FILE | "
+		"ptrace PID\n"
+		"       | bpf | handle FILE | fsopen FSTYPE | connect PATH | module [FILE] | kexec "
+		"[FILE]\n"
+		"       | write PATH DATA | read PATH | mount TYPE DIR | move_mount SRC DST\n"
+		"       | truncate PATH | listen PATH LOG | storm FSTYPE N [RATE]\n"
+		"       | flood SECS NPROC KINDS | knobloop N | spawn PROG ARG... | route ...\n");
 	return 2;
 }

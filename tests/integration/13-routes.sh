@@ -4,7 +4,8 @@
 # classic syscall, from a real docker container, in audit mode (the step succeeds, one alert with the
 # right rule and route) and in block mode (stopped, and what the step would have changed is checked
 # from the host). What should happen is this script's own table (EXPECT below), per backend; dcea's
-# status is never asked what to expect. Every outcome is also written to $OUTPUT/test-logs/routes.tsv,
+# status is never asked what to expect. The routes are the attack catalogue's
+# (tests/routes/catalogue.tsv). Every outcome is also written to $OUTPUT/test-logs/routes.tsv,
 # from which scripts/route-table.sh makes docs/ROUTES.md.
 #
 # EXPECT values, block mode:
@@ -21,49 +22,17 @@
 . "$(dirname "$0")/../lib/docker.sh"
 . "$(dirname "$0")/../lib/dcea.sh"
 
-# id: container, rule
-declare -A RULE=(
-	[uring-open-knob]=kernel_knob_file [uring-open-knob-async]=kernel_knob_file
-	[uring-open-knob-sqpoll]=kernel_knob_file [uring-open2-knob]=kernel_knob_file
-	[uring-open-linked-knob]=kernel_knob_file [reopen-knob]=kernel_knob_file
-	[uring-open-knob-symlink]=kernel_knob_file [uring-open-sysctl]=kernel_knob_sysctl
-	[uring-open-root]=proc_host_access [uring-open-mem]=proc_host_access
-	[uring-connect-sock]=runtime_socket
-	[uring-mkdir-root]=proc_host_access [uring-symlink-root]=proc_host_access
-	[uring-rename-root]=proc_host_access [uring-unlink-root]=proc_host_access
-	[uring-link-root]=proc_host_access
-	[path-mkdir-root]=proc_host_access [path-symlink-root]=proc_host_access
-	[path-rename-root]=proc_host_access [path-unlink-root]=proc_host_access
-	[path-link-root]=proc_host_access
-	[pidfd-getfd-file]=ptrace_host [pidfd-getfd-dir]=ptrace_host [pidfd-getfd-write]=ptrace_host
-	[vm-readv]=ptrace_host [process-madvise]=ptrace_host
-	[mount-unfaulted]=mount_sensitive
-)
-ROUTES=(uring-open-knob uring-open-knob-async uring-open-knob-sqpoll uring-open2-knob
-	uring-open-linked-knob uring-open-knob-symlink reopen-knob uring-open-sysctl uring-open-root uring-open-mem uring-connect-sock
-	uring-mkdir-root uring-symlink-root uring-rename-root uring-unlink-root uring-link-root
-	path-mkdir-root path-symlink-root path-rename-root path-unlink-root path-link-root
-	pidfd-getfd-file pidfd-getfd-dir pidfd-getfd-write vm-readv process-madvise mount-unfaulted)
-
-# What block mode does to each route, per backend (measured; docs/ROUTES.md). The kernel matrix
-# (vmtest/dcea/routes.sh) reads this table too. Measured there on 6.1, 6.12 and 7.2: an io_uring
-# path operation is killed at submission (io_uring_submit_req), before it reaches an io-wq
-# worker, and the dying task's ring cancels it: nothing changes (kill); a write linked to the
-# open in the same submission runs before the task returns to user space (kill-after) when the
-# open completed inline; when it was punted to an io-wq worker the kill comes first (kill, seen
-# once in four boots on 6.12): a race, which the matrix accepts either way.
-declare -A EXPECT_fallback=(
-	[uring-open-knob]=kill [uring-open-knob-async]=kill [uring-open-knob-sqpoll]=kill
-	[uring-open2-knob]=kill [uring-open-linked-knob]=kill-race [reopen-knob]=kill
-	[uring-open-knob-symlink]=kill-race [uring-open-sysctl]=deny
-	[uring-open-root]=kill [uring-open-mem]=kill [uring-connect-sock]=kill
-	[uring-mkdir-root]=kill-race [uring-symlink-root]=kill-race [uring-rename-root]=kill-race
-	[uring-unlink-root]=kill-race [uring-link-root]=kill-race
-	[path-mkdir-root]=kill-after [path-symlink-root]=kill-after [path-rename-root]=kill-after
-	[path-unlink-root]=kill-after [path-link-root]=kill-after
-	[pidfd-getfd-file]=kill [pidfd-getfd-dir]=kill [pidfd-getfd-write]=kill
-	[vm-readv]=kill [process-madvise]=kill-after [mount-unfaulted]=kill-after
-)
+# The routes, their rules, attempts and expected outcomes: one row each in the attack catalogue,
+# which the kernel matrix (vmtest/dcea/routes.sh) reads too.
+CATALOGUE=$DCEA_ROOT/tests/routes/catalogue.tsv
+declare -A RULE=() CTKIND=() EFFECT=() ATTEMPT=() EXPECT_fallback=()
+ROUTES=()
+while IFS=$'\t' read -r id rule _ ct effect fallback _ _ attempt; do
+	case $id in '#'* | '') continue ;; esac
+	ROUTES+=("$id")
+	RULE[$id]=$rule CTKIND[$id]=$ct EFFECT[$id]=$effect EXPECT_fallback[$id]=$fallback
+	ATTEMPT[$id]=$attempt
+done <"$CATALOGUE"
 
 # cgroup/connect_unix (6.7+) denies a runtime-socket connect by any route: asked of the kernel's
 # own type information, not of dcea
@@ -133,76 +102,49 @@ run_in() { # CT CMD...: sets OUT, ERR, RC
 	ERR=$(cat "$DCEA_TMP/err")
 }
 
-R=/proc/$host_pid/root
 n=0
-# route_step ID MODE: run route ID once; sets CT and the host-side EFFECT check's command
+# route_step ID MODE: run route ID's attempt (the catalogue's) once, with its host-side set-up;
+# sets CT, TAG and OUT/ERR/RC
 route_step() {
-	local id=$1 mode=$2 tag pcmd=path
-	[ "${id%%-*}" = uring ] && pcmd=uring-path # the helper's io_uring path operations
+	local id=$1 mode=$2 script
 	n=$((n + 1))
-	tag=$mode-$n
+	TAG=$mode-$n
 	CT=$ct_priv
-	case $id in
-	uring-open-knob) run_in "$CT" dcea-escape route uring-open /cg/release_agent w "/payload-$tag" ;;
-	uring-open-knob-async) run_in "$CT" dcea-escape route uring-open /cg/release_agent w "/payload-$tag" async ;;
-	uring-open-knob-sqpoll) run_in "$CT" dcea-escape route uring-open /cg/release_agent w "/payload-$tag" sqpoll ;;
-	uring-open2-knob) run_in "$CT" dcea-escape route uring-open2 /cg/release_agent w "/payload-$tag" ;;
-	uring-open-linked-knob) run_in "$CT" dcea-escape route uring-open-linked /cg/release_agent "/payload-$tag" ;;
-	reopen-knob) run_in "$CT" dcea-escape route reopen /cg/release_agent "/payload-$tag" ;;
-	uring-open-sysctl) run_in "$CT" dcea-escape route uring-open /proc/sys/kernel/core_pattern w "/tmp/dcea-core-$tag" ;;
-	uring-open-knob-symlink)
-		docker exec "$CT" ln -sf /cg/release_agent "/tmp/ra-$tag"
-		run_in "$CT" dcea-escape route uring-open "/tmp/ra-$tag" w "/payload-$tag" async
-		;;
-	uring-open-root) run_in "$CT" dcea-escape route uring-open "$R$secret" r ;;
-	uring-open-mem) run_in "$CT" dcea-escape route uring-open "/proc/$host_pid/mem" mem ;;
-	uring-connect-sock) run_in "$CT" dcea-escape route uring-connect /var/run/docker.sock ;;
-	*-mkdir-root) run_in "$CT" dcea-escape route "$pcmd" mkdir "$R$DCEA_TMP/mk-$tag" ;;
-	*-symlink-root) run_in "$CT" dcea-escape route "$pcmd" symlink /etc/passwd "$R$DCEA_TMP/sym-$tag" ;;
-	*-rename-root)
-		printf 'x\n' >"$DCEA_TMP/ren-$tag"
-		run_in "$CT" dcea-escape route "$pcmd" rename "$R$DCEA_TMP/ren-$tag" "$R$DCEA_TMP/ren-$tag.moved"
-		;;
-	*-unlink-root)
-		printf 'x\n' >"$DCEA_TMP/unl-$tag"
-		run_in "$CT" dcea-escape route "$pcmd" unlink "$R$DCEA_TMP/unl-$tag"
-		;;
-	*-link-root) run_in "$CT" dcea-escape route "$pcmd" link "$R$secret" "$R$DCEA_TMP/hl-$tag" ;;
-	pidfd-getfd-file) run_in "$CT" dcea-escape route pidfd-getfd "$host_pid" 3 r ;;
-	pidfd-getfd-dir) run_in "$CT" dcea-escape route pidfd-getfd "$host_pid" 5 dir "${secret##*/}" ;;
-	pidfd-getfd-write) run_in "$CT" dcea-escape route pidfd-getfd "$host_pid" 4 w "tampered-$tag" ;;
-	vm-readv) run_in "$CT" dcea-escape route vm-readv "$host_pid" ;;
-	process-madvise) run_in "$CT" dcea-escape route madvise "$host_pid" ;;
-	mount-unfaulted)
-		CT=$ct_sa
-		docker exec "$CT" mkdir -p "/mnt/u$n"
-		run_in "$CT" dcea-escape route mount-unfaulted proc proc "/mnt/u$n"
-		;;
+	[ "${CTKIND[$id]}" = sysadmin ] && CT=$ct_sa
+	case ${EFFECT[$id]} in
+	rename) printf 'x\n' >"$DCEA_TMP/ren-$TAG" ;;
+	unlink) printf 'x\n' >"$DCEA_TMP/unl-$TAG" ;;
 	esac
-	TAG=$tag
+	# the attempt's variables (tests/routes/catalogue.tsv); ADDR empty: the helper reads the maps
+	# shellcheck disable=SC2034 # read by the eval
+	local KNOB=/cg/release_agent P=/proc/$host_pid/root HT=$DCEA_TMP SECRET=$secret
+	# shellcheck disable=SC2034
+	local SECRETNAME=${secret##*/} HP=$host_pid ADDR= MEMADDR= SOCK=/var/run/docker.sock
+	script=$(eval "printf '%s\n' \"${ATTEMPT[$id]}\"")
+	run_in "$CT" sh -c "$script"
 }
 
 # effect ID: did the step change or obtain what it aimed at? (0 yes), checked from the host
 effect() {
 	local id=$1
-	case $id in
-	*-knob | *-knob-*) [ "$(knob_value)" = "/payload-$TAG" ] ;;
-	uring-open-sysctl) [ "$(cat "$CORE_PATTERN")" = "/tmp/dcea-core-$TAG" ] ;;
-	uring-open-root | pidfd-getfd-file | pidfd-getfd-dir) [[ $OUT == *"host-secret-$$"* ]] ;;
-	uring-open-mem) [[ $OUT == *ELF* ]] ;;
-	uring-connect-sock) [[ $OUT == *OK* ]] ;;
-	*-mkdir-root) [ -d "$DCEA_TMP/mk-$TAG" ] ;;
-	*-symlink-root) [ -L "$DCEA_TMP/sym-$TAG" ] ;;
-	*-rename-root) [ -e "$DCEA_TMP/ren-$TAG.moved" ] ;;
-	*-unlink-root) ! [ -e "$DCEA_TMP/unl-$TAG" ] ;;
-	*-link-root) [ -e "$DCEA_TMP/hl-$TAG" ] ;;
-	pidfd-getfd-write) grep -q "tampered-$TAG" "$rwfile" ;;
-	vm-readv) [[ $OUT == *"read 16 bytes"* ]] ;;
+	case ${EFFECT[$id]} in
+	knob) [ "$(knob_value)" = "/payload-$TAG" ] ;;
+	core) [ "$(cat "$CORE_PATTERN")" = "/tmp/dcea-core-$TAG" ] ;;
+	secret) [[ $OUT == *"host-secret-$$"* ]] ;;
+	elf) [[ $OUT == *ELF* ]] ;;
+	api) [[ $OUT == *OK* ]] ;;
+	mkdir) [ -d "$DCEA_TMP/mk-$TAG" ] ;;
+	symlink) [ -L "$DCEA_TMP/sym-$TAG" ] ;;
+	rename) [ -e "$DCEA_TMP/ren-$TAG.moved" ] ;;
+	unlink) ! [ -e "$DCEA_TMP/unl-$TAG" ] ;;
+	link) [ -e "$DCEA_TMP/hl-$TAG" ] ;;
+	rwfile) grep -q "tampered-$TAG" "$rwfile" ;;
+	readv) [[ $OUT == *"read 16 bytes"* ]] ;;
 	# the advice itself leaves no trace: that the call returned is what the task got
-	process-madvise) [[ $OUT == *advised* ]] || [ "$RC" = 137 ] ;;
-	mount-unfaulted) docker exec "$CT" test -e "/mnt/u$n/self/status" ;;
+	madvise) [[ $OUT == *advised* ]] || [ "$RC" = 137 ] ;;
+	side) [[ $OUT == *SIDE-EFFECT* ]] ;;
 	*)
-		printf 'effect: no check for route %s\n' "$id" >&2
+		printf 'effect: no check for effect %s of route %s\n' "${EFFECT[$id]}" "$id" >&2
 		return 2
 		;;
 	esac

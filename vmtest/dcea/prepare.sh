@@ -1,16 +1,12 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
-# Run by vmtest/run.sh on the host with the payload directory: adds /vmtest/attack, the static
-# escape-attempt helper of test.sh (vmtest/guest/attack.c), built like ctr, with the route helper
-# of the integration tests linked in (`attack route ...` is tests/helpers/routes.c, the same code
-# as `dcea-escape route ...`), and routes.tsv, the route table of routes.sh (see there).
+# Run by vmtest/run.sh on the host with the payload directory: adds /vmtest/dcea-escape, the one
+# escape-attempt helper of the integration tests (tests/helpers/escape.c with routes.c), built
+# statically like ctr, and the attack catalogue (tests/routes/catalogue.tsv, read by routes.sh)
+# and the expected effect of every rule per kernel (tests/expect/effects.tsv, read by test.sh).
 set -e
-here=$(cd "$(dirname "$0")/../guest" && pwd)
-root=$(cd "$here/../.." && pwd)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-# routes.c defines _GNU_SOURCE itself
-${CC:-gcc} -O2 -g -std=gnu11 -Wall -c "$root/tests/helpers/routes.c" -o "$tmp/routes.o"
-${CC:-gcc} -O2 -g -std=gnu11 -Wall -Wextra -Wno-unused-parameter -D_GNU_SOURCE -static \
-	-I"$root/tests/helpers" "$here/attack.c" "$tmp/routes.o" -o "$1/attack"
-"$(dirname "$0")/routes-expect.sh" "$root/tests/integration/13-routes.sh" >"$1/routes.tsv"
+root=$(cd "$(dirname "$0")/../.." && pwd)
+${CC:-gcc} -O2 -g -std=gnu11 -Wall -static -I"$root/tests/helpers" \
+	"$root/tests/helpers/escape.c" "$root/tests/helpers/routes.c" -o "$1/dcea-escape"
+cp "$root/tests/routes/catalogue.tsv" "$1/catalogue.tsv"
+cp "$root/tests/expect/effects.tsv" "$1/effects.tsv"

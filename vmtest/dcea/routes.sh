@@ -1,11 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # shellcheck shell=dash
 # Route-complete enforcement in the kernel matrix (issue 14), sourced by test.sh once dcea runs in
-# block mode: each route of tests/routes/catalogue.tsv, attempted from a fresh container with the
-# route helper of the integration tests (`attack route ...` = tests/helpers/routes.c), judged
-# against this payload's table (routes.tsv, made by routes-expect.sh: the fallback column is
-# 13-routes.sh's EXPECT_fallback, the LSM column says deny for every route) and checked from the
-# guest's host side: the knob unchanged, no file made, moved or removed in the host's /tmp, the
+# block mode: each route of the attack catalogue (tests/routes/catalogue.tsv, copied to
+# /vmtest/catalogue.tsv by prepare.sh; 13-routes.sh reads the same rows), its attempt run from a
+# fresh container with the integration tests' helper (dcea-escape, tests/helpers/escape.c),
+# judged against the catalogue's fallback or lsm column and gaps, and checked from the guest's
+# host side: the knob unchanged, no file made, moved or removed in the host's /tmp, the
 # host process's files and memory not obtained, no request on the host's listener (as with
 # 13-routes.sh, where the effect is the API's answer).
 #   deny        EPERM/EACCES, nothing changed, a deny alert (the route's rule, or ptrace_host: the
@@ -15,10 +15,10 @@
 # An io_uring operation the kernel does not have (EINVAL: MKDIRAT, SYMLINKAT and LINKAT on 5.10;
 # an open into a fixed-file slot, 5.15, is canceled at preparation) is "unsupported" and skipped:
 # there is no such route. A listed gap of the fallback on a kernel (routes.tsv's last column) is
-# skipped when measured as listed.
+# skipped when measured as listed (the catalogue says why).
 # Each outcome is printed as "DCEA-ROUTE id backend block outcome effect kernel"; vmtest/run.sh
 # collects these lines into the routes.tsv format of scripts/route-table.sh.
-# Needs from test.sh: $R (the rootfs, with /bin/attack), $backend, alert(), vm_check.
+# Needs from test.sh: $R (the rootfs, with /bin/dcea-escape), $backend, alert(), vm_check.
 
 RT=/tmp/rt
 mkdir -p $RT $R/cgr $R/run
@@ -45,82 +45,46 @@ mount -t cgroup -o none,name=dcearoutes cgroup $R/cgr
 knob() { cat $R/cgr/release_agent; }
 # The runtime socket: a host listener on the container's /run/docker.sock.
 rm -f $RT/sock.log
-/vmtest/attack listen $R/run/docker.sock $RT/sock.log </dev/null >/dev/null 2>&1 &
+/vmtest/dcea-escape listen $R/run/docker.sock $RT/sock.log </dev/null >/dev/null 2>&1 &
 rlp=$!
 sleep 0.3
 
-# route_script ID TAG: the container's command for route ID (sh -c), with host-side set-up.
-route_script() {
-	local id=$1 tag=$2 a="attack route"
-	case $id in
-	uring-open-knob) echo "$a uring-open /cgr/release_agent w /payload-$tag" ;;
-	uring-open-knob-async) echo "$a uring-open /cgr/release_agent w /payload-$tag async" ;;
-	uring-open-knob-sqpoll) echo "$a uring-open /cgr/release_agent w /payload-$tag sqpoll" ;;
-	uring-open2-knob) echo "$a uring-open2 /cgr/release_agent w /payload-$tag" ;;
-	uring-open-linked-knob) echo "$a uring-open-linked /cgr/release_agent /payload-$tag" ;;
-	reopen-knob) echo "$a reopen /cgr/release_agent /payload-$tag" ;;
-	uring-open-knob-symlink) echo "ln -sf /cgr/release_agent /tmp/ra-$tag; $a uring-open /tmp/ra-$tag w /payload-$tag async" ;;
-	uring-open-sysctl) echo "$a uring-open /proc/sys/kernel/core_pattern w /tmp/dcea-core-$tag" ;;
-	uring-open-root) echo "$a uring-open $P$secret r" ;;
-	uring-open-mem) echo "$a uring-open /proc/$rhp/mem mem:$rhaddr" ;;
-	uring-connect-sock) echo "$a uring-connect /run/docker.sock" ;;
-	uring-*-root | path-*-root)
-		local cmd=path op=${id#*-}
-		op=${op%-root}
-		[ "${id%%-*}" = uring ] && cmd=uring-path
-		case $op in
-		mkdir) echo "$a $cmd mkdir $P$RT/mk-$tag" ;;
-		symlink) echo "$a $cmd symlink /etc/passwd $P$RT/sym-$tag" ;;
-		rename)
-			echo x >$RT/ren-$tag
-			echo "$a $cmd rename $P$RT/ren-$tag $P$RT/ren-$tag.moved"
-			;;
-		unlink)
-			echo x >$RT/unl-$tag
-			echo "$a $cmd unlink $P$RT/unl-$tag"
-			;;
-		link) echo "$a $cmd link $P$secret $P$RT/hl-$tag" ;;
-		esac
-		;;
-	pidfd-getfd-file) echo "$a pidfd-getfd $rhp 3 r" ;;
-	pidfd-getfd-dir) echo "$a pidfd-getfd $rhp 5 dir host-secret" ;;
-	pidfd-getfd-write) echo "$a pidfd-getfd $rhp 4 w tampered-$tag" ;;
-	vm-readv) echo "$a vm-readv $rhp $rhaddr" ;;
-	process-madvise) echo "$a madvise $rhp $rhaddr" ;;
-	# the mount is in the container's own namespace: it looks itself, the host reads its answer
-	mount-unfaulted) echo "mkdir -p /mnt/u; $a mount-unfaulted proc proc /mnt/u; r=\$?; [ -e /mnt/u/self/status ] && echo SIDE-EFFECT; exit \$r" ;;
-	esac
-}
+# The attempt's variables (see the catalogue's header).
+KNOB=/cgr/release_agent HT=$RT SECRET=$secret SECRETNAME=host-secret HP=$rhp ADDR=$rhaddr
+MEMADDR=:$rhaddr SOCK=/run/docker.sock
 
-# route_effect ID TAG: did the step change or obtain what it aimed at (0: yes)? From the host.
+# route_effect EFFECT TAG: did the step change or obtain what it aimed at (0: yes)? From the host.
 route_effect() {
 	case $1 in
-	*-knob | *-knob-*) [ "$(knob)" = "/payload-$2" ] ;;
-	uring-open-sysctl) [ "$(cat /proc/sys/kernel/core_pattern)" = "/tmp/dcea-core-$2" ] ;;
-	uring-open-root | pidfd-getfd-file | pidfd-getfd-dir) echo "$out" | grep -q "host-secret-$$" ;;
-	uring-open-mem) echo "$out" | grep -q ELF ;;
+	knob) [ "$(knob)" = "/payload-$2" ] ;;
+	core) [ "$(cat /proc/sys/kernel/core_pattern)" = "/tmp/dcea-core-$2" ] ;;
+	secret) echo "$out" | grep -q "host-secret-$$" ;;
+	elf) echo "$out" | grep -q ELF ;;
 	# a connection alone asks nothing: the escape is a request reaching the API
-	uring-connect-sock) grep -q 'connection: GET /_ping' $RT/sock.log 2>/dev/null ;;
-	*-mkdir-root) [ -d $RT/mk-$2 ] ;;
-	*-symlink-root) [ -L $RT/sym-$2 ] ;;
-	*-rename-root) [ -e $RT/ren-$2.moved ] ;;
-	*-unlink-root) [ ! -e $RT/unl-$2 ] ;;
-	*-link-root) [ -e $RT/hl-$2 ] ;;
-	pidfd-getfd-write) grep -q "tampered-$2" $rwfile ;;
-	vm-readv) echo "$out" | grep -q 'read 16 bytes' ;;
+	api) grep -q 'connection: GET /_ping' $RT/sock.log 2>/dev/null ;;
+	mkdir) [ -d $RT/mk-$2 ] ;;
+	symlink) [ -L $RT/sym-$2 ] ;;
+	rename) [ -e $RT/ren-$2.moved ] ;;
+	unlink) [ ! -e $RT/unl-$2 ] ;;
+	link) [ -e $RT/hl-$2 ] ;;
+	rwfile) grep -q "tampered-$2" $rwfile ;;
+	readv) echo "$out" | grep -q 'read 16 bytes' ;;
 	# the advice leaves no trace: that the call returned is what the task got
-	process-madvise) echo "$out" | grep -q advised || [ $rc -eq 137 ] ;;
-	mount-unfaulted) echo "$out" | grep -q SIDE-EFFECT ;;
-	*) echo "routes.sh: no effect check for route '$1', counted as changed" >&2 ;;
+	madvise) echo "$out" | grep -q advised || [ $rc -eq 137 ] ;;
+	side) echo "$out" | grep -q SIDE-EFFECT ;;
+	*) echo "routes.sh: no check for effect '$1', counted as changed" >&2 ;;
 	esac
 }
 
 n=0
-while IFS='	' read -r id rule want_fallback want_lsm gaps also; do
+while IFS='	' read -r id rule _ _ eff_kind want_fallback want_lsm gaps attempt; do
+	case $id in '#'* | '') continue ;; esac
 	n=$((n + 1))
-	tag=$n
+	tag=$n TAG=$n
 	name=rt$n # short: the text alert log shows 20 characters of a container name
-	want=$want_fallback gap=""
+	want=$want_fallback gap="" also=-
+	# kill-race: killed, and the operation may be done first; both are measurements
+	[ "$want" = kill-race ] && want=kill also=kill-after
 	# cgroup/connect_unix (6.7+) denies a runtime-socket connect by any route (13-routes.sh does
 	# the same): asked of this kernel's BTF, whose string section names the attach type
 	[ $id = uring-connect-sock ] && grep -aq BPF_CGROUP_UNIX_CONNECT /sys/kernel/btf/vmlinux &&
@@ -131,15 +95,19 @@ while IFS='	' read -r id rule want_fallback want_lsm gaps also; do
 			[ "${g%%=*}" = "$kver" ] && gap=${g#*=}
 		done
 	fi
-	script=$(route_script $id $tag)
+	case $eff_kind in
+	rename) echo x >$RT/ren-$tag ;;
+	unlink) echo x >$RT/unl-$tag ;;
+	esac
+	script=$(eval "printf '%s\n' \"$attempt\"")
 	out=$(/vmtest/ctr -p -n $name -c /sys/fs/cgroup/vmtest/$name $R sh -c "$script; exit \$?" </dev/null 2>&1)
 	rc=$?
 	sleep 0.2 # a kill's alert
 	[ $id = uring-connect-sock ] && sleep 0.5 # the listener's log line
 	effect=no
-	route_effect $id $tag && effect=yes
+	route_effect $eff_kind $tag && effect=yes
 	k=""
-	case $id in *-knob | *-knob-*) k=", release_agent '$(knob)'" ;; esac
+	[ $eff_kind = knob ] && k=", release_agent '$(knob)'"
 	echo "$id (exit $rc, effect $effect$k): $(echo "$out" | tail -n 2 | tr '\n' ' ')"
 	if [ $rc -eq 137 ]; then
 		outcome=kill
@@ -159,7 +127,7 @@ while IFS='	' read -r id rule want_fallback want_lsm gaps also; do
 		outcome=escaped
 	fi
 	echo "DCEA-ROUTE $id $backend block $outcome $effect $kver"
-	# a race of the fallback (routes-expect.sh): the other outcome is as good a measurement
+	# a race of the fallback (kill-race in the catalogue): the other outcome is as good a measurement
 	[ "$outcome" = "$also" ] && want=$also
 	case $want in
 	deny) arule="($rule|ptrace_host)" action=deny ;;
@@ -168,9 +136,9 @@ while IFS='	' read -r id rule want_fallback want_lsm gaps also; do
 	if [ $outcome = unsupported ]; then
 		vm_check SKIP route_$id "the io_uring operation does not exist on $kver: $(echo "$out" | tail -n 1)"
 	elif [ -n "$gap" ] && [ $outcome = "$gap" ]; then
-		vm_check SKIP route_$id "known gap of the fallback on $kver (routes-expect.sh): $outcome, effect $effect"
+		vm_check SKIP route_$id "known gap of the fallback on $kver (tests/routes/catalogue.tsv): $outcome, effect $effect"
 	elif [ -n "$gap" ]; then
-		vm_check FAIL route_$id "the fallback's gap on $kver is listed as $gap, got $outcome (exit $rc, effect $effect): update routes-expect.sh"
+		vm_check FAIL route_$id "the fallback's gap on $kver is listed as $gap, got $outcome (exit $rc, effect $effect): update tests/routes/catalogue.tsv"
 	elif [ $outcome != "$want" ]; then
 		vm_check FAIL route_$id "want $want, got $outcome (exit $rc, effect $effect): $(echo "$out" | tail -n 1)"
 	elif [ $outcome = deny ] && [ $effect = yes ]; then
@@ -183,7 +151,7 @@ while IFS='	' read -r id rule want_fallback want_lsm gaps also; do
 	fi
 	echo >$R/cgr/release_agent
 	rm -f $RT/sock.log
-done </vmtest/routes.tsv
+done </vmtest/catalogue.tsv
 
 # The memory-derived procfs files of the host process (environ, maps): not a route of the
 # catalogue, but the LSM backend's ptrace_host denial did not stop them on 7.x (mm_access()

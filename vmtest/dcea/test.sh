@@ -3,7 +3,9 @@
 # Smoke test of the real dcea in a vmtest guest, the payload run.sh uses when $OUTPUT/dcea exists
 # and tests/vm/test.sh does not: the LSM canary as a baseline, dcea in block mode, the backend it
 # chose against what the boot allows, every rule's escape attempted from inside a container
-# (deny: EPERM and no side effect; kill: exit 137 and a kill alert), the other routes to the same
+# (deny: EPERM and no side effect; kill: exit 137 and a kill alert) with the integration tests'
+# helper (dcea-escape), judged by the effect the tests expect of each rule on this kernel and
+# boot (tests/expect/effects.tsv, never dcea's own status), the other routes to the same
 # objects (routes.sh: io_uring, pidfd, path walks...; issue 14), tampering with dcea's pins,
 # files and process from a privileged container, a benign container that raises no alert, and the
 # DCEA-RESULT line from `dcea status --json`.
@@ -46,18 +48,52 @@ fi
 
 R=/tmp/rootfs
 vm_rootfs $R
-cp /vmtest/attack $R/bin/attack
+cp /vmtest/dcea-escape $R/bin/dcea-escape
 mkdir -p $R/mnt $R/run /sys/fs/cgroup/vmtest
 # alerts are judged within seconds below: only once the detached loader streams them
 vm_dcea_streaming /tmp/alerts.log $R
 json=$($DCEA status --json 2>/dev/null)
 
-# eff RULE: the rule's effective action on this kernel, from `dcea status --json`.
-eff() {
+# got RULE: the rule's effective action on this kernel, as `dcea status --json` reports it.
+got() {
 	# hooks hold braces (tp/sys_enter_set{,re,res}{u,g}id): match field by field, not up to '}'
 	echo "$json" | grep -o "\"id\":\"$1\",\"hook\":\"[^\"]*\",\"backend\":\"[a-z]*\",\"effective\":\"[a-z]*\"" |
 		grep -o '"effective":"[a-z]*"' | cut -d'"' -f4
 }
+# What the tests expect on this kernel and boot: the column KERNEL/BACKEND of effects.tsv
+# (tests/expect/effects.tsv), e.g. 6.1/lsm. A kernel without a column fails here, and its
+# attempts are then judged by what dcea reports (so that the run still says something).
+col="$(uname -r | cut -d. -f1,2)/$want_backend"
+noexp=
+if awk -F'\t' -v col="$col" '$1 == "rule" { for (i = 2; i <= NF; i++) if ($i == col) f = 1 }
+	END { exit !f }' /vmtest/effects.tsv; then
+	vm_check PASS expectations_for_kernel "tests/expect/effects.tsv has column $col"
+else
+	noexp=1
+	vm_check FAIL expectations_for_kernel "no column '$col' in tests/expect/effects.tsv: measure this kernel and add one"
+fi
+# eff RULE: the effect the tests expect of RULE here.
+eff() {
+	[ -n "$noexp" ] && { got "$1"; return; }
+	awk -F'\t' -v col="$col" -v rule="$1" '/^#/ { next }
+		$1 == "rule" { for (i = 2; i <= NF; i++) if ($i == col) c = i; next }
+		c && $1 == rule { print $c; exit }' /vmtest/effects.tsv
+}
+rank() { case $1 in deny) echo 4 ;; kill) echo 3 ;; detect) echo 2 ;; unavailable) echo 1 ;; *) echo 0 ;; esac; }
+# RULE_effective: dcea's canary-proven effect is exactly the expected one; weaker fails, and so
+# does stronger (enforcement gained: the table is out of date).
+if [ -z "$noexp" ]; then
+	for r in $(awk -F'\t' '!/^#/ && $1 != "rule" { print $1 }' /vmtest/effects.tsv); do
+		w=$(eff $r) g=$(got $r)
+		if [ "$g" = "$w" ]; then
+			vm_check PASS "${r}_effective" "$g, as expected on $col"
+		elif [ "$(rank "$g")" -lt "$(rank "$w")" ]; then
+			vm_check FAIL "${r}_effective" "weaker than expected: '${g:-missing}', tests/expect/effects.tsv says '$w' on $col"
+		else
+			vm_check FAIL "${r}_effective" "stronger than expected: '$g', tests/expect/effects.tsv says '$w' on $col: update the table"
+		fi
+	done
+fi
 
 # alert RULE ACTION CTR: an alert line for RULE with ACTION from container CTR (waits up to 3 s).
 alert() {
@@ -72,7 +108,7 @@ alert() {
 
 # try RULE [CTR_OPTION] SCRIPT: run SCRIPT with sh in a fresh container named RULE (the attack is a
 # child of the container's PID 1, which a kill must be able to reach) and judge it by the rule's
-# effective action: deny -> EPERM (output names it), kill -> exit 137 and a kill alert. Sets $rc and
+# expected effect: deny -> EPERM (output names it), kill -> exit 137 and a kill alert. Sets $rc and
 # $out; returns 0 when the caller should also check the side effect (deny passed).
 try() {
 	local rule="$1" opt="" a
@@ -81,7 +117,7 @@ try() {
 	a=$(eff "$rule")
 	out=$(/vmtest/ctr $opt -n "$rule" -c "/sys/fs/cgroup/vmtest/$rule" $R sh -c "$1; exit \$?" 2>&1)
 	rc=$?
-	if [ $rc -eq 125 ] || echo "$out" | grep -q '^attack .*setup'; then
+	if [ $rc -eq 125 ] || [ $rc -eq 3 ] || echo "$out" | grep -q '^dcea-escape: setup'; then
 		vm_check FAIL "${rule}_setup" "container or attack set-up failed: $(echo "$out" | tail -n1)"
 		return 1
 	fi
@@ -113,7 +149,7 @@ try() {
 		fi
 		return 1 ;;
 	*)
-		vm_check SKIP "${rule}_blocked" "effective action '${a:-missing}' on this kernel"
+		vm_check SKIP "${rule}_blocked" "expected effect '${a:-missing}' on this kernel: not blockable"
 		return 1 ;;
 	esac
 }
@@ -128,61 +164,61 @@ no_effect() {
 }
 side='&& echo SIDE-EFFECT'
 
-try mount_sensitive "attack mount debugfs /mnt; r=\$?; grep -q ' /mnt ' /proc/mounts $side; exit \$r" &&
+try mount_sensitive "dcea-escape mount debugfs /mnt; r=\$?; grep -q ' /mnt ' /proc/mounts $side; exit \$r" &&
 	no_effect mount_sensitive '! echo "$out" | grep -q SIDE-EFFECT' "/mnt not in the container's /proc/mounts"
-try mount_api "attack move_mount /tmp /mnt; r=\$?; grep -q ' /mnt ' /proc/mounts $side; exit \$r" &&
+try mount_api "dcea-escape move_mount /tmp /mnt; r=\$?; grep -q ' /mnt ' /proc/mounts $side; exit \$r" &&
 	no_effect mount_api '! echo "$out" | grep -q SIDE-EFFECT' "nothing attached on /mnt"
 # device_create: a block device node made in a container (cgroup/dev denies it on every backend).
 try device_create "mknod /tmp/sda b 8 0" &&
 	no_effect device_create '[ ! -e $R/tmp/sda ]' "no node /tmp/sda in the container's rootfs"
 # block_device_access: /dev/mem, made by the host in the rootfs, opened from the container.
 mknod $R/mem c 1 1
-try block_device_access "attack read /mem" &&
+try block_device_access "dcea-escape read /mem" &&
 	no_effect block_device_access '! echo "$out" | grep -q "read [0-9]* bytes"' "nothing read from /dev/mem"
-try capset_raise "attack capset" &&
+try capset_raise "dcea-escape capset sys_admin" &&
 	no_effect capset_raise '[ $rc -ne 2 ]' "CAP_SYS_ADMIN not effective after the failed capset"
-try setuid_root "attack setuid" &&
+try setuid_root "dcea-escape setuid keepcaps" &&
 	no_effect setuid_root '[ $rc -ne 2 ]' "uid and euid still 1000"
 cp_before=$(cat /proc/sys/kernel/core_pattern)
-try kernel_knob_sysctl "attack write /proc/sys/kernel/core_pattern '|/tmp/evil %p'" &&
+try kernel_knob_sysctl "dcea-escape write /proc/sys/kernel/core_pattern '|/tmp/evil %p'" &&
 	no_effect kernel_knob_sysctl '[ "$(cat /proc/sys/kernel/core_pattern)" = "$cp_before" ]' "core_pattern unchanged ($cp_before)"
 # kernel_knob_file: release_agent of a cgroup v1 hierarchy the host mounted inside the rootfs
 mkdir -p $R/cg1
 if mount -t cgroup -o none,name=dceavm cgroup $R/cg1 2>/dev/null; then
 	ra_before=$(cat $R/cg1/release_agent)
-	try kernel_knob_file "attack write /cg1/release_agent /evil" &&
+	try kernel_knob_file "dcea-escape write /cg1/release_agent /evil" &&
 		no_effect kernel_knob_file '[ "$(cat $R/cg1/release_agent)" = "$ra_before" ]' "release_agent unchanged ('$ra_before')"
 	umount $R/cg1
 else
-	try kernel_knob_file "attack write /proc/sysrq-trigger h" &&
-		no_effect kernel_knob_file '! echo "$out" | grep -q succeeded' "nothing written to sysrq-trigger (no cgroup v1)"
+	try kernel_knob_file "dcea-escape write /proc/sysrq-trigger h" &&
+		no_effect kernel_knob_file '! echo "$out" | grep -q wrote' "nothing written to sysrq-trigger (no cgroup v1)"
 fi
 # A host process, for the rules that reach outside the container (ctr -p: host PID namespace).
 sleep 600 </dev/null >/dev/null 2>&1 &
 hp=$!
 echo "s3cret-host-file" >/tmp/dcea-secret
-try ptrace_host -p "attack ptrace $hp" &&
+try ptrace_host -p "dcea-escape ptrace $hp" &&
 	no_effect ptrace_host 'grep -q "^TracerPid:[[:space:]]*0$" /proc/$hp/status && ! grep -q "^State:.*t" /proc/$hp/status' "host pid $hp not traced or stopped"
-try proc_host_access -p "attack read /proc/$hp/root/tmp/dcea-secret" &&
+try proc_host_access -p "dcea-escape read /proc/$hp/root/tmp/dcea-secret" &&
 	no_effect proc_host_access '! echo "$out" | grep -q s3cret' "host /tmp/dcea-secret not read through /proc/$hp/root"
 kill -9 $hp 2>/dev/null
-try bpf_load "attack bpf" &&
-	no_effect bpf_load '! echo "$out" | grep -q "program fd"' "no program fd returned"
-try module_load "attack finit_module /bin/busybox" &&
-	no_effect module_load '! echo "$out" | grep -q succeeded' "finit_module failed"
-try kexec_load "attack kexec /bin/busybox" &&
-	no_effect kexec_load '! echo "$out" | grep -q succeeded' "kexec_file_load failed"
-try open_by_handle "attack open_by_handle /etc/passwd" &&
-	no_effect open_by_handle '! echo "$out" | grep -q succeeded' "open_by_handle_at failed"
+try bpf_load "dcea-escape bpf" &&
+	no_effect bpf_load '! echo "$out" | grep -q "prog fd"' "no program fd returned"
+try module_load "dcea-escape module /bin/busybox" &&
+	no_effect module_load '! echo "$out" | grep -q "module loaded"' "finit_module failed"
+try kexec_load "dcea-escape kexec /bin/busybox" &&
+	no_effect kexec_load '! echo "$out" | grep -q "kexec loaded"' "kexec_file_load failed"
+try open_by_handle "dcea-escape handle /etc/passwd" &&
+	no_effect open_by_handle '! echo "$out" | grep -q root:x:0' "open_by_handle_at failed"
 # runtime_socket: a host listener on the container's /run/docker.sock; a host connect proves it.
-/vmtest/attack listen $R/run/docker.sock /tmp/sock.log </dev/null >/dev/null 2>&1 &
+/vmtest/dcea-escape listen $R/run/docker.sock /tmp/sock.log </dev/null >/dev/null 2>&1 &
 lp=$!
 sleep 0.3
-/vmtest/attack connect $R/run/docker.sock >/dev/null
+/vmtest/dcea-escape connect $R/run/docker.sock >/dev/null
 sleep 0.3
 if [ -s /tmp/sock.log ]; then
 	rm -f /tmp/sock.log
-	try runtime_socket "attack connect /run/docker.sock" &&
+	try runtime_socket "dcea-escape connect /run/docker.sock" &&
 		{ sleep 0.3; no_effect runtime_socket '[ ! -e /tmp/sock.log ]' "the listener saw no connection"; }
 else
 	vm_check FAIL runtime_socket_listener "the host listener on $R/run/docker.sock saw no host connection"
@@ -287,10 +323,10 @@ else
 		refused tamper_umount "umount of the bind-mounted host bpffs"
 	fi
 	no_effect tamper_umount "[ -e /sys/fs/bpf/dcea/links/$pin ]" "the host's bpffs and pins unaffected"
-	tamper tamper_write "attack write /hostfiles/policy.yaml evil"
+	tamper tamper_write "dcea-escape write /hostfiles/policy.yaml evil"
 	refused tamper_write "open of the policy file for writing"
 	no_effect tamper_write same_policy "policy file unchanged"
-	lsm_only tamper_truncate "attack truncate /hostfiles/policy.yaml" file_changed "truncate(2) of the policy file"
+	lsm_only tamper_truncate "dcea-escape truncate /hostfiles/policy.yaml" file_changed "truncate(2) of the policy file"
 	[ "$ta" = deny ] && no_effect tamper_truncate same_policy "policy file unchanged"
 	restore
 	lsm_only tamper_replace "echo evil >/hostfiles/new && mv -f /hostfiles/new /hostfiles/policy.yaml" file_changed "rename over the policy file"
@@ -343,7 +379,7 @@ else
 		refused tamper_loader_down "rm of a pinned link while no loader ran"
 	fi
 	# a new container after the restart is tracked and its escape stopped as before
-	tamper after_restart "attack mount debugfs /mnt"
+	tamper after_restart "dcea-escape mount debugfs /mnt"
 	case $(eff mount_sensitive) in
 	deny) r=$([ $rc -ne 0 ] && echo "$out" | grep -q 'Operation not permitted' && echo ok) ;;
 	kill) r=$([ $rc -eq 137 ] && echo ok) ;;
