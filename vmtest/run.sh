@@ -25,7 +25,8 @@
 #   OUTPUT           dcea's build directory (default build)
 #   VMTEST_RUNNER    qemu (default: plain QEMU with a busybox initramfs) or vng (virtme-ng, the
 #                    host's root over 9p; see vmtest/vng.sh). Same payload, same table.
-# Exit status: 0 when every boot reported and every test passed.
+# Exit status: 0 when every boot reported, every test passed and (dcea's payload) the rules per
+# effect of every boot are those tests/expect/effects.tsv expects of that kernel and boot.
 #
 # Examples:
 #   make vmtest KERNELS="bookworm trixie"
@@ -195,6 +196,27 @@ load_row() {
 	IFS='|' read -r "${FIELDS[@]/#/R_}" <<<"$1"
 }
 
+# expect_counts UNAME VARIANT D/K/T/U: the rules per effect dcea's payload reported on a boot must
+# be those the tests expect (tests/expect/effects.tsv, column KERNEL/lsm for the bpf boot,
+# KERNEL/fallback without): a kernel where every rule fell back to "detect" must not pass. On a
+# mismatch or a kernel without a column, adds to $note and returns 1.
+expect_counts() {
+	local col want
+	col="$(cut -d. -f1,2 <<<"$1")/$([ "$2" = bpf ] && echo lsm || echo fallback)"
+	want=$(awk -F'\t' -v col="$col" '/^#/ { next }
+		$1 == "rule" { for (i = 2; i <= NF; i++) if ($i == col) c = i; next }
+		c { n[$c]++ }
+		END { if (c) printf "%d/%d/%d/%d\n", n["deny"], n["kill"], n["detect"], n["unavailable"] }' \
+		"$ROOT/tests/expect/effects.tsv")
+	if [ -z "$want" ]; then
+		note="${note:+$note, }no expectation for $col in tests/expect/effects.tsv"
+		return 1
+	fi
+	[ "$3" = "$want" ] && return 0
+	note="${note:+$note, }d/k/t/u $3, want $want ($col, tests/expect/effects.tsv)"
+	return 1
+}
+
 run_one() {
 	local label=$1 kernel=$2 variant=$3 lsm lsm_bpf tag try status info result rc why note=""
 	if [ "$variant" = bpf ]; then
@@ -242,6 +264,9 @@ run_one() {
 		note="${note:+$note, }no DCEA-RESULT line"
 	fi
 	[ "$(kv "$info" btf)" = no ] && note="${note:+$note, }no BTF"
+	if [[ $PAYLOAD_KIND == "static dcea"* ]] && [ -n "$result" ]; then
+		expect_counts "$(kv "$info" kernel)" "$variant" "$deny/$kill/$detect/$unav" || FAILED=1
+	fi
 	failed=$(tr -d '\r' <"$BOOT_LOG" | sed -n 's/^FAIL \([^:]*\):.*/\1/p' | head -n 3 | paste -sd' ') || true
 	[ -n "$failed" ] && note="${note:+$note, }FAIL $failed"
 	[ -n "$fail" ] && [ "$fail" != 0 ] && FAILED=1

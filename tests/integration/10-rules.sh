@@ -3,7 +3,11 @@
 # Every rule against a real escape step from inside a docker container. Audit mode: the step
 # succeeds and one alert with the right rule, action, container and details arrives. Block mode:
 # the step fails with EPERM (deny rules; its side effect did not happen) or the process is killed
-# (kill rules: exit status 137, action "kill"). Rules `dcea status` reports unavailable here SKIP.
+# (kill rules: exit status 137, action "kill"). What each rule must do on this host is the tests'
+# own table (tests/expect/effects.tsv, column "host"), never dcea's status: a rule whose effect
+# there is weaker than expected FAILs, and so does a stronger one (the table is out of date); a
+# rule the table expects to be unavailable here SKIPs its attempts, and its -effective check
+# verifies that dcea says so too.
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/docker.sh"
 . "$(dirname "$0")/../lib/dcea.sh"
@@ -11,13 +15,17 @@
 RULES=(mount_sensitive mount_api device_create block_device_access capset_raise setuid_root
 	kernel_knob_sysctl kernel_knob_file setns_foreign unshare_ns ptrace_host proc_host_access
 	bpf_load module_load open_by_handle kexec_load runtime_socket)
-# What this machine's kernel can do (FACTS.md, issue 2): cgroup/dev and cgroup/sysctl deny,
-# tracepoints kill.
-declare -A WANT_EFFECTIVE=([device_create]=deny [block_device_access]=deny [kernel_knob_sysctl]=deny)
+# What this machine's kernel must do (FACTS.md, issue 2), from the tests' table: cgroup/dev,
+# cgroup/sysctl and cgroup/connect_unix deny, tracepoints kill, no module or kexec hooks.
+EXPECT_COLUMN=${DCEA_EXPECT_COLUMN:-host}
+declare -A WANT
+mapfile -t ALL_RULES < <(awk -F'\t' '!/^#/ && $1 != "rule" { print $1 }' "$DCEA_ROOT/tests/expect/effects.tsv")
+for r in "${ALL_RULES[@]}"; do WANT[$r]=$(dcea_expected "$EXPECT_COLUMN" "$r"); done
 CHECKS=()
 for r in "${RULES[@]}"; do
 	CHECKS+=("$r-audit-allowed" "$r-audit-alert" "$r-block-stopped" "$r-block-alert")
 done
+for r in "${ALL_RULES[@]}"; do CHECKS+=("$r-effective"); done
 CHECKS+=(device_create-block-no-node block_device_access-block-no-data
 	kernel_knob_sysctl-block-host-unchanged kernel_knob_file-block-unchanged
 	setns_foreign-block-no-data proc_host_access-block-no-data alerts-namespaces alerts-one-per-attempt release-agent-escape-audit release-agent-escape-block
@@ -55,8 +63,24 @@ printf 'host-secret-%s\n' "$$" >"$secret"
 start_bg host_pid sleep 600
 
 dcea_start || fail_all "$DCEA_ERR" "${CHECKS[@]}"
-declare -A EFF
-for r in "${RULES[@]}"; do EFF[$r]=$(dcea_effective "$r"); done
+for r in "${RULES[@]}"; do
+	[ -n "${WANT[$r]}" ] || fail_all "no expectation for '$r' in column '$EXPECT_COLUMN' of tests/expect/effects.tsv" "${CHECKS[@]}"
+done
+
+# RULE-effective: what `dcea status` reports (its canary-proven effect) is what the table says.
+# Weaker fails; stronger fails too, named as such: enforcement gained here, so the table is stale.
+st=$(dcea_status_json)
+for r in "${ALL_RULES[@]}"; do
+	got=$(printf '%s' "$st" | jq -r --arg r "$r" '.rules[] | select(.id == $r) | .effective')
+	want=${WANT[$r]}
+	if [ "$got" = "$want" ]; then
+		pass "$r-effective"
+	elif [ "$(dcea_effect_rank "$got")" -lt "$(dcea_effect_rank "$want")" ]; then
+		fail "$r-effective" "weaker than expected: '${got:-missing}', tests/expect/effects.tsv says '$want' ($EXPECT_COLUMN)"
+	else
+		fail "$r-effective" "stronger than expected: '$got', tests/expect/effects.tsv says '$want' ($EXPECT_COLUMN): update the table"
+	fi
+done
 
 # --- the test's containers -----------------------------------------------------------------------
 
@@ -76,10 +100,10 @@ run_in() {
 	ERR=$(cat "$DCEA_TMP/err")
 }
 
-# expect_stopped NAME RULE: the step just run was stopped the way RULE's effective action says.
+# expect_stopped NAME RULE: the step just run was stopped the way the table says RULE stops it.
 expect_stopped() {
 	local name=$1 rule=$2
-	case ${EFF[$rule]} in
+	case ${WANT[$rule]} in
 	kill)
 		if [ "$RC" = 137 ]; then pass "$name"; else fail "$name" "exit $RC (want 137, killed): $OUT $ERR"; fi
 		;;
@@ -90,7 +114,7 @@ expect_stopped() {
 			fail "$name" "exit $RC (want EPERM): $OUT $ERR"
 		fi
 		;;
-	*) fail "$name" "effective action '${EFF[$rule]}' cannot stop it" ;;
+	*) fail "$name" "expected effect '${WANT[$rule]}' cannot stop it" ;;
 	esac
 }
 
@@ -103,7 +127,7 @@ alert_checks() {
 	local mode=$1 rule=$2 ct=$3 comm=$4 action a cx
 	shift 4
 	action=alert
-	[ "$mode" = block ] && action=${EFF[$rule]}
+	[ "$mode" = block ] && action=${WANT[$rule]}
 	a=$(dcea_wait_alert "$rule" ".container.id == \"$ct\" and .comm == \"$comm\"" 5)
 	if [ -z "$a" ]; then
 		fail "$rule-$mode-alert" "no $rule alert for comm '$comm' in container ${ct:0:12}; since the mark: $(dcea_alerts_since_mark | jq -c '[.type, .rule, .action, .comm, .container.name]' | tr '\n' ' ')"
@@ -122,12 +146,13 @@ alert_checks() {
 		".action == \"$action\"" '(.severity | length) > 0' "${cx[@]}" "$@"
 }
 
-# skip_unavailable RULE: SKIP the rule's checks when status says this kernel cannot watch it.
+# skip_unavailable RULE: SKIP the rule's checks when the table says this kernel cannot watch it
+# (RULE-effective checks that dcea agrees).
 skip_unavailable() {
 	local r=$1 c
-	[ "${EFF[$r]}" = unavailable ] || return 1
+	[ "${WANT[$r]}" = unavailable ] || return 1
 	for c in audit-allowed audit-alert block-stopped block-alert; do
-		skip "$r-$c" "'dcea status' reports $r unavailable on this kernel ($(dcea_status_json | jq -r --arg r "$r" '.rules[] | select(.id == $r) | .hook'))"
+		skip "$r-$c" "expected unavailable on this kernel (tests/expect/effects.tsv, $EXPECT_COLUMN): no hook for it ($(dcea_status_json | jq -r --arg r "$r" '.rules[] | select(.id == $r) | .hook'))"
 	done
 	return 0
 }
@@ -452,7 +477,7 @@ for mode in audit block; do
 		if [ "$mode" = audit ]; then
 			skip_unavailable "$r" && continue
 		else
-			[ "${EFF[$r]}" = unavailable ] && continue
+			[ "${WANT[$r]}" = unavailable ] && continue
 		fi
 		dcea_mark
 		"t_$r" "$mode"
@@ -475,7 +500,7 @@ done
 # where cgroup/connect_unix denies the connect (6.7+), killed where the fallback kills on its exit.
 dcea_mark
 run_in "$ct_sock" docker -H unix:///var/run/docker.sock ps
-want_action=${EFF[runtime_socket]}
+want_action=${WANT[runtime_socket]}
 if [ "$want_action" = kill ] && [ "$RC" != 137 ]; then
 	fail docker-client-block "exit $RC (want 137): $(printf '%s' "$OUT" | head -n 1) $ERR"
 elif [ "$want_action" = deny ] && { [ "$RC" = 0 ] || [[ $ERR != *"not permitted"* ]]; }; then

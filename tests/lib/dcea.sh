@@ -16,6 +16,7 @@
 #   dcea_wait_alert RULE [JQ] [SECS]   print the first alert of RULE (after the mark) matching JQ
 #   dcea_expect_alert NAME ALERT EXPR...   PASS when every jq EXPR holds on ALERT
 #   dcea_effective RULE           the rule's effective action on this kernel (deny/kill/...)
+#   dcea_expected COLUMN RULE     the effect the tests expect (tests/expect/effects.tsv)
 #   dcea_helper                   build the static escape helper, set DCEA_ESCAPE
 #   dcea_escape_ct NAME ARGS...   a test container with that helper mounted, its id
 
@@ -118,6 +119,19 @@ dcea_kill_loader() {
 }
 
 dcea_status_json() { "$DCEA" status --json 2>/dev/null; }
+
+# dcea_expected COLUMN RULE: the effect the tests expect of RULE on COLUMN ("host", or a boot of the
+# kernel matrix, "6.1/lsm") from tests/expect/effects.tsv; nothing when the table has none.
+dcea_expected() {
+	awk -F'\t' -v col="$1" -v rule="$2" '/^#/ { next }
+		$1 == "rule" { for (i = 2; i <= NF; i++) if ($i == col) c = i; next }
+		c && $1 == rule { print $c; exit }' "$DCEA_ROOT/tests/expect/effects.tsv"
+}
+
+# dcea_effect_rank EFFECT: how strong an effect is (deny 4, kill 3, detect 2, unavailable 1, else 0).
+dcea_effect_rank() {
+	case $1 in deny) echo 4 ;; kill) echo 3 ;; detect) echo 2 ;; unavailable) echo 1 ;; *) echo 0 ;; esac
+}
 
 # dcea_effective RULE: the rule's proven action on this kernel (deny, kill, detect, unavailable).
 dcea_effective() {
