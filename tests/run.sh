@@ -21,12 +21,22 @@
 #                             failure, not run
 #   DCEA_TEST_VERBOSE=1       show every line the tests print, not only results
 #   DCEA_KEEP_DOCKERD=1       leave the dockerd the harness started running at the end
+#   DCEA_CI=1                 set by .ci/run: a prerequisite CI installs itself (root, docker, the
+#                             test image, a command, the vmtest kernels) missing is a failure, not
+#                             a skip (tests/lib/common.sh), and the skip budget is strict
+#   DCEA_SKIP_BUDGET=FILE     the skips expected of the integration scripts (default
+#                             tests/skip-budget.tsv; "" for none; not used with DCEA_INTEGRATION_DIR)
+#   DCEA_SKIP_BUDGET_STRICT=1 a skip over the budget fails the run outside CI too
 #   SANITIZE=1                the binaries are built with ASan+UBSan (`make test SANITIZE=1`):
 #                             every report of theirs, from unit binaries and from every dcea the
 #                             integration scripts run, goes to $OUTPUT/test-logs/sanitizer/ and
 #                             counts as one failure (a report in a background loader that exits
 #                             0 is not lost)
-# Full output of each file is kept under $OUTPUT/test-logs/.
+# Full output of each file is kept under $OUTPUT/test-logs/. Before the summary line, the skips
+# are counted by reason, and the integration scripts' skips are held against the skip budget: a
+# skip the budget does not list, or more of one than it allows, is a failure under DCEA_CI=1
+# (the budget describes the CI machine: root, docker, this kernel) and a loud warning otherwise
+# (a developer's machine may lack what CI has, and `make test` alone may skip).
 set -uo pipefail
 
 tests_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -41,6 +51,9 @@ logs=$OUTPUT/test-logs
 mkdir -p "$logs" || exit 1
 npass=0 nfail=0 nskip=0
 failures=()
+# one line per skip: "SCRIPT<TAB>REASON", digits in the reason made N (counts and pids vary)
+skips=$logs/skips.tsv
+: >"$skips"
 
 san=
 if [ "${SANITIZE:-0}" = 1 ]; then
@@ -120,6 +133,7 @@ run_unit() {
 	fi
 
 	npass=$((npass + p)) nskip=$((nskip + s)) nfail=$((nfail + f))
+	for ((t = 0; t < s; t++)); do printf 'unit %s\tskipped by the test itself\n' "$name" >>"$skips"; done
 	printf 'unit  %-40s %d passed, %d failed, %d skipped\n' "$name" "$p" "$f" "$s"
 	for t in "${names[@]}"; do
 		failures+=("$name: $t")
@@ -201,6 +215,7 @@ run_integration() {
 	s=$(grep -c '^SKIP ' "$log")
 	npass=$((npass + p)) nskip=$((nskip + s)) nfail=$((nfail + f))
 	while IFS= read -r line; do failures+=("$name: ${line#FAIL }"); done < <(grep '^FAIL ' "$log")
+	grep '^SKIP ' "$log" | sed -E -e 's/^SKIP [^:]*: ?//' -e 's/[0-9]+/N/g' -e "s/^/$name\t/" >>"$skips"
 	if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
 		note_fail "$name: timed out after ${limit}s"
 		# where it was: the log's last lines (CI shows only this output)
@@ -263,6 +278,58 @@ if [ -n "$san" ]; then
 		note_fail "sanitizer report $f: $(grep -m 1 -E 'ERROR|runtime error' "$f" || head -n 1 "$f")"
 	done
 	printf 'sanitizer: %d report(s) in %s\n' "$nrep" "$san"
+fi
+
+# skip_budget FILE: hold the integration scripts' skips against FILE ("MAX<TAB>SCRIPT<TAB>REASON",
+# REASON a glob on the reason with digits made N); every script that ran is judged, the budget's
+# lines for scripts that did not run are ignored.
+skip_budget() {
+	local file=$1 max script pat n line strict=0 i k
+	local -a bmax=() bscript=() bpat=() used=() bad=()
+	local -A seen=()
+	[ "${DCEA_CI:-0}" = 1 ] || [ "${DCEA_SKIP_BUDGET_STRICT:-0}" = 1 ] && strict=1
+	while IFS=$'\t' read -r max script pat; do
+		case $max in '#'* | '') continue ;; esac
+		bmax+=("$max") bscript+=("$script") bpat+=("$pat") used+=(0)
+	done <"$file"
+	while IFS=$'\t' read -r n line; do
+		script=${line%%$'\t'*} pat=${line#*$'\t'}
+		k=-1
+		for i in "${!bmax[@]}"; do
+			# shellcheck disable=SC2053 # the budget's reason is a glob
+			if [ "${bscript[i]}" = "$script" ] && [[ $pat == ${bpat[i]} ]]; then k=$i; break; fi
+		done
+		if [ "$k" -lt 0 ]; then
+			bad+=("$n new skip(s) of $script, not in the budget: $pat")
+		else
+			used[k]=$((used[k] + n))
+			seen[$k]=1
+		fi
+	done < <(grep -v '^unit ' "$skips" | sort | uniq -c | sed -E 's/^ *([0-9]+) /\1\t/')
+	for k in "${!seen[@]}"; do
+		[ "${used[k]}" -le "${bmax[k]}" ] ||
+			bad+=("${used[k]} skips of ${bscript[k]}, the budget allows ${bmax[k]}: ${bpat[k]}")
+	done
+	for line in "${bad[@]}"; do
+		if [ "$strict" = 1 ]; then
+			note_fail "skip budget (${file#"$root"/}): $line"
+		else
+			printf 'SKIP BUDGET EXCEEDED (%s; a failure under DCEA_CI=1): %s\n' "${file#"$root"/}" "$line"
+		fi
+	done
+}
+
+if [ -s "$skips" ]; then
+	echo "skipped, by reason:"
+	sort "$skips" | uniq -c | sort -rn | sed -E 's/^ *([0-9]+) ([^\t]*)\t/  \1  \2: /'
+fi
+budget=${DCEA_SKIP_BUDGET-$tests_dir/skip-budget.tsv}
+if [ "${DCEA_UNIT_ONLY:-0}" != 1 ] && [ -z "${DCEA_INTEGRATION_DIR:-}" ] && [ -n "$budget" ]; then
+	if [ -r "$budget" ]; then
+		skip_budget "$budget"
+	else
+		note_fail "skip budget '$budget' cannot be read"
+	fi
 fi
 
 if [ "$nfail" -gt 0 ]; then

@@ -38,11 +38,25 @@ pass() { printf 'PASS %s\n' "$(_dcea_oneline "$1")"; }
 fail() { printf 'FAIL %s: %s\n' "$(_dcea_oneline "$1")" "$(_dcea_oneline "${2:-failed}")"; }
 skip() { printf 'SKIP %s: %s\n' "$(_dcea_oneline "$1")" "$(_dcea_oneline "${2:-skipped}")"; }
 
+# dcea_ci_prereq REASON: is REASON a missing prerequisite that CI installs itself (.ci/run: make
+# deps as root, the harness's own dockerd, its image and runtime, the vmtest kernels)? Under
+# DCEA_CI=1 such a skip is a failure: a CI run where docker could not start must not be green.
+dcea_ci_prereq() {
+	[ "${DCEA_CI:-0}" = 1 ] || return 1
+	case $1 in
+	"not root" | "docker unavailable"* | "no test image"* | *"not installed" | "podman unavailable"* | \
+		*"dcea-runc runtime"* | *"libFuzzer runtime missing"* | "no kernel could be booted"*) return 0 ;;
+	esac
+	return 1
+}
+
 # skip_all REASON [CHECK...]: print SKIP for each named check (or for the script itself when none
-# is named) and exit 0. The cleanup registry still runs.
+# is named) and exit 0. The cleanup registry still runs. Under DCEA_CI=1 a prerequisite CI
+# installs itself (dcea_ci_prereq) FAILs instead.
 skip_all() {
 	local reason=$1 c
 	shift
+	dcea_ci_prereq "$reason" && fail_all "missing, and CI installs it itself (DCEA_CI=1): $reason" "$@"
 	[ $# -gt 0 ] || set -- "$DCEA_TEST_NAME"
 	for c in "$@"; do skip "$c" "$reason"; done
 	exit 0
