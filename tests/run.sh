@@ -25,7 +25,8 @@
 #                             test image, a command, the vmtest kernels) missing is a failure, not
 #                             a skip (tests/lib/common.sh), and the skip budget is strict
 #   DCEA_SKIP_BUDGET=FILE     the skips expected of the integration scripts (default
-#                             tests/skip-budget.tsv; "" for none; not used with DCEA_INTEGRATION_DIR)
+#                             tests/skip-budget.tsv; "" for none; with DCEA_INTEGRATION_DIR only
+#                             when set)
 #   DCEA_SKIP_BUDGET_STRICT=1 a skip over the budget fails the run outside CI too
 #   SANITIZE=1                the binaries are built with ASan+UBSan (`make test SANITIZE=1`):
 #                             every report of theirs, from unit binaries and from every dcea the
@@ -324,7 +325,9 @@ if [ -s "$skips" ]; then
 	sort "$skips" | uniq -c | sort -rn | sed -E 's/^ *([0-9]+) ([^\t]*)\t/  \1  \2: /'
 fi
 budget=${DCEA_SKIP_BUDGET-$tests_dir/skip-budget.tsv}
-if [ "${DCEA_UNIT_ONLY:-0}" != 1 ] && [ -z "${DCEA_INTEGRATION_DIR:-}" ] && [ -n "$budget" ]; then
+# (another DCEA_INTEGRATION_DIR has its own skips: the budget only when named)
+if [ "${DCEA_UNIT_ONLY:-0}" != 1 ] && [ -n "$budget" ] &&
+	{ [ -z "${DCEA_INTEGRATION_DIR:-}" ] || [ -n "${DCEA_SKIP_BUDGET:-}" ]; }; then
 	if [ -r "$budget" ]; then
 		skip_budget "$budget"
 	else

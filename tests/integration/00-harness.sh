@@ -86,6 +86,32 @@ selftest_runner() {
 	else
 		fail runner-deadline "rc $rc: $out"
 	fi
+	# Skips counted by reason (digits made N) and held against a budget: one reason over its
+	# count and one not listed are loud lines, and failures under DCEA_CI=1.
+	mkdir -p "$d/skips"
+	printf '%s\n' 'echo "PASS k1"' 'echo "SKIP k2: no widget 12"' 'echo "SKIP k3: no widget 7"' \
+		'echo "SKIP k4: brand new"' >"$d/skips/10-s.sh"
+	printf '# MAX\tscript\treason\n1\t10-s.sh\tno widget N\n' >"$d/budget.tsv"
+	rc=0
+	out=$(OUTPUT=$d/out-skips DCEA_CI=0 DCEA_SKIP_BUDGET=$d/budget.tsv DCEA_INTEGRATION_DIR=$d/skips \
+		DCEA_KEEP_DOCKERD=1 DCEA_TEST_FILTER='' "$DCEA_TESTS_DIR/run.sh" 2>&1) || rc=$?
+	if [ "$rc" = 0 ] && [ "$(printf '%s\n' "$out" | tail -n 1)" = "1 passed, 0 failed, 3 skipped" ] &&
+		printf '%s\n' "$out" | grep -qx '  2  10-s.sh: no widget N' &&
+		[ "$(printf '%s\n' "$out" | grep -c '^SKIP BUDGET EXCEEDED')" = 2 ]; then
+		pass runner-skip-reasons
+	else
+		fail runner-skip-reasons "rc $rc: $out"
+	fi
+	rc=0
+	out=$(OUTPUT=$d/out-skips DCEA_CI=1 DCEA_SKIP_BUDGET=$d/budget.tsv DCEA_INTEGRATION_DIR=$d/skips \
+		DCEA_KEEP_DOCKERD=1 DCEA_TEST_FILTER='' "$DCEA_TESTS_DIR/run.sh" 2>&1) || rc=$?
+	if [ "$rc" = 1 ] && [ "$(printf '%s\n' "$out" | tail -n 1)" = "1 passed, 2 failed, 3 skipped" ] &&
+		printf '%s\n' "$out" | grep -q 'skip budget .*2 skips of 10-s.sh, the budget allows 1' &&
+		printf '%s\n' "$out" | grep -q 'skip budget .*1 new skip(s) of 10-s.sh, not in the budget: brand new'; then
+		pass runner-skip-budget-ci
+	else
+		fail runner-skip-budget-ci "rc $rc: $out"
+	fi
 }
 selftest_runner
 
