@@ -188,7 +188,7 @@ podman_checks() {
 	)
 
 	if ! podman_up || ! podman_image; then
-		skip scan-podman "podman unavailable: $DCEA_PODMAN_ERR"
+		skip_prereq scan-podman "podman unavailable: $DCEA_PODMAN_ERR"
 		return
 	fi
 	# the libpod API service, only if nobody runs one: --running must find podman's containers

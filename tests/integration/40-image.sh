@@ -106,7 +106,7 @@ if docker_up 2>/dev/null && docker_image 2>/dev/null; then
 		fail image-busybox "exit $rc: $out"
 	fi
 else
-	skip image-busybox "docker unavailable: $DCEA_DOCKER_ERR"
+	skip_prereq image-busybox "docker unavailable: $DCEA_DOCKER_ERR"
 fi
 
 # a user database added to the built-in one

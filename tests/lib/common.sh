@@ -62,6 +62,16 @@ skip_all() {
 	exit 0
 }
 
+# skip_prereq NAME REASON: SKIP one check for a missing prerequisite, or FAIL it under DCEA_CI=1
+# when CI installs that prerequisite itself (dcea_ci_prereq).
+skip_prereq() {
+	if dcea_ci_prereq "$2"; then
+		fail "$1" "missing, and CI installs it itself (DCEA_CI=1): $2"
+	else
+		skip "$1" "$2"
+	fi
+}
+
 # fail_all WHY [CHECK...]: print FAIL for each named check (or for the script) and exit 0.
 fail_all() {
 	local why=$1 c
