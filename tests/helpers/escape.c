@@ -314,10 +314,10 @@ static int cmd_read(const char *path)
 	return 0;
 }
 
-/* mount TYPE DIR: mount a TYPE file system on DIR. */
-static int cmd_mount(const char *type, const char *dir)
+/* mount TYPE DIR [SOURCE]: mount a TYPE file system on DIR (source "none" unless given). */
+static int cmd_mount(const char *type, const char *dir, const char *source)
 {
-	if (mount("none", dir, type, 0, NULL))
+	if (mount(source ? source : "none", dir, type, 0, NULL))
 		return die("mount");
 	printf("mounted %s on %s\n", type, dir);
 	return 0;
@@ -554,8 +554,8 @@ int main(int argc, char **argv)
 		return cmd_write(argv[2], argv[3]);
 	if (!strcmp(c, "read") && argc == 3)
 		return cmd_read(argv[2]);
-	if (!strcmp(c, "mount") && argc == 4)
-		return cmd_mount(argv[2], argv[3]);
+	if (!strcmp(c, "mount") && (argc == 4 || argc == 5))
+		return cmd_mount(argv[2], argv[3], argv[4]);
 	if (!strcmp(c, "move_mount") && argc == 4)
 		return cmd_move_mount(argv[2], argv[3]);
 	if (!strcmp(c, "truncate") && argc == 3)
@@ -584,12 +584,11 @@ int main(int argc, char **argv)
 	if (!strcmp(c, "storm") && (argc == 4 || argc == 5))
 		return cmd_storm(argv[2], atol(argv[3]), argc == 5 ? atol(argv[4]) : 0);
 	fprintf(stderr,
-		"usage: dcea-escape capset [sys_admin] | setuid [keepcaps] | setns PID FILE | "
-		"ptrace PID\n"
-		"       | bpf | handle FILE | fsopen FSTYPE | connect PATH | module [FILE] | kexec "
-		"[FILE]\n"
-		"       | write PATH DATA | read PATH | mount TYPE DIR | move_mount SRC DST\n"
-		"       | truncate PATH | listen PATH LOG | storm FSTYPE N [RATE]\n"
+		"usage: dcea-escape capset [sys_admin] | setuid [keepcaps] | setns PID FILE\n"
+		"       | ptrace PID | bpf | handle FILE | fsopen FSTYPE | connect PATH\n"
+		"       | module [FILE] | kexec [FILE] | write PATH DATA | read PATH\n"
+		"       | mount TYPE DIR [SOURCE] | move_mount SRC DST | truncate PATH\n"
+		"       | listen PATH LOG | storm FSTYPE N [RATE]\n"
 		"       | flood SECS NPROC KINDS | knobloop N | spawn PROG ARG... | route ...\n");
 	return 2;
 }

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
-# Every rule against a real escape step from inside a docker container. Audit mode: the step
+# Every rule against a real escape step from inside a docker container: each rule's own row of the
+# attack catalogue (tests/routes/catalogue.tsv: container, attempt, effect, alert), the rows the
+# kernel matrix runs too (vmtest/dcea/test.sh). Audit mode: the step
 # succeeds and one alert with the right rule, action, container and details arrives. Block mode:
 # the step fails with EPERM (deny rules; its side effect did not happen) or the process is killed
 # (kill rules: exit status 137, action "kill"). What each rule must do on this host is the tests'
@@ -11,10 +13,13 @@
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/docker.sh"
 . "$(dirname "$0")/../lib/dcea.sh"
+. "$(dirname "$0")/../lib/catalogue.sh"
 
-RULES=(mount_sensitive mount_api device_create block_device_access capset_raise setuid_root
-	kernel_knob_sysctl kernel_knob_file setns_foreign unshare_ns ptrace_host proc_host_access
-	bpf_load module_load open_by_handle kexec_load runtime_socket)
+# The rules' classic attempts: the rows of the attack catalogue (tests/routes/catalogue.tsv)
+# whose outcome is the rule's own, one per rule here (vmtest/dcea/test.sh runs the same rows).
+catalogue_load classic
+RULES=()
+for id in "${CAT_IDS[@]}"; do RULES+=("${CAT_RULE[$id]}"); done
 # What this machine's kernel must do (FACTS.md, issue 2), from the tests' table: cgroup/dev,
 # cgroup/sysctl and cgroup/connect_unix deny, tracepoints kill, no module or kexec hooks.
 EXPECT_COLUMN=${DCEA_EXPECT_COLUMN:-host}
@@ -26,9 +31,10 @@ for r in "${RULES[@]}"; do
 	CHECKS+=("$r-audit-allowed" "$r-audit-alert" "$r-block-stopped" "$r-block-alert")
 done
 for r in "${ALL_RULES[@]}"; do CHECKS+=("$r-effective"); done
-CHECKS+=(device_create-block-no-node block_device_access-block-no-data
-	kernel_knob_sysctl-block-host-unchanged kernel_knob_file-block-unchanged
-	setns_foreign-block-no-data proc_host_access-block-no-data alerts-namespaces alerts-one-per-attempt release-agent-escape-audit release-agent-escape-block
+for id in "${CAT_IDS[@]}"; do
+	[ "${CAT_CLEAN[$id]}" = - ] || CHECKS+=("${CAT_RULE[$id]}-block-${CAT_CLEAN[$id]}")
+done
+CHECKS+=(alerts-namespaces alerts-one-per-attempt release-agent-escape-audit release-agent-escape-block
 	nsenter-escape-audit nsenter-escape-block docker-client-block)
 
 need_docker "${CHECKS[@]}"
@@ -62,6 +68,15 @@ secret=$DCEA_TMP/host-secret
 printf 'host-secret-%s\n' "$$" >"$secret"
 start_bg host_pid sleep 600
 
+# A cgroup v1 hierarchy of our own (not the host's), bind-mounted into the privileged container:
+# its release_agent is the knob kernel_knob_file's attempt writes.
+cg=$DCEA_TMP/cg
+mkdir -p "$cg"
+mount -t cgroup -o "none,name=dcea-rules-$$" cgroup "$cg" ||
+	fail_all "cannot mount a cgroup v1 hierarchy" "${CHECKS[@]}"
+cleanup_add umount "$cg"
+knob_reset() { printf '\n' >"$cg/release_agent"; }
+
 dcea_start || fail_all "$DCEA_ERR" "${CHECKS[@]}"
 for r in "${RULES[@]}"; do
 	[ -n "${WANT[$r]}" ] || fail_all "no expectation for '$r' in column '$EXPECT_COLUMN' of tests/expect/effects.tsv" "${CHECKS[@]}"
@@ -86,7 +101,7 @@ done
 
 ct_plain=$(dcea_escape_ct plain)
 ct_sa=$(dcea_escape_ct sysadmin --cap-add SYS_ADMIN)
-ct_priv=$(dcea_escape_ct priv --privileged --pid=host)
+ct_priv=$(dcea_escape_ct priv --privileged --pid=host -v "$cg:/cg")
 ct_sock=$(dcea_escape_ct sock -v /var/run/docker.sock:/var/run/docker.sock \
 	-v /usr/local/bin/docker:/usr/local/bin/docker:ro)
 ct_dev=$(dcea_escape_ct dev --device "$loopdev:/dev/xvdc")
@@ -157,226 +172,65 @@ skip_unavailable() {
 	return 0
 }
 
-# --- one function per rule: t_RULE MODE runs the step and checks the outcome ---------------------
+# --- one catalogue row per rule: its attempt, the outcome by the table, its alert ---------------
 
+# The attempts' variables (tests/routes/catalogue.tsv).
+# shellcheck disable=SC2034 # read by catalogue_script and catalogue_effect
+KNOB=/cg/release_agent P=/proc/$host_pid/root HT=$DCEA_TMP SECRET=$secret SECRETNAME=${secret##*/}
+# shellcheck disable=SC2034
+HP=$host_pid SOCK=/var/run/docker.sock BLKDEV=/dev/xvdc BLKMAJ=7 BLKMIN=$loop_minor
+# shellcheck disable=SC2034
+MARKER=$disk_marker CAT_KNOB_HOST=$cg/release_agent
+# open_by_handle: /etc/hostname is bind-mounted from the host's disk (overlayfs gives no handles)
+# shellcheck disable=SC2034
+HANDLE_FILE=/etc/hostname HANDLE_TEXT=${ct_priv:0:12}
 n=0
-t_mount_sensitive() {
+
+# attempt ID MODE: run the rule's catalogue row ID in its container. Audit: the step succeeds
+# (RULE-audit-allowed: exit 0 and its effect seen from the host; a step that cannot succeed here,
+# effect never=..., only must not be killed). Block: stopped the way the table says
+# (RULE-block-stopped) and, where the row names it, its effect absent (RULE-block-CLEAN). Then the
+# alert, with the row's comm and expressions.
+attempt() {
+	local id=$1 mode=$2 rule=${CAT_RULE[$1]} ct eff=no x
+	local -a exprs
 	n=$((n + 1))
-	docker exec "$ct_sa" mkdir -p "/mnt/p$n"
-	run_in "$ct_sa" mount -t proc proc "/mnt/p$n"
-	if [ "$1" = audit ]; then
-		if [ "$RC" = 0 ] && docker exec "$ct_sa" test -e "/mnt/p$n/self/status"; then
-			pass mount_sensitive-audit-allowed
+	TAG=$mode-$n
+	case ${CAT_CT[$id]} in
+	plain) ct=$ct_plain ;;
+	sysadmin) ct=$ct_sa ;;
+	sock) ct=$ct_sock ;;
+	dev) ct=$ct_dev ;;
+	*) ct=$ct_priv ;;
+	esac
+	catalogue_prepare "$id"
+	run_in "$ct" sh -c "$(catalogue_script "$id")"
+	catalogue_effect "$id" && eff=yes
+	restore_core
+	knob_reset
+	if [ "$mode" = audit ]; then
+		case ${CAT_EFFECT[$id]} in
+		never=*) [ "$RC" != 137 ] && x=ok ;;
+		none) [ "$RC" = 0 ] && x=ok ;;
+		*) [ "$RC" = 0 ] && [ "$eff" = yes ] && x=ok ;;
+		esac
+		if [ "${x:-}" = ok ]; then
+			pass "$rule-audit-allowed"
 		else
-			fail mount_sensitive-audit-allowed "exit $RC: $ERR"
+			fail "$rule-audit-allowed" "exit $RC, effect $eff: $OUT $ERR"
 		fi
 	else
-		expect_stopped mount_sensitive-block-stopped mount_sensitive
-	fi
-	alert_checks "$1" mount_sensitive "$ct_sa" mount '.details.kind == "fstype"' \
-		'.details.fstype == "proc"' '.details.source == "proc"'
-}
-
-t_mount_api() {
-	run_in "$ct_priv" dcea-escape fsopen proc
-	if [ "$1" = audit ]; then
-		check_eq mount_api-audit-allowed "0 fsopen" "$RC ${OUT% fd*}"
-	else
-		expect_stopped mount_api-block-stopped mount_api
-	fi
-	alert_checks "$1" mount_api "$ct_priv" dcea-escape '.details.syscall == "fsopen"' \
-		'.details.fstype == "proc"'
-}
-
-t_device_create() {
-	local node=/tmp/disk-$1
-	run_in "$ct_plain" mknod "$node" b 7 "$loop_minor"
-	if [ "$1" = audit ]; then
-		if [ "$RC" = 0 ] && docker exec "$ct_plain" test -b "$node"; then
-			pass device_create-audit-allowed
-		else
-			fail device_create-audit-allowed "exit $RC: $ERR"
-		fi
-	else
-		expect_stopped device_create-block-stopped device_create
-		# the side effect: no node
-		if docker exec "$ct_plain" test -e "$node"; then
-			fail device_create-block-no-node "'$node' was created"
-		else
-			pass device_create-block-no-node
+		expect_stopped "$rule-block-stopped" "$rule"
+		if [ "${CAT_CLEAN[$id]}" != - ]; then
+			if [ "$eff" = no ]; then
+				pass "$rule-block-${CAT_CLEAN[$id]}"
+			else
+				fail "$rule-block-${CAT_CLEAN[$id]}" "the step's effect (${CAT_EFFECT[$id]}) is there: $OUT"
+			fi
 		fi
 	fi
-	alert_checks "$1" device_create "$ct_plain" mknod ".details.device == \"block 7:$loop_minor\"" \
-		'.details.access == "mknod"'
-}
-
-t_block_device_access() {
-	run_in "$ct_dev" head -c ${#disk_marker} /dev/xvdc
-	if [ "$1" = audit ]; then
-		check_eq block_device_access-audit-allowed "0 $disk_marker" "$RC $OUT"
-	else
-		expect_stopped block_device_access-block-stopped block_device_access
-		check_eq block_device_access-block-no-data "" "$OUT"
-	fi
-	alert_checks "$1" block_device_access "$ct_dev" head \
-		".details.device == \"block 7:$loop_minor\"" '.details.access == "read"'
-}
-
-t_capset_raise() {
-	run_in "$ct_plain" dcea-escape capset
-	if [ "$1" = audit ]; then
-		check_eq capset_raise-audit-allowed "0 chown raised" "$RC $OUT"
-	else
-		expect_stopped capset_raise-block-stopped capset_raise
-	fi
-	alert_checks "$1" capset_raise "$ct_plain" dcea-escape \
-		'.details.capabilities_gained | split(",") | index("chown") != null'
-}
-
-t_setuid_root() {
-	run_in "$ct_plain" dcea-escape setuid
-	if [ "$1" = audit ]; then
-		check_eq setuid_root-audit-allowed "0 euid 0" "$RC $OUT"
-	else
-		expect_stopped setuid_root-block-stopped setuid_root
-	fi
-	alert_checks "$1" setuid_root "$ct_plain" dcea-escape '.details.syscall == "setuid"' \
-		'.details.from_uid == 1000' '.uid == 1000'
-}
-
-t_kernel_knob_sysctl() {
-	local val=dcea-test-core-$1-$$
-	run_in "$ct_priv" sh -c "echo $val > /proc/sys/kernel/core_pattern"
-	if [ "$1" = audit ]; then
-		check_eq kernel_knob_sysctl-audit-allowed "0 $val" "$RC $(cat "$CORE_PATTERN")"
-		restore_core
-	else
-		expect_stopped kernel_knob_sysctl-block-stopped kernel_knob_sysctl
-		check_eq kernel_knob_sysctl-block-host-unchanged "$orig_core" "$(cat "$CORE_PATTERN")"
-		restore_core
-	fi
-	alert_checks "$1" kernel_knob_sysctl "$ct_priv" sh \
-		'.details.path == "/proc/sys/kernel/core_pattern"' \
-		".details.value | startswith(\"$val\")"
-}
-
-# notify_on_release of the container's own cgroup (a v1 knob file, no mount needed): audit
-# writes 1 to the memory controller's, block tries the pids controller's, which must stay 0.
-t_kernel_knob_file() {
-	local ctl=memory host_file
-	[ "$1" = block ] && ctl=pids
-	host_file=/sys/fs/cgroup/$ctl/docker/$ct_priv/notify_on_release
-	run_in "$ct_priv" sh -c "echo 1 > /sys/fs/cgroup/$ctl/notify_on_release"
-	if [ "$1" = audit ]; then
-		check_eq kernel_knob_file-audit-allowed "0 1" "$RC $(cat "$host_file")"
-	else
-		expect_stopped kernel_knob_file-block-stopped kernel_knob_file
-		check_eq kernel_knob_file-block-unchanged 0 "$(cat "$host_file")"
-	fi
-	alert_checks "$1" kernel_knob_file "$ct_priv" sh \
-		'.details.path | endswith("/notify_on_release")' '.details.fs_magic == "0x27e0eb"'
-}
-
-# Into the host's mount namespace through a pidfd (no /proc/PID/ns file opened), then a host file.
-t_setns_foreign() {
-	run_in "$ct_priv" dcea-escape setns "$host_pid" "$secret"
-	if [ "$1" = audit ]; then
-		check_eq setns_foreign-audit-allowed "0 host-secret-$$" "$RC $OUT"
-	else
-		expect_stopped setns_foreign-block-stopped setns_foreign
-		check_eq setns_foreign-block-no-data "" "$OUT"
-	fi
-	alert_checks "$1" setns_foreign "$ct_priv" dcea-escape \
-		'.details.namespaces_changed | index("mnt") != null'
-}
-
-t_unshare_ns() {
-	run_in "$ct_sa" unshare -n true
-	if [ "$1" = audit ]; then
-		check_eq unshare_ns-audit-allowed 0 "$RC"
-	else
-		expect_stopped unshare_ns-block-stopped unshare_ns
-	fi
-	alert_checks "$1" unshare_ns "$ct_sa" unshare '.details.syscall == "unshare"' \
-		'.details.flags == "0x40000000"'
-}
-
-t_ptrace_host() {
-	run_in "$ct_priv" dcea-escape ptrace "$host_pid"
-	if [ "$1" = audit ]; then
-		check_eq ptrace_host-audit-allowed "0 attached $host_pid" "$RC $OUT"
-	else
-		expect_stopped ptrace_host-block-stopped ptrace_host
-	fi
-	alert_checks "$1" ptrace_host "$ct_priv" dcea-escape '.details.syscall == "ptrace"' \
-		".details.target_pid == $host_pid"
-}
-
-# A host file through /proc/PID/root of a host process (a mount of another mount namespace).
-t_proc_host_access() {
-	run_in "$ct_priv" cat "/proc/$host_pid/root$secret"
-	if [ "$1" = audit ]; then
-		check_eq proc_host_access-audit-allowed "0 host-secret-$$" "$RC $OUT"
-	else
-		expect_stopped proc_host_access-block-stopped proc_host_access
-		check_eq proc_host_access-block-no-data "" "$OUT"
-	fi
-	alert_checks "$1" proc_host_access "$ct_priv" cat '.details.kind == "foreign_mount"' \
-		".details.path | endswith(\"/${secret##*/}\")"
-}
-
-t_bpf_load() {
-	run_in "$ct_priv" dcea-escape bpf
-	if [ "$1" = audit ]; then
-		check_eq bpf_load-audit-allowed "0 prog fd" "$RC ${OUT% [0-9]*}"
-	else
-		expect_stopped bpf_load-block-stopped bpf_load
-	fi
-	alert_checks "$1" bpf_load "$ct_priv" dcea-escape '.details.syscall == "bpf"'
-}
-
-# No module can load here (no loadable modules): in audit mode the call reaches the kernel.
-t_module_load() {
-	run_in "$ct_priv" dcea-escape module
-	if [ "$1" = audit ]; then
-		if [ "$RC" != 137 ]; then pass module_load-audit-allowed; else fail module_load-audit-allowed "killed"; fi
-	else
-		expect_stopped module_load-block-stopped module_load
-	fi
-	alert_checks "$1" module_load "$ct_priv" dcea-escape
-}
-
-t_kexec_load() {
-	run_in "$ct_priv" dcea-escape kexec
-	if [ "$1" = audit ]; then
-		if [ "$RC" != 137 ]; then pass kexec_load-audit-allowed; else fail kexec_load-audit-allowed "killed"; fi
-	else
-		expect_stopped kexec_load-block-stopped kexec_load
-	fi
-	alert_checks "$1" kexec_load "$ct_priv" dcea-escape
-}
-
-# The "shocker" step: reopen a bind-mounted host file by its handle.
-t_open_by_handle() {
-	run_in "$ct_priv" dcea-escape handle /etc/hostname
-	if [ "$1" = audit ]; then
-		check_eq open_by_handle-audit-allowed "0 ${ct_priv:0:12}" "$RC $OUT"
-	else
-		expect_stopped open_by_handle-block-stopped open_by_handle
-	fi
-	alert_checks "$1" open_by_handle "$ct_priv" dcea-escape \
-		'.details.syscall == "open_by_handle_at"'
-}
-
-t_runtime_socket() {
-	run_in "$ct_sock" dcea-escape connect /var/run/docker.sock
-	if [ "$1" = audit ]; then
-		check_eq runtime_socket-audit-allowed "0 OK" "$RC $OUT"
-	else
-		expect_stopped runtime_socket-block-stopped runtime_socket
-	fi
-	alert_checks "$1" runtime_socket "$ct_sock" dcea-escape '.details.socket == "docker.sock"' \
-		'.details.path | endswith("/docker.sock")'
+	mapfile -t exprs < <(catalogue_exprs "$id")
+	alert_checks "$mode" "$rule" "$ct" "${CAT_COMM[$id]}" "${exprs[@]}"
 }
 
 # --- real escapes (FACTS.md) ---------------------------------------------------------------------
@@ -473,14 +327,15 @@ for mode in audit block; do
 			fail_all "cannot switch to block mode: $DCEA_ERR" "${left[@]}"
 		fi
 	fi
-	for r in "${RULES[@]}"; do
+	for id in "${CAT_IDS[@]}"; do
+		r=${CAT_RULE[$id]}
 		if [ "$mode" = audit ]; then
 			skip_unavailable "$r" && continue
 		else
 			[ "${WANT[$r]}" = unavailable ] && continue
 		fi
 		dcea_mark
-		"t_$r" "$mode"
+		attempt "$id" "$mode"
 	done
 	dcea_mark
 	release_agent "$mode"

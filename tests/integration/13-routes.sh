@@ -22,17 +22,14 @@
 . "$(dirname "$0")/../lib/docker.sh"
 . "$(dirname "$0")/../lib/dcea.sh"
 
+. "$(dirname "$0")/../lib/catalogue.sh"
+
 # The routes, their rules, attempts and expected outcomes: one row each in the attack catalogue,
 # which the kernel matrix (vmtest/dcea/routes.sh) reads too.
-CATALOGUE=$DCEA_ROOT/tests/routes/catalogue.tsv
-declare -A RULE=() CTKIND=() EFFECT=() ATTEMPT=() EXPECT_fallback=()
-ROUTES=()
-while IFS=$'\t' read -r id rule _ ct effect fallback _ _ attempt; do
-	case $id in '#'* | '') continue ;; esac
-	ROUTES+=("$id")
-	RULE[$id]=$rule CTKIND[$id]=$ct EFFECT[$id]=$effect EXPECT_fallback[$id]=$fallback
-	ATTEMPT[$id]=$attempt
-done <"$CATALOGUE"
+catalogue_load routes
+ROUTES=("${CAT_IDS[@]}")
+declare -A RULE=() EXPECT_fallback=()
+for id in "${ROUTES[@]}"; do RULE[$id]=${CAT_RULE[$id]} EXPECT_fallback[$id]=${CAT_FALLBACK[$id]}; done
 
 # cgroup/connect_unix (6.7+) denies a runtime-socket connect by any route: asked of the kernel's
 # own type information, not of dcea
@@ -103,52 +100,25 @@ run_in() { # CT CMD...: sets OUT, ERR, RC
 }
 
 n=0
-# route_step ID MODE: run route ID's attempt (the catalogue's) once, with its host-side set-up;
-# sets CT, TAG and OUT/ERR/RC
+# The attempts' variables (tests/routes/catalogue.tsv); ADDR empty: the helper reads the maps.
+# shellcheck disable=SC2034 # read by catalogue_script and catalogue_effect
+KNOB=/cg/release_agent P=/proc/$host_pid/root HT=$DCEA_TMP SECRET=$secret SECRETNAME=${secret##*/}
+# shellcheck disable=SC2034
+HP=$host_pid ADDR= MEMADDR= SOCK=/var/run/docker.sock CAT_KNOB_HOST=$cg/release_agent CAT_RWFILE=$rwfile
+# route_step ID MODE: run route ID's attempt once, with its host-side set-up; sets CT, TAG and
+# OUT/ERR/RC
 route_step() {
-	local id=$1 mode=$2 script
+	local id=$1 mode=$2
 	n=$((n + 1))
 	TAG=$mode-$n
 	CT=$ct_priv
-	[ "${CTKIND[$id]}" = sysadmin ] && CT=$ct_sa
-	case ${EFFECT[$id]} in
-	rename) printf 'x\n' >"$DCEA_TMP/ren-$TAG" ;;
-	unlink) printf 'x\n' >"$DCEA_TMP/unl-$TAG" ;;
-	esac
-	# the attempt's variables (tests/routes/catalogue.tsv); ADDR empty: the helper reads the maps
-	# shellcheck disable=SC2034 # read by the eval
-	local KNOB=/cg/release_agent P=/proc/$host_pid/root HT=$DCEA_TMP SECRET=$secret
-	# shellcheck disable=SC2034
-	local SECRETNAME=${secret##*/} HP=$host_pid ADDR= MEMADDR= SOCK=/var/run/docker.sock
-	script=$(eval "printf '%s\n' \"${ATTEMPT[$id]}\"")
-	run_in "$CT" sh -c "$script"
+	[ "${CAT_CT[$id]}" = sysadmin ] && CT=$ct_sa
+	catalogue_prepare "$id"
+	run_in "$CT" sh -c "$(catalogue_script "$id")"
 }
 
 # effect ID: did the step change or obtain what it aimed at? (0 yes), checked from the host
-effect() {
-	local id=$1
-	case ${EFFECT[$id]} in
-	knob) [ "$(knob_value)" = "/payload-$TAG" ] ;;
-	core) [ "$(cat "$CORE_PATTERN")" = "/tmp/dcea-core-$TAG" ] ;;
-	secret) [[ $OUT == *"host-secret-$$"* ]] ;;
-	elf) [[ $OUT == *ELF* ]] ;;
-	api) [[ $OUT == *OK* ]] ;;
-	mkdir) [ -d "$DCEA_TMP/mk-$TAG" ] ;;
-	symlink) [ -L "$DCEA_TMP/sym-$TAG" ] ;;
-	rename) [ -e "$DCEA_TMP/ren-$TAG.moved" ] ;;
-	unlink) ! [ -e "$DCEA_TMP/unl-$TAG" ] ;;
-	link) [ -e "$DCEA_TMP/hl-$TAG" ] ;;
-	rwfile) grep -q "tampered-$TAG" "$rwfile" ;;
-	readv) [[ $OUT == *"read 16 bytes"* ]] ;;
-	# the advice itself leaves no trace: that the call returned is what the task got
-	madvise) [[ $OUT == *advised* ]] || [ "$RC" = 137 ] ;;
-	side) [[ $OUT == *SIDE-EFFECT* ]] ;;
-	*)
-		printf 'effect: no check for effect %s of route %s\n' "${EFFECT[$id]}" "$id" >&2
-		return 2
-		;;
-	esac
-}
+effect() { catalogue_effect "$1"; }
 
 # the route the alert names, for the rules that say it
 route_expr() {

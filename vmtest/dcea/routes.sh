@@ -18,67 +18,15 @@
 # skipped when measured as listed (the catalogue says why).
 # Each outcome is printed as "DCEA-ROUTE id backend block outcome effect kernel"; vmtest/run.sh
 # collects these lines into the routes.tsv format of scripts/route-table.sh.
-# Needs from test.sh: $R (the rootfs, with /bin/dcea-escape), $backend, alert(), vm_check.
+# Needs from test.sh: $R (the rootfs, with /bin/dcea-escape), $backend, alert(), vm_check and the
+# fixtures of fixtures.sh.
 
-RT=/tmp/rt
-mkdir -p $RT $R/cgr $R/run
-kver=$(uname -r | cut -d. -f1,2)
-secret=$RT/host-secret
-echo "host-secret-$$" >$secret
-rwfile=$RT/host-rw
-echo untouched >$rwfile
-# The host process: the secret (fd 3), the writable file (fd 4), a directory (fd 5).
-env DCEA_ENV_SECRET=env-secret-$$ sh -c 'exec 3<"$1" 4<>"$2" 5<"$3"; exec sleep 600' _ $secret $rwfile $RT \
-	</dev/null >/dev/null 2>&1 &
-rhp=$!
-i=0
-while [ $i -lt 50 ] && ! { grep -q '^sleep' /proc/$rhp/comm 2>/dev/null && [ -e /proc/$rhp/fd/5 ]; }; do
-	sleep 0.1
-	i=$((i + 1))
-done
-# Its first mapping, read here: on the LSM backend the container cannot read its maps either,
-# which would stop the memory routes before the syscall they test.
-rhaddr=$(head -n 1 /proc/$rhp/maps | cut -d- -f1)
-P=/proc/$rhp/root
-# The knob: release_agent of a cgroup v1 hierarchy of our own, mounted inside the rootfs.
-mount -t cgroup -o none,name=dcearoutes cgroup $R/cgr
-knob() { cat $R/cgr/release_agent; }
-# The runtime socket: a host listener on the container's /run/docker.sock.
-rm -f $RT/sock.log
-/vmtest/dcea-escape listen $R/run/docker.sock $RT/sock.log </dev/null >/dev/null 2>&1 &
-rlp=$!
-sleep 0.3
-
-# The attempt's variables (see the catalogue's header).
-KNOB=/cgr/release_agent HT=$RT SECRET=$secret SECRETNAME=host-secret HP=$rhp ADDR=$rhaddr
-MEMADDR=:$rhaddr SOCK=/run/docker.sock
-
-# route_effect EFFECT TAG: did the step change or obtain what it aimed at (0: yes)? From the host.
-route_effect() {
-	case $1 in
-	knob) [ "$(knob)" = "/payload-$2" ] ;;
-	core) [ "$(cat /proc/sys/kernel/core_pattern)" = "/tmp/dcea-core-$2" ] ;;
-	secret) echo "$out" | grep -q "host-secret-$$" ;;
-	elf) echo "$out" | grep -q ELF ;;
-	# a connection alone asks nothing: the escape is a request reaching the API
-	api) grep -q 'connection: GET /_ping' $RT/sock.log 2>/dev/null ;;
-	mkdir) [ -d $RT/mk-$2 ] ;;
-	symlink) [ -L $RT/sym-$2 ] ;;
-	rename) [ -e $RT/ren-$2.moved ] ;;
-	unlink) [ ! -e $RT/unl-$2 ] ;;
-	link) [ -e $RT/hl-$2 ] ;;
-	rwfile) grep -q "tampered-$2" $rwfile ;;
-	readv) echo "$out" | grep -q 'read 16 bytes' ;;
-	# the advice leaves no trace: that the call returned is what the task got
-	madvise) echo "$out" | grep -q advised || [ $rc -eq 137 ] ;;
-	side) echo "$out" | grep -q SIDE-EFFECT ;;
-	*) echo "routes.sh: no check for effect '$1', counted as changed" >&2 ;;
-	esac
-}
-
+# The fixtures (the host process, the knob, the listener) and route_effect: fixtures.sh, sourced
+# by test.sh before the rules' own attempts.
 n=0
-while IFS='	' read -r id rule _ _ eff_kind want_fallback want_lsm gaps attempt; do
+while IFS='	' read -r id rule _ _ eff_kind want_fallback want_lsm gaps _ _ _ _ attempt; do
 	case $id in '#'* | '') continue ;; esac
+	[ "$want_fallback" = rule ] && continue # a rule's own attempt: test.sh
 	n=$((n + 1))
 	tag=$n TAG=$n
 	name=rt$n # short: the text alert log shows 20 characters of a container name
@@ -105,7 +53,7 @@ while IFS='	' read -r id rule _ _ eff_kind want_fallback want_lsm gaps attempt; 
 	sleep 0.2 # a kill's alert
 	[ $id = uring-connect-sock ] && sleep 0.5 # the listener's log line
 	effect=no
-	route_effect $eff_kind $tag && effect=yes
+	route_effect "$eff_kind" $tag && effect=yes
 	k=""
 	[ $eff_kind = knob ] && k=", release_agent '$(knob)'"
 	echo "$id (exit $rc, effect $effect$k): $(echo "$out" | tail -n 2 | tr '\n' ' ')"
