@@ -68,15 +68,6 @@ secret=$DCEA_TMP/host-secret
 printf 'host-secret-%s\n' "$$" >"$secret"
 start_bg host_pid sleep 600
 
-# A cgroup v1 hierarchy of our own (not the host's), bind-mounted into the privileged container:
-# its release_agent is the knob kernel_knob_file's attempt writes.
-cg=$DCEA_TMP/cg
-mkdir -p "$cg"
-mount -t cgroup -o "none,name=dcea-rules-$$" cgroup "$cg" ||
-	fail_all "cannot mount a cgroup v1 hierarchy" "${CHECKS[@]}"
-cleanup_add umount "$cg"
-knob_reset() { printf '\n' >"$cg/release_agent"; }
-
 dcea_start || fail_all "$DCEA_ERR" "${CHECKS[@]}"
 for r in "${RULES[@]}"; do
 	[ -n "${WANT[$r]}" ] || fail_all "no expectation for '$r' in column '$EXPECT_COLUMN' of tests/expect/effects.tsv" "${CHECKS[@]}"
@@ -101,7 +92,17 @@ done
 
 ct_plain=$(dcea_escape_ct plain)
 ct_sa=$(dcea_escape_ct sysadmin --cap-add SYS_ADMIN)
-ct_priv=$(dcea_escape_ct priv --privileged --pid=host -v "$cg:/cg")
+ct_priv=$(dcea_escape_ct priv --privileged --pid=host)
+# A cgroup v1 hierarchy of our own (not the host's), mounted by the privileged container in its own
+# mount namespace (a mount on the host would show in every runtime's mountinfo, and runc gives a
+# --cgroupns private container one /sys/fs/cgroup mount per v1 hierarchy it sees there): its
+# release_agent is the knob kernel_knob_file's attempt writes; the host reads it through the
+# container's root.
+docker exec "$ct_priv" sh -c "mkdir -p /cg && mount -t cgroup -o none,name=dcea-rules-$$ cgroup /cg" ||
+	fail_all "cannot mount a cgroup v1 hierarchy in the privileged container" "${CHECKS[@]}"
+cg=/proc/$(docker inspect -f '{{.State.Pid}}' "$ct_priv")/root/cg
+[ -e "$cg/release_agent" ] || fail_all "no release_agent at '$cg'" "${CHECKS[@]}"
+knob_reset() { printf '\n' >"$cg/release_agent"; }
 ct_sock=$(dcea_escape_ct sock -v /var/run/docker.sock:/var/run/docker.sock \
 	-v /usr/local/bin/docker:/usr/local/bin/docker:ro)
 ct_dev=$(dcea_escape_ct dev --device "$loopdev:/dev/xvdc")
