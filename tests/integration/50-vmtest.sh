@@ -4,7 +4,8 @@
 # twice (with and without `bpf` in lsm=), run dcea's smoke payload inside, and check per boot that
 # dcea loaded, chose the backend the boot allows (lsm with bpf, fallback without) and passed its
 # guest checks. Kernels are downloaded from Debian's mirrors on first use (cached outside the repo).
-#   DCEA_VMTEST=0 skips it; KERNELS="bookworm" narrows it.
+#   DCEA_VMTEST=0 skips it; KERNELS="bookworm" narrows it; DCEA_VMTEST_TIMEOUT (default 560 s)
+#   limits the whole matrix, and a matrix stopped by it fails.
 . "$(dirname "$0")/../lib/common.sh"
 
 [ "${DCEA_VMTEST:-1}" = 0 ] && skip_all "DCEA_VMTEST=0" vmtest
@@ -20,7 +21,8 @@ if dcea_sanitized; then
 		exit 0
 	fi
 fi
-VMTEST_DOC= OUTPUT=$out run_timeout 560 "$DCEA_ROOT/vmtest/run.sh" ${KERNELS:-} >"$log" 2>&1
+limit=${DCEA_VMTEST_TIMEOUT:-560}
+VMTEST_DOC= OUTPUT=$out run_timeout "$limit" "$DCEA_ROOT/vmtest/run.sh" ${KERNELS:-} >"$log" 2>&1
 rc=$?
 rows=$(grep -E '^vmtest: [^ ]+ [^ ]+ \((bpf|nobpf)\): ' "$log")
 if [ -z "$rows" ]; then
@@ -53,3 +55,7 @@ while IFS= read -r row; do
 		pass "$name"
 	fi
 done <<<"$rows"
+# stopped by the time limit: the boots that did not report are not passes
+if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+	fail vmtest "vmtest/run.sh was stopped at ${limit} s after $(wc -l <<<"$rows") boot(s): $(tail -n 1 "$log")"
+fi
