@@ -93,8 +93,8 @@ int admission_new(struct admission **out, struct state *st, const struct policy_
 		a->idb.root = db_root(NULL);
 		a->idb.max_age = DB_DEFAULT_MAX_AGE;
 		if (image_db_load(&a->idb, NULL)) {
-			log_warn("failed to load the vulnerability database: images are not "
-				 "scanned, ignoring");
+			log_warn(
+				"failed to load the vulnerability database: images are not scanned, ignoring");
 			image_db_free(&a->idb);
 		} else {
 			log_info("images are matched against %s, built %s%s%s", a->idb.what,

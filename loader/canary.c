@@ -543,10 +543,9 @@ static int setup(struct canary *c)
 	c->missing_caps = missing_caps();
 	c->no_new_privs = prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1;
 	if (c->missing_caps)
-		log_debug("dcea lacks capabilities 0x%llx: a rule whose attempt needs one of them "
-			  "and "
-			  "that nothing saw is 'selftest-failed', not 'unavailable'",
-			  (unsigned long long)c->missing_caps);
+		log_debug(
+			"dcea lacks capabilities 0x%llx: a rule whose attempt needs one of them and that nothing saw is 'selftest-failed', not 'unavailable'",
+			(unsigned long long)c->missing_caps);
 	/* a knob file, a shell name and a credential file of our own, listed for the test: on the
 	 * children's scratch tmpfs */
 	rule = DCEA_R_KNOB_WRITE;

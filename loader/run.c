@@ -237,8 +237,8 @@ static int fresh_load(struct state *st, struct streamer *s, enum dcea_mode mode)
 	c.loader_tgid = getpid();
 	c.flags = st->agg ? DCEA_CFG_AGG : 0;
 	if (!st->agg)
-		log_warn("this kernel lacks bpf_for_each_map_elem (5.13): repeats of an alert are "
-			 "not aggregated, each is delivered on its own");
+		log_warn(
+			"this kernel lacks bpf_for_each_map_elem (5.13): repeats of an alert are not aggregated, each is delivered on its own");
 	err = state_set_config(st, &c);
 	if (!err)
 		err = enforcer_write_lists(st, &s->pol);
@@ -282,29 +282,26 @@ static int fresh_load(struct state *st, struct streamer *s, enum dcea_mode mode)
 		state_set_config(st, &c);
 	}
 	if (st->n_unpinned)
-		log_warn("%d tracepoint programs cannot be pinned on this kernel (perf links need "
-			 "5.15): they stop with this process; keep 'dcea run' running",
-			 st->n_unpinned);
+		log_warn(
+			"%d tracepoint programs cannot be pinned on this kernel (perf links need 5.15): they stop with this process; keep 'dcea run' running",
+			st->n_unpinned);
 	n_ct = ct_adopt_running(st, ns, &n_tasks);
 	if (n_ct < 0)
 		log_warn("failed to scan running containers: %s, ignoring", strerror(-n_ct));
 	else
-		log_info("watching %d running container(s), %d task(s); new containers are picked "
-			 "up "
-			 "at their entrypoint's exec",
-			 n_ct, n_tasks);
+		log_info(
+			"watching %d running container(s), %d task(s); new containers are picked up at their entrypoint's exec",
+			n_ct, n_tasks);
 	ct_for_each_known(st, stream_apply_selectors, s);
 	enforcer_read_rules(st, cfg);
 	if (!s->json || log_verbose) {
 		if (lsm)
 			fprintf(stderr,
-				"dcea: backend lsm (%d LSM programs) with the fallback for rules "
-				"without an LSM hook; mode %s; %d programs attached\n",
+				"dcea: backend lsm (%d LSM programs) with the fallback for rules without an LSM hook; mode %s; %d programs attached\n",
 				st->n_lsm, mode_name(mode), st->n_links);
 		else
 			fprintf(stderr,
-				"dcea: backend fallback (tracepoints, cgroup/dev, cgroup/sysctl): "
-				"BPF LSM unusable: %s; mode %s; %d programs attached\n",
+				"dcea: backend fallback (tracepoints, cgroup/dev, cgroup/sysctl): BPF LSM unusable: %s; mode %s; %d programs attached\n",
 				st->lsm_reason, mode_name(mode), st->n_links);
 		print_rule_table(stderr, cfg, mode);
 	}
@@ -358,8 +355,7 @@ static int run_preflight(struct run_opts *o, struct streamer *s, bool *mode_give
 		return 1;
 	}
 	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
-		log_err("kernel BTF '/sys/kernel/btf/vmlinux' is missing: dcea needs "
-			"CONFIG_DEBUG_INFO_BTF=y");
+		log_err("kernel BTF '/sys/kernel/btf/vmlinux' is missing: dcea needs CONFIG_DEBUG_INFO_BTF=y");
 		return 1;
 	}
 	policy_default(&s->pol);
@@ -388,8 +384,7 @@ static int run_switch_mode(struct state *st, const struct dcea_config *c, const 
 	int err;
 
 	if (!mode_given) {
-		log_err("dcea is already running (pid %u); use 'dcea run --mode audit|block' to "
-			"switch its mode or 'dcea stop'",
+		log_err("dcea is already running (pid %u); use 'dcea run --mode audit|block' to switch its mode or 'dcea stop'",
 			c->loader_tgid);
 		state_close(st);
 		return 1;
@@ -422,13 +417,13 @@ static int run_take_over(struct state *st, struct streamer *s, struct run_opts *
 		 mode_name(o->mode));
 	err = state_reattach_tracepoints(st);
 	if (err > 0)
-		log_warn("%d tracepoint program(s) had no pin (not pinnable before 5.15, or "
-			 "removed): attached again%s",
-			 err, st->n_unpinned ? "; they stop with this process" : "");
+		log_warn(
+			"%d tracepoint program(s) had no pin (not pinnable before 5.15, or removed): attached again%s",
+			err, st->n_unpinned ? "; they stop with this process" : "");
 	else if (err < 0)
-		log_warn("failed to attach the unpinned tracepoint programs again: %s; 'dcea stop' "
-			 "and 'dcea run' load everything afresh",
-			 strerror(-err));
+		log_warn(
+			"failed to attach the unpinned tracepoint programs again: %s; 'dcea stop' and 'dcea run' load everything afresh",
+			strerror(-err));
 	/* the restarted loader's policy is the one in force */
 	if (o->policy && stream_reload(s))
 		return -EINVAL;

@@ -249,19 +249,19 @@ static void log_verdict(const struct prog_facts *p, enum plan_verdict v)
 {
 	switch (v) {
 	case PLAN_LOAD_LEGACY:
-		log_info("cgroup programs here lack the task helpers: '%s' knows containers by "
-			 "cgroup and its alerts carry no pid",
-			 p->name);
+		log_info(
+			"cgroup programs here lack the task helpers: '%s' knows containers by cgroup and its alerts carry no pid",
+			p->name);
 		break;
 	case PLAN_OFF_NO_UNIX_CONNECT:
-		log_info("cgroup/connect_unix is missing on this kernel, its program '%s' is off: "
-			 "runtime sockets are killed on connect, not denied",
-			 p->name);
+		log_info(
+			"cgroup/connect_unix is missing on this kernel, its program '%s' is off: runtime sockets are killed on connect, not denied",
+			p->name);
 		break;
 	case PLAN_OFF_NO_REQ:
-		log_info("tracepoint '%s' carries no request on this kernel, its program '%s' is "
-			 "off",
-			 p->sec + 3, p->name);
+		log_info(
+			"tracepoint '%s' carries no request on this kernel, its program '%s' is off",
+			p->sec + 3, p->name);
 		break;
 	case PLAN_OFF_NO_TRACEPOINT:
 		log_info("tracepoint '%s' is missing on this kernel, its program '%s' is off",

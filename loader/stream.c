@@ -329,9 +329,9 @@ int stream_run(struct streamer *s)
 	admission_startup(s->adm);
 	admission_sweep(s->adm);
 	/* after the scan of what runs already: a container started from now on is a new one */
-	log_info("streaming alerts in %s mode; Ctrl-C stops streaming, enforcement stays until "
-		 "'dcea stop'",
-		 mode_name(c.mode));
+	log_info(
+		"streaming alerts in %s mode; Ctrl-C stops streaming, enforcement stays until 'dcea stop'",
+		mode_name(c.mode));
 	/* drops not yet reported, also those while no loader ran: reported at the first tick */
 	s->drops_seen = c.drops_reported;
 

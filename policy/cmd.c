@@ -282,8 +282,7 @@ int cmd_policy(int argc, char **argv)
 	}
 	if (!strcmp(verb, "suggest")) {
 		if ((sock != NULL) == (argc > optind) || !sock != !secs) {
-			log_err("'policy suggest' reads ALERTS files or --socket PATH --duration "
-				"SECS; see 'dcea policy --help'");
+			log_err("'policy suggest' reads ALERTS files or --socket PATH --duration SECS; see 'dcea policy --help'");
 			return 2;
 		}
 		return suggest(argc - optind, argv + optind, policy, sock, secs);

@@ -259,8 +259,7 @@ static int fetch_source(const struct db_source *src, const char *tmpdir,
 	/* the server's own MD5 (Google Cloud Storage sends it for every object) */
 	EVP_EncodeBlock((unsigned char *)b64, fr.md5, sizeof(fr.md5));
 	if (fr.goog_md5[0] && strcmp(fr.goog_md5, b64)) {
-		log_err("failed to verify '%s' from '%s': bad checksum: the server's MD5 is %s, "
-			"the download's %s",
+		log_err("failed to verify '%s' from '%s': bad checksum: the server's MD5 is %s, the download's %s",
 			src->name, src->url, fr.goog_md5, b64);
 		return -EBADMSG;
 	}

@@ -59,8 +59,7 @@ static int index_archive(struct blobs *b)
 
 	if (pread(b->fd, head, 4, 0) == 4 && ((head[0] == 0x1f && (unsigned char)head[1] == 0x8b) ||
 					      !memcmp(head, "\x28\xb5\x2f\xfd", 4))) {
-		log_err("failed to open '%s': compressed image archives are not supported, "
-			"decompress it first",
+		log_err("failed to open '%s': compressed image archives are not supported, decompress it first",
 			b->target);
 		return -EOPNOTSUPP;
 	}
@@ -495,8 +494,7 @@ static int docker_export(const char *name)
 		_exit(127);
 	}
 	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status)) {
-		log_err("failed to export image '%s': 'docker save' failed (not a file, a "
-			"directory or a local image?)",
+		log_err("failed to export image '%s': 'docker save' failed (not a file, a directory or a local image?)",
 			name);
 		close(fd);
 		return -ENOENT;

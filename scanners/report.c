@@ -414,8 +414,7 @@ int scan_output_opt(struct scan_output *o, int opt, const char *arg)
 			return 1;
 		}
 		if (severity_finding_parse(arg, &o->fail_on) || o->fail_on == SEV_INFO) {
-			log_err("invalid --fail-on '%s': expected any, low, medium, high or "
-				"critical",
+			log_err("invalid --fail-on '%s': expected any, low, medium, high or critical",
 				arg);
 			return -EINVAL;
 		}

@@ -136,8 +136,7 @@ int cmd_scan(int argc, char **argv)
 			break;
 		case OPT_VERSION:
 			if (nver + 1 >= ARRAY_SIZE(ro.versions) || !strchr(optarg, '=')) {
-				log_err("invalid --version '%s': expected NAME=VERSION, at most "
-					"%zu",
+				log_err("invalid --version '%s': expected NAME=VERSION, at most %zu",
 					optarg, ARRAY_SIZE(ro.versions) - 1);
 				goto cleanup;
 			}

@@ -657,8 +657,7 @@ int route_main(int argc, char **argv)
 	if (!strcmp(c, "uring-echo"))
 		return uring_echo();
 	fprintf(stderr,
-		"usage: dcea-escape route uring-open|uring-open2 PATH r|w|mem[:ADDR] [DATA] "
-		"[inline|async|sqpoll]\n"
+		"usage: dcea-escape route uring-open|uring-open2 PATH r|w|mem[:ADDR] [DATA] [inline|async|sqpoll]\n"
 		"       | uring-open-linked PATH DATA | uring-connect SOCK\n"
 		"       | uring-path|path mkdir|symlink|link|rename|unlink A [B]\n"
 		"       | pidfd-getfd PID FD r|w|dir [DATA|FILE] | reopen PATH DATA\n"
