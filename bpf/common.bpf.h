@@ -292,6 +292,28 @@ static __always_inline struct task_struct *current_task(void)
  */
 #define have_task_btf() bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_get_current_task_btf)
 
+/*
+ * The current task as a BTF pointer where the kernel has one, NULL where not: read it once per
+ * program and pass it on (every helper call costs here: a call and a return).
+ */
+static __always_inline struct task_struct *current_task_btf(void)
+{
+	if (have_task_btf())
+		return bpf_get_current_task_btf();
+	return NULL;
+}
+
+/* current_ct_task() by `cur` (current_task_btf()): its tid is a direct load, not a helper call */
+static __always_inline struct dcea_task *ct_task_of(struct task_struct *cur)
+{
+	__u32 tid;
+
+	if (!have_task_btf())
+		return current_ct_task();
+	tid = cur->pid;
+	return bpf_map_lookup_elem(&dcea_tasks, &tid);
+}
+
 /* The current task's mount namespace: compared with a file's, on every open of a container task. */
 static __always_inline void *current_mnt_ns(void)
 {

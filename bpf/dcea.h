@@ -141,6 +141,17 @@ enum dcea_ns {
 };
 
 /* Global configuration, array map with one entry. */
+/*
+ * A filter in front of dcea_leaves: the loader sets the bit DCEA_LEAF_BIT of every name it lists
+ * there, and an opened file whose bit is clear is known unlisted without building the key and
+ * looking it up (the common case: almost every name a container opens). The bit is a hash of the
+ * name's length and its first 8 bytes (`w8`: byte i in bits 8i..8i+7, zero past the length), all
+ * in the dentry window the open programs read already. A name whose bit is set is looked up.
+ */
+#define DCEA_LEAF_FILTER_WORDS 4 /* 256 bits */
+#define DCEA_LEAF_BIT(w8, len)                                                                     \
+	((__u32)((((__u64)(w8) ^ (__u64)(len)) * 0x9E3779B97F4A7C15ULL) >> 56))
+
 struct dcea_config {
 	__u64 host_ns[DCEA_NS_MAX]; /* the host's namespaces (the loader's), enum dcea_ns order */
 	__u64 root_cgroup;	    /* cgroup v2 id of the root cgroup (1) */
@@ -161,6 +172,7 @@ struct dcea_config {
 	/* per enum dcea_rule: why the self-test failed (DCEA_EFF_SELFTEST_FAILED), step << 16 |
 	 * errno, else 0; for status only */
 	__u32 selftest[32];
+	__u64 leaf_filter[DCEA_LEAF_FILTER_WORDS]; /* DCEA_LEAF_BIT of every dcea_leaves name */
 };
 
 /* dcea_config.flags */
@@ -660,7 +672,8 @@ DCEA_EV_ARGS_SIZE(dcea_ev_map_full);
 #undef DCEA_EV_ARGS_SIZE
 _Static_assert(sizeof(struct dcea_container) == 96, "dcea_container layout changed");
 _Static_assert(sizeof(struct dcea_rule_cfg) == 24, "dcea_rule_cfg layout changed");
-_Static_assert(sizeof(struct dcea_config) == 144 + 4 * 32, "dcea_config layout changed");
+_Static_assert(sizeof(struct dcea_config) == 144 + 4 * 32 + 8 * DCEA_LEAF_FILTER_WORDS,
+	       "dcea_config layout changed");
 _Static_assert(DCEA_R_MAX <= 32 && DCEA_MAX_CUSTOM <= 32,
 	       "exception masks: rules, then custom rules");
 _Static_assert(DCEA_PM_EXC_EXE + DCEA_MAX_EXC <= 64 &&

@@ -16,13 +16,7 @@
 
 static __always_inline int check_open(long ret)
 {
-	struct dcea_task *t;
-
-	if (ret < 0)
-		return 0;
-	t = current_ct_task();
-	if (t)
-		judge_opened(t, current_fd_file(ret), DCEA_RT_SYSCALL);
+	judge_opened_fd(ret, DCEA_RT_SYSCALL);
 	return 0;
 }
 
@@ -54,13 +48,7 @@ int watch_open_by_handle_exit(struct trace_event_raw_sys_exit *ctx)
 SEC("tp/syscalls/sys_exit_pidfd_getfd")
 int watch_pidfd_getfd_exit(struct trace_event_raw_sys_exit *ctx)
 {
-	struct dcea_task *t;
-
-	if (ctx->ret < 0)
-		return 0;
-	t = current_ct_task();
-	if (t)
-		judge_opened(t, current_fd_file(ctx->ret), DCEA_RT_PIDFD);
+	judge_opened_fd(ctx->ret, DCEA_RT_PIDFD);
 	return 0;
 }
 

@@ -105,7 +105,9 @@ static __always_inline __u32 dentry_win_lo(void)
 	return (dn < dsb ? (dn < din ? dn : din) : (dsb < din ? dsb : din)) & ~7U;
 }
 
-static __always_inline void file_facts(struct file *f, struct file_facts *ff)
+/* `cur`: current_task_btf() */
+static __always_inline void file_facts(struct file *f, struct file_facts *ff,
+				       struct task_struct *cur)
 {
 	__u32 om = bpf_core_field_offset(struct file, f_mode);
 	__u32 op = bpf_core_field_offset(struct file, f_path);
@@ -149,7 +151,7 @@ static __always_inline void file_facts(struct file *f, struct file_facts *ff)
 	}
 	/* most files a container opens are on its root file system, whose magic is a direct load */
 	if (have_task_btf()) {
-		struct super_block *rsb = bpf_get_current_task_btf()->fs->root.mnt->mnt_sb;
+		struct super_block *rsb = cur->fs->root.mnt->mnt_sb;
 
 		if (sb == rsb) {
 			ff->magic = rsb->s_magic;
@@ -244,7 +246,7 @@ static __always_inline bool classify_file(struct dcea_task *t, struct task_struc
 {
 	struct file_facts ff;
 
-	file_facts(f, &ff);
+	file_facts(f, &ff, current_task_btf());
 	return classify_facts(t, BPF_CORE_READ(task, nsproxy, mnt_ns), &ff, v);
 }
 

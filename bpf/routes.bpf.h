@@ -32,17 +32,18 @@ static __always_inline struct file *fd_file(struct task_struct *task, long fd)
 }
 
 /*
- * The same for the current task, with direct loads where the kernel allows them: one probe read
- * (the array slot: a pointer to pointers is a plain number to the verifier) instead of seven.
+ * The same for the current task (`cur`: current_task_btf()), with direct loads where the kernel
+ * allows them: one probe read (the array slot: a pointer to pointers is a plain number to the
+ * verifier) instead of seven.
  */
-static __always_inline struct file *current_fd_file(long fd)
+static __always_inline struct file *cur_fd_file(struct task_struct *cur, long fd)
 {
 	struct file *f = NULL;
 
 	if (!have_task_btf())
 		return fd_file(current_task(), fd);
 	if (fd >= 0) {
-		struct fdtable *fdt = bpf_get_current_task_btf()->files->fdt;
+		struct fdtable *fdt = cur->files->fdt;
 		struct file **fds = fdt->fd;
 
 		if (fd < (long)fdt->max_fds)
@@ -51,12 +52,19 @@ static __always_inline struct file *current_fd_file(long fd)
 	return f;
 }
 
+static __always_inline struct file *current_fd_file(long fd)
+{
+	return cur_fd_file(current_task_btf(), fd);
+}
+
 /*
  * Is the file name one of the open patterns' exact file names (lists the loader made)? A name
- * kept inline in the dentry is taken from the window file_facts() read (no helper call); a name
- * too long for a key cannot be listed (the loader rebuilds every path for patterns with one).
+ * kept inline in the dentry is taken from the window file_facts() read (no helper call), and
+ * first passes the loader's filter (dcea_config.leaf_filter): most names stop there, before the
+ * key is built and looked up. A name too long for a key cannot be listed (the loader rebuilds
+ * every path for patterns with one).
  */
-static __always_inline bool leaf_listed(const struct file_facts *ff)
+static __always_inline bool leaf_listed(const struct dcea_config *c, const struct file_facts *ff)
 {
 	struct leaf_name key = {};
 	__u32 len = ff->name_len;
@@ -66,8 +74,17 @@ static __always_inline bool leaf_listed(const struct file_facts *ff)
 	/* the same constant offsets as file_facts(): the verifier sees each byte's place */
 	if (ff->name_inline &&
 	    dentry_name_off() + sizeof(key.name) <= dentry_win_lo() + DENTRY_WIN) {
-		const char *src = (const char *)ff->dwin + (dentry_name_off() - dentry_win_lo());
+		const unsigned char *src =
+			(const unsigned char *)ff->dwin + (dentry_name_off() - dentry_win_lo());
+		__u64 w8 = 0;
+		__u32 bit;
 
+#pragma unroll
+		for (__u32 i = 0; i < 8; i++)
+			w8 |= i < len ? (__u64)src[i] << (8 * i) : 0;
+		bit = DCEA_LEAF_BIT(w8, len);
+		if (!(c->leaf_filter[(bit / 64) & (DCEA_LEAF_FILTER_WORDS - 1)] & (1ULL << (bit % 64))))
+			return false;
 #pragma unroll
 		for (__u32 i = 0; i < sizeof(key.name); i++)
 			key.name[i] = i < len ? src[i] : 0;
@@ -93,8 +110,8 @@ static __always_inline bool has_prefix(const char *s, const char *p, int n)
  * (not a device node) created under /dev outside /dev/shm and /dev/mqueue, custom open rules. The
  * path is rebuilt only when the policy needs it, or for a file this open created.
  */
-static __always_inline int open_behaviour(struct dcea_task *t, struct task_struct *task,
-					  struct file *f, const struct file_facts *ff)
+static __always_inline int open_behaviour(struct dcea_task *t, struct file *f,
+					  const struct file_facts *ff)
 {
 	__u32 fmode = ff->fmode;
 	struct dcea_config *c = cfg();
@@ -113,8 +130,8 @@ static __always_inline int open_behaviour(struct dcea_task *t, struct task_struc
 	pb = NULL;
 	bits = 0;
 	if (created || (c->path_needs & DCEA_NEED_OPEN_ALL) ||
-	    ((c->path_needs & DCEA_NEED_OPEN) && leaf_listed(ff))) {
-		pb = path_of_file(task, f);
+	    ((c->path_needs & DCEA_NEED_OPEN) && leaf_listed(c, ff))) {
+		pb = path_of_file(current_task(), f);
 		if (!pb)
 			return 0;
 		bits = path_buf_match(pb);
@@ -156,17 +173,20 @@ custom:
 	return 0;
 }
 
-static __always_inline void judge_opened(struct dcea_task *t, struct file *f, __u32 route)
+/* `cur`: current_task_btf() */
+static __always_inline void judge_opened_cur(struct dcea_task *t, struct task_struct *cur,
+					     struct file *f, __u32 route)
 {
-	struct task_struct *task = current_task();
 	struct file_verdict v;
 	struct file_facts ff;
+	void *own_ns;
 	int action;
 
 	if (!f)
 		return;
-	file_facts(f, &ff);
-	if (classify_facts(t, current_mnt_ns(), &ff, &v)) {
+	file_facts(f, &ff, cur);
+	own_ns = have_task_btf() ? cur->nsproxy->mnt_ns : current_mnt_ns();
+	if (classify_facts(t, own_ns, &ff, &v)) {
 		action = decide(v.rule, t, DCEA_ACT_KILL);
 		if (action >= 0) {
 			file_report_route(v.rule, action, f, v.a0, v.a1, route);
@@ -175,7 +195,29 @@ static __always_inline void judge_opened(struct dcea_task *t, struct file *f, __
 				return;
 		}
 	}
-	open_behaviour(t, task, f, &ff);
+	open_behaviour(t, f, &ff);
+}
+
+static __always_inline void judge_opened(struct dcea_task *t, struct file *f, __u32 route)
+{
+	judge_opened_cur(t, current_task_btf(), f, route);
+}
+
+/*
+ * A file the current task obtained as descriptor `fd` (an open's or pidfd_getfd's result): the
+ * task's record, its file and its mount namespace from one BTF pointer where the kernel has one.
+ */
+static __always_inline void judge_opened_fd(long fd, __u32 route)
+{
+	struct task_struct *cur;
+	struct dcea_task *t;
+
+	if (fd < 0)
+		return;
+	cur = current_task_btf();
+	t = ct_task_of(cur);
+	if (t)
+		judge_opened_cur(t, cur, cur_fd_file(cur, fd), route);
 }
 
 /* Is host pid `pid` a task of t's container? Only meaningful in the host's pid namespace. */

@@ -564,6 +564,8 @@ static int setup(struct canary *c)
 		c->saved_needs = cf.path_needs;
 		c->cap_full = cf.cap_full;
 		cf.path_needs |= DCEA_NEED_OPEN;
+		/* left set at teardown: a set bit only costs a lookup, a clear one hides */
+		policy_leaf_filter_add(cf.leaf_filter, leaf);
 		cf.canary_cgid = c->cgid;
 		state_set_config(c->st, &cf);
 	}

@@ -202,7 +202,8 @@ int enforcer_write_lists(struct state *st, const struct policy *pol)
 		c.custom_kinds = policy_custom_kinds(pol);
 		c.path_needs = policy_path_needs(pol);
 		c.n_exc = pol->n_exc;
-		err = state_set_config(st, &c);
+		err = policy_leaf_filter(pol, c.leaf_filter);
+		err = err ?: state_set_config(st, &c);
 	}
 	if (err)
 		log_err("failed to write the policy's lists: %s", strerror(-err));

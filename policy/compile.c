@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <errno.h>
 #include <fnmatch.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "rules/rules.h"
@@ -250,6 +251,33 @@ int policy_leaf_names(const struct policy *p, char (*out)[POLICY_LEAF_LEN], size
 	int err = for_each_open_pattern(p, leaf_of, &l);
 
 	return err ?: (int)l.n;
+}
+
+void policy_leaf_filter_add(__u64 filter[DCEA_LEAF_FILTER_WORDS], const char *name)
+{
+	size_t len = strlen(name);
+	__u64 w8 = 0;
+	__u32 bit;
+
+	for (size_t i = 0; i < len && i < 8; i++)
+		w8 |= (__u64)(unsigned char)name[i] << (8 * i);
+	bit = DCEA_LEAF_BIT(w8, len);
+	filter[bit / 64] |= 1ULL << (bit % 64);
+}
+
+int policy_leaf_filter(const struct policy *p, __u64 filter[DCEA_LEAF_FILTER_WORDS])
+{
+	char(*names)[POLICY_LEAF_LEN] = calloc(DCEA_MAX_PATHS, POLICY_LEAF_LEN);
+	int n;
+
+	if (!names)
+		return -ENOMEM;
+	memset(filter, 0, DCEA_LEAF_FILTER_WORDS * sizeof(filter[0]));
+	n = policy_leaf_names(p, names, DCEA_MAX_PATHS);
+	for (int i = 0; i < n; i++)
+		policy_leaf_filter_add(filter, names[i]);
+	free(names);
+	return n < 0 ? n : 0;
 }
 
 static bool glob_ok(const char *pattern, const char *s)

@@ -67,6 +67,14 @@ bool custom_enforced(const struct dcea_custom *c, enum dcea_mode mode,
 #define POLICY_LEAF_LEN 32
 int policy_leaf_names(const struct policy *p, char (*out)[POLICY_LEAF_LEN], size_t max);
 
+/*
+ * dcea_config.leaf_filter: the bit DCEA_LEAF_BIT of each of those names (the open programs look a
+ * name up in dcea_leaves only when its bit is set). Returns 0 or a negative errno.
+ */
+int policy_leaf_filter(const struct policy *p, __u64 filter[DCEA_LEAF_FILTER_WORDS]);
+/* Set one name's bit (a name listed by hand: the self-test's credential file). */
+void policy_leaf_filter_add(__u64 filter[DCEA_LEAF_FILTER_WORDS], const char *name);
+
 /* dcea_config.custom_kinds and .path_needs for the policy */
 __u32 policy_custom_kinds(const struct policy *p);
 __u32 policy_path_needs(const struct policy *p);
