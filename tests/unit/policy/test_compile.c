@@ -165,6 +165,32 @@ static void test_custom_and_exceptions(void **state)
 	n = policy_leaf_names(&p, leaves, 32);
 	assert_int_equal(n, 13); /* the 13 default credential files; curl is an exec rule */
 	assert_string_equal(leaves[0], "shadow");
+	/* the open programs' filter passes every listed name; most other names stop there */
+	{
+		__u64 f[DCEA_LEAF_FILTER_WORDS], set = 0;
+		const char *others[] = { "passwd", "hosts", "ld.so.cache", "libc.so.6" };
+
+		assert_int_equal(policy_leaf_filter(&p, f), 0);
+		for (int i = 0; i < n; i++) {
+			__u64 w8 = 0;
+			__u32 bit;
+
+			for (size_t k = 0; k < strlen(leaves[i]) && k < 8; k++)
+				w8 |= (__u64)(unsigned char)leaves[i][k] << (8 * k);
+			bit = DCEA_LEAF_BIT(w8, strlen(leaves[i]));
+			assert_true(f[bit / 64] & (1ULL << (bit % 64)));
+		}
+		for (int i = 0; i < DCEA_LEAF_FILTER_WORDS; i++)
+			set += __builtin_popcountll(f[i]);
+		assert_true(set > 1 && set <= (__u64)n);
+		for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++) {
+			__u64 g[DCEA_LEAF_FILTER_WORDS];
+
+			memcpy(g, f, sizeof(g));
+			policy_leaf_filter_add(g, others[i]);
+			assert_memory_not_equal(g, f, sizeof(g)); /* its bit was clear */
+		}
+	}
 	p.n_custom = 1; /* without ssh_keys_read: only exact patterns, names filter */
 	assert_int_equal(policy_path_needs(&p), DCEA_NEED_OPEN | DCEA_NEED_EXEC);
 	assert_true(policy_selector_match(&p.exc[0].ct, "debug-1", "busybox", "abc"));
