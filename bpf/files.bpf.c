@@ -16,7 +16,7 @@
 
 static __always_inline int check_open(long ret)
 {
-	judge_opened_fd(ret, DCEA_RT_SYSCALL);
+	judge_opened_fd(ret, DCEA_RT_SYSCALL, false);
 	return 0;
 }
 
@@ -24,6 +24,18 @@ SEC("tp/syscalls/sys_exit_openat")
 int watch_openat(struct trace_event_raw_sys_exit *ctx)
 {
 	return check_open(ctx->ret);
+}
+
+/*
+ * watch_openat where the kernel has bpf_rdonly_cast (6.2+): the same checks, the file read by
+ * plain loads instead of probe reads. openat is how libc opens files: the hot path of every
+ * container. The loader attaches one of the two, under watch_openat's name (state.c).
+ */
+SEC("tp/syscalls/sys_exit_openat")
+int watch_openat_cast(struct trace_event_raw_sys_exit *ctx)
+{
+	judge_opened_fd(ctx->ret, DCEA_RT_SYSCALL, true);
+	return 0;
 }
 
 SEC("tp/syscalls/sys_exit_openat2")
@@ -48,7 +60,7 @@ int watch_open_by_handle_exit(struct trace_event_raw_sys_exit *ctx)
 SEC("tp/syscalls/sys_exit_pidfd_getfd")
 int watch_pidfd_getfd_exit(struct trace_event_raw_sys_exit *ctx)
 {
-	judge_opened_fd(ctx->ret, DCEA_RT_PIDFD);
+	judge_opened_fd(ctx->ret, DCEA_RT_PIDFD, false);
 	return 0;
 }
 

@@ -83,6 +83,8 @@ struct file_facts {
 	__u32 fmode;
 	__u32 name_len;
 	__u32 name_inline; /* the name is the dentry's inline one, in dwin */
+	__u32 mnt_ns_read; /* mnt_ns is the mount's namespace (file_facts_cast()) */
+	void *mnt_ns;
 	__u64 dwin[DENTRY_WIN / 8];
 };
 
@@ -122,6 +124,7 @@ static __always_inline void file_facts(struct file *f, struct file_facts *ff,
 
 	ff->name_inline = 0;
 	ff->name_len = 0;
+	ff->mnt_ns_read = 0;
 	if (om + 4 <= flo + FILE_WIN && op + 16 <= flo + FILE_WIN) {
 		__u64 w[FILE_WIN / 8];
 
@@ -159,6 +162,49 @@ static __always_inline void file_facts(struct file *f, struct file_facts *ff,
 		}
 	}
 	ff->magic = BPF_CORE_READ(sb, s_magic);
+}
+
+/*
+ * bpf_rdonly_cast (6.2+): any address as a read-only BTF pointer of a type, its fields read by
+ * plain loads that the kernel guards like a probe read's (a fault reads zero). Weak: only the
+ * open programs' _cast variants call it, and the loader turns those off where it is missing
+ * (state.c). The verifier replaces the call with a register move.
+ */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
+
+/*
+ * file_facts() without a helper call, for the _cast variants: the file, its dentry, super block
+ * and mount are BTF pointers, read by plain loads; the mount's namespace is read here too
+ * (classify_facts() needs it for all but a few files). The inline name's first LEAF_LEN bytes go
+ * where file_facts() puts them in the dentry window, so leaf_listed() reads them the same way.
+ */
+static __always_inline void file_facts_cast(struct file *fp, struct file_facts *ff)
+{
+	struct file *f = bpf_rdonly_cast(fp, bpf_core_type_id_kernel(struct file));
+	struct dentry *d = f->f_path.dentry;
+	__u32 din = dentry_name_off();
+	__u32 dlo = dentry_win_lo();
+	struct mount *m;
+
+	ff->fmode = f->f_mode;
+	ff->mnt = f->f_path.mnt;
+	ff->d = d;
+	ff->name_len = d->d_name.len;
+	ff->name_inline = 0;
+	/* 8-byte stores in the window: the verifier refuses a misaligned stack access */
+	if (din + LEAF_LEN <= dlo + DENTRY_WIN && !(din & 7) &&
+	    (void *)d->d_name.name == (void *)d + din) {
+#pragma unroll
+		for (__u32 k = 0; k < LEAF_LEN / 8; k++)
+			ff->dwin[(din - dlo) / 8 + k] = *(__u64 *)((void *)d + din + 8 * k);
+		ff->name_inline = 1;
+	}
+	ff->magic = d->d_sb->s_magic;
+	/* struct mount embeds the vfsmount: the cast takes the address below it */
+	m = bpf_rdonly_cast((void *)ff->mnt - bpf_core_field_offset(struct mount, mnt),
+			    bpf_core_type_id_kernel(struct mount));
+	ff->mnt_ns = m->mnt_ns;
+	ff->mnt_ns_read = 1;
 }
 
 /*
@@ -231,8 +277,12 @@ static __always_inline bool classify_facts(struct dcea_task *t, void *own_ns,
 	}
 	/* struct mount embeds the vfsmount; internal mounts (pipes, sockets) carry an error pointer
 	 */
-	m = (void *)ff->mnt - bpf_core_field_offset(struct mount, mnt);
-	mnt_ns = BPF_CORE_READ(m, mnt_ns);
+	if (ff->mnt_ns_read) {
+		mnt_ns = ff->mnt_ns;
+	} else {
+		m = (void *)ff->mnt - bpf_core_field_offset(struct mount, mnt);
+		mnt_ns = BPF_CORE_READ(m, mnt_ns);
+	}
 	if (!mnt_ns || (unsigned long)mnt_ns >= (unsigned long)-4095 || mnt_ns == own_ns)
 		return false;
 	v->rule = DCEA_R_PROC_HOST;

@@ -52,6 +52,28 @@ static __always_inline struct file *cur_fd_file(struct task_struct *cur, long fd
 	return f;
 }
 
+/*
+ * cur_fd_file() without a helper call, for the _cast variants (bpf_rdonly_cast). The fd array is
+ * a pointer to pointers, a plain number to the verifier: its slot is cast to a struct whose first
+ * field is a file pointer (struct kiocb's ki_filp), and that field is read, the slot's 8 bytes
+ * and nothing more. A kernel that moved ki_filp reads the slot with a probe read.
+ */
+static __always_inline struct file *cur_fd_file_cast(struct task_struct *cur, long fd)
+{
+	struct fdtable *fdt = cur->files->fdt;
+	void *slot;
+
+	if (fd < 0 || fd >= (long)fdt->max_fds)
+		return NULL;
+	slot = (void *)fdt->fd + (fd & 0xfffff) * sizeof(void *);
+	if (bpf_core_field_offset(struct kiocb, ki_filp) == 0) {
+		struct kiocb *k = bpf_rdonly_cast(slot, bpf_core_type_id_kernel(struct kiocb));
+
+		return k->ki_filp;
+	}
+	return cur_fd_file(cur, fd);
+}
+
 static __always_inline struct file *current_fd_file(long fd)
 {
 	return cur_fd_file(current_task_btf(), fd);
@@ -83,7 +105,8 @@ static __always_inline bool leaf_listed(const struct dcea_config *c, const struc
 		for (__u32 i = 0; i < 8; i++)
 			w8 |= i < len ? (__u64)src[i] << (8 * i) : 0;
 		bit = DCEA_LEAF_BIT(w8, len);
-		if (!(c->leaf_filter[(bit / 64) & (DCEA_LEAF_FILTER_WORDS - 1)] & (1ULL << (bit % 64))))
+		if (!(c->leaf_filter[(bit / 64) & (DCEA_LEAF_FILTER_WORDS - 1)] &
+		      (1ULL << (bit % 64))))
 			return false;
 #pragma unroll
 		for (__u32 i = 0; i < sizeof(key.name); i++)
@@ -173,9 +196,9 @@ custom:
 	return 0;
 }
 
-/* `cur`: current_task_btf() */
+/* `cur`: current_task_btf(); `cast`: a _cast variant (bpf_rdonly_cast), a constant */
 static __always_inline void judge_opened_cur(struct dcea_task *t, struct task_struct *cur,
-					     struct file *f, __u32 route)
+					     struct file *f, __u32 route, bool cast)
 {
 	struct file_verdict v;
 	struct file_facts ff;
@@ -184,7 +207,10 @@ static __always_inline void judge_opened_cur(struct dcea_task *t, struct task_st
 
 	if (!f)
 		return;
-	file_facts(f, &ff, cur);
+	if (cast)
+		file_facts_cast(f, &ff);
+	else
+		file_facts(f, &ff, cur);
 	own_ns = have_task_btf() ? cur->nsproxy->mnt_ns : current_mnt_ns();
 	if (classify_facts(t, own_ns, &ff, &v)) {
 		action = decide(v.rule, t, DCEA_ACT_KILL);
@@ -200,14 +226,14 @@ static __always_inline void judge_opened_cur(struct dcea_task *t, struct task_st
 
 static __always_inline void judge_opened(struct dcea_task *t, struct file *f, __u32 route)
 {
-	judge_opened_cur(t, current_task_btf(), f, route);
+	judge_opened_cur(t, current_task_btf(), f, route, false);
 }
 
 /*
  * A file the current task obtained as descriptor `fd` (an open's or pidfd_getfd's result): the
  * task's record, its file and its mount namespace from one BTF pointer where the kernel has one.
  */
-static __always_inline void judge_opened_fd(long fd, __u32 route)
+static __always_inline void judge_opened_fd(long fd, __u32 route, bool cast)
 {
 	struct task_struct *cur;
 	struct dcea_task *t;
@@ -216,8 +242,10 @@ static __always_inline void judge_opened_fd(long fd, __u32 route)
 		return;
 	cur = current_task_btf();
 	t = ct_task_of(cur);
-	if (t)
-		judge_opened_cur(t, cur, cur_fd_file(cur, fd), route);
+	if (t && cast)
+		judge_opened_cur(t, cur, cur_fd_file_cast(cur, fd), route, true);
+	else if (t)
+		judge_opened_cur(t, cur, cur_fd_file(cur, fd), route, false);
 }
 
 /* Is host pid `pid` a task of t's container? Only meaningful in the host's pid namespace. */

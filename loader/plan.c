@@ -27,8 +27,25 @@ static enum plan_verdict plan_lsm(const struct prog_facts *p, const struct kerne
 	return PLAN_LOAD;
 }
 
+bool plan_is_cast_variant(const char *name)
+{
+	size_t n = strlen(name), k = strlen(PLAN_CAST_SUFFIX);
+
+	return n > k && !strcmp(name + n - k, PLAN_CAST_SUFFIX);
+}
+
+/* Is p the one of an X, X_cast pair that stays off here? */
+static bool cast_pair_off(const struct prog_facts *p, const struct kernel_facts *k)
+{
+	if (plan_is_cast_variant(p->name))
+		return !k->rdonly_cast;
+	return p->cast_twin && k->rdonly_cast;
+}
+
 enum plan_verdict plan_program(const struct prog_facts *p, const struct kernel_facts *k)
 {
+	if (cast_pair_off(p, k))
+		return PLAN_OFF_CAST_VARIANT;
 	switch (p->type) {
 	case BPF_PROG_TYPE_CGROUP_DEVICE:
 	case BPF_PROG_TYPE_CGROUP_SYSCTL:
@@ -52,7 +69,8 @@ enum plan_verdict plan_program(const struct prog_facts *p, const struct kernel_f
 bool plan_reattach(const struct prog_facts *p, const struct kernel_facts *k, bool pinned)
 {
 	return p->type == BPF_PROG_TYPE_TRACEPOINT && !strncmp(p->sec, "tp/", 3) && p->tp_exists &&
-	       (strcmp(p->name, AGG_FLUSH_PROG) || k->for_each_map_elem) && !pinned;
+	       (strcmp(p->name, AGG_FLUSH_PROG) || k->for_each_map_elem) && !cast_pair_off(p, k) &&
+	       !pinned;
 }
 
 __u32 plan_unproven_lsm(__u32 lsm, const enum dcea_effect eff[DCEA_R_MAX])

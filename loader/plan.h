@@ -21,6 +21,7 @@ struct kernel_facts {
 	bool cgroup_sysctl_task; /* cgroup/sysctl programs may call the task helpers */
 	bool unix_connect;	 /* BPF_CGROUP_UNIX_CONNECT exists, with the task helpers */
 	bool for_each_map_elem;	 /* bpf_for_each_map_elem: the aggregation flush */
+	bool rdonly_cast;	 /* bpf_rdonly_cast from a tracepoint: the _cast variants */
 };
 
 /* One program of the object and what was probed for its hook. */
@@ -32,13 +33,23 @@ struct prog_facts {
 	bool tp_has_req; /* tp/io_uring/io_uring_complete: its format carries the request */
 	const struct lsm_prog *lsm; /* lsm/...: its entry in lsm_progs[], or NULL */
 	int lsm_nargs;		    /* lsm/...: the hook's argument count here, or negative errno */
+	bool cast_twin;		    /* the object has a program named <name>_cast */
 };
+
+/*
+ * Programs in pairs X, X_cast (bpf/files.bpf.c): the same checks, the _cast one reading kernel
+ * objects by plain loads through bpf_rdonly_cast (6.2+). One of the two loads; its link is
+ * pinned under X's name either way.
+ */
+#define PLAN_CAST_SUFFIX "_cast"
+bool plan_is_cast_variant(const char *name);
 
 enum plan_verdict {
 	PLAN_LOAD,
 	PLAN_LOAD_LEGACY,	/* the cgroup variant without task helpers: no pid in its alerts */
 	PLAN_LOAD_UNIX_CONNECT, /* built as cgroup/connect4, attached as cgroup/connect_unix */
 	PLAN_OFF_VARIANT,	/* the other variant of this cgroup program loads instead */
+	PLAN_OFF_CAST_VARIANT,	/* the other one of an X, X_cast pair loads instead */
 	PLAN_OFF_NO_UNIX_CONNECT,
 	PLAN_OFF_NO_REQ, /* io_uring_complete without the request (before 5.15) */
 	PLAN_OFF_NO_TRACEPOINT,

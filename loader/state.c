@@ -11,6 +11,7 @@
 #include <sys/vfs.h>
 #include <linux/magic.h>
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "dcea.skel.h"
@@ -212,8 +213,59 @@ static bool agg_supported(void)
 	       0;
 }
 
+/*
+ * Can a tracepoint program call bpf_rdonly_cast (6.2+)? Tried once with a real program:
+ * r0 = bpf_rdonly_cast(0, <struct file>); r0 = 0; exit.
+ */
+static bool rdonly_cast_works(void)
+{
+	static int works = -1;
+	struct btf *vmlinux;
+	int fn, file, fd;
+
+	if (works >= 0)
+		return works;
+	works = 0;
+	vmlinux = btf__load_vmlinux_btf();
+	if (!vmlinux)
+		return false;
+	fn = btf__find_by_name_kind(vmlinux, "bpf_rdonly_cast", BTF_KIND_FUNC);
+	file = btf__find_by_name_kind(vmlinux, "file", BTF_KIND_STRUCT);
+	btf__free(vmlinux);
+	if (fn > 0 && file > 0) {
+		struct bpf_insn insns[] = {
+			{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_1, .imm = 0 },
+			{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_2, .imm = file },
+			{ .code = BPF_JMP | BPF_CALL, .src_reg = BPF_PSEUDO_KFUNC_CALL, .imm = fn },
+			{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+			{ .code = BPF_JMP | BPF_EXIT },
+		};
+
+		fd = bpf_prog_load(BPF_PROG_TYPE_TRACEPOINT, NULL, "GPL", insns, ARRAY_SIZE(insns),
+				   NULL);
+		if (fd >= 0) {
+			close(fd);
+			works = 1;
+		}
+	}
+	return works;
+}
+
+/* Where a program's link is pinned: by its name; a _cast variant's as its twin's (routes.c). */
+static int link_pin_path(char *buf, size_t size, const char *name)
+{
+	int len = (int)strlen(name);
+	int n;
+
+	if (plan_is_cast_variant(name))
+		len -= (int)strlen(PLAN_CAST_SUFFIX);
+	n = snprintf(buf, size, "%s/%.*s", PIN_LINKS, len, name);
+	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
+}
+
 static void probe_kernel(struct kernel_facts *k, bool try_lsm)
 {
+	k->rdonly_cast = rdonly_cast_works();
 	k->try_lsm = try_lsm;
 	k->cgroup_dev_task = cgroup_prog_has_task_helpers(BPF_PROG_TYPE_CGROUP_DEVICE);
 	k->cgroup_sysctl_task = cgroup_prog_has_task_helpers(BPF_PROG_TYPE_CGROUP_SYSCTL);
@@ -222,14 +274,17 @@ static void probe_kernel(struct kernel_facts *k, bool try_lsm)
 }
 
 /* What plan.c needs to know of one program: its hook, probed here. */
-static void probe_prog(const struct bpf_program *prog, struct prog_facts *p)
+static void probe_prog(struct bpf_object *obj, const struct bpf_program *prog, struct prog_facts *p)
 {
 	const char *sec = bpf_program__section_name(prog);
+	char twin[128];
 
 	*p = (struct prog_facts){ .name = bpf_program__name(prog),
 				  .sec = sec,
 				  .type = bpf_program__type(prog),
 				  .lsm_nargs = -ENOENT };
+	snprintf(twin, sizeof(twin), "%s" PLAN_CAST_SUFFIX, p->name);
+	p->cast_twin = bpf_object__find_program_by_name(obj, twin) != NULL;
 	if (!strncmp(sec, "tp/", 3)) {
 		p->tp_exists = tracepoint_exists(sec);
 		if (!strcmp(sec, "tp/io_uring/io_uring_complete"))
@@ -297,7 +352,7 @@ static int open_and_load(struct state *st, bool try_lsm)
 		struct prog_facts p;
 		enum plan_verdict v;
 
-		probe_prog(prog, &p);
+		probe_prog(st->skel->obj, prog, &p);
 		v = plan_program(&p, &k);
 		log_verdict(&p, v);
 		bpf_program__set_autoload(prog, plan_loads(v));
@@ -394,7 +449,7 @@ int state_load(struct state *st, bool try_lsm)
 				strerror(-err));
 			goto cleanup;
 		}
-		err = pin_path(path, sizeof(path), PIN_LINKS, bpf_program__name(prog));
+		err = link_pin_path(path, sizeof(path), bpf_program__name(prog));
 		if (!err)
 			err = bpf_link__pin(link, path);
 		if (err == -EINVAL && type == BPF_PROG_TYPE_TRACEPOINT &&
@@ -488,12 +543,13 @@ int state_reattach_tracepoints(struct state *st)
 	if (!skel)
 		return -errno;
 	k.for_each_map_elem = agg_supported();
+	k.rdonly_cast = rdonly_cast_works();
 	bpf_object__for_each_program(prog, skel->obj) {
 		struct prog_facts p;
 		bool load;
 
-		probe_prog(prog, &p);
-		load = !pin_path(path, sizeof(path), PIN_LINKS, p.name) &&
+		probe_prog(skel->obj, prog, &p);
+		load = !link_pin_path(path, sizeof(path), p.name) &&
 		       plan_reattach(&p, &k, access(path, F_OK) == 0);
 
 		bpf_program__set_autoload(prog, load);
@@ -527,7 +583,7 @@ int state_reattach_tracepoints(struct state *st)
 			continue;
 		}
 		n++;
-		if (!pin_path(path, sizeof(path), PIN_LINKS, bpf_program__name(prog)) &&
+		if (!link_pin_path(path, sizeof(path), bpf_program__name(prog)) &&
 		    !bpf_link__pin(link, path)) {
 			bpf_link__disconnect(link); /* see state_load */
 			bpf_link__destroy(link);

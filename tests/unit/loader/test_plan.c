@@ -155,6 +155,37 @@ static void reattach(void **unused)
 	assert_false(plan_reattach(&cg, &k618, false));
 }
 
+static void cast_pairs(void **unused)
+{
+	struct prog_facts plain = tp("watch_openat", "tp/syscalls/sys_exit_openat", true),
+			  cast = tp("watch_openat_cast", "tp/syscalls/sys_exit_openat", true),
+			  single = tp("watch_openat2", "tp/syscalls/sys_exit_openat2", true);
+	struct kernel_facts k62 = k618, k61 = k618;
+
+	(void)unused;
+	plain.cast_twin = true;
+	k62.rdonly_cast = true;
+	k61.rdonly_cast = false;
+	/* exactly one of the pair loads: the _cast one where bpf_rdonly_cast works */
+	assert_int_equal(plan_program(&plain, &k62), PLAN_OFF_CAST_VARIANT);
+	assert_int_equal(plan_program(&cast, &k62), PLAN_LOAD);
+	assert_int_equal(plan_program(&plain, &k61), PLAN_LOAD);
+	assert_int_equal(plan_program(&cast, &k61), PLAN_OFF_CAST_VARIANT);
+	assert_int_equal(plan_program(&cast, &k510), PLAN_OFF_CAST_VARIANT);
+	assert_false(plan_skipped(PLAN_OFF_CAST_VARIANT)); /* not a hook missing here */
+	/* a program without a twin is not affected */
+	assert_int_equal(plan_program(&single, &k62), PLAN_LOAD);
+	assert_int_equal(plan_program(&single, &k61), PLAN_LOAD);
+	/* a restarted loader attaches again only the one that loads */
+	assert_true(plan_reattach(&plain, &k510, false));
+	assert_false(plan_reattach(&cast, &k510, false));
+	assert_false(plan_reattach(&plain, &k62, false));
+	assert_true(plan_reattach(&cast, &k62, false));
+	assert_true(plan_is_cast_variant("watch_openat_cast"));
+	assert_false(plan_is_cast_variant("_cast"));
+	assert_false(plan_is_cast_variant("watch_openat"));
+}
+
 static void unproven_lsm_rules(void **unused)
 {
 	enum dcea_effect eff[DCEA_R_MAX];
@@ -181,7 +212,7 @@ int main(void)
 		cmocka_unit_test(cgroup_variants),    cmocka_unit_test(unix_connect),
 		cmocka_unit_test(tracepoints),	      cmocka_unit_test(aggregation_flush),
 		cmocka_unit_test(lsm_programs),	      cmocka_unit_test(reattach),
-		cmocka_unit_test(unproven_lsm_rules),
+		cmocka_unit_test(unproven_lsm_rules), cmocka_unit_test(cast_pairs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
