@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# The open program's own time per run, from the kernel's BPF statistics (kernel.bpf_stats_enabled:
+# run_time_ns / run_cnt): dcea loaded in audit or block mode ("floor": one empty program on
+# sys_exit_openat instead, the statistics' own cost), REPS x N opens+closes of /etc/passwd in a
+# container. Unlike the end-to-end loop of run.sh, a shared machine's load barely moves it. Each
+# line also gives the program's runs in the idle second after (host tasks: they stop at the
+# container-task lookup) to show what the figure includes besides the container's opens.
+#   tests/bench/prog-time.sh [audit|block|floor] [REPS (5)]   N: BENCH_N_OPEN (200000)
+set -u
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
+MODE=${1:-audit}
+REPS=${2:-5}
+N=${BENCH_N_OPEN:-200000}
+PROG=watch_openat
+
+[ "$(id -u)" = 0 ] || { echo "prog-time: needs root"; exit 1; }
+[ -x "$DCEA" ] || { echo "prog-time: $DCEA is not built"; exit 1; }
+mkdir -p /run/dcea-test
+exec {lockfd}>>/run/dcea-test/dcea.lock
+flock -w "${DCEA_LOCK_WAIT:-600}" "$lockfd" || { echo "prog-time: another run holds the lock"; exit 1; }
+if "$DCEA" status >/dev/null 2>&1; then
+	echo "prog-time: dcea is already loaded; stop it first ('dcea stop')" >&2
+	exit 1
+fi
+mkdir -p "$OUTPUT/image-bin"
+gcc -O2 -static -o "$OUTPUT/image-bin/dcea-bench" "$here/loop.c" || exit 1
+docker_up || { echo "prog-time: $DCEA_DOCKER_ERR"; exit 1; }
+docker_image || exit 1
+cleanup_add "$DCEA" stop
+ct=$(docker_run_test progtime -d "$DCEA_IMAGE" sleep 3600) || exit 1
+case $MODE in
+audit | block)
+	"$DCEA" run --mode audit --detach --json -o "$DCEA_TMP/alerts.json" >/dev/null 2>&1 || exit 1
+	wait_until 10 grep -q dcea_config <(ls /sys/fs/bpf/dcea 2>/dev/null)
+	# with dcea loaded, run --mode switches the running instance's mode and returns (as run.sh)
+	if [ "$MODE" = block ]; then "$DCEA" run --mode block >/dev/null || exit 1; fi
+	;;
+floor)
+	gcc -O2 -o "$OUTPUT/dcea-floor" "$here/floor.c" -lbpf || exit 1
+	"$OUTPUT/dcea-floor" tp/syscalls/sys_exit_openat >/dev/null &
+	cleanup_kill $!
+	PROG=dcea_floor
+	;;
+*) echo "usage: prog-time.sh [audit|block|floor] [REPS]" >&2; exit 2 ;;
+esac
+sleep 1
+old=$(sysctl -n kernel.bpf_stats_enabled)
+cleanup_add sysctl -qw "kernel.bpf_stats_enabled=$old"
+sysctl -qw kernel.bpf_stats_enabled=1
+
+# run_time_ns and run_cnt of the newest tracepoint program by that name (watch_openat runs as
+# watch_openat_cast where the kernel has bpf_rdonly_cast)
+stats() {
+	bpftool -j prog show | python3 -c '
+import json, sys
+ps = [p for p in json.load(sys.stdin) if p.get("type") == "tracepoint"
+      and p.get("name") in (sys.argv[1], sys.argv[1] + "_cast")]
+p = max(ps, key=lambda p: p["id"])
+print(p["name"], p.get("run_time_ns", 0), p.get("run_cnt", 0))' "$PROG"
+}
+
+for ((r = 1; r <= REPS; r++)); do
+	read -r name t0 c0 < <(stats)
+	v=$(docker exec "$ct" /usr/local/bin/dcea-bench open "$N") || exit 1
+	read -r _ t1 c1 < <(stats)
+	sleep 1
+	read -r _ t2 c2 < <(stats)
+	awk -v p="$name" -v dt=$((t1 - t0)) -v dc=$((c1 - c0)) -v v="$v" -v it=$((t2 - t1)) \
+		-v ic=$((c2 - c1)) 'BEGIN {
+		printf "%s: %.1f ns per run over %d runs; open+close %.0f ns; idle second: %d runs, %.0f ns per run\n",
+			p, dt / dc, dc, v, ic, ic ? it / ic : 0 }'
+done
+printf '%s mode, %d x %d opens; kernel %s; %s\n' "$MODE" "$REPS" "$N" "$(uname -r)" "$(date -u '+%Y-%m-%d %H:%M')"
