@@ -20,6 +20,14 @@
 #define S_IFMT	      00170000
 #define S_IFREG	      0100000
 
+/*
+ * An fd is below the task's max_fds, which fs.nr_open bounds (1 << 20 by default, up to INT_MAX):
+ * the index is masked to 31 bits for the verifier, never to less (a 20-bit mask let an fd above
+ * 1 << 20, opened after filling the table on a host with a raised fs.nr_open, be judged as the
+ * file in a low slot).
+ */
+#define FD_MASK 0x7fffffffL
+
 static __always_inline struct file *fd_file(struct task_struct *task, long fd)
 {
 	struct file **fds = BPF_CORE_READ(task, files, fdt, fd);
@@ -27,7 +35,7 @@ static __always_inline struct file *fd_file(struct task_struct *task, long fd)
 
 	if (fd < 0 || fd >= (long)BPF_CORE_READ(task, files, fdt, max_fds))
 		return NULL;
-	bpf_core_read(&f, sizeof(f), &fds[fd & 0xfffff]);
+	bpf_core_read(&f, sizeof(f), &fds[fd & FD_MASK]);
 	return f;
 }
 
@@ -47,7 +55,7 @@ static __always_inline struct file *cur_fd_file(struct task_struct *cur, long fd
 		struct file **fds = fdt->fd;
 
 		if (fd < (long)fdt->max_fds)
-			bpf_probe_read_kernel(&f, sizeof(f), &fds[fd & 0xfffff]);
+			bpf_probe_read_kernel(&f, sizeof(f), &fds[fd & FD_MASK]);
 	}
 	return f;
 }
@@ -65,7 +73,7 @@ static __always_inline struct file *cur_fd_file_cast(struct task_struct *cur, lo
 
 	if (fd < 0 || fd >= (long)fdt->max_fds)
 		return NULL;
-	slot = (void *)fdt->fd + (fd & 0xfffff) * sizeof(void *);
+	slot = (void *)fdt->fd + (fd & FD_MASK) * sizeof(void *);
 	if (bpf_core_field_offset(struct kiocb, ki_filp) == 0) {
 		struct kiocb *k = bpf_rdonly_cast(slot, bpf_core_type_id_kernel(struct kiocb));
 

@@ -139,6 +139,12 @@ struct io_ring_ctx___old {
 	struct io_file_table___old file_table;
 } __attribute__((preserve_access_index));
 #define FFS_MASK (~3UL) /* FFS_NOWAIT | FFS_ISREG live in the low bits of file_ptr */
+/*
+ * A fixed-file slot is below IORING_MAX_FIXED_FILES (1 << 20 since 5.13; 1 << 15 before): the
+ * index is masked to 20 bits, never to less (a 16-bit mask judged an open into slot 70000 by the
+ * file in slot 70000 - 65536: tests/routes/catalogue.tsv, uring-open-slot-symlink).
+ */
+#define SLOT_MASK 0xfffff
 
 static __always_inline struct file *fixed_file(struct io_kiocb *req, __u32 slot)
 {
@@ -152,13 +158,13 @@ static __always_inline struct file *fixed_file(struct io_kiocb *req, __u32 slot)
 
 		if (slot >= BPF_CORE_READ(c, file_table.data.nr))
 			return NULL;
-		bpf_core_read(&node, sizeof(node), &nodes[slot & 0xffff]);
+		bpf_core_read(&node, sizeof(node), &nodes[slot & SLOT_MASK]);
 		ptr = BPF_CORE_READ(node, file_ptr);
 	} else if (bpf_core_field_exists(((struct io_ring_ctx___old *)0)->file_table.files)) {
 		struct io_ring_ctx___old *c = ctx;
 		struct io_fixed_file___old *files = BPF_CORE_READ(c, file_table.files);
 
-		bpf_core_read(&ptr, sizeof(ptr), &files[slot & 0xffff].file_ptr);
+		bpf_core_read(&ptr, sizeof(ptr), &files[slot & SLOT_MASK].file_ptr);
 	}
 	return (struct file *)(ptr & FFS_MASK);
 }

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -136,33 +137,50 @@ static int uring_open(int argc, char **argv, int op)
 }
 
 /*
- * uring-open-linked PATH DATA: IORING_OP_OPENAT into a fixed file slot and a linked
- * IORING_OP_WRITE of DATA through that slot, submitted together by one io_uring_enter: the write
- * needs no return to user space after the open.
+ * uring-open-linked PATH DATA [SLOT]: IORING_OP_OPENAT into fixed file slot SLOT (default 0) and
+ * a linked IORING_OP_WRITE of DATA through that slot, submitted together by one io_uring_enter:
+ * the write needs no return to user space after the open. A high SLOT (above 65535) tests that
+ * the judge reads the slot the kernel filled, not a truncated index: SLOT + 1 empty slots are
+ * registered, with RLIMIT_NOFILE raised to allow them (the kernel caps a table by it).
  */
 static int uring_open_linked(int argc, char **argv)
 {
 	const char *path = argv[0], *data = argv[1];
-	int slots[1] = { -1 }, res[2] = { -EIO, -EIO }, err;
+	unsigned long slot = argc > 2 ? strtoul(argv[2], NULL, 10) : 0;
+	int res[2] = { -EIO, -EIO }, err, *slots;
 	struct io_uring_sqe *s;
+	struct rlimit rl;
 	struct ring r;
 
+	if (slot >= 1UL << 20)
+		return rdie("slot", EINVAL);
+	slots = malloc((slot + 1) * sizeof(*slots));
+	if (!slots)
+		return rdie("malloc", ENOMEM);
+	memset(slots, 0xff, (slot + 1) * sizeof(*slots)); /* -1: an empty slot */
+	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur <= slot) {
+		rl.rlim_cur = slot + 1;
+		if (rl.rlim_max < rl.rlim_cur)
+			rl.rlim_max = rl.rlim_cur; /* CAP_SYS_RESOURCE: the test's containers have it */
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
 	err = ring_init(&r, 0);
 	if (err)
 		return rdie("io_uring_setup", -err);
-	if (syscall(SYS_io_uring_register, r.fd, IORING_REGISTER_FILES, slots, 1) < 0)
+	if (syscall(SYS_io_uring_register, r.fd, IORING_REGISTER_FILES, slots, slot + 1) < 0)
 		return rdie("io_uring_register files", errno);
+	free(slots);
 	s = ring_sqe(&r);
 	s->opcode = IORING_OP_OPENAT;
 	s->fd = AT_FDCWD;
 	s->addr = (uintptr_t)path;
 	s->open_flags = O_WRONLY;
-	s->file_index = 1; /* slot 0 */
+	s->file_index = slot + 1;
 	s->flags = IOSQE_IO_LINK;
 	s->user_data = 0;
 	s = ring_sqe(&r);
 	s->opcode = IORING_OP_WRITE;
-	s->fd = 0;
+	s->fd = slot;
 	s->flags = IOSQE_FIXED_FILE;
 	s->addr = (uintptr_t)data;
 	s->len = strlen(data);
@@ -628,7 +646,7 @@ int route_main(int argc, char **argv)
 		return uring_open(argc, argv, IORING_OP_OPENAT);
 	if (!strcmp(c, "uring-open2") && argc >= 2)
 		return uring_open(argc, argv, IORING_OP_OPENAT2);
-	if (!strcmp(c, "uring-open-linked") && argc == 2)
+	if (!strcmp(c, "uring-open-linked") && (argc == 2 || argc == 3))
 		return uring_open_linked(argc, argv);
 	if (!strcmp(c, "uring-connect") && argc == 1)
 		return uring_connect(argv[0]);
@@ -658,7 +676,7 @@ int route_main(int argc, char **argv)
 		return uring_echo();
 	fprintf(stderr,
 		"usage: dcea-escape route uring-open|uring-open2 PATH r|w|mem[:ADDR] [DATA] [inline|async|sqpoll]\n"
-		"       | uring-open-linked PATH DATA | uring-connect SOCK\n"
+		"       | uring-open-linked PATH DATA [SLOT] | uring-connect SOCK\n"
 		"       | uring-path|path mkdir|symlink|link|rename|unlink A [B]\n"
 		"       | pidfd-getfd PID FD r|w|dir [DATA|FILE] | reopen PATH DATA\n"
 		"       | mount-unfaulted FSTYPE SOURCE TARGET | vm-readv PID [ADDR] | madvise PID [ADDR]\n"
