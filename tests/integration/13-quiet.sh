@@ -28,6 +28,9 @@ img2=dcea-test-quiet:$$
 docker_run_test q-src "$DCEA_IMAGE" touch /quiet-marker >/dev/null 2>&1 &&
 	docker commit "$(docker_name q-src)" "$img2" >/dev/null ||
 	fail_all "cannot make a second image with docker commit" "${CHECKS[@]}"
+# removed at once: left for the exit's cleanup, it was seen surviving the run, and a container of
+# another script makes 22-churn skip its dockerd-restart checks
+docker rm -f "$(docker_name q-src)" >/dev/null 2>&1
 cleanup_add docker rmi -f "$img2"
 
 # the five configurations: name, then docker run arguments
