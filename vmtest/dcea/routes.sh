@@ -84,7 +84,7 @@ while IFS='	' read -r id rule _ _ eff_kind want_fallback want_lsm gaps _ _ _ _ a
 	*) arule=$rule action=kill ;;
 	esac
 	if [ $outcome = unsupported ]; then
-		vm_check SKIP route_$id "the io_uring operation does not exist on $kver: $(echo "$out" | tail -n 1)"
+		vm_check SKIP route_$id "the io_uring operation (or a fixed-file table that large) does not exist on $kver: $(echo "$out" | tail -n 1)"
 	elif [ -n "$gap" ] && [ $outcome = "$gap" ]; then
 		vm_check SKIP route_$id "known gap of the fallback on $kver (tests/routes/catalogue.tsv): $outcome, effect $effect"
 	elif [ -n "$gap" ]; then
