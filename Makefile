@@ -193,6 +193,7 @@ bench: all
 check:
 	$(Q)clang-format --dry-run --Werror $(SRCS) $(UNIT_SRCS) $(HDRS) $(BPF_SRCS) scripts/*.c
 	$(Q)scripts/check-layers.sh $(foreach d,$(SRC_DIRS),'$(d):$(LAYER_$(d))')
+	$(Q)python3 scripts/gen-kernel-rules.py --check
 	$(Q)cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr \
 		--suppress=missingIncludeSystem -DLIBBPF_OPTS\(t,n,...\)="struct t n = {0}" -I. -Icommon $(SRCS)
 

@@ -222,7 +222,12 @@ static void test_rules_agree_with_records(void **state)
 	assert_int_equal(bad, 0);
 }
 
-/* The check can fail: the rule file as it was typed by hand (5.10.209 for CVE-2024-1086)... */
+/*
+ * The check can fail: a wrong stable fix (CVE-2024-26581 on 5.10), a wrong mainline fix, a missing
+ * 'introduced', a wrong Ubuntu package. CVE-2024-1086's 5.10.209 of the hand-typed file is not a
+ * record's (Google's record has no branches): kernel_changelog.c catches it with bullseye's
+ * changelog (5.10.209-1 lacked the fix, 5.10.209-2 cherry-picked it).
+ */
 static void test_disagreement_detected(void **state)
 {
 	static const char *const yaml[] = {
