@@ -66,7 +66,7 @@ static int status(const char *root, long max_age, bool json)
 	}
 	if (err)
 		return 2;
-	age = d.updated <= now ? (long)((now - d.updated) / 86400) : 0;
+	age = d.data_time <= now ? (long)((now - d.data_time) / 86400) : 0;
 	stale = age > max_age;
 	if (json) {
 		out = json_object_get(d.manifest);
@@ -74,6 +74,7 @@ static int status(const char *root, long max_age, bool json)
 		json_object_object_add(out, "dir", json_object_new_string(d.dir));
 		json_object_object_add(out, "installed", json_object_new_boolean(1));
 		json_object_object_add(out, "age_days", json_object_new_int64(age));
+		json_object_object_add(out, "data_unix", json_object_new_int64(d.data_time));
 		json_object_object_add(out, "stale", json_object_new_boolean(stale));
 		printf("%s\n",
 		       json_object_to_json_string_ext(out, JSON_C_TO_STRING_PLAIN |
@@ -81,10 +82,19 @@ static int status(const char *root, long max_age, bool json)
 		json_object_put(out);
 	} else {
 		json_object *u;
+		char from[64] = "";
 
 		json_object_object_get_ex(d.manifest, "updated", &u);
-		printf("database %s\nupdated %s, %ld day%s ago%s\n", d.dir,
-		       json_object_get_string(u), age, age == 1 ? "" : "s",
+
+		if (d.data_time < d.updated) {
+			struct tm tm;
+
+			gmtime_r(&d.data_time, &tm);
+			strftime(from, sizeof(from), ", data from %Y-%m-%d (its newest record)",
+				 &tm);
+		}
+		printf("database %s\nupdated %s%s, %ld day%s ago%s\n", d.dir,
+		       json_object_get_string(u), from, age, age == 1 ? "" : "s",
 		       stale ? " (older than --max-age: run 'dcea db update')" : "");
 		json_object_object_get_ex(d.manifest, "sources", &arr);
 		for (size_t i = 0; arr && i < json_object_array_length(arr); i++) {

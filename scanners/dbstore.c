@@ -454,9 +454,35 @@ cleanup:
 	return ret;
 }
 
+/* the newest 'newest' (a record's "modified") over the manifest's sources, or 0 */
+static time_t manifest_newest(json_object *manifest)
+{
+	json_object *arr, *v;
+	time_t best = 0;
+
+	if (!json_object_object_get_ex(manifest, "sources", &arr))
+		return 0;
+	for (size_t i = 0; i < json_object_array_length(arr); i++) {
+		struct tm tm = { 0 };
+		const char *s;
+		time_t t;
+
+		if (!json_object_object_get_ex(json_object_array_get_idx(arr, i), "newest", &v))
+			continue;
+		s = json_object_get_string(v);
+		if (!s || !strptime(s, "%Y-%m-%d", &tm))
+			continue;
+		t = timegm(&tm);
+		if (t > best)
+			best = t;
+	}
+	return best;
+}
+
 int db_installed_open(const char *root, struct db_installed *d)
 {
 	char link[4200], path[4300], cur[256];
+	time_t newest;
 	ssize_t n;
 	json_object *u;
 
@@ -476,6 +502,10 @@ int db_installed_open(const char *root, struct db_installed *d)
 		return -EBADMSG;
 	}
 	d->updated = json_object_get_int64(u);
+	d->data_time = d->updated;
+	newest = manifest_newest(d->manifest);
+	if (newest && newest < d->updated)
+		d->data_time = newest;
 	return 0;
 }
 

@@ -73,6 +73,9 @@ struct db_installed {
 	char dir[4096]; /* ROOT/gen-... */
 	json_object *manifest;
 	time_t updated;
+	/* how old the data is: the newest record of any source ('newest' in the manifest), when
+	 * that is older than the update (an old export imported today is old data); else updated */
+	time_t data_time;
 };
 /* 0, -ENOENT when nothing is installed, other negative errno (logged) */
 int db_installed_open(const char *root, struct db_installed *d);

@@ -50,10 +50,12 @@ int image_db_load(struct image_db *x, const char *eco)
 	installed = !err;
 	if (installed) {
 		err = db_installed_load(&d, x->db, eco);
-		when = d.updated;
+		when = d.data_time;
 		x->installed = true;
-		snprintf(x->what, sizeof(x->what), "installed database %.500s ('dcea db status')",
-			 d.dir);
+		snprintf(x->what, sizeof(x->what), "installed database %.500s ('dcea db status')%s",
+			 d.dir,
+			 d.data_time < d.updated ? " (date: newest record, older than the update)"
+						 : "");
 		db_installed_close(&d);
 		if (err)
 			return err;

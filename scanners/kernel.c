@@ -395,7 +395,7 @@ static struct osv_db *load_advisories(const struct kernel_scan_opts *o,
 	if (!err) {
 		struct tm tm;
 
-		gmtime_r(&d.updated, &tm);
+		gmtime_r(&d.data_time, &tm);
 		strftime(when, sizeof(when), "%Y-%m-%d", &tm);
 		err = db_installed_load(&d, db, k->ecosystem);
 		db_installed_close(&d);

@@ -9,7 +9,7 @@
 
 ALL=(db-update-ok db-status db-update-truncated db-update-bad-md5 db-update-bad-sha256
 	db-update-bad-published-sha256 db-update-published-sha256 db-update-404 db-update-stall
-	db-update-not-osv db-import-offline db-status-stale db-scan-warns-old db-sources-file-error
+	db-update-not-osv db-import-offline db-import-old-data db-status-stale db-scan-warns-old db-sources-file-error
 	db-kernel-advisory)
 need_dcea "${ALL[@]}"
 need_cmd python3 "${ALL[@]}"
@@ -109,6 +109,31 @@ fi
 db_run import import --root "$T/offline" "Debian=$T/srv/Debian/all.zip"
 if [ "$RC" = 0 ] && grep -q "file://$T/srv/Debian/all.zip" "$T/offline/current/manifest.json"; then
 	pass db-import-offline; else fail db-import-offline "exit $RC: $(tail -n 1 "$T/import.err")"; fi
+
+# an old export imported today is old data: its age is its newest record's, not the import's
+python3 - "$DCEA_ROOT/tests/fixtures/osv-debian12/DEBIAN-CVE-2024-21626.json" "$T/old.zip" <<'PY'
+import json, sys, zipfile
+r = json.load(open(sys.argv[1]))
+r["modified"] = "2024-02-09T00:00:00Z"
+with zipfile.ZipFile(sys.argv[2], "w") as z:
+    z.writestr("DEBIAN-CVE-2024-21626.json", json.dumps(r))
+PY
+db_run oldimp import --root "$T/olddb" "Debian=$T/old.zip"
+db_run oldst status --root "$T/olddb"
+oldst=$RC
+mkdir -p "$T/oldfs/etc" "$T/oldfs/var/lib/dpkg"
+printf 'ID=debian\nVERSION_ID="12"\nVERSION_CODENAME=bookworm\n' >"$T/oldfs/etc/os-release"
+printf 'Package: runc\nStatus: install ok installed\nVersion: 1.1.5+ds1-1\nArchitecture: amd64\n\n' \
+	>"$T/oldfs/var/lib/dpkg/status"
+"$DCEA" scan image --json --db-root "$T/olddb" "$T/oldfs" >"$T/oldscan.out" 2>"$T/oldscan.err" || true
+if [ "$oldst" = 1 ] && grep -q "data from 2024-02-09 (its newest record)" "$T/oldst.out" &&
+	grep -q "older than --max-age" "$T/oldst.out" &&
+	grep -q "the vulnerability data is from 2024-02-09" "$T/oldscan.err" &&
+	grep -q '"check":"image.database-age"' "$T/oldscan.out"; then
+	pass db-import-old-data
+else
+	fail db-import-old-data "status exit $oldst: $(head -n 2 "$T/oldst.out" | tr '\n' ' ') scan: $(tail -n 1 "$T/oldscan.err")"
+fi
 
 # the kernel scan reads the installed Debian and Ubuntu records of the linux source package
 # (tests/fixtures/osv-kernel): Debian 12 fixed CVE-2024-1086 in 6.1.76-1, Ubuntu 22.04 in
