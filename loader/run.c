@@ -431,44 +431,17 @@ static int run_take_over(struct state *st, struct streamer *s, struct run_opts *
 }
 
 /*
- * Load the enforcer, or adopt the pinned one. When *done is set, the state is closed and the value
- * is the exit status; otherwise st is open and the value is 0 or a negative errno.
+ * Where alerts go: the output file or stdout, and the extra outputs. Opened before the load, so
+ * that an alert of another container drained while the self-test runs reaches them too; --detach
+ * comes after the load (its exit status still says whether the load worked) and keeps them.
  */
-static int run_attach(struct state *st, struct streamer *s, struct run_opts *o, bool mode_given,
-		      bool *done)
-{
-	struct dcea_config c;
-
-	*done = true;
-	if (!state_pinned()) {
-		if (fresh_load(st, s, o->mode))
-			return 1;
-		*done = false;
-		return 0;
-	}
-	if (state_adopt(st))
-		return 1;
-	state_get_config(st, &c);
-	if (run_loader_alive(c.loader_tgid))
-		return run_switch_mode(st, &c, o, mode_given);
-	*done = false;
-	return run_take_over(st, s, o, &c, mode_given);
-}
-
-/* Detach if asked, then open where alerts go: the output file or stdout, and the extra outputs. */
 static int run_open_outputs(struct state *st, struct streamer *s, struct run_opts *o)
 {
 	int err;
 
-	if (o->detach) {
-		if (!o->output)
-			o->output = DEFAULT_DETACH_LOG;
+	if (o->detach && !o->output) {
+		o->output = DEFAULT_DETACH_LOG;
 		mkdir("/var/log/dcea", 0700);
-		err = detach(o->output);
-		if (err) {
-			log_err("failed to detach: %s", strerror(-err));
-			return err;
-		}
 	}
 	if (o->output) {
 		s->out = fopen(o->output, "ae");
@@ -480,13 +453,42 @@ static int run_open_outputs(struct state *st, struct streamer *s, struct run_opt
 	} else {
 		s->out = stdout;
 	}
-	stream_write_policy(&s->pol);
-	if (outputs_open(st))
-		return -EINVAL;
 	s->json = o->json;
 	s->color = !o->output && !o->json && log_color(STDOUT_FILENO);
 	s->clock_off = events_clock_offset();
+	stream_write_policy(&s->pol);
+	if (outputs_open(st))
+		return -EINVAL;
 	return 0;
+}
+
+/*
+ * Load the enforcer, or adopt the pinned one; either way with the outputs open (this process is
+ * then the loader). When *done is set, the state is closed, nothing is open and the value is the
+ * exit status; otherwise the value is 0 or a negative errno, and cmd_run closes what is open.
+ */
+static int run_attach(struct state *st, struct streamer *s, struct run_opts *o, bool mode_given,
+		      bool *done)
+{
+	struct dcea_config c;
+	int err;
+
+	*done = true;
+	if (!state_pinned()) {
+		*done = false;
+		err = run_open_outputs(st, s, o);
+		if (!err && fresh_load(st, s, o->mode))
+			err = -EINVAL; /* said by fresh_load */
+		return err;
+	}
+	if (state_adopt(st))
+		return 1;
+	state_get_config(st, &c);
+	if (run_loader_alive(c.loader_tgid))
+		return run_switch_mode(st, &c, o, mode_given);
+	*done = false;
+	err = run_open_outputs(st, s, o);
+	return err ?: run_take_over(st, s, o, &c, mode_given);
 }
 
 /* This process becomes the loader of record; each run says whether repeats are summed. */
@@ -551,7 +553,11 @@ int cmd_run(int argc, char **argv)
 	err = run_attach(&st, &s, &o, mode_given, &done);
 	if (done)
 		return err;
-	err = err ?: run_open_outputs(&st, &s, &o);
+	if (!err && o.detach) {
+		err = detach(o.output);
+		if (err)
+			log_err("failed to detach: %s", strerror(-err));
+	}
 	if (!err) {
 		run_claim(&st, &o);
 		err = run_serve(&st, &s, &o);

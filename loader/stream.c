@@ -37,8 +37,7 @@
 
 static void emit(struct streamer *s, json_object *o)
 {
-	/* another container's event drained by the self-test comes before the output is open:
-	 * stderr then, rather than lose it (fileno(NULL) crashed the loader) */
+	/* the outputs are open before the load (run_open_outputs); stderr only as a last resort */
 	FILE *out = s->out ? s->out : stderr;
 	struct text_opts to = { .style = TEXT_FULL,
 				.color = s->color,
