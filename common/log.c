@@ -60,7 +60,10 @@ void usage_error(const char *cmd, int c, char **argv)
 		log_err("unknown option '%s'; see 'dcea %s --help'", opt, cmd);
 }
 
+/* no-color.org: NO_COLOR present and not empty turns colour off */
 bool log_color(int fd)
 {
-	return isatty(fd) && !getenv("NO_COLOR");
+	const char *no = getenv("NO_COLOR");
+
+	return isatty(fd) && !(no && *no);
 }

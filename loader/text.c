@@ -211,15 +211,33 @@ void alert_format_text(json_object *a, char *buf, size_t size, const struct text
 		return;
 	}
 
-	/* full: aligned columns on one line, the details folded under it (or after it: no tty) */
-	snprintf(when, sizeof(when), "%.19s", alert_str(a, "time"));
-	if (when[10] == 'T')
-		when[10] = ' ';
+	/* full: aligned columns on one line, the details folded under it (or after it: no tty).
+	 * A terminal narrower than FULL_WIDTH gets the time of day without the date, and a line
+	 * still too long is cut there ('~'): a terminal never wraps it. */
 	if (!width)
 		width = FULL_WIDTH;
-	snprintf(head, sizeof(head), "%-19s %s%-8s%s %-20s %-6s %-20.20s %s", when, col, sev, end,
-		 rule, action, ct, proc);
-	put(buf, size, &n, head, strlen(head));
+	if (width > 0 && width < 40)
+		width = 40; /* what text_width() gives at least: the time and severity always fit */
+	if (width > 0 && width < FULL_WIDTH)
+		snprintf(when, sizeof(when), "%.8s",
+			 strlen(alert_str(a, "time")) > 11 ? alert_str(a, "time") + 11 : "");
+	else
+		snprintf(when, sizeof(when), "%-19.19s", alert_str(a, "time"));
+	if (strlen(when) > 10 && when[10] == 'T')
+		when[10] = ' ';
+	snprintf(head, sizeof(head), "%s %-8s %-20s %-6s %-20.20s %s", when, sev, rule, action, ct,
+		 proc);
+	if (width > 0 && strlen(head) > (size_t)width) {
+		head[width - 1] = '\0';
+		strcat(head, "~");
+	}
+	/* colour only the severity, the 8 characters after the time */
+	line = strlen(when) + 1;
+	put(buf, size, &n, head, line);
+	put(buf, size, &n, col, strlen(col));
+	put(buf, size, &n, head + line, 8);
+	put(buf, size, &n, end, strlen(end));
+	put(buf, size, &n, head + line + 8, strlen(head + line + 8));
 	if (width < 0) {
 		for (size_t i = 0; i < nitems; i += strlen(items + i) + 1) {
 			put(buf, size, &n, i ? " " : "  ", i ? 1 : 2);
@@ -239,13 +257,14 @@ void alert_format_text(json_object *a, char *buf, size_t size, const struct text
 			put(buf, size, &n, " ", 1);
 			line++;
 		}
-		/* an item longer than a line goes on below, cut at its last space that fits */
+		/* an item longer than a line goes on below, cut at its last space or after its
+		 * last comma that fits (a list of names is not broken inside a name) */
 		while (line + len > (size_t)width && width > (int)strlen(INDENT) + 10) {
 			size_t room = width - line, cut = room;
 
-			while (cut > room / 2 && it[cut] != ' ')
+			while (cut > room / 2 && it[cut] != ' ' && it[cut - 1] != ',')
 				cut--;
-			if (it[cut] != ' ')
+			if (it[cut] != ' ' && it[cut - 1] != ',')
 				cut = room;
 			put(buf, size, &n, it, cut);
 			put(buf, size, &n, "\n" INDENT "  ", 3 + strlen(INDENT));

@@ -28,6 +28,15 @@ static const char shell[] =
 	"\"container\":{\"id\":\"5c1f\",\"name\":\"web\\u001b[31m\"},"
 	"\"details\":{\"interactive\":true,\"entrypoint\":false,\"why\":\"interactive\"}}";
 
+/* a list without spaces, longer than a line: privileged_launch's bounding set */
+static const char launch[] =
+	"{\"time\":\"2026-12-04T20:14:59Z\",\"type\":\"alert\",\"rule\":\"privileged_launch\","
+	"\"severity\":\"high\",\"action\":\"alert\",\"pid\":4244,\"comm\":\"true\","
+	"\"container\":{\"id\":\"6d2a\",\"name\":\"ci-job\"},\"details\":{\"bounding_set\":"
+	"\"chown,dac_override,dac_read_search,fowner,fsetid,kill,setgid,setuid,setpcap,"
+	"linux_immutable,net_bind_service,net_broadcast,net_admin,net_raw,ipc_lock,ipc_owner,"
+	"sys_module,sys_rawio,sys_chroot,sys_ptrace\",\"cap_bset\":274861129727}}";
+
 static int max_line(const char *s)
 {
 	int max = 0, n = 0;
@@ -60,10 +69,44 @@ static void test_full_folded(void **state)
 	alert_format_text(a, buf, sizeof(buf), &o);
 	assert_null(strchr(buf, '\n'));
 	assert_non_null(strstr(buf, "sh[4242]  result=FAIL target="));
-	o.width = 60; /* a narrow terminal: the details fold to it */
+	o.width = 80; /* the classic terminal: the time of day without the date, every line fits */
+	alert_format_text(a, buf, sizeof(buf), &o);
+	assert_true(!strncmp(buf, "20:14:57 medium   config.apparmor-unconfined", 44));
+	assert_true(max_line(buf) <= 80);
+	/* a rule name longer than its column pushes the rest: cut at 80 */
+	assert_non_null(strstr(buf, "thirsty_shaw         sh[424~\n    result=FAIL"));
+	o.width = 60; /* a narrow terminal: the line is cut ('~'), the details fold to it */
 	alert_format_text(a, buf, sizeof(buf), &o);
 	assert_true(strchr(buf, '\n') != NULL);
-	assert_true(max_line(strchr(buf, '\n')) <= 60);
+	assert_true(max_line(buf) <= 60);
+	assert_int_equal(strchr(buf, '\n')[-1], '~');
+	json_object_put(a);
+}
+
+/* a long list folds after its commas, never inside a name */
+static void test_fold_lists(void **state)
+{
+	json_object *a = json_tokener_parse(launch), *d, *b;
+	struct text_opts o = { .style = TEXT_FULL, .width = 72 };
+	char buf[4096], joined[4096];
+	size_t n = 0;
+
+	assert_non_null(a);
+	alert_format_text(a, buf, sizeof(buf), &o);
+	assert_true(max_line(buf) <= 72);
+	/* the continuation lines put back together give the list as it was */
+	for (const char *p = buf; *p; p++) {
+		if (!strncmp(p, "\n      ", 7)) {
+			assert_int_equal(p[-1], ','); /* each cut right after a comma */
+			p += 6;
+			continue;
+		}
+		joined[n++] = *p;
+	}
+	joined[n] = '\0';
+	assert_true(json_object_object_get_ex(a, "details", &d));
+	assert_true(json_object_object_get_ex(d, "bounding_set", &b));
+	assert_non_null(strstr(joined, json_object_get_string(b)));
 	json_object_put(a);
 }
 
@@ -115,6 +158,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_full_folded),
+		cmocka_unit_test(test_fold_lists),
 		cmocka_unit_test(test_colour_and_control),
 		cmocka_unit_test(test_compact),
 		cmocka_unit_test(test_value),
