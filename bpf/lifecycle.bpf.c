@@ -52,25 +52,39 @@ static __always_inline bool stdin_is_tty(struct task_struct *task)
 }
 
 /*
+ * The command of an init entrypoint (`docker run --init`, tini, dumb-init, catatonit): the
+ * entrypoint forks and its child execs the container's command at once. A shell exec'd by a child
+ * of the entrypoint within this long of the entrypoint's exec is that command, not a spawn of a
+ * running service. Long enough for an admission hold (its timeout_ms, 3 s by default) and a busy
+ * node; a later shell of the entrypoint's is judged as any other.
+ */
+#define INIT_CMD_NS (5ULL * 1000000000ULL)
+
+/*
  * Why a shell exec'd in a container is worth an alert (enum dcea_shell_why), 0 when it is not.
  * A terminal on stdin is someone typing. Without one: the entrypoint (`sh -c` entrypoints are
- * everywhere) and a shell started from outside the container (its parent is no container task:
- * `docker exec`, `kubectl exec`, Kubernetes exec probes and health checks) are quiet, and so is
- * a shell started by a shell (scripts); a shell started by any other container process (a web
- * server, an interpreter: the shape of a remote code execution) is reported. The policy's
- * `non_interactive: all` reports every non-interactive shell but the entrypoint.
+ * everywhere), the command an init entrypoint starts, and a shell started from outside the
+ * container (its parent is no container task: `docker exec`, `kubectl exec`, Kubernetes exec
+ * probes and health checks) are quiet, and so is a shell started by a shell (scripts); a shell
+ * started by any other container process (a web server, an interpreter: the shape of a remote
+ * code execution) is reported. The policy's `non_interactive: all` reports every non-interactive
+ * shell but the entrypoint's.
  */
 static __always_inline __u32 shell_why(struct task_struct *task, struct dcea_task *t, bool entry)
 {
 	struct task_struct *parent = BPF_CORE_READ(task, real_parent);
 	__u32 rule = DCEA_R_SHELL, ptgid = BPF_CORE_READ(parent, tgid);
 	struct dcea_rule_cfg *rc = bpf_map_lookup_elem(&dcea_rules, &rule);
+	struct dcea_container *ct = bpf_map_lookup_elem(&dcea_containers, &t->cgroup_id);
 	struct comm_name pc = {};
 
 	if (stdin_is_tty(task))
 		return DCEA_SHELL_INTERACTIVE;
 	if (entry)
 		return 0;
+	if (ct && ptgid == ct->init_tgid && !(t->flags & DCEA_CT_CANARY) &&
+	    bpf_ktime_get_boot_ns() - ct->start_ns < INIT_CMD_NS)
+		return 0; /* the command of an init entrypoint */
 	if (rc && (rc->opts & DCEA_RO_SHELL_ALL))
 		return DCEA_SHELL_POLICY;
 	if (t->flags & DCEA_CT_CANARY)
