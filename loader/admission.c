@@ -424,14 +424,14 @@ static void judge(struct admission *a, __u64 cgid, pid_t pid, const char *cgname
 			log_warn("failed to %s container '%s' (pid %d): %s, ignoring",
 				 v.kill ? "kill" : "resume", cgname, pid, strerror(errno));
 	}
+	privileged = scan_result_of(&r, "config.privileged") == SCAN_FAIL;
+	pl_on = privileged && priv_launch_on(a);
 	if (!ret) {
 		char img[80];
 
 		image_id(&ci, img, sizeof(img));
 		findings_key(&r, img[0] ? img : ci.image, key, sizeof(key));
-		for (size_t i = 0; i < r.n; i++)
-			nalert += admission_worth_alert(&r.v[i]) &&
-				  r.v[i].severity >= a->pol->alert_severity;
+		nalert = admission_alert_count(a->pol, &r, privileged, pl_on);
 		/* a refused start reports what it was refused for and is not remembered: the
 		 * first container of its key that runs (audit mode, a changed policy) reports */
 		first = v.kill || findings_first(key, ci.image[0] ? ci.image : img, ci.name, nalert,
@@ -439,8 +439,6 @@ static void judge(struct admission *a, __u64 cgid, pid_t pid, const char *cgname
 		if (!first)
 			a->repeat[a->nrepeat++ % RECENT] = cgid;
 	}
-	privileged = scan_result_of(&r, "config.privileged") == SCAN_FAIL;
-	pl_on = privileged && priv_launch_on(a);
 	for (size_t i = 0; i < r.n; i++) {
 		bool refused = v.kill && admission_finding_refused(a->pol, &r.v[i]);
 
@@ -540,9 +538,7 @@ void admission_startup(struct admission *a)
 		log_warn("the host scan did not complete, ignoring");
 	/* a restarted loader on an unchanged host says nothing new */
 	findings_host_key(&r, fkey, sizeof(fkey));
-	for (size_t i = 0; i < r.n; i++)
-		nalert +=
-			admission_worth_alert(&r.v[i]) && r.v[i].severity >= a->pol->alert_severity;
+	nalert = admission_alert_count(a->pol, &r, false, false);
 	first = findings_first(fkey, "", "host", nalert, false);
 	for (size_t i = 0; i < r.n; i++)
 		if (admission_worth_alert(&r.v[i])) {

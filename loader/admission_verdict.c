@@ -89,3 +89,14 @@ bool admission_alert_wanted(const struct policy_admission *pol, const struct sca
 	}
 	return true;
 }
+
+unsigned int admission_alert_count(const struct policy_admission *pol, const struct scan_report *r,
+				   bool privileged, bool priv_launch_on)
+{
+	unsigned int n = privileged && priv_launch_on, below = 0, folded = 0;
+
+	for (size_t i = 0; i < r->n; i++)
+		n += admission_alert_wanted(pol, &r->v[i], true, false, privileged, priv_launch_on,
+					    &below, &folded);
+	return n;
+}

@@ -58,4 +58,12 @@ bool admission_alert_wanted(const struct policy_admission *pol, const struct sca
 			    bool first, bool refused, bool privileged, bool priv_launch_on,
 			    unsigned int *below, unsigned int *folded);
 
+/*
+ * How many alerts the first start of a key raises (dcea status's ALERTS column): the findings
+ * admission_alert_wanted() reports under a new key, and privileged_launch, the one alert of a
+ * privileged start when that rule is on.
+ */
+unsigned int admission_alert_count(const struct policy_admission *pol, const struct scan_report *r,
+				   bool privileged, bool priv_launch_on);
+
 #endif

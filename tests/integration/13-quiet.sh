@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Quiet by default (issue 17): 200 container starts across 5 images and configurations in audit
 # mode with the default policy. Scanner findings come at most once per image+configuration key,
-# also across a loader restart (SIGKILL, adopt); benign default containers raise no alert at all;
-# a privileged start is one alert; `dcea status` and the metrics count the suppressed repeats.
+# also across loader restarts (SIGKILL, and SIGTERM as `systemctl restart` sends it; adopt); benign
+# default containers raise no alert at all; a privileged start is one alert; `dcea status` and the
+# metrics count the suppressed repeats; findings below the alert severity stay in `dcea status`
+# and `dcea scan config --running`.
 # dcea-test-timeout: 900
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/docker.sh"
@@ -11,8 +13,9 @@
 
 CHECKS=(quiet-starts quiet-benign-no-alerts quiet-hardened-no-alerts quiet-findings-once
 	quiet-cap-sys-admin-reported quiet-privileged-one-alert quiet-no-selinux-fail
-	quiet-status-repeats quiet-status-text quiet-status-keys quiet-metrics-repeats
-	quiet-restart-remembers)
+	quiet-status-repeats quiet-status-text quiet-status-keys quiet-status-alerts-per-key
+	quiet-metrics-repeats quiet-restart-remembers quiet-term-restart-remembers
+	quiet-below-severity-in-status quiet-below-severity-in-scan-running)
 need_docker "${CHECKS[@]}"
 need_cmd jq "${CHECKS[@]}"
 docker_image || skip_all "no test image: $DCEA_DOCKER_ERR" "${CHECKS[@]}"
@@ -76,6 +79,16 @@ dcea_kill_loader
 DCEA_ADOPT=1 dcea_start --mode audit --metrics "unix:$metrics" ||
 	fail_all "restart: $DCEA_ERR" "${CHECKS[@]}"
 batch $((N / 2)) "$N"
+# a restart as systemd does it (SIGTERM, then a new `dcea run`): a CAP_SYS_ADMIN start is still a
+# repeat; a benign container stays running for `dcea scan config --running`
+kill -TERM "$DCEA_RUN_PID" 2>/dev/null
+wait "$DCEA_RUN_PID" 2>/dev/null
+DCEA_RUN_PID=
+DCEA_ADOPT=1 dcea_start --mode audit --metrics "unix:$metrics" ||
+	fail_all "restart after SIGTERM: $DCEA_ERR" "${CHECKS[@]}"
+start_one d "$N"
+live=$(docker_run_test "q-a-$((N + 1))" -d "$DCEA_IMAGE" sleep 600) ||
+	fail_all "docker run failed: $live" "${CHECKS[@]}"
 started=$(wc -l <"$ran")
 check quiet-starts test "$started" -ge $((N * 95 / 100))
 sleep 2 # the last admissions
@@ -135,6 +148,11 @@ rep=$(jq -r '.findings.repeats // 0' <<<"$st")
 check quiet-status-repeats test "$rep" -ge $((scanned - 5)) -a "$scanned" -ge $((started * 9 / 10))
 keys=$(jq -r '[.findings.keys[]? | select(.first_container | startswith("dcea-test-q-"))] | length' <<<"$st")
 check_eq quiet-status-keys 5 "$keys"
+# the ALERTS of a key are the alerts its first start raised: 1 for the privileged one
+got=$(jq -r '[.findings.keys[]? | select(.first_container | startswith("dcea-test-q-"))
+	| "\(.first_container | sub("^dcea-test-q-"; "") | .[0:1])=\(.alerting)"] | sort | join(" ")' <<<"$st")
+want="a=0 b=0 c=0 d=$(of_cfg d | wc -l) e=1"
+check_eq quiet-status-alerts-per-key "$want" "$got"
 if "$DCEA" status | grep -Eq "^findings +[0-9]+ image\+configuration key\(s\) reported once; suppressed: $rep repeat"; then
 	pass quiet-status-text
 else
@@ -149,5 +167,27 @@ else
 fi
 # the restart: each key's first container was in the first half; the second half reported nothing
 late=$(jq -r '.container.name // ""' "$al" | sed -n 's/^dcea-test-q-[a-e]-\([0-9]*\)-.*/\1/p' |
-	awk -v h=$((N / 2)) '$1 >= h' | wc -l)
+	awk -v h=$((N / 2)) -v n="$N" '$1 >= h && $1 < n' | wc -l)
 check_eq quiet-restart-remembers 0 "$late"
+got=$(of_cfg d | jq -r "select(.container.name | startswith(\"dcea-test-q-d-$N-\")) | .rule")
+if grep -qx d "$ran" && [ -z "$got" ] &&
+	dcea_alerts_since_mark | jq -c "select(.type == \"admission\" and .repeat == true and
+		(.container.name // \"\" | startswith(\"dcea-test-q-d-$N-\")))" | grep -q .; then
+	pass quiet-term-restart-remembers
+else
+	fail quiet-term-restart-remembers "the CAP_SYS_ADMIN start after SIGTERM: alerts '$got' (or no repeat admission record)"
+fi
+
+# below the alert severity: not in the stream, in sight (runs as root: config.root-user, medium)
+got=$(dcea_status_json | jq -r --arg n "$(docker_name "q-a-$((N + 1))")" '[.scans.containers[]?
+	| select(.container.name == $n) | .findings[]? | select(.check == "config.root-user")
+	| .result] | join(" ")')
+check_eq quiet-below-severity-in-status WARN "$got"
+out=$("$DCEA" scan config --running 2>&1)
+if awk -v n="$(docker_name "q-a-$((N + 1))")" '/^container / { on = index($0, n) > 0 }
+	on && /^WARN +medium +config\.root-user/ { ok = 1 } END { exit !ok }' <<<"$out"; then
+	pass quiet-below-severity-in-scan-running
+else
+	fail quiet-below-severity-in-scan-running "no config.root-user for the running container: $(head -c 300 <<<"$out")"
+fi
+docker rm -f "$live" >/dev/null 2>&1

@@ -185,6 +185,27 @@ static void test_alert_wanted(void **state)
 	scan_report_free(&r);
 }
 
+/* the alerts the first start of a key raises: a privileged start is one */
+static void test_alert_count(void **state)
+{
+	struct policy_admission pol;
+	struct scan_report r;
+
+	policy(&pol); /* alert_severity high */
+	scan_report_init(&r);
+	add(&r, "config.privileged", SEV_CRITICAL, SCAN_FAIL);
+	add(&r, "config.cap-SYS_ADMIN", SEV_CRITICAL, SCAN_FAIL);
+	add(&r, "config.seccomp-unconfined", SEV_HIGH, SCAN_FAIL);
+	add(&r, "config.root-user", SEV_MEDIUM, SCAN_WARN);
+	add(&r, "config.host-pid", SEV_CRITICAL, SCAN_PASS);
+	assert_int_equal(admission_alert_count(&pol, &r, true, true), 1);  /* privileged_launch */
+	assert_int_equal(admission_alert_count(&pol, &r, true, false), 1); /* config.privileged */
+	/* not privileged (the same findings otherwise): each at or above high is its own */
+	r.v[0].result = SCAN_PASS;
+	assert_int_equal(admission_alert_count(&pol, &r, false, false), 2);
+	scan_report_free(&r);
+}
+
 /* the hand-off main() makes: strict.yaml names config ids the scanners' table has */
 static void test_strict_with_scanner_table(void **state)
 {
@@ -205,6 +226,7 @@ int main(void)
 		cmocka_unit_test(test_audit_never_kills),
 		cmocka_unit_test(test_not_held_and_unscanned),
 		cmocka_unit_test(test_alert_wanted),
+		cmocka_unit_test(test_alert_count),
 		cmocka_unit_test(test_strict_with_scanner_table),
 	};
 
