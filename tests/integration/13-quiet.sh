@@ -5,7 +5,7 @@
 # also across loader restarts (SIGKILL, and SIGTERM as `systemctl restart` sends it; adopt); benign
 # default containers raise no alert at all; a privileged start is one alert; `dcea status` and the
 # metrics count the suppressed repeats; findings below the alert severity stay in `dcea status`
-# and `dcea scan config --running`.
+# and `dcea scan config --running`; a policy with `alert_severity: medium` makes those alerts.
 # dcea-test-timeout: 900
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/docker.sh"
@@ -15,7 +15,8 @@ CHECKS=(quiet-starts quiet-benign-no-alerts quiet-hardened-no-alerts quiet-findi
 	quiet-cap-sys-admin-reported quiet-privileged-one-alert quiet-no-selinux-fail
 	quiet-status-repeats quiet-status-text quiet-status-keys quiet-status-alerts-per-key
 	quiet-metrics-repeats quiet-restart-remembers quiet-term-restart-remembers
-	quiet-below-severity-in-status quiet-below-severity-in-scan-running)
+	quiet-below-severity-in-status quiet-below-severity-in-scan-running
+	quiet-policy-severity-medium quiet-policy-severity-repeat)
 need_docker "${CHECKS[@]}"
 need_cmd jq "${CHECKS[@]}"
 docker_image || skip_all "no test image: $DCEA_DOCKER_ERR" "${CHECKS[@]}"
@@ -191,3 +192,30 @@ else
 	fail quiet-below-severity-in-scan-running "no config.root-user for the running container: $(head -c 300 <<<"$out")"
 fi
 docker rm -f "$live" >/dev/null 2>&1
+
+# the policy decides the threshold: with alert_severity medium, a benign container's medium
+# findings (and only those at medium or above) are alerts, once
+dcea_stop
+pol=$DCEA_TMP/medium.yaml
+printf 'admission:\n  alert_severity: medium\n' >"$pol"
+dcea_start --mode audit --policy "$pol" || fail_all "$DCEA_ERR" "${CHECKS[@]}"
+dcea_mark
+m1=$(docker_run_test q-m1 -d "$DCEA_IMAGE" sleep 600) || fail_all "docker run failed: $m1" "${CHECKS[@]}"
+sleep 2
+want=$(dcea_status_json | jq -r --arg id "$m1" '[.scans.containers[]? | select(.container.id == $id)
+	| .findings[]? | select((.result == "FAIL" or .result == "WARN") and
+		(.severity == "medium" or .severity == "high" or .severity == "critical")) | .check]
+	| sort | join(" ")')
+got=$(dcea_alerts_since_mark | jq -r --arg id "$m1" 'select(.type == "alert" and .container.id == $id) | .rule' |
+	sort | tr '\n' ' ' | sed 's/ $//')
+if [ -n "$want" ] && [ "$want" = "$got" ]; then
+	pass quiet-policy-severity-medium
+else
+	fail quiet-policy-severity-medium "want alerts '$want', got '$got'"
+fi
+dcea_mark
+start_one a "$((N + 2))"
+sleep 1
+got=$(dcea_alerts_since_mark | jq -c 'select(.type == "alert" and (.container.name // "" | startswith("dcea-test-q-a-")))' | wc -l)
+check_eq quiet-policy-severity-repeat 0 "$got"
+docker rm -f "$m1" >/dev/null 2>&1
