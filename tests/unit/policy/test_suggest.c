@@ -139,12 +139,52 @@ static void test_aggregated_counts(void **state)
 	free(out);
 }
 
+/*
+ * A recorded audit period (tests/integration/15-suggest.sh's, as dcea run wrote it: executables
+ * by path and by basename, records summing repeats): one exception for the image and its
+ * executable with the counts of every repeat, the escape rule commented out as DANGEROUS, and a
+ * fragment the parser accepts.
+ */
+static void test_recorded(void **state)
+{
+	FILE *in = fopen(FIXTURES "/policy/recorded-audit.json", "r");
+	struct policy p, q;
+	struct suggest *s;
+	char *out = NULL;
+	size_t len = 0;
+	FILE *o = open_memstream(&out, &len);
+
+	assert_non_null(in);
+	policy_default(&p);
+	s = suggest_new(&p);
+	suggest_read(s, in);
+	suggest_print(s, o, "recorded-audit.json");
+	fclose(o);
+	fclose(in);
+	suggest_free(s);
+
+	policy_default(&q);
+	nerr = 0;
+	assert_int_equal(policy_parse("fragment.yaml", out, len, &q, diag, NULL), 0);
+	assert_int_equal(nerr, 0);
+	assert_int_equal(q.n_exc, 1);
+	assert_string_equal(q.exc[0].ct.image, "dcea-test-noisy:12027");
+	assert_string_equal(q.exc[0].exe, "/bin/busybox");
+	assert_int_equal(q.exc[0].rules, (1ULL << DCEA_R_SHELL) | (1ULL << DCEA_R_CRED_FILE));
+	assert_non_null(strstr(out, "# 15 alerts by /bin/busybox: shell_in_container 5, "
+				    "cred_file_access 10"));
+	assert_non_null(strstr(out, "  # DANGEROUS:"));
+	assert_non_null(strstr(out, "  # - rules: [mount_sensitive]"));
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fragment),
 		cmocka_unit_test(test_policy_decides_danger),
 		cmocka_unit_test(test_aggregated_counts),
+		cmocka_unit_test(test_recorded),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
