@@ -163,7 +163,7 @@ $(OUTPUT)/tests/%: tests/unit/%.c $$(call test_archives,$$(firstword $$(subst /,
 		$(call test_archives,$(firstword $(subst /, ,$*))) $(LDFLAGS) \
 		$(call test_ldlibs,$(firstword $(subst /, ,$*))) -lcmocka -o $@
 
-# docs/RULES.md is the rule catalogue's own page; tests/unit/rules/rules.c fails when it is stale.
+# docs/RULES.md is the rule catalogue's own page; tests/unit/rules/test_rules.c fails when it is stale.
 RULES_DOC_LIBS := $(call ARCHIVE,rules) $(call ARCHIVE,common)
 $(OUTPUT)/rules-doc: scripts/rules-doc.c $(RULES_DOC_LIBS)
 	$(call msg,CC,$@)

@@ -2,7 +2,7 @@
 /*
  * The admission verdict as a pure function of the policy, the scan and the hold: no map, no
  * signal, no clock (loader/admission.c gathers those and acts on the result). Unit-tested in
- * tests/unit/loader/admission_verdict.c; the cases are docs/ADMISSION.md's.
+ * tests/unit/loader/test_admission_verdict.c; the cases are docs/ADMISSION.md's.
  */
 #ifndef DCEA_LOADER_ADMISSION_VERDICT_H
 #define DCEA_LOADER_ADMISSION_VERDICT_H

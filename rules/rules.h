@@ -3,7 +3,7 @@
  * The rule catalogue: the runtime rules' stable ids, severities, titles, hooks and what each
  * backend can do at best, and the names of modes, actions and effects. One home for the loader,
  * the policy and the docs (docs/RULES.md is rules_print_markdown()'s output, README.md's rule
- * tables are checked against it: tests/unit/rules/rules.c); no libbpf.
+ * tables are checked against it: tests/unit/rules/test_rules.c); no libbpf.
  */
 #ifndef DCEA_RULES_H
 #define DCEA_RULES_H

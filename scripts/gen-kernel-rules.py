@@ -8,7 +8,7 @@
 Versions come from the CVE JSON 5 records in scanners/cverecords/ wherever a record has them
 (see record_versions); everything else (what the escape does, what it needs, vendor packages,
 stable fixes that no record names) from scanners/kernel_rules.hand.yaml. A hand field that the
-record also carries is an error: one fact, one source. tests/unit/scanners/kernel_records.c
+record also carries is an error: one fact, one source. tests/unit/scanners/test_kernel_records.c
 reads the records the same way and fails when a rule disagrees with its record.
 """
 import glob

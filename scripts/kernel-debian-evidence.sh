@@ -3,7 +3,7 @@
 # Which upstream stable release carried each kernel-rule CVE fix, as Debian's kernel changelogs
 # say: every "New upstream stable update" lists the commits of each ChangeLog-X.Y.Z it merged,
 # with the CVE ids Debian knows. Writes tests/fixtures/kernel/debian-stable-cves.txt
-# ("CVE-ID X.Y.Z DEBIAN-UPLOAD"), read by tests/unit/scanners/kernel_records.c.
+# ("CVE-ID X.Y.Z DEBIAN-UPLOAD"), read by tests/unit/scanners/test_kernel_records.c.
 #   scripts/kernel-debian-evidence.sh [CHANGELOG.gz ...]
 # Without arguments, downloads the newest linux-image of bookworm and bullseye from Debian's
 # mirror (apt-get download with a private source list; nothing is installed).

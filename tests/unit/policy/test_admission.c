@@ -22,8 +22,8 @@ static char errs[8192];
 
 /*
  * The scanners' config.* ids as the loader hands them in (config_check_exists()), a few of them:
- * the policy is tested alone; tests/unit/loader/admission_verdict.c parses strict.yaml against the
- * scanners' real table.
+ * the policy is tested alone; tests/unit/loader/test_admission_verdict.c parses strict.yaml against
+ * the scanners' real table.
  */
 static bool fake_config_checks(const char *id, bool family)
 {
