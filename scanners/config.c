@@ -431,21 +431,46 @@ static uint64_t host_capbnd(void)
 	return v;
 }
 
+/* AppArmor confines here: an active LSM ("...,apparmor,..."), or the module says it is enabled */
+static bool host_apparmor(void)
+{
+	char line[512], *tok, *save = NULL;
+	FILE *f = fopen("/sys/kernel/security/lsm", "re");
+	bool on = false;
+
+	if (f) {
+		if (fgets(line, sizeof(line), f))
+			for (tok = strtok_r(line, ",\n", &save); tok && !on;
+			     tok = strtok_r(NULL, ",\n", &save))
+				on = !strcmp(tok, "apparmor");
+		fclose(f);
+		return on;
+	}
+	f = fopen("/sys/module/apparmor/parameters/enabled", "re");
+	if (f) {
+		on = fgets(line, sizeof(line), f) && line[0] == 'Y';
+		fclose(f);
+	}
+	return on;
+}
+
 void container_cfg_host(struct container_cfg *c)
 {
 	c->host_cgroup_v1 = host_cgroup_v1();
 	c->host_selinux = access("/sys/fs/selinux/enforce", F_OK) == 0;
+	c->host_apparmor = host_apparmor();
 	c->host_capbnd = host_capbnd();
 }
 
 int container_cfg_parse(json_object *o, const char *name, struct container_cfg *c)
 {
-	bool v1 = c->host_cgroup_v1, se = c->host_selinux;
+	bool v1 = c->host_cgroup_v1, se = c->host_selinux, aa = c->host_apparmor;
 	uint64_t bnd = c->host_capbnd;
 
 	memset(c, 0, sizeof(*c));
 	c->host_cgroup_v1 = v1;
 	c->host_selinux = se;
+	c->host_apparmor = aa;
 	c->host_capbnd = bnd;
 	if (!json_object_is_type(o, json_type_object))
 		return -EINVAL;

@@ -29,6 +29,7 @@ struct container_cfg {
 	/* inputs, the scanning host's (container_cfg_host()); kept by container_cfg_parse() */
 	bool host_cgroup_v1;  /* cgroup v1 in use on this host */
 	bool host_selinux;    /* SELinux enabled on this host */
+	bool host_apparmor;   /* AppArmor an active LSM on this host */
 	uint64_t host_capbnd; /* this host's capability bounding set; 0: unknown */
 	/* parsed */
 	bool selinux_labelled; /* the file carries an SELinux process label: its host runs SELinux

@@ -341,8 +341,11 @@ static int check_flag(const struct scan_check *k, void *p, struct scan_report *r
 		bad = c->seccomp_unconfined;
 		why = "no seccomp filter: unshare, keyctl, bpf, userfaultfd reach the kernel";
 	} else if (!strcmp(k->id, "config.apparmor-unconfined")) {
-		bad = c->apparmor == APPARMOR_UNCONFINED;
-		why = "AppArmor unconfined: mount and /proc/sys writes no longer blocked";
+		/* without AppArmor on the host no profile confines anything: nothing is lost. The
+		 * file cannot say whether its host runs AppArmor ("unconfined" reads the same) */
+		bad = c->apparmor == APPARMOR_UNCONFINED && c->host_apparmor;
+		why = "AppArmor unconfined: mount and /proc/sys writes no longer blocked; AppArmor "
+		      "is enabled on the scanning host (judged here)";
 	} else if (!strcmp(k->id, "config.selinux-disabled")) {
 		/* without SELinux on the host, a label confines nothing: nothing is lost */
 		bad = c->selinux_disabled && (c->selinux_labelled || c->host_selinux);
@@ -367,6 +370,11 @@ static int check_flag(const struct scan_check *k, void *p, struct scan_report *r
 		scan_detail(f, "%s", why);
 	if (bad && !strcmp(k->id, "config.apparmor-unconfined") && c->privileged)
 		scan_detail(f, "implied by --privileged");
+	if (!bad && c->apparmor == APPARMOR_UNCONFINED &&
+	    !strcmp(k->id, "config.apparmor-unconfined"))
+		scan_detail(f,
+			    "AppArmor unconfined, but AppArmor is not enabled on the scanning host "
+			    "(judged here): it changes nothing");
 	if (!bad && c->selinux_disabled && !strcmp(k->id, "config.selinux-disabled"))
 		scan_detail(f,
 			    "label=disable, but SELinux is not enabled on the scanning host and "

@@ -35,7 +35,6 @@ static const struct {
 	  "config.cap-PERFMON=INFO config.cap-SYSLOG=INFO config.cap-DAC_OVERRIDE=INFO "
 	  "config.host-userns=INFO config.host-cgroupns=FAIL config.devices=FAIL "
 	  "config.device-cgroup-rules=INFO config.seccomp-unconfined=FAIL "
-	  "config.apparmor-unconfined=FAIL "
 	  "config.no-new-privileges=WARN config.root-user=WARN",
 	  1 },
 	{ "inspect-cap-sys-admin",
@@ -57,15 +56,15 @@ static const struct {
 	  1 },
 	{ "inspect-seccomp-unconfined",
 	  "config.cap-DAC_OVERRIDE=INFO config.host-userns=INFO config.host-cgroupns=WARN "
-	  "config.seccomp-unconfined=FAIL config.apparmor-unconfined=FAIL "
+	  "config.seccomp-unconfined=FAIL "
 	  "config.no-new-privileges=WARN config.root-user=WARN",
 	  1 },
 };
 
 /*
  * The same configurations made by podman 4.3 (make-fixtures.sh podman): `podman inspect`, and the
- * OCI config.json podman gave runc. They agree except where the bundle cannot say it: AppArmor is
- * not enabled on the fixture host, so "apparmor=unconfined" leaves no trace in config.json.
+ * OCI config.json podman gave runc. They agree: AppArmor is not enabled on the fixture host, so
+ * "apparmor=unconfined" (in podman inspect, not in config.json) changes nothing and is no finding.
  */
 #define P_COMMON "config.cap-DAC_OVERRIDE=INFO config.host-userns=INFO "
 #define P_TAIL	 "config.no-new-privileges=WARN config.root-user=WARN"
@@ -75,10 +74,9 @@ static const struct {
 	"config.cap-SYS_BOOT=INFO config.cap-NET_ADMIN=INFO config.cap-BPF=INFO "                  \
 	"config.cap-PERFMON=INFO config.cap-SYSLOG=INFO " P_COMMON                                 \
 	"config.host-cgroupns=FAIL config.devices=FAIL config.device-cgroup-rules=INFO "           \
-	"config.seccomp-unconfined=FAIL "                                                          \
-	"config.apparmor-unconfined=FAIL " P_TAIL
+	"config.seccomp-unconfined=FAIL " P_TAIL
 #define P_SECCOMP P_COMMON "config.host-cgroupns=WARN config.seccomp-unconfined=FAIL "
-#define PODMAN_CASES(kind, seccomp_extra)                                                          \
+#define PODMAN_CASES(kind)                                                                         \
 	{ kind "-default", P_COMMON "config.host-cgroupns=WARN " P_TAIL, 0 },                      \
 		{ kind "-hardened", "config.host-userns=INFO", 0 },                                \
 		{ kind "-privileged", P_PRIV, 1 },                                                 \
@@ -94,7 +92,7 @@ static const struct {
 		  P_COMMON "config.host-cgroupns=WARN config.mount-runtime-socket=FAIL " P_TAIL,   \
 		  1 },                                                                             \
 	{                                                                                          \
-		kind "-seccomp-unconfined", P_SECCOMP seccomp_extra P_TAIL, 1                      \
+		kind "-seccomp-unconfined", P_SECCOMP P_TAIL, 1                                    \
 	}
 
 static const struct {
@@ -102,8 +100,8 @@ static const struct {
 	const char *findings;
 	int exit_code;
 } podman_cases[] = {
-	PODMAN_CASES("podman-inspect", "config.apparmor-unconfined=FAIL "),
-	PODMAN_CASES("oci-podman", ""),
+	PODMAN_CASES("podman-inspect"),
+	PODMAN_CASES("oci-podman"),
 };
 
 #define FIXTURE_HOST_CAPBND (((1ULL << 41) - 1) & ~(1ULL << 24)) /* all but CAP_SYS_RESOURCE */
@@ -138,8 +136,8 @@ static int check_fixture(const char *fixture, const char *want, int want_exit)
 	int bad = 0;
 
 	scan_report_init(&r);
-	/* these fixtures come from a cgroup v1 host without SELinux whose bounding set lacks
-	 * CAP_SYS_RESOURCE (docs/TESTING.md): scan them as such, wherever we run */
+	/* these fixtures come from a cgroup v1 host without SELinux or AppArmor whose bounding
+	 * set lacks CAP_SYS_RESOURCE (docs/TESTING.md): scan them as such, wherever we run */
 	c->host_cgroup_v1 = true;
 	c->host_capbnd = FIXTURE_HOST_CAPBND;
 	cfg = json_object_is_type(o, json_type_array) ? json_object_array_get_idx(o, 0) : o;
@@ -221,6 +219,37 @@ static void test_selinux_not_on_host(void **state)
 	json_object_put(o);
 }
 
+/* apparmor=unconfined is a FAIL where AppArmor confines anything, in every format; else nothing */
+static void test_apparmor_not_on_host(void **state)
+{
+	static const char *const fixtures[] = { "inspect-seccomp-unconfined",
+						"podman-inspect-seccomp-unconfined" };
+	struct container_cfg *c = calloc(1, sizeof(*c));
+	const struct scan_finding *f;
+	struct scan_report r;
+
+	for (size_t i = 0; i < sizeof(fixtures) / sizeof(fixtures[0]); i++) {
+		json_object *o = load(fixtures[i]), *cfg;
+
+		cfg = json_object_is_type(o, json_type_array) ? json_object_array_get_idx(o, 0) : o;
+		for (int aa = 0; aa <= 1; aa++) {
+			scan_report_init(&r);
+			c->host_apparmor = aa;
+			assert_int_equal(container_cfg_parse(cfg, NULL, c), 0);
+			assert_int_equal(c->apparmor, APPARMOR_UNCONFINED);
+			assert_int_equal(scan_container_cfg(c, &r), 0);
+			f = scan_find(&r, "config.apparmor-unconfined");
+			assert_non_null(f);
+			assert_int_equal(f->result, aa ? SCAN_FAIL : SCAN_PASS);
+			assert_non_null(strstr(f->detail[0], aa ? "enabled on the scanning host"
+								: "it changes nothing"));
+			scan_report_free(&r);
+		}
+		json_object_put(o);
+	}
+	free(c);
+}
+
 static void test_oci_config(void **state)
 {
 	static const char *oci =
@@ -296,8 +325,6 @@ static void test_formats_agree(void **state)
 	summary_of("podman-inspect-privileged", FIXTURE_HOST_CAPBND, podman, sizeof(podman));
 	summary_of("oci-podman-privileged", FIXTURE_HOST_CAPBND, oci, sizeof(oci));
 	assert_string_equal(docker, podman);
-	/* AppArmor is off on the fixture host: the bundle has no trace of "unconfined" but
-	 * --privileged implies it, so it is reported there too */
 	assert_string_equal(podman, oci);
 	summary_of("oci-podman-privileged", (1ULL << 41) - 1, full, sizeof(full));
 	assert_null(strstr(full, "config.privileged=FAIL"));
@@ -519,6 +546,7 @@ int main(void)
 		cmocka_unit_test(test_context),
 		cmocka_unit_test(test_bad_files),
 		cmocka_unit_test(test_selinux_not_on_host),
+		cmocka_unit_test(test_apparmor_not_on_host),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
