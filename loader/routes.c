@@ -44,8 +44,10 @@ static const struct route_info routes[] = {
 	{ "uring-path-root", DCEA_R_PROC_HOST,
 	  "io_uring mkdir/symlink/link/rename/unlink through /proc/<pid>/root",
 	  "watch_uring_submit", "kill-race" },
+	{ "proc-cwd", DCEA_R_PROC_HOST, "open (or io_uring open) through /proc/<pid>/cwd",
+	  "watch_openat", "kill" },
 	{ "path-root", DCEA_R_PROC_HOST,
-	  "mkdir/symlink/link/rename/unlink(2) through /proc/<pid>/root", "walk_mkdir",
+	  "mkdir/symlink/link/rename/unlink(2) through /proc/<pid>/root or cwd", "walk_mkdir",
 	  "kill-after" },
 	{ "pidfd-getfd", DCEA_R_PTRACE, "pidfd_getfd of a host process's fd", "watch_pidfd_getfd",
 	  "kill" },
@@ -55,6 +57,14 @@ static const struct route_info routes[] = {
 	  "watch_process_madvise", "kill-after" },
 	{ "mount-unfaulted", DCEA_R_MOUNT, "mount(2) with arguments on unfaulted pages",
 	  "watch_mount", "kill-after" },
+	{ "pidfd-setns", DCEA_R_SETNS, "setns by a pidfd of a host process", "watch_setns",
+	  "kill" },
+	{ "fsopen-unfaulted", DCEA_R_MOUNT_API, "fsopen(2) with its name on an unfaulted page",
+	  "watch_fsopen", "kill" },
+	{ "clone3-unfaulted", DCEA_R_UNSHARE, "clone3(2) with clone_args on an unfaulted page",
+	  "watch_clone3", "kill" },
+	{ "capset-unfaulted", DCEA_R_CAPSET, "capset(2) with its data on an unfaulted page",
+	  "watch_capset", "kill" },
 };
 
 static bool prog_attached(const char *prog)

@@ -394,11 +394,15 @@ static int mount_unfaulted(const char *type, const char *src, const char *target
 	return 0;
 }
 
-/* fsopen-unfaulted FSTYPE: fsopen(2) with the file system's name on an untouched page. */
-static int fsopen_unfaulted(const char *type)
+/*
+ * fsopen-unfaulted FSTYPE [TARGET]: fsopen(2) with the file system's name on an untouched page;
+ * with TARGET, the mount is finished through the new API (fsconfig create, fsmount, move_mount
+ * onto TARGET): what the escape obtains.
+ */
+static int fsopen_unfaulted(const char *type, const char *target)
 {
 	const char *t = unfaulted(type);
-	int fd;
+	int fd, mfd;
 
 	if (!t)
 		return rdie("mapping the name", errno);
@@ -406,6 +410,16 @@ static int fsopen_unfaulted(const char *type)
 	if (fd < 0)
 		return rdie("fsopen", errno);
 	printf("fsopen %s: fd %d\n", type, fd);
+	if (!target)
+		return 0;
+	if (syscall(SYS_fsconfig, fd, 6 /* FSCONFIG_CMD_CREATE */, NULL, NULL, 0))
+		return rdie("fsconfig (create)", errno);
+	mfd = syscall(SYS_fsmount, fd, 0, 0);
+	if (mfd < 0)
+		return rdie("fsmount", errno);
+	if (syscall(SYS_move_mount, mfd, "", AT_FDCWD, target, 0x4 /* MOVE_MOUNT_F_EMPTY_PATH */))
+		return rdie("move_mount", errno);
+	printf("mounted %s on %s\n", type, target);
 	return 0;
 }
 
@@ -430,18 +444,32 @@ static int clone3_unfaulted(void)
 	return 0;
 }
 
-/* capset-unfaulted: capset(2) asking for CAP_SYS_ADMIN, its data on an untouched page. */
+/*
+ * capset-unfaulted: drop CAP_CHOWN from the effective set, then raise it again by a capset(2)
+ * whose data sits on an untouched page (the raise, as `dcea-escape capset` does it).
+ */
 static int capset_unfaulted(void)
 {
 	uint32_t hdr[2] = { 0x20080522 /* _LINUX_CAPABILITY_VERSION_3 */, 0 };
-	uint32_t data[6] = { 1U << 21, 1U << 21, 0, 0, 0, 0 };
-	void *d = unfaulted_bytes(data, sizeof(data));
+	uint32_t data[6] = { 0 }, bit = 1U << 0 /* CAP_CHOWN */;
+	void *d;
 
+	if (syscall(SYS_capget, hdr, data))
+		return rdie("capget", errno);
+	if (!(data[1] & bit))
+		return rdie("no CAP_CHOWN in the permitted set", EPERM);
+	data[0] &= ~bit;
+	if (syscall(SYS_capset, hdr, data))
+		return rdie("capset (lower)", errno);
+	data[0] |= bit;
+	d = unfaulted_bytes(data, sizeof(data));
 	if (!d)
 		return rdie("mapping the data", errno);
 	if (syscall(SYS_capset, hdr, d))
 		return rdie("capset", errno);
-	printf("capset: raised\n");
+	if (syscall(SYS_capget, hdr, data) || !(data[0] & bit))
+		return rdie("capget (after the raise)", EIO);
+	printf("capset: chown raised\n");
 	return 0;
 }
 
@@ -660,8 +688,8 @@ int route_main(int argc, char **argv)
 		return reopen(argv[0], argv[1]);
 	if (!strcmp(c, "mount-unfaulted") && argc == 3)
 		return mount_unfaulted(argv[0], argv[1], argv[2]);
-	if (!strcmp(c, "fsopen-unfaulted") && argc == 1)
-		return fsopen_unfaulted(argv[0]);
+	if (!strcmp(c, "fsopen-unfaulted") && (argc == 1 || argc == 2))
+		return fsopen_unfaulted(argv[0], argc == 2 ? argv[1] : NULL);
 	if (!strcmp(c, "clone3-unfaulted") && argc == 0)
 		return clone3_unfaulted();
 	if (!strcmp(c, "capset-unfaulted") && argc == 0)
@@ -681,6 +709,6 @@ int route_main(int argc, char **argv)
 		"       | pidfd-getfd PID FD r|w|dir [DATA|FILE] | reopen PATH DATA\n"
 		"       | mount-unfaulted FSTYPE SOURCE TARGET | vm-readv PID [ADDR] | madvise PID [ADDR]\n"
 		"       | uring-copy SRC DST | uring-echo\n"
-		"       | fsopen-unfaulted FSTYPE | clone3-unfaulted | capset-unfaulted\n");
+		"       | fsopen-unfaulted FSTYPE [TARGET] | clone3-unfaulted | capset-unfaulted\n");
 	return 2;
 }

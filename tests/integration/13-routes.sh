@@ -57,8 +57,9 @@ secret=$DCEA_TMP/host-secret
 printf 'host-secret-%s\n' "$$" >"$secret"
 rwfile=$DCEA_TMP/host-rw
 printf 'untouched\n' >"$rwfile"
-# A host process holding a secret file (fd 3), a writable file (fd 4) and a directory (fd 5).
-start_bg host_pid bash -c 'exec 3<"$1" 4<>"$2" 5<"$3"; exec sleep 600' _ "$secret" "$rwfile" "$DCEA_TMP"
+# A host process holding a secret file (fd 3), a writable file (fd 4) and a directory (fd 5), its
+# working directory that directory too (the /proc/<pid>/cwd routes).
+start_bg host_pid bash -c 'cd "$3" && exec 3<"$1" 4<>"$2" 5<"$3" && exec sleep 600' _ "$secret" "$rwfile" "$DCEA_TMP"
 host_ready() { [ "$(readlink "/proc/$host_pid/exe")" = "$(readlink -f "$(command -v sleep)")" ]; }
 wait_until 5 host_ready ||
 	fail_all "host process did not start" "${CHECKS[@]}"
@@ -113,6 +114,7 @@ route_step() {
 	TAG=$mode-$n
 	CT=$ct_priv
 	[ "${CAT_CT[$id]}" = sysadmin ] && CT=$ct_sa
+	[ "${CAT_CT[$id]}" = plain ] && CT=$ct_plain
 	catalogue_prepare "$id"
 	run_in "$CT" sh -c "$(catalogue_script "$id")"
 }
@@ -125,8 +127,12 @@ route_expr() {
 	case $1 in
 	uring-open-sysctl) echo '.details.path == "/proc/sys/kernel/core_pattern"' ;;
 	uring-open* | uring-connect* | uring-*-root) echo '.details.route == "io_uring"' ;;
-	pidfd-*) echo '.details.route // "pidfd_getfd" | . == "pidfd_getfd" or . == "syscall"' ;;
+	pidfd-getfd-*) echo '.details.route // "pidfd_getfd" | . == "pidfd_getfd" or . == "syscall"' ;;
 	reopen-* | path-*) echo '.details.route == "syscall"' ;;
+	pidfd-setns) echo '.details.namespaces_changed | index("mnt") != null' ;;
+	fsopen-unfaulted) echo '.details.fstype == "(unreadable)"' ;;
+	clone3-unfaulted) echo '.details | tostring | test("clone3 \\(unreadable\\)")' ;;
+	capset-unfaulted) echo '.details.effective_requested | test("checkpoint_restore,[?]")' ;;
 	*) echo true ;;
 	esac
 }
@@ -137,8 +143,9 @@ status_id() {
 	case $1 in
 	uring-open-knob | uring-open-knob-async | uring-open-knob-sqpoll | uring-open2-knob) echo uring-open-knob ;;
 	uring-*-root) [[ $1 == uring-open-* ]] && echo "$1" || echo uring-path-root ;;
-	path-*-root) echo path-root ;;
+	path-*-root | path-*-cwd) echo path-root ;;
 	pidfd-getfd-*) echo pidfd-getfd ;;
+	proc-cwd-open | uring-open-cwd) echo proc-cwd ;;
 	*) echo "$1" ;;
 	esac
 }

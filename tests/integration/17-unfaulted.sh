@@ -8,8 +8,10 @@
 # mode on this host's backend (fallback):
 #   fsopen-unfaulted   fsopen("proc")                        mount_api     (fstype "(unreadable)")
 #   clone3-unfaulted   clone3(CLONE_NEWUSER|CLONE_NEWNS)     unshare_ns    ("clone3 (unreadable)")
-#   capset-unfaulted   capset(CAP_SYS_ADMIN)                 capset_raise  (judged as asking for all 64 bits)
-# (mount(2) with unfaulted strings is 13-routes.sh's mount-unfaulted.)
+#   capset-unfaulted   capset raising CAP_CHOWN again        capset_raise  (judged as asking for all 64 bits)
+# (mount(2) with unfaulted strings is 13-routes.sh's mount-unfaulted; the three routes here are
+# rows of the attack catalogue too, run by 13-routes.sh with their effect checked from the host and
+# by the kernel matrix on both backends.)
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/docker.sh"
 . "$(dirname "$0")/../lib/dcea.sh"

@@ -14,8 +14,9 @@ secret=$RT/host-secret
 echo "host-secret-$$" >$secret
 rwfile=$RT/host-rw
 echo untouched >$rwfile
-# The host process: the secret (fd 3), the writable file (fd 4), a directory (fd 5).
-env DCEA_ENV_SECRET=env-secret-$$ sh -c 'exec 3<"$1" 4<>"$2" 5<"$3"; exec sleep 600' _ $secret $rwfile $RT \
+# The host process: the secret (fd 3), the writable file (fd 4), a directory (fd 5), its working
+# directory that directory too (the /proc/<pid>/cwd routes).
+env DCEA_ENV_SECRET=env-secret-$$ sh -c 'cd "$3" && exec 3<"$1" 4<>"$2" 5<"$3" && exec sleep 600' _ $secret $rwfile $RT \
 	</dev/null >/dev/null 2>&1 &
 rhp=$!
 i=0
