@@ -82,6 +82,19 @@ __dcea_map struct {
 	__type(value, struct dcea_task);
 } dcea_tasks SEC(".maps");
 
+/*
+ * A container's mount namespace (inode) -> its cgroup id: set where the container is first seen
+ * (track_exec, the loader's adoption), read when a task of no container execs in a mount
+ * namespace that is not the host's. Never removed (LRU): a hit counts only when the container
+ * still exists with that mount namespace as its baseline.
+ */
+__dcea_map struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, DCEA_MAX_CT);
+	__type(key, __u64);
+	__type(value, __u64);
+} dcea_ct_mnt SEC(".maps");
+
 /* tgid of a task that pivot_root'ed into a new root: its next exec is a container's entrypoint */
 __dcea_map struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -475,6 +488,17 @@ static __always_inline struct dcea_event *event_start_task(struct task_struct *t
 		e->cgname[0] = '\0';
 	e->path[0] = '\0';
 	e->str2[0] = '\0';
+	{
+		__u32 tid = e->tid;
+		struct dcea_task *t = bpf_map_lookup_elem(&dcea_tasks, &tid);
+
+		/* a task that entered a container from outside: the container's alert, not its
+		 * own cgroup's (the loader names the cgroup by its id) */
+		if (t && (t->flags & DCEA_CT_ENTERED)) {
+			e->cgroup_id = t->cgroup_id;
+			e->cgname[0] = '\0';
+		}
+	}
 	return e;
 }
 

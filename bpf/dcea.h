@@ -270,6 +270,13 @@ struct dcea_file_key {
 /* Container flags */
 #define DCEA_CT_CANARY	(1U << 0) /* the loader's self-test: always enforced, never reported */
 #define DCEA_CT_ADOPTED (1U << 1) /* found running at loader start, not seen starting */
+/*
+ * A task's only: a task of no container that exec'd in a container's mount namespace (it entered
+ * through setns: nsenter, a runtime's exec without a cgroup move), and its children. It runs the
+ * container's files, so every rule judges it as the container; its namespaces and capabilities
+ * were never the container's, so ns_escape does not compare them with the container's baseline.
+ */
+#define DCEA_CT_ENTERED (1U << 2)
 
 /* containers: hash keyed by the cgroup v2 id of the container (a setns does not change it). */
 struct dcea_container {

@@ -4,7 +4,9 @@
  * root, in a mount namespace and a cgroup that are not the host's, and then exec'd, is a
  * container's entrypoint (runc, crun, podman, containerd and a plain unshare+pivot_root container
  * all do this). Its cgroup becomes a container and the entrypoint's namespaces its baseline. A task
- * that execs inside a known container's cgroup (docker exec) joins it; children inherit. The
+ * that execs inside a known container's cgroup (docker exec) joins it; children inherit. A task of
+ * no container that execs in a container's mount namespace (it entered through setns: nsenter) is
+ * judged as that container too (DCEA_CT_ENTERED). The
  * runtime's own set-up work happens before the exec, so no rule fires on it.
  */
 #include "bpf/trust.bpf.h"
@@ -288,6 +290,15 @@ int track_pivot_root(struct trace_event_raw_sys_exit *ctx)
 	return 0;
 }
 
+/* The mount namespace (inode) of a task of no container when it is not the host's, else 0. */
+static __always_inline __u64 entered_mnt(struct task_struct *task)
+{
+	__u64 mnt = BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum);
+	struct dcea_config *c = cfg();
+
+	return c && mnt != c->host_ns[DCEA_NS_MNT] ? mnt : 0;
+}
+
 SEC("tp/sched/sched_process_exec")
 int track_exec(struct trace_event_raw_sched_process_exec *ctx)
 {
@@ -324,6 +335,8 @@ int track_exec(struct trace_event_raw_sched_process_exec *ctx)
 				ct = &nct;
 				fresh = true;
 				container_started(tgid, cgid);
+				bpf_map_update_elem(&dcea_ct_mnt, &nct.ns[DCEA_NS_MNT], &cgid,
+						    BPF_ANY);
 			}
 		}
 		if (track(tgid, cgid, ct->flags, 0)) {
@@ -340,10 +353,23 @@ int track_exec(struct trace_event_raw_sched_process_exec *ctx)
 	}
 	t = bpf_map_lookup_elem(&dcea_tasks, &tgid);
 	if (!t) {
+		__u32 flags = 0;
+
 		ct = bpf_map_lookup_elem(&dcea_containers, &cgid);
-		if (!ct)
-			return 0;
-		track(tgid, cgid, ct->flags, 0);
+		if (!ct) {
+			/* entered through setns: exec'd in a container's mount namespace */
+			__u64 mnt = entered_mnt(current_task()), *c;
+
+			c = mnt ? bpf_map_lookup_elem(&dcea_ct_mnt, &mnt) : NULL;
+			if (!c)
+				return 0;
+			cgid = *c;
+			ct = bpf_map_lookup_elem(&dcea_containers, &cgid);
+			if (!ct || ct->ns[DCEA_NS_MNT] != mnt)
+				return 0;
+			flags = DCEA_CT_ENTERED;
+		}
+		track(tgid, cgid, ct->flags | flags, 0);
 		t = bpf_map_lookup_elem(&dcea_tasks, &tgid);
 		if (!t)
 			return 0;

@@ -31,18 +31,22 @@ static __always_inline __u64 escape_bits(struct task_struct *task, struct dcea_t
 
 	if (!ct || !c)
 		return 0;
-	task_ns(task, ns);
-	for (int i = 0; i < DCEA_NS_MAX; i++)
-		if (ns[i] != ct->ns[i] && ns[i] == c->host_ns[i] && ns[i])
-			bits |= 1ULL << i;
-	/*
-	 * The objective credentials: task->cred is overridden while the kernel works on the task's
-	 * behalf (overlayfs copy-up runs with the mounter's, i.e. dockerd's, full capabilities),
-	 * and a sweep that samples it then would see every busy container task "escalated".
-	 */
-	eff = task_caps(task, cap_effective);
-	if (ct->cap_bset && (eff & ~ct->cap_bset))
-		bits |= DCEA_ESC_CAPS;
+	/* a task that entered from outside never had the container's namespaces or capabilities */
+	if (!(t->flags & DCEA_CT_ENTERED)) {
+		task_ns(task, ns);
+		for (int i = 0; i < DCEA_NS_MAX; i++)
+			if (ns[i] != ct->ns[i] && ns[i] == c->host_ns[i] && ns[i])
+				bits |= 1ULL << i;
+		/*
+		 * The objective credentials: task->cred is overridden while the kernel works on
+		 * the task's behalf (overlayfs copy-up runs with the mounter's, i.e. dockerd's,
+		 * full capabilities), and a sweep that samples it then would see every busy
+		 * container task "escalated".
+		 */
+		eff = task_caps(task, cap_effective);
+		if (ct->cap_bset && (eff & ~ct->cap_bset))
+			bits |= DCEA_ESC_CAPS;
+	}
 	if (check_fs) {
 		own_mnt = BPF_CORE_READ(task, nsproxy, mnt_ns);
 		if (mnt_outside(BPF_CORE_READ(task, fs, root.mnt), own_mnt))

@@ -103,6 +103,7 @@ int ct_adopt_running(struct state *st, const __u64 host_ns[], int *n_tasks)
 			if (bpf_map_update_elem(st->fd[M_CONTAINERS], &cgid, &ct, BPF_NOEXIST))
 				continue;
 			n_ct++;
+			bpf_map_update_elem(st->fd[M_CT_MNT], &ns[DCEA_NS_MNT], &cgid, BPF_ANY);
 			ct_remember(cgid, strrchr(cg, '/') ? strrchr(cg, '/') + 1 : cg);
 			log_debug("adopted running container in cgroup '%s' (init pid %llu)", cg,
 				  (unsigned long long)pid);

@@ -169,10 +169,12 @@ static void enrich(struct dcea_event *e)
 	if (!e->cgname[0]) {
 		const char *slash;
 
-		if (e->pid && !cgroup_of_pid(e->pid, cg, sizeof(cg)) && (slash = strrchr(cg, '/')))
-			snprintf(e->cgname, sizeof(e->cgname), "%s", slash + 1);
-		else
+		/* by the event's cgroup id first: a task that entered a container has its own */
+		if (e->cgroup_id)
 			cgname_of_id(e->cgroup_id, e->cgname, sizeof(e->cgname));
+		if (!e->cgname[0] && e->pid && !cgroup_of_pid(e->pid, cg, sizeof(cg)) &&
+		    (slash = strrchr(cg, '/')))
+			snprintf(e->cgname, sizeof(e->cgname), "%s", slash + 1);
 	}
 }
 

@@ -50,6 +50,7 @@ const char *const state_map_names[M_MAX] = {
 	[M_EVENTS_HI] = "dcea_events_hi",
 	[M_AGG] = "dcea_agg",
 	[M_AGGOUT] = "dcea_aggout",
+	[M_CT_MNT] = "dcea_ct_mnt",
 };
 
 static __u32 max_containers;

@@ -40,6 +40,7 @@ enum state_map {
 	M_EVENTS_HI,
 	M_AGG,
 	M_AGGOUT,
+	M_CT_MNT,
 	M_MAX,
 };
 

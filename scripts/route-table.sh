@@ -122,7 +122,7 @@ Tracepoints cannot fail an operation; the fallback kills the task instead. Where
 before the task can use what it reached, that is as good as a denial (`kill` above). Where it comes
 after the kernel has done the work, it is not:
 
-- **Path operations through `/proc/<host pid>/root`** (`mkdir`, `symlink`, `link`, `rename`,
+- **Path operations through `/proc/<host pid>/root` or `cwd`** (`mkdir`, `symlink`, `link`, `rename`,
   `unlink`, classic or io_uring): the classic syscalls are judged on entry, and the kernel finishes
   the operation before the task dies (`kill-after`). The io_uring forms are judged on submission and
   usually cancelled with the dying process, but an io-wq worker may have started them (`kill-race`).
@@ -144,6 +144,42 @@ after the kernel has done the work, it is not:
   program's read and the kernel's copy; io_uring requests are judged on the kernel's own copy.
   A procfs mounted elsewhere than `/proc` is not recognised in a path string (only as the directory
   the walk starts from).
+
+### Why the kernel gives the fallback no way to close these
+
+To make an operation fail rather than kill its task afterwards, a BPF program needs one of: an LSM
+hook (BPF LSM: `bpf` in `lsm=`, which is the LSM backend), `fmod_ret` on fentry, or
+`bpf_override_return` on a kprobe (CONFIG_BPF_KPROBE_OVERRIDE, not set in Debian's kernels), or a
+cgroup hook for that object. Where the fallback runs, the first three are absent by definition
+(this project's build host refuses BPF LSM and fentry and has no kprobes); rewriting the caller's
+argument instead (`bpf_probe_write_user`) is refused under lockdown and would race the kernel's own
+copy. The cgroup hooks are used wherever one exists: `cgroup/dev` (device_create,
+block_device_access), `cgroup/sysctl` (`/proc/sys` knobs by any route, io_uring included) and
+`cgroup/connect_unix` (runtime sockets by any route, 6.7+). Per gap:
+
+- **Path operations through a host process's `/proc/<pid>/root` or `cwd`** (`kill-after`,
+  `kill-race`): no cgroup hook sees mkdir/symlink/link/rename/unlink, and the walk's permission
+  check (`ptrace_may_access`) has no hook but `ptrace_access_check` (LSM). A SIGKILL sent on entry
+  is acted on at the return to user space, after the operation. Closed by: the LSM backend; on the
+  fallback, refusing at admission the containers that can name host processes (host pid namespace
+  with ptrace rights).
+- **io_uring opens by a name that does not say it, and linked requests** (`kill-race`): the
+  kernel's copy of the request is visible only to tracepoints (submit, complete); nothing lets a
+  tracepoint fail the request, and an io-wq worker runs it concurrently with the kill. Closed by:
+  the LSM backend (`file_open`); on the fallback, the policy switch (a custom rule of kind
+  `io_uring`, above), or host-wide the kernel's own `kernel.io_uring_disabled` sysctl (6.6+) or a
+  seccomp profile without the io_uring syscalls (Docker's default since 25.0).
+- **5.10: a completed io_uring connect, and an io_uring open through a symlink** (`escaped`):
+  5.10's `io_uring_complete` carries no request (only ctx, user_data, res) and the connect's
+  prepared address is not in any tracepoint's arguments; `cgroup/connect_unix` arrives in 6.7.
+  Nothing on 5.10 sees the object of these requests without BPF LSM. Closed by: the LSM backend
+  (5.10 has BPF LSM when `bpf` is in `lsm=`), or the io_uring policy switch.
+- **`process_madvise`** (`kill-after`): no cgroup hook, and the kernel's check
+  (`mm_access`, then CAP_SYS_NICE) has only LSM hooks. Closed by: the LSM backend
+  (`ptrace_access_check`, `capable`), or refusing host-pid containers with ptrace rights at admission.
+- **`mount(2)` with unreadable arguments** (`kill-after`): no cgroup hook for mounts; a syscall
+  tracepoint can neither fault the page in nor fail the call. Closed by: the LSM backend
+  (`sb_mount` sees the kernel's copy), or refusing SYS_ADMIN at admission.
 
 `dcea status` lists these per route on the running kernel (`--json`: `routes[]`, `gap`).
 TAIL

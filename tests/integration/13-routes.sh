@@ -39,6 +39,7 @@ fi
 
 CHECKS=()
 for r in "${ROUTES[@]}"; do CHECKS+=("$r-audit" "$r-block"); done
+CHECKS+=(identity-nsenter-block identity-nsenter-audit identity-nsenter-quiet)
 CHECKS+=(status-route-claims benign-uring-copy benign-uring-net benign-uring-quiet
 	uring-refuse-named uring-refuse-alert uring-refuse-others)
 
@@ -208,6 +209,58 @@ for mode in audit block; do
 		route_check "$r" "$mode"
 	done
 done
+
+# Container identity: a task of no container that enters one through setns (an admin's nsenter,
+# a runtime's exec that does not move the task into the container's cgroup) and execs there runs
+# the container's files: it is judged as that container, and so are its io_uring workers. From
+# the host: nsenter into the privileged container's mount namespace, then an io_uring open of the
+# knob forced to an io-wq worker. A benign entry (a shell listing a directory) raises nothing.
+identity_nsenter() { # MODE
+	local mode=$1 ctpid eff=no a
+	ctpid=$(docker inspect -f '{{.State.Pid}}' "$ct_priv")
+	n=$((n + 1))
+	TAG=$mode-$n
+	dcea_mark
+	RC=0
+	OUT=$(nsenter -t "$ctpid" -m -- /usr/local/bin/dcea-escape route uring-open /cg/release_agent \
+		w "/payload-$TAG" async 2>"$DCEA_TMP/err") || RC=$?
+	ERR=$(cat "$DCEA_TMP/err")
+	[ "$(knob_value)" = "/payload-$TAG" ] && eff=yes
+	knob_reset
+	if [ "$mode" = audit ]; then
+		a=$(dcea_wait_alert kernel_knob_file ".container.id == \"$ct_priv\" and .action == \"alert\"" 5)
+		if [ "$RC" != 0 ] || [ "$eff" != yes ]; then
+			fail identity-nsenter-audit "the entered task's step did not succeed unwatched (exit $RC, knob written: $eff): $OUT $ERR"
+		else
+			dcea_expect_alert identity-nsenter-audit "$a" '.exe | endswith("dcea-escape")' '.details.route == "io_uring"'
+		fi
+		return
+	fi
+	a=$(dcea_wait_alert kernel_knob_file ".container.id == \"$ct_priv\" and .action == \"kill\"" 5)
+	if [ "$RC" != 137 ] || [ "$eff" != no ]; then
+		fail identity-nsenter-block "want killed with the knob unchanged, got exit $RC, knob written: $eff: $OUT $ERR"
+	elif [ -z "$a" ]; then
+		fail identity-nsenter-block "killed without a kernel_knob_file kill alert naming the container"
+	else
+		pass identity-nsenter-block
+	fi
+}
+identity_nsenter block
+dcea_mode audit && identity_nsenter audit
+dcea_mode block || fail identity-nsenter-quiet "cannot switch back to block mode: $DCEA_ERR"
+dcea_mark
+plainpid=$(docker inspect -f '{{.State.Pid}}' "$ct_plain")
+RC=0
+OUT=$(nsenter -t "$plainpid" -m -p -- /bin/sh -c 'ls / >/dev/null && cat /etc/hostname' 2>&1) || RC=$?
+sleep 0.5
+k=$(dcea_count_alerts ".container.id == \"$ct_plain\"")
+if [ "$RC" != 0 ]; then
+	fail identity-nsenter-quiet "a benign nsenter into a default container failed (exit $RC): $OUT"
+elif [ "$k" != 0 ]; then
+	fail identity-nsenter-quiet "$k alerts: $(dcea_alerts_since_mark | jq -c 'select(.type == "alert") | [.rule, .comm, .details]' | tr '\n' ' ')"
+else
+	pass identity-nsenter-quiet
+fi
 
 # What `dcea status` claims about each route here agrees with what was measured: a route it calls
 # kill was killed with nothing changed, and every other one is listed as a gap.
