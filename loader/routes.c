@@ -67,16 +67,29 @@ static const struct route_info routes[] = {
 	  "watch_capset", "kill" },
 };
 
-static bool prog_attached(const char *prog)
+/*
+ * Attached: its link is pinned, or (before 5.15, where a tracepoint cannot be pinned) the running
+ * loader holds it and said so in DCEA_HELD_LINKS.
+ */
+static bool link_there(const struct dcea_config *c, const char *name)
 {
 	char path[256];
 
-	snprintf(path, sizeof(path), "%s/links/%s", DCEA_PIN_DIR, prog);
+	snprintf(path, sizeof(path), "%s/links/%s", DCEA_PIN_DIR, name);
 	if (access(path, F_OK) == 0)
 		return true;
+	return c->loader_tgid && process_running(c->loader_tgid, "dcea") && state_link_held(name);
+}
+
+static bool prog_attached(const struct dcea_config *c, const char *prog)
+{
+	char twin[64];
+
+	if (link_there(c, prog))
+		return true;
 	/* watch_uring_submit's twin on io_uring_submit_sqe, the tracepoint's name before 6.3 */
-	snprintf(path, sizeof(path), "%s/links/%s_sqe", DCEA_PIN_DIR, prog);
-	return !strcmp(prog, "watch_uring_submit") && access(path, F_OK) == 0;
+	snprintf(twin, sizeof(twin), "%s_sqe", prog);
+	return !strcmp(prog, "watch_uring_submit") && link_there(c, twin);
 }
 
 /* The effect of route r here, and whether it is a gap. */
@@ -90,10 +103,10 @@ static const char *route_effect(const struct route_info *r, const struct dcea_co
 		return "off";
 	if (c->backend == DCEA_BACKEND_LSM && rc->lsm)
 		return "deny";
-	if ((r->deny_prog && prog_attached(r->deny_prog)) ||
-	    (r->deny_prog2 && prog_attached(r->deny_prog2)))
+	if ((r->deny_prog && prog_attached(c, r->deny_prog)) ||
+	    (r->deny_prog2 && prog_attached(c, r->deny_prog2)))
 		return "deny";
-	if (!prog_attached(r->prog)) {
+	if (!prog_attached(c, r->prog)) {
 		*gap = true;
 		return "gap";
 	}

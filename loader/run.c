@@ -285,6 +285,9 @@ static int fresh_load(struct state *st, struct streamer *s, enum dcea_mode mode)
 		log_warn(
 			"%d tracepoint programs cannot be pinned on this kernel (perf links need 5.15): they stop with this process; keep 'dcea run' running",
 			st->n_unpinned);
+	err = state_write_held_links(st);
+	if (err)
+		log_warn("failed to write '%s': %s, ignoring", DCEA_HELD_LINKS, strerror(-err));
 	n_ct = ct_adopt_running(st, ns, &n_tasks);
 	if (n_ct < 0)
 		log_warn("failed to scan running containers: %s, ignoring", strerror(-n_ct));
@@ -424,6 +427,9 @@ static int run_take_over(struct state *st, struct streamer *s, struct run_opts *
 		log_warn(
 			"failed to attach the unpinned tracepoint programs again: %s; 'dcea stop' and 'dcea run' load everything afresh",
 			strerror(-err));
+	err = state_write_held_links(st);
+	if (err)
+		log_warn("failed to write '%s': %s, ignoring", DCEA_HELD_LINKS, strerror(-err));
 	/* the restarted loader's policy is the one in force */
 	if (o->policy && stream_reload(s))
 		return -EINVAL;

@@ -460,6 +460,7 @@ int state_load(struct state *st, bool try_lsm)
 			 * link, and cannot be pinned: this process holds it, so it lives only while
 			 * the loader runs. Reported by run and status.
 			 */
+			st->unpinned_name[st->n_unpinned] = bpf_program__name(prog);
 			st->unpinned[st->n_unpinned++] = link;
 			st->n_links++;
 			continue;
@@ -590,10 +591,54 @@ int state_reattach_tracepoints(struct state *st)
 			bpf_link__destroy(link);
 			continue;
 		}
+		st->unpinned_name[st->n_unpinned] = bpf_program__name(prog);
 		st->unpinned[st->n_unpinned++] = link;
 	}
 	st->reskel = skel;
 	return n ? n : err;
+}
+
+int state_write_held_links(const struct state *st)
+{
+	char tmp[] = DCEA_HELD_LINKS ".tmp";
+	FILE *f;
+	int err = 0;
+
+	if (!st->n_unpinned) {
+		if (unlink(DCEA_HELD_LINKS) && errno != ENOENT)
+			return -errno;
+		return 0;
+	}
+	if (mkdir(DCEA_RUN_DIR, 0700) && errno != EEXIST)
+		return -errno;
+	f = fopen(tmp, "we");
+	if (!f)
+		return -errno;
+	for (int i = 0; i < st->n_unpinned; i++)
+		fprintf(f, "%s\n", st->unpinned_name[i]);
+	if (fclose(f))
+		err = -errno;
+	if (!err && rename(tmp, DCEA_HELD_LINKS))
+		err = -errno;
+	if (err)
+		unlink(tmp);
+	return err;
+}
+
+bool state_link_held(const char *name)
+{
+	char line[128];
+	bool found = false;
+	FILE *f = fopen(DCEA_HELD_LINKS, "re");
+
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		found = !strcmp(line, name);
+	}
+	fclose(f);
+	return found;
 }
 
 void state_close(struct state *st)

@@ -59,6 +59,7 @@ struct state {
 	char lsm_reason[160]; /* why the LSM backend is not used, "" when it is tried */
 	/* tracepoint attachments this kernel cannot pin (< 5.15): more than the object's ~70 */
 	struct bpf_link *unpinned[128];
+	const char *unpinned_name[128]; /* their programs' names (the skeletons own the strings) */
 	int n_unpinned;
 	struct dcea_bpf *reskel; /* state_reattach_tracepoints: the programs it loaded again */
 };
@@ -85,6 +86,14 @@ int state_adopt(struct state *st);
  * number attached (pinned where the kernel can, else held in st->unpinned) or negative errno.
  */
 int state_reattach_tracepoints(struct state *st);
+/*
+ * The tracepoint programs this loader holds attached without a pin (before 5.15), one name a line
+ * in DCEA_HELD_LINKS, so `dcea status` can tell they are attached while the loader lives;
+ * 0 or negative errno. state_link_held: is `name` among them (the caller checks the loader lives).
+ */
+#define DCEA_HELD_LINKS DCEA_RUN_DIR "/held-links"
+int state_write_held_links(const struct state *st);
+bool state_link_held(const char *name);
 /* Close fds (and the skeleton); pins stay. */
 void state_close(struct state *st);
 /* Remove every pin: detaches the programs once no process holds them. */

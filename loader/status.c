@@ -395,6 +395,7 @@ int cmd_stop(int argc, char **argv)
 	n_ids = state_pinned_prog_ids(ids, ARRAY_SIZE(ids));
 	err = state_unpin();
 	/* a loader restart remembers the findings reported; an unload forgets them */
+	unlink(DCEA_HELD_LINKS); /* the loader that held those links is gone */
 	if (unlink(FINDINGS_FILE) && errno != ENOENT)
 		log_warn("failed to remove '%s': %s, ignoring", FINDINGS_FILE, strerror(errno));
 	if (err) {
