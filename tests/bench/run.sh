@@ -9,8 +9,9 @@
 #   BENCH_START=0 skips the container start benchmark (tests/bench/start.sh)
 #   BENCH_SCAN=0 skips the pre-launch scan timings (tests/bench/scan.sh, also runnable alone)
 #   BENCH_LOAD=0 skips the load figures (tests/bench/load.sh: alert throughput, loader CPU/RSS, map memory)
-#   uring-open/uring-read: benign io_uring (IORING_OP_OPENAT+CLOSE, IORING_OP_READ), issue 14
-#   BENCH_OPS ("open stat forkexec mount uring-open uring-read") the operations measured
+#   uring-open/uring-read/uring-net: benign io_uring (IORING_OP_OPENAT+CLOSE, IORING_OP_READ,
+#   IORING_OP_SEND+RECV on loopback TCP), issue 14
+#   BENCH_OPS ("open stat forkexec mount uring-open uring-read uring-net") the operations measured
 #   BENCH_ROUNDS (5)  BENCH_N_URING (100000)  BENCH_N_OPEN (200000)  BENCH_N_STAT (200000)  BENCH_N_FORK (2000)  BENCH_N_MOUNT (20000)
 set -u
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -18,8 +19,8 @@ set -u
 
 ROUNDS=${BENCH_ROUNDS:-5}
 declare -A N=([open]=${BENCH_N_OPEN:-200000} [stat]=${BENCH_N_STAT:-200000} [forkexec]=${BENCH_N_FORK:-2000} [mount]=${BENCH_N_MOUNT:-20000}
-	[uring-open]=${BENCH_N_URING:-100000} [uring-read]=${BENCH_N_URING:-100000})
-OPS=${BENCH_OPS:-open stat forkexec mount uring-open uring-read}
+	[uring-open]=${BENCH_N_URING:-100000} [uring-read]=${BENCH_N_URING:-100000} [uring-net]=${BENCH_N_URING:-100000})
+OPS=${BENCH_OPS:-open stat forkexec mount uring-open uring-read uring-net}
 
 [ "$(id -u)" = 0 ] || { echo "bench: needs root"; exit 1; }
 [ -x "$DCEA" ] || { echo "bench: $DCEA is not built"; exit 1; }
