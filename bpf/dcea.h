@@ -323,6 +323,9 @@ enum dcea_walk_op {
 	DCEA_WALK_RENAME,
 	DCEA_WALK_UNLINK,
 	DCEA_WALK_OPEN, /* an io_uring open judged on its name before it runs */
+	DCEA_WALK_SETXATTR,
+	DCEA_WALK_CHMOD,
+	DCEA_WALK_CHOWN,
 	DCEA_WALK_MAX,
 };
 

@@ -368,6 +368,117 @@ int BPF_PROG(deny_signal_loader, struct task_struct *p, struct kernel_siginfo *i
 	return verdict(action);
 }
 
+/* --- path operations in a directory on a mount outside the task's mount namespace ------------
+ * (proc_host_access): a host directory fd leaked into the container (passed over a unix socket, a
+ * working directory outside) reaches host files with mkdirat/symlinkat/linkat/unlinkat/renameat,
+ * (and chmod/chown the files there), and no /proc/<pid> link is walked, so ptrace_access_check
+ * never asks. The same judgement as
+ * file_open's of a file on a foreign mount (classify_facts) and the fallback's walk_check; here
+ * the operation fails with EPERM before the kernel makes it. An internal mount (error pointer) or
+ * one of no namespace is not judged (fail open: nothing a container can walk to). */
+static __always_inline int deny_foreign_dir(const struct path *dir, struct dentry *d, __u32 what,
+					    int ret)
+{
+	struct mount *m;
+	struct dcea_event *e;
+	struct dcea_task *t;
+	void *ns;
+	int action;
+
+	if (ret)
+		return ret;
+	t = current_ct_task();
+	if (!t || !dir)
+		return 0;
+	m = (void *)BPF_CORE_READ(dir, mnt) - bpf_core_field_offset(struct mount, mnt);
+	ns = BPF_CORE_READ(m, mnt_ns);
+	if (!ns || (unsigned long)ns >= (unsigned long)-4095 ||
+	    ns == (void *)BPF_CORE_READ(current_task(), nsproxy, mnt_ns))
+		return 0;
+	action = decide_in(DCEA_R_PROC_HOST, t, DCEA_ACT_DENY, 1);
+	if (action < 0)
+		return 0;
+	e = event_start(DCEA_EV_RULE, DCEA_R_PROC_HOST, action);
+	if (e) {
+		e->object.kind = DCEA_PH_WALK; /* target pid 0: from a directory outside */
+		e->object.op = what;
+		e->object.route = route_of(DCEA_RT_SYSCALL);
+		bpf_probe_read_kernel_str(e->path, sizeof(e->path), BPF_CORE_READ(d, d_name.name));
+		event_submit(e);
+	}
+	return verdict(action);
+}
+
+SEC("lsm/path_mkdir")
+int BPF_PROG(deny_mkdir_foreign, const struct path *dir, struct dentry *dentry, umode_t mode,
+	     int ret)
+{
+	return deny_foreign_dir(dir, dentry, DCEA_WALK_MKDIR, ret);
+}
+
+SEC("lsm/path_symlink")
+int BPF_PROG(deny_symlink_foreign, const struct path *dir, struct dentry *dentry,
+	     const char *old_name, int ret)
+{
+	return deny_foreign_dir(dir, dentry, DCEA_WALK_SYMLINK, ret);
+}
+
+SEC("lsm/path_link")
+int BPF_PROG(deny_link_foreign, struct dentry *old_dentry, const struct path *new_dir,
+	     struct dentry *new_dentry, int ret)
+{
+	return deny_foreign_dir(new_dir, new_dentry, DCEA_WALK_LINK, ret);
+}
+
+SEC("lsm/path_unlink")
+int BPF_PROG(deny_unlink_foreign, const struct path *dir, struct dentry *dentry, int ret)
+{
+	return deny_foreign_dir(dir, dentry, DCEA_WALK_UNLINK, ret);
+}
+
+SEC("lsm/path_rmdir")
+int BPF_PROG(deny_rmdir_foreign, const struct path *dir, struct dentry *dentry, int ret)
+{
+	return deny_foreign_dir(dir, dentry, DCEA_WALK_UNLINK, ret);
+}
+
+/* the object itself on a foreign mount: a mode or owner changed by path (fchmodat, fchownat) */
+SEC("lsm/path_chmod")
+int BPF_PROG(deny_chmod_foreign, const struct path *path, umode_t mode, int ret)
+{
+	return deny_foreign_dir(path, BPF_CORE_READ(path, dentry), DCEA_WALK_CHMOD, ret);
+}
+
+/* kuid_t and kgid_t are passed as one 8-byte slot each: read as integers (unused) */
+SEC("lsm/path_chown")
+int BPF_PROG(deny_chown_foreign, const struct path *path, __u64 uid, __u64 gid, int ret)
+{
+	return deny_foreign_dir(path, BPF_CORE_READ(path, dentry), DCEA_WALK_CHOWN, ret);
+}
+
+/* path_rename has 4 arguments before 5.19, 5 after (flags): the loader loads the one that fits */
+static __always_inline int rename_foreign(const struct path *old_dir, struct dentry *old_dentry,
+					  const struct path *new_dir, struct dentry *new_dentry,
+					  int ret)
+{
+	ret = deny_foreign_dir(old_dir, old_dentry, DCEA_WALK_RENAME, ret);
+	return ret ? ret : deny_foreign_dir(new_dir, new_dentry, DCEA_WALK_RENAME, ret);
+}
+
+SEC("lsm/path_rename")
+int BPF_PROG(deny_rename_foreign4, const struct path *old_dir, struct dentry *old_dentry,
+	     const struct path *new_dir, struct dentry *new_dentry, int ret)
+{
+	return rename_foreign(old_dir, old_dentry, new_dir, new_dentry, ret);
+}
+
+SEC("lsm/path_rename")
+int BPF_PROG(deny_rename_foreign5, const struct path *old_dir, struct dentry *old_dentry,
+	     const struct path *new_dir, struct dentry *new_dentry, unsigned int flags, int ret)
+{
+	return rename_foreign(old_dir, old_dentry, new_dir, new_dentry, ret);
+}
+
 /* --- dcea's pins and files: unlink, rmdir, rename, truncate, umount (dcea_tamper) -------------
  * Every hook asks first whether the caller is a container task: most of these calls are the
  * host's, and that is one lookup instead of one per inode. */

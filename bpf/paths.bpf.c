@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Path operations that open nothing (mkdir, symlink, link, rename, unlink and their *at forms)
+ * Path operations that open nothing (mkdir, symlink, link, rename, unlink, setxattr, removexattr,
+ * chmod, chown and their *at forms)
  * from a container task (fallback backend): one whose walk goes through another task's
  * /proc/<pid>/ (its root, cwd or fds are the host's files for a host task), or starts in a
  * directory outside the task's mount namespace, is a proc_host_access match (bpf/routes.bpf.h).
@@ -103,3 +104,17 @@ WALK2(linkat, ctx->args[0], 1, ctx->args[2], 3, DCEA_WALK_LINK)
 WALK2(rename, AT_FDCWD_L, 0, AT_FDCWD_L, 1, DCEA_WALK_RENAME)
 WALK2(renameat, ctx->args[0], 1, ctx->args[2], 3, DCEA_WALK_RENAME)
 WALK2(renameat2, ctx->args[0], 1, ctx->args[2], 3, DCEA_WALK_RENAME)
+/* an extended attribute set by path (file capabilities on a host binary: security.capability) */
+WALK(setxattr, AT_FDCWD_L, 0, DCEA_WALK_SETXATTR)
+WALK(lsetxattr, AT_FDCWD_L, 0, DCEA_WALK_SETXATTR)
+WALK(removexattr, AT_FDCWD_L, 0, DCEA_WALK_SETXATTR)
+WALK(lremovexattr, AT_FDCWD_L, 0, DCEA_WALK_SETXATTR)
+WALK(setxattrat, ctx->args[0], 1, DCEA_WALK_SETXATTR) /* 6.13+: the loader switches it off before */
+WALK(removexattrat, ctx->args[0], 1, DCEA_WALK_SETXATTR)
+/* a mode or owner changed by path (a setuid bit on a host binary) */
+WALK(chmod, AT_FDCWD_L, 0, DCEA_WALK_CHMOD)
+WALK(fchmodat, ctx->args[0], 1, DCEA_WALK_CHMOD)
+WALK(fchmodat2, ctx->args[0], 1, DCEA_WALK_CHMOD) /* 6.6+ */
+WALK(chown, AT_FDCWD_L, 0, DCEA_WALK_CHOWN)
+WALK(lchown, AT_FDCWD_L, 0, DCEA_WALK_CHOWN)
+WALK(fchownat, ctx->args[0], 1, DCEA_WALK_CHOWN)

@@ -26,6 +26,7 @@
 #define IORING_OP_MKDIRAT	37
 #define IORING_OP_SYMLINKAT	38
 #define IORING_OP_LINKAT	39
+#define IORING_OP_SETXATTR	42
 #define IORING_FILE_INDEX_ALLOC (~0U)
 #define AF_UNIX			1
 
@@ -107,6 +108,16 @@ struct io_rename___dly { /* io_link has the same fields */
 	int new_dfd;
 	struct delayed_filename___dcea oldpath;
 	struct delayed_filename___dcea newpath;
+} __attribute__((preserve_access_index));
+
+/* IORING_OP_SETXATTR (5.19+, io_uring/xattr.c): the path, relative to the working directory */
+struct io_xattr___dcea {
+	struct file *file;
+	struct filename *filename;
+} __attribute__((preserve_access_index));
+
+struct io_xattr___dly {
+	struct delayed_filename___dcea filename;
 } __attribute__((preserve_access_index));
 
 /* The struct filename of field `f` of a prepared request, whichever layout the kernel has. */
@@ -440,6 +451,14 @@ static __always_inline int judge_submit(struct io_kiocb *req, __u8 op)
 			   REQ_FILENAME(req, io_rename___dcea, io_rename___dly, newpath), what);
 		break;
 	}
+	case IORING_OP_SETXATTR:
+		/* FSETXATTR works on a file the task opened: judged at that open */
+		if (!bpf_core_type_exists(struct io_xattr___dcea))
+			break;
+		judge_walk(t, AT_FDCWD_,
+			   REQ_FILENAME(req, io_xattr___dcea, io_xattr___dly, filename),
+			   DCEA_WALK_SETXATTR);
+		break;
 	}
 	if (judged >= 0) {
 		__u32 mark = (bpf_get_current_pid_tgid() >> 32) << 8 | op;

@@ -46,8 +46,11 @@ static const char *const proc_kinds[DCEA_PH_MAX] = {
 	[DCEA_PH_WALK] = "path_walk",
 };
 static const char *const walk_ops[DCEA_WALK_MAX] = {
-	[DCEA_WALK_MKDIR] = "mkdir",   [DCEA_WALK_SYMLINK] = "symlink", [DCEA_WALK_LINK] = "link",
-	[DCEA_WALK_RENAME] = "rename", [DCEA_WALK_UNLINK] = "unlink",	[DCEA_WALK_OPEN] = "open",
+	[DCEA_WALK_MKDIR] = "mkdir",	   [DCEA_WALK_SYMLINK] = "symlink",
+	[DCEA_WALK_LINK] = "link",	   [DCEA_WALK_RENAME] = "rename",
+	[DCEA_WALK_UNLINK] = "unlink",	   [DCEA_WALK_OPEN] = "open",
+	[DCEA_WALK_SETXATTR] = "setxattr", [DCEA_WALK_CHMOD] = "chmod",
+	[DCEA_WALK_CHOWN] = "chown",
 };
 static const char *const routes[DCEA_RT_MAX] = {
 	[DCEA_RT_SYSCALL] = "syscall",

@@ -28,6 +28,15 @@ const struct lsm_prog lsm_progs[] = {
 	{ "deny_rename_guarded", "inode_rename", 4, DCEA_R_TAMPER, DCEA_R_MAX },
 	{ "deny_truncate_guarded", "path_truncate", 1, DCEA_R_TAMPER, DCEA_R_MAX },
 	{ "deny_umount_guarded", "sb_umount", 2, DCEA_R_TAMPER, DCEA_R_MAX },
+	{ "deny_mkdir_foreign", "path_mkdir", 3, DCEA_R_PROC_HOST, DCEA_R_MAX },
+	{ "deny_symlink_foreign", "path_symlink", 3, DCEA_R_PROC_HOST, DCEA_R_MAX },
+	{ "deny_link_foreign", "path_link", 3, DCEA_R_PROC_HOST, DCEA_R_MAX },
+	{ "deny_unlink_foreign", "path_unlink", 2, DCEA_R_PROC_HOST, DCEA_R_MAX },
+	{ "deny_rmdir_foreign", "path_rmdir", 2, DCEA_R_PROC_HOST, DCEA_R_MAX },
+	{ "deny_chmod_foreign", "path_chmod", 2, DCEA_R_PROC_HOST, DCEA_R_MAX },
+	{ "deny_chown_foreign", "path_chown", 3, DCEA_R_PROC_HOST, DCEA_R_MAX },
+	{ "deny_rename_foreign4", "path_rename", 4, DCEA_R_PROC_HOST, DCEA_R_MAX },
+	{ "deny_rename_foreign5", "path_rename", 5, DCEA_R_PROC_HOST, DCEA_R_MAX },
 };
 const int n_lsm_progs = ARRAY_SIZE(lsm_progs);
 

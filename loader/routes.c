@@ -21,6 +21,7 @@ struct route_info {
 	const char *fallback;
 	const char *deny_prog; /* a fallback program that denies it where the kernel has its hook */
 	const char *deny_prog2;
+	const char *lsm_prog; /* the LSM program that denies it, when not file_open's judgement */
 };
 
 static const struct route_info routes[] = {
@@ -42,13 +43,13 @@ static const struct route_info routes[] = {
 	{ "uring-open-sysctl", DCEA_R_SYSCTL_WRITE, "io_uring write to a /proc/sys knob",
 	  "deny_sysctl_write", "deny", "deny_sysctl_write", "deny_sysctl_write_legacy" },
 	{ "uring-path-root", DCEA_R_PROC_HOST,
-	  "io_uring mkdir/symlink/link/rename/unlink through /proc/<pid>/root",
+	  "io_uring mkdir/symlink/link/rename/unlink/setxattr through /proc/<pid>/root",
 	  "watch_uring_submit", "kill-race" },
 	{ "proc-cwd", DCEA_R_PROC_HOST, "open (or io_uring open) through /proc/<pid>/cwd",
 	  "watch_openat", "kill" },
 	{ "path-root", DCEA_R_PROC_HOST,
-	  "mkdir/symlink/link/rename/unlink(2) through /proc/<pid>/root or cwd", "walk_mkdir",
-	  "kill-after" },
+	  "mkdir/symlink/link/rename/unlink/setxattr/chmod(2) through /proc/<pid>/root or cwd",
+	  "walk_mkdir", "kill-after" },
 	{ "pidfd-getfd", DCEA_R_PTRACE, "pidfd_getfd of a host process's fd", "watch_pidfd_getfd",
 	  "kill" },
 	{ "vm-readv", DCEA_R_PTRACE, "process_vm_readv of a host process", "watch_process_vm_readv",
@@ -65,6 +66,15 @@ static const struct route_info routes[] = {
 	  "watch_clone3", "kill" },
 	{ "capset-unfaulted", DCEA_R_CAPSET, "capset(2) with its data on an unfaulted page",
 	  "watch_capset", "kill" },
+	{ "leaked-fd-open", DCEA_R_PROC_HOST,
+	  "open (fchdir, io_uring open) relative to a host directory fd leaked into the container",
+	  "watch_openat", "kill" },
+	{ "leaked-fd-path", DCEA_R_PROC_HOST,
+	  "mkdir/symlink/link/rename/unlink/chmod(2) relative to a leaked host directory fd",
+	  "walk_mkdir", "kill-after", .lsm_prog = "deny_mkdir_foreign" },
+	{ "leaked-fd-uring-path", DCEA_R_PROC_HOST,
+	  "io_uring mkdir relative to a leaked host directory fd", "watch_uring_submit",
+	  "kill-race", .lsm_prog = "deny_mkdir_foreign" },
 };
 
 /*
@@ -101,8 +111,11 @@ static const char *route_effect(const struct route_info *r, const struct dcea_co
 	*gap = false;
 	if (!rc->enabled)
 		return "off";
-	if (c->backend == DCEA_BACKEND_LSM && rc->lsm)
-		return "deny";
+	if (c->backend == DCEA_BACKEND_LSM && rc->lsm) {
+		/* a hook this kernel lacks (path_mkdir needs CONFIG_SECURITY_PATH): not watched */
+		*gap = r->lsm_prog && !prog_attached(c, r->lsm_prog);
+		return *gap ? "gap" : "deny";
+	}
 	if ((r->deny_prog && prog_attached(c, r->deny_prog)) ||
 	    (r->deny_prog2 && prog_attached(c, r->deny_prog2)))
 		return "deny";

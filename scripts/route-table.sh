@@ -123,13 +123,22 @@ before the task can use what it reached, that is as good as a denial (`kill` abo
 after the kernel has done the work, it is not:
 
 - **Path operations through `/proc/<host pid>/root` or `cwd`** (`mkdir`, `symlink`, `link`, `rename`,
-  `unlink`, classic or io_uring): the classic syscalls are judged on entry, and the kernel finishes
-  the operation before the task dies (`kill-after`). The io_uring forms are judged on submission and
+  `unlink`, `setxattr`, `chmod`, classic or io_uring): the classic syscalls are judged on entry, and
+  the kernel finishes the operation before the task dies (`kill-after`). The io_uring forms are judged on submission and
   usually cancelled with the dying process, but an io-wq worker may have started them (`kill-race`).
   They need a host pid namespace and ptrace rights over host processes (`--pid=host` with
   `SYS_PTRACE`, or `--privileged`): refuse such containers at admission (`admission.refuse` with
   `config.host-pid` / `config.cap-SYS_PTRACE`, [ADMISSION.md](ADMISSION.md)). The LSM backend denies
   the walk itself (`ptrace_access_check`).
+- **Path operations relative to a leaked host directory fd** (a host agent passed it over a unix
+  socket, or the task's working directory is outside): the walk starts on a mount outside the
+  container's mount namespace, judged on entry (`kill-after`) on the fallback; an open there is judged
+  on the opened file (`foreign_mount`) and killed before it is used. The LSM backend denies the open
+  at `file_open` and mkdir/symlink/link/rename/unlink/rmdir/chmod/chown at the `path_*` hooks (which
+  need CONFIG_SECURITY_PATH; `dcea status` calls the route a gap where they did not load), by the
+  same judgement: the directory's (or file's) mount is not in the task's mount namespace. Not
+  judged there: `setxattr` by a name relative to such a directory (`inode_setxattr` sees no mount;
+  the fallback judges it).
 - **io_uring opens by a name that does not say what they open** (a symlink to a knob file): judged
   on completion by the object, from the io-wq worker that ran them; the kill can come after the
   process's next request (`kill-race`). Opens by their own name are judged on submission, by the
@@ -182,4 +191,23 @@ block_device_access), `cgroup/sysctl` (`/proc/sys` knobs by any route, io_uring 
   (`sb_mount` sees the kernel's copy), or refusing SYS_ADMIN at admission.
 
 `dcea status` lists these per route on the running kernel (`--json`: `routes[]`, `gap`).
+
+## io_uring operations and the objects they reach
+
+Every opcode of `include/uapi/linux/io_uring.h` (up to `IORING_OP_URING_CMD128`; there is no
+`MKNODAT`) that creates, opens, installs or changes a kernel object by a path or an fd:
+
+| opcode | reaches a rule's object? | judged |
+|---|---|---|
+| `OPENAT`, `OPENAT2` | yes: knob files, `/proc/<pid>/root`, `mem`, files on foreign mounts | rows above (`uring-open-*`, `leaked-fd-uring-open`) |
+| `CONNECT` | yes: runtime sockets | `uring-connect-sock` |
+| `MKDIRAT`, `SYMLINKAT`, `LINKAT`, `RENAMEAT`, `UNLINKAT` | yes, through `/proc/<pid>/root` or a foreign directory | `uring-*-root`, `leaked-fd-uring-mkdir` |
+| `SETXATTR` (5.19+) | yes, by path through `/proc/<pid>/root` (e.g. `security.capability` on a host binary) | `uring-setxattr-root` |
+| `FSETXATTR`, `FTRUNCATE` (6.9+) | only on a file the task already holds: its open was judged (a knob or foreign file opened for writing) | at that open |
+| `FILES_UPDATE`, `FIXED_FD_INSTALL` (6.8+) | no new object: they move fds the task holds into or out of the fixed-file table; each came from an open, accept or socket already judged (an open into a fixed slot is judged by the slot the kernel filled: `uring-open-linked-knob`, `uring-open-slot-symlink`) | at the open |
+| `SOCKET` (5.19+) | no: a new unnamed socket; what it connects to is judged at the connect (`cgroup/connect_unix`, `unix_stream_connect`, `IORING_OP_CONNECT`) | at the connect |
+| `BIND` (6.11+), `LISTEN` (6.11+), `ACCEPT` | no rule's object: binding a unix socket creates a socket inode by path (through `/proc/<pid>/root` the LSM backend denies the walk; the fallback does not judge `bind`, classic or io_uring); listen and accept act on a socket the task made | not judged |
+| `MSG_RING` | passes a fixed file to another ring of the same task or one it shares the ring fd with: no new object | at the open |
+| `URING_CMD` | driver commands on a file the task opened (NVMe passthrough, sockets): that open is judged | at the open |
+| `PIPE` (6.16+), `EPOLL_CTL`, `SPLICE`, `TEE`, `STATX`, `GETXATTR`, `FGETXATTR`, read/write/send/recv/poll/timeouts/futex/waitid | no new object, or read-only metadata (`STATX`, `GETXATTR` through `/proc/<pid>/root`: the LSM backend denies the walk; the fallback does not judge metadata reads) | - |
 TAIL

@@ -25,6 +25,7 @@
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -382,6 +383,45 @@ static int cmd_listen(const char *path, const char *log)
 }
 
 /*
+ * fdserve PATH DIR: a leaky host agent, run on the host: listens on the unix socket PATH and hands
+ * every client an open fd of directory DIR (SCM_RIGHTS), as an agent that passes descriptors to
+ * the containers it serves does.
+ */
+static int cmd_fdserve(const char *path, const char *dir)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	int s = socket(AF_UNIX, SOCK_STREAM, 0), d = open(dir, O_RDONLY | O_DIRECTORY);
+
+	snprintf(a.sun_path, sizeof(a.sun_path), "%s", path);
+	unlink(path);
+	if (d < 0)
+		return die(dir);
+	if (s < 0 || bind(s, (struct sockaddr *)&a, sizeof(a)) || listen(s, 8))
+		return die("listen");
+	chmod(path, 0666);
+	printf("serving %s on %s\n", dir, path);
+	for (;;) {
+		char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
+		struct iovec iov = { .iov_base = "d", .iov_len = 1 };
+		struct msghdr m = { .msg_iov = &iov,
+				    .msg_iovlen = 1,
+				    .msg_control = cbuf,
+				    .msg_controllen = sizeof(cbuf) };
+		struct cmsghdr *cm = CMSG_FIRSTHDR(&m);
+		int c = accept(s, NULL, NULL);
+
+		if (c < 0)
+			continue;
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(cm), &d, sizeof(d));
+		sendmsg(c, &m, MSG_NOSIGNAL);
+		close(c);
+	}
+}
+
+/*
  * An alert storm: N fsopen(FSTYPE) calls (each one a mount_api event; without CAP_SYS_ADMIN the
  * kernel then refuses it, so nothing changes), or N opens of PATH when FSTYPE is "open:PATH". RATE
  * > 0 paces them to RATE calls a second, in batches each millisecond. Prints the calls made, the
@@ -560,6 +600,8 @@ int main(int argc, char **argv)
 		return cmd_move_mount(argv[2], argv[3]);
 	if (!strcmp(c, "truncate") && argc == 3)
 		return cmd_truncate(argv[2]);
+	if (!strcmp(c, "fdserve") && argc == 4)
+		return cmd_fdserve(argv[2], argv[3]);
 	if (!strcmp(c, "listen") && argc == 4)
 		return cmd_listen(argv[2], argv[3]);
 	if (!strcmp(c, "route"))
@@ -588,7 +630,7 @@ int main(int argc, char **argv)
 		"       | ptrace PID | bpf | handle FILE | fsopen FSTYPE | connect PATH\n"
 		"       | module [FILE] | kexec [FILE] | write PATH DATA | read PATH\n"
 		"       | mount TYPE DIR [SOURCE] | move_mount SRC DST | truncate PATH\n"
-		"       | listen PATH LOG | storm FSTYPE N [RATE]\n"
+		"       | listen PATH LOG | fdserve PATH DIR | storm FSTYPE N [RATE]\n"
 		"       | flood SECS NPROC KINDS | knobloop N | spawn PROG ARG... | route ...\n");
 	return 2;
 }

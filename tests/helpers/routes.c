@@ -11,10 +11,12 @@
  * at a time, or a linked pair.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/io_uring.h>
 #include <linux/openat2.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +27,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
+#include <sys/xattr.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -161,7 +164,8 @@ static int uring_open_linked(int argc, char **argv)
 	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur <= slot) {
 		rl.rlim_cur = slot + 1;
 		if (rl.rlim_max < rl.rlim_cur)
-			rl.rlim_max = rl.rlim_cur; /* CAP_SYS_RESOURCE: the test's containers have it */
+			rl.rlim_max =
+				rl.rlim_cur; /* CAP_SYS_RESOURCE: the test's containers have it */
 		setrlimit(RLIMIT_NOFILE, &rl);
 	}
 	err = ring_init(&r, 0);
@@ -279,7 +283,8 @@ static int uring_path(const char *op, const char *a, const char *b)
 	return 0;
 }
 
-/* path mkdir|symlink|link|rename|unlink A [B]: the same through the classic syscalls. */
+/* path mkdir|symlink|link|rename|unlink|chmod A [B]: the same through the classic syscalls (chmod:
+ * to 04755, a setuid file). */
 static int path_op(const char *op, const char *a, const char *b)
 {
 	int rc;
@@ -292,6 +297,8 @@ static int path_op(const char *op, const char *a, const char *b)
 		rc = symlink(a, b);
 	else if (!strcmp(op, "link"))
 		rc = link(a, b);
+	else if (!strcmp(op, "chmod"))
+		rc = chmod(a, 04755);
 	else
 		rc = rename(a, b);
 	if (rc)
@@ -330,6 +337,224 @@ static int pidfd_getfd(int argc, char **argv)
 		if (fd < 0)
 			return rdie(argv[3], errno);
 	}
+	n = pread(fd, buf, sizeof(buf), 0);
+	if (n < 0)
+		return rdie("read", errno);
+	show(buf, n);
+	return 0;
+}
+
+/*
+ * xattr|uring-xattr PATH NAME VALUE: set extended attribute NAME of PATH to VALUE with setxattr(2)
+ * or IORING_OP_SETXATTR; getxattr PATH NAME (run on the host): print its value.
+ */
+static int xattr_op(const char *op, const char *path, const char *name, const char *value)
+{
+	struct ring r;
+	char buf[256];
+	ssize_t n;
+	int err;
+
+	if (!strcmp(op, "getxattr")) {
+		n = getxattr(path, name, buf, sizeof(buf) - 1);
+		if (n < 0)
+			return rdie("getxattr", errno);
+		buf[n] = '\0';
+		printf("%s\n", buf);
+		return 0;
+	}
+	if (!strcmp(op, "xattr")) {
+		if (setxattr(path, name, value, strlen(value), 0))
+			return rdie("setxattr", errno);
+		printf("xattr set\n");
+		return 0;
+	}
+	err = ring_init(&r, 0);
+	if (err)
+		return rdie("io_uring_setup", -err);
+	err = RING_ONE(&r, ({
+		sqe->opcode = IORING_OP_SETXATTR;
+		sqe->addr = (uintptr_t)name;
+		sqe->addr2 = (uintptr_t)value;
+		sqe->addr3 = (uintptr_t)path;
+		sqe->len = strlen(value);
+		sqe->xattr_flags = 0;
+	}));
+	if (err < 0)
+		return rdie("io_uring setxattr", -err);
+	printf("xattr set\n");
+	return 0;
+}
+
+/* The names of this process's threads, on one line: iou-wrk-N (io-wq), iou-sqp-N (SQPOLL). */
+static void show_threads(void)
+{
+	char path[300], comm[32];
+	struct dirent *de;
+	DIR *d = opendir("/proc/self/task");
+	FILE *f;
+
+	printf("threads:");
+	while (d && (de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/task/%s/comm", de->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fgets(comm, sizeof(comm), f))
+			printf(" %.*s", (int)strcspn(comm, "\n"), comm);
+		fclose(f);
+	}
+	if (d)
+		closedir(d);
+	putchar('\n');
+}
+
+/*
+ * uring-hold PATH DATA GO worker|sqpoll: a ring whose kernel threads exist before the attempt (a
+ * container running before dcea starts): worker, an io-wq worker made by an IOSQE_ASYNC no-op,
+ * idle and kept (io-wq keeps a ring's last worker); sqpoll, the ring's SQPOLL thread. Then it
+ * makes GO.ready and waits for GO to exist, and opens PATH for writing through that ring (worker:
+ * IOSQE_ASYNC, run by the existing worker) and writes DATA.
+ */
+static int uring_hold(const char *path, const char *data, const char *go, const char *how)
+{
+	bool sqpoll = !strcmp(how, "sqpoll");
+	char ready[256];
+	struct ring r;
+	int fd, n, err;
+
+	err = ring_init(&r, sqpoll ? IORING_SETUP_SQPOLL : 0);
+	if (err)
+		return rdie("io_uring_setup", -err);
+	n = RING_ONE(&r, ({
+		sqe->opcode = IORING_OP_NOP;
+		sqe->flags = sqpoll ? 0 : IOSQE_ASYNC;
+	}));
+	if (n < 0)
+		return rdie("io_uring nop", -n);
+	show_threads();
+	snprintf(ready, sizeof(ready), "%s.ready", go);
+	fd = open(ready, O_WRONLY | O_CREAT, 0644);
+	if (fd < 0)
+		return rdie(ready, errno);
+	close(fd);
+	while (access(go, F_OK))
+		usleep(50000);
+	fd = RING_ONE(&r, ({
+		sqe->opcode = IORING_OP_OPENAT;
+		sqe->fd = AT_FDCWD;
+		sqe->addr = (uintptr_t)path;
+		sqe->open_flags = O_WRONLY;
+		sqe->flags = sqpoll ? 0 : IOSQE_ASYNC;
+	}));
+	if (fd < 0)
+		return rdie("io_uring openat", -fd);
+	n = RING_ONE(&r, ({
+		sqe->opcode = IORING_OP_WRITE;
+		sqe->fd = fd;
+		sqe->addr = (uintptr_t)data;
+		sqe->len = strlen(data);
+		sqe->flags = sqpoll ? 0 : IOSQE_ASYNC;
+	}));
+	if (n < 0)
+		return rdie("io_uring write", -n);
+	printf("wrote %d bytes\n", n);
+	return 0;
+}
+
+/* The directory fd a leaky host agent hands out on the unix socket `sock` (SCM_RIGHTS). */
+static int leaked_fd(const char *sock)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	char c, cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { .iov_base = &c, .iov_len = 1 };
+	struct msghdr m = { .msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = cbuf,
+			    .msg_controllen = sizeof(cbuf) };
+	struct cmsghdr *cm;
+	int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), fd = -1;
+
+	snprintf(a.sun_path, sizeof(a.sun_path), "%s", sock);
+	if (s < 0 || connect(s, (struct sockaddr *)&a, sizeof(a)) || recvmsg(s, &m, 0) <= 0)
+		return -errno;
+	cm = CMSG_FIRSTHDR(&m);
+	if (cm && cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
+		memcpy(&fd, CMSG_DATA(cm), sizeof(fd));
+	close(s);
+	return fd >= 0 ? fd : -EBADMSG;
+}
+
+/*
+ * leaked-fd SOCK OP A [B]: take the host directory fd a leaky agent hands out on SOCK (dcea-escape
+ * fdserve), then use it. OP open, chdir-open, uring-open: read file A relative to it (openat,
+ * fchdir and open, IORING_OP_OPENAT with it as the dfd); mkdir, uring-mkdir, symlink (target A,
+ * link B), unlink, rename, link, chmod (to 04755): the path operation relative to it.
+ */
+static int leaked(int argc, char **argv)
+{
+	const char *op = argv[1], *a = argv[2], *b = argc > 3 ? argv[3] : "";
+	int dfd = leaked_fd(argv[0]), fd = -1, rc = 0, n;
+	struct ring r;
+	char buf[256];
+
+	if (dfd < 0) {
+		fprintf(stderr, "dcea-escape: setup: receive a directory fd on %s: %s\n", argv[0],
+			strerror(-dfd));
+		return 3;
+	}
+	printf("got fd %d\n", dfd);
+	if (!strcmp(op, "open")) {
+		fd = openat(dfd, a, O_RDONLY);
+	} else if (!strcmp(op, "chdir-open")) {
+		if (fchdir(dfd))
+			return rdie("fchdir", errno);
+		fd = open(a, O_RDONLY);
+	} else if (!strncmp(op, "uring-", 6)) {
+		rc = ring_init(&r, 0);
+		if (rc)
+			return rdie("io_uring_setup", -rc);
+		rc = RING_ONE(&r, ({
+			sqe->opcode =
+				!strcmp(op, "uring-open") ? IORING_OP_OPENAT : IORING_OP_MKDIRAT;
+			sqe->fd = dfd;
+			sqe->addr = (uintptr_t)a;
+			if (sqe->opcode == IORING_OP_MKDIRAT)
+				sqe->len = 0755;
+			else
+				sqe->open_flags = O_RDONLY;
+		}));
+		if (rc < 0)
+			return rdie(op, -rc);
+		if (strcmp(op, "uring-open")) {
+			printf("%s done\n", op);
+			return 0;
+		}
+		fd = rc;
+	} else {
+		if (!strcmp(op, "mkdir"))
+			rc = mkdirat(dfd, a, 0755);
+		else if (!strcmp(op, "symlink"))
+			rc = symlinkat(a, dfd, b);
+		else if (!strcmp(op, "unlink"))
+			rc = unlinkat(dfd, a, 0);
+		else if (!strcmp(op, "rename"))
+			rc = renameat(dfd, a, dfd, b);
+		else if (!strcmp(op, "link"))
+			rc = linkat(dfd, a, dfd, b, 0);
+		else if (!strcmp(op, "chmod"))
+			rc = fchmodat(dfd, a, 04755, 0);
+		else
+			return rdie(op, EINVAL);
+		if (rc)
+			return rdie(op, errno);
+		printf("%s done\n", op);
+		return 0;
+	}
+	if (fd < 0)
+		return rdie(a, errno);
 	n = pread(fd, buf, sizeof(buf), 0);
 	if (n < 0)
 		return rdie("read", errno);
@@ -684,6 +909,14 @@ int route_main(int argc, char **argv)
 		return path_op(argv[0], argv[1], argc > 2 ? argv[2] : NULL);
 	if (!strcmp(c, "pidfd-getfd") && argc >= 3)
 		return pidfd_getfd(argc, argv);
+	if ((!strcmp(c, "xattr") || !strcmp(c, "uring-xattr")) && argc == 3)
+		return xattr_op(c, argv[0], argv[1], argv[2]);
+	if (!strcmp(c, "getxattr") && argc == 2)
+		return xattr_op(c, argv[0], argv[1], NULL);
+	if (!strcmp(c, "uring-hold") && argc == 4)
+		return uring_hold(argv[0], argv[1], argv[2], argv[3]);
+	if (!strcmp(c, "leaked-fd") && (argc == 3 || argc == 4))
+		return leaked(argc, argv);
 	if (!strcmp(c, "reopen") && argc == 2)
 		return reopen(argv[0], argv[1]);
 	if (!strcmp(c, "mount-unfaulted") && argc == 3)
@@ -705,8 +938,11 @@ int route_main(int argc, char **argv)
 	fprintf(stderr,
 		"usage: dcea-escape route uring-open|uring-open2 PATH r|w|mem[:ADDR] [DATA] [inline|async|sqpoll]\n"
 		"       | uring-open-linked PATH DATA [SLOT] | uring-connect SOCK\n"
-		"       | uring-path|path mkdir|symlink|link|rename|unlink A [B]\n"
+		"       | uring-path|path mkdir|symlink|link|rename|unlink|chmod A [B]\n"
 		"       | pidfd-getfd PID FD r|w|dir [DATA|FILE] | reopen PATH DATA\n"
+		"       | xattr|uring-xattr PATH NAME VALUE | getxattr PATH NAME\n"
+		"       | uring-hold PATH DATA GO worker|sqpoll\n"
+		"       | leaked-fd SOCK open|chdir-open|uring-open|mkdir|uring-mkdir|symlink|unlink|rename|link|chmod A [B]\n"
 		"       | mount-unfaulted FSTYPE SOURCE TARGET | vm-readv PID [ADDR] | madvise PID [ADDR]\n"
 		"       | uring-copy SRC DST | uring-echo\n"
 		"       | fsopen-unfaulted FSTYPE [TARGET] | clone3-unfaulted | capset-unfaulted\n");

@@ -40,6 +40,7 @@ fi
 CHECKS=()
 for r in "${ROUTES[@]}"; do CHECKS+=("$r-audit" "$r-block"); done
 CHECKS+=(identity-nsenter-block identity-nsenter-audit identity-nsenter-quiet)
+CHECKS+=(identity-adopted-worker identity-adopted-sqpoll)
 CHECKS+=(status-route-claims benign-uring-copy benign-uring-net benign-uring-quiet
 	uring-refuse-named uring-refuse-alert uring-refuse-others)
 
@@ -81,6 +82,14 @@ restore_core() {
 cleanup_add restore_core
 knob_reset() { printf '\n' >"$cg/release_agent"; }
 
+# A leaky host agent: it hands every client of its socket an fd of the host directory (HT); the
+# socket's directory is bind-mounted into a default container (the leaked-fd routes).
+leakdir=$DCEA_TMP/agent
+mkdir -p "$leakdir"
+start_bg agent_pid "$DCEA_ESCAPE" fdserve "$leakdir/agent.sock" "$DCEA_TMP"
+wait_until 5 test -S "$leakdir/agent.sock" ||
+	fail_all "the leaky agent did not start" "${CHECKS[@]}"
+
 dcea_start || fail_all "$DCEA_ERR" "${CHECKS[@]}"
 BACKEND=$(dcea_status_json | jq -r .backend)
 declare -n EXPECT="EXPECT_$BACKEND" 2>/dev/null
@@ -92,6 +101,7 @@ fi
 ct_priv=$(dcea_escape_ct priv --privileged --pid=host -v "$cg:/cg" -v /var/run/docker.sock:/var/run/docker.sock)
 ct_sa=$(dcea_escape_ct sysadmin --cap-add SYS_ADMIN)
 ct_plain=$(dcea_escape_ct plain)
+ct_leak=$(dcea_escape_ct leak -v "$leakdir:/agent")
 
 run_in() { # CT CMD...: sets OUT, ERR, RC
 	local ct=$1
@@ -106,7 +116,7 @@ n=0
 # shellcheck disable=SC2034 # read by catalogue_script and catalogue_effect
 KNOB=/cg/release_agent P=/proc/$host_pid/root HT=$DCEA_TMP SECRET=$secret SECRETNAME=${secret##*/}
 # shellcheck disable=SC2034
-HP=$host_pid ADDR= MEMADDR= SOCK=/var/run/docker.sock CAT_KNOB_HOST=$cg/release_agent CAT_RWFILE=$rwfile
+HP=$host_pid ADDR= MEMADDR= SOCK=/var/run/docker.sock LEAK=/agent/agent.sock CAT_KNOB_HOST=$cg/release_agent CAT_RWFILE=$rwfile
 # route_step ID MODE: run route ID's attempt once, with its host-side set-up; sets CT, TAG and
 # OUT/ERR/RC
 route_step() {
@@ -116,6 +126,7 @@ route_step() {
 	CT=$ct_priv
 	[ "${CAT_CT[$id]}" = sysadmin ] && CT=$ct_sa
 	[ "${CAT_CT[$id]}" = plain ] && CT=$ct_plain
+	[ "${CAT_CT[$id]}" = leak ] && CT=$ct_leak
 	catalogue_prepare "$id"
 	run_in "$CT" sh -c "$(catalogue_script "$id")"
 }
@@ -127,9 +138,11 @@ effect() { catalogue_effect "$1"; }
 route_expr() {
 	case $1 in
 	uring-open-sysctl) echo '.details.path == "/proc/sys/kernel/core_pattern"' ;;
-	uring-open* | uring-connect* | uring-*-root) echo '.details.route == "io_uring"' ;;
+	uring-open* | uring-connect* | uring-*-root | leaked-fd-uring-*) echo '.details.route == "io_uring"' ;;
 	pidfd-getfd-*) echo '.details.route // "pidfd_getfd" | . == "pidfd_getfd" or . == "syscall"' ;;
 	reopen-* | path-*) echo '.details.route == "syscall"' ;;
+	leaked-fd-open | leaked-fd-chdir) echo '.details.kind == "foreign_mount"' ;;
+	leaked-fd-*) echo '.details.kind == "path_walk" and .details.from_outside == true' ;;
 	pidfd-setns) echo '.details.namespaces_changed | index("mnt") != null' ;;
 	fsopen-unfaulted) echo '.details.fstype == "(unreadable)"' ;;
 	clone3-unfaulted) echo '.details | tostring | test("clone3 \\(unreadable\\)")' ;;
@@ -147,6 +160,9 @@ status_id() {
 	path-*-root | path-*-cwd) echo path-root ;;
 	pidfd-getfd-*) echo pidfd-getfd ;;
 	proc-cwd-open | uring-open-cwd) echo proc-cwd ;;
+	leaked-fd-open | leaked-fd-chdir | leaked-fd-uring-open) echo leaked-fd-open ;;
+	leaked-fd-uring-mkdir) echo leaked-fd-uring-path ;;
+	leaked-fd-*) echo leaked-fd-path ;;
 	*) echo "$1" ;;
 	esac
 }
@@ -299,6 +315,52 @@ if [ "$k" = 0 ]; then
 	pass benign-uring-quiet
 else
 	fail benign-uring-quiet "$k alerts: $(dcea_alerts_since_mark | jq -c 'select(.type == "alert") | [.rule, .comm, .details]' | tr '\n' ' ')"
+fi
+
+# Container identity of an adopted container: io_uring rings whose io-wq worker and SQPOLL thread
+# existed before dcea started (made while it was stopped) are found by adoption's scan of the
+# container's threads; an open of the knob through each, after `dcea run` adopted the container,
+# is judged as the container's: killed, knob unchanged, a kill alert naming the container (the
+# SQPOLL thread submits, so its alert names iou-sqp-N).
+dcea_stop
+hold_pids=()
+for how in worker sqpoll; do
+	n=$((n + 1))
+	docker exec "$ct_priv" rm -f "/tmp/go-$how" "/tmp/go-$how.ready"
+	( docker exec "$ct_priv" dcea-escape route uring-hold /cg/release_agent "/payload-hold-$how" \
+		"/tmp/go-$how" "$how" >"$DCEA_TMP/hold-$how.out" 2>&1
+	  echo $? >"$DCEA_TMP/hold-$how.rc" ) &
+	hold_pids+=("$!")
+done
+hold_ready() { docker exec "$ct_priv" test -e /tmp/go-worker.ready -a -e /tmp/go-sqpoll.ready; }
+if ! wait_until 10 hold_ready; then
+	fail_all "the io_uring holders did not start: $(cat "$DCEA_TMP"/hold-*.out 2>/dev/null | tr '\n' ' ')" \
+		identity-adopted-worker identity-adopted-sqpoll
+	docker exec "$ct_priv" touch /tmp/go-worker /tmp/go-sqpoll
+	wait "${hold_pids[@]}" # not a bare wait: the host process, the agent and dcea run on
+	dcea_start --mode block || fail_all "$DCEA_ERR" "${CHECKS[@]}"
+else
+	dcea_start --mode block || fail_all "$DCEA_ERR" "${CHECKS[@]}"
+	for how in worker sqpoll; do
+		dcea_mark
+		docker exec "$ct_priv" touch "/tmp/go-$how"
+		wait_until 10 test -s "$DCEA_TMP/hold-$how.rc"
+		rc=$(cat "$DCEA_TMP/hold-$how.rc" 2>/dev/null)
+		eff=no
+		[ "$(knob_value)" = "/payload-hold-$how" ] && eff=yes
+		knob_reset
+		a=$(dcea_wait_alert kernel_knob_file ".container.id == \"$ct_priv\" and .action == \"kill\"" 5)
+		want_comm=true
+		[ "$how" = sqpoll ] && want_comm='.comm | startswith("iou-sqp")'
+		if [ "$rc" != 137 ] || [ "$eff" != no ]; then
+			fail "identity-adopted-$how" "want killed with the knob unchanged, got exit ${rc:-none}, knob written: $eff: $(tr '\n' ' ' <"$DCEA_TMP/hold-$how.out")"
+		elif [ -z "$a" ]; then
+			fail "identity-adopted-$how" "killed without a kernel_knob_file kill alert naming the container"
+		else
+			dcea_expect_alert "identity-adopted-$how" "$a" "$want_comm" '.details.route == "io_uring"'
+		fi
+	done
+	wait "${hold_pids[@]}"
 fi
 
 # The policy switch for what the fallback cannot stop before it happens: a custom rule of kind

@@ -66,6 +66,8 @@ catalogue_effect() {
 	rename) [ -e "$HT/ren-$TAG.moved" ] ;;
 	unlink) ! [ -e "$HT/unl-$TAG" ] ;;
 	link) [ -e "$HT/hl-$TAG" ] ;;
+	chmod) [ -u "$HT/chm-$TAG" ] ;;
+	xattr) [ "$("$DCEA_ESCAPE" route getxattr "$SECRET" trusted.dcea 2>/dev/null)" = "$TAG" ] ;;
 	rwfile) grep -q "tampered-$TAG" "$CAT_RWFILE" ;;
 	readv) [[ $OUT == *"read 16 bytes"* ]] ;;
 	# the advice itself leaves no trace: that the call returned is what the task got
@@ -90,5 +92,6 @@ catalogue_prepare() {
 	case ${CAT_EFFECT[$1]} in
 	rename) printf 'x\n' >"$HT/ren-$TAG" ;;
 	unlink) printf 'x\n' >"$HT/unl-$TAG" ;;
+	chmod) printf 'x\n' >"$HT/chm-$TAG" ;;
 	esac
 }

@@ -3,7 +3,8 @@
 # The host side of the attack catalogue's attempts in a vmtest guest (tests/routes/catalogue.tsv),
 # sourced by test.sh once dcea runs: a host process holding a secret file, a writable file and a
 # directory, a cgroup v1 hierarchy of our own whose release_agent is the knob, a listener on the
-# containers' /run/docker.sock, /dev/mem in the rootfs, the attempts' variables, and route_effect,
+# containers' /run/docker.sock, a leaky agent handing out a host directory's fd on their
+# /run/agent.sock, /dev/mem in the rootfs, the attempts' variables, and route_effect,
 # the effect check of every kind. test.sh runs the rules' own rows, routes.sh the other routes.
 # Needs from test.sh: $R (the rootfs).
 
@@ -35,11 +36,14 @@ knob() { cat $R/cgr/release_agent; }
 rm -f $RT/sock.log
 /vmtest/dcea-escape listen $R/run/docker.sock $RT/sock.log </dev/null >/dev/null 2>&1 &
 rlp=$!
+# A leaky host agent: every client of /run/agent.sock in the containers gets an fd of $RT.
+/vmtest/dcea-escape fdserve $R/run/agent.sock $RT </dev/null >/dev/null 2>&1 &
+rap=$!
 sleep 0.3
 
 # The attempt's variables (see the catalogue's header).
 KNOB=/cgr/release_agent HT=$RT SECRET=$secret SECRETNAME=host-secret HP=$rhp ADDR=$rhaddr
-MEMADDR=:$rhaddr SOCK=/run/docker.sock BLKDEV=/mem BLKMAJ=8 BLKMIN=0 MARKER=
+MEMADDR=:$rhaddr SOCK=/run/docker.sock LEAK=/run/agent.sock BLKDEV=/mem BLKMAJ=8 BLKMIN=0 MARKER=
 HANDLE_FILE=/etc/passwd HANDLE_TEXT=root:x:0
 # /dev/mem, made by the host in the rootfs: the device the container opens for block_device_access
 mknod $R/mem c 1 1
@@ -60,6 +64,8 @@ route_effect() {
 	rename) [ -e $RT/ren-$2.moved ] ;;
 	unlink) [ ! -e $RT/unl-$2 ] ;;
 	link) [ -e $RT/hl-$2 ] ;;
+	chmod) [ -u $RT/chm-$2 ] ;;
+	xattr) [ "$(/vmtest/dcea-escape route getxattr $secret trusted.dcea 2>/dev/null)" = "$2" ] ;;
 	rwfile) grep -q "tampered-$2" $rwfile ;;
 	readv) echo "$out" | grep -q 'read 16 bytes' ;;
 	# the advice leaves no trace: that the call returned is what the task got

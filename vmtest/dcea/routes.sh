@@ -46,6 +46,7 @@ while IFS='	' read -r id rule _ _ eff_kind want_fallback want_lsm gaps _ _ _ _ a
 	case $eff_kind in
 	rename) echo x >$RT/ren-$tag ;;
 	unlink) echo x >$RT/unl-$tag ;;
+	chmod) echo x >$RT/chm-$tag ;;
 	esac
 	script=$(eval "printf '%s\n' \"$attempt\"")
 	out=$(/vmtest/ctr -p -n $name -c /sys/fs/cgroup/vmtest/$name $R sh -c "$script; exit \$?" </dev/null 2>&1)
@@ -64,7 +65,7 @@ while IFS='	' read -r id rule _ _ eff_kind want_fallback want_lsm gaps _ _ _ _ a
 		outcome=setup-failed
 	elif [ $rc -ne 0 ] && echo "$out" | grep -q -e 'not permitted' -e 'Permission denied'; then
 		outcome=deny
-	elif [ $rc -ne 0 ] && [ $effect = no ] && [ "${id%%-*}" = uring ] &&
+	elif [ $rc -ne 0 ] && [ $effect = no ] && [ "${id#*uring-}" != "$id" ] &&
 		{ echo "$out" | grep -q 'Invalid argument' ||
 			{ [ $id = uring-open-linked-knob ] && echo "$out" | grep -q 'openat (fixed): Operation canceled'; } ||
 			echo "$out" | grep -q 'io_uring_register files: Too many open files'; }; then
@@ -131,5 +132,5 @@ for f in environ maps; do
 	fi
 done
 
-kill -9 $rhp $rlp 2>/dev/null
+kill -9 $rhp $rlp $rap 2>/dev/null
 umount $R/cgr

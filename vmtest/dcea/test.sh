@@ -22,6 +22,30 @@ grep -v '^DCEA-RESULT ' /tmp/probe.out
 vm_count /tmp/probe.out
 
 mkdir -p /var/log/dcea /tmp/dcea-files
+R=/tmp/rootfs
+vm_rootfs $R
+cp /vmtest/dcea-escape $R/bin/dcea-escape
+mkdir -p $R/mnt $R/run $R/cga /sys/fs/cgroup/vmtest
+# Containers running before dcea (issue 14, adopted identity): each holds an io_uring ring whose
+# io-wq worker (adopt-worker) or SQPOLL thread (adopt-sqpoll) exists before the loader does, and
+# once told (its /tmp/go-HOW) opens the knob of a cgroup v1 hierarchy of its own (/cga) for
+# writing through that ring. Judged after the routes, below.
+mount -t cgroup -o none,name=dceaadopt cgroup $R/cga
+for how in worker sqpoll; do
+	rm -f $R/tmp/go-$how $R/tmp/go-$how.ready /tmp/adopt-$how.rc
+	{
+		/vmtest/ctr -n adopt-$how -c /sys/fs/cgroup/vmtest/adopt-$how $R sh -c \
+			"dcea-escape route uring-hold /cga/release_agent /payload-adopt-$how /tmp/go-$how $how; exit \$?" \
+			</dev/null >/tmp/adopt-$how.out 2>&1
+		echo $? >/tmp/adopt-$how.rc
+	} &
+	adopt_pids="${adopt_pids:-} $!"
+done
+i=0
+while [ $i -lt 100 ] && ! { [ -e $R/tmp/go-worker.ready ] && [ -e $R/tmp/go-sqpoll.ready ]; }; do
+	sleep 0.1
+	i=$((i + 1))
+done
 # A policy file of its own (the built-in one), so that there is a dcea file for the tamper checks
 $DCEA policy show >/tmp/dcea-files/policy.yaml
 if $DCEA run --mode block --detach --policy /tmp/dcea-files/policy.yaml -o /tmp/alerts.log \
@@ -46,10 +70,6 @@ else
 	vm_check FAIL backend_as_expected "backend '$backend', expected '$want_backend'"
 fi
 
-R=/tmp/rootfs
-vm_rootfs $R
-cp /vmtest/dcea-escape $R/bin/dcea-escape
-mkdir -p $R/mnt $R/run /sys/fs/cgroup/vmtest
 # alerts are judged within seconds below: only once the detached loader streams them
 vm_dcea_streaming /tmp/alerts.log $R
 json=$($DCEA status --json 2>/dev/null)
@@ -204,6 +224,40 @@ done
 
 # --- the other routes to the same objects (issue 14): io_uring, pidfd, /proc/self/fd, path walks --
 . /vmtest/routes.sh
+
+# --- adopted identity: the io_uring threads of containers that ran before dcea -------------------
+# LSM backend: the open runs in the adopted worker or SQPOLL thread, denied by file_open (EPERM);
+# fallback: judged at submission (by the holder, or by the adopted SQPOLL thread), killed.
+for how in worker sqpoll; do
+	if [ ! -e $R/tmp/go-$how.ready ]; then
+		vm_check FAIL adopted_$how "the holder did not start before dcea: $(tr '\n' ' ' </tmp/adopt-$how.out)"
+		touch $R/tmp/go-$how # let it end
+		continue
+	fi
+	touch $R/tmp/go-$how
+	i=0
+	while [ $i -lt 100 ] && [ ! -s /tmp/adopt-$how.rc ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	rc=$(cat /tmp/adopt-$how.rc 2>/dev/null)
+	out=$(cat /tmp/adopt-$how.out)
+	ra=$(cat $R/cga/release_agent)
+	threads=$(echo "$out" | grep '^threads:')
+	if [ "$ra" = "/payload-adopt-$how" ]; then
+		vm_check FAIL adopted_$how "the knob was written through the ring made before dcea ($threads), exit ${rc:-none}"
+	elif [ "$backend" = lsm ] && [ "$rc" = 1 ] && echo "$out" | grep -q 'not permitted' &&
+		alert kernel_knob_file deny adopt-$how; then
+		vm_check PASS adopted_$how "denied, knob unchanged, deny alert ($threads)"
+	elif [ "$backend" = fallback ] && [ "$rc" = 137 ] && alert kernel_knob_file kill adopt-$how; then
+		vm_check PASS adopted_$how "killed, knob unchanged, kill alert ($threads)"
+	else
+		vm_check FAIL adopted_$how "backend $backend: exit ${rc:-none}, $(grep -c adopt-$how /tmp/alerts.log) alert(s): $(echo "$out" | tail -n 1)"
+	fi
+done
+# shellcheck disable=SC2086 # one pid a word
+kill -9 $adopt_pids 2>/dev/null
+wait $adopt_pids 2>/dev/null
 
 # --- dcea_tamper: dcea's pins, policy file and process, from a privileged container ---------------
 # The host's bpffs and the policy's directory are bind-mounted into the rootfs, as
