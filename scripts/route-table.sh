@@ -134,11 +134,12 @@ after the kernel has done the work, it is not:
   socket, or the task's working directory is outside): the walk starts on a mount outside the
   container's mount namespace, judged on entry (`kill-after`) on the fallback; an open there is judged
   on the opened file (`foreign_mount`) and killed before it is used. The LSM backend denies the open
-  at `file_open` and mkdir/symlink/link/rename/unlink/rmdir/chmod/chown at the `path_*` hooks (which
+  at `file_open` and mkdir/symlink/link/rename/unlink/rmdir/chmod at the `path_*` hooks (which
   need CONFIG_SECURITY_PATH; `dcea status` calls the route a gap where they did not load), by the
   same judgement: the directory's (or file's) mount is not in the task's mount namespace. Not
-  judged there: `setxattr` by a name relative to such a directory (`inode_setxattr` sees no mount;
-  the fallback judges it).
+  judged there: `setxattr` by a name relative to such a directory (`inode_setxattr` sees no mount)
+  and `chown` (`path_chown` takes `kuid_t`/`kgid_t` by value, struct arguments that BPF
+  trampolines accept only from 6.0, and one object must load on 5.10); the fallback judges both.
 - **io_uring opens by a name that does not say what they open** (a symlink to a knob file): judged
   on completion by the object, from the io-wq worker that ran them; the kill can come after the
   process's next request (`kill-race`). Opens by their own name are judged on submission, by the

@@ -68,6 +68,10 @@ if [ "$backend" = "$want_backend" ]; then
 	vm_check PASS backend_as_expected "backend $backend with VMTEST_LSM_BPF=${VMTEST_LSM_BPF:-}"
 else
 	vm_check FAIL backend_as_expected "backend '$backend', expected '$want_backend'"
+	# why the LSM programs did not load: libbpf's first errors and the verifier log's end
+	grep -m 3 "libbpf: prog '.*failed to load\|libbpf: prog '.*load failed\|LSM" /tmp/run.out
+	sed -n '/BEGIN PROG LOAD LOG/,/END PROG LOAD LOG/p' /tmp/run.out | sed '/END PROG LOAD LOG/q' |
+		tail -n 20
 fi
 
 # alerts are judged within seconds below: only once the detached loader streams them
