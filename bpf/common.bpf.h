@@ -95,6 +95,35 @@ __dcea_map struct {
 	__type(value, __u64);
 } dcea_ct_mnt SEC(".maps");
 
+/*
+ * The same records again as task local storage, where tracing programs can use it (5.12+; the
+ * loader tries, see dcea_task_storage): the current task's record is then found from the task
+ * itself, without hashing its tid, and a host task, which has no storage at all, stops at one load.
+ * dcea_tasks stays the index by tid and the record the sweep, the exec checks and userspace read
+ * and write; this copy is kept in step with it: set where a task is tracked (exec, task_newtask),
+ * at each exec (its executable's bits), by the sync and sweep iterators (tasks the loader adopted
+ * or the self-test added from userspace), cleared at exit and where tracking fails. Only readers
+ * of the current task's record use it (the open programs), never to write the record. Where the
+ * kernel cannot, the loader turns it into a one-entry hash that nothing reads.
+ */
+__dcea_map struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct dcea_task);
+} dcea_tasks_ls SEC(".maps");
+
+/*
+ * Set by the loader before load: tracing programs here can use task local storage (tried with a
+ * real program, never a version compare). A constant once loaded: on a kernel without, every
+ * branch that calls a task-storage helper is dead code, never explored by the verifier.
+ */
+#ifdef DCEA_MAPS_OWNER
+const volatile __u32 dcea_task_storage = 0;
+#else
+extern const volatile __u32 dcea_task_storage;
+#endif
+
 /* tgid of a task that pivot_root'ed into a new root: its next exec is a container's entrypoint */
 __dcea_map struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -316,15 +345,64 @@ static __always_inline struct task_struct *current_task_btf(void)
 	return NULL;
 }
 
-/* current_ct_task() by `cur` (current_task_btf()): its tid is a direct load, not a helper call */
+/*
+ * Does the task have no local storage of any map? Its bpf_storage pointer, a plain load from a BTF
+ * pointer: NULL for every task no BPF program gave storage, i.e. every host task while no other
+ * tool uses task storage. True only when it can tell.
+ */
+static __always_inline bool ls_none(struct task_struct *task)
+{
+	if (bpf_core_field_exists(task->bpf_storage))
+		return !task->bpf_storage;
+	return false;
+}
+
+/*
+ * current_ct_task() by `cur` (current_task_btf()): from its task local storage where the kernel
+ * allows it, else by its tid, a direct load, in dcea_tasks. Read only: see dcea_tasks_ls.
+ */
 static __always_inline struct dcea_task *ct_task_of(struct task_struct *cur)
 {
 	__u32 tid;
 
 	if (!have_task_btf())
 		return current_ct_task();
+	if (dcea_task_storage) {
+		if (ls_none(cur))
+			return NULL;
+		return bpf_task_storage_get(&dcea_tasks_ls, cur, 0, 0);
+	}
 	tid = cur->pid;
 	return bpf_map_lookup_elem(&dcea_tasks, &tid);
+}
+
+/*
+ * Mirror the record `t` of `task` (a BTF pointer) into its task local storage; 0, or nonzero when
+ * the storage could not be made (counted with the tasks not tracked: a container task the open
+ * programs would take for a host task). `task`'s fields are not read: any trusted task pointer.
+ */
+static __always_inline long ls_set(struct task_struct *task, const struct dcea_task *t)
+{
+	struct dcea_task *s;
+
+	if (!dcea_task_storage)
+		return 0;
+	s = bpf_task_storage_get(&dcea_tasks_ls, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!s) {
+		count(&dcea_drops, DCEA_DROP_TASKS);
+		return -1;
+	}
+	s->cgroup_id = t->cgroup_id;
+	s->flags = t->flags;
+	s->exe = t->exe;
+	return 0;
+}
+
+/* The task is no longer tracked: drop its storage record (a host task has none: no call). */
+static __always_inline void ls_clear(struct task_struct *task)
+{
+	if (dcea_task_storage && !ls_none(task))
+		bpf_task_storage_delete(&dcea_tasks_ls, task);
 }
 
 /* The current task's mount namespace: compared with a file's, on every open of a container task. */

@@ -299,8 +299,8 @@ static __always_inline __u64 entered_mnt(struct task_struct *task)
 	return c && mnt != c->host_ns[DCEA_NS_MNT] ? mnt : 0;
 }
 
-SEC("tp/sched/sched_process_exec")
-int track_exec(struct trace_event_raw_sched_process_exec *ctx)
+/* The exec's tracking and checks: the task's record after them, NULL when it has none. */
+static __always_inline struct dcea_task *exec_track(void)
 {
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	__u64 cgid = bpf_get_current_cgroup_id();
@@ -329,7 +329,7 @@ int track_exec(struct trace_event_raw_sched_process_exec *ctx)
 			if (err && !ct) {
 				count(&dcea_drops, DCEA_DROP_CONTAINERS);
 				map_full(DCEA_MAP_CONTAINERS);
-				return 0;
+				return NULL;
 			}
 			if (!err) {
 				ct = &nct;
@@ -341,15 +341,15 @@ int track_exec(struct trace_event_raw_sched_process_exec *ctx)
 		}
 		if (track(tgid, cgid, ct->flags, 0)) {
 			map_full(DCEA_MAP_TASKS);
-			return 0;
+			return NULL;
 		}
 		t = bpf_map_lookup_elem(&dcea_tasks, &tgid);
 		if (!t)
-			return 0;
+			return NULL;
 		if (fresh)
 			launch_checks(t, &nct);
 		exec_checks(t, true);
-		return 0;
+		return t;
 	}
 	t = bpf_map_lookup_elem(&dcea_tasks, &tgid);
 	if (!t) {
@@ -362,23 +362,43 @@ int track_exec(struct trace_event_raw_sched_process_exec *ctx)
 
 			c = mnt ? bpf_map_lookup_elem(&dcea_ct_mnt, &mnt) : NULL;
 			if (!c)
-				return 0;
+				return NULL;
 			cgid = *c;
 			ct = bpf_map_lookup_elem(&dcea_containers, &cgid);
 			if (!ct || ct->ns[DCEA_NS_MNT] != mnt)
-				return 0;
+				return NULL;
 			flags = DCEA_CT_ENTERED;
 		}
 		track(tgid, cgid, ct->flags | flags, 0);
 		t = bpf_map_lookup_elem(&dcea_tasks, &tgid);
 		if (!t)
-			return 0;
+			return NULL;
 	}
 	/* every exec of a container task: still in its namespaces, root and cwd inside? */
 	if (escape_report(current_task(), t, escape_bits(current_task(), t, true), true) ==
 	    DCEA_ACT_KILL)
-		return 0;
+		return t;
 	exec_checks(t, false);
+	return t;
+}
+
+/*
+ * The task's storage copy follows its record: made or refreshed (the executable's bits change at
+ * every exec), or dropped when it has none (a host task has no storage: no call).
+ */
+SEC("tp/sched/sched_process_exec")
+int track_exec(struct trace_event_raw_sched_process_exec *ctx)
+{
+	struct dcea_task *t = exec_track();
+
+	if (dcea_task_storage) {
+		struct task_struct *cur = bpf_get_current_task_btf();
+
+		if (!t)
+			ls_clear(cur);
+		else if (ls_set(cur, t))
+			map_full(DCEA_MAP_TASKS);
+	}
 	return 0;
 }
 
@@ -390,13 +410,17 @@ int track_exec(struct trace_event_raw_sched_process_exec *ctx)
  * as the container by every hook, LSM and fallback alike. Runs in the creator's context, before
  * the new task can run.
  */
-SEC("tp/task/task_newtask")
-int track_newtask(struct trace_event_raw_task_newtask *ctx)
+SEC("tp_btf/task_newtask")
+int BPF_PROG(track_newtask, struct task_struct *task, unsigned long clone_flags)
 {
 	struct dcea_task *t = current_ct_task();
+	struct dcea_task nt;
 
-	if (t)
-		track(ctx->pid, t->cgroup_id, t->flags, t->exe);
+	if (!t)
+		return 0;
+	nt = (struct dcea_task){ .cgroup_id = t->cgroup_id, .flags = t->flags, .exe = t->exe };
+	if (!track(task->pid, nt.cgroup_id, nt.flags, nt.exe))
+		ls_set(task, &nt);
 	return 0;
 }
 
@@ -407,6 +431,8 @@ int track_exit(void *ctx)
 	__u32 tid = (__u32)id, tgid = id >> 32;
 
 	bpf_map_delete_elem(&dcea_tasks, &tid);
+	if (dcea_task_storage)
+		ls_clear(bpf_get_current_task_btf());
 	if (tid == tgid)
 		bpf_map_delete_elem(&dcea_setup, &tgid);
 	return 0;

@@ -465,6 +465,7 @@ static enum dcea_effect run_one(struct canary *c, enum dcea_rule r, struct ring_
 		bpf_map_update_elem(c->st->fd[M_CONTAINERS], &c->cgid, &ct, BPF_ANY);
 		key = pid;
 		bpf_map_update_elem(c->st->fd[M_TASKS], &key, &t, BPF_ANY);
+		state_sync_tasks(); /* its task storage copy, before it acts */
 	}
 	if (write(go[1], "g", 1) != 1) {
 		o.step = DCEA_ST_PARENT, o.err = errno;

@@ -22,6 +22,7 @@ struct kernel_facts {
 	bool unix_connect;	 /* BPF_CGROUP_UNIX_CONNECT exists, with the task helpers */
 	bool for_each_map_elem;	 /* bpf_for_each_map_elem: the aggregation flush */
 	bool rdonly_cast;	 /* bpf_rdonly_cast from a tracepoint: the _cast variants */
+	bool task_storage;	 /* task local storage from a tracepoint: dcea_tasks_ls (state.c) */
 };
 
 /* One program of the object and what was probed for its hook. */

@@ -289,6 +289,7 @@ static int fresh_load(struct state *st, struct streamer *s, enum dcea_mode mode)
 	if (err)
 		log_warn("failed to write '%s': %s, ignoring", DCEA_HELD_LINKS, strerror(-err));
 	n_ct = ct_adopt_running(st, ns, &n_tasks);
+	state_sync_tasks(); /* the open programs find the adopted tasks in their task storage */
 	if (n_ct < 0)
 		log_warn("failed to scan running containers: %s, ignoring", strerror(-n_ct));
 	else

@@ -51,6 +51,7 @@ const char *const state_map_names[M_MAX] = {
 	[M_AGG] = "dcea_agg",
 	[M_AGGOUT] = "dcea_aggout",
 	[M_CT_MNT] = "dcea_ct_mnt",
+	[M_TASKS_LS] = "dcea_tasks_ls",
 };
 
 static __u32 max_containers;
@@ -252,6 +253,89 @@ static bool rdonly_cast_works(void)
 	return works;
 }
 
+/*
+ * Can a tracepoint program keep task local storage (tracing programs since 5.12, the map type
+ * since 5.11)? Tried once with a real map and program: r0 = bpf_get_current_task_btf();
+ * bpf_task_storage_get(map, r0, NULL, 0); r0 = 0; exit. The map's key must be a BTF int.
+ */
+static bool task_storage_works(void)
+{
+	static int works = -1;
+	struct btf *btf;
+	int key, val, map_fd = -1, fd;
+
+	if (works >= 0)
+		return works;
+	works = 0;
+	btf = btf__new_empty();
+	if (!btf)
+		return false;
+	key = btf__add_int(btf, "int", 4, BTF_INT_SIGNED);
+	val = btf__add_int(btf, "long", 8, BTF_INT_SIGNED);
+	if (key > 0 && val > 0 && !btf__load_into_kernel(btf)) {
+		LIBBPF_OPTS(bpf_map_create_opts, mo, .btf_fd = btf__fd(btf), .btf_key_type_id = key,
+			    .btf_value_type_id = val, .map_flags = BPF_F_NO_PREALLOC);
+
+		map_fd = bpf_map_create(BPF_MAP_TYPE_TASK_STORAGE, NULL, 4, 8, 0, &mo);
+	}
+	if (map_fd >= 0) {
+		struct bpf_insn insns[] = {
+			{ .code = BPF_JMP | BPF_CALL, .imm = BPF_FUNC_get_current_task_btf },
+			{ .code = BPF_ALU64 | BPF_MOV | BPF_X,
+			  .dst_reg = BPF_REG_2,
+			  .src_reg = BPF_REG_0 },
+			{ .code = BPF_LD | BPF_DW | BPF_IMM,
+			  .dst_reg = BPF_REG_1,
+			  .src_reg = BPF_PSEUDO_MAP_FD,
+			  .imm = map_fd },
+			{ 0 },
+			{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_3, .imm = 0 },
+			{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_4, .imm = 0 },
+			{ .code = BPF_JMP | BPF_CALL, .imm = BPF_FUNC_task_storage_get },
+			{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+			{ .code = BPF_JMP | BPF_EXIT },
+		};
+
+		fd = bpf_prog_load(BPF_PROG_TYPE_TRACEPOINT, NULL, "GPL", insns, ARRAY_SIZE(insns),
+				   NULL);
+		if (fd >= 0) {
+			close(fd);
+			works = 1;
+		}
+		close(map_fd);
+	}
+	btf__free(btf);
+	return works;
+}
+
+/*
+ * The programs keep their task records in task local storage too where the kernel allows it
+ * (bpf/common.bpf.h, dcea_tasks_ls); where not, the map becomes a one-entry hash nothing reads
+ * (the kernel has no task storage map before 5.11) and the branches that would use it are dead.
+ */
+static int set_task_storage(struct dcea_bpf *skel, bool works)
+{
+	int err;
+
+	skel->rodata->dcea_task_storage = works;
+	if (works)
+		return 0;
+	err = bpf_map__set_type(skel->maps.dcea_tasks_ls, BPF_MAP_TYPE_HASH);
+	return err ?: bpf_map__set_max_entries(skel->maps.dcea_tasks_ls, 1);
+}
+
+void state_sync_tasks(void)
+{
+	char buf[256];
+	int fd = open(PIN_LINKS "/sync_tasks", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	while (read(fd, buf, sizeof(buf)) > 0)
+		;
+	close(fd);
+}
+
 /* Where a program's link is pinned: by its name; a _cast variant's as its twin's (routes.c). */
 static int link_pin_path(char *buf, size_t size, const char *name)
 {
@@ -272,6 +356,7 @@ static void probe_kernel(struct kernel_facts *k, bool try_lsm)
 	k->cgroup_sysctl_task = cgroup_prog_has_task_helpers(BPF_PROG_TYPE_CGROUP_SYSCTL);
 	k->unix_connect = cgroup_unix_connect_works();
 	k->for_each_map_elem = agg_supported();
+	k->task_storage = task_storage_works();
 }
 
 /* What plan.c needs to know of one program: its hook, probed here. */
@@ -369,9 +454,12 @@ static int open_and_load(struct state *st, bool try_lsm)
 		}
 	}
 	st->agg = k.for_each_map_elem;
-	err = max_containers
-		      ? bpf_map__set_max_entries(st->skel->maps.dcea_containers, max_containers)
-		      : 0;
+	if (!k.task_storage)
+		log_debug(
+			"tracepoint programs cannot use task local storage here: container tasks are looked up by tid");
+	err = set_task_storage(st->skel, k.task_storage);
+	if (!err && max_containers)
+		err = bpf_map__set_max_entries(st->skel->maps.dcea_containers, max_containers);
 	if (!err)
 		err = dcea_bpf__load(st->skel);
 	if (err) {
@@ -562,6 +650,7 @@ int state_reattach_tracepoints(struct state *st)
 		return want ? -ENOSPC : 0;
 	}
 	/* the same maps as the pinned programs: only the per-CPU scratch buffers are new */
+	err = set_task_storage(skel, task_storage_works());
 	for (int i = 0; i < M_MAX && !err; i++) {
 		struct bpf_map *map = bpf_object__find_map_by_name(skel->obj, state_map_names[i]);
 

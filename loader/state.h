@@ -41,6 +41,7 @@ enum state_map {
 	M_AGG,
 	M_AGGOUT,
 	M_CT_MNT,
+	M_TASKS_LS,
 	M_MAX,
 };
 
@@ -94,6 +95,12 @@ int state_reattach_tracepoints(struct state *st);
 #define DCEA_HELD_LINKS DCEA_RUN_DIR "/held-links"
 int state_write_held_links(const struct state *st);
 bool state_link_held(const char *name);
+/*
+ * Give every task with a record in dcea_tasks its task-local copy (bpf/common.bpf.h,
+ * dcea_tasks_ls) now, by reading the pinned sync_tasks iterator: after records were written from
+ * userspace. Nothing to do where the kernel has no task storage for tracing programs.
+ */
+void state_sync_tasks(void);
 /* Close fds (and the skeleton); pins stay. */
 void state_close(struct state *st);
 /* Remove every pin: detaches the programs once no process holds them. */
