@@ -39,7 +39,8 @@ want=bogus cli cli-bad-mode run --mode bogus
 want=--bogus cli cli-unknown-option run --bogus
 want=extra cli cli-extra-argument run extra
 
-CHECKS=(adopt-running-container adopt-running-container-block container-start-event
+CHECKS=(adopt-running-container adopt-running-container-open adopt-running-container-block
+	container-start-event
 	benign-workload-runs benign-no-alerts benign-container-starts mode-switch-run
 	mode-switch-run-stream mode-switch-run-enforces sigusr2-audit sigusr1-block status-json-fields
 	status-effective restart-enforcement-continues restart-deny-continues restart-adopts-pins
@@ -52,9 +53,11 @@ docker_image || skip_all "no test image: $DCEA_DOCKER_ERR" "${CHECKS[@]}"
 
 # A container started before dcea: its entrypoint loop runs `unshare -n true` whenever /tmp/go
 # appears and writes the exit status to /tmp/done, so the attack comes from the container's own
-# process tree, not from a `docker exec` started after dcea.
+# process tree, not from a `docker exec` started after dcea. When /tmp/read appears the loop's
+# shell itself, a task dcea adopted (no fork, no exec), opens /etc/shadow: the open programs must
+# know it as a container task (its task storage copy is made from userspace's adoption).
 pre=$(docker_run_test pre -d --cap-add SYS_ADMIN "$DCEA_IMAGE" sh -c \
-	'while :; do if [ -e /tmp/go ]; then rm /tmp/go; unshare -n true; echo $? > /tmp/done.tmp; mv /tmp/done.tmp /tmp/done; fi; usleep 50000; done') ||
+	'while :; do if [ -e /tmp/go ]; then rm /tmp/go; unshare -n true; echo $? > /tmp/done.tmp; mv /tmp/done.tmp /tmp/done; fi; if [ -e /tmp/read ]; then rm /tmp/read; read -r x < /etc/shadow; fi; usleep 50000; done') ||
 	fail_all "docker run failed: $pre" "${CHECKS[@]}"
 pre_attack() { # exit status of the attack
 	docker exec "$pre" sh -c 'rm -f /tmp/done; touch /tmp/go'
@@ -73,6 +76,10 @@ if [ "$st" != 0 ]; then
 else
 	dcea_expect_alert adopt-running-container "$a" '.action == "alert"' '.comm == "unshare"' "${cx[@]}"
 fi
+ppid=$(docker inspect -f '{{.State.Pid}}' "$pre")
+docker exec "$pre" touch /tmp/read
+a=$(dcea_wait_alert cred_file_access ".container.id == \"$pre\" and .pid == $ppid" 5)
+dcea_expect_alert adopt-running-container-open "$a" '.details.path == "/etc/shadow"' "${cx[@]}"
 
 # A container started now: its start event names it.
 named=$(docker_run_test named -d --cap-add SYS_ADMIN "$DCEA_IMAGE" sleep 600) ||
