@@ -220,19 +220,25 @@ int watch_uring_setup(struct trace_event_raw_sys_enter *ctx)
 SEC("tp/io_uring/io_uring_complete")
 int watch_uring_complete(struct trace_event_raw_io_uring_complete *ctx)
 {
-	struct dcea_task *t = current_ct_task();
+	struct dcea_task *t;
 	struct io_kiocb *req;
 	__u32 *seen;
 	__u8 op;
 	int res;
 
-	if (!t || !bpf_core_field_exists(ctx->req))
+	if (!bpf_core_field_exists(ctx->req))
 		return 0;
 	req = BPF_CORE_READ(ctx, req);
-	res = BPF_CORE_READ(ctx, res);
 	if (!req)
 		return 0;
+	/* only opens and connects are judged or marked: the rest (reads, sends) leave at once */
 	op = BPF_CORE_READ(req, opcode);
+	if (op != IORING_OP_OPENAT && op != IORING_OP_OPENAT2 && op != IORING_OP_CONNECT)
+		return 0;
+	t = current_ct_task();
+	if (!t)
+		return 0;
+	res = BPF_CORE_READ(ctx, res);
 	/*
 	 * Judged on submission already? Requests are recycled: the mark is dropped on every
 	 * completion (a cancelled one included) and names the process and operation it was for.
@@ -368,6 +374,48 @@ __noinline int connect_name_check_g(__u64 req_p)
 	return action;
 }
 
+/*
+ * An open or connect whose name did not say what it reaches is judged on completion, by the
+ * object; a request flagged IOSQE_CQE_SKIP_SUCCESS posts no completion when it succeeds, so
+ * io_uring_complete never fires for it and nothing would judge it (a symlink to release_agent
+ * opened into a fixed slot with a linked write). Such a request from a container task fails
+ * closed on submission: judged as the worst its object could be (a knob file for an open for
+ * writing, a host file otherwise, a runtime socket for a connect), the name reported with
+ * "(completion untraced)". REQ_F_CQE_SKIP is the sqe flag's own bit (5.17+; earlier kernels
+ * refuse the flag).
+ */
+#define REQ_CQE_SKIP_ (1U << 6) /* IOSQE_CQE_SKIP_SUCCESS_BIT */
+
+__noinline int untraced_check_g(__u64 name_p, __u32 rule)
+{
+	static const char tag[] = " (completion untraced)";
+	struct dcea_task *t = current_ct_task();
+	struct dcea_event *e;
+	__u32 off;
+	int action;
+	long n;
+
+	if (!t || rule >= DCEA_R_MAX)
+		return -1;
+	action = decide(rule, t, DCEA_ACT_KILL);
+	if (action < 0)
+		return -1;
+	e = event_start(DCEA_EV_RULE, rule, action);
+	if (e) {
+		e->object.route = DCEA_RT_IO_URING;
+		n = name_p ? bpf_probe_read_kernel_str(e->path, sizeof(e->path) - sizeof(tag),
+						       (const char *)name_p)
+			   : 0;
+		off = n > 1 ? (__u32)(n - 1) : 0;
+		if (off > sizeof(e->path) - sizeof(tag))
+			off = sizeof(e->path) - sizeof(tag);
+		bpf_probe_read_kernel(&e->path[off], sizeof(tag), tag);
+		event_submit(e);
+	}
+	act(action);
+	return action;
+}
+
 /* A path operation through another task's /proc/<pid>: the walk starts at dfd (kernel copy). */
 static __always_inline void judge_walk(struct dcea_task *t, int dfd, struct filename *fn,
 				       __u32 what)
@@ -399,10 +447,19 @@ static __always_inline int judge_submit(struct io_kiocb *req, __u8 op)
 		if (judged < 0 && bpf_core_field_exists(o->how) &&
 		    (BPF_CORE_READ(o, how.flags) & O_ACCMODE_))
 			judged = knob_name_check_g((__u64)name);
+		if (judged < 0 && (BPF_CORE_READ(req, flags) & REQ_CQE_SKIP_))
+			judged = untraced_check_g(
+				(__u64)name,
+				bpf_core_field_exists(o->how) &&
+						(BPF_CORE_READ(o, how.flags) & O_ACCMODE_)
+					? DCEA_R_KNOB_WRITE
+					: DCEA_R_PROC_HOST);
 		break;
 	}
 	case IORING_OP_CONNECT:
 		judged = connect_name_check_g((__u64)req);
+		if (judged < 0 && (BPF_CORE_READ(req, flags) & REQ_CQE_SKIP_))
+			judged = untraced_check_g(0, DCEA_R_RUNTIME_SOCKET);
 		break;
 	/* requests of operations the kernel lacks (MKDIRAT, SYMLINKAT, LINKAT before 5.15) have no
 	 * type to relocate against: skipped, so the verifier never reaches a failed relocation */
@@ -464,6 +521,9 @@ static __always_inline int judge_submit(struct io_kiocb *req, __u8 op)
 		__u32 mark = (bpf_get_current_pid_tgid() >> 32) << 8 | op;
 
 		bpf_map_update_elem(&dcea_uring_seen, &req, &mark, BPF_ANY);
+	} else if (op == IORING_OP_OPENAT || op == IORING_OP_OPENAT2 || op == IORING_OP_CONNECT) {
+		/* a request recycled from one that posted no completion keeps no mark of it */
+		bpf_map_delete_elem(&dcea_uring_seen, &req);
 	}
 	return 0;
 }

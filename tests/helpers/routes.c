@@ -140,16 +140,19 @@ static int uring_open(int argc, char **argv, int op)
 }
 
 /*
- * uring-open-linked PATH DATA [SLOT]: IORING_OP_OPENAT into fixed file slot SLOT (default 0) and
- * a linked IORING_OP_WRITE of DATA through that slot, submitted together by one io_uring_enter:
- * the write needs no return to user space after the open. A high SLOT (above 65535) tests that
- * the judge reads the slot the kernel filled, not a truncated index: SLOT + 1 empty slots are
- * registered, with RLIMIT_NOFILE raised to allow them (the kernel caps a table by it).
+ * uring-open-linked PATH DATA [SLOT [skip]]: IORING_OP_OPENAT into fixed file slot SLOT (default
+ * 0) and a linked IORING_OP_WRITE of DATA through that slot, submitted together by one
+ * io_uring_enter: the write needs no return to user space after the open. A high SLOT (above
+ * 65535) tests that the judge reads the slot the kernel filled, not a truncated index: SLOT + 1
+ * empty slots are registered, with RLIMIT_NOFILE raised to allow them (the kernel caps a table by
+ * it). "skip" flags the open IOSQE_CQE_SKIP_SUCCESS: a successful open posts no completion (and
+ * fires no io_uring_complete tracepoint); only the write's result is waited for.
  */
 static int uring_open_linked(int argc, char **argv)
 {
 	const char *path = argv[0], *data = argv[1];
 	unsigned long slot = argc > 2 ? strtoul(argv[2], NULL, 10) : 0;
+	bool skip = argc > 3 && !strcmp(argv[3], "skip");
 	int res[2] = { -EIO, -EIO }, err, *slots;
 	struct io_uring_sqe *s;
 	struct rlimit rl;
@@ -180,7 +183,7 @@ static int uring_open_linked(int argc, char **argv)
 	s->addr = (uintptr_t)path;
 	s->open_flags = O_WRONLY;
 	s->file_index = slot + 1;
-	s->flags = IOSQE_IO_LINK;
+	s->flags = IOSQE_IO_LINK | (skip ? IOSQE_CQE_SKIP_SUCCESS : 0);
 	s->user_data = 0;
 	s = ring_sqe(&r);
 	s->opcode = IORING_OP_WRITE;
@@ -189,7 +192,9 @@ static int uring_open_linked(int argc, char **argv)
 	s->addr = (uintptr_t)data;
 	s->len = strlen(data);
 	s->user_data = 1;
-	err = ring_run(&r, 2, res);
+	if (skip)
+		res[0] = 0; /* posted only when it fails */
+	err = ring_run_wait(&r, 2, skip ? 1 : 2, res);
 	if (err)
 		return rdie("io_uring_enter", -err);
 	if (res[0] < 0)
@@ -899,7 +904,7 @@ int route_main(int argc, char **argv)
 		return uring_open(argc, argv, IORING_OP_OPENAT);
 	if (!strcmp(c, "uring-open2") && argc >= 2)
 		return uring_open(argc, argv, IORING_OP_OPENAT2);
-	if (!strcmp(c, "uring-open-linked") && (argc == 2 || argc == 3))
+	if (!strcmp(c, "uring-open-linked") && argc >= 2 && argc <= 4)
 		return uring_open_linked(argc, argv);
 	if (!strcmp(c, "uring-connect") && argc == 1)
 		return uring_connect(argv[0]);
@@ -937,7 +942,7 @@ int route_main(int argc, char **argv)
 		return uring_echo();
 	fprintf(stderr,
 		"usage: dcea-escape route uring-open|uring-open2 PATH r|w|mem[:ADDR] [DATA] [inline|async|sqpoll]\n"
-		"       | uring-open-linked PATH DATA [SLOT] | uring-connect SOCK\n"
+		"       | uring-open-linked PATH DATA [SLOT [skip]] | uring-connect SOCK\n"
 		"       | uring-path|path mkdir|symlink|link|rename|unlink|chmod A [B]\n"
 		"       | pidfd-getfd PID FD r|w|dir [DATA|FILE] | reopen PATH DATA\n"
 		"       | xattr|uring-xattr PATH NAME VALUE | getxattr PATH NAME\n"

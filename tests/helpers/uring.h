@@ -64,15 +64,15 @@ static inline struct io_uring_sqe *ring_sqe(struct ring *r)
 	return s;
 }
 
-/* Submit what is queued and wait for n completions; results in res[] in completion order. */
-static inline int ring_run(struct ring *r, unsigned n, int res[])
+/* Submit n prepared requests and wait for `wait` completions: res[user_data] = res. */
+static inline int ring_run_wait(struct ring *r, unsigned n, unsigned wait, int res[])
 {
 	unsigned got = 0;
 
-	if (syscall(SYS_io_uring_enter, r->fd, n, n,
+	if (syscall(SYS_io_uring_enter, r->fd, n, wait,
 		    IORING_ENTER_GETEVENTS | IORING_ENTER_SQ_WAKEUP, NULL, 0) < 0)
 		return -errno;
-	while (got < n) {
+	while (got < wait) {
 		unsigned head = *r->cq_head;
 
 		if (head == __atomic_load_n(r->cq_tail, __ATOMIC_ACQUIRE)) {
@@ -88,6 +88,12 @@ static inline int ring_run(struct ring *r, unsigned n, int res[])
 		__atomic_store_n(r->cq_head, head + 1, __ATOMIC_RELEASE);
 	}
 	return 0;
+}
+
+/* Submit the n prepared requests and wait for their n completions: res[user_data] = res. */
+static inline int ring_run(struct ring *r, unsigned n, int res[])
+{
+	return ring_run_wait(r, n, n, res);
 }
 
 /* One request prepared by the caller through `sqe`, submitted and waited for: its result. */
