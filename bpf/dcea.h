@@ -326,6 +326,8 @@ enum dcea_walk_op {
 	DCEA_WALK_SETXATTR,
 	DCEA_WALK_CHMOD,
 	DCEA_WALK_CHOWN,
+	DCEA_WALK_MKNOD, /* a fifo or socket node made by mknod(2) */
+	DCEA_WALK_BIND,	 /* a unix socket's file made by bind(2) */
 	DCEA_WALK_MAX,
 };
 

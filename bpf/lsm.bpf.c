@@ -450,6 +450,22 @@ int BPF_PROG(deny_chmod_foreign, const struct path *path, umode_t mode, int ret)
 }
 
 /*
+ * A node made in a directory: mknod(2) of a fifo or a socket, and bind(2) of a unix socket to a
+ * path (unix_bind makes its file through security_path_mknod, S_IFSOCK), by io_uring too
+ * (IORING_OP_BIND, 6.11+). Its arguments are pointers and integers on every kernel (no struct by
+ * value, which stopped path_chown on 5.10): the program loads wherever path_mknod exists.
+ */
+#define S_IFMT_	  00170000
+#define S_IFSOCK_ 0140000
+SEC("lsm/path_mknod")
+int BPF_PROG(deny_mknod_foreign, const struct path *dir, struct dentry *dentry, umode_t mode,
+	     unsigned int dev, int ret)
+{
+	return deny_foreign_dir(
+		dir, dentry, (mode & S_IFMT_) == S_IFSOCK_ ? DCEA_WALK_BIND : DCEA_WALK_MKNOD, ret);
+}
+
+/*
  * No path_chown program: its kuid_t and kgid_t are struct arguments, which BPF trampolines take
  * only from 6.0 (5.10 refuses to load the program, and with it the whole LSM object). The
  * fallback's chown walk stays in force only on the fallback backend: a chown relative to a leaked

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Path operations that open nothing (mkdir, symlink, link, rename, unlink, setxattr, removexattr,
- * chmod, chown and their *at forms)
+ * chmod, chown, mknod, a unix socket's bind and their *at forms)
  * from a container task (fallback backend): one whose walk goes through another task's
  * /proc/<pid>/ (its root, cwd or fds are the host's files for a host task), or starts in a
  * directory outside the task's mount namespace, is a proc_host_access match (bpf/routes.bpf.h).
@@ -118,3 +118,91 @@ WALK(fchmodat2, ctx->args[0], 1, DCEA_WALK_CHMOD) /* 6.6+ */
 WALK(chown, AT_FDCWD_L, 0, DCEA_WALK_CHOWN)
 WALK(lchown, AT_FDCWD_L, 0, DCEA_WALK_CHOWN)
 WALK(fchownat, ctx->args[0], 1, DCEA_WALK_CHOWN)
+/* a fifo or socket node (device nodes are device_create's, bpf/cgroup.bpf.c, and dev_file's) */
+WALK(mknod, AT_FDCWD_L, 0, DCEA_WALK_MKNOD)
+WALK(mknodat, ctx->args[0], 1, DCEA_WALK_MKNOD)
+
+/*
+ * bind(2) of a unix socket to a path makes the socket's file there (unix_bind: the kernel's mknod),
+ * a walk like mkdir's from the working directory. An abstract name (sun_path[0] == 0) or an
+ * autobind (the family alone) makes no file and is not judged. The kernel's name ends at addrlen;
+ * the one read here may run on past it (no NUL within addrlen), but it begins with the kernel's,
+ * and what is judged (where a relative walk starts, a leading /proc/<pid>/) is the same for both.
+ * A sockaddr unreadable on entry (a page not yet faulted in) is read again on exit, after the
+ * kernel's copy; a bind that succeeded on an address still unreadable then is a match (fail closed:
+ * the page went away under the program).
+ */
+#define AF_UNIX_      1
+#define SUN_PATH_OFF_ 2 /* offsetof(struct sockaddr_un, sun_path) */
+
+/* 1: a unix socket bound to a path, 0: not, -1: unreadable */
+static __always_inline int unix_path_at(const char *addr)
+{
+	char h[3];
+	__u16 family;
+
+	if (bpf_probe_read_user(h, sizeof(h), addr))
+		return -1;
+	__builtin_memcpy(&family, h, sizeof(family));
+	return family == AF_UNIX_ && h[2];
+}
+
+SEC("tp/syscalls/sys_enter_bind")
+int walk_bind(struct trace_event_raw_sys_enter *ctx)
+{
+	const char *addr = (const char *)ctx->args[1];
+	struct dcea_task *t = current_ct_task();
+	int is_unix;
+
+	if (!t || (long)ctx->args[2] <= SUN_PATH_OFF_)
+		return 0;
+	is_unix = unix_path_at(addr);
+	if (is_unix < 0) {
+		__u32 tid = (__u32)bpf_get_current_pid_tgid();
+		struct walk_later l = { .name = (__u64)(addr + SUN_PATH_OFF_),
+					.dfd = AT_FDCWD_L,
+					.what = DCEA_WALK_BIND };
+
+		bpf_map_update_elem(&dcea_walklater, &tid, &l, BPF_ANY);
+		return 0;
+	}
+	if (is_unix)
+		walk_enter(AT_FDCWD_L, addr + SUN_PATH_OFF_, DCEA_WALK_BIND);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_exit_bind")
+int walk_bind_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct walk_later *l = bpf_map_lookup_elem(&dcea_walklater, &tid);
+	struct dcea_task *t;
+	struct dcea_event *e;
+	int is_unix, action;
+
+	if (!l)
+		return 0;
+	t = current_ct_task();
+	is_unix = unix_path_at((const char *)(l->name - SUN_PATH_OFF_));
+	if (t && is_unix > 0 &&
+	    walk_check(t, l->dfd, (const char *)l->name, true, DCEA_WALK_BIND, DCEA_RT_SYSCALL) !=
+		    -2)
+		goto out;
+	if (!t || is_unix == 0 || ctx->ret != 0)
+		goto out; /* not a unix path, or the bind failed on the address too */
+	action = decide(DCEA_R_PROC_HOST, t, DCEA_ACT_KILL);
+	if (action < 0)
+		goto out;
+	e = event_start(DCEA_EV_RULE, DCEA_R_PROC_HOST, action);
+	if (e) {
+		e->object.kind = DCEA_PH_WALK;
+		e->object.op = DCEA_WALK_BIND;
+		e->object.route = DCEA_RT_SYSCALL;
+		__builtin_memcpy(e->path, "(unreadable)", 13);
+		event_submit(e);
+	}
+	act(action);
+out:
+	bpf_map_delete_elem(&dcea_walklater, &tid);
+	return 0;
+}

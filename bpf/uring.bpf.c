@@ -27,6 +27,7 @@
 #define IORING_OP_SYMLINKAT	38
 #define IORING_OP_LINKAT	39
 #define IORING_OP_SETXATTR	42
+#define IORING_OP_BIND		56
 #define IORING_FILE_INDEX_ALLOC (~0U)
 #define AF_UNIX			1
 
@@ -118,6 +119,13 @@ struct io_xattr___dcea {
 
 struct io_xattr___dly {
 	struct delayed_filename___dcea filename;
+} __attribute__((preserve_access_index));
+
+/* IORING_OP_BIND (6.11+, io_uring/net.c): the address is copied at preparation into the request's
+ * async data (uring_sockaddr below), its length here */
+struct io_bind___dcea {
+	struct file *file;
+	int addr_len;
 } __attribute__((preserve_access_index));
 
 /* The struct filename of field `f` of a prepared request, whichever layout the kernel has. */
@@ -343,6 +351,39 @@ struct io_async_msghdr___dcea {
 	struct __kernel_sockaddr_storage addr;
 } __attribute__((preserve_access_index));
 
+/* 6.15+: the msghdr begins with an iou_vec, whose first word is a kernel pointer or NULL */
+struct iou_vec___dcea {
+	void *iovec;
+} __attribute__((preserve_access_index));
+
+struct io_async_msghdr___vec {
+	struct iou_vec___dcea vec;
+} __attribute__((preserve_access_index));
+
+/*
+ * The kernel's copy of a BIND (or CONNECT) address: the request's async data is an io_async_msghdr
+ * (6.10+, its addr field) or, since "io_uring/net: Avoid msghdr on op_connect/op_bind async data"
+ * (7.1, backported to stable kernels, this host's 6.18 among them), the bare sockaddr_storage.
+ * BTF is the same either way, and the kernel's table of async sizes (io_issue_defs) is data that
+ * kallsyms lists only with CONFIG_KALLSYMS_ALL. Told apart by the first word where the msghdr
+ * begins with an iou_vec (6.15+): there it is NULL or a kernel pointer, never odd, so a family of
+ * AF_UNIX in its low half is the bare address (no unix address is missed); a word that is neither
+ * NULL nor a kernel pointer is the bare address of another family. Before 6.15 the msghdr.
+ */
+static __always_inline void *uring_sockaddr(struct io_kiocb *req)
+{
+	struct io_async_msghdr___dcea *io = BPF_CORE_READ(req, async_data);
+	__u64 head = 0;
+
+	if (!io || !bpf_core_field_exists(io->addr))
+		return NULL;
+	if (bpf_core_field_exists(((struct io_async_msghdr___vec *)0)->vec) &&
+	    !bpf_probe_read_kernel(&head, sizeof(head), io) &&
+	    ((__u16)head == AF_UNIX || (head && (head >> 48) != 0xffff)))
+		return io;
+	return &io->addr;
+}
+
 __noinline int connect_name_check_g(__u64 req_p)
 {
 	struct io_kiocb *req = (struct io_kiocb *)req_p;
@@ -353,6 +394,8 @@ __noinline int connect_name_check_g(__u64 req_p)
 	char path[108] = {};
 	int i, slash = -1, action;
 
+	/* the msghdr layout only: where the kernel keeps the bare address (6.18 here, 7.1+), it
+	 * also has cgroup/connect_unix (6.7+), which denies the connect before this would kill */
 	if (!t || !io || !bpf_core_field_exists(io->addr))
 		return -1;
 	sun = (void *)&io->addr;
@@ -414,6 +457,30 @@ __noinline int untraced_check_g(__u64 name_p, __u32 rule)
 	}
 	act(action);
 	return action;
+}
+
+/*
+ * The prepared address of an IORING_OP_BIND: a unix socket bound to a path makes its file there
+ * (unix_bind), a walk from the working directory (the io-wq worker shares it), judged as bind(2)
+ * is (bpf/paths.bpf.c); an abstract name or an autobind makes none. Kernels without the opcode
+ * have no io_bind to relocate against: skipped.
+ */
+__noinline int bind_name_check_g(__u64 req_p)
+{
+	struct io_kiocb *req = (struct io_kiocb *)req_p;
+	struct io_bind___dcea *b = (void *)req;
+	struct dcea_task *t = current_ct_task();
+	struct sockaddr_un *sun;
+	char first = 0;
+
+	if (!t || !req || !bpf_core_type_exists(struct io_bind___dcea) ||
+	    BPF_CORE_READ(b, addr_len) <= 2)
+		return -1;
+	sun = uring_sockaddr(req);
+	if (!sun || BPF_CORE_READ(sun, sun_family) != AF_UNIX ||
+	    bpf_probe_read_kernel(&first, 1, &sun->sun_path) || !first)
+		return -1;
+	return walk_check(t, AT_FDCWD_, sun->sun_path, false, DCEA_WALK_BIND, DCEA_RT_IO_URING);
 }
 
 /* A path operation through another task's /proc/<pid>: the walk starts at dfd (kernel copy). */
@@ -515,6 +582,9 @@ static __always_inline int judge_submit(struct io_kiocb *req, __u8 op)
 		judge_walk(t, AT_FDCWD_,
 			   REQ_FILENAME(req, io_xattr___dcea, io_xattr___dly, filename),
 			   DCEA_WALK_SETXATTR);
+		break;
+	case IORING_OP_BIND:
+		judged = bind_name_check_g((__u64)req);
 		break;
 	}
 	if (judged >= 0) {

@@ -50,7 +50,8 @@ static const char *const walk_ops[DCEA_WALK_MAX] = {
 	[DCEA_WALK_LINK] = "link",	   [DCEA_WALK_RENAME] = "rename",
 	[DCEA_WALK_UNLINK] = "unlink",	   [DCEA_WALK_OPEN] = "open",
 	[DCEA_WALK_SETXATTR] = "setxattr", [DCEA_WALK_CHMOD] = "chmod",
-	[DCEA_WALK_CHOWN] = "chown",
+	[DCEA_WALK_CHOWN] = "chown",	   [DCEA_WALK_MKNOD] = "mknod",
+	[DCEA_WALK_BIND] = "bind",
 };
 static const char *const routes[DCEA_RT_MAX] = {
 	[DCEA_RT_SYSCALL] = "syscall",

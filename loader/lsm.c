@@ -34,6 +34,7 @@ const struct lsm_prog lsm_progs[] = {
 	{ "deny_unlink_foreign", "path_unlink", 2, DCEA_R_PROC_HOST, DCEA_R_MAX },
 	{ "deny_rmdir_foreign", "path_rmdir", 2, DCEA_R_PROC_HOST, DCEA_R_MAX },
 	{ "deny_chmod_foreign", "path_chmod", 2, DCEA_R_PROC_HOST, DCEA_R_MAX },
+	{ "deny_mknod_foreign", "path_mknod", 4, DCEA_R_PROC_HOST, DCEA_R_MAX },
 	{ "deny_rename_foreign4", "path_rename", 4, DCEA_R_PROC_HOST, DCEA_R_MAX },
 	{ "deny_rename_foreign5", "path_rename", 5, DCEA_R_PROC_HOST, DCEA_R_MAX },
 };

@@ -123,7 +123,8 @@ before the task can use what it reached, that is as good as a denial (`kill` abo
 after the kernel has done the work, it is not:
 
 - **Path operations through `/proc/<host pid>/root` or `cwd`** (`mkdir`, `symlink`, `link`, `rename`,
-  `unlink`, `setxattr`, `chmod`, classic or io_uring): the classic syscalls are judged on entry, and
+  `unlink`, `setxattr`, `chmod`, `mknod`, a unix socket's `bind`, classic or io_uring): the classic
+  syscalls are judged on entry, and
   the kernel finishes the operation before the task dies (`kill-after`). The io_uring forms are judged on submission and
   usually cancelled with the dying process, but an io-wq worker may have started them (`kill-race`).
   They need a host pid namespace and ptrace rights over host processes (`--pid=host` with
@@ -134,7 +135,9 @@ after the kernel has done the work, it is not:
   socket, or the task's working directory is outside): the walk starts on a mount outside the
   container's mount namespace, judged on entry (`kill-after`) on the fallback; an open there is judged
   on the opened file (`foreign_mount`) and killed before it is used. The LSM backend denies the open
-  at `file_open` and mkdir/symlink/link/rename/unlink/rmdir/chmod at the `path_*` hooks (which
+  at `file_open` and mkdir/symlink/link/rename/unlink/rmdir/chmod, mknod of a fifo or socket and
+  a unix socket's `bind` to a path (classic or `IORING_OP_BIND`: the socket's file is made through
+  `path_mknod`) at the `path_*` hooks (which
   need CONFIG_SECURITY_PATH; `dcea status` calls the route a gap where they did not load), by the
   same judgement: the directory's (or file's) mount is not in the task's mount namespace. Not
   judged there: `setxattr` by a name relative to such a directory (`inode_setxattr` sees no mount)
@@ -167,8 +170,10 @@ copy. The cgroup hooks are used wherever one exists: `cgroup/dev` (device_create
 block_device_access), `cgroup/sysctl` (`/proc/sys` knobs by any route, io_uring included) and
 `cgroup/connect_unix` (runtime sockets by any route, 6.7+). Per gap:
 
-- **Path operations through a host process's `/proc/<pid>/root` or `cwd`** (`kill-after`,
-  `kill-race`): no cgroup hook sees mkdir/symlink/link/rename/unlink, and the walk's permission
+- **Path operations through a host process's `/proc/<pid>/root` or `cwd`, or relative to a leaked
+  host directory** (`kill-after`, `kill-race`): no cgroup hook sees mkdir/symlink/link/rename/
+  unlink/mknod, nor a unix socket's `bind` to a path (`cgroup/bind4`/`bind6` are for inet sockets;
+  there is no `bind_unix` cgroup hook), and the walk's permission
   check (`ptrace_may_access`) has no hook but `ptrace_access_check` (LSM). A SIGKILL sent on entry
   is acted on at the return to user space, after the operation. Closed by: the LSM backend; on the
   fallback, refusing at admission the containers that can name host processes (host pid namespace
@@ -207,7 +212,8 @@ Every opcode of `include/uapi/linux/io_uring.h` (up to `IORING_OP_URING_CMD128`;
 | `FSETXATTR`, `FTRUNCATE` (6.9+) | only on a file the task already holds: its open was judged (a knob or foreign file opened for writing) | at that open |
 | `FILES_UPDATE`, `FIXED_FD_INSTALL` (6.8+) | no new object: they move fds the task holds into or out of the fixed-file table; each came from an open, accept or socket already judged (an open into a fixed slot is judged by the slot the kernel filled: `uring-open-linked-knob`, `uring-open-slot-symlink`) | at the open |
 | `SOCKET` (5.19+) | no: a new unnamed socket; what it connects to is judged at the connect (`cgroup/connect_unix`, `unix_stream_connect`, `IORING_OP_CONNECT`) | at the connect |
-| `BIND` (6.11+), `LISTEN` (6.11+), `ACCEPT` | no rule's object: binding a unix socket creates a socket inode by path (through `/proc/<pid>/root` the LSM backend denies the walk; the fallback does not judge `bind`, classic or io_uring); listen and accept act on a socket the task made | not judged |
+| `BIND` (6.11+) | yes: binding a unix socket to a path makes its file there, through `/proc/<pid>/root` or in a foreign directory (the LSM backend: `ptrace_access_check` for the walk, `path_mknod` for the directory; the fallback: the kernel's copy of the address on submission, as `bind(2)` on entry) | `uring-bind-root`, `leaked-fd-uring-bind` |
+| `LISTEN` (6.11+), `ACCEPT` | no rule's object: they act on a socket the task made (and bound: judged at the bind) | not judged |
 | `MSG_RING` | passes a fixed file to another ring of the same task or one it shares the ring fd with: no new object | at the open |
 | `URING_CMD` | driver commands on a file the task opened (NVMe passthrough, sockets): that open is judged | at the open |
 | `PIPE` (6.16+), `EPOLL_CTL`, `SPLICE`, `TEE`, `STATX`, `GETXATTR`, `FGETXATTR`, read/write/send/recv/poll/timeouts/futex/waitid | no new object, or read-only metadata (`STATX`, `GETXATTR` through `/proc/<pid>/root`: the LSM backend denies the walk; the fallback does not judge metadata reads) | - |

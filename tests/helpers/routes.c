@@ -251,7 +251,43 @@ static int uring_connect(const char *path)
 	return 0;
 }
 
-/* uring-path mkdir|symlink|link|rename|unlink A [B]: the path operations through io_uring. */
+#ifndef IORING_OP_BIND
+#define IORING_OP_BIND 56 /* 6.11+ */
+#endif
+
+/* A unix socket and its address PATH, for bind(2) or IORING_OP_BIND; the socket, or -errno. */
+static int unix_sock(const char *path, struct sockaddr_un *a)
+{
+	int s = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	memset(a, 0, sizeof(*a));
+	a->sun_family = AF_UNIX;
+	snprintf(a->sun_path, sizeof(a->sun_path), "%s", path);
+	return s < 0 ? -errno : s;
+}
+
+/* IORING_OP_BIND of socket s to address a; 0 or -errno */
+static int ring_bind_addr(struct ring *r, int s, const struct sockaddr_un *a)
+{
+	return RING_ONE(r, ({
+				sqe->opcode = IORING_OP_BIND;
+				sqe->fd = s;
+				sqe->addr = (uintptr_t)a;
+				sqe->addr2 = sizeof(*a);
+			}));
+}
+
+/* IORING_OP_BIND of a unix socket to PATH (relative to the working directory); 0 or -errno */
+static int uring_bind(struct ring *r, const char *path)
+{
+	struct sockaddr_un a;
+	int s = unix_sock(path, &a);
+
+	return s < 0 ? s : ring_bind_addr(r, s, &a);
+}
+
+/* uring-path mkdir|symlink|link|rename|unlink|bind A [B]: the path operations through io_uring
+ * (bind: a unix socket's file A). */
 static int uring_path(const char *op, const char *a, const char *b)
 {
 	struct ring r;
@@ -260,6 +296,13 @@ static int uring_path(const char *op, const char *a, const char *b)
 	err = ring_init(&r, 0);
 	if (err)
 		return rdie("io_uring_setup", -err);
+	if (!strcmp(op, "bind")) {
+		n = uring_bind(&r, a);
+		if (n < 0)
+			return rdie("io_uring bind", -n);
+		printf("%s done\n", op);
+		return 0;
+	}
 	n = RING_ONE(&r, ({
 		sqe->fd = AT_FDCWD;
 		sqe->addr = (uintptr_t)a;
@@ -288,13 +331,19 @@ static int uring_path(const char *op, const char *a, const char *b)
 	return 0;
 }
 
-/* path mkdir|symlink|link|rename|unlink|chmod A [B]: the same through the classic syscalls (chmod:
- * to 04755, a setuid file). */
+/* path mkdir|symlink|link|rename|unlink|chmod|bind|mknod A [B]: the same through the classic
+ * syscalls (chmod: to 04755, a setuid file; bind: a unix socket's file A; mknod: a fifo A). */
 static int path_op(const char *op, const char *a, const char *b)
 {
-	int rc;
+	struct sockaddr_un sa;
+	int rc, s;
 
-	if (!strcmp(op, "mkdir"))
+	if (!strcmp(op, "bind")) {
+		s = unix_sock(a, &sa);
+		rc = s < 0 ? (errno = -s, -1) : bind(s, (struct sockaddr *)&sa, sizeof(sa));
+	} else if (!strcmp(op, "mknod"))
+		rc = mknod(a, S_IFIFO | 0644, 0);
+	else if (!strcmp(op, "mkdir"))
 		rc = mkdir(a, 0755);
 	else if (!strcmp(op, "unlink"))
 		rc = unlink(a);
@@ -496,7 +545,8 @@ static int leaked_fd(const char *sock)
  * leaked-fd SOCK OP A [B]: take the host directory fd a leaky agent hands out on SOCK (dcea-escape
  * fdserve), then use it. OP open, chdir-open, uring-open: read file A relative to it (openat,
  * fchdir and open, IORING_OP_OPENAT with it as the dfd); mkdir, uring-mkdir, symlink (target A,
- * link B), unlink, rename, link, chmod (to 04755): the path operation relative to it.
+ * link B), unlink, rename, link, chmod (to 04755), mknod (a fifo): the path operation relative to
+ * it; bind, uring-bind: fchdir to it, then bind(2) or IORING_OP_BIND of a unix socket to name A.
  */
 static int leaked(int argc, char **argv)
 {
@@ -517,6 +567,28 @@ static int leaked(int argc, char **argv)
 		if (fchdir(dfd))
 			return rdie("fchdir", errno);
 		fd = open(a, O_RDONLY);
+	} else if (!strcmp(op, "bind") || !strcmp(op, "uring-bind")) {
+		struct sockaddr_un sa;
+		int s = unix_sock(a, &sa);
+
+		if (fchdir(dfd))
+			return rdie("fchdir", errno);
+		if (s < 0)
+			return rdie("socket", -s);
+		if (op[0] == 'b') {
+			if (bind(s, (struct sockaddr *)&sa, sizeof(sa)))
+				return rdie(op, errno);
+		} else {
+			rc = ring_init(&r, 0);
+			if (rc)
+				return rdie("io_uring_setup", -rc);
+			close(s);
+			rc = uring_bind(&r, a);
+			if (rc < 0)
+				return rdie(op, -rc);
+		}
+		printf("%s done\n", op);
+		return 0;
 	} else if (!strncmp(op, "uring-", 6)) {
 		rc = ring_init(&r, 0);
 		if (rc)
@@ -551,6 +623,8 @@ static int leaked(int argc, char **argv)
 			rc = linkat(dfd, a, dfd, b, 0);
 		else if (!strcmp(op, "chmod"))
 			rc = fchmodat(dfd, a, 04755, 0);
+		else if (!strcmp(op, "mknod"))
+			rc = mknodat(dfd, a, S_IFIFO | 0644, 0);
 		else
 			return rdie(op, EINVAL);
 		if (rc)
@@ -828,6 +902,46 @@ static int uring_pair(struct ring *r, int a, int b)
 	return 0;
 }
 
+/*
+ * The container's own unix sockets bound by name: a path in its /tmp by IORING_OP_BIND (where the
+ * kernel has it, 6.11+), a name relative to its working directory by bind(2), and abstract names
+ * (no file) by both. 0, or the helper's exit status.
+ */
+static int own_binds(struct ring *r)
+{
+	char path[64], abs[32];
+	struct sockaddr_un a;
+	int s, n;
+
+	snprintf(path, sizeof(path), "/tmp/dcea-ubind-%d.sock", (int)getpid());
+	n = uring_bind(r, path);
+	if (n < 0 && n != -EINVAL)
+		return rdie("io_uring bind", -n);
+	unlink(path);
+	if (chdir("/tmp"))
+		return rdie("chdir /tmp", errno);
+	snprintf(path, sizeof(path), "dcea-rbind-%d.sock", (int)getpid());
+	s = unix_sock(path, &a);
+	if (s < 0 || bind(s, (struct sockaddr *)&a, sizeof(a)))
+		return rdie("bind (relative)", s < 0 ? -s : errno);
+	unlink(path);
+	snprintf(abs, sizeof(abs), "@dcea-abs-%d", (int)getpid());
+	for (int i = 0; i < 2; i++) {
+		abs[1] = i ? 'D' : 'd'; /* two names: one bound by each */
+		s = unix_sock(abs, &a);
+		a.sun_path[0] = 0;
+		if (s < 0)
+			return rdie("socket", -s);
+		if (i)
+			n = bind(s, (struct sockaddr *)&a, sizeof(a)) ? -errno : 0;
+		else
+			n = ring_bind_addr(r, s, &a);
+		if (n < 0 && !(i == 0 && n == -EINVAL))
+			return rdie("bind (abstract)", -n);
+	}
+	return 0;
+}
+
 static int uring_echo(void)
 {
 	struct sockaddr_un ua = { .sun_family = AF_UNIX };
@@ -891,6 +1005,8 @@ static int uring_echo(void)
 	if ((err = uring_pair(&r, uc, ua_fd)))
 		return rdie("unix round trip", -err);
 	unlink(ua.sun_path);
+	if ((err = own_binds(&r)))
+		return err;
 	printf("ok\n");
 	return 0;
 }
@@ -943,11 +1059,11 @@ int route_main(int argc, char **argv)
 	fprintf(stderr,
 		"usage: dcea-escape route uring-open|uring-open2 PATH r|w|mem[:ADDR] [DATA] [inline|async|sqpoll]\n"
 		"       | uring-open-linked PATH DATA [SLOT [skip]] | uring-connect SOCK\n"
-		"       | uring-path|path mkdir|symlink|link|rename|unlink|chmod A [B]\n"
+		"       | uring-path|path mkdir|symlink|link|rename|unlink|chmod|bind|mknod A [B]\n"
 		"       | pidfd-getfd PID FD r|w|dir [DATA|FILE] | reopen PATH DATA\n"
 		"       | xattr|uring-xattr PATH NAME VALUE | getxattr PATH NAME\n"
 		"       | uring-hold PATH DATA GO worker|sqpoll\n"
-		"       | leaked-fd SOCK open|chdir-open|uring-open|mkdir|uring-mkdir|symlink|unlink|rename|link|chmod A [B]\n"
+		"       | leaked-fd SOCK open|chdir-open|uring-open|mkdir|uring-mkdir|symlink|unlink|rename|link|chmod|mknod|bind|uring-bind A [B]\n"
 		"       | mount-unfaulted FSTYPE SOURCE TARGET | vm-readv PID [ADDR] | madvise PID [ADDR]\n"
 		"       | uring-copy SRC DST | uring-echo\n"
 		"       | fsopen-unfaulted FSTYPE [TARGET] | clone3-unfaulted | capset-unfaulted\n");

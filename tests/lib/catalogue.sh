@@ -67,6 +67,7 @@ catalogue_effect() {
 	unlink) ! [ -e "$HT/unl-$TAG" ] ;;
 	link) [ -e "$HT/hl-$TAG" ] ;;
 	chmod) [ -u "$HT/chm-$TAG" ] ;;
+	node) [ -e "$HT/nod-$TAG" ] ;;
 	xattr) [ "$("$DCEA_ESCAPE" route getxattr "$SECRET" trusted.dcea 2>/dev/null)" = "$TAG" ] ;;
 	rwfile) grep -q "tampered-$TAG" "$CAT_RWFILE" ;;
 	readv) [[ $OUT == *"read 16 bytes"* ]] ;;
