@@ -122,7 +122,7 @@ struct io_xattr___dly {
 } __attribute__((preserve_access_index));
 
 /* IORING_OP_BIND (6.11+, io_uring/net.c): the address is copied at preparation into the request's
- * async data (uring_sockaddr below), its length here */
+ * async data (bind_name_check_g below), its length here */
 struct io_bind___dcea {
 	struct file *file;
 	int addr_len;
@@ -351,39 +351,6 @@ struct io_async_msghdr___dcea {
 	struct __kernel_sockaddr_storage addr;
 } __attribute__((preserve_access_index));
 
-/* 6.15+: the msghdr begins with an iou_vec, whose first word is a kernel pointer or NULL */
-struct iou_vec___dcea {
-	void *iovec;
-} __attribute__((preserve_access_index));
-
-struct io_async_msghdr___vec {
-	struct iou_vec___dcea vec;
-} __attribute__((preserve_access_index));
-
-/*
- * The kernel's copy of a BIND (or CONNECT) address: the request's async data is an io_async_msghdr
- * (6.10+, its addr field) or, since "io_uring/net: Avoid msghdr on op_connect/op_bind async data"
- * (7.1, backported to stable kernels, this host's 6.18 among them), the bare sockaddr_storage.
- * BTF is the same either way, and the kernel's table of async sizes (io_issue_defs) is data that
- * kallsyms lists only with CONFIG_KALLSYMS_ALL. Told apart by the first word where the msghdr
- * begins with an iou_vec (6.15+): there it is NULL or a kernel pointer, never odd, so a family of
- * AF_UNIX in its low half is the bare address (no unix address is missed); a word that is neither
- * NULL nor a kernel pointer is the bare address of another family. Before 6.15 the msghdr.
- */
-static __always_inline void *uring_sockaddr(struct io_kiocb *req)
-{
-	struct io_async_msghdr___dcea *io = BPF_CORE_READ(req, async_data);
-	__u64 head = 0;
-
-	if (!io || !bpf_core_field_exists(io->addr))
-		return NULL;
-	if (bpf_core_field_exists(((struct io_async_msghdr___vec *)0)->vec) &&
-	    !bpf_probe_read_kernel(&head, sizeof(head), io) &&
-	    ((__u16)head == AF_UNIX || (head && (head >> 48) != 0xffff)))
-		return io;
-	return &io->addr;
-}
-
 __noinline int connect_name_check_g(__u64 req_p)
 {
 	struct io_kiocb *req = (struct io_kiocb *)req_p;
@@ -394,8 +361,8 @@ __noinline int connect_name_check_g(__u64 req_p)
 	char path[108] = {};
 	int i, slash = -1, action;
 
-	/* the msghdr layout only: where the kernel keeps the bare address (6.18 here, 7.1+), it
-	 * also has cgroup/connect_unix (6.7+), which denies the connect before this would kill */
+	/* the msghdr's copy only: where the kernel keeps the bare address (bind_name_check_g), it
+	 * also has cgroup/connect_unix (6.7+), which denies the connect first */
 	if (!t || !io || !bpf_core_field_exists(io->addr))
 		return -1;
 	sun = (void *)&io->addr;
@@ -415,6 +382,17 @@ __noinline int connect_name_check_g(__u64 req_p)
 		act(action);
 	}
 	return action;
+}
+
+/* A unix socket's address bound to a path (not abstract): judged as bind(2)'s; -1 when not one */
+static __always_inline int bind_addr_check(struct dcea_task *t, struct sockaddr_un *sun)
+{
+	char first = 0;
+
+	if (BPF_CORE_READ(sun, sun_family) != AF_UNIX ||
+	    bpf_probe_read_kernel(&first, 1, &sun->sun_path) || !first)
+		return -1;
+	return walk_check(t, AT_FDCWD_, sun->sun_path, false, DCEA_WALK_BIND, DCEA_RT_IO_URING);
 }
 
 /*
@@ -464,23 +442,34 @@ __noinline int untraced_check_g(__u64 name_p, __u32 rule)
  * (unix_bind), a walk from the working directory (the io-wq worker shares it), judged as bind(2)
  * is (bpf/paths.bpf.c); an abstract name or an autobind makes none. Kernels without the opcode
  * have no io_bind to relocate against: skipped.
+ * Where the kernel's copy is: the request's async data is an io_async_msghdr (its addr field) or,
+ * since "io_uring/net: Avoid msghdr on op_connect/op_bind async data" (7.1, backported to stable
+ * kernels: this host's 6.18 and the matrix's 6.12 have it), the bare sockaddr_storage. Their BTF is
+ * the same, and the kernel's table of async sizes (io_issue_defs) is data that kallsyms lists only
+ * with CONFIG_KALLSYMS_ALL. So both places are judged, the bare address first: one of them is the
+ * kernel's copy, so no bind is missed. The other is stale or unrelated memory (a msghdr's first
+ * iovec; past the end of a 128-byte sockaddr_storage): it can only add a match, and only if it
+ * reads as a unix path that goes through another task's /proc/<pid>/ or starts from a working
+ * directory outside the container, which a container's own binds never do.
  */
 __noinline int bind_name_check_g(__u64 req_p)
 {
 	struct io_kiocb *req = (struct io_kiocb *)req_p;
 	struct io_bind___dcea *b = (void *)req;
 	struct dcea_task *t = current_ct_task();
-	struct sockaddr_un *sun;
-	char first = 0;
+	struct io_async_msghdr___dcea *io;
+	int judged;
 
 	if (!t || !req || !bpf_core_type_exists(struct io_bind___dcea) ||
 	    BPF_CORE_READ(b, addr_len) <= 2)
 		return -1;
-	sun = uring_sockaddr(req);
-	if (!sun || BPF_CORE_READ(sun, sun_family) != AF_UNIX ||
-	    bpf_probe_read_kernel(&first, 1, &sun->sun_path) || !first)
+	io = BPF_CORE_READ(req, async_data);
+	if (!io)
 		return -1;
-	return walk_check(t, AT_FDCWD_, sun->sun_path, false, DCEA_WALK_BIND, DCEA_RT_IO_URING);
+	judged = bind_addr_check(t, (void *)io);
+	if (judged < 0 && bpf_core_field_exists(io->addr))
+		judged = bind_addr_check(t, (void *)&io->addr);
+	return judged;
 }
 
 /* A path operation through another task's /proc/<pid>: the walk starts at dfd (kernel copy). */
