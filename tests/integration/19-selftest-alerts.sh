@@ -32,12 +32,17 @@ _docker_rootfs "$rootfs" "" || fail_all "making a busybox rootfs failed" "${CHEC
 cg=$cg_root/dcea-test-19-$$
 cleanup_add rmdir "$cg"
 
-# churn: one short container after the other, each reading /etc/shadow for a tenth of a second
+# churn: one short container after the other, each reading /etc/shadow for a tenth of a second;
+# each run's exit status is counted in $DCEA_TMP/ctr-ok and ctr-failed
 churn() {
 	while :; do
-		"$ctr" -n t19 -c "$cg" "$rootfs" sh -c \
+		if "$ctr" -n t19 -c "$cg" "$rootfs" sh -c \
 			'cat /etc/shadow >/dev/null; usleep 50000; cat /etc/shadow >/dev/null' \
-			</dev/null >/dev/null 2>&1
+			</dev/null >/dev/null 2>"$DCEA_TMP/ctr.err"; then
+			echo >>"$DCEA_TMP/ctr-ok"
+		else
+			echo >>"$DCEA_TMP/ctr-failed"
+		fi
 		sleep 0.02
 	done
 }
@@ -51,31 +56,60 @@ watch_log() {
 	cut -d' ' -f1 /proc/uptime >"$done_at"
 }
 
-: >"$DCEA_RUN_LOG"
-start_bg churner churn
-start_bg watcher watch_log
-start_at=$(cut -d' ' -f1 /proc/uptime)
-dcea_start || fail_all "$DCEA_ERR" "${CHECKS[@]}"
-wait_until 5 test -s "$done_at" || fail_all "no 'running container(s)' line in the run log" "${CHECKS[@]}"
-sleep 1
-_dcea_kill_pid "$churner"
-dcea_stop
-sed 's/^/run log: /' "$DCEA_RUN_LOG" >&2
-printf 'dcea started at %s s after boot, self-test done at %s s\n' "$start_at" "$(cat "$done_at")" >&2
+# attempt: one load of dcea with the containers running. Sets early (the alerts of the
+# self-test's window in the output), n_early and n_all, and adds the alerts found on stderr to
+# n_err. The containers hit the self-test's second or so most of the time, not always (a machine
+# busy verifying the programs starts fewer of them): up to 4 loads, each judged the same way.
+n_err=0
+err_example=
+attempt() {
+	local start_at limit_ns n
+	: >"$DCEA_ALERTS"
+	rm -f "$done_at" "$DCEA_TMP/ctr-ok" "$DCEA_TMP/ctr-failed" "$DCEA_TMP/ctr.err"
+	: >"$DCEA_RUN_LOG"
+	start_bg churner churn
+	start_bg watcher watch_log
+	start_at=$(cut -d' ' -f1 /proc/uptime)
+	dcea_start || fail_all "$DCEA_ERR" "${CHECKS[@]}"
+	wait_until 5 test -s "$done_at" || fail_all "no 'running container(s)' line in the run log" "${CHECKS[@]}"
+	sleep 1
+	_dcea_kill_pid "$churner"
+	_dcea_kill_pid "$watcher"
+	dcea_stop
+	sed 's/^/run log: /' "$DCEA_RUN_LOG" >&2
+	printf 'dcea started at %s s after boot, self-test done at %s s; ctr runs: %d ok, %d failed %s\n' \
+		"$start_at" "$(cat "$done_at")" "$(cat "$DCEA_TMP/ctr-ok" 2>/dev/null | wc -l)" \
+		"$(cat "$DCEA_TMP/ctr-failed" 2>/dev/null | wc -l)" \
+		"$(head -c 200 "$DCEA_TMP/ctr.err" 2>/dev/null)" >&2
 
-# event_id is "<boot-time ns>-<tid>"; 0.1 s of margin for the watcher's polling. Only alerts
-# delivered at once count: a flushed aggregate of the window's repeats is written after the load.
-limit_ns=$(awk '{ printf "%.0f", ($1 - 0.1) * 1e9 }' "$done_at")
-early=$(jq -c --argjson lim "$limit_ns" \
-	'select(.rule == "cred_file_access" and .aggregated == null and ((.event_id | split("-")[0] | tonumber) < $lim))' \
-	"$DCEA_ALERTS" 2>/dev/null)
-n_early=$(printf '%s' "$early" | grep -c . || true)
-n_all=$(jq -c 'select(.rule == "cred_file_access")' "$DCEA_ALERTS" 2>/dev/null | grep -c . || true)
+	# event_id is "<boot-time ns>-<tid>"; 0.1 s of margin for the watcher's polling. Only
+	# alerts delivered at once count: a flushed aggregate of the window's repeats is written
+	# after the load.
+	limit_ns=$(awk '{ printf "%.0f", ($1 - 0.1) * 1e9 }' "$done_at")
+	early=$(jq -c --argjson lim "$limit_ns" \
+		'select(.rule == "cred_file_access" and .aggregated == null and ((.event_id | split("-")[0] | tonumber) < $lim))' \
+		"$DCEA_ALERTS" 2>/dev/null)
+	n_early=$(printf '%s' "$early" | grep -c . || true)
+	n_all=$(jq -c 'select(.rule == "cred_file_access")' "$DCEA_ALERTS" 2>/dev/null | grep -c . || true)
+	# stderr (the run log) holds diagnostics only: an alert about /etc/shadow there (JSON or
+	# text) was lost to the output
+	n=$(grep -ac 'etc/shadow' "$DCEA_RUN_LOG" || true)
+	if [ "$n" -gt 0 ]; then
+		n_err=$((n_err + n))
+		err_example=$(grep -a -m1 'etc/shadow' "$DCEA_RUN_LOG" | head -c 200)
+	fi
+}
+
+for try in 1 2 3 4; do
+	attempt
+	[ "$n_early" -gt 0 ] && break
+	echo "load $try: no alert from the self-test's window ($n_all after it); again" >&2
+done
 if [ "$n_early" -gt 0 ]; then
 	pass selftest-window-alerts-in-output
 else
 	fail selftest-window-alerts-in-output \
-		"no cred_file_access alert from the self-test's window in the output ($n_all after it)"
+		"no cred_file_access alert from the self-test's window in the output in $try loads ($n_all after it in the last)"
 fi
 
 year=$(date +%Y)
@@ -89,11 +123,8 @@ else
 	pass selftest-window-alert-time
 fi
 
-# stderr (the run log) holds diagnostics only: an alert about /etc/shadow there (JSON or text)
-# was lost to the output
-n_err=$(grep -ac 'etc/shadow' "$DCEA_RUN_LOG" || true)
 if [ "$n_err" -eq 0 ]; then
 	pass selftest-window-no-stderr
 else
-	fail selftest-window-no-stderr "$n_err alert(s) went to stderr instead of the output, e.g. $(grep -a -m1 'etc/shadow' "$DCEA_RUN_LOG" | head -c 200)"
+	fail selftest-window-no-stderr "$n_err alert(s) went to stderr instead of the output, e.g. $err_example"
 fi
