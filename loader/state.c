@@ -215,6 +215,17 @@ static bool agg_supported(void)
 	       0;
 }
 
+/* Does the kernel accept this tracepoint program? The probes below: 1 or 0. */
+static int tp_prog_loads(const struct bpf_insn *insns, size_t n)
+{
+	int fd = bpf_prog_load(BPF_PROG_TYPE_TRACEPOINT, NULL, "GPL", insns, n, NULL);
+
+	if (fd < 0)
+		return 0;
+	close(fd);
+	return 1;
+}
+
 /*
  * Can a tracepoint program call bpf_rdonly_cast (6.2+)? Tried once with a real program:
  * r0 = bpf_rdonly_cast(0, <struct file>); r0 = 0; exit.
@@ -223,7 +234,7 @@ static bool rdonly_cast_works(void)
 {
 	static int works = -1;
 	struct btf *vmlinux;
-	int fn, file, fd;
+	int fn, file;
 
 	if (works >= 0)
 		return works;
@@ -243,12 +254,7 @@ static bool rdonly_cast_works(void)
 			{ .code = BPF_JMP | BPF_EXIT },
 		};
 
-		fd = bpf_prog_load(BPF_PROG_TYPE_TRACEPOINT, NULL, "GPL", insns, ARRAY_SIZE(insns),
-				   NULL);
-		if (fd >= 0) {
-			close(fd);
-			works = 1;
-		}
+		works = tp_prog_loads(insns, ARRAY_SIZE(insns));
 	}
 	return works;
 }
@@ -262,7 +268,7 @@ static bool task_storage_works(void)
 {
 	static int works = -1;
 	struct btf *btf;
-	int key, val, map_fd = -1, fd;
+	int key, val, map_fd = -1;
 
 	if (works >= 0)
 		return works;
@@ -296,12 +302,7 @@ static bool task_storage_works(void)
 			{ .code = BPF_JMP | BPF_EXIT },
 		};
 
-		fd = bpf_prog_load(BPF_PROG_TYPE_TRACEPOINT, NULL, "GPL", insns, ARRAY_SIZE(insns),
-				   NULL);
-		if (fd >= 0) {
-			close(fd);
-			works = 1;
-		}
+		works = tp_prog_loads(insns, ARRAY_SIZE(insns));
 		close(map_fd);
 	}
 	btf__free(btf);
