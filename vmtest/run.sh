@@ -278,6 +278,8 @@ run_one() {
 	ROWS+=("$row")
 	log "$label ($variant): lsm=${active:-?} rc=${rc:-none} ${BOOT_SECS}s${note:+ ($note)}"
 	log "    ${result:-no DCEA-RESULT line}"
+	# what failed, in the guest's words (CI keeps only this log, not the console files)
+	tr -d '\r' <"$BOOT_LOG" | grep -a '^FAIL ' | head -n 3 | cut -c1-400 | sed 's/^/vmtest:     guest: /' >&2 || true
 }
 
 # For a terminal, under 100 columns: the full active LSM list is in the log lines and the doc.

@@ -57,7 +57,7 @@ vmtest_judge() {
 	want=lsm
 	[ "$VMTEST_VARIANT" = nobpf ] && want=fallback
 	if ! grep -q ' rc=0 ' <<<"$row"; then
-		fail "$VMTEST_NAME" "${row#vmtest: }"
+		fail "$VMTEST_NAME" "${row#vmtest: }$(grep -A5 -F "$row" "$log" | sed -n 's/^vmtest:     guest: / | /p' | tr -d '\n')"
 	elif [[ $row == *"tests/expect/effects.tsv"* ]]; then
 		# the rules per effect are not those expected of this kernel and boot
 		fail "$VMTEST_NAME" "${row#vmtest: }"

@@ -2,8 +2,8 @@
 /* ctr: start a container the way runc does, for vmtest guests (static, no libc there).
  *
  * One process joins the cgroup, unshares mnt/uts/ipc/net/pid, forks the container's PID 1, which
- * makes its mounts private, pivot_roots into ROOTFS, mounts /proc, /sys (read-only) and a /dev
- * tmpfs with a null device, detaches the old root and execs CMD. pivot_root and the exec happen in
+ * makes its mounts private, pivot_roots into ROOTFS and detaches the old root, mounts /proc, /sys
+ * (read-only) and a /dev tmpfs with a null device and execs CMD. pivot_root and the exec happen in
  * the same process, as with runtimes, which is what tells dcea that CMD is a container entrypoint
  * (a shell doing `pivot_root` with a separate program does not).
  *
@@ -60,10 +60,15 @@ static int init_container(const char *name, const char *rootfs, char **argv)
 		return fail("bind mount", rootfs);
 	if (chdir(rootfs))
 		return fail("enter", rootfs);
-	if (mkdir(".old", 0700) && errno != EEXIST)
-		return fail("create", ".old");
-	if (syscall(SYS_pivot_root, ".", ".old"))
+	/*
+	 * As runc: the old root stacked on the new one (no directory in the rootfs for it, which
+	 * containers sharing a rootfs would race on: one's rmdir detaches the other's old root)
+	 * and detached at once.
+	 */
+	if (syscall(SYS_pivot_root, ".", "."))
 		return fail("pivot_root into", rootfs);
+	if (umount2(".", MNT_DETACH))
+		return fail("detach", "the old root");
 	if (chdir("/"))
 		return fail("enter", "/");
 	mkdir("/proc", 0555);
@@ -77,9 +82,6 @@ static int init_container(const char *name, const char *rootfs, char **argv)
 		return fail("mount", "/dev");
 	if (mknod("/dev/null", S_IFCHR | 0666, makedev(1, 3)))
 		return fail("create", "/dev/null");
-	if (umount2("/.old", MNT_DETACH))
-		return fail("detach", "/.old");
-	rmdir("/.old");
 	if (sethostname(name, strlen(name)))
 		return fail("set hostname", name);
 	execvp(argv[0], argv);
