@@ -542,18 +542,50 @@ static int leaked_fd(const char *sock)
 }
 
 /*
+ * A name of the leaked-fd routes with %FD, %PID and %TID replaced by the fd's number, the process's
+ * and the thread's ids (in its own pid namespace): "/proc/self/fd/%FD/x" names x in the leaked
+ * directory by an absolute name, through the fd's magic link.
+ */
+static const char *fd_name(const char *in, int fd, char *out, size_t size)
+{
+	static const char *const keys[] = { "%FD", "%PID", "%TID" };
+	size_t o = 0;
+
+	while (*in && o + 12 < size) {
+		size_t k;
+
+		for (k = 0; k < 3; k++)
+			if (!strncmp(in, keys[k], strlen(keys[k])))
+				break;
+		if (k == 3) {
+			out[o++] = *in++;
+			continue;
+		}
+		o += snprintf(out + o, size - o, "%d",
+			      k == 0 ? fd : k == 1 ? (int)getpid() : (int)syscall(SYS_gettid));
+		in += strlen(keys[k]);
+	}
+	out[o] = '\0';
+	return out;
+}
+
+/*
  * leaked-fd SOCK OP A [B]: take the host directory fd a leaky agent hands out on SOCK (dcea-escape
  * fdserve), then use it. OP open, chdir-open, uring-open: read file A relative to it (openat,
  * fchdir and open, IORING_OP_OPENAT with it as the dfd); mkdir, uring-mkdir, symlink (target A,
- * link B), unlink, rename, link, chmod (to 04755), mknod (a fifo): the path operation relative to
- * it; bind, uring-bind: fchdir to it, then bind(2) or IORING_OP_BIND of a unix socket to name A.
+ * link B), unlink, rename, link, chmod (to 04755), chown (to 4242:4242), mknod (a fifo): the path
+ * operation relative to it; chdir-mkdir: fchdir to it, then mkdir(2) of A; xattr: setxattr(2) of
+ * trusted.dcea of file A to B, a relative A after an fchdir to it (setxattr has no dfd before
+ * 6.13); bind, uring-bind: bind(2) or IORING_OP_BIND of a unix socket to name A, a relative one
+ * after an fchdir to it. A and B may name the fd as %FD (fd_name): absolute names through
+ * /proc/self/fd/%FD/, /proc/%PID/fd/%FD/, /dev/fd/%FD/ reach the same directory.
  */
 static int leaked(int argc, char **argv)
 {
-	const char *op = argv[1], *a = argv[2], *b = argc > 3 ? argv[3] : "";
+	const char *op = argv[1], *a, *b;
 	int dfd = leaked_fd(argv[0]), fd = -1, rc = 0, n;
+	char buf[256], an[256], bn[256];
 	struct ring r;
-	char buf[256];
 
 	if (dfd < 0) {
 		fprintf(stderr, "dcea-escape: setup: receive a directory fd on %s: %s\n", argv[0],
@@ -561,17 +593,26 @@ static int leaked(int argc, char **argv)
 		return 3;
 	}
 	printf("got fd %d\n", dfd);
+	a = fd_name(argv[2], dfd, an, sizeof(an));
+	b = fd_name(argc > 3 ? argv[3] : "", dfd, bn, sizeof(bn));
 	if (!strcmp(op, "open")) {
 		fd = openat(dfd, a, O_RDONLY);
 	} else if (!strcmp(op, "chdir-open")) {
 		if (fchdir(dfd))
 			return rdie("fchdir", errno);
 		fd = open(a, O_RDONLY);
+	} else if (!strcmp(op, "chdir-mkdir") || !strcmp(op, "xattr")) {
+		if ((op[0] == 'c' || a[0] != '/') && fchdir(dfd))
+			return rdie("fchdir", errno);
+		if (op[0] == 'c' ? mkdir(a, 0755) : setxattr(a, "trusted.dcea", b, strlen(b), 0))
+			return rdie(op, errno);
+		printf("%s done\n", op);
+		return 0;
 	} else if (!strcmp(op, "bind") || !strcmp(op, "uring-bind")) {
 		struct sockaddr_un sa;
 		int s = unix_sock(a, &sa);
 
-		if (fchdir(dfd))
+		if (a[0] != '/' && fchdir(dfd))
 			return rdie("fchdir", errno);
 		if (s < 0)
 			return rdie("socket", -s);
@@ -623,6 +664,8 @@ static int leaked(int argc, char **argv)
 			rc = linkat(dfd, a, dfd, b, 0);
 		else if (!strcmp(op, "chmod"))
 			rc = fchmodat(dfd, a, 04755, 0);
+		else if (!strcmp(op, "chown"))
+			rc = fchownat(dfd, a, 4242, 4242, 0);
 		else if (!strcmp(op, "mknod"))
 			rc = mknodat(dfd, a, S_IFIFO | 0644, 0);
 		else
@@ -1063,7 +1106,8 @@ int route_main(int argc, char **argv)
 		"       | pidfd-getfd PID FD r|w|dir [DATA|FILE] | reopen PATH DATA\n"
 		"       | xattr|uring-xattr PATH NAME VALUE | getxattr PATH NAME\n"
 		"       | uring-hold PATH DATA GO worker|sqpoll\n"
-		"       | leaked-fd SOCK open|chdir-open|uring-open|mkdir|uring-mkdir|symlink|unlink|rename|link|chmod|mknod|bind|uring-bind A [B]\n"
+		"       | leaked-fd SOCK open|chdir-open|uring-open|mkdir|chdir-mkdir|uring-mkdir|symlink|unlink\n"
+		"         |rename|link|chmod|chown|xattr|mknod|bind|uring-bind A [B] (A, B: %%FD the fd)\n"
 		"       | mount-unfaulted FSTYPE SOURCE TARGET | vm-readv PID [ADDR] | madvise PID [ADDR]\n"
 		"       | uring-copy SRC DST | uring-echo\n"
 		"       | fsopen-unfaulted FSTYPE [TARGET] | clone3-unfaulted | capset-unfaulted\n");

@@ -102,6 +102,7 @@ ct_priv=$(dcea_escape_ct priv --privileged --pid=host -v "$cg:/cg" -v /var/run/d
 ct_sa=$(dcea_escape_ct sysadmin --cap-add SYS_ADMIN)
 ct_plain=$(dcea_escape_ct plain)
 ct_leak=$(dcea_escape_ct leak -v "$leakdir:/agent")
+ct_leaksa=$(dcea_escape_ct leaksa --cap-add SYS_ADMIN -v "$leakdir:/agent")
 
 run_in() { # CT CMD...: sets OUT, ERR, RC
 	local ct=$1
@@ -127,6 +128,7 @@ route_step() {
 	[ "${CAT_CT[$id]}" = sysadmin ] && CT=$ct_sa
 	[ "${CAT_CT[$id]}" = plain ] && CT=$ct_plain
 	[ "${CAT_CT[$id]}" = leak ] && CT=$ct_leak
+	[ "${CAT_CT[$id]}" = leaksa ] && CT=$ct_leaksa
 	catalogue_prepare "$id"
 	run_in "$CT" sh -c "$(catalogue_script "$id")"
 }
@@ -138,10 +140,10 @@ effect() { catalogue_effect "$1"; }
 route_expr() {
 	case $1 in
 	uring-open-sysctl) echo '.details.path == "/proc/sys/kernel/core_pattern"' ;;
-	uring-open* | uring-connect* | uring-*-root | leaked-fd-uring-*) echo '.details.route == "io_uring"' ;;
+	uring-open* | uring-connect* | uring-*-root | leaked-fd-*uring-*) echo '.details.route == "io_uring"' ;;
 	pidfd-getfd-*) echo '.details.route // "pidfd_getfd" | . == "pidfd_getfd" or . == "syscall"' ;;
 	reopen-* | path-*) echo '.details.route == "syscall"' ;;
-	leaked-fd-open | leaked-fd-chdir) echo '.details.kind == "foreign_mount"' ;;
+	leaked-fd-open | leaked-fd-chdir | leaked-fd-procfd-open) echo '.details.kind == "foreign_mount"' ;;
 	leaked-fd-*) echo '.details.kind == "path_walk" and .details.from_outside == true' ;;
 	pidfd-setns) echo '.details.namespaces_changed | index("mnt") != null' ;;
 	fsopen-unfaulted) echo '.details.fstype == "(unreadable)"' ;;
@@ -161,7 +163,9 @@ status_id() {
 	pidfd-getfd-*) echo pidfd-getfd ;;
 	proc-cwd-open | uring-open-cwd) echo proc-cwd ;;
 	leaked-fd-open | leaked-fd-chdir | leaked-fd-uring-open) echo leaked-fd-open ;;
-	leaked-fd-uring-mkdir | leaked-fd-uring-bind) echo leaked-fd-uring-path ;;
+	leaked-fd-procfd-open) echo leaked-fd-open ;;
+	leaked-fd-uring-mkdir | leaked-fd-uring-bind | leaked-fd-procfd-uring-mkdir) echo leaked-fd-uring-path ;;
+	leaked-fd-setxattr | leaked-fd-chown | leaked-fd-procfd-setxattr | leaked-fd-procfd-chown) echo leaked-fd-attr ;;
 	leaked-fd-*) echo leaked-fd-path ;;
 	*) echo "$1" ;;
 	esac

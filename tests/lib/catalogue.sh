@@ -67,6 +67,7 @@ catalogue_effect() {
 	unlink) ! [ -e "$HT/unl-$TAG" ] ;;
 	link) [ -e "$HT/hl-$TAG" ] ;;
 	chmod) [ -u "$HT/chm-$TAG" ] ;;
+	chown) [ "$(stat -c %u "$HT/cho-$TAG")" = 4242 ] ;;
 	node) [ -e "$HT/nod-$TAG" ] ;;
 	xattr) [ "$("$DCEA_ESCAPE" route getxattr "$SECRET" trusted.dcea 2>/dev/null)" = "$TAG" ] ;;
 	rwfile) grep -q "tampered-$TAG" "$CAT_RWFILE" ;;
@@ -94,5 +95,6 @@ catalogue_prepare() {
 	rename) printf 'x\n' >"$HT/ren-$TAG" ;;
 	unlink) printf 'x\n' >"$HT/unl-$TAG" ;;
 	chmod) printf 'x\n' >"$HT/chm-$TAG" ;;
+	chown) printf 'x\n' >"$HT/cho-$TAG" ;;
 	esac
 }

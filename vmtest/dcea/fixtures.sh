@@ -65,6 +65,7 @@ route_effect() {
 	unlink) [ ! -e $RT/unl-$2 ] ;;
 	link) [ -e $RT/hl-$2 ] ;;
 	chmod) [ -u $RT/chm-$2 ] ;;
+	chown) [ "$(stat -c %u $RT/cho-$2)" = 4242 ] ;;
 	node) [ -e $RT/nod-$2 ] ;;
 	xattr) [ "$(/vmtest/dcea-escape route getxattr $secret trusted.dcea 2>/dev/null)" = "$2" ] ;;
 	rwfile) grep -q "tampered-$2" $rwfile ;;

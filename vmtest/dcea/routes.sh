@@ -47,6 +47,7 @@ while IFS='	' read -r id rule _ _ eff_kind want_fallback want_lsm gaps _ _ _ _ a
 	rename) echo x >$RT/ren-$tag ;;
 	unlink) echo x >$RT/unl-$tag ;;
 	chmod) echo x >$RT/chm-$tag ;;
+	chown) echo x >$RT/cho-$tag ;;
 	esac
 	script=$(eval "printf '%s\n' \"$attempt\"")
 	out=$(/vmtest/ctr -p -n $name -c /sys/fs/cgroup/vmtest/$name $R sh -c "$script; exit \$?" </dev/null 2>&1)
