@@ -256,6 +256,14 @@ static __always_inline void judge_opened_fd(long fd, __u32 route, bool cast)
 		judge_opened_cur(t, cur, cur_fd_file(cur, fd), route, false);
 }
 
+/* decide() for a rule of either backend: what this program judges that no LSM hook sees */
+static __always_inline int decide_either(__u32 rule, struct dcea_task *t, int enforce_action)
+{
+	struct dcea_rule_cfg *rc = bpf_map_lookup_elem(&dcea_rules, &rule);
+
+	return rc ? decide_in(rule, t, enforce_action, rc->lsm) : -1;
+}
+
 /* Is host pid `pid` a task of t's container? Only meaningful in the host's pid namespace. */
 static __always_inline bool own_task(struct dcea_task *t, __u32 pid)
 {
@@ -335,6 +343,78 @@ static __always_inline bool sensitive_at(const char *s, int i)
 	       word_at(s, i, "map_files", 9) || word_at(s, i, "mem", 3) || word_at(s, i, "ns", 2);
 }
 
+/* A struct pid's number in its own (innermost) namespace: the number a /proc there shows. */
+static __always_inline __u32 pid_nr_own(struct pid *p)
+{
+	unsigned int level = BPF_CORE_READ(p, level);
+	int nr = 0;
+
+	bpf_core_read(&nr, sizeof(nr), &p->numbers[level & 31].nr);
+	return nr;
+}
+
+/*
+ * Does name s (read whole) walk through one of the task's own magic links to a directory on a mount
+ * outside its mount namespace: /proc/self/fd/N/..., /proc/thread-self/fd/N/..., /proc/<its pid or
+ * tid>[/task/<tid>]/fd/N/..., /dev/fd/N/... (docker's /dev/fd is a symlink to /proc/self/fd), or
+ * /proc/self/cwd/... with a working directory outside? The same walk as a relative one from dfd N
+ * (or the cwd), spelled absolutely: the magic link is followed by the kernel, so the string alone
+ * says nothing. Pids are the task's own in its pid namespace, the one its /proc shows; another
+ * task's fd table is not looked at (a leaked fd held by another process of the container, and a
+ * symlink to the magic link, remain: docs/ROUTES.md).
+ */
+static __always_inline bool own_magic_foreign(struct task_struct *task, const char *s)
+{
+	struct vfsmount *vm = NULL;
+	struct file *f;
+	int i = 8, n;
+
+	if (!has_prefix(s, "/dev/fd/", 8)) {
+		if (word_at(s, 6, "self", 4)) {
+			i = 11;
+		} else if (word_at(s, 6, "thread-self", 11)) {
+			i = 18;
+		} else {
+			__u32 pid;
+
+			n = digits_at(s, 6);
+			pid = pid_at(s, 6);
+			if (!n ||
+			    (pid != pid_nr_own(BPF_CORE_READ(task, thread_pid)) &&
+			     pid != pid_nr_own(BPF_CORE_READ(task, group_leader, thread_pid))))
+				return false;
+			i = 6 + n + 1;
+		}
+		/* /proc/self/task/<tid>/: a thread of the process, which shares its fd table */
+		if (word_at(s, i, "task", 4)) {
+			n = digits_at(s, i + 5);
+			if (!n)
+				return false;
+			i += 5 + n + 1;
+		}
+		if (word_at(s, i, "cwd", 3)) {
+			vm = BPF_CORE_READ(task, fs, pwd.mnt);
+			return vm && foreign_dir(task, vm);
+		}
+		if (!word_at(s, i, "fd", 2))
+			return false;
+		i += 3;
+	}
+	n = digits_at(s, i);
+	if (!n || n > 7)
+		return false;
+	{
+		char end = s[(i + n) & (WALK_NAME - 1)];
+
+		if (end != '/' && end != '\0')
+			return false;
+	}
+	f = fd_file(task, pid_at(s, i));
+	if (f)
+		vm = BPF_CORE_READ(f, f_path.mnt);
+	return vm && foreign_dir(task, vm);
+}
+
 struct walk_buf {
 	char s[WALK_NAME];
 };
@@ -371,7 +451,7 @@ static __always_inline int walk_check_in(int dfd, const char *name, bool user, _
 	int action;
 
 	char first = 0;
-	bool hostpid;
+	bool hostpid, magic;
 
 	if (!b || !c || !t)
 		return -1;
@@ -383,8 +463,22 @@ static __always_inline int walk_check_in(int dfd, const char *name, bool user, _
 	if (user ? bpf_probe_read_user(&first, 1, name) : bpf_probe_read_kernel(&first, 1, name))
 		return -2;
 	hostpid = task_pidns(task) == c->host_ns[DCEA_NS_PID];
-	if (first == '/' && !hostpid)
-		return -1;
+	/*
+	 * An absolute name from a task outside the host's pid namespace counts only through one of
+	 * its own magic links (/proc/self/fd/N/...): those start "/proc/" or "/dev/fd/", read first
+	 * (an open is judged on the file it opened instead).
+	 */
+	magic = first == '/' && what != DCEA_WALK_OPEN;
+	if (first == '/' && !hostpid) {
+		if (!magic)
+			return -1;
+		n = user ? bpf_probe_read_user_str(b->s, 9, name)
+			 : bpf_probe_read_kernel_str(b->s, 9, name);
+		if (n <= 0)
+			return -2;
+		if (!has_prefix(b->s, "/proc/", 6) && !has_prefix(b->s, "/dev/fd/", 8))
+			return -1;
+	}
 	if (first != '/') {
 		if (dfd == AT_FDCWD_) {
 			vm = BPF_CORE_READ(task, fs, pwd.mnt);
@@ -400,12 +494,17 @@ static __always_inline int walk_check_in(int dfd, const char *name, bool user, _
 		if (vm && foreign_dir(task, vm))
 			kind = DCEA_PH_WALK; /* target pid 0: from a directory outside */
 	}
-	if (!kind && !hostpid)
+	if (!kind && !hostpid && !magic)
 		return -1;
 	n = user ? bpf_probe_read_user_str(b->s, sizeof(b->s), name)
 		 : bpf_probe_read_kernel_str(b->s, sizeof(b->s), name);
 	if (n <= 0)
 		return -2;
+	if (!kind && magic && (has_prefix(b->s, "/proc/", 6) || has_prefix(b->s, "/dev/fd/", 8)) &&
+	    own_magic_foreign(task, b->s))
+		kind = DCEA_PH_WALK; /* target pid 0: from a directory outside */
+	if (!kind && !hostpid)
+		return -1;
 	if (!kind) {
 		int ci = -1; /* where the component after /proc/<pid>/ starts */
 
@@ -441,7 +540,16 @@ static __always_inline int walk_check_in(int dfd, const char *name, bool user, _
 	}
 	if (!kind)
 		return -1;
-	action = decide(DCEA_R_PROC_HOST, t, DCEA_ACT_KILL);
+	/*
+	 * setxattr and chown in a directory outside: no LSM hook of the LSM backend sees them
+	 * (inode_setxattr has no mount, path_chown's struct arguments stop 5.10), so this program
+	 * judges them on either backend (kill, after the kernel made the change). A walk through a
+	 * host task's /proc/<pid> (a1) is the LSM backend's (ptrace_access_check denies it).
+	 */
+	if (!a1 && (what == DCEA_WALK_SETXATTR || what == DCEA_WALK_CHOWN))
+		action = decide_either(DCEA_R_PROC_HOST, t, DCEA_ACT_KILL);
+	else
+		action = decide(DCEA_R_PROC_HOST, t, DCEA_ACT_KILL);
 	if (action < 0)
 		return -1;
 	e = event_start(DCEA_EV_RULE, DCEA_R_PROC_HOST, action);

@@ -22,6 +22,7 @@ struct route_info {
 	const char *deny_prog; /* a fallback program that denies it where the kernel has its hook */
 	const char *deny_prog2;
 	const char *lsm_prog; /* the LSM program that denies it, when not file_open's judgement */
+	bool both;	      /* no LSM hook sees it: `prog` judges it on the LSM backend too */
 };
 
 static const struct route_info routes[] = {
@@ -73,8 +74,11 @@ static const struct route_info routes[] = {
 	  "open (fchdir, io_uring open) relative to a host directory fd leaked into the container",
 	  "watch_openat", "kill" },
 	{ "leaked-fd-path", DCEA_R_PROC_HOST,
-	  "mkdir/symlink/link/rename/unlink/chmod/mknod/bind(2) relative to a leaked host directory fd",
+	  "mkdir/symlink/link/rename/unlink/chmod/mknod/bind(2) relative to a leaked host directory fd (or through its /proc/self/fd/N)",
 	  "walk_mkdir", "kill-after", .lsm_prog = "deny_mkdir_foreign" },
+	{ "leaked-fd-attr", DCEA_R_PROC_HOST,
+	  "setxattr/chown(2) in a leaked host directory (relative, or through /proc/self/fd/N)",
+	  "walk_setxattr", "kill-after", .both = true },
 	{ "leaked-fd-uring-path", DCEA_R_PROC_HOST,
 	  "io_uring mkdir/bind relative to a leaked host directory fd", "watch_uring_submit",
 	  "kill-race", .lsm_prog = "deny_mkdir_foreign" },
@@ -114,7 +118,7 @@ static const char *route_effect(const struct route_info *r, const struct dcea_co
 	*gap = false;
 	if (!rc->enabled)
 		return "off";
-	if (c->backend == DCEA_BACKEND_LSM && rc->lsm) {
+	if (c->backend == DCEA_BACKEND_LSM && rc->lsm && !r->both) {
 		/* a hook this kernel lacks (path_mkdir needs CONFIG_SECURITY_PATH): not watched */
 		*gap = r->lsm_prog && !prog_attached(c, r->lsm_prog);
 		return *gap ? "gap" : "deny";

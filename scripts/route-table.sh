@@ -134,15 +134,28 @@ after the kernel has done the work, it is not:
 - **Path operations relative to a leaked host directory fd** (a host agent passed it over a unix
   socket, or the task's working directory is outside): the walk starts on a mount outside the
   container's mount namespace, judged on entry (`kill-after`) on the fallback; an open there is judged
-  on the opened file (`foreign_mount`) and killed before it is used. The LSM backend denies the open
+  on the opened file (`foreign_mount`) and killed before it is used. The same walk spelled as an
+  absolute name through the fd's magic link is judged the same way: the fallback reads the fd
+  number from `/proc/self/fd/N/`, `/proc/thread-self/fd/N/`, `/proc/<own pid>[/task/<tid>]/fd/N/`
+  or `/dev/fd/N/` (and the working directory from `/proc/self/cwd/`) and judges that fd's mount
+  (`leaked-fd-procfd-*`). The LSM backend denies the open
   at `file_open` and mkdir/symlink/link/rename/unlink/rmdir/chmod, mknod of a fifo or socket and
   a unix socket's `bind` to a path (classic or `IORING_OP_BIND`: the socket's file is made through
   `path_mknod`) at the `path_*` hooks (which
   need CONFIG_SECURITY_PATH; `dcea status` calls the route a gap where they did not load), by the
-  same judgement: the directory's (or file's) mount is not in the task's mount namespace. Not
-  judged there: `setxattr` by a name relative to such a directory (`inode_setxattr` sees no mount)
-  and `chown` (`path_chown` takes `kuid_t`/`kgid_t` by value, struct arguments that BPF
-  trampolines accept only from 6.0, and one object must load on 5.10); the fallback judges both.
+  same judgement: the directory's (or file's) mount is not in the task's mount namespace, whatever
+  the name's spelling. No LSM hook sees the mount of
+  `setxattr` (`inode_setxattr` has no path) or `chown` (`path_chown` takes `kuid_t`/`kgid_t` by
+  value, struct arguments that BPF trampolines accept only from 6.0, and one object must load on
+  5.10): on the LSM backend too the walk tracepoints judge these two (`kill-after`, `dcea status`:
+  `leaked-fd-attr`), as on the fallback.
+- **What no name shows** (fallback; on the LSM backend `setxattr` and `chown` too): a symlink to
+  the magic link (`symlink("/proc/self/fd/N", "/tmp/l")`, then `mkdir("/tmp/l/x")`), the leaked fd
+  held by another process of the container (`/proc/<its pid>/fd/N/`), and a walk relative to a
+  procfs directory (`mkdirat(open("/proc"), "self/fd/N/x")`) reach the leaked directory by a
+  string that names nothing outside; the kernel resolves the link after the tracepoint has read
+  the name. Closing them needs the fd's arrival judged instead (LSM `file_receive`; on the
+  fallback, the received fds of `recvmsg`): not done yet.
 - **io_uring opens by a name that does not say what they open** (a symlink to a knob file): judged
   on completion by the object, from the io-wq worker that ran them; the kill can come after the
   process's next request (`kill-race`). Opens by their own name are judged on submission, by the

@@ -562,7 +562,9 @@ static const char *fd_name(const char *in, int fd, char *out, size_t size)
 			continue;
 		}
 		o += snprintf(out + o, size - o, "%d",
-			      k == 0 ? fd : k == 1 ? (int)getpid() : (int)syscall(SYS_gettid));
+			      k == 0   ? fd
+			      : k == 1 ? (int)getpid()
+				       : (int)syscall(SYS_gettid));
 		in += strlen(keys[k]);
 	}
 	out[o] = '\0';
