@@ -154,8 +154,12 @@ after the kernel has done the work, it is not:
   held by another process of the container (`/proc/<its pid>/fd/N/`), and a walk relative to a
   procfs directory (`mkdirat(open("/proc"), "self/fd/N/x")`) reach the leaked directory by a
   string that names nothing outside; the kernel resolves the link after the tracepoint has read
-  the name. Closing them needs the fd's arrival judged instead (LSM `file_receive`; on the
-  fallback, the received fds of `recvmsg`): not done yet.
+  the name. Closing them needs the fd's arrival judged instead (LSM `file_receive`, which sees
+  SCM_RIGHTS and `pidfd_getfd`; on the fallback, the fds `recvmsg`/`recvmmsg` wrote into the
+  control message, judged on exit and killed before use): not done yet. Such a judgement must
+  spare what runtimes pass on purpose: consoles and sockets (not directories), and the mount fds
+  of `open_tree`/`fsmount` that runc (1.2+) sends to its init inside the container (detached
+  mounts, whose namespace is not the task's either).
 - **io_uring opens by a name that does not say what they open** (a symlink to a knob file): judged
   on completion by the object, from the io-wq worker that ran them; the kill can come after the
   process's next request (`kill-race`). Opens by their own name are judged on submission, by the
