@@ -17,7 +17,7 @@
 #                    per route, backend and kernel in the routes.tsv format of scripts/route-table.sh
 #                    (default tests/routes/vmtest.tsv when VMTEST_DOC is set; "" for none); rows of
 #                    kernels this run did not boot are kept
-#   VMTEST_TIMEOUT   seconds per boot (default 180, vng 420); a boot without a status line is
+#   VMTEST_TIMEOUT   seconds per boot (default 300, vng 420); a boot without a status line is
 #                    retried once; test.sh itself is stopped 20 s earlier in the guest (exit 143)
 #   VMTEST_SHELL=1   interactive: after test.sh, a shell on this terminal (one kernel, one boot)
 #   VMTEST_DOC       file the table is written to (default docs/KERNELS.md; "" for none)
@@ -42,7 +42,7 @@ ROOT=$(cd "$HERE/.." && pwd)
 OUTPUT=${OUTPUT:-build}
 [[ $OUTPUT == /* ]] || OUTPUT=$ROOT/$OUTPUT
 WORK=${VMTEST_WORK:-$HERE/cache}
-TIMEOUT=${VMTEST_TIMEOUT:-180}
+TIMEOUT=${VMTEST_TIMEOUT:-300}
 LSM_BPF=${VMTEST_LSM:-lockdown,capability,landlock,yama,apparmor,bpf}
 VARIANTS=${VMTEST_VARIANTS:-bpf nobpf}
 DOC=${VMTEST_DOC-$ROOT/docs/KERNELS.md}
