@@ -9,3 +9,13 @@ case $OUTPUT in /*) ;; *) OUTPUT=$root/$OUTPUT ;; esac
 DCEA=$OUTPUT/dcea
 . "$root/tests/lib/common.sh"
 . "$root/tests/lib/docker.sh"
+
+# The section of every program dcea attached (a pinned link per program, named after it); not the
+# task iterator, which runs only when the loader reads it. dcea must be loaded.
+dcea_hooks() {
+	local syms l
+	syms=$(llvm-objdump-19 -t "$OUTPUT/dcea.bpf.o" | awk '$3 == "F" && $4 != ".text" {print $6, $4}')
+	for l in /sys/fs/bpf/dcea/links/*; do
+		awk -v n="${l##*/}" '$1 == n {print $2}' <<<"$syms"
+	done | grep -v '^iter/' | sort -u
+}
