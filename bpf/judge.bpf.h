@@ -212,7 +212,8 @@ static __always_inline void file_facts_cast(struct file *fp, struct file_facts *
  * memory of a task outside its container, or any file on a mount outside its mount namespace
  * (`own_ns`: /proc/<pid>/root of a host task, a leaked host fd). Returns true with `v` filled on a
  * match. A file opened for reading on a mount of its own namespace, neither on nsfs nor procfs,
- * costs one probe read here (its mount's namespace).
+ * costs one probe read here (its mount's namespace). What it matches must pass open_may_matter()
+ * (bpf/routes.bpf.h) too: the open programs skip this for a file that does not.
  */
 static __always_inline bool classify_facts(struct dcea_task *t, void *own_ns,
 					   const struct file_facts *ff, struct file_verdict *v)
