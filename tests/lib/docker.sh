@@ -19,7 +19,11 @@ DCEA_TEST_STATE=${DCEA_TEST_STATE:-/run/dcea-test}
 DCEA_DOCKERD=${DCEA_DOCKERD:-/usr/sbin/dockerd}
 DCEA_DOCKERD_LOG=${DCEA_DOCKERD_LOG:-/var/log/dcea-test-dockerd.log}
 DCEA_DOCKERD_TIMEOUT=${DCEA_DOCKERD_TIMEOUT:-30}
-DCEA_RUNC_WRAPPER=$DCEA_TESTS_DIR/docker/dcea-runc
+# The daemon runs the wrapper from the harness's state directory, refreshed from this checkout by
+# every docker_up: a daemon left running by another checkout (a removed worktree, an earlier CI
+# clone) must not point into it.
+DCEA_RUNC_WRAPPER_SRC=$DCEA_TESTS_DIR/docker/dcea-runc
+DCEA_RUNC_WRAPPER=$DCEA_TEST_STATE/dcea-runc
 DCEA_IMAGE_REPO=dcea-test/busybox
 # Files here (statically linked helpers) are copied into the image's /usr/local/bin.
 DCEA_IMAGE_EXTRA_DIR=${DCEA_IMAGE_EXTRA_DIR:-$OUTPUT/image-bin}
@@ -115,6 +119,25 @@ _docker_stop_pid() {
 	return 1
 }
 
+# _docker_install_wrapper: this checkout's dcea-runc to $DCEA_RUNC_WRAPPER (a rename: a runtime
+# call in progress keeps the old file). Needs root; without it the daemon is not ours to start.
+_docker_install_wrapper() {
+	[ "$(id -u)" -eq 0 ] && [ -x "$DCEA_RUNC_WRAPPER_SRC" ] || return 0
+	mkdir -p "$DCEA_TEST_STATE" &&
+		cp "$DCEA_RUNC_WRAPPER_SRC" "$DCEA_RUNC_WRAPPER.$$" && chmod 0755 "$DCEA_RUNC_WRAPPER.$$" &&
+		mv -f "$DCEA_RUNC_WRAPPER.$$" "$DCEA_RUNC_WRAPPER"
+}
+
+# _docker_stale: the running daemon is the harness's own but runs another dcea-runc (one started
+# by a checkout from before the wrapper had a path of its own, which may be gone)
+_docker_stale() {
+	local pid path
+	pid=$(cat /var/run/docker.pid 2>/dev/null)
+	_docker_ours "$pid" || return 1
+	path=$(docker info --format '{{with index .Runtimes "dcea-runc"}}{{.Path}}{{end}}' 2>/dev/null)
+	[ "$path" != "$DCEA_RUNC_WRAPPER" ]
+}
+
 _docker_note_runtimes() {
 	local rts
 	rts=$(docker info --format '{{range $k, $v := .Runtimes}}{{$k}} {{end}}' 2>/dev/null)
@@ -142,7 +165,8 @@ docker_up() {
 		cleanup_add docker_cleanup
 	fi
 	command -v docker >/dev/null 2>&1 || { _docker_err "no docker client installed"; return; }
-	if _docker_ready; then
+	_docker_install_wrapper
+	if _docker_ready && ! _docker_stale; then
 		_docker_note_runtimes
 		return 0
 	fi
@@ -156,14 +180,15 @@ docker_up() {
 	exec {lockfd}>"$lock"
 	flock "$lockfd"
 	# Someone may have started it while we waited for the lock.
-	if _docker_ready; then
+	if _docker_ready && ! _docker_stale; then
 		exec {lockfd}>&-
 		_docker_note_runtimes
 		return 0
 	fi
-	# A daemon that holds its pid file but does not answer. The harness's own is wedged (an earlier
-	# script left it so): where its goroutines wait is said (SIGUSR1), then it is restarted, so that one
-	# script's failure does not become every later script's. Anyone else's is left alone.
+	# A daemon that holds its pid file but does not answer, or the harness's own running another
+	# checkout's dcea-runc. The harness's own is restarted: wedged (an earlier script left it so),
+	# after saying where its goroutines wait (SIGUSR1), so that one script's failure does not become
+	# every later script's. Anyone else's is left alone.
 	if [ -s /var/run/docker.pid ] && pid=$(cat /var/run/docker.pid) && [ -d "/proc/$pid" ] &&
 		[ "$(cat "/proc/$pid/comm" 2>/dev/null)" = dockerd ]; then
 		if ! _docker_ours "$pid"; then
@@ -171,11 +196,18 @@ docker_up() {
 			_docker_err "dockerd (pid $pid) is running but not answering"
 			return
 		fi
-		printf '\n=== %s: dcea test harness: dockerd (pid %s) does not answer, restarting it\n' \
-			"$(date -Is)" "$pid" >>"$DCEA_DOCKERD_LOG"
-		stuck=$(docker_goroutines)
-		printf 'docker: the harness'"'"'s dockerd (pid %s) did not answer in %s s: restarting it (goroutines blocked for minutes: %s)\n' \
-			"$pid" "${DCEA_DOCKER_READY_TIMEOUT:-30}" "${stuck:-none}" >&2
+		if _docker_ready; then
+			printf '\n=== %s: dcea test harness: dockerd (pid %s) runs another dcea-runc, restarting it\n' \
+				"$(date -Is)" "$pid" >>"$DCEA_DOCKERD_LOG"
+			printf 'docker: the harness'"'"'s dockerd (pid %s) runs a dcea-runc other than %s: restarting it\n' \
+				"$pid" "$DCEA_RUNC_WRAPPER" >&2
+		else
+			printf '\n=== %s: dcea test harness: dockerd (pid %s) does not answer, restarting it\n' \
+				"$(date -Is)" "$pid" >>"$DCEA_DOCKERD_LOG"
+			stuck=$(docker_goroutines)
+			printf 'docker: the harness'"'"'s dockerd (pid %s) did not answer in %s s: restarting it (goroutines blocked for minutes: %s)\n' \
+				"$pid" "${DCEA_DOCKER_READY_TIMEOUT:-30}" "${stuck:-none}" >&2
+		fi
 		if ! _docker_stop_pid "$pid"; then
 			exec {lockfd}>&-
 			_docker_err "dockerd (pid $pid) does not answer and does not die"
