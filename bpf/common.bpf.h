@@ -451,12 +451,6 @@ static __always_inline void task_ns(struct task_struct *t, __u64 ns[DCEA_NS_MAX]
 }
 
 /*
- * What to do about a match of `rule` by task `t` seen by a program of the LSM backend (lsm=1) or of
- * the fallback backend (lsm=0): DCEA_ACT_* or -1 when the rule is off or the other backend owns
- * it. The loader's canary containers are always enforced so the self-test proves what block mode
- * would do.
- */
-/*
  * Whether one of the policy's exceptions covers `bit` (a rule id, or 32 + a custom rule's index)
  * for a task: every selector the exception has (executable, container) must match. A suppressed
  * match is counted per exception. A global function (bpf/path.bpf.c), checked once.
@@ -468,11 +462,20 @@ static __always_inline bool excepted(__u32 bit, struct dcea_task *t)
 	return excepted_g(bit, t->cgroup_id, t->exe, t->flags);
 }
 
+/*
+ * What to do about a match of `rule` by task `t` seen by a program of the LSM backend (lsm=1) or of
+ * the fallback backend (lsm=0): DCEA_ACT_* or -1 when the rule is off or the other backend owns
+ * it. DCEA_DECIDE_EITHER: a fallback program judging what no LSM hook sees, for whichever backend
+ * owns the rule. The loader's canary containers are always enforced so the self-test proves what
+ * block mode would do.
+ */
+#define DCEA_DECIDE_EITHER 2
+
 static __always_inline int decide_in(__u32 rule, struct dcea_task *t, int enforce_action, __u32 lsm)
 {
 	struct dcea_rule_cfg *rc = bpf_map_lookup_elem(&dcea_rules, &rule);
 
-	if (!rc || !rc->enabled || rc->lsm != lsm)
+	if (!rc || !rc->enabled || (lsm != DCEA_DECIDE_EITHER && rc->lsm != lsm))
 		return -1;
 	if (excepted(rule, t))
 		return -1;

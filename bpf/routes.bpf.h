@@ -339,14 +339,6 @@ static __always_inline void judge_opened_fd(long fd, __u32 route, bool cast)
 		judge_opened_cur(t, cur, cur_fd_file(cur, fd), route, false);
 }
 
-/* decide() for a rule of either backend: what this program judges that no LSM hook sees */
-static __always_inline int decide_either(__u32 rule, struct dcea_task *t, int enforce_action)
-{
-	struct dcea_rule_cfg *rc = bpf_map_lookup_elem(&dcea_rules, &rule);
-
-	return rc ? decide_in(rule, t, enforce_action, rc->lsm) : -1;
-}
-
 /* Is host pid `pid` a task of t's container? Only meaningful in the host's pid namespace. */
 static __always_inline bool own_task(struct dcea_task *t, __u32 pid)
 {
@@ -630,7 +622,7 @@ static __always_inline int walk_check_in(int dfd, const char *name, bool user, _
 	 * host task's /proc/<pid> (a1) is the LSM backend's (ptrace_access_check denies it).
 	 */
 	if (!a1 && (what == DCEA_WALK_SETXATTR || what == DCEA_WALK_CHOWN))
-		action = decide_either(DCEA_R_PROC_HOST, t, DCEA_ACT_KILL);
+		action = decide_in(DCEA_R_PROC_HOST, t, DCEA_ACT_KILL, DCEA_DECIDE_EITHER);
 	else
 		action = decide(DCEA_R_PROC_HOST, t, DCEA_ACT_KILL);
 	if (action < 0)
