@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -511,6 +512,33 @@ static pid_t start_helper(int *pipe_w)
 	return pid;
 }
 
+/*
+ * Remove the canary cgroups of loaders that died in their self-test (killed, or a crash): empty,
+ * named for a process that is gone. rmdir refuses a cgroup that still holds a task.
+ */
+static void remove_stale_cgroups(const char *root)
+{
+	char path[sizeof(((struct dirent *)0)->d_name) + 256];
+	struct dirent *de;
+	DIR *d = opendir(root);
+	char *end;
+	long pid;
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		if (strncmp(de->d_name, "dcea-canary-", 12))
+			continue;
+		pid = strtol(de->d_name + 12, &end, 10);
+		if (*end || pid <= 0 || pid == getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", root, de->d_name);
+		if (rmdir(path) == 0)
+			log_info("removed '%s', the self-test cgroup of a loader that is gone", path);
+	}
+	closedir(d);
+}
+
 static int setup(struct canary *c)
 {
 	char root[256], path[160];
@@ -533,6 +561,7 @@ static int setup(struct canary *c)
 	err = cgroup_v2_mount(root, sizeof(root));
 	if (err)
 		return err;
+	remove_stale_cgroups(root);
 	snprintf(c->cgpath, sizeof(c->cgpath), "%s/dcea-canary-%d", root, getpid());
 	if (mkdir(c->cgpath, 0755) && errno != EEXIST)
 		return -errno;
