@@ -255,10 +255,10 @@ __dcea_map struct {
 	__type(value, __u32);
 } dcea_protect SEC(".maps");
 
-/* Per-thread scratch between a syscall's entry and exit (the connect fd) */
+/* Per-thread scratch between a syscall's entry and exit (the fd of a connect, of a recvmsg) */
 __dcea_map struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 4096);
+	__uint(max_entries, 16384);
 	__type(key, __u32);
 	__type(value, __u64);
 } dcea_scratch SEC(".maps");

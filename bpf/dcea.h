@@ -306,12 +306,16 @@ struct dcea_task {
 /*
  * How a task reached the object of a rule's event (object.route of file, socket and path-walk
  * events): the classic syscall, an io_uring request, a descriptor taken from another process with
- * pidfd_getfd.
+ * pidfd_getfd, one received over a unix socket, one held across an exec.
  */
 enum dcea_route {
 	DCEA_RT_SYSCALL = 0,
 	DCEA_RT_IO_URING = 1,
 	DCEA_RT_PIDFD = 2,
+	/* received over a unix socket (SCM_RIGHTS) */
+	DCEA_RT_SCM = 3,
+	/* held across an exec (a runtime's or an agent's leak, CVE-2024-21626) */
+	DCEA_RT_INHERIT = 4,
 	DCEA_RT_MAX,
 };
 

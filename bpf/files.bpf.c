@@ -12,7 +12,8 @@
 #include "bpf/behave.bpf.h"
 #include "bpf/routes.bpf.h"
 
-#define AF_UNIX 1
+#define AF_UNIX	  1
+#define S_IFSOCK_ 0140000
 
 static __always_inline int check_open(long ret)
 {
@@ -61,6 +62,141 @@ SEC("tp/syscalls/sys_exit_pidfd_getfd")
 int watch_pidfd_getfd_exit(struct trace_event_raw_sys_exit *ctx)
 {
 	judge_opened_fd(ctx->ret, DCEA_RT_PIDFD, false);
+	return 0;
+}
+
+__noinline int foreign_dir_g(__u64 fds, __u64 idx, __u64 own_ns)
+{
+	struct file *f = NULL;
+	struct mount *m;
+	void *ns;
+
+	bpf_probe_read_kernel(&f, sizeof(f), (void *)(fds + idx * sizeof(f)));
+	if (!f)
+		return 0;
+	m = (void *)BPF_CORE_READ(f, f_path.mnt) - bpf_core_field_offset(struct mount, mnt);
+	ns = BPF_CORE_READ(m, mnt_ns);
+	if (!ns || (unsigned long)ns >= (unsigned long)-4095 || (__u64)ns == own_ns)
+		return 0;
+	return (BPF_CORE_READ(f, f_inode, i_mode) & S_IFMT) == S_IFDIR;
+}
+
+/*
+ * recvmsg(2) and recvmmsg(2) of a container task on a unix socket: the socket's fd is kept from
+ * entry to exit (dcea_scratch, like connect's); on exit every directory the task holds is judged
+ * (judge_held_dirs()). An entry that cannot be kept (the map full: more container threads in
+ * connect and recvmsg at once than it holds) is not judged on exit: docs/ROUTES.md.
+ */
+static __always_inline void stash_recv(long fd)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct socket *sock;
+	struct file *f;
+	__u64 v = fd;
+
+	if (!current_ct_task())
+		return;
+	f = current_fd_file(fd);
+	if (!f || (BPF_CORE_READ(f, f_inode, i_mode) & S_IFMT) != S_IFSOCK_)
+		return;
+	sock = BPF_CORE_READ(f, private_data);
+	if (!sock || BPF_CORE_READ(sock, sk, __sk_common.skc_family) != AF_UNIX)
+		return;
+	bpf_map_update_elem(&dcea_scratch, &tid, &v, BPF_ANY);
+}
+
+static __always_inline void recv_done(long ret, bool loop)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+
+	if (!bpf_map_lookup_elem(&dcea_scratch, &tid))
+		return;
+	bpf_map_delete_elem(&dcea_scratch, &tid);
+	if (ret >= 0)
+		judge_held_dirs(current_ct_task(), DCEA_RT_SCM, loop);
+}
+
+SEC("tp/syscalls/sys_enter_recvmsg")
+int stash_recvmsg(struct trace_event_raw_sys_enter *ctx)
+{
+	stash_recv(ctx->args[0]);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_enter_recvmmsg")
+int stash_recvmmsg(struct trace_event_raw_sys_enter *ctx)
+{
+	stash_recv(ctx->args[0]);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_exit_recvmsg")
+int watch_recvmsg(struct trace_event_raw_sys_exit *ctx)
+{
+	recv_done(ctx->ret, false);
+	return 0;
+}
+
+/* watch_recvmsg where the kernel has bpf_loop: the whole descriptor table */
+SEC("tp/syscalls/sys_exit_recvmsg")
+int watch_recvmsg_cast(struct trace_event_raw_sys_exit *ctx)
+{
+	recv_done(ctx->ret, true);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_exit_recvmmsg")
+int watch_recvmmsg(struct trace_event_raw_sys_exit *ctx)
+{
+	recv_done(ctx->ret, false);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_exit_recvmmsg")
+int watch_recvmmsg_cast(struct trace_event_raw_sys_exit *ctx)
+{
+	recv_done(ctx->ret, true);
+	return 0;
+}
+
+/*
+ * A directory of the host held across an exec (close-on-exec ones are closed by then): an fd a
+ * runtime or an agent leaked into the container (CVE-2024-21626's), judged like one received, on
+ * the exec's return: after track_exec (sched_process_exec) made the task a container's, before the
+ * new program's first instruction. A program of its own: inlined into track_exec, the judgement's
+ * stack went over the 512 bytes.
+ */
+static __always_inline void exec_done(long ret, bool loop)
+{
+	if (ret == 0)
+		judge_held_dirs(current_ct_task(), DCEA_RT_INHERIT, loop);
+}
+
+SEC("tp/syscalls/sys_exit_execve")
+int watch_execve_fds(struct trace_event_raw_sys_exit *ctx)
+{
+	exec_done(ctx->ret, false);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_exit_execve")
+int watch_execve_fds_cast(struct trace_event_raw_sys_exit *ctx)
+{
+	exec_done(ctx->ret, true);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_exit_execveat")
+int watch_execveat_fds(struct trace_event_raw_sys_exit *ctx)
+{
+	exec_done(ctx->ret, false);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_exit_execveat")
+int watch_execveat_fds_cast(struct trace_event_raw_sys_exit *ctx)
+{
+	exec_done(ctx->ret, true);
 	return 0;
 }
 

@@ -19,6 +19,7 @@
 #define FMODE_CREATED 0x100000
 #define S_IFMT	      00170000
 #define S_IFREG	      0100000
+#define S_IFDIR	      0040000
 
 /*
  * An fd is below the task's max_fds, which fs.nr_open bounds (1 << 20 by default, up to INT_MAX):
@@ -337,6 +338,98 @@ static __always_inline void judge_opened_fd(long fd, __u32 route, bool cast)
 		judge_opened_cur(t, cur, cur_fd_file_cast(cur, fd), route, true);
 	else if (t)
 		judge_opened_cur(t, cur, cur_fd_file(cur, fd), route, false);
+}
+
+/*
+ * Descriptors a task received (SCM_RIGHTS over a unix socket, by recvmsg(2), recvmmsg(2) or an
+ * io_uring RECVMSG). Which descriptors are new only the message says, in user memory that another
+ * thread of the task can rewrite before a program reads it; so every descriptor the task holds is
+ * looked at, and a directory on a mount outside its mount namespace (a host directory: every walk
+ * from it leaves the container, whatever name the walk is given later: a relative one, a symlink
+ * to /proc/self/fd/N, another process's /proc/<pid>/fd/N) is judged as the file it is
+ * (judge_opened(): proc_host_access, foreign mount). Internal mounts (sockets, pipes, memfds)
+ * carry an error pointer as their namespace and are no directories. Also on the return of every
+ * exec of a container task (files.bpf.c): a directory held across it. True when one was found.
+ */
+#define HELD_WORDS_LOOP	   (1U << 16) /* with bpf_loop (the _cast variants, 6.2+): fds 0 to 4M */
+#define HELD_WORDS_BOUNDED 16	      /* without: descriptors 0 to 1023 */
+
+struct held_scan {
+	__u64 fds;	/* struct file ** */
+	__u64 open_fds; /* unsigned long * */
+	__u64 own_ns;
+	__u32 words;
+	/*
+	 * the word of open_fds that holds a foreign directory, or -1; not the descriptor: a value
+	 * that differs with the bit would keep the verifier's states of bpf_loop's callback from
+	 * ever converging
+	 */
+	long found;
+};
+
+/*
+ * Is descriptor `idx` of the table `fds` (struct file **) a directory on a mount outside `own_ns`?
+ * A global function (bpf/files.bpf.c), checked once: inlined in held_word()'s loop its branches
+ * multiplied the verifier's pending states past its limit.
+ */
+extern int foreign_dir_g(__u64 fds, __u64 idx, __u64 own_ns);
+
+/* one word of open_fds: 0 to go on, 1 to stop (bpf_loop's callback convention) */
+static int held_word(__u32 i, void *ctx)
+{
+	struct held_scan *s = ctx;
+	unsigned long w = 0;
+
+	if (i >= s->words)
+		return 1;
+	bpf_probe_read_kernel(&w, sizeof(w), (void *)(s->open_fds + i * sizeof(w)));
+	for (int b = 0; b < 64; b++) {
+		if (!(w & (1UL << b)))
+			continue;
+		if (foreign_dir_g(s->fds, (__u64)i * 64 + b, s->own_ns)) {
+			s->found = i;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * `loop` (a constant): walk the whole table with bpf_loop, only in programs that load where the
+ * kernel has it (the _cast variants); a kernel without bpf_loop refuses a program that names it.
+ */
+static __always_inline bool judge_held_dirs(struct dcea_task *t, __u32 route, bool loop)
+{
+	struct task_struct *task = current_task();
+	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	struct held_scan s = { .found = -1 };
+	unsigned long w = 0;
+
+	if (!t || !fdt)
+		return false;
+	s.fds = (__u64)BPF_CORE_READ(fdt, fd);
+	s.open_fds = (__u64)BPF_CORE_READ(fdt, open_fds);
+	s.own_ns = (__u64)BPF_CORE_READ(task, nsproxy, mnt_ns);
+	s.words = (BPF_CORE_READ(fdt, max_fds) + 63) / 64;
+	if (loop) {
+		bpf_loop(s.words < HELD_WORDS_LOOP ? s.words : HELD_WORDS_LOOP, held_word, &s, 0);
+	} else {
+		for (__u32 i = 0; i < HELD_WORDS_BOUNDED; i++)
+			if (held_word(i, &s))
+				break;
+	}
+	if (s.found < 0)
+		return false;
+	/* the descriptor: the word's first foreign directory again */
+	bpf_probe_read_kernel(&w, sizeof(w),
+			      (void *)(s.open_fds + (s.found & 0xffffffL) * sizeof(w)));
+	for (int b = 0; b < 64; b++)
+		if ((w & (1UL << b)) &&
+		    foreign_dir_g(s.fds, (__u64)(s.found & 0xffffffL) * 64 + b, s.own_ns)) {
+			judge_opened(t, fd_file(task, (s.found & 0xffffffL) * 64 + b), route);
+			return true;
+		}
+	return false;
 }
 
 /* Is host pid `pid` a task of t's container? Only meaningful in the host's pid namespace. */

@@ -18,6 +18,7 @@
  */
 #include "bpf/routes.bpf.h"
 
+#define IORING_OP_RECVMSG	10
 #define IORING_OP_CONNECT	16
 #define IORING_OP_OPENAT	18
 #define IORING_OP_OPENAT2	28
@@ -239,9 +240,13 @@ int watch_uring_complete(struct trace_event_raw_io_uring_complete *ctx)
 	req = BPF_CORE_READ(ctx, req);
 	if (!req)
 		return 0;
-	/* only opens and connects are judged or marked: the rest (reads, sends) leave at once */
+	/*
+	 * only opens, connects and receipts of descriptors are judged or marked: the rest (reads,
+	 * sends) leave at once
+	 */
 	op = BPF_CORE_READ(req, opcode);
-	if (op != IORING_OP_OPENAT && op != IORING_OP_OPENAT2 && op != IORING_OP_CONNECT)
+	if (op != IORING_OP_OPENAT && op != IORING_OP_OPENAT2 && op != IORING_OP_CONNECT &&
+	    op != IORING_OP_RECVMSG)
 		return 0;
 	t = current_ct_task();
 	if (!t)
@@ -276,6 +281,13 @@ int watch_uring_complete(struct trace_event_raw_io_uring_complete *ctx)
 				DCEA_RT_IO_URING);
 	} else if (op == IORING_OP_CONNECT && res == 0) {
 		judge_connected(t, BPF_CORE_READ(req, file));
+	} else if (op == IORING_OP_RECVMSG) {
+		/* SCM_RIGHTS on a unix socket: into the table the ring's tasks share (io threads
+		 * are made with CLONE_FILES) */
+		struct socket *sock = BPF_CORE_READ(req, file, private_data);
+
+		if (sock && BPF_CORE_READ(sock, sk, __sk_common.skc_family) == AF_UNIX)
+			judge_held_dirs(t, DCEA_RT_IO_URING, false);
 	}
 	return 0;
 }

@@ -530,11 +530,13 @@ static void remove_stale_cgroups(const char *root)
 		if (strncmp(de->d_name, "dcea-canary-", 12))
 			continue;
 		pid = strtol(de->d_name + 12, &end, 10);
-		if (*end || pid <= 0 || pid == getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+		if (*end || pid <= 0 || pid == getpid() || kill((pid_t)pid, 0) == 0 ||
+		    errno != ESRCH)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", root, de->d_name);
 		if (rmdir(path) == 0)
-			log_info("removed '%s', the self-test cgroup of a loader that is gone", path);
+			log_info("removed '%s', the self-test cgroup of a loader that is gone",
+				 path);
 	}
 	closedir(d);
 }

@@ -54,9 +54,9 @@ static const char *const walk_ops[DCEA_WALK_MAX] = {
 	[DCEA_WALK_BIND] = "bind",
 };
 static const char *const routes[DCEA_RT_MAX] = {
-	[DCEA_RT_SYSCALL] = "syscall",
-	[DCEA_RT_IO_URING] = "io_uring",
-	[DCEA_RT_PIDFD] = "pidfd_getfd",
+	[DCEA_RT_SYSCALL] = "syscall",	 [DCEA_RT_IO_URING] = "io_uring",
+	[DCEA_RT_PIDFD] = "pidfd_getfd", [DCEA_RT_SCM] = "scm_rights",
+	[DCEA_RT_INHERIT] = "inherited",
 };
 static const char *const tamper_kinds[] = {
 	[DCEA_TAMPER_FILE] = "file_write",   [DCEA_TAMPER_UNLINK] = "unlink",

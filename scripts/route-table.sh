@@ -131,8 +131,25 @@ after the kernel has done the work, it is not:
   `SYS_PTRACE`, or `--privileged`): refuse such containers at admission (`admission.refuse` with
   `config.host-pid` / `config.cap-SYS_PTRACE`, [ADMISSION.md](ADMISSION.md)). The LSM backend denies
   the walk itself (`ptrace_access_check`).
-- **Path operations relative to a leaked host directory fd** (a host agent passed it over a unix
-  socket, or the task's working directory is outside): the walk starts on a mount outside the
+- **A leaked host directory fd received over a unix socket** (SCM_RIGHTS, by `recvmsg`, `recvmmsg`
+  or io_uring's `RECVMSG`): on the fallback the task is killed when the receive returns, before it
+  can use the fd (`leaked-fd-receipt`, `kill`; every `leaked-fd-*` row of the table is stopped so,
+  their fd comes from a leaky agent's socket). Which descriptors arrived only the control message
+  says, in user memory another thread can rewrite, so the program looks at every descriptor the
+  task holds: a directory on a mount outside the task's mount namespace is judged as an open of it
+  (`foreign_mount`, `route` `scm_rights` or `io_uring`). Sockets, pipes and memfds (internal
+  mounts) and the container's own directories pass (`benign-fdpass`). The same look is taken on
+  the return of every exec of a container task: a host directory held across the exec (a
+  runtime's or an agent's leak, the `runc exec` shape of CVE-2024-21626; close-on-exec ones are
+  closed by then) kills the task before the new program's first instruction
+  (`leaked-fd-inherited`, route `inherited`; 13-routes.sh's `inherited-fd-*`: nsenter into a
+  container with fd 7 open on a host directory). Limits: where the kernel lacks
+  `bpf_rdonly_cast` (before 6.2) the programs without `bpf_loop` look at descriptors 0 to 1023
+  only; a receive whose entry the per-thread map (16384 threads in `connect` or `recvmsg` at once)
+  cannot hold is not judged; a descriptor a task held before dcea loaded is found at its next
+  exec or receive only. The LSM backend judges the uses instead (below).
+- **Path operations relative to a leaked host directory fd not judged on receipt** (held before
+  dcea loaded, or above descriptor 1023 before 6.2; or the task's working directory is outside): the walk starts on a mount outside the
   container's mount namespace, judged on entry (`kill-after`) on the fallback; an open there is judged
   on the opened file (`foreign_mount`) and killed before it is used. The same walk spelled as an
   absolute name through the fd's magic link is judged the same way: the fallback reads the fd
@@ -149,17 +166,18 @@ after the kernel has done the work, it is not:
   value, struct arguments that BPF trampolines accept only from 6.0, and one object must load on
   5.10): on the LSM backend too the walk tracepoints judge these two (`kill-after`, `dcea status`:
   `leaked-fd-attr`), as on the fallback.
-- **What no name shows** (fallback; on the LSM backend `setxattr` and `chown` too): a symlink to
-  the magic link (`symlink("/proc/self/fd/N", "/tmp/l")`, then `mkdir("/tmp/l/x")`), the leaked fd
-  held by another process of the container (`/proc/<its pid>/fd/N/`), and a walk relative to a
-  procfs directory (`mkdirat(open("/proc"), "self/fd/N/x")`) reach the leaked directory by a
-  string that names nothing outside; the kernel resolves the link after the tracepoint has read
-  the name. Closing them needs the fd's arrival judged instead (LSM `file_receive`, which sees
-  SCM_RIGHTS and `pidfd_getfd`; on the fallback, the fds `recvmsg`/`recvmmsg` wrote into the
-  control message, judged on exit and killed before use): not done yet. Such a judgement must
-  spare what runtimes pass on purpose: consoles and sockets (not directories), and the mount fds
-  of `open_tree`/`fsmount` that runc (1.2+) sends to its init inside the container (detached
-  mounts, whose namespace is not the task's either).
+- **What no name shows**: a symlink to the magic link (`symlink("/proc/self/fd/N", "/tmp/l")`,
+  then `mkdir("/tmp/l/x")`), the leaked fd held by another process of the container
+  (`/proc/<its pid>/fd/N/`), and a walk relative to a procfs directory
+  (`mkdirat(open("/proc"), "self/fd/N/x")`) reach the leaked directory by a string that names
+  nothing outside; the kernel resolves the link after the tracepoint has read the name. On the
+  fallback the fd's receipt (or an exec holding it) is judged instead (above:
+  `leaked-fd-link-mkdir` is killed when the fd arrives); an fd held before dcea loaded still
+  reaches its directory so until the task's next exec. On the LSM backend the
+  `path_*` hooks deny these by the directory's mount, except `setxattr` and `chown`, which no hook
+  judges by mount (above). Runtimes pass descriptors on purpose before the entrypoint's exec
+  (runc 1.2's mount fds of `open_tree`/`fsmount` to its init), when the task is not yet a
+  container's.
 - **io_uring opens by a name that does not say what they open** (a symlink to a knob file): judged
   on completion by the object, from the io-wq worker that ran them; the kill can come after the
   process's next request (`kill-race`). Opens by their own name are judged on submission, by the

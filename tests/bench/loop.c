@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * dcea-bench: a static micro-benchmark run inside a container. Prints the mean ns per operation.
- *   dcea-bench open|stat|forkexec|mount|uring-open|uring-read|uring-net N
+ *   dcea-bench open|stat|forkexec|mount|uring-open|uring-read|uring-net|unix-msg N
  * uring-open: IORING_OP_OPENAT then IORING_OP_CLOSE of /etc/passwd; uring-read: IORING_OP_READ of
  * 4 KiB from an open file; uring-net: IORING_OP_SEND of 64 bytes on a loopback TCP connection and
  * IORING_OP_RECV of them at the other end (issue 14: benign io_uring must not be slowed
- * measurably).
+ * measurably); unix-msg: sendmsg(2) and recvmsg(2) of 64 bytes on a unix socketpair (every
+ * recvmsg of a container task on a unix socket has its descriptors looked at for a received host
+ * directory).
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -54,7 +56,7 @@ int main(int argc, char **argv)
 	struct ring r = { .fd = -1 };
 	static char buf[4096];
 	double t0, t1;
-	int rfd = -1, tcp[2] = { -1, -1 };
+	int rfd = -1, tcp[2] = { -1, -1 }, ux[2] = { -1, -1 };
 
 	if (argc < 2 || n <= 0) {
 		fprintf(stderr, "usage: dcea-bench open|stat|forkexec|mount N\n");
@@ -67,6 +69,8 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "uring-read") && (rfd = open("/etc/passwd", O_RDONLY)) < 0)
 		return 1;
 	if (!strcmp(argv[1], "uring-net") && tcp_pair(tcp))
+		return 1;
+	if (!strcmp(argv[1], "unix-msg") && socketpair(AF_UNIX, SOCK_STREAM, 0, ux))
 		return 1;
 	t0 = now();
 	for (long i = 0; i < n; i++) {
@@ -128,6 +132,12 @@ int main(int argc, char **argv)
 				    sqe->len = 64;
 				    sqe->msg_flags = MSG_WAITALL;
 			    })) != 64)
+				return 1;
+		} else if (!strcmp(argv[1], "unix-msg")) {
+			struct iovec iov = { .iov_base = buf, .iov_len = 64 };
+			struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1 };
+
+			if (sendmsg(ux[0], &m, 0) != 64 || recvmsg(ux[1], &m, 0) != 64)
 				return 1;
 		} else {
 			return 2;

@@ -10,17 +10,20 @@
 #   BENCH_SCAN=0 skips the pre-launch scan timings (tests/bench/scan.sh, also runnable alone)
 #   BENCH_LOAD=0 skips the load figures (tests/bench/load.sh: alert throughput, loader CPU/RSS, map memory)
 #   uring-open/uring-read/uring-net: benign io_uring (IORING_OP_OPENAT+CLOSE, IORING_OP_READ,
-#   IORING_OP_SEND+RECV on loopback TCP), issue 14
-#   BENCH_OPS ("open stat forkexec mount uring-open uring-read uring-net") the operations measured
-#   BENCH_ROUNDS (5)  BENCH_N_URING (100000)  BENCH_N_OPEN (200000)  BENCH_N_STAT (200000)  BENCH_N_FORK (2000)  BENCH_N_MOUNT (20000)
+#   IORING_OP_SEND+RECV on loopback TCP), issue 14; unix-msg: sendmsg+recvmsg on a unix
+#   socketpair (the receipt of a leaked host directory is judged on every such recvmsg)
+#   BENCH_OPS ("open stat forkexec mount uring-open uring-read uring-net unix-msg") the operations
+#   measured
+#   BENCH_ROUNDS (5)  BENCH_N_URING (100000)  BENCH_N_UNIX (100000)  BENCH_N_OPEN (200000)  BENCH_N_STAT (200000)  BENCH_N_FORK (2000)  BENCH_N_MOUNT (20000)
 set -u
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 ROUNDS=${BENCH_ROUNDS:-5}
 declare -A N=([open]=${BENCH_N_OPEN:-200000} [stat]=${BENCH_N_STAT:-200000} [forkexec]=${BENCH_N_FORK:-2000} [mount]=${BENCH_N_MOUNT:-20000}
-	[uring-open]=${BENCH_N_URING:-100000} [uring-read]=${BENCH_N_URING:-100000} [uring-net]=${BENCH_N_URING:-100000})
-OPS=${BENCH_OPS:-open stat forkexec mount uring-open uring-read uring-net}
+	[uring-open]=${BENCH_N_URING:-100000} [uring-read]=${BENCH_N_URING:-100000} [uring-net]=${BENCH_N_URING:-100000}
+	[unix-msg]=${BENCH_N_UNIX:-100000})
+OPS=${BENCH_OPS:-open stat forkexec mount uring-open uring-read uring-net unix-msg}
 
 [ "$(id -u)" = 0 ] || { echo "bench: needs root"; exit 1; }
 [ -x "$DCEA" ] || { echo "bench: $DCEA is not built"; exit 1; }

@@ -518,8 +518,11 @@ static int uring_hold(const char *path, const char *data, const char *go, const 
 	return 0;
 }
 
-/* The directory fd a leaky host agent hands out on the unix socket `sock` (SCM_RIGHTS). */
-static int leaked_fd(const char *sock)
+/*
+ * The directory fd a leaky host agent hands out on the unix socket `sock` (SCM_RIGHTS), received
+ * by `how`: "recvmsg" (recvmsg(2)), "recvmmsg" (recvmmsg(2)) or "uring" (IORING_OP_RECVMSG).
+ */
+static int leaked_fd(const char *sock, const char *how)
 {
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
 	char c, cbuf[CMSG_SPACE(sizeof(int))];
@@ -529,16 +532,91 @@ static int leaked_fd(const char *sock)
 			    .msg_control = cbuf,
 			    .msg_controllen = sizeof(cbuf) };
 	struct cmsghdr *cm;
-	int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), fd = -1;
+	int s, fd = -1, n;
 
+	/* fd:N: one the process was started with (inherited across exec) */
+	if (!strncmp(sock, "fd:", 3))
+		return fcntl(atoi(sock + 3), F_GETFD) < 0 ? -errno : atoi(sock + 3);
+	s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	snprintf(a.sun_path, sizeof(a.sun_path), "%s", sock);
-	if (s < 0 || connect(s, (struct sockaddr *)&a, sizeof(a)) || recvmsg(s, &m, 0) <= 0)
+	if (s < 0 || connect(s, (struct sockaddr *)&a, sizeof(a)))
 		return -errno;
+	if (!strcmp(how, "recvmmsg")) {
+		struct mmsghdr mm = { .msg_hdr = m };
+
+		n = recvmmsg(s, &mm, 1, 0, NULL);
+		m = mm.msg_hdr;
+	} else if (!strcmp(how, "uring")) {
+		struct ring r;
+
+		n = ring_init(&r, 0);
+		if (n)
+			return n;
+		n = RING_ONE(&r, ({
+			sqe->opcode = IORING_OP_RECVMSG;
+			sqe->fd = s;
+			sqe->addr = (uintptr_t)&m;
+		}));
+		if (n < 0)
+			return n;
+	} else {
+		n = recvmsg(s, &m, 0);
+	}
+	if (n <= 0)
+		return n < 0 ? -errno : -ENODATA;
 	cm = CMSG_FIRSTHDR(&m);
 	if (cm && cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
 		memcpy(&fd, CMSG_DATA(cm), sizeof(fd));
 	close(s);
 	return fd >= 0 ? fd : -EBADMSG;
+}
+
+/*
+ * fdpass DIR: what a benign program does with SCM_RIGHTS: pass an fd of DIR (a directory of its
+ * own container), a pipe and a socket to itself over a socketpair, then list DIR through the fd
+ * it received.
+ */
+static int fdpass(const char *dir)
+{
+	int sp[2], pp[2], fds[3], got[3], n = 0;
+	char c = 'x', cbuf[CMSG_SPACE(sizeof(fds))];
+	struct iovec iov = { .iov_base = &c, .iov_len = 1 };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct cmsghdr *cm;
+	struct dirent *de;
+	DIR *d;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sp) || pipe(pp))
+		return rdie("socketpair", errno);
+	fds[0] = open(dir, O_RDONLY | O_DIRECTORY);
+	fds[1] = pp[0];
+	fds[2] = sp[0];
+	if (fds[0] < 0)
+		return rdie(dir, errno);
+	memset(cbuf, 0, sizeof(cbuf));
+	m.msg_control = cbuf;
+	m.msg_controllen = sizeof(cbuf);
+	cm = CMSG_FIRSTHDR(&m);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(fds));
+	memcpy(CMSG_DATA(cm), fds, sizeof(fds));
+	if (sendmsg(sp[0], &m, 0) != 1)
+		return rdie("sendmsg", errno);
+	m.msg_controllen = sizeof(cbuf);
+	if (recvmsg(sp[1], &m, 0) != 1)
+		return rdie("recvmsg", errno);
+	cm = CMSG_FIRSTHDR(&m);
+	if (!cm || cm->cmsg_type != SCM_RIGHTS || cm->cmsg_len != CMSG_LEN(sizeof(got)))
+		return rdie("recvmsg: no SCM_RIGHTS", EBADMSG);
+	memcpy(got, CMSG_DATA(cm), sizeof(got));
+	d = fdopendir(got[0]);
+	if (!d)
+		return rdie("fdopendir", errno);
+	while ((de = readdir(d)))
+		n++;
+	printf("received 3 fds, %d entries\n", n);
+	return 0;
 }
 
 /*
@@ -573,22 +651,30 @@ static const char *fd_name(const char *in, int fd, char *out, size_t size)
 
 /*
  * leaked-fd SOCK OP A [B]: take the host directory fd a leaky agent hands out on SOCK (dcea-escape
- * fdserve), then use it. OP open, chdir-open, uring-open: read file A relative to it (openat,
+ * fdserve; SOCK fd:N: the fd N the process was started with), then use it. OP open, chdir-open, uring-open: read file A relative to it (openat,
  * fchdir and open, IORING_OP_OPENAT with it as the dfd); mkdir, uring-mkdir, symlink (target A,
  * link B), unlink, rename, link, chmod (to 04755), chown (to 4242:4242), mknod (a fifo): the path
  * operation relative to it; chdir-mkdir: fchdir to it, then mkdir(2) of A; xattr: setxattr(2) of
  * trusted.dcea of file A to B, a relative A after an fchdir to it (setxattr has no dfd before
  * 6.13); bind, uring-bind: bind(2) or IORING_OP_BIND of a unix socket to name A, a relative one
  * after an fchdir to it. A and B may name the fd as %FD (fd_name): absolute names through
- * /proc/self/fd/%FD/, /proc/%PID/fd/%FD/, /dev/fd/%FD/ reach the same directory.
+ * /proc/self/fd/%FD/, /proc/%PID/fd/%FD/, /dev/fd/%FD/ reach the same directory. link-mkdir:
+ * symlink(2) LINK to A (a name of the fd's magic link), then mkdir(2) of B, LINK/NAME: no name
+ * given to a syscall says the leaked fd. OP prefixed recvmmsg: or uring-recv: receives the fd by
+ * recvmmsg(2) or IORING_OP_RECVMSG instead of recvmsg(2).
  */
 static int leaked(int argc, char **argv)
 {
-	const char *op = argv[1], *a, *b;
-	int dfd = leaked_fd(argv[0]), fd = -1, rc = 0, n;
+	const char *op = argv[1], *how = "recvmsg", *a, *b;
+	int dfd, fd = -1, rc = 0, n;
 	char buf[256], an[256], bn[256];
 	struct ring r;
 
+	if (!strncmp(op, "recvmmsg:", 9))
+		how = "recvmmsg", op += 9;
+	else if (!strncmp(op, "uring-recv:", 11))
+		how = "uring", op += 11;
+	dfd = leaked_fd(argv[0], how);
 	if (dfd < 0) {
 		fprintf(stderr, "dcea-escape: setup: receive a directory fd on %s: %s\n", argv[0],
 			strerror(-dfd));
@@ -599,6 +685,20 @@ static int leaked(int argc, char **argv)
 	b = fd_name(argc > 3 ? argv[3] : "", dfd, bn, sizeof(bn));
 	if (!strcmp(op, "open")) {
 		fd = openat(dfd, a, O_RDONLY);
+	} else if (!strcmp(op, "link-mkdir")) {
+		char lnk[256], *slash;
+
+		snprintf(lnk, sizeof(lnk), "%s", b);
+		slash = strrchr(lnk, '/');
+		if (!slash || slash == lnk)
+			return rdie("link-mkdir: B must be LINK/NAME", EINVAL);
+		*slash = '\0';
+		if (symlink(a, lnk))
+			return rdie("symlink", errno);
+		if (mkdir(b, 0755))
+			return rdie("mkdir", errno);
+		printf("%s done\n", op);
+		return 0;
 	} else if (!strcmp(op, "chdir-open")) {
 		if (fchdir(dfd))
 			return rdie("fchdir", errno);
@@ -1083,6 +1183,8 @@ int route_main(int argc, char **argv)
 		return uring_hold(argv[0], argv[1], argv[2], argv[3]);
 	if (!strcmp(c, "leaked-fd") && (argc == 3 || argc == 4))
 		return leaked(argc, argv);
+	if (!strcmp(c, "fdpass") && argc == 1)
+		return fdpass(argv[0]);
 	if (!strcmp(c, "reopen") && argc == 2)
 		return reopen(argv[0], argv[1]);
 	if (!strcmp(c, "mount-unfaulted") && argc == 3)
@@ -1109,9 +1211,10 @@ int route_main(int argc, char **argv)
 		"       | xattr|uring-xattr PATH NAME VALUE | getxattr PATH NAME\n"
 		"       | uring-hold PATH DATA GO worker|sqpoll\n"
 		"       | leaked-fd SOCK open|chdir-open|uring-open|mkdir|chdir-mkdir|uring-mkdir|symlink|unlink\n"
-		"         |rename|link|chmod|chown|xattr|mknod|bind|uring-bind A [B] (A, B: %%FD the fd)\n"
+		"         |rename|link|chmod|chown|xattr|mknod|bind|uring-bind|link-mkdir A [B] (A, B: %%FD the\n"
+		"         fd; OP prefixed recvmmsg: or uring-recv: receives it by recvmmsg or io_uring)\n"
 		"       | mount-unfaulted FSTYPE SOURCE TARGET | vm-readv PID [ADDR] | madvise PID [ADDR]\n"
-		"       | uring-copy SRC DST | uring-echo\n"
+		"       | uring-copy SRC DST | uring-echo | fdpass DIR\n"
 		"       | fsopen-unfaulted FSTYPE [TARGET] | clone3-unfaulted | capset-unfaulted\n");
 	return 2;
 }

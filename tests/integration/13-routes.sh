@@ -40,8 +40,9 @@ fi
 CHECKS=()
 for r in "${ROUTES[@]}"; do CHECKS+=("$r-audit" "$r-block"); done
 CHECKS+=(identity-nsenter-block identity-nsenter-audit identity-nsenter-quiet)
+CHECKS+=(inherited-fd-block inherited-fd-audit)
 CHECKS+=(identity-adopted-worker identity-adopted-sqpoll)
-CHECKS+=(status-route-claims benign-uring-copy benign-uring-net benign-uring-quiet
+CHECKS+=(status-route-claims benign-uring-copy benign-fdpass benign-uring-net benign-uring-quiet
 	uring-refuse-named uring-refuse-alert uring-refuse-others)
 
 need_docker "${CHECKS[@]}"
@@ -136,6 +137,15 @@ route_step() {
 # effect ID: did the step change or obtain what it aimed at? (0 yes), checked from the host
 effect() { catalogue_effect "$1"; }
 
+# The fallback's alert for the receipt of a leaked host directory fd (recvmsg, recvmmsg: route
+# scm_rights; io_uring's RECVMSG: io_uring): the directory itself, on a foreign mount. The LSM
+# backend judges the uses instead (path_* and file_open hooks).
+receipt_expr() {
+	local r=scm_rights
+	[[ $1 == *uring-recv* ]] && r=io_uring
+	echo '.details.kind == "foreign_mount" and (.details.path | endswith("'"${HT##*/}"'")) and .details.route == "'"$r"'"'
+}
+
 # the route the alert names, for the rules that say it
 route_expr() {
 	case $1 in
@@ -143,7 +153,8 @@ route_expr() {
 	uring-open* | uring-connect* | uring-*-root | leaked-fd-*uring-*) echo '.details.route == "io_uring"' ;;
 	pidfd-getfd-*) echo '.details.route // "pidfd_getfd" | . == "pidfd_getfd" or . == "syscall"' ;;
 	reopen-* | path-*) echo '.details.route == "syscall"' ;;
-	leaked-fd-open | leaked-fd-chdir | leaked-fd-procfd-open) echo '.details.kind == "foreign_mount"' ;;
+	leaked-fd-open | leaked-fd-chdir | leaked-fd-procfd-open) echo '.details.kind == "foreign_mount" and (.details.path | endswith("'"${HT##*/}"'") | not)' ;;
+	leaked-fd-link-mkdir) [ "$BACKEND" = fallback ] && receipt_expr "$1" || echo true ;;
 	leaked-fd-*) echo '.details.kind == "path_walk" and .details.from_outside == true' ;;
 	pidfd-setns) echo '.details.namespaces_changed | index("mnt") != null' ;;
 	fsopen-unfaulted) echo '.details.fstype == "(unreadable)"' ;;
@@ -154,6 +165,17 @@ route_expr() {
 }
 
 declare -A MEASURED
+# The leaked-fd routes' ids in `dcea status` on the LSM backend, which judges their uses (on the
+# fallback, their receipt stops them all: leaked-fd-receipt).
+status_id_lsm() {
+	case $1 in
+	leaked-fd-open | leaked-fd-chdir | leaked-fd-uring-open | leaked-fd-procfd-open) echo leaked-fd-open ;;
+	leaked-fd-uring-mkdir | leaked-fd-uring-bind | leaked-fd-procfd-uring-mkdir) echo leaked-fd-uring-path ;;
+	leaked-fd-setxattr | leaked-fd-chown | leaked-fd-procfd-setxattr | leaked-fd-procfd-chown) echo leaked-fd-attr ;;
+	*) echo leaked-fd-path ;;
+	esac
+}
+
 # the id under which `dcea status` groups a route of this script
 status_id() {
 	case $1 in
@@ -162,11 +184,8 @@ status_id() {
 	path-*-root | path-*-cwd) echo path-root ;;
 	pidfd-getfd-*) echo pidfd-getfd ;;
 	proc-cwd-open | uring-open-cwd) echo proc-cwd ;;
-	leaked-fd-open | leaked-fd-chdir | leaked-fd-uring-open) echo leaked-fd-open ;;
-	leaked-fd-procfd-open) echo leaked-fd-open ;;
-	leaked-fd-uring-mkdir | leaked-fd-uring-bind | leaked-fd-procfd-uring-mkdir) echo leaked-fd-uring-path ;;
-	leaked-fd-setxattr | leaked-fd-chown | leaked-fd-procfd-setxattr | leaked-fd-procfd-chown) echo leaked-fd-attr ;;
-	leaked-fd-*) echo leaked-fd-path ;;
+	leaked-fd-inherited) echo "$1" ;;
+	leaked-fd-*) [ "$BACKEND" = fallback ] && echo leaked-fd-receipt || status_id_lsm "$1" ;;
 	*) echo "$1" ;;
 	esac
 }
@@ -176,7 +195,7 @@ status_id() {
 record() { printf '%s\t%s\t%s\t%s\t%s\thost\t%s\n' "$1" "$BACKEND" "$2" "$3" "$4" "${5:-}" >>"$RESULTS"; }
 
 route_check() { # ID MODE
-	local id=$1 mode=$2 rule=${RULE[$1]} want a eff=no outcome
+	local id=$1 mode=$2 rule=${RULE[$1]} want a ra sel eff=no outcome
 	dcea_mark
 	route_step "$id" "$mode"
 	effect "$id" && eff=yes
@@ -184,10 +203,19 @@ route_check() { # ID MODE
 	knob_reset
 	restore_core
 	if [ "$mode" = audit ]; then
-		a=$(dcea_wait_alert "$rule" ".container.id == \"$CT\" and .action == \"alert\"" 5)
+		# a leaked fd: the alert of its use (the receipt's comes first), and of its receipt
+		sel=true
+		[[ $id == leaked-fd-* ]] && sel=$(route_expr "$id")
+		a=$(dcea_wait_alert "$rule" ".container.id == \"$CT\" and .action == \"alert\" and ($sel)" 5)
+		ra=x
+		[[ $id == leaked-fd-* ]] && [ "$BACKEND" = fallback ] &&
+			ra=$(dcea_wait_alert "$rule" ".container.id == \"$CT\" and .action == \"alert\" and ($(receipt_expr "$id"))" 5)
 		if [ "$RC" != 0 ] || [ "$eff" != yes ]; then
 			fail "$id-audit" "the step did not succeed unwatched (exit $RC, effect $eff): $OUT $ERR"
 			record "$id" audit "failed" "$eff"
+		elif [ -z "$ra" ]; then
+			fail "$id-audit" "no $rule alert for the receipt of the leaked fd ($(receipt_expr "$id")); since the mark: $(dcea_alerts_since_mark | jq -c '[.rule, .action, .comm, .details]' | tr '\n' ' ')"
+			record "$id" audit "escaped" "$eff"
 		elif [ -z "$a" ]; then
 			fail "$id-audit" "no $rule alert; since the mark: $(dcea_alerts_since_mark | jq -c '[.rule, .action, .comm, .details]' | tr '\n' ' ')"
 			record "$id" audit "escaped" "$eff"
@@ -265,8 +293,51 @@ identity_nsenter() { # MODE
 		pass identity-nsenter-block
 	fi
 }
+# A host directory fd held across the exec into a container (a runtime's or an agent's leak, the
+# shape of CVE-2024-21626's `runc exec`): nsenter into the default container's mount namespace
+# with fd 7 open on the host directory HT, exec'ing the helper, which makes a directory relative
+# to fd 7. On the fallback the exec is judged: killed before the helper runs, nothing made; in
+# audit mode the alert names the route "inherited". (The LSM backend denies the mkdir instead.)
+inherited_fd() { # MODE
+	local mode=$1 ctpid eff=no a
+	ctpid=$(docker inspect -f '{{.State.Pid}}' "$ct_plain")
+	n=$((n + 1))
+	TAG=$mode-$n
+	dcea_mark
+	RC=0
+	OUT=$(nsenter -t "$ctpid" -m -- /usr/local/bin/dcea-escape route leaked-fd fd:7 mkdir \
+		"mk-$TAG" 7<"$HT" 2>"$DCEA_TMP/err") || RC=$?
+	ERR=$(cat "$DCEA_TMP/err")
+	[ -d "$HT/mk-$TAG" ] && eff=yes
+	rmdir "$HT/mk-$TAG" 2>/dev/null
+	a=$(dcea_wait_alert proc_host_access ".container.id == \"$ct_plain\" and .details.route == \"inherited\"" 5)
+	if [ "$mode" = audit ]; then
+		if [ "$RC" != 0 ] || [ "$eff" != yes ]; then
+			fail inherited-fd-audit "the step did not succeed unwatched (exit $RC, made: $eff): $OUT $ERR"
+		else
+			dcea_expect_alert inherited-fd-audit "$a" '.action == "alert"' \
+				'.details.kind == "foreign_mount"' '.exe | endswith("dcea-escape")'
+		fi
+		return
+	fi
+	MEASURED[leaked-fd-inherited]=kill
+	[ "$eff" = yes ] && MEASURED[leaked-fd-inherited]=kill-after
+	[ "$RC" != 137 ] && MEASURED[leaked-fd-inherited]=escaped
+	if [ "$RC" != 137 ] || [ "$eff" != no ]; then
+		fail inherited-fd-block "want killed with nothing made, got exit $RC, made: $eff: $OUT $ERR"
+	else
+		dcea_expect_alert inherited-fd-block "$a" '.action == "kill"' '.details.kind == "foreign_mount"'
+	fi
+}
 identity_nsenter block
+if [ "$BACKEND" = fallback ]; then
+	inherited_fd block
+else
+	skip inherited-fd-block "backend $BACKEND: the LSM hooks judge the fd's uses, not the exec"
+	skip inherited-fd-audit "backend $BACKEND: the LSM hooks judge the fd's uses, not the exec"
+fi
 dcea_mode audit && identity_nsenter audit
+[ "$BACKEND" = fallback ] && inherited_fd audit
 dcea_mode block || fail identity-nsenter-quiet "cannot switch back to block mode: $DCEA_ERR"
 dcea_mark
 plainpid=$(docker inspect -f '{{.State.Pid}}' "$ct_plain")
@@ -286,7 +357,7 @@ fi
 # kill was killed with nothing changed, and every other one is listed as a gap.
 bad=()
 st=$(dcea_status_json)
-for r in "${ROUTES[@]}"; do
+for r in "${ROUTES[@]}" leaked-fd-inherited; do
 	[ -n "${MEASURED[$r]:-}" ] || continue
 	sid=$(status_id "$r")
 	claim=$(printf '%s' "$st" | jq -r --arg i "$sid" '.routes[] | select(.id == $i) | "\(.effect) \(.gap)"')
@@ -313,6 +384,10 @@ if [ "$RC" = 0 ] && docker exec "$ct_plain" cmp -s /tmp/src /tmp/dst; then
 else
 	fail benign-uring-copy "exit $RC: $OUT $ERR"
 fi
+# descriptors passed inside a container (a directory of its own, a pipe, a socket) over a
+# socketpair: what the receipt of a leaked host directory is judged by, on a benign program
+run_in "$ct_plain" dcea-escape route fdpass /etc
+check_eq benign-fdpass "0 received 3 fds" "$RC ${OUT%%,*}"
 run_in "$ct_plain" dcea-escape route uring-echo
 out_plain="$RC $OUT"
 run_in "$ct_priv" dcea-escape route uring-echo
