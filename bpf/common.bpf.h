@@ -255,6 +255,18 @@ __dcea_map struct {
 	__type(value, __u32);
 } dcea_protect SEC(".maps");
 
+/*
+ * A recvmsg or recvmmsg of the thread on a unix socket is under way (1): task local storage where
+ * the kernel allows it (dcea_task_storage; a one-entry hash nothing reads elsewhere, as
+ * dcea_tasks_ls), read by the _cast variants; the others keep it in dcea_scratch.
+ */
+__dcea_map struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, __u32);
+} dcea_recv_ls SEC(".maps");
+
 /* Per-thread scratch between a syscall's entry and exit (the fd of a connect, of a recvmsg) */
 __dcea_map struct {
 	__uint(type, BPF_MAP_TYPE_HASH);

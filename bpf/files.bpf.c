@@ -81,6 +81,28 @@ __noinline int foreign_dir_g(__u64 fds, __u64 idx, __u64 own_ns)
 	return (BPF_CORE_READ(f, f_inode, i_mode) & S_IFMT) == S_IFDIR;
 }
 
+__noinline int foreign_dir_cast_g(__u64 fds, __u64 idx, __u64 own_ns)
+{
+	struct kiocb *k;
+	struct mount *m;
+	struct file *f;
+
+	/* the slot as a struct whose first field is a file pointer (cur_fd_file_cast()) */
+	if (bpf_core_field_offset(struct kiocb, ki_filp) != 0)
+		return foreign_dir_g(fds, idx, own_ns);
+	k = bpf_rdonly_cast((void *)(fds + idx * sizeof(void *)),
+			    bpf_core_type_id_kernel(struct kiocb));
+	f = k->ki_filp;
+	if (!f)
+		return 0;
+	m = bpf_rdonly_cast((void *)f->f_path.mnt - bpf_core_field_offset(struct mount, mnt),
+			    bpf_core_type_id_kernel(struct mount));
+	if (!m->mnt_ns || (unsigned long)m->mnt_ns >= (unsigned long)-4095 ||
+	    (__u64)m->mnt_ns == own_ns)
+		return 0;
+	return (f->f_inode->i_mode & S_IFMT) == S_IFDIR;
+}
+
 /*
  * recvmsg(2) and recvmmsg(2) of a container task on a unix socket: the socket's fd is kept from
  * entry to exit (dcea_scratch, like connect's); on exit every directory the task holds is judged
@@ -105,10 +127,53 @@ static __always_inline void stash_recv(long fd)
 	bpf_map_update_elem(&dcea_scratch, &tid, &v, BPF_ANY);
 }
 
+/*
+ * stash_recv() where the kernel has bpf_rdonly_cast (6.2+): the socket's family by plain loads, the
+ * mark in the thread's local storage instead of a hash entry (a recvmsg on a unix socket cost 0.5
+ * us more here with the hash and probe reads).
+ */
+static __always_inline void stash_recv_cast(long fd)
+{
+	struct task_struct *cur = bpf_get_current_task_btf();
+	struct socket *sock;
+	struct file *f;
+	__u32 *v;
+
+	if (!dcea_task_storage) {
+		stash_recv(fd);
+		return;
+	}
+	if (ls_none(cur) || !bpf_task_storage_get(&dcea_tasks_ls, cur, 0, 0))
+		return; /* no container task */
+	f = cur_fd_file_cast(cur, fd);
+	if (!f || (f->f_inode->i_mode & S_IFMT) != S_IFSOCK_)
+		return;
+	sock = bpf_rdonly_cast(f->private_data, bpf_core_type_id_kernel(struct socket));
+	if (!sock->sk || sock->sk->__sk_common.skc_family != AF_UNIX)
+		return;
+	v = bpf_task_storage_get(&dcea_recv_ls, cur, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (v)
+		*v = 1;
+}
+
 static __always_inline void recv_done(long ret, bool loop)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 
+	if (loop && dcea_task_storage) {
+		struct task_struct *cur = bpf_get_current_task_btf();
+		__u32 *v;
+
+		if (ls_none(cur))
+			return;
+		v = bpf_task_storage_get(&dcea_recv_ls, cur, 0, 0);
+		if (!v || !*v)
+			return;
+		*v = 0;
+		if (ret >= 0)
+			judge_held_dirs(ct_task_of(cur), DCEA_RT_SCM, loop);
+		return;
+	}
 	if (!bpf_map_lookup_elem(&dcea_scratch, &tid))
 		return;
 	bpf_map_delete_elem(&dcea_scratch, &tid);
@@ -123,10 +188,24 @@ int stash_recvmsg(struct trace_event_raw_sys_enter *ctx)
 	return 0;
 }
 
+SEC("tp/syscalls/sys_enter_recvmsg")
+int stash_recvmsg_cast(struct trace_event_raw_sys_enter *ctx)
+{
+	stash_recv_cast(ctx->args[0]);
+	return 0;
+}
+
 SEC("tp/syscalls/sys_enter_recvmmsg")
 int stash_recvmmsg(struct trace_event_raw_sys_enter *ctx)
 {
 	stash_recv(ctx->args[0]);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_enter_recvmmsg")
+int stash_recvmmsg_cast(struct trace_event_raw_sys_enter *ctx)
+{
+	stash_recv_cast(ctx->args[0]);
 	return 0;
 }
 

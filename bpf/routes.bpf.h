@@ -374,24 +374,39 @@ struct held_scan {
  */
 extern int foreign_dir_g(__u64 fds, __u64 idx, __u64 own_ns);
 
+/* foreign_dir_g() by plain loads through bpf_rdonly_cast (6.2+: the _cast variants' callback) */
+extern int foreign_dir_cast_g(__u64 fds, __u64 idx, __u64 own_ns);
+
 /* one word of open_fds: 0 to go on, 1 to stop (bpf_loop's callback convention) */
-static int held_word(__u32 i, void *ctx)
+static __always_inline int held_word_in(__u32 i, struct held_scan *s, bool cast)
 {
-	struct held_scan *s = ctx;
 	unsigned long w = 0;
 
 	if (i >= s->words)
 		return 1;
 	bpf_probe_read_kernel(&w, sizeof(w), (void *)(s->open_fds + i * sizeof(w)));
 	for (int b = 0; b < 64; b++) {
+		if (!(w >> b))
+			break; /* no descriptor above */
 		if (!(w & (1UL << b)))
 			continue;
-		if (foreign_dir_g(s->fds, (__u64)i * 64 + b, s->own_ns)) {
+		if (cast ? foreign_dir_cast_g(s->fds, (__u64)i * 64 + b, s->own_ns)
+			 : foreign_dir_g(s->fds, (__u64)i * 64 + b, s->own_ns)) {
 			s->found = i;
 			return 1;
 		}
 	}
 	return 0;
+}
+
+static int held_word(__u32 i, void *ctx)
+{
+	return held_word_in(i, ctx, false);
+}
+
+static int held_word_cast(__u32 i, void *ctx)
+{
+	return held_word_in(i, ctx, true);
 }
 
 /*
@@ -401,18 +416,34 @@ static int held_word(__u32 i, void *ctx)
 static __always_inline bool judge_held_dirs(struct dcea_task *t, __u32 route, bool loop)
 {
 	struct task_struct *task = current_task();
-	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
 	struct held_scan s = { .found = -1 };
+	struct fdtable *fdt;
 	unsigned long w = 0;
 
-	if (!t || !fdt)
+	if (!t)
 		return false;
-	s.fds = (__u64)BPF_CORE_READ(fdt, fd);
-	s.open_fds = (__u64)BPF_CORE_READ(fdt, open_fds);
-	s.own_ns = (__u64)BPF_CORE_READ(task, nsproxy, mnt_ns);
-	s.words = (BPF_CORE_READ(fdt, max_fds) + 63) / 64;
 	if (loop) {
-		bpf_loop(s.words < HELD_WORDS_LOOP ? s.words : HELD_WORDS_LOOP, held_word, &s, 0);
+		/* the _cast variants: plain loads from the task's BTF pointer */
+		struct task_struct *cur = bpf_get_current_task_btf();
+
+		fdt = cur->files->fdt;
+		/* as numbers, which global functions take: read, not loaded (a load is a pointer) */
+		bpf_probe_read_kernel(&s.fds, sizeof(s.fds), &fdt->fd);
+		bpf_probe_read_kernel(&s.open_fds, sizeof(s.open_fds), &fdt->open_fds);
+		bpf_probe_read_kernel(&s.own_ns, sizeof(s.own_ns), &cur->nsproxy->mnt_ns);
+		s.words = (fdt->max_fds + 63) / 64;
+	} else {
+		fdt = BPF_CORE_READ(task, files, fdt);
+		if (!fdt)
+			return false;
+		s.fds = (__u64)BPF_CORE_READ(fdt, fd);
+		s.open_fds = (__u64)BPF_CORE_READ(fdt, open_fds);
+		s.own_ns = (__u64)BPF_CORE_READ(task, nsproxy, mnt_ns);
+		s.words = (BPF_CORE_READ(fdt, max_fds) + 63) / 64;
+	}
+	if (loop) {
+		bpf_loop(s.words < HELD_WORDS_LOOP ? s.words : HELD_WORDS_LOOP, held_word_cast, &s,
+			 0);
 	} else {
 		for (__u32 i = 0; i < HELD_WORDS_BOUNDED; i++)
 			if (held_word(i, &s))

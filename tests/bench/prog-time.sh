@@ -11,6 +11,8 @@
 # time per run, and the sum of their time per open+close: what runs on the path besides the open
 # program. "floor-all": empty programs on every hook dcea attaches (as make bench's floor).
 #   tests/bench/prog-time.sh [audit|block|floor|floor-all] [REPS (5)]   N: BENCH_N_OPEN (200000)
+#   PROGTIME_OP: the loop's operation instead of open (loop.c: unix-msg, ...); the per-op lines
+#   then count per one of those
 set -u
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -112,7 +114,7 @@ for ((r = 1; r <= REPS; r++)); do
 	all_stats >"$DCEA_TMP/stats0"
 	l0=$(loader_cpu) s0=$(date +%s%N)
 	read -r name t0 c0 < <(stats)
-	v=$(docker exec "$ct" /usr/local/bin/dcea-bench open "$N") || exit 1
+	v=$(docker exec "$ct" /usr/local/bin/dcea-bench "${PROGTIME_OP:-open}" "$N") || exit 1
 	read -r _ t1 c1 < <(stats)
 	all_stats >"$DCEA_TMP/stats1"
 	l1=$(loader_cpu) s1=$(date +%s%N)
