@@ -71,7 +71,7 @@ static const struct route_info routes[] = {
 	{ "capset-unfaulted", DCEA_R_CAPSET, "capset(2) with its data on an unfaulted page",
 	  "watch_capset", "kill" },
 	{ "leaked-fd-receipt", DCEA_R_PROC_HOST,
-	  "a host directory fd received over a unix socket (recvmsg, recvmmsg, io_uring RECVMSG): every directory the task holds is judged on receipt (before 6.2: descriptors 0 to 1023)",
+	  "a host directory fd received over a unix socket (recvmsg, recvmmsg, io_uring RECVMSG): every directory the task holds is judged on receipt (before 6.2, and for io_uring: descriptors 0 to 1023)",
 	  "watch_recvmsg", "kill" },
 	{ "leaked-fd-inherited", DCEA_R_PROC_HOST,
 	  "a host directory fd held across an exec into the container (a runtime's or an agent's leak, CVE-2024-21626): judged on the exec's return",

@@ -145,7 +145,8 @@ after the kernel has done the work, it is not:
   (`leaked-fd-inherited`, route `inherited`; 13-routes.sh's `inherited-fd-*`: nsenter into a
   container with fd 7 open on a host directory). Limits: where the kernel lacks
   `bpf_rdonly_cast` (before 6.2) the programs without `bpf_loop` look at descriptors 0 to 1023
-  only; a receive whose entry the per-thread map (16384 threads in `connect` or `recvmsg` at once)
+  only, and so does io_uring's `RECVMSG` (its completion program has no `_cast` twin) on every
+  kernel; a receive whose entry the per-thread map (16384 threads in `connect` or `recvmsg` at once)
   cannot hold is not judged; a descriptor a task held before dcea loaded is found at its next
   exec or receive only. The LSM backend judges the uses instead (below).
 - **Path operations relative to a leaked host directory fd not judged on receipt** (held before
