@@ -362,6 +362,23 @@ static __always_inline struct task_struct *current_task_btf(void)
  * pointer: NULL for every task no BPF program gave storage, i.e. every host task while no other
  * tool uses task storage. True only when it can tell.
  */
+/*
+ * Is `ns`, a mount's namespace, a real one other than `own_ns`? Internal mounts (pipes, sockets,
+ * memfds) carry an error pointer there, and a mount that has none, NULL: neither is outside.
+ */
+static __always_inline bool mnt_ns_foreign(void *ns, void *own_ns)
+{
+	return ns && (unsigned long)ns < (unsigned long)-4095 && ns != own_ns;
+}
+
+/* Is the mount `vm` in a mount namespace other than `own_ns` (mnt_ns_foreign())? */
+static __always_inline bool mnt_outside(struct vfsmount *vm, void *own_ns)
+{
+	struct mount *m = (void *)vm - bpf_core_field_offset(struct mount, mnt);
+
+	return mnt_ns_foreign(BPF_CORE_READ(m, mnt_ns), own_ns);
+}
+
 static __always_inline bool ls_none(struct task_struct *task)
 {
 	if (bpf_core_field_exists(task->bpf_storage))

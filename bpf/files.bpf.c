@@ -68,15 +68,9 @@ int watch_pidfd_getfd_exit(struct trace_event_raw_sys_exit *ctx)
 __noinline int foreign_dir_g(__u64 fds, __u64 idx, __u64 own_ns)
 {
 	struct file *f = NULL;
-	struct mount *m;
-	void *ns;
 
 	bpf_probe_read_kernel(&f, sizeof(f), (void *)(fds + idx * sizeof(f)));
-	if (!f)
-		return 0;
-	m = (void *)BPF_CORE_READ(f, f_path.mnt) - bpf_core_field_offset(struct mount, mnt);
-	ns = BPF_CORE_READ(m, mnt_ns);
-	if (!ns || (unsigned long)ns >= (unsigned long)-4095 || (__u64)ns == own_ns)
+	if (!f || !mnt_outside(BPF_CORE_READ(f, f_path.mnt), (void *)own_ns))
 		return 0;
 	return (BPF_CORE_READ(f, f_inode, i_mode) & S_IFMT) == S_IFDIR;
 }
@@ -97,17 +91,16 @@ __noinline int foreign_dir_cast_g(__u64 fds, __u64 idx, __u64 own_ns)
 		return 0;
 	m = bpf_rdonly_cast((void *)f->f_path.mnt - bpf_core_field_offset(struct mount, mnt),
 			    bpf_core_type_id_kernel(struct mount));
-	if (!m->mnt_ns || (unsigned long)m->mnt_ns >= (unsigned long)-4095 ||
-	    (__u64)m->mnt_ns == own_ns)
+	if (!mnt_ns_foreign(m->mnt_ns, (void *)own_ns))
 		return 0;
 	return (f->f_inode->i_mode & S_IFMT) == S_IFDIR;
 }
 
 /*
- * recvmsg(2) and recvmmsg(2) of a container task on a unix socket: the socket's fd is kept from
- * entry to exit (dcea_scratch, like connect's); on exit every directory the task holds is judged
- * (judge_held_dirs()). An entry that cannot be kept (the map full: more container threads in
- * connect and recvmsg at once than it holds) is not judged on exit: docs/ROUTES.md.
+ * recvmsg(2) and recvmmsg(2) of a container task on a unix socket: the thread is marked from
+ * entry to exit (an entry in dcea_scratch, like connect's); on exit every directory the task holds
+ * is judged (judge_held_dirs()). An entry that cannot be kept (the map full: more container threads
+ * in connect and recvmsg at once than it holds) is not judged on exit: docs/ROUTES.md.
  */
 static __always_inline void stash_recv(long fd)
 {
@@ -143,8 +136,8 @@ static __always_inline void stash_recv_cast(long fd)
 		stash_recv(fd);
 		return;
 	}
-	if (ls_none(cur) || !bpf_task_storage_get(&dcea_tasks_ls, cur, 0, 0))
-		return; /* no container task */
+	if (!ct_task_of(cur))
+		return;
 	f = cur_fd_file_cast(cur, fd);
 	if (!f || (f->f_inode->i_mode & S_IFMT) != S_IFSOCK_)
 		return;
@@ -158,7 +151,7 @@ static __always_inline void stash_recv_cast(long fd)
 
 static __always_inline void recv_done(long ret, bool loop)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	__u32 tid;
 
 	if (loop && dcea_task_storage) {
 		struct task_struct *cur = bpf_get_current_task_btf();
@@ -174,6 +167,7 @@ static __always_inline void recv_done(long ret, bool loop)
 			judge_held_dirs(ct_task_of(cur), DCEA_RT_SCM, loop);
 		return;
 	}
+	tid = (__u32)bpf_get_current_pid_tgid();
 	if (!bpf_map_lookup_elem(&dcea_scratch, &tid))
 		return;
 	bpf_map_delete_elem(&dcea_scratch, &tid);
@@ -209,34 +203,26 @@ int stash_recvmmsg_cast(struct trace_event_raw_sys_enter *ctx)
 	return 0;
 }
 
-SEC("tp/syscalls/sys_exit_recvmsg")
-int watch_recvmsg(struct trace_event_raw_sys_exit *ctx)
-{
-	recv_done(ctx->ret, false);
-	return 0;
-}
+/*
+ * A program on a syscall's exit and its _cast twin (the one that loads where the kernel has
+ * bpf_rdonly_cast, and with it bpf_loop: the whole descriptor table), both calling fn(ret, loop).
+ */
+#define EXIT_TWINS(name, sc, fn)                                                                   \
+	SEC("tp/syscalls/sys_exit_" #sc)                                                           \
+	int name(struct trace_event_raw_sys_exit *ctx)                                             \
+	{                                                                                          \
+		fn(ctx->ret, false);                                                               \
+		return 0;                                                                          \
+	}                                                                                          \
+	SEC("tp/syscalls/sys_exit_" #sc)                                                           \
+	int name##_cast(struct trace_event_raw_sys_exit *ctx)                                      \
+	{                                                                                          \
+		fn(ctx->ret, true);                                                                \
+		return 0;                                                                          \
+	}
 
-/* watch_recvmsg where the kernel has bpf_loop: the whole descriptor table */
-SEC("tp/syscalls/sys_exit_recvmsg")
-int watch_recvmsg_cast(struct trace_event_raw_sys_exit *ctx)
-{
-	recv_done(ctx->ret, true);
-	return 0;
-}
-
-SEC("tp/syscalls/sys_exit_recvmmsg")
-int watch_recvmmsg(struct trace_event_raw_sys_exit *ctx)
-{
-	recv_done(ctx->ret, false);
-	return 0;
-}
-
-SEC("tp/syscalls/sys_exit_recvmmsg")
-int watch_recvmmsg_cast(struct trace_event_raw_sys_exit *ctx)
-{
-	recv_done(ctx->ret, true);
-	return 0;
-}
+EXIT_TWINS(watch_recvmsg, recvmsg, recv_done)
+EXIT_TWINS(watch_recvmmsg, recvmmsg, recv_done)
 
 /*
  * A directory of the host held across an exec (close-on-exec ones are closed by then): an fd a
@@ -251,33 +237,8 @@ static __always_inline void exec_done(long ret, bool loop)
 		judge_held_dirs(current_ct_task(), DCEA_RT_INHERIT, loop);
 }
 
-SEC("tp/syscalls/sys_exit_execve")
-int watch_execve_fds(struct trace_event_raw_sys_exit *ctx)
-{
-	exec_done(ctx->ret, false);
-	return 0;
-}
-
-SEC("tp/syscalls/sys_exit_execve")
-int watch_execve_fds_cast(struct trace_event_raw_sys_exit *ctx)
-{
-	exec_done(ctx->ret, true);
-	return 0;
-}
-
-SEC("tp/syscalls/sys_exit_execveat")
-int watch_execveat_fds(struct trace_event_raw_sys_exit *ctx)
-{
-	exec_done(ctx->ret, false);
-	return 0;
-}
-
-SEC("tp/syscalls/sys_exit_execveat")
-int watch_execveat_fds_cast(struct trace_event_raw_sys_exit *ctx)
-{
-	exec_done(ctx->ret, true);
-	return 0;
-}
+EXIT_TWINS(watch_execve_fds, execve, exec_done)
+EXIT_TWINS(watch_execveat_fds, execveat, exec_done)
 
 SEC("tp/syscalls/sys_enter_connect")
 int stash_connect(struct trace_event_raw_sys_enter *ctx)

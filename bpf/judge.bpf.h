@@ -284,7 +284,7 @@ static __always_inline bool classify_facts(struct dcea_task *t, void *own_ns,
 		m = (void *)ff->mnt - bpf_core_field_offset(struct mount, mnt);
 		mnt_ns = BPF_CORE_READ(m, mnt_ns);
 	}
-	if (!mnt_ns || (unsigned long)mnt_ns >= (unsigned long)-4095 || mnt_ns == own_ns)
+	if (!mnt_ns_foreign(mnt_ns, own_ns))
 		return false;
 	v->rule = DCEA_R_PROC_HOST;
 	v->a0 = DCEA_PH_FOREIGN_MOUNT;

@@ -392,8 +392,7 @@ static __always_inline int deny_foreign_dir(const struct path *dir, struct dentr
 		return 0;
 	m = (void *)BPF_CORE_READ(dir, mnt) - bpf_core_field_offset(struct mount, mnt);
 	ns = BPF_CORE_READ(m, mnt_ns);
-	if (!ns || (unsigned long)ns >= (unsigned long)-4095 ||
-	    ns == (void *)BPF_CORE_READ(current_task(), nsproxy, mnt_ns))
+	if (!mnt_ns_foreign(ns, BPF_CORE_READ(current_task(), nsproxy, mnt_ns)))
 		return 0;
 	action = decide_in(DCEA_R_PROC_HOST, t, DCEA_ACT_DENY, 1);
 	if (action < 0)

@@ -236,7 +236,7 @@ static __always_inline bool open_may_matter(const struct file_facts *ff, void *o
 	    ff->magic == PROC_SUPER_MAGIC)
 		return true;
 	/* classify_facts(): a mount outside the task's mount namespace */
-	if (ns && (unsigned long)ns < (unsigned long)-4095 && ns != own_ns)
+	if (mnt_ns_foreign(ns, own_ns))
 		return true;
 	/* open_behaviour(): every path, custom open rules, a listed file name */
 	if (c->path_needs & (DCEA_NEED_OPEN_ALL | DCEA_NEED_OPEN_ANY))
@@ -419,6 +419,7 @@ static __always_inline bool judge_held_dirs(struct dcea_task *t, __u32 route, bo
 	struct held_scan s = { .found = -1 };
 	struct fdtable *fdt;
 	unsigned long w = 0;
+	__u64 word;
 
 	if (!t)
 		return false;
@@ -427,7 +428,8 @@ static __always_inline bool judge_held_dirs(struct dcea_task *t, __u32 route, bo
 		struct task_struct *cur = bpf_get_current_task_btf();
 
 		fdt = cur->files->fdt;
-		/* as numbers, which global functions take: read, not loaded (a load is a pointer) */
+		/* as numbers, which global functions take: read, not loaded (a load is a pointer)
+		 */
 		bpf_probe_read_kernel(&s.fds, sizeof(s.fds), &fdt->fd);
 		bpf_probe_read_kernel(&s.open_fds, sizeof(s.open_fds), &fdt->open_fds);
 		bpf_probe_read_kernel(&s.own_ns, sizeof(s.own_ns), &cur->nsproxy->mnt_ns);
@@ -452,12 +454,11 @@ static __always_inline bool judge_held_dirs(struct dcea_task *t, __u32 route, bo
 	if (s.found < 0)
 		return false;
 	/* the descriptor: the word's first foreign directory again */
-	bpf_probe_read_kernel(&w, sizeof(w),
-			      (void *)(s.open_fds + (s.found & 0xffffffL) * sizeof(w)));
+	word = s.found & 0xffffffL;
+	bpf_probe_read_kernel(&w, sizeof(w), (void *)(s.open_fds + word * sizeof(w)));
 	for (int b = 0; b < 64; b++)
-		if ((w & (1UL << b)) &&
-		    foreign_dir_g(s.fds, (__u64)(s.found & 0xffffffL) * 64 + b, s.own_ns)) {
-			judge_opened(t, fd_file(task, (s.found & 0xffffffL) * 64 + b), route);
+		if ((w & (1UL << b)) && foreign_dir_g(s.fds, word * 64 + b, s.own_ns)) {
+			judge_opened(t, fd_file(task, word * 64 + b), route);
 			return true;
 		}
 	return false;
@@ -474,11 +475,7 @@ static __always_inline bool own_task(struct dcea_task *t, __u32 pid)
 /* A directory the walk starts from is on a mount outside the task's mount namespace. */
 static __always_inline bool foreign_dir(struct task_struct *task, struct vfsmount *vm)
 {
-	struct mount *m = (void *)vm - bpf_core_field_offset(struct mount, mnt);
-	void *ns = BPF_CORE_READ(m, mnt_ns);
-
-	return ns && (unsigned long)ns < (unsigned long)-4095 &&
-	       ns != (void *)BPF_CORE_READ(task, nsproxy, mnt_ns);
+	return mnt_outside(vm, BPF_CORE_READ(task, nsproxy, mnt_ns));
 }
 
 /* Parse a pid at s[i...] ending in '/' or the string's end: the number, 0 if none. */

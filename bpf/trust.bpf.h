@@ -12,14 +12,6 @@
 
 #include "bpf/common.bpf.h"
 
-static __always_inline bool mnt_outside(struct vfsmount *vm, void *own_ns)
-{
-	struct mount *m = (void *)vm - bpf_core_field_offset(struct mount, mnt);
-	void *ns = BPF_CORE_READ(m, mnt_ns);
-
-	return ns && (unsigned long)ns < (unsigned long)-4095 && ns != own_ns;
-}
-
 /* DCEA_ESC_* and host-namespace bits for `task`, 0 when it is where its container put it. */
 static __always_inline __u64 escape_bits(struct task_struct *task, struct dcea_task *t,
 					 bool check_fs)
