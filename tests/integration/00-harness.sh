@@ -115,6 +115,34 @@ selftest_runner() {
 }
 selftest_runner
 
+# --- the vmtest result reader (tests/lib/vmtest.sh) -----------------------------------------------
+# A retried boot is one row, judged on its retry; a first try whose kernel crashed fails it. CI
+# once counted run.sh's "retrying" line as a failed boot of its own.
+selftest_vmtest_rows() {
+	local log=$DCEA_TMP/vmtest-rows.log rows out
+	cat >"$log" <<-'LOG'
+		vmtest: retry of trixie 6.12.117-1 (bpf): try 1 no status line; console tail:
+		    [   41.2] some console line
+		vmtest: trixie 6.12.117-1 (bpf): lsm=lockdown,bpf rc=0 87.0s (retried: try 1 no status line)
+		vmtest:     DCEA-RESULT backend=lsm deny=15 kill=11 detect=0 unavailable=0 passed=187 failed=0 skipped=2
+		vmtest: retry of sid 7.2.13-1 (nobpf): try 1 no status line, kernel crashed: Kernel panic - not syncing: Attempted to kill init!; console tail:
+		    Kernel panic - not syncing: Attempted to kill init! exitcode=0x00000009
+		vmtest: sid 7.2.13-1 (nobpf): lsm=lockdown rc=0 96.0s (retried: try 1 no status line, try 1 kernel crashed: Kernel panic)
+		vmtest:     DCEA-RESULT backend=fallback deny=4 kill=22 detect=0 unavailable=0 passed=175 failed=0 skipped=6
+	LOG
+	. "$DCEA_TESTS_DIR/lib/vmtest.sh"
+	rows=$(vmtest_rows "$log" rows 0)
+	check_eq vmtest-rows-retry-not-a-row 2 "$(grep -c . <<<"$rows")"
+	out=$(while IFS= read -r row; do vmtest_judge "$row" "$log" t; done <<<"$rows")
+	check_eq vmtest-retry-judged-on-retry "PASS t-trixie-bpf" "$(grep trixie <<<"$out")"
+	if grep -q '^FAIL t-sid-nobpf: .*kernel crashed.*| *Kernel panic - not syncing: Attempted to kill init' <<<"$out"; then
+		pass vmtest-crash-on-try1-fails
+	else
+		fail vmtest-crash-on-try1-fails "a first try with a kernel panic passed: $out"
+	fi
+}
+selftest_vmtest_rows
+
 # --- docker --------------------------------------------------------------------------------------
 
 DOCKER_CHECKS=(docker-up no-bridge image echo network-none cgroup-v2-path runc-plain

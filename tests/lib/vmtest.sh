@@ -18,12 +18,12 @@ vmtest_output() {
 	printf '%s\n' "$out"
 }
 
-# vmtest_rows LOG CHECK RC: run.sh's result rows ("vmtest: RELEASE UNAME (bpf|nobpf): ...") on
+# vmtest_rows LOG CHECK RC: run.sh's result rows ("vmtest: RELEASE UNAME (bpf|nobpf): lsm=...") on
 # stdout. With none, CHECK fails (or skips, when no kernel could be fetched and CI does not
 # fetch them itself) with the reason from LOG, and it returns 1.
 vmtest_rows() {
 	local log=$1 check=$2 rc=$3 rows why
-	rows=$(grep -E '^vmtest: [^ ]+ [^ ]+ \((bpf|nobpf)\): ' "$log")
+	rows=$(grep -E '^vmtest: [^ ]+ [^ ]+ \((bpf|nobpf)\): lsm=[^ ]* rc=' "$log")
 	if [ -n "$rows" ]; then
 		printf '%s\n' "$rows"
 		return 0
@@ -58,6 +58,9 @@ vmtest_judge() {
 	[ "$VMTEST_VARIANT" = nobpf ] && want=fallback
 	if ! grep -q ' rc=0 ' <<<"$row"; then
 		fail "$VMTEST_NAME" "${row#vmtest: }$(grep -A5 -F "$row" "$log" | sed -n 's/^vmtest:     guest: / | /p' | tr -d '\n')"
+	elif [[ $row == *"try 1 kernel crashed"* ]]; then
+		# the retry passed, but a guest kernel crashed with dcea loaded
+		fail "$VMTEST_NAME" "${row#vmtest: }$(grep -A12 -F "retry of $VMTEST_RELEASE " "$log" | sed -n 's/^    / | /p' | tr -d '\n')"
 	elif [[ $row == *"tests/expect/effects.tsv"* ]]; then
 		# the rules per effect are not those expected of this kernel and boot
 		fail "$VMTEST_NAME" "${row#vmtest: }"
