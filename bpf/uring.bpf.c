@@ -18,19 +18,20 @@
  */
 #include "bpf/routes.bpf.h"
 
-#define IORING_OP_RECVMSG	10
-#define IORING_OP_CONNECT	16
-#define IORING_OP_OPENAT	18
-#define IORING_OP_OPENAT2	28
-#define IORING_OP_RENAMEAT	35
-#define IORING_OP_UNLINKAT	36
-#define IORING_OP_MKDIRAT	37
-#define IORING_OP_SYMLINKAT	38
-#define IORING_OP_LINKAT	39
-#define IORING_OP_SETXATTR	42
-#define IORING_OP_BIND		56
-#define IORING_FILE_INDEX_ALLOC (~0U)
-#define AF_UNIX			1
+#define IORING_OP_RECVMSG	   10
+#define IORING_OP_CONNECT	   16
+#define IORING_OP_OPENAT	   18
+#define IORING_OP_OPENAT2	   28
+#define IORING_OP_RENAMEAT	   35
+#define IORING_OP_UNLINKAT	   36
+#define IORING_OP_MKDIRAT	   37
+#define IORING_OP_SYMLINKAT	   38
+#define IORING_OP_LINKAT	   39
+#define IORING_OP_SETXATTR	   42
+#define IORING_OP_FIXED_FD_INSTALL 54
+#define IORING_OP_BIND		   56
+#define IORING_FILE_INDEX_ALLOC	   (~0U)
+#define AF_UNIX			   1
 
 /*
  * Requests already judged (and reported) on submission, so that their completion does not report
@@ -246,7 +247,7 @@ int watch_uring_complete(struct trace_event_raw_io_uring_complete *ctx)
 	 */
 	op = BPF_CORE_READ(req, opcode);
 	if (op != IORING_OP_OPENAT && op != IORING_OP_OPENAT2 && op != IORING_OP_CONNECT &&
-	    op != IORING_OP_RECVMSG)
+	    op != IORING_OP_RECVMSG && op != IORING_OP_FIXED_FD_INSTALL)
 		return 0;
 	t = current_ct_task();
 	if (!t)
@@ -279,6 +280,13 @@ int watch_uring_complete(struct trace_event_raw_io_uring_complete *ctx)
 				t,
 				fixed_file(req, slot == IORING_FILE_INDEX_ALLOC ? res : slot - 1),
 				DCEA_RT_IO_URING);
+	} else if (op == IORING_OP_FIXED_FD_INSTALL) {
+		/*
+		 * A file of the ring's fixed-file table, now descriptor `res`: the ring's files
+		 * were judged when this task opened them, but not when the ring came from elsewhere
+		 * (a host process's ring held across an exec, with a host directory registered)
+		 */
+		judge_opened(t, current_fd_file(res), DCEA_RT_IO_URING);
 	} else if (op == IORING_OP_CONNECT && res == 0) {
 		judge_connected(t, BPF_CORE_READ(req, file));
 	} else if (op == IORING_OP_RECVMSG) {

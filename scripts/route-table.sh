@@ -143,7 +143,12 @@ after the kernel has done the work, it is not:
   runtime's or an agent's leak, the `runc exec` shape of CVE-2024-21626; close-on-exec ones are
   closed by then) kills the task before the new program's first instruction
   (`leaked-fd-inherited`, route `inherited`; 13-routes.sh's `inherited-fd-*`: nsenter into a
-  container with fd 7 open on a host directory). Limits: where the kernel lacks
+  container with fd 7 open on a host directory). A ring held across the exec, with a host
+  directory in its fixed-file table and no directory fd in the task's table, is judged when the
+  directory comes out: the completion of `IORING_OP_FIXED_FD_INSTALL` (6.8+) is judged as an open
+  of the file it installed (`leaked-fd-uring-install`, route `io_uring`; `inherited-ring-*`). A ring
+  cannot be passed over a unix socket: SCM_RIGHTS refuses io_uring files since Linux 6.7 (EINVAL,
+  measured on this host's 6.18). Limits: where the kernel lacks
   `bpf_rdonly_cast` (before 6.2) the programs without `bpf_loop` look at descriptors 0 to 1023
   only, and so does io_uring's `RECVMSG` (its completion program has no `_cast` twin) on every
   kernel; a receive whose entry the per-thread map (16384 threads in `connect` or `recvmsg` at once)
@@ -246,11 +251,12 @@ Every opcode of `include/uapi/linux/io_uring.h` (up to `IORING_OP_URING_CMD128`;
 | `MKDIRAT`, `SYMLINKAT`, `LINKAT`, `RENAMEAT`, `UNLINKAT` | yes, through `/proc/<pid>/root` or a foreign directory | `uring-*-root`, `leaked-fd-uring-mkdir` |
 | `SETXATTR` (5.19+) | yes, by path through `/proc/<pid>/root` (e.g. `security.capability` on a host binary) | `uring-setxattr-root` |
 | `FSETXATTR`, `FTRUNCATE` (6.9+) | only on a file the task already holds: its open was judged (a knob or foreign file opened for writing) | at that open |
-| `FILES_UPDATE`, `FIXED_FD_INSTALL` (6.8+) | no new object: they move fds the task holds into or out of the fixed-file table; each came from an open, accept or socket already judged (an open into a fixed slot is judged by the slot the kernel filled: `uring-open-linked-knob`, `uring-open-slot-symlink`) | at the open |
+| `FILES_UPDATE` | no new object: it moves fds the task holds into the fixed-file table; each came from an open, accept or socket already judged (an open into a fixed slot is judged by the slot the kernel filled: `uring-open-linked-knob`, `uring-open-slot-symlink`) | at the open |
+| `FIXED_FD_INSTALL` (6.8+) | yes, when the ring came from elsewhere: a host process's ring held across an exec, with a host directory registered in it, hands the task a descriptor it never opened (the fallback judges the installed file on completion, as an open; the LSM backend denies the directory's uses) | `inherited-ring-*` (13-routes.sh) |
 | `SOCKET` (5.19+) | no: a new unnamed socket; what it connects to is judged at the connect (`cgroup/connect_unix`, `unix_stream_connect`, `IORING_OP_CONNECT`) | at the connect |
 | `BIND` (6.11+) | yes: binding a unix socket to a path makes its file there, through `/proc/<pid>/root` or in a foreign directory (the LSM backend: `ptrace_access_check` for the walk, `path_mknod` for the directory; the fallback: the kernel's copy of the address on submission, as `bind(2)` on entry) | `uring-bind-root`, `leaked-fd-uring-bind` |
 | `LISTEN` (6.11+), `ACCEPT` | no rule's object: they act on a socket the task made (and bound: judged at the bind) | not judged |
-| `MSG_RING` | passes a fixed file to another ring of the same task or one it shares the ring fd with: no new object | at the open |
+| `MSG_RING` | passes a fixed file to another ring of the same task or one it shares the ring fd with: no new object; it leaves that ring for a descriptor only by `FIXED_FD_INSTALL`, judged there | at the open |
 | `URING_CMD` | driver commands on a file the task opened (NVMe passthrough, sockets): that open is judged | at the open |
 | `PIPE` (6.16+), `EPOLL_CTL`, `SPLICE`, `TEE`, `STATX`, `GETXATTR`, `FGETXATTR`, read/write/send/recv/poll/timeouts/futex/waitid | no new object, or read-only metadata (`STATX`, `GETXATTR` through `/proc/<pid>/root`: the LSM backend denies the walk; the fallback does not judge metadata reads) | - |
 TAIL

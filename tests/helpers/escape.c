@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <linux/bpf.h>
 #include <linux/capability.h>
+#include <linux/io_uring.h>
 #include <linux/securebits.h>
 #include <sched.h>
 #include <stdbool.h>
@@ -422,6 +423,33 @@ static int cmd_fdserve(const char *path, const char *dir)
 }
 
 /*
+ * ringhold DIR FD CMD...: a host process that leaks an io_uring ring, not a directory: a ring with
+ * DIR in slot 0 of its fixed-file table, as descriptor FD of CMD, which it executes (nsenter into
+ * a container: the shape of a runtime's leaked fd, CVE-2024-21626). No directory fd crosses the
+ * exec; the container's task takes DIR out with IORING_OP_FIXED_FD_INSTALL (6.8+: dcea-escape
+ * route leaked-fd fd:FD uring-install:OP ...). A ring cannot be passed over a unix socket
+ * (SCM_RIGHTS refuses io_uring files since Linux 6.7: EINVAL).
+ */
+static int cmd_ringhold(const char *dir, int fd, char **cmd)
+{
+	struct io_uring_params p = { 0 };
+	int d = open(dir, O_RDONLY | O_DIRECTORY), ring;
+
+	if (d < 0)
+		return die(dir);
+	ring = syscall(SYS_io_uring_setup, 4, &p);
+	if (ring < 0)
+		return die("io_uring_setup");
+	if (syscall(SYS_io_uring_register, ring, IORING_REGISTER_FILES, &d, 1))
+		return die("io_uring_register files");
+	close(d);
+	if (ring != fd && (dup2(ring, fd) < 0 || close(ring)))
+		return die("dup2");
+	execvp(cmd[0], cmd);
+	return die(cmd[0]);
+}
+
+/*
  * An alert storm: N fsopen(FSTYPE) calls (each one a mount_api event; without CAP_SYS_ADMIN the
  * kernel then refuses it, so nothing changes), or N opens of PATH when FSTYPE is "open:PATH". RATE
  * > 0 paces them to RATE calls a second, in batches each millisecond. Prints the calls made, the
@@ -602,6 +630,8 @@ int main(int argc, char **argv)
 		return cmd_truncate(argv[2]);
 	if (!strcmp(c, "fdserve") && argc == 4)
 		return cmd_fdserve(argv[2], argv[3]);
+	if (!strcmp(c, "ringhold") && argc >= 5)
+		return cmd_ringhold(argv[2], atoi(argv[3]), argv + 4);
 	if (!strcmp(c, "listen") && argc == 4)
 		return cmd_listen(argv[2], argv[3]);
 	if (!strcmp(c, "route"))
@@ -630,7 +660,8 @@ int main(int argc, char **argv)
 		"       | ptrace PID | bpf | handle FILE | fsopen FSTYPE | connect PATH\n"
 		"       | module [FILE] | kexec [FILE] | write PATH DATA | read PATH\n"
 		"       | mount TYPE DIR [SOURCE] | move_mount SRC DST | truncate PATH\n"
-		"       | listen PATH LOG | fdserve PATH DIR | storm FSTYPE N [RATE]\n"
+		"       | listen PATH LOG | fdserve PATH DIR | ringhold DIR FD CMD...\n"
+		"       | storm FSTYPE N [RATE]\n"
 		"       | flood SECS NPROC KINDS | knobloop N | spawn PROG ARG... | route ...\n");
 	return 2;
 }

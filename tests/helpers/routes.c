@@ -254,6 +254,9 @@ static int uring_connect(const char *path)
 #ifndef IORING_OP_BIND
 #define IORING_OP_BIND 56 /* 6.11+ */
 #endif
+#ifndef IORING_OP_FIXED_FD_INSTALL
+#define IORING_OP_FIXED_FD_INSTALL 54 /* 6.8+ */
+#endif
 
 /* A unix socket and its address PATH, for bind(2) or IORING_OP_BIND; the socket, or -errno. */
 static int unix_sock(const char *path, struct sockaddr_un *a)
@@ -651,30 +654,61 @@ static const char *fd_name(const char *in, int fd, char *out, size_t size)
 
 /*
  * leaked-fd SOCK OP A [B]: take the host directory fd a leaky agent hands out on SOCK (dcea-escape
- * fdserve; SOCK fd:N: the fd N the process was started with), then use it. OP open, chdir-open, uring-open: read file A relative to it (openat,
- * fchdir and open, IORING_OP_OPENAT with it as the dfd); mkdir, uring-mkdir, symlink (target A,
- * link B), unlink, rename, link, chmod (to 04755), chown (to 4242:4242), mknod (a fifo): the path
- * operation relative to it; chdir-mkdir: fchdir to it, then mkdir(2) of A; xattr: setxattr(2) of
- * trusted.dcea of file A to B, a relative A after an fchdir to it (setxattr has no dfd before
- * 6.13); bind, uring-bind: bind(2) or IORING_OP_BIND of a unix socket to name A, a relative one
- * after an fchdir to it. A and B may name the fd as %FD (fd_name): absolute names through
- * /proc/self/fd/%FD/, /proc/%PID/fd/%FD/, /dev/fd/%FD/ reach the same directory. link-mkdir:
- * symlink(2) LINK to A (a name of the fd's magic link), then mkdir(2) of B, LINK/NAME: no name
- * given to a syscall says the leaked fd. OP prefixed recvmmsg: or uring-recv: receives the fd by
- * recvmmsg(2) or IORING_OP_RECVMSG instead of recvmsg(2).
+ * fdserve; SOCK fd:N: the fd N the process was started with), then use it. OP open, chdir-open,
+ * uring-open: read file A relative to it (openat, fchdir and open, IORING_OP_OPENAT with it as the
+ * dfd); mkdir, uring-mkdir, symlink (target A, link B), unlink, rename, link, chmod (to 04755),
+ * chown (to 4242:4242), mknod (a fifo): the path operation relative to it; chdir-mkdir: fchdir to
+ * it, then mkdir(2) of A; xattr: setxattr(2) of trusted.dcea of file A to B, a relative A after an
+ * fchdir to it (setxattr has no dfd before 6.13); bind, uring-bind: bind(2) or IORING_OP_BIND of a
+ * unix socket to name A, a relative one after an fchdir to it. A and B may name the fd as %FD
+ * (fd_name): absolute names through /proc/self/fd/%FD/, /proc/%PID/fd/%FD/, /dev/fd/%FD/ reach the
+ * same directory. link-mkdir: symlink(2) LINK to A (a name of the fd's magic link), then mkdir(2)
+ * of B, LINK/NAME: no name given to a syscall says the leaked fd. OP prefixed recvmmsg: or
+ * uring-recv: receives the fd by recvmmsg(2) or IORING_OP_RECVMSG instead of recvmsg(2);
+ * uring-install: SOCK is fd:N, an io_uring ring the process was started with (dcea-escape
+ * ringhold), and the directory is taken out of slot 0 of the ring's fixed-file table with
+ * IORING_OP_FIXED_FD_INSTALL (6.8+).
  */
 static int leaked(int argc, char **argv)
 {
 	const char *op = argv[1], *how = "recvmsg", *a, *b;
 	int dfd, fd = -1, rc = 0, n;
 	char buf[256], an[256], bn[256];
-	struct ring r;
+	struct ring r = { .fd = -1 };
 
 	if (!strncmp(op, "recvmmsg:", 9))
 		how = "recvmmsg", op += 9;
 	else if (!strncmp(op, "uring-recv:", 11))
 		how = "uring", op += 11;
-	dfd = leaked_fd(argv[0], how);
+	else if (!strncmp(op, "uring-install:", 14))
+		how = "ring", op += 14;
+	if (!strcmp(how, "ring")) {
+		/* the layout of a ring of 4 entries, as dcea-escape ringhold made it, from one made
+		 * here */
+		struct io_uring_params p = { 0 };
+		int probe = syscall(SYS_io_uring_setup, 4, &p);
+
+		rc = strncmp(argv[0], "fd:", 3) ? -EINVAL : atoi(argv[0] + 3);
+		if (probe < 0 || rc < 0 || fcntl(rc, F_GETFD) < 0 || ring_attach(&r, rc, &p)) {
+			fprintf(stderr, "dcea-escape: setup: the ring %s (fd:N only): %s\n",
+				argv[0], strerror(rc < 0 ? -rc : errno));
+			return 3;
+		}
+		close(probe);
+		printf("ring fd %d\n", rc);
+		/* slot 0 of its fixed-file table into this process's table: the agent's directory
+		 */
+		dfd = RING_ONE(&r, ({
+			sqe->opcode = IORING_OP_FIXED_FD_INSTALL;
+			sqe->fd = 0;
+			sqe->flags = IOSQE_FIXED_FILE;
+		}));
+		if (dfd < 0)
+			return rdie("io_uring fixed fd install", -dfd);
+		rc = 0;
+	} else {
+		dfd = leaked_fd(argv[0], how);
+	}
 	if (dfd < 0) {
 		fprintf(stderr, "dcea-escape: setup: receive a directory fd on %s: %s\n", argv[0],
 			strerror(-dfd));

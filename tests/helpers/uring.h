@@ -22,35 +22,45 @@ struct ring {
 	struct io_uring_cqe *cqes;
 };
 
+/*
+ * Map the ring `fd` that io_uring_setup(2) made with the parameters `p` it filled in (also a ring
+ * made by another process and received over a unix socket, with its parameters).
+ */
+static inline int ring_attach(struct ring *r, int fd, const struct io_uring_params *p)
+{
+	size_t sqsz = p->sq_off.array + p->sq_entries * sizeof(unsigned);
+	size_t cqsz = p->cq_off.cqes + p->cq_entries * sizeof(struct io_uring_cqe);
+	void *sq, *cq;
+
+	r->fd = fd;
+	sq = mmap(NULL, sqsz, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd,
+		  IORING_OFF_SQ_RING);
+	cq = mmap(NULL, cqsz, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd,
+		  IORING_OFF_CQ_RING);
+	r->sqes = mmap(NULL, p->sq_entries * sizeof(struct io_uring_sqe), PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_POPULATE, fd, IORING_OFF_SQES);
+	if (sq == MAP_FAILED || cq == MAP_FAILED || r->sqes == MAP_FAILED)
+		return -errno;
+	r->sq_head = sq + p->sq_off.head;
+	r->sq_tail = sq + p->sq_off.tail;
+	r->sq_mask = sq + p->sq_off.ring_mask;
+	r->sq_array = sq + p->sq_off.array;
+	r->cq_head = cq + p->cq_off.head;
+	r->cq_tail = cq + p->cq_off.tail;
+	r->cq_mask = cq + p->cq_off.ring_mask;
+	r->cqes = cq + p->cq_off.cqes;
+	return 0;
+}
+
 /* flags: IORING_SETUP_SQPOLL for a kernel submission thread; else submitted by io_uring_enter */
 static inline int ring_init(struct ring *r, unsigned flags)
 {
 	struct io_uring_params p = { .flags = flags, .sq_thread_idle = 2000 };
-	void *sq, *cq;
-	size_t sqsz, cqsz;
+	int fd = syscall(SYS_io_uring_setup, 8, &p);
 
-	r->fd = syscall(SYS_io_uring_setup, 8, &p);
-	if (r->fd < 0)
+	if (fd < 0)
 		return -errno;
-	sqsz = p.sq_off.array + p.sq_entries * sizeof(unsigned);
-	cqsz = p.cq_off.cqes + p.cq_entries * sizeof(struct io_uring_cqe);
-	sq = mmap(NULL, sqsz, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, r->fd,
-		  IORING_OFF_SQ_RING);
-	cq = mmap(NULL, cqsz, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, r->fd,
-		  IORING_OFF_CQ_RING);
-	r->sqes = mmap(NULL, p.sq_entries * sizeof(struct io_uring_sqe), PROT_READ | PROT_WRITE,
-		       MAP_SHARED | MAP_POPULATE, r->fd, IORING_OFF_SQES);
-	if (sq == MAP_FAILED || cq == MAP_FAILED || r->sqes == MAP_FAILED)
-		return -errno;
-	r->sq_head = sq + p.sq_off.head;
-	r->sq_tail = sq + p.sq_off.tail;
-	r->sq_mask = sq + p.sq_off.ring_mask;
-	r->sq_array = sq + p.sq_off.array;
-	r->cq_head = cq + p.cq_off.head;
-	r->cq_tail = cq + p.cq_off.tail;
-	r->cq_mask = cq + p.cq_off.ring_mask;
-	r->cqes = cq + p.cq_off.cqes;
-	return 0;
+	return ring_attach(r, fd, &p);
 }
 
 static inline struct io_uring_sqe *ring_sqe(struct ring *r)

@@ -40,7 +40,7 @@ fi
 CHECKS=()
 for r in "${ROUTES[@]}"; do CHECKS+=("$r-audit" "$r-block"); done
 CHECKS+=(identity-nsenter-block identity-nsenter-audit identity-nsenter-quiet)
-CHECKS+=(inherited-fd-block inherited-fd-audit)
+CHECKS+=(inherited-fd-block inherited-fd-audit inherited-ring-block inherited-ring-audit)
 CHECKS+=(identity-adopted-worker identity-adopted-sqpoll)
 CHECKS+=(status-route-claims benign-uring-copy benign-fdpass benign-uring-net benign-uring-quiet
 	uring-refuse-named uring-refuse-alert uring-refuse-others)
@@ -298,46 +298,61 @@ identity_nsenter() { # MODE
 # with fd 7 open on the host directory HT, exec'ing the helper, which makes a directory relative
 # to fd 7. On the fallback the exec is judged: killed before the helper runs, nothing made; in
 # audit mode the alert names the route "inherited". (The LSM backend denies the mkdir instead.)
-inherited_fd() { # MODE
-	local mode=$1 ctpid eff=no a
+# KIND ring: fd 7 is an io_uring ring with HT in its fixed-file table (dcea-escape ringhold), no
+# directory: the helper takes HT out with IORING_OP_FIXED_FD_INSTALL, killed at its completion
+# (route "io_uring").
+inherited_fd() { # MODE KIND
+	local mode=$1 kind=$2 ctpid eff=no a check=inherited-fd id=leaked-fd-inherited route=inherited
 	ctpid=$(docker inspect -f '{{.State.Pid}}' "$ct_plain")
 	n=$((n + 1))
 	TAG=$mode-$n
 	dcea_mark
 	RC=0
-	OUT=$(nsenter -t "$ctpid" -m -- /usr/local/bin/dcea-escape route leaked-fd fd:7 mkdir \
-		"mk-$TAG" 7<"$HT" 2>"$DCEA_TMP/err") || RC=$?
+	if [ "$kind" = ring ]; then
+		check=inherited-ring id=leaked-fd-uring-install route=io_uring
+		OUT=$("$DCEA_ESCAPE" ringhold "$HT" 7 nsenter -t "$ctpid" -m -- /usr/local/bin/dcea-escape \
+			route leaked-fd fd:7 uring-install:mkdir "mk-$TAG" 2>"$DCEA_TMP/err") || RC=$?
+	else
+		OUT=$(nsenter -t "$ctpid" -m -- /usr/local/bin/dcea-escape route leaked-fd fd:7 mkdir \
+			"mk-$TAG" 7<"$HT" 2>"$DCEA_TMP/err") || RC=$?
+	fi
 	ERR=$(cat "$DCEA_TMP/err")
 	[ -d "$HT/mk-$TAG" ] && eff=yes
 	rmdir "$HT/mk-$TAG" 2>/dev/null
-	a=$(dcea_wait_alert proc_host_access ".container.id == \"$ct_plain\" and .details.route == \"inherited\"" 5)
+	a=$(dcea_wait_alert proc_host_access ".container.id == \"$ct_plain\" and .details.route == \"$route\"" 5)
 	if [ "$mode" = audit ]; then
 		if [ "$RC" != 0 ] || [ "$eff" != yes ]; then
-			fail inherited-fd-audit "the step did not succeed unwatched (exit $RC, made: $eff): $OUT $ERR"
+			fail $check-audit "the step did not succeed unwatched (exit $RC, made: $eff): $OUT $ERR"
 		else
-			dcea_expect_alert inherited-fd-audit "$a" '.action == "alert"' \
+			dcea_expect_alert $check-audit "$a" '.action == "alert"' \
 				'.details.kind == "foreign_mount"' '.exe | endswith("dcea-escape")'
 		fi
 		return
 	fi
-	MEASURED[leaked-fd-inherited]=kill
-	[ "$eff" = yes ] && MEASURED[leaked-fd-inherited]=kill-after
-	[ "$RC" != 137 ] && MEASURED[leaked-fd-inherited]=escaped
+	MEASURED[$id]=kill
+	[ "$eff" = yes ] && MEASURED[$id]=kill-after
+	[ "$RC" != 137 ] && MEASURED[$id]=escaped
 	if [ "$RC" != 137 ] || [ "$eff" != no ]; then
-		fail inherited-fd-block "want killed with nothing made, got exit $RC, made: $eff: $OUT $ERR"
+		fail $check-block "want killed with nothing made, got exit $RC, made: $eff: $OUT $ERR"
 	else
-		dcea_expect_alert inherited-fd-block "$a" '.action == "kill"' '.details.kind == "foreign_mount"'
+		dcea_expect_alert $check-block "$a" '.action == "kill"' '.details.kind == "foreign_mount"'
 	fi
 }
 identity_nsenter block
 if [ "$BACKEND" = fallback ]; then
-	inherited_fd block
+	inherited_fd block dir
+	inherited_fd block ring
 else
-	skip inherited-fd-block "backend $BACKEND: the LSM hooks judge the fd's uses, not the exec"
-	skip inherited-fd-audit "backend $BACKEND: the LSM hooks judge the fd's uses, not the exec"
+	for c in inherited-fd inherited-ring; do
+		skip $c-block "backend $BACKEND: the LSM hooks judge the fd's uses, not the exec"
+		skip $c-audit "backend $BACKEND: the LSM hooks judge the fd's uses, not the exec"
+	done
 fi
 dcea_mode audit && identity_nsenter audit
-[ "$BACKEND" = fallback ] && inherited_fd audit
+if [ "$BACKEND" = fallback ]; then
+	inherited_fd audit dir
+	inherited_fd audit ring
+fi
 dcea_mode block || fail identity-nsenter-quiet "cannot switch back to block mode: $DCEA_ERR"
 dcea_mark
 plainpid=$(docker inspect -f '{{.State.Pid}}' "$ct_plain")
