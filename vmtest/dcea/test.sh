@@ -263,6 +263,56 @@ done
 kill -9 $adopt_pids 2>/dev/null
 wait $adopt_pids 2>/dev/null
 
+# --- a host directory held across the exec into a running container (issue 14) ------------------
+# nsenter into the mount namespace of container "inh" with fd 7 a host directory ($RT), or an
+# io_uring ring with $RT in its fixed-file table (dcea-escape ringhold; the directory comes out by
+# IORING_OP_FIXED_FD_INSTALL, 6.8+), and make a directory relative to fd 7 (13-routes.sh's
+# inherited-fd/-ring on this kernel). Fallback: killed (at the exec's return, at the install's
+# completion), nothing made. LSM backend: the mkdirat denied (EPERM), nothing made.
+/vmtest/ctr -n inh -c /sys/fs/cgroup/vmtest/inh $R sh -c 'exec sleep 120' </dev/null >/dev/null 2>&1 &
+inh_ctr=$!
+i=0
+inh_pid=
+while [ $i -lt 50 ] && [ -z "$inh_pid" ]; do
+	for p in $(cat /sys/fs/cgroup/vmtest/inh/cgroup.procs 2>/dev/null); do
+		[ "$(cat /proc/$p/comm 2>/dev/null)" = sleep ] && inh_pid=$p
+	done
+	sleep 0.1
+	i=$((i + 1))
+done
+for kind in fd ring; do
+	tag=inh-$kind
+	if [ -z "$inh_pid" ]; then
+		vm_check FAIL inherited_$kind "the container to enter did not start"
+		continue
+	fi
+	if [ $kind = fd ]; then
+		out=$(nsenter -t $inh_pid -m -- /bin/dcea-escape route leaked-fd fd:7 mkdir mk-$tag 7<$RT 2>&1)
+	else
+		out=$(/vmtest/dcea-escape ringhold $RT 7 nsenter -t $inh_pid -m -- /bin/dcea-escape route \
+			leaked-fd fd:7 uring-install:mkdir mk-$tag 2>&1)
+	fi
+	rc=$?
+	made=no
+	[ -d $RT/mk-$tag ] && made=yes
+	rmdir $RT/mk-$tag 2>/dev/null
+	echo "inherited $kind (exit $rc, made $made): $(echo "$out" | tail -n 2 | tr '\n' ' ')"
+	if [ $kind = ring ] && [ $made = no ] && echo "$out" | grep -q 'fixed fd install: Invalid argument'; then
+		vm_check SKIP inherited_$kind "no IORING_OP_FIXED_FD_INSTALL on $kver (6.8+): $(echo "$out" | tail -n 1)"
+	elif [ $made = yes ]; then
+		vm_check FAIL inherited_$kind "backend $backend: the directory was made through the host's $kind (exit $rc)"
+	elif [ "$backend" = lsm ] && [ $rc -ne 0 ] && echo "$out" | grep -q 'not permitted' &&
+		alert proc_host_access deny inh; then
+		vm_check PASS inherited_$kind "denied, nothing made, deny alert"
+	elif [ "$backend" = fallback ] && [ $rc = 137 ] && alert proc_host_access kill inh; then
+		vm_check PASS inherited_$kind "killed, nothing made, kill alert"
+	else
+		vm_check FAIL inherited_$kind "backend $backend: exit $rc, $(grep -c 'proc_host_access.*inh' /tmp/alerts.log) alert(s): $(echo "$out" | tail -n 1)"
+	fi
+done
+kill -9 $inh_ctr $inh_pid 2>/dev/null
+wait $inh_ctr 2>/dev/null
+
 # --- dcea_tamper: dcea's pins, policy file and process, from a privileged container ---------------
 # The host's bpffs and the policy's directory are bind-mounted into the rootfs, as
 # `-v /sys/fs/bpf:/hostbpf` would. LSM backend: every attempt fails with EPERM, with a deny alert,
