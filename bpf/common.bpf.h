@@ -624,6 +624,33 @@ static __always_inline void act(int action)
 		bpf_send_signal(SIGKILL);
 }
 
+static __always_inline bool block_mode(void)
+{
+	struct dcea_config *c = cfg();
+
+	return c && c->mode == DCEA_MODE_BLOCK;
+}
+
+/*
+ * A map had no room for what the current task does: report it (never silent), and in block mode
+ * kill the task. For a container being set up (the new container's runtime set-up or entrypoint)
+ * that fails closed for the new container only: containers already tracked stay enforced. For a
+ * container task's connect or recvmsg that could not be marked (dcea_scratch, dcea_recv_ls), it
+ * fails closed for that task: its exit would not be judged. Audit mode lets it run unwatched, as
+ * audit mode stops nothing.
+ */
+static __always_inline void map_full(__u32 map)
+{
+	int action = block_mode() ? DCEA_ACT_KILL : DCEA_ACT_ALERT;
+	struct dcea_event *e = event_start(DCEA_EV_MAP_FULL, 0, action);
+
+	if (e) {
+		e->map_full.map = map;
+		event_submit(e);
+	}
+	act(action);
+}
+
 /*
  * Report a match that carries no strings but the syscall's name (a literal); no action taken.
  * The rule's numbers: `member` of the event's union and its fields, e.g.

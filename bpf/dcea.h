@@ -373,6 +373,8 @@ enum dcea_map_id {
 	DCEA_MAP_TASKS = 1,	 /* a container's entrypoint is not tracked */
 	DCEA_MAP_SETUP = 2, /* a runtime's pivot_root was not seen: the container would be missed */
 	DCEA_MAP_HELD = 3,  /* a container to hold for admission could not be recorded */
+	DCEA_MAP_SCRATCH = 4, /* a container task's connect or recvmsg could not be marked: its exit
+			       * would not be judged */
 	DCEA_MAP_MAX,
 };
 

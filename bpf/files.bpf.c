@@ -99,8 +99,9 @@ __noinline int foreign_dir_cast_g(__u64 fds, __u64 idx, __u64 own_ns)
 /*
  * recvmsg(2) and recvmmsg(2) of a container task on a unix socket: the thread is marked from
  * entry to exit (an entry in dcea_scratch, like connect's); on exit every directory the task holds
- * is judged (judge_held_dirs()). An entry that cannot be kept (the map full: more container threads
- * in connect and recvmsg at once than it holds) is not judged on exit: docs/ROUTES.md.
+ * is judged (judge_held_dirs()). A mark that cannot be kept (the map full: more container threads
+ * in connect and recvmsg at once than it holds, which a container can make on purpose) fails
+ * closed: map_full(), the task killed in block mode.
  */
 static __always_inline void stash_recv(long fd)
 {
@@ -117,7 +118,8 @@ static __always_inline void stash_recv(long fd)
 	sock = BPF_CORE_READ(f, private_data);
 	if (!sock || BPF_CORE_READ(sock, sk, __sk_common.skc_family) != AF_UNIX)
 		return;
-	bpf_map_update_elem(&dcea_scratch, &tid, &v, BPF_ANY);
+	if (bpf_map_update_elem(&dcea_scratch, &tid, &v, BPF_ANY))
+		map_full(DCEA_MAP_SCRATCH);
 }
 
 /*
@@ -147,6 +149,8 @@ static __always_inline void stash_recv_cast(long fd)
 	v = bpf_task_storage_get(&dcea_recv_ls, cur, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (v)
 		*v = 1;
+	else
+		map_full(DCEA_MAP_SCRATCH); /* no memory for the mark */
 }
 
 static __always_inline void recv_done(long ret, bool loop)
@@ -246,8 +250,9 @@ int stash_connect(struct trace_event_raw_sys_enter *ctx)
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	__u64 fd = ctx->args[0];
 
-	if (current_ct_task())
-		bpf_map_update_elem(&dcea_scratch, &tid, &fd, BPF_ANY);
+	/* fails closed as stash_recv() does: an unmarked connect's exit is not judged */
+	if (current_ct_task() && bpf_map_update_elem(&dcea_scratch, &tid, &fd, BPF_ANY))
+		map_full(DCEA_MAP_SCRATCH);
 	return 0;
 }
 

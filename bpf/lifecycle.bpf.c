@@ -200,31 +200,6 @@ static __always_inline long track(__u32 tid, __u64 cgid, __u32 flags, __u64 exe)
 	return err;
 }
 
-static __always_inline bool block_mode(void)
-{
-	struct dcea_config *c = cfg();
-
-	return c && c->mode == DCEA_MODE_BLOCK;
-}
-
-/*
- * A map had no room for the container being set up: report it (never silent), and in block mode
- * kill the current task, the new container's runtime set-up or entrypoint. That fails closed for
- * the new container only: containers already tracked stay enforced. Audit mode lets it run
- * unwatched, as audit mode stops nothing.
- */
-static __always_inline void map_full(__u32 map)
-{
-	int action = block_mode() ? DCEA_ACT_KILL : DCEA_ACT_ALERT;
-	struct dcea_event *e = event_start(DCEA_EV_MAP_FULL, 0, action);
-
-	if (e) {
-		e->map_full.map = map;
-		event_submit(e);
-	}
-	act(action);
-}
-
 /*
  * A new container's entrypoint has just been exec'd and has run no instruction yet. When the
  * streaming loader's policy can refuse containers and the mode is block, stop it (SIGSTOP is

@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# A full dcea_scratch fails closed (issue 14). The fallback marks a container task's connect (and,
+# before 6.2, its recvmsg on a unix socket) from entry to exit in dcea_scratch (16384 threads at
+# once), and judges it on exit: a runtime socket's connect, a received host directory. A container
+# can hold that many threads blocked in connect on purpose, so that its next connect would go
+# unjudged. Here the map is filled with made-up thread ids (from the pin, with bpftool; never a
+# real tid: the top bit is set) and a container's connect to a unix socket must then be killed in
+# block mode, with a map_full alert naming dcea_scratch; a host process's connect is untouched; in
+# audit mode the container's connect goes through with the alert; once the map has room again, the
+# container's connect goes through without one.
+. "$(dirname "$0")/../lib/common.sh"
+. "$(dirname "$0")/../lib/docker.sh"
+. "$(dirname "$0")/../lib/dcea.sh"
+
+CHECKS=(scratchfull-baseline scratchfull-block-killed scratchfull-block-alert scratchfull-host-untouched
+	scratchfull-audit-connects scratchfull-audit-alert scratchfull-room-again)
+need_docker "${CHECKS[@]}"
+need_cmd jq "${CHECKS[@]}"
+need_cmd bpftool "${CHECKS[@]}"
+docker_image || skip_all "no test image: $DCEA_DOCKER_ERR" "${CHECKS[@]}"
+need_dcea "${CHECKS[@]}"
+dcea_helper || fail_all "cannot build the escape helper tests/helpers/escape.c" "${CHECKS[@]}"
+
+# a host listener (not a runtime socket) in a directory the container sees as /l
+ldir=$DCEA_TMP/listen
+mkdir -p "$ldir"
+start_bg lpid "$DCEA_ESCAPE" listen "$ldir/l.sock" "$DCEA_TMP/listen.log"
+wait_until 5 test -S "$ldir/l.sock" || fail_all "the listener did not start" "${CHECKS[@]}"
+
+dcea_start --mode block || fail_all "$DCEA_ERR" "${CHECKS[@]}"
+MAP=$DCEA_PIN_DIR/dcea_scratch
+[ -e "$MAP" ] || fail_all "no pinned $MAP" "${CHECKS[@]}"
+ct=$(dcea_escape_ct scratch -v "$ldir:/l")
+
+connect_ct() { # sets RC and OUT
+	RC=0
+	OUT=$(docker exec "$ct" dcea-escape connect /l/l.sock 2>&1) || RC=$?
+}
+
+# fill_map OP: bpftool batch of one OP (update noexist, or delete) per free key
+fill_map() {
+	local max bv i batch=$DCEA_TMP/scratch.batch value
+	max=$(bpftool map show pinned "$MAP" -j | jq .max_entries)
+	bv=$(bpftool map show pinned "$MAP" -j | jq .bytes_value)
+	value=$(printf '00 %.0s' $(seq "$bv"))
+	: >"$batch"
+	for ((i = 0; i < max; i++)); do
+		if [ "$1" = update ]; then
+			printf 'map update pinned %s key hex %02x %02x %02x 80 value hex %s noexist\n' \
+				"$MAP" $((i & 255)) $(((i >> 8) & 255)) $(((i >> 16) & 255)) "$value"
+		else
+			printf 'map delete pinned %s key hex %02x %02x %02x 80\n' \
+				"$MAP" $((i & 255)) $(((i >> 8) & 255)) $(((i >> 16) & 255))
+		fi
+	done >>"$batch"
+	# a key that exists already (a real thread's mark) fails its update: go on with the rest
+	bpftool batch file "$batch" >/dev/null 2>&1 || true
+}
+entries() { bpftool map dump pinned "$MAP" -j 2>/dev/null | jq length; }
+
+connect_ct
+if [ "$RC" = 0 ]; then
+	pass scratchfull-baseline
+else
+	fail scratchfull-baseline "the container's connect with room in the map: exit $RC: $OUT"
+fi
+
+fill_map update
+cleanup_add fill_map delete
+max=$(bpftool map show pinned "$MAP" -j | jq .max_entries)
+n=$(entries)
+[ "$n" = "$max" ] || fail_all "dcea_scratch holds $n of $max entries after filling it" "${CHECKS[@]:1}"
+
+dcea_mark
+connect_ct
+if [ "$RC" = 137 ]; then
+	pass scratchfull-block-killed
+else
+	fail scratchfull-block-killed "want exit 137 (killed) with dcea_scratch full, got $RC: $OUT"
+fi
+a=$(dcea_wait_alert map_full '.details.map == "dcea_scratch"' 5)
+dcea_expect_alert scratchfull-block-alert "$a" '.action == "kill"' ".container.id == \"$ct\"" \
+	'.exe | endswith("dcea-escape")'
+RC=0
+OUT=$("$DCEA_ESCAPE" connect "$ldir/l.sock" 2>&1) || RC=$?
+if [ "$RC" = 0 ]; then
+	pass scratchfull-host-untouched
+else
+	fail scratchfull-host-untouched "a host process's connect with dcea_scratch full: exit $RC: $OUT"
+fi
+
+dcea_mode audit || fail_all "$DCEA_ERR" "${CHECKS[@]:4}"
+dcea_mark
+connect_ct
+if [ "$RC" = 0 ]; then
+	pass scratchfull-audit-connects
+else
+	fail scratchfull-audit-connects "audit mode: exit $RC: $OUT"
+fi
+a=$(dcea_wait_alert map_full '.details.map == "dcea_scratch"' 5)
+dcea_expect_alert scratchfull-audit-alert "$a" '.action == "alert"' ".container.id == \"$ct\""
+
+dcea_mode block || fail_all "$DCEA_ERR" scratchfull-room-again
+fill_map delete
+dcea_mark
+connect_ct
+sleep 0.5
+k=$(dcea_count_alerts '.rule == "map_full"')
+if [ "$RC" = 0 ] && [ "$k" = 0 ]; then
+	pass scratchfull-room-again
+else
+	fail scratchfull-room-again "with room again ($(entries) entries): exit $RC, $k map_full alert(s): $OUT"
+fi
