@@ -375,6 +375,8 @@ enum dcea_map_id {
 	DCEA_MAP_HELD = 3,  /* a container to hold for admission could not be recorded */
 	DCEA_MAP_SCRATCH = 4, /* a container task's connect or recvmsg could not be marked: its exit
 			       * would not be judged */
+	DCEA_MAP_WALKLATER = 5, /* a path name unreadable on entry could not be kept for the exit */
+	DCEA_MAP_MADVISE = 6, /* a process_madvise of a foreign process could not be marked (LSM) */
 	DCEA_MAP_MAX,
 };
 

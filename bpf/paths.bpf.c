@@ -41,7 +41,8 @@ static __always_inline int walk_enter(long dfd, const char *name, __u32 what)
 	if (walk_check(t, dfd, name, true, what, DCEA_RT_SYSCALL) == -2) {
 		struct walk_later l = { .name = (__u64)name, .dfd = dfd, .what = what };
 
-		bpf_map_update_elem(&dcea_walklater, &tid, &l, BPF_ANY);
+		if (bpf_map_update_elem(&dcea_walklater, &tid, &l, BPF_ANY))
+			map_full(DCEA_MAP_WALKLATER); /* unjudged on exit: fails closed */
 	}
 	return 0;
 }
@@ -163,7 +164,8 @@ int walk_bind(struct trace_event_raw_sys_enter *ctx)
 					.dfd = AT_FDCWD_L,
 					.what = DCEA_WALK_BIND };
 
-		bpf_map_update_elem(&dcea_walklater, &tid, &l, BPF_ANY);
+		if (bpf_map_update_elem(&dcea_walklater, &tid, &l, BPF_ANY))
+			map_full(DCEA_MAP_WALKLATER); /* unjudged on exit: fails closed */
 		return 0;
 	}
 	if (is_unix)

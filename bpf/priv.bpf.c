@@ -261,7 +261,9 @@ static __always_inline void madvise_mark(long fd)
 	if (!target || own_task(t, target))
 		return;
 	tid = (__u32)bpf_get_current_pid_tgid();
-	bpf_map_update_elem(&dcea_madvise, &tid, &target, BPF_ANY);
+	if (bpf_map_update_elem(&dcea_madvise, &tid, &target, BPF_ANY))
+		map_full(
+			DCEA_MAP_MADVISE); /* deny_madvise_perfmon would not see it: fails closed */
 }
 
 SEC("tp/syscalls/sys_enter_process_madvise")

@@ -71,7 +71,8 @@ static const char *const shell_whys[] = {
 static const char *const map_names[DCEA_MAP_MAX] = {
 	[DCEA_MAP_CONTAINERS] = "dcea_containers", [DCEA_MAP_TASKS] = "dcea_tasks",
 	[DCEA_MAP_SETUP] = "dcea_setup",	   [DCEA_MAP_HELD] = "dcea_held",
-	[DCEA_MAP_SCRATCH] = "dcea_scratch",
+	[DCEA_MAP_SCRATCH] = "dcea_scratch",	   [DCEA_MAP_WALKLATER] = "dcea_walklater",
+	[DCEA_MAP_MADVISE] = "dcea_madvise",
 };
 
 static void cap_list(uint64_t caps, char *buf, size_t size)

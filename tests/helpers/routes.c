@@ -877,6 +877,19 @@ static int mount_unfaulted(const char *type, const char *src, const char *target
 	return 0;
 }
 
+/* mkdir-unfaulted PATH: mkdir(2) with PATH on an untouched page. */
+static int mkdir_unfaulted(const char *path)
+{
+	const char *p = unfaulted(path);
+
+	if (!p)
+		return rdie("mapping the name", errno);
+	if (mkdir(p, 0755))
+		return rdie("mkdir", errno);
+	printf("made %s\n", path);
+	return 0;
+}
+
 /*
  * fsopen-unfaulted FSTYPE [TARGET]: fsopen(2) with the file system's name on an untouched page;
  * with TARGET, the mount is finished through the new API (fsconfig create, fsmount, move_mount
@@ -1223,6 +1236,8 @@ int route_main(int argc, char **argv)
 		return reopen(argv[0], argv[1]);
 	if (!strcmp(c, "mount-unfaulted") && argc == 3)
 		return mount_unfaulted(argv[0], argv[1], argv[2]);
+	if (!strcmp(c, "mkdir-unfaulted") && argc == 1)
+		return mkdir_unfaulted(argv[0]);
 	if (!strcmp(c, "fsopen-unfaulted") && (argc == 1 || argc == 2))
 		return fsopen_unfaulted(argv[0], argc == 2 ? argv[1] : NULL);
 	if (!strcmp(c, "clone3-unfaulted") && argc == 0)
@@ -1247,7 +1262,8 @@ int route_main(int argc, char **argv)
 		"       | leaked-fd SOCK open|chdir-open|uring-open|mkdir|chdir-mkdir|uring-mkdir|symlink|unlink\n"
 		"         |rename|link|chmod|chown|xattr|mknod|bind|uring-bind|link-mkdir A [B] (A, B: %%FD the\n"
 		"         fd; OP prefixed recvmmsg: or uring-recv: receives it by recvmmsg or io_uring)\n"
-		"       | mount-unfaulted FSTYPE SOURCE TARGET | vm-readv PID [ADDR] | madvise PID [ADDR]\n"
+		"       | mount-unfaulted FSTYPE SOURCE TARGET | mkdir-unfaulted PATH\n"
+		"       | vm-readv PID [ADDR] | madvise PID [ADDR]\n"
 		"       | uring-copy SRC DST | uring-echo | fdpass DIR\n"
 		"       | fsopen-unfaulted FSTYPE [TARGET] | clone3-unfaulted | capset-unfaulted\n");
 	return 2;

@@ -8,13 +8,16 @@
 # real tid: the top bit is set) and a container's connect to a unix socket must then be killed in
 # block mode, with a map_full alert naming dcea_scratch; a host process's connect is untouched; in
 # audit mode the container's connect goes through with the alert; once the map has room again, the
-# container's connect goes through without one.
+# container's connect goes through without one. The same for dcea_walklater (4096 threads), where
+# a path operation whose name sits on a page not yet faulted in is kept from entry to exit: with it
+# full, a container's mkdir with such a name is killed with a map_full alert naming the map.
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/docker.sh"
 . "$(dirname "$0")/../lib/dcea.sh"
 
 CHECKS=(scratchfull-baseline scratchfull-block-killed scratchfull-block-alert scratchfull-host-untouched
-	scratchfull-audit-connects scratchfull-audit-alert scratchfull-room-again)
+	scratchfull-audit-connects scratchfull-audit-alert scratchfull-room-again
+	walklater-baseline walklater-block-killed walklater-block-alert)
 need_docker "${CHECKS[@]}"
 need_cmd jq "${CHECKS[@]}"
 need_cmd bpftool "${CHECKS[@]}"
@@ -38,26 +41,30 @@ connect_ct() { # sets RC and OUT
 	OUT=$(docker exec "$ct" dcea-escape connect /l/l.sock 2>&1) || RC=$?
 }
 
-# fill_map OP: bpftool batch of one OP (update noexist, or delete) per free key
+# fill_map OP [MAP]: bpftool batch of one OP (update noexist, or delete) per key of MAP (a bpftool
+# map spec, default the pinned dcea_scratch), keys made-up tids
 fill_map() {
-	local max bv i batch=$DCEA_TMP/scratch.batch value
-	max=$(bpftool map show pinned "$MAP" -j | jq .max_entries)
-	bv=$(bpftool map show pinned "$MAP" -j | jq .bytes_value)
+	local spec=${2:-pinned $MAP} max bv i batch=$DCEA_TMP/scratch.batch value
+	# shellcheck disable=SC2086 # the spec is two words
+	max=$(bpftool map show $spec -j | jq .max_entries)
+	# shellcheck disable=SC2086
+	bv=$(bpftool map show $spec -j | jq .bytes_value)
 	value=$(printf '00 %.0s' $(seq "$bv"))
 	: >"$batch"
 	for ((i = 0; i < max; i++)); do
 		if [ "$1" = update ]; then
-			printf 'map update pinned %s key hex %02x %02x %02x 80 value hex %s noexist\n' \
-				"$MAP" $((i & 255)) $(((i >> 8) & 255)) $(((i >> 16) & 255)) "$value"
+			printf 'map update %s key hex %02x %02x %02x 80 value hex %s noexist\n' \
+				"$spec" $((i & 255)) $(((i >> 8) & 255)) $(((i >> 16) & 255)) "$value"
 		else
-			printf 'map delete pinned %s key hex %02x %02x %02x 80\n' \
-				"$MAP" $((i & 255)) $(((i >> 8) & 255)) $(((i >> 16) & 255))
+			printf 'map delete %s key hex %02x %02x %02x 80\n' \
+				"$spec" $((i & 255)) $(((i >> 8) & 255)) $(((i >> 16) & 255))
 		fi
 	done >>"$batch"
 	# a key that exists already (a real thread's mark) fails its update: go on with the rest
 	bpftool batch file "$batch" >/dev/null 2>&1 || true
 }
-entries() { bpftool map dump pinned "$MAP" -j 2>/dev/null | jq length; }
+# shellcheck disable=SC2086 # the spec is two words
+entries() { bpftool map dump ${1:-pinned $MAP} -j 2>/dev/null | jq length; }
 
 connect_ct
 if [ "$RC" = 0 ]; then
@@ -112,3 +119,33 @@ if [ "$RC" = 0 ] && [ "$k" = 0 ]; then
 else
 	fail scratchfull-room-again "with room again ($(entries) entries): exit $RC, $k map_full alert(s): $OUT"
 fi
+
+# --- dcea_walklater: a name on an unfaulted page, kept for the syscall's exit --------------------
+WL="name dcea_walklater"
+dcea_mark
+RC=0
+OUT=$(docker exec "$ct" dcea-escape route mkdir-unfaulted /tmp/wl-base 2>&1) || RC=$?
+sleep 0.5
+k=$(dcea_count_alerts 'true')
+if [ "$RC" = 0 ] && [ "$k" = 0 ]; then
+	pass walklater-baseline
+else
+	fail walklater-baseline "a benign mkdir with an unfaulted name: exit $RC, $k alert(s): $OUT"
+fi
+fill_map update "$WL"
+cleanup_add fill_map delete "$WL"
+# shellcheck disable=SC2086 # the spec is two words
+max=$(bpftool map show $WL -j | jq .max_entries)
+n=$(entries "$WL")
+[ "$n" = "$max" ] || fail_all "dcea_walklater holds $n of $max entries after filling it" "${CHECKS[@]:8}"
+dcea_mark
+RC=0
+OUT=$(docker exec "$ct" dcea-escape route mkdir-unfaulted /tmp/wl-full 2>&1) || RC=$?
+if [ "$RC" = 137 ]; then
+	pass walklater-block-killed
+else
+	fail walklater-block-killed "want exit 137 (killed) with dcea_walklater full, got $RC: $OUT"
+fi
+a=$(dcea_wait_alert map_full '.details.map == "dcea_walklater"' 5)
+dcea_expect_alert walklater-block-alert "$a" '.action == "kill"' ".container.id == \"$ct\""
+fill_map delete "$WL"

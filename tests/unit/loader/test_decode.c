@@ -389,8 +389,10 @@ static void test_unknown_rule(void **state)
 
 static void test_map_full(void **state)
 {
-	static const char *const names[] = { "dcea_containers", "dcea_tasks",	"dcea_setup",
-					     "dcea_held",	"dcea_scratch", "?" };
+	static const char *const names[] = {
+		"dcea_containers", "dcea_tasks",     "dcea_setup",   "dcea_held",
+		"dcea_scratch",	   "dcea_walklater", "dcea_madvise", "?",
+	};
 
 	for (__u64 m = 0; m <= DCEA_MAP_MAX; m++) {
 		struct dcea_event e = { .kind = DCEA_EV_MAP_FULL, .map_full = { .map = m } };
