@@ -267,6 +267,18 @@ __dcea_map struct {
 	__type(value, __u32);
 } dcea_recv_ls SEC(".maps");
 
+/*
+ * The fd of the thread's connect under way, plus 1 (0: none): task local storage where the kernel
+ * allows it, read by the _cast variants (else a one-entry hash nothing reads; dcea_scratch
+ * instead).
+ */
+__dcea_map struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, __u64);
+} dcea_connect_ls SEC(".maps");
+
 /* Per-thread scratch between a syscall's entry and exit (the fd of a connect, of a recvmsg) */
 __dcea_map struct {
 	__uint(type, BPF_MAP_TYPE_HASH);

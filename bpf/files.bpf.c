@@ -244,44 +244,28 @@ static __always_inline void exec_done(long ret, bool loop)
 EXIT_TWINS(watch_execve_fds, execve, exec_done)
 EXIT_TWINS(watch_execveat_fds, execveat, exec_done)
 
-SEC("tp/syscalls/sys_enter_connect")
-int stash_connect(struct trace_event_raw_sys_enter *ctx)
+/*
+ * connect(2) of a container task: the fd is kept from entry to exit (dcea_scratch, or with task
+ * local storage the thread's dcea_connect_ls: no map a container could fill for the others) and
+ * the connected socket judged on exit: its peer's bound path (a runtime socket by a name the entry
+ * could not see: a symlink) and the custom connect rules. A mark that cannot be kept fails closed
+ * as stash_recv()'s does: an unmarked connect's exit is not judged.
+ */
+static __always_inline void connect_done(struct dcea_task *t, long ret, long fd)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	__u64 fd = ctx->args[0];
-
-	/* fails closed as stash_recv() does: an unmarked connect's exit is not judged */
-	if (current_ct_task() && bpf_map_update_elem(&dcea_scratch, &tid, &fd, BPF_ANY))
-		map_full(DCEA_MAP_SCRATCH);
-	return 0;
-}
-
-SEC("tp/syscalls/sys_exit_connect")
-int watch_connect(struct trace_event_raw_sys_exit *ctx)
-{
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct sock_name key = {};
 	struct unix_sock *us;
-	struct dcea_task *t;
 	struct socket *sock;
 	struct file *f;
 	char path[108] = {};
-	__u64 *fdp;
 	int action;
-	long fd;
 
-	fdp = bpf_map_lookup_elem(&dcea_scratch, &tid);
-	if (!fdp)
-		return 0;
-	fd = *fdp;
-	bpf_map_delete_elem(&dcea_scratch, &tid);
-	t = current_ct_task();
-	if (ctx->ret != 0 || !t)
-		return 0;
+	if (ret != 0 || !t)
+		return;
 	f = fd_file(current_task(), fd);
 	sock = f ? BPF_CORE_READ(f, private_data) : NULL;
 	if (!sock || BPF_CORE_READ(sock, sk, __sk_common.skc_family) != AF_UNIX)
-		return 0;
+		return;
 	/* the server side of a connected stream socket carries the listener's bound address */
 	us = (struct unix_sock *)BPF_CORE_READ(sock, sk);
 	us = (struct unix_sock *)BPF_CORE_READ(us, peer);
@@ -291,7 +275,7 @@ int watch_connect(struct trace_event_raw_sys_exit *ctx)
 			socket_report(action, path, &key, fd, DCEA_RT_SYSCALL);
 			act(action);
 			if (action == DCEA_ACT_KILL)
-				return 0;
+				return;
 		}
 	}
 	if (path[0] == '/') {
@@ -299,12 +283,90 @@ int watch_connect(struct trace_event_raw_sys_exit *ctx)
 		long n;
 
 		if (!pb)
-			return 0;
+			return;
 		n = bpf_probe_read_kernel_str(pb->s, sizeof(path), path);
 		pb->start = 0;
 		pb->len = n > 0 ? n - 1 : 0;
 		pb->truncated = n <= 0;
 		act(custom_check(DCEA_K_CONNECT, t, path_buf_match(pb), path_str(pb), fd));
 	}
+}
+
+static __always_inline void connect_stash_map(long fd)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	__u64 v = fd;
+
+	if (current_ct_task() && bpf_map_update_elem(&dcea_scratch, &tid, &v, BPF_ANY))
+		map_full(DCEA_MAP_SCRATCH);
+}
+
+static __always_inline void connect_done_map(long ret)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	__u64 *fdp = bpf_map_lookup_elem(&dcea_scratch, &tid);
+	long fd;
+
+	if (!fdp)
+		return;
+	fd = *fdp;
+	bpf_map_delete_elem(&dcea_scratch, &tid);
+	connect_done(current_ct_task(), ret, fd);
+}
+
+SEC("tp/syscalls/sys_enter_connect")
+int stash_connect(struct trace_event_raw_sys_enter *ctx)
+{
+	connect_stash_map(ctx->args[0]);
+	return 0;
+}
+
+/* stash_connect() where the kernel has bpf_rdonly_cast (6.2+), in the thread's local storage */
+SEC("tp/syscalls/sys_enter_connect")
+int stash_connect_cast(struct trace_event_raw_sys_enter *ctx)
+{
+	struct task_struct *cur = bpf_get_current_task_btf();
+	__u64 *v;
+
+	if (!dcea_task_storage) {
+		connect_stash_map(ctx->args[0]);
+		return 0;
+	}
+	if (!ct_task_of(cur))
+		return 0;
+	v = bpf_task_storage_get(&dcea_connect_ls, cur, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (v)
+		*v = (__u64)ctx->args[0] + 1; /* 0: no connect under way */
+	else
+		map_full(DCEA_MAP_SCRATCH); /* no memory for the mark */
+	return 0;
+}
+
+SEC("tp/syscalls/sys_exit_connect")
+int watch_connect(struct trace_event_raw_sys_exit *ctx)
+{
+	connect_done_map(ctx->ret);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_exit_connect")
+int watch_connect_cast(struct trace_event_raw_sys_exit *ctx)
+{
+	struct task_struct *cur = bpf_get_current_task_btf();
+	__u64 *v;
+	long fd;
+
+	if (!dcea_task_storage) {
+		connect_done_map(ctx->ret);
+		return 0;
+	}
+	if (ls_none(cur))
+		return 0;
+	v = bpf_task_storage_get(&dcea_connect_ls, cur, 0, 0);
+	if (!v || !*v)
+		return 0;
+	fd = (long)(*v - 1);
+	*v = 0;
+	connect_done(ct_task_of(cur), ctx->ret, fd);
 	return 0;
 }

@@ -324,7 +324,9 @@ static int set_task_storage(struct dcea_bpf *skel, bool works)
 	err = bpf_map__set_type(skel->maps.dcea_tasks_ls, BPF_MAP_TYPE_HASH);
 	err = err ?: bpf_map__set_max_entries(skel->maps.dcea_tasks_ls, 1);
 	err = err ?: bpf_map__set_type(skel->maps.dcea_recv_ls, BPF_MAP_TYPE_HASH);
-	return err ?: bpf_map__set_max_entries(skel->maps.dcea_recv_ls, 1);
+	err = err ?: bpf_map__set_max_entries(skel->maps.dcea_recv_ls, 1);
+	err = err ?: bpf_map__set_type(skel->maps.dcea_connect_ls, BPF_MAP_TYPE_HASH);
+	return err ?: bpf_map__set_max_entries(skel->maps.dcea_connect_ls, 1);
 }
 
 void state_sync_tasks(void)

@@ -152,10 +152,11 @@ after the kernel has done the work, it is not:
   `bpf_rdonly_cast` (before 6.2) the programs without `bpf_loop` look at descriptors 0 to 1023
   only, and so does io_uring's `RECVMSG` (its completion program has no `_cast` twin) on every
   kernel; a descriptor a task held before dcea loaded is found at its next exec or receive only.
-  A `connect` or receive that cannot be marked from entry to exit (the per-thread map, 16384
-  container threads in `connect` or `recvmsg` at once, which a container can fill on purpose; or
-  no memory for the thread's mark) fails closed: alert `map_full` (`details.map` `dcea_scratch`),
-  the task killed in block mode (`tests/integration/23-scratch-full.sh`). The LSM backend judges the uses instead (below).
+  A `connect` or receive that cannot be marked from entry to exit (before 6.2 a map shared by all
+  containers, 16384 threads in `connect` or `recvmsg` at once, which a container can fill on
+  purpose; from 6.2 the thread's own storage, when it cannot be allocated) fails closed: alert
+  `map_full` (`details.map` `dcea_scratch`), the task killed in block mode
+  (`tests/integration/23-scratch-full.sh`; the kernel matrix's `scratch_full_*`). The LSM backend judges the uses instead (below).
 - **Path operations relative to a leaked host directory fd not judged on receipt** (held before
   dcea loaded, or above descriptor 1023 before 6.2; or the task's working directory is outside): the walk starts on a mount outside the
   container's mount namespace, judged on entry (`kill-after`) on the fallback; an open there is judged

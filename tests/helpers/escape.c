@@ -423,6 +423,58 @@ static int cmd_fdserve(const char *path, const char *dir)
 }
 
 /*
+ * mapfill PIN N|full: fill the pinned hash map PIN (u32 keys: thread ids) with N made-up entries
+ * (full: max_entries), keys 0x80000000 + i (never a real tid) and zero values; N 0: delete them
+ * again (up to max_entries).
+ * Prints the entries added or removed. For the tests' "map full" cases where bpftool is not there
+ * (the kernel matrix's guest).
+ */
+static int cmd_mapfill(const char *pin, long n)
+{
+	union bpf_attr a = { 0 };
+	struct bpf_map_info info = { 0 };
+	unsigned char value[256] = { 0 };
+	long i, done = 0, max;
+	int fd;
+
+	a.pathname = (unsigned long)pin;
+	fd = syscall(SYS_bpf, BPF_OBJ_GET, &a, sizeof(a));
+	if (fd < 0)
+		return die(pin);
+	memset(&a, 0, sizeof(a));
+	a.info.bpf_fd = fd;
+	a.info.info_len = sizeof(info);
+	a.info.info = (unsigned long)&info;
+	if (syscall(SYS_bpf, BPF_OBJ_GET_INFO_BY_FD, &a, sizeof(a)))
+		return die("map info");
+	if (info.key_size != 4 || info.value_size > sizeof(value)) {
+		fprintf(stderr,
+			"dcea-escape: %s: key %u, value %u bytes: not a map of thread ids\n", pin,
+			info.key_size, info.value_size);
+		return 1;
+	}
+	if (n < 0)
+		n = info.max_entries;
+	max = n > 0 ? n : info.max_entries;
+	for (i = 0; i < max; i++) {
+		unsigned int key = 0x80000000U + (unsigned int)i;
+
+		memset(&a, 0, sizeof(a));
+		a.map_fd = fd;
+		a.key = (unsigned long)&key;
+		if (n > 0) { /* a delete takes no value and no flags */
+			a.value = (unsigned long)value;
+			a.flags = BPF_NOEXIST;
+		}
+		if (syscall(SYS_bpf, n > 0 ? BPF_MAP_UPDATE_ELEM : BPF_MAP_DELETE_ELEM, &a,
+			    sizeof(a)) == 0)
+			done++;
+	}
+	printf("%s %ld entries\n", n > 0 ? "added" : "removed", done);
+	return 0;
+}
+
+/*
  * ringhold DIR FD CMD...: a host process that leaks an io_uring ring, not a directory: a ring with
  * DIR in slot 0 of its fixed-file table, as descriptor FD of CMD, which it executes (nsenter into
  * a container: the shape of a runtime's leaked fd, CVE-2024-21626). No directory fd crosses the
@@ -630,6 +682,8 @@ int main(int argc, char **argv)
 		return cmd_truncate(argv[2]);
 	if (!strcmp(c, "fdserve") && argc == 4)
 		return cmd_fdserve(argv[2], argv[3]);
+	if (!strcmp(c, "mapfill") && argc == 4)
+		return cmd_mapfill(argv[2], strcmp(argv[3], "full") ? atol(argv[3]) : -1);
 	if (!strcmp(c, "ringhold") && argc >= 5)
 		return cmd_ringhold(argv[2], atoi(argv[3]), argv + 4);
 	if (!strcmp(c, "listen") && argc == 4)
@@ -661,7 +715,7 @@ int main(int argc, char **argv)
 		"       | module [FILE] | kexec [FILE] | write PATH DATA | read PATH\n"
 		"       | mount TYPE DIR [SOURCE] | move_mount SRC DST | truncate PATH\n"
 		"       | listen PATH LOG | fdserve PATH DIR | ringhold DIR FD CMD...\n"
-		"       | storm FSTYPE N [RATE]\n"
+		"       | mapfill PIN N|full | storm FSTYPE N [RATE]\n"
 		"       | flood SECS NPROC KINDS | knobloop N | spawn PROG ARG... | route ...\n");
 	return 2;
 }

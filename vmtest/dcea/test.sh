@@ -313,6 +313,46 @@ done
 kill -9 $inh_ctr $inh_pid 2>/dev/null
 wait $inh_ctr 2>/dev/null
 
+# --- a full dcea_scratch fails closed (fallback; 23-scratch-full.sh on the host) ------------------
+# The fallback marks a container task's connect, and before 6.2 its recvmsg on a unix socket, in
+# dcea_scratch from entry to exit. Filled with made-up tids (dcea-escape mapfill): before 6.2 a
+# container's connect and its receipt of a descriptor (fdpass: its own directory over a socketpair)
+# are killed with a map_full alert; from 6.2 (bpf_rdonly_cast in the kernel's BTF: the marks are the
+# thread's own task storage) both go through without one. The LSM backend's boot has no such mark
+# to fill for them (connects: unix_stream_connect; receipts are the fallback's).
+if [ "$backend" = fallback ]; then
+	rm -f $R/tmp/ok.sock
+	/vmtest/dcea-escape listen $R/tmp/ok.sock /tmp/ok.log </dev/null >/dev/null 2>&1 &
+	okl=$!
+	i=0
+	while [ $i -lt 50 ] && [ ! -S $R/tmp/ok.sock ]; do sleep 0.1; i=$((i + 1)); done
+	per_thread=0
+	grep -aq bpf_rdonly_cast /sys/kernel/btf/vmlinux && per_thread=1
+	echo "scratch: $(/vmtest/dcea-escape mapfill /sys/fs/bpf/dcea/dcea_scratch full)"
+	for step in connect fdpass; do
+		name=sf-$step
+		if [ $step = connect ]; then
+			cmd="dcea-escape connect /tmp/ok.sock"
+		else
+			cmd="dcea-escape route fdpass /tmp"
+		fi
+		out=$(/vmtest/ctr -n $name -c /sys/fs/cgroup/vmtest/$name $R sh -c "$cmd; exit \$?" </dev/null 2>&1)
+		rc=$?
+		sleep 0.2
+		n=$(grep -cE "[[:space:]]map_full[[:space:]]+[a-z]+[[:space:]]+$name[[:space:]]" /tmp/alerts.log)
+		echo "scratch full, $step (exit $rc, $n map_full alerts): $(echo "$out" | tail -n 1)"
+		if [ $per_thread = 1 ] && [ $rc = 0 ] && [ "$n" = 0 ]; then
+			vm_check PASS scratch_full_$step "went through, no alert: the mark is the thread's own on $kver"
+		elif [ $per_thread = 0 ] && [ $rc = 137 ] && alert map_full kill $name; then
+			vm_check PASS scratch_full_$step "killed, map_full alert (fails closed)"
+		else
+			vm_check FAIL scratch_full_$step "$kver, per-thread marks $per_thread: exit $rc, $n map_full alert(s): $(echo "$out" | tail -n 1)"
+		fi
+	done
+	echo "scratch: $(/vmtest/dcea-escape mapfill /sys/fs/bpf/dcea/dcea_scratch 0)"
+	kill $okl 2>/dev/null
+fi
+
 # --- dcea_tamper: dcea's pins, policy file and process, from a privileged container ---------------
 # The host's bpffs and the policy's directory are bind-mounted into the rootfs, as
 # `-v /sys/fs/bpf:/hostbpf` would. LSM backend: every attempt fails with EPERM, with a deny alert,
