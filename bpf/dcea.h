@@ -302,6 +302,7 @@ struct dcea_task {
 #define DCEA_ESC_CAPS (1U << 16) /* effective capabilities beyond the container's bounding set */
 #define DCEA_ESC_ROOT (1U << 17) /* fs root on a mount outside the task's mount namespace */
 #define DCEA_ESC_CWD  (1U << 18) /* working directory on a mount outside it (CVE-2024-21626) */
+#define DCEA_ESC_FD   (1U << 19) /* a directory on a mount outside it held as a descriptor */
 
 /*
  * How a task reached the object of a rule's event (object.route of file, socket and path-walk

@@ -302,6 +302,7 @@ static __always_inline bool classify_file(struct dcea_task *t, struct task_struc
 }
 
 #define PF_IO_WORKER_ 0x10
+#define PF_EXITING_   0x4
 
 /*
  * How the task reached the object, for hooks that cannot tell (the LSM hooks, the classic

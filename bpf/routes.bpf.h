@@ -413,45 +413,53 @@ static int held_word_cast(__u32 i, void *ctx)
  * `loop` (a constant): walk the whole table with bpf_loop, only in programs that load where the
  * kernel has it (the _cast variants); a kernel without bpf_loop refuses a program that names it.
  */
+/*
+ * Walk the descriptor table of `task` (a BTF pointer with `loop`, else any task pointer) for a
+ * directory on a mount outside its mount namespace: true when one was found (s->found its word).
+ */
+static __always_inline bool held_scan_task(struct task_struct *task, struct held_scan *s, bool loop)
+{
+	struct fdtable *fdt;
+
+	if (loop) {
+		/* the _cast variants: plain loads from the task's BTF pointer */
+		fdt = task->files->fdt;
+		/* as numbers, which global functions take: read, not loaded (a load is a pointer)
+		 */
+		bpf_probe_read_kernel(&s->fds, sizeof(s->fds), &fdt->fd);
+		bpf_probe_read_kernel(&s->open_fds, sizeof(s->open_fds), &fdt->open_fds);
+		bpf_probe_read_kernel(&s->own_ns, sizeof(s->own_ns), &task->nsproxy->mnt_ns);
+		s->words = (fdt->max_fds + 63) / 64;
+	} else {
+		fdt = BPF_CORE_READ(task, files, fdt);
+		if (!fdt)
+			return false;
+		s->fds = (__u64)BPF_CORE_READ(fdt, fd);
+		s->open_fds = (__u64)BPF_CORE_READ(fdt, open_fds);
+		s->own_ns = (__u64)BPF_CORE_READ(task, nsproxy, mnt_ns);
+		s->words = (BPF_CORE_READ(fdt, max_fds) + 63) / 64;
+	}
+	if (loop) {
+		bpf_loop(s->words < HELD_WORDS_LOOP ? s->words : HELD_WORDS_LOOP, held_word_cast, s,
+			 0);
+	} else {
+		for (__u32 i = 0; i < HELD_WORDS_BOUNDED; i++)
+			if (held_word(i, s))
+				break;
+	}
+	return s->found >= 0;
+}
+
 static __always_inline bool judge_held_dirs(struct dcea_task *t, __u32 route, bool loop)
 {
 	struct task_struct *task = current_task();
 	struct held_scan s = { .found = -1 };
-	struct fdtable *fdt;
 	unsigned long w = 0;
 	__u64 word;
 
 	if (!t)
 		return false;
-	if (loop) {
-		/* the _cast variants: plain loads from the task's BTF pointer */
-		struct task_struct *cur = bpf_get_current_task_btf();
-
-		fdt = cur->files->fdt;
-		/* as numbers, which global functions take: read, not loaded (a load is a pointer)
-		 */
-		bpf_probe_read_kernel(&s.fds, sizeof(s.fds), &fdt->fd);
-		bpf_probe_read_kernel(&s.open_fds, sizeof(s.open_fds), &fdt->open_fds);
-		bpf_probe_read_kernel(&s.own_ns, sizeof(s.own_ns), &cur->nsproxy->mnt_ns);
-		s.words = (fdt->max_fds + 63) / 64;
-	} else {
-		fdt = BPF_CORE_READ(task, files, fdt);
-		if (!fdt)
-			return false;
-		s.fds = (__u64)BPF_CORE_READ(fdt, fd);
-		s.open_fds = (__u64)BPF_CORE_READ(fdt, open_fds);
-		s.own_ns = (__u64)BPF_CORE_READ(task, nsproxy, mnt_ns);
-		s.words = (BPF_CORE_READ(fdt, max_fds) + 63) / 64;
-	}
-	if (loop) {
-		bpf_loop(s.words < HELD_WORDS_LOOP ? s.words : HELD_WORDS_LOOP, held_word_cast, &s,
-			 0);
-	} else {
-		for (__u32 i = 0; i < HELD_WORDS_BOUNDED; i++)
-			if (held_word(i, &s))
-				break;
-	}
-	if (s.found < 0)
+	if (!held_scan_task(loop ? bpf_get_current_task_btf() : task, &s, loop))
 		return false;
 	/* the descriptor: the word's first foreign directory again */
 	word = s.found & 0xffffffL;

@@ -277,6 +277,7 @@ static void dec_escape(json_object *d, const struct dcea_event *e)
 	}
 	add_bool(d, "root_outside", x->bits & DCEA_ESC_ROOT);
 	add_bool(d, "cwd_outside", x->bits & DCEA_ESC_CWD);
+	add_bool(d, "fd_outside", x->bits & DCEA_ESC_FD);
 }
 
 static void dec_tamper(json_object *d, const struct dcea_event *e)

@@ -162,25 +162,31 @@ static void check_drops(struct streamer *s)
 }
 
 /*
- * Namespace trust's periodic sweep: reading the pinned task iterator checks every container task
- * in the kernel; it prints the pids block mode must kill (the iterator cannot signal them itself).
+ * Namespace trust's periodic sweep: reading the pinned task iterators checks every container task
+ * in the kernel (its namespaces and capabilities; the directories it holds); they print the pids
+ * block mode must kill (an iterator cannot signal them itself).
  */
 static void sweep(void)
 {
+	static const char *const iters[] = { DCEA_PIN_DIR "/links/sweep_tasks",
+					     DCEA_PIN_DIR "/links/sweep_held" };
 	char buf[4096];
-	FILE *f = fopen(DCEA_PIN_DIR "/links/sweep_tasks", "re");
 
-	if (!f)
-		return;
-	while (fgets(buf, sizeof(buf), f)) {
-		uint64_t pid;
+	for (size_t i = 0; i < ARRAY_SIZE(iters); i++) {
+		FILE *f = fopen(iters[i], "re");
 
-		buf[strcspn(buf, "\n")] = '\0';
-		if (!parse_u64(buf, &pid) && pid > 1 && kill((pid_t)pid, SIGKILL) == 0)
-			log_debug("namespace trust: killed escaped task %llu",
-				  (unsigned long long)pid);
+		if (!f)
+			continue;
+		while (fgets(buf, sizeof(buf), f)) {
+			uint64_t pid;
+
+			buf[strcspn(buf, "\n")] = '\0';
+			if (!parse_u64(buf, &pid) && pid > 1 && kill((pid_t)pid, SIGKILL) == 0)
+				log_debug("namespace trust: killed escaped task %llu",
+					  (unsigned long long)pid);
+		}
+		fclose(f);
 	}
-	fclose(f);
 }
 
 /* One aggregated report: a report of one repeat is that alert, as it would have come. */

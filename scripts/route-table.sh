@@ -151,7 +151,10 @@ after the kernel has done the work, it is not:
   measured on this host's 6.18). Limits: where the kernel lacks
   `bpf_rdonly_cast` (before 6.2) the programs without `bpf_loop` look at descriptors 0 to 1023
   only, and so does io_uring's `RECVMSG` (its completion program has no `_cast` twin) on every
-  kernel; a descriptor a task held before dcea loaded is found at its next exec or receive only.
+  kernel. A descriptor a task held before dcea loaded, or got by a route no program here sees (a
+  seccomp agent's `SECCOMP_IOCTL_NOTIF_ADDFD`), is found by namespace trust's 500 ms sweep while
+  `dcea run` streams: `ns_escape` with `fd_outside`, killed in block mode
+  (`tests/integration/24-held-sweep.sh`, the kernel matrix's `held_sweep`; docs/TRUST.md).
   A `connect` or receive that cannot be marked from entry to exit (before 6.2 a map shared by all
   containers, 16384 threads in `connect` or `recvmsg` at once, which a container can fill on
   purpose; from 6.2 the thread's own storage, when it cannot be allocated) fails closed: alert
@@ -182,7 +185,8 @@ after the kernel has done the work, it is not:
   nothing outside; the kernel resolves the link after the tracepoint has read the name. On the
   fallback the fd's receipt (or an exec holding it) is judged instead (above:
   `leaked-fd-link-mkdir` is killed when the fd arrives); an fd held before dcea loaded still
-  reaches its directory so until the task's next exec. On the LSM backend the
+  reaches its directory so until the sweep finds it (within 500 ms of `dcea run`) or the task's
+  next exec. On the LSM backend the
   `path_*` hooks deny these by the directory's mount, except `setxattr` and `chown`, which no hook
   judges by mount (above). Runtimes pass descriptors on purpose before the entrypoint's exec
   (runc 1.2's mount fds of `open_tree`/`fsmount` to its init), when the task is not yet a

@@ -717,7 +717,11 @@ static int leaked(int argc, char **argv)
 	printf("got fd %d\n", dfd);
 	a = fd_name(argv[2], dfd, an, sizeof(an));
 	b = fd_name(argc > 3 ? argv[3] : "", dfd, bn, sizeof(bn));
-	if (!strcmp(op, "open")) {
+	if (!strcmp(op, "hold")) {
+		/* a task that got the fd while no dcea ran, and keeps it (24-held-sweep.sh) */
+		for (;;)
+			pause();
+	} else if (!strcmp(op, "open")) {
 		fd = openat(dfd, a, O_RDONLY);
 	} else if (!strcmp(op, "link-mkdir")) {
 		char lnk[256], *slash;

@@ -46,6 +46,26 @@ while [ $i -lt 100 ] && ! { [ -e $R/tmp/go-worker.ready ] && [ -e $R/tmp/go-sqpo
 	sleep 0.1
 	i=$((i + 1))
 done
+# A host directory held before dcea (issue 14): container "held" takes an fd of the guest's /tmp
+# from a leaky agent and keeps it, all now; namespace trust's sweep must find it once dcea runs
+# (judged below; 24-held-sweep.sh on the host).
+rm -f $R/tmp/held.sock
+/vmtest/dcea-escape fdserve $R/tmp/held.sock /tmp </dev/null >/dev/null 2>&1 &
+held_agent=$!
+i=0
+while [ $i -lt 50 ] && [ ! -S $R/tmp/held.sock ]; do sleep 0.1; i=$((i + 1)); done
+/vmtest/ctr -n held -c /sys/fs/cgroup/vmtest/held $R sh -c \
+	'exec dcea-escape route leaked-fd /tmp/held.sock hold x' </dev/null >/tmp/held.out 2>&1 &
+held_ctr=$!
+held_pid=
+i=0
+while [ $i -lt 50 ] && [ -z "$held_pid" ]; do
+	for p in $(cat /sys/fs/cgroup/vmtest/held/cgroup.procs 2>/dev/null); do
+		ls -l /proc/$p/fd 2>/dev/null | grep -q ' -> /tmp$' && held_pid=$p
+	done
+	sleep 0.1
+	i=$((i + 1))
+done
 # A policy file of its own (the built-in one), so that there is a dcea file for the tamper checks
 $DCEA policy show >/tmp/dcea-files/policy.yaml
 if $DCEA run --mode block --detach --policy /tmp/dcea-files/policy.yaml -o /tmp/alerts.log \
@@ -76,6 +96,7 @@ fi
 
 # alerts are judged within seconds below: only once the detached loader streams them
 vm_dcea_streaming /tmp/alerts.log $R
+
 json=$($DCEA status --json 2>/dev/null)
 
 # got RULE: the rule's effective action on this kernel, as `dcea status --json` reports it.
@@ -263,8 +284,40 @@ done
 kill -9 $adopt_pids 2>/dev/null
 wait $adopt_pids 2>/dev/null
 
+# --- the holder of a host directory (set up before dcea, above) ---------------------------------
+# Fallback: killed by namespace trust's sweep (every 500 ms), an ns_escape alert with fd_outside.
+# LSM backend: its hooks judge the directory's uses instead (routes.sh's leaked-fd rows: denied),
+# the holder is left alone and nothing is reported of it.
+if [ -z "$held_pid" ]; then
+	vm_check FAIL held_sweep "the holder did not take the fd: $(tr '\n' ' ' </tmp/held.out)"
+elif [ "$backend" = lsm ]; then
+	sleep 1.5 # three sweeps
+	n=$(grep -cE "[[:space:]]ns_escape[[:space:]]+[a-z]+[[:space:]]+held[[:space:]]" /tmp/alerts.log)
+	if kill -0 $held_pid 2>/dev/null && [ "$n" = 0 ]; then
+		vm_check PASS held_sweep "LSM backend: the holder left to the hooks, no alert"
+	else
+		vm_check FAIL held_sweep "LSM backend: holder alive: $(kill -0 $held_pid 2>/dev/null && echo yes || echo no), $n ns_escape alert(s)"
+	fi
+else
+	i=0
+	while [ $i -lt 50 ] && kill -0 $held_pid 2>/dev/null; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	if kill -0 $held_pid 2>/dev/null; then
+		vm_check FAIL held_sweep "the holder (pid $held_pid) runs 5 s after dcea"
+	elif alert ns_escape kill held && grep -A3 -E "[[:space:]]ns_escape[[:space:]]+kill[[:space:]]+held[[:space:]]" \
+		/tmp/alerts.log | grep -q 'fd_outside=true'; then
+		vm_check PASS held_sweep "killed by the sweep, ns_escape kill alert, fd_outside=true"
+	else
+		vm_check FAIL held_sweep "gone without an 'ns_escape kill held' alert with fd_outside=true: $(grep -A3 ns_escape /tmp/alerts.log | tail -n 4 | tr '\n' ' ')"
+	fi
+fi
+kill -9 $held_ctr $held_pid $held_agent 2>/dev/null
+
 # --- a host directory held across the exec into a running container (issue 14) ------------------
-# nsenter into the mount namespace of container "inh" with fd 7 a host directory ($RT), or an
+# nsenter into the mount namespace of container "inh" (-r -w: its root and working directory too;
+# under virtme-ng the namespace's own root is not the container's) with fd 7 a host directory ($RT), or an
 # io_uring ring with $RT in its fixed-file table (dcea-escape ringhold; the directory comes out by
 # IORING_OP_FIXED_FD_INSTALL, 6.8+), and make a directory relative to fd 7 (13-routes.sh's
 # inherited-fd/-ring on this kernel). Fallback: killed (at the exec's return, at the install's
@@ -287,9 +340,9 @@ for kind in fd ring; do
 		continue
 	fi
 	if [ $kind = fd ]; then
-		out=$(nsenter -t $inh_pid -m -- /bin/dcea-escape route leaked-fd fd:7 mkdir mk-$tag 7<$RT 2>&1)
+		out=$(nsenter -t $inh_pid -m -r -w -- /bin/dcea-escape route leaked-fd fd:7 mkdir mk-$tag 7<$RT 2>&1)
 	else
-		out=$(/vmtest/dcea-escape ringhold $RT 7 nsenter -t $inh_pid -m -- /bin/dcea-escape route \
+		out=$(/vmtest/dcea-escape ringhold $RT 7 nsenter -t $inh_pid -m -r -w -- /bin/dcea-escape route \
 			leaked-fd fd:7 uring-install:mkdir mk-$tag 2>&1)
 	fi
 	rc=$?
