@@ -410,12 +410,10 @@ static int held_word_cast(__u32 i, void *ctx)
 }
 
 /*
- * `loop` (a constant): walk the whole table with bpf_loop, only in programs that load where the
- * kernel has it (the _cast variants); a kernel without bpf_loop refuses a program that names it.
- */
-/*
  * Walk the descriptor table of `task` (a BTF pointer with `loop`, else any task pointer) for a
  * directory on a mount outside its mount namespace: true when one was found (s->found its word).
+ * `loop` (a constant): walk the whole table with bpf_loop, only in programs that load where the
+ * kernel has it (the _cast variants); a kernel without bpf_loop refuses a program that names it.
  */
 static __always_inline bool held_scan_task(struct task_struct *task, struct held_scan *s, bool loop)
 {
